@@ -1,0 +1,181 @@
+package io.herald.broker;
+
+import io.herald.broker.handler.ClusterHandler;
+import io.herald.broker.handler.ConfigsHandler;
+import io.herald.broker.handler.FetchHandler;
+import io.herald.broker.handler.MetadataHandler;
+import io.herald.broker.handler.OffsetsHandler;
+import io.herald.broker.handler.ProduceHandler;
+import io.herald.broker.handler.ProducerIdHandler;
+import io.herald.broker.handler.TopicsHandler;
+import io.herald.broker.purgatory.Purgatory;
+import io.herald.broker.replica.ReplicaManager;
+import io.herald.broker.config.TopicConfigs;
+import io.herald.metadata.controller.MetadataController;
+import io.herald.metadata.log.FileMetadataLog;
+import io.herald.protocol.ApiRegistry;
+import io.herald.protocol.KafkaServer;
+import io.herald.protocol.ServerConfig;
+import io.herald.storage.log.LogManager;
+import io.herald.storage.log.LogManagerConfig;
+import io.herald.metadata.image.ClusterImage;
+import io.herald.storage.log.LogConfig;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Herald broker: wires storage, metadata, the replica manager, the request handlers and the network server,
+ * and owns their lifecycle. A single node is a cluster of one: this process is also the controller.
+ *
+ * <p>Startup order: identity ({@code meta.properties}), metadata (replay), logs (recovery), partitions, then
+ * the listener, so no request is served before the data it needs is ready. Shutdown runs in reverse and ends
+ * with the logs' clean-shutdown marker, which lets the next start skip recovery.
+ */
+public final class Broker implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Broker.class);
+    /** Directory in the first log dir that holds the metadata log; not a partition (no "-N" suffix). */
+    static final String METADATA_DIR = "herald-metadata";
+
+    private final BrokerConfig config;
+    private final MetaProperties meta;
+    private final LogManager logManager;
+    private final MetadataController controller;
+    private final ExecutorService requestPool;
+    private final Purgatory<TopicPartition> fetchPurgatory;
+    private final KafkaServer server;
+
+    private Broker(BrokerConfig config, MetaProperties meta, LogManager logManager, MetadataController controller,
+                   ExecutorService requestPool, Purgatory<TopicPartition> fetchPurgatory, KafkaServer server) {
+        this.config = config;
+        this.meta = meta;
+        this.logManager = logManager;
+        this.controller = controller;
+        this.requestPool = requestPool;
+        this.fetchPurgatory = fetchPurgatory;
+        this.server = server;
+    }
+
+    /** Starts a broker; when this returns, it serves requests on {@link #boundPort()}. */
+    public static Broker start(BrokerConfig config) throws Exception {
+        Path firstDir = config.logDirs().get(0);
+        MetaProperties meta = MetaProperties.loadOrCreate(firstDir, config.nodeId(), config.clusterId());
+        // Metadata first: recovering a log needs its topic's config (compaction, limits), which lives there.
+        MetadataController controller = MetadataController.open(
+                new FileMetadataLog(firstDir.resolve(METADATA_DIR).resolve("metadata.log")), meta.clusterId());
+        LogConfig defaults = TopicConfigs.toLogConfig(Map.of(), Map.of(), config.originals());
+        ClusterImage startImage = controller.image();
+        LogManager logManager = new LogManager(config.logDirs(), defaults,
+                new LogManagerConfig(config.retentionCheckIntervalMs(), config.flushSchedulerIntervalMs(),
+                        config.flushCheckpointIntervalMs(), config.cleanerBackoffMs()),
+                Time.SYSTEM,
+                topic -> startImage.topic(topic).map(t -> TopicConfigs.toLogConfig(t.configs(),
+                        startImage.brokerConfigs(), config.originals())).orElse(defaults));
+        logManager.startup();
+        ReplicaManager replicas = new ReplicaManager(config.nodeId(), logManager, config.originals());
+        // Register before the partitions so placement (round-robin over brokers) has this broker to place on.
+        BrokerConfig.Listener advertised = config.advertisedListener();
+        controller.registerBroker(config.nodeId(), advertised.host(), advertised.port(), config.rack());
+        replicas.startup(controller.image());
+        controller.addListener(replicas);
+
+        ExecutorService pool = Executors.newFixedThreadPool(config.numIoThreads(), new NamedThreads("herald-request"));
+        Purgatory<TopicPartition> fetchPurgatory = new Purgatory<>("fetch");
+        replicas.addAppendListener(fetchPurgatory::checkAndComplete);
+        ApiRegistry registry = registry(config, logManager, controller, replicas, pool, fetchPurgatory);
+        KafkaServer server = new KafkaServer(new ServerConfig(config.listener().host(), config.listener().port(),
+                config.numNetworkThreads(), config.socketRequestMaxBytes(), (int) Math.min(Integer.MAX_VALUE,
+                config.connectionsMaxIdleMs())), registry);
+        server.start();
+        if (advertised.port() == 0) {
+            controller.registerBroker(config.nodeId(), advertised.host(), server.boundPort(), config.rack());
+        }
+        log.info("Broker {} serving on {}:{}", config.nodeId(), config.listener().host(), server.boundPort());
+        return new Broker(config, meta, logManager, controller, pool, fetchPurgatory, server);
+    }
+
+    private static ApiRegistry registry(BrokerConfig config, LogManager logManager, MetadataController controller,
+                                        ReplicaManager replicas, ExecutorService pool,
+                                        Purgatory<TopicPartition> fetchPurgatory) {
+        TopicsHandler topics = new TopicsHandler(controller, new TopicsHandler.Settings(config.numPartitions(),
+                config.defaultReplicationFactor(), config.deleteTopicEnable(), config.originals()), pool);
+        ConfigsHandler configs = new ConfigsHandler(controller, config, pool);
+        OffsetsHandler offsets = new OffsetsHandler(replicas, pool);
+        ClusterHandler cluster = new ClusterHandler(controller, logManager, config.nodeId(), pool);
+        return new ApiRegistry()
+                .register(ApiKeys.PRODUCE, new ProduceHandler(replicas, controller::image, pool))
+                .register(ApiKeys.FETCH, new FetchHandler(replicas, controller::image, fetchPurgatory, pool))
+                .register(ApiKeys.METADATA, new MetadataHandler(controller, new MetadataHandler.Settings(
+                        config.nodeId(), config.autoCreateTopicsEnable(), config.numPartitions(),
+                        config.defaultReplicationFactor()), pool))
+                .register(ApiKeys.CREATE_TOPICS, topics.createTopics())
+                .register(ApiKeys.DELETE_TOPICS, topics.deleteTopics())
+                .register(ApiKeys.CREATE_PARTITIONS, topics.createPartitions())
+                .register(ApiKeys.DESCRIBE_CONFIGS, configs.describeConfigs())
+                .register(ApiKeys.INCREMENTAL_ALTER_CONFIGS, configs.incrementalAlterConfigs())
+                .register(ApiKeys.LIST_OFFSETS, offsets.listOffsets())
+                .register(ApiKeys.DELETE_RECORDS, offsets.deleteRecords())
+                .register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, offsets.offsetForLeaderEpoch())
+                .register(ApiKeys.DESCRIBE_CLUSTER, cluster.describeCluster())
+                .register(ApiKeys.DESCRIBE_LOG_DIRS, cluster.describeLogDirs())
+                .register(ApiKeys.INIT_PRODUCER_ID, new ProducerIdHandler(controller, config.nodeId(), pool));
+    }
+
+    public int boundPort() {
+        return server.boundPort();
+    }
+
+    public String clusterId() {
+        return meta.clusterId();
+    }
+
+    public BrokerConfig config() {
+        return config;
+    }
+
+    /** Clean shutdown: stop accepting, answer in-flight requests, flush and checkpoint logs, mark clean. */
+    @Override
+    public void close() {
+        log.info("Broker {} shutting down", config.nodeId());
+        server.close();
+        fetchPurgatory.close();
+        requestPool.shutdown();
+        try {
+            if (!requestPool.awaitTermination(10, TimeUnit.SECONDS)) {
+                log.warn("Request threads did not finish within 10 s");
+                requestPool.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        logManager.close();
+        try {
+            controller.close();
+        } catch (Exception e) {
+            log.warn("Closing the metadata log failed: {}", e.toString());
+        }
+        log.info("Broker {} shut down cleanly", config.nodeId());
+    }
+
+    /** Names pool threads so thread dumps and log lines say what they are. */
+    private record NamedThreads(String prefix, AtomicInteger counter) implements java.util.concurrent.ThreadFactory {
+        NamedThreads(String prefix) {
+            this(prefix, new AtomicInteger());
+        }
+
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new Thread(r, prefix + "-" + counter.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package io.herald.broker.handler;
+
+import io.herald.metadata.controller.MetadataController;
+import io.herald.metadata.image.BrokerImage;
+import io.herald.metadata.image.ClusterImage;
+import io.herald.protocol.ApiHandler;
+import io.herald.storage.log.LogManager;
+import io.herald.storage.log.LogDirInfo;
+import io.herald.storage.log.PartitionLog;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.DescribeClusterResponseData;
+import org.apache.kafka.common.message.DescribeLogDirsRequestData;
+import org.apache.kafka.common.message.DescribeLogDirsResponseData;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.DescribeLogDirsRequest;
+
+/** DescribeCluster (brokers, controller, cluster id) and DescribeLogDirs (dirs, space, partition sizes). */
+public final class ClusterHandler {
+    private final MetadataController controller;
+    private final LogManager logManager;
+    private final int nodeId;
+    private final Executor pool;
+
+    public ClusterHandler(MetadataController controller, LogManager logManager, int nodeId, Executor pool) {
+        this.controller = controller;
+        this.logManager = logManager;
+        this.nodeId = nodeId;
+        this.pool = pool;
+    }
+
+    public ApiHandler describeCluster() {
+        return request -> {
+            ClusterImage image = controller.image();
+            DescribeClusterResponseData response = new DescribeClusterResponseData()
+                    .setErrorCode(Errors.NONE.code()).setClusterId(image.clusterId()).setControllerId(nodeId);
+            for (BrokerImage broker : image.brokers().values()) {
+                response.brokers().add(new DescribeClusterResponseData.DescribeClusterBroker()
+                        .setBrokerId(broker.brokerId()).setHost(broker.host()).setPort(broker.port())
+                        .setRack(broker.rack().orElse(null)).setIsFenced(false));
+            }
+            return Requests.now(response);
+        };
+    }
+
+    public ApiHandler describeLogDirs() {
+        return request -> Requests.onPool(pool,
+                () -> describeLogDirs(((DescribeLogDirsRequest) request.body()).data()));
+    }
+
+    private DescribeLogDirsResponseData describeLogDirs(DescribeLogDirsRequestData data) {
+        Optional<Set<TopicPartition>> wanted = data.topics() == null ? Optional.empty()
+                : Optional.of(data.topics().stream()
+                        .flatMap(t -> t.partitions().stream().map(p -> new TopicPartition(t.topic(), p)))
+                        .collect(Collectors.toSet()));
+        DescribeLogDirsResponseData response = new DescribeLogDirsResponseData().setErrorCode(Errors.NONE.code());
+        for (LogDirInfo dir : logManager.logDirs()) {
+            var result = new DescribeLogDirsResponseData.DescribeLogDirsResult()
+                    .setLogDir(dir.dir().toAbsolutePath().toString())
+                    .setErrorCode((dir.online() ? Errors.NONE : Errors.KAFKA_STORAGE_ERROR).code())
+                    .setTotalBytes(dir.totalBytes()).setUsableBytes(dir.usableBytes());
+            Map<String, DescribeLogDirsResponseData.DescribeLogDirsTopic> topics = new LinkedHashMap<>();
+            for (PartitionLog log : logManager.allLogs()) {
+                TopicPartition tp = log.topicPartition();
+                Optional<Path> logDir = logManager.logDirOf(tp);
+                if (logDir.isEmpty() || !logDir.get().equals(dir.dir())
+                        || wanted.map(w -> !w.contains(tp)).orElse(false)) {
+                    continue;
+                }
+                topics.computeIfAbsent(tp.topic(), n -> new DescribeLogDirsResponseData.DescribeLogDirsTopic()
+                                .setName(n))
+                        .partitions().add(new DescribeLogDirsResponseData.DescribeLogDirsPartition()
+                                .setPartitionIndex(tp.partition()).setPartitionSize(log.sizeInBytes())
+                                .setOffsetLag(0).setIsFutureKey(false));
+            }
+            result.setTopics(List.copyOf(topics.values()));
+            response.results().add(result);
+        }
+        return response;
+    }
+}

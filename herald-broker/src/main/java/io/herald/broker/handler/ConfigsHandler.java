@@ -1,0 +1,297 @@
+package io.herald.broker.handler;
+
+import io.herald.broker.BrokerConfig;
+import io.herald.broker.config.TopicConfigs;
+import io.herald.metadata.controller.MetadataController;
+import io.herald.metadata.image.ClusterImage;
+import io.herald.metadata.image.TopicImage;
+import io.herald.metadata.record.MetadataRecord.ResourceKind;
+import io.herald.protocol.ApiHandler;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.message.DescribeConfigsRequestData;
+import org.apache.kafka.common.message.DescribeConfigsResponseData;
+import org.apache.kafka.common.message.DescribeConfigsResponseData.DescribeConfigsResourceResult;
+import org.apache.kafka.common.message.DescribeConfigsResponseData.DescribeConfigsResult;
+import org.apache.kafka.common.message.DescribeConfigsResponseData.DescribeConfigsSynonym;
+import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
+import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
+import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.DescribeConfigsRequest;
+import org.apache.kafka.common.requests.DescribeConfigsResponse;
+import org.apache.kafka.common.requests.IncrementalAlterConfigsRequest;
+
+/**
+ * DescribeConfigs and IncrementalAlterConfigs for topics and brokers.
+ *
+ * <p>Topic configs resolve as Kafka's do (topic override, dynamic broker default, static broker config,
+ * default), and DescribeConfigs reports the source and, when asked, the synonyms. Brokers accept dynamic
+ * changes only to the configs Kafka lets change at runtime: the cluster-wide defaults of topic configs
+ * ({@code log.retention.ms}, {@code message.max.bytes}, …). Until there are several brokers, a change to one
+ * broker's config is stored as the cluster-wide default.
+ */
+public final class ConfigsHandler {
+    private final MetadataController controller;
+    private final BrokerConfig config;
+    private final Executor pool;
+
+    public ConfigsHandler(MetadataController controller, BrokerConfig config, Executor pool) {
+        this.controller = controller;
+        this.config = config;
+        this.pool = pool;
+    }
+
+    public ApiHandler describeConfigs() {
+        return request -> Requests.onPool(pool, () -> describe(((DescribeConfigsRequest) request.body()).data()));
+    }
+
+    public ApiHandler incrementalAlterConfigs() {
+        return request -> Requests.onPool(pool,
+                () -> alter(((IncrementalAlterConfigsRequest) request.body()).data()));
+    }
+
+    private DescribeConfigsResponseData describe(DescribeConfigsRequestData data) {
+        ClusterImage image = controller.image();
+        DescribeConfigsResponseData response = new DescribeConfigsResponseData();
+        for (DescribeConfigsRequestData.DescribeConfigsResource resource : data.resources()) {
+            DescribeConfigsResult result = new DescribeConfigsResult().setResourceType(resource.resourceType())
+                    .setResourceName(resource.resourceName()).setErrorCode(Errors.NONE.code());
+            try {
+                List<DescribeConfigsResourceResult> entries = switch (ConfigResource.Type.forId(resource.resourceType())) {
+                    case TOPIC -> describeTopic(image, resource.resourceName(), data.includeSynonyms());
+                    case BROKER -> describeBroker(image, resource.resourceName(), data.includeSynonyms());
+                    default -> throw new InvalidRequestException("Unsupported resource type "
+                            + resource.resourceType());
+                };
+                List<String> keys = resource.configurationKeys();
+                for (DescribeConfigsResourceResult entry : entries) {
+                    if (keys == null || keys.contains(entry.name())) {
+                        result.configs().add(entry);
+                    }
+                }
+            } catch (RuntimeException e) {
+                result.setErrorCode(Requests.error(e).code()).setErrorMessage(Requests.message(e));
+            }
+            response.results().add(result);
+        }
+        return response;
+    }
+
+    private List<DescribeConfigsResourceResult> describeTopic(ClusterImage image, String name, boolean synonyms) {
+        TopicImage topic = image.topic(name).orElseThrow(() ->
+                new UnknownTopicOrPartitionException("Topic '" + name + "' does not exist."));
+        List<DescribeConfigsResourceResult> entries = new ArrayList<>();
+        for (TopicConfigs.Key key : TopicConfigs.keys().values()) {
+            TopicConfigs.Resolved resolved = TopicConfigs.resolve(key.name(), topic.configs(), image.brokerConfigs(),
+                    config.originals());
+            DescribeConfigsResourceResult entry = new DescribeConfigsResourceResult().setName(key.name())
+                    .setValue(resolved.value()).setReadOnly(false).setIsSensitive(false)
+                    .setConfigSource(TopicsHandler.configSource(resolved.source()))
+                    .setConfigType(configType(key.type()));
+            if (synonyms) {
+                entry.setSynonyms(topicSynonyms(key, topic.configs(), image.brokerConfigs()));
+            }
+            entries.add(entry);
+        }
+        return entries;
+    }
+
+    private List<DescribeConfigsSynonym> topicSynonyms(TopicConfigs.Key key, Map<String, String> overrides,
+                                                       Map<String, String> dynamic) {
+        List<DescribeConfigsSynonym> synonyms = new ArrayList<>();
+        if (overrides.containsKey(key.name())) {
+            synonyms.add(synonym(key.name(), overrides.get(key.name()), DescribeConfigsResponse.ConfigSource.TOPIC_CONFIG));
+        }
+        for (String s : key.brokerSynonyms()) {
+            if (dynamic.containsKey(s)) {
+                synonyms.add(synonym(s, dynamic.get(s),
+                        DescribeConfigsResponse.ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG));
+            }
+        }
+        for (String s : key.brokerSynonyms()) {
+            if (config.originals().containsKey(s)) {
+                synonyms.add(synonym(s, config.originals().get(s),
+                        DescribeConfigsResponse.ConfigSource.STATIC_BROKER_CONFIG));
+            }
+        }
+        synonyms.add(synonym(key.brokerSynonyms().get(0), key.defaultValue(),
+                DescribeConfigsResponse.ConfigSource.DEFAULT_CONFIG));
+        return synonyms;
+    }
+
+    private static DescribeConfigsSynonym synonym(String name, String value,
+                                                  DescribeConfigsResponse.ConfigSource source) {
+        return new DescribeConfigsSynonym().setName(name).setValue(value).setSource(source.id());
+    }
+
+    private List<DescribeConfigsResourceResult> describeBroker(ClusterImage image, String name, boolean synonyms) {
+        checkBrokerName(name);
+        Map<String, DescribeConfigsResourceResult> entries = new LinkedHashMap<>();
+        config.effectiveValues().forEach((key, value) -> entries.put(key, new DescribeConfigsResourceResult()
+                .setName(key).setValue(value).setReadOnly(true).setIsSensitive(false)
+                .setConfigSource((config.isDefault(key) ? DescribeConfigsResponse.ConfigSource.DEFAULT_CONFIG
+                        : DescribeConfigsResponse.ConfigSource.STATIC_BROKER_CONFIG).id())));
+        for (TopicConfigs.Key key : TopicConfigs.keys().values()) {
+            String primary = key.brokerSynonyms().get(0);
+            String value;
+            DescribeConfigsResponse.ConfigSource source;
+            if (image.brokerConfigs().containsKey(primary)) {
+                value = image.brokerConfigs().get(primary);
+                source = DescribeConfigsResponse.ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG;
+            } else if (config.originals().containsKey(primary)) {
+                value = config.originals().get(primary);
+                source = DescribeConfigsResponse.ConfigSource.STATIC_BROKER_CONFIG;
+            } else {
+                value = TopicConfigs.resolve(key.name(), Map.of(), image.brokerConfigs(), config.originals())
+                        .value();
+                source = DescribeConfigsResponse.ConfigSource.DEFAULT_CONFIG;
+            }
+            DescribeConfigsResourceResult entry = new DescribeConfigsResourceResult().setName(primary)
+                    .setValue(value).setReadOnly(false).setIsSensitive(false).setConfigSource(source.id())
+                    .setConfigType(configType(key.type()));
+            if (synonyms) {
+                entry.setSynonyms(List.of(synonym(primary, value, source)));
+            }
+            entries.put(primary, entry);
+        }
+        return new ArrayList<>(entries.values());
+    }
+
+    private void checkBrokerName(String name) {
+        if (!name.isEmpty() && !name.equals(String.valueOf(config.nodeId()))) {
+            throw new InvalidRequestException("Unexpected broker id, expected " + config.nodeId()
+                    + " or empty string, but received " + name);
+        }
+    }
+
+    private IncrementalAlterConfigsResponseData alter(IncrementalAlterConfigsRequestData data) {
+        IncrementalAlterConfigsResponseData response = new IncrementalAlterConfigsResponseData();
+        for (IncrementalAlterConfigsRequestData.AlterConfigsResource resource : data.resources()) {
+            AlterConfigsResourceResponse result = new AlterConfigsResourceResponse()
+                    .setResourceType(resource.resourceType()).setResourceName(resource.resourceName())
+                    .setErrorCode(Errors.NONE.code());
+            try {
+                alterResource(resource, data.validateOnly());
+            } catch (ConfigException e) {
+                result.setErrorCode(Errors.INVALID_CONFIG.code()).setErrorMessage(e.getMessage());
+            } catch (RuntimeException e) {
+                result.setErrorCode(Requests.error(e).code()).setErrorMessage(Requests.message(e));
+            }
+            response.responses().add(result);
+        }
+        return response;
+    }
+
+    private void alterResource(IncrementalAlterConfigsRequestData.AlterConfigsResource resource,
+                               boolean validateOnly) {
+        ClusterImage image = controller.image();
+        ConfigResource.Type type = ConfigResource.Type.forId(resource.resourceType());
+        Map<String, String> current;
+        ResourceKind kind;
+        String resourceName;
+        switch (type) {
+            case TOPIC -> {
+                current = image.topic(resource.resourceName()).orElseThrow(() ->
+                        new UnknownTopicOrPartitionException("Topic '" + resource.resourceName()
+                                + "' does not exist.")).configs();
+                kind = ResourceKind.TOPIC;
+                resourceName = resource.resourceName();
+            }
+            case BROKER -> {
+                checkBrokerName(resource.resourceName());
+                current = image.brokerConfigs();
+                kind = ResourceKind.BROKER;
+                resourceName = "";
+            }
+            default -> throw new InvalidRequestException("Unsupported resource type " + resource.resourceType());
+        }
+        Map<String, Optional<String>> changes = new HashMap<>();
+        for (IncrementalAlterConfigsRequestData.AlterableConfig op : resource.configs()) {
+            String topicKey = kind == ResourceKind.TOPIC ? op.name() : topicKeyOfBrokerConfig(op.name());
+            TopicConfigs.Key key = TopicConfigs.key(topicKey).orElseThrow(() ->
+                    new InvalidConfigurationException("Unknown " + (kind == ResourceKind.TOPIC ? "topic" : "dynamic broker")
+                            + " config name: " + op.name()));
+            AlterConfigOp.OpType opType = AlterConfigOp.OpType.forId(op.configOperation());
+            if (opType == null) {
+                throw new InvalidRequestException("Unknown config operation " + op.configOperation());
+            }
+            Optional<String> value = switch (opType) {
+                case SET -> Optional.of(requireValue(op));
+                case DELETE -> Optional.empty();
+                case APPEND, SUBTRACT -> {
+                    if (key.type() != ConfigDef.Type.LIST) {
+                        throw new InvalidConfigurationException("Config value append is not allowed for config key: "
+                                + op.name());
+                    }
+                    String base = current.containsKey(op.name()) ? current.get(op.name())
+                            : TopicConfigs.resolve(topicKey, Map.of(), image.brokerConfigs(), config.originals()).value();
+                    List<String> items = new ArrayList<>(Arrays.stream(base.split(","))
+                            .map(String::trim).filter(s -> !s.isEmpty()).toList());
+                    for (String item : requireValue(op).split(",")) {
+                        String v = item.trim();
+                        if (opType == AlterConfigOp.OpType.APPEND && !items.contains(v)) {
+                            items.add(v);
+                        } else if (opType == AlterConfigOp.OpType.SUBTRACT) {
+                            items.remove(v);
+                        }
+                    }
+                    yield Optional.of(String.join(",", items));
+                }
+            };
+            if (value.isPresent()) {
+                if (kind == ResourceKind.BROKER && (op.name().endsWith(".hours") || op.name().endsWith(".minutes"))) {
+                    ConfigDef.parseType(op.name(), value.get(), ConfigDef.Type.LONG);
+                } else {
+                    TopicConfigs.validate(topicKey, value.get());
+                }
+            }
+            changes.put(op.name(), value);
+        }
+        if (!validateOnly) {
+            controller.alterConfigs(kind, resourceName, changes);
+        }
+    }
+
+    private static String requireValue(IncrementalAlterConfigsRequestData.AlterableConfig op) {
+        if (op.value() == null) {
+            throw new InvalidRequestException("Null value not supported for " + op.name());
+        }
+        return op.value();
+    }
+
+    private static String topicKeyOfBrokerConfig(String brokerName) {
+        if (!BrokerConfig.DYNAMIC.contains(brokerName)) {
+            throw new InvalidRequestException("Cannot update these configs dynamically: [" + brokerName + "]");
+        }
+        return TopicConfigs.keys().values().stream().filter(k -> k.brokerSynonyms().contains(brokerName))
+                .findFirst().orElseThrow().name();
+    }
+
+    private static byte configType(ConfigDef.Type type) {
+        return (switch (type) {
+            case BOOLEAN -> DescribeConfigsResponse.ConfigType.BOOLEAN;
+            case STRING -> DescribeConfigsResponse.ConfigType.STRING;
+            case INT -> DescribeConfigsResponse.ConfigType.INT;
+            case SHORT -> DescribeConfigsResponse.ConfigType.SHORT;
+            case LONG -> DescribeConfigsResponse.ConfigType.LONG;
+            case DOUBLE -> DescribeConfigsResponse.ConfigType.DOUBLE;
+            case LIST -> DescribeConfigsResponse.ConfigType.LIST;
+            case CLASS -> DescribeConfigsResponse.ConfigType.CLASS;
+            case PASSWORD -> DescribeConfigsResponse.ConfigType.PASSWORD;
+        }).id();
+    }
+}

@@ -1,0 +1,130 @@
+package io.herald.broker.handler;
+
+import io.herald.metadata.controller.MetadataController;
+import io.herald.metadata.image.BrokerImage;
+import io.herald.metadata.image.ClusterImage;
+import io.herald.metadata.image.PartitionImage;
+import io.herald.metadata.image.TopicImage;
+import io.herald.protocol.ApiHandler;
+import io.herald.protocol.KafkaRequest;
+import io.herald.protocol.Response;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.internals.Topic;
+import org.apache.kafka.common.message.MetadataRequestData;
+import org.apache.kafka.common.message.MetadataResponseData;
+import org.apache.kafka.common.message.MetadataResponseData.MetadataResponseBroker;
+import org.apache.kafka.common.message.MetadataResponseData.MetadataResponsePartition;
+import org.apache.kafka.common.message.MetadataResponseData.MetadataResponseTopic;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.MetadataRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Metadata: brokers, the controller, and topics with their partitions' leaders, epochs, replicas and ISR, from
+ * one metadata image. A missing topic is created when {@code auto.create.topics.enable} is on and the client
+ * allows it (v4+), with {@code num.partitions} and {@code default.replication.factor}.
+ */
+public final class MetadataHandler implements ApiHandler {
+    private static final Logger log = LoggerFactory.getLogger(MetadataHandler.class);
+
+    /** The broker settings this handler reads. */
+    public record Settings(int nodeId, boolean autoCreateTopics, int numPartitions, short replicationFactor) {}
+
+    private final MetadataController controller;
+    private final Settings settings;
+    private final Executor pool;
+
+    public MetadataHandler(MetadataController controller, Settings settings, Executor pool) {
+        this.controller = controller;
+        this.settings = settings;
+        this.pool = pool;
+    }
+
+    @Override
+    public CompletableFuture<Response> handle(KafkaRequest request) {
+        MetadataRequestData data = ((MetadataRequest) request.body()).data();
+        short version = request.apiVersion();
+        return Requests.onPool(pool, () -> metadata(data, version));
+    }
+
+    private MetadataResponseData metadata(MetadataRequestData data, short version) {
+        ClusterImage image = controller.image();
+        MetadataResponseData response = new MetadataResponseData()
+                .setClusterId(image.clusterId())
+                .setControllerId(settings.nodeId());
+        if (data.topics() == null) {
+            image.topics().values().stream().sorted(java.util.Comparator.comparing(TopicImage::name))
+                    .forEach(t -> response.topics().add(describe(t)));
+        } else {
+            boolean allowAutoCreate = version < 4 || data.allowAutoTopicCreation();
+            for (MetadataRequestData.MetadataRequestTopic requested : data.topics()) {
+                response.topics().add(describeRequested(requested, allowAutoCreate));
+            }
+            image = controller.image();
+        }
+        for (BrokerImage broker : image.brokers().values()) {
+            response.brokers().add(new MetadataResponseBroker().setNodeId(broker.brokerId())
+                    .setHost(broker.host()).setPort(broker.port()).setRack(broker.rack().orElse(null)));
+        }
+        return response;
+    }
+
+    private MetadataResponseTopic describeRequested(MetadataRequestData.MetadataRequestTopic requested,
+                                                    boolean allowAutoCreate) {
+        ClusterImage image = controller.image();
+        if (requested.name() == null) {
+            Uuid id = requested.topicId();
+            return image.topic(id).map(this::describe).orElseGet(() -> new MetadataResponseTopic()
+                    .setTopicId(id).setErrorCode(Errors.UNKNOWN_TOPIC_ID.code()));
+        }
+        String name = requested.name();
+        Optional<TopicImage> topic = image.topic(name);
+        if (topic.isPresent()) {
+            return describe(topic.get());
+        }
+        MetadataResponseTopic missing = new MetadataResponseTopic().setName(name);
+        try {
+            Topic.validate(name);
+        } catch (RuntimeException e) {
+            return missing.setErrorCode(Errors.INVALID_TOPIC_EXCEPTION.code());
+        }
+        if (!settings.autoCreateTopics() || !allowAutoCreate || Topic.isInternal(name)) {
+            return missing.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+        }
+        try {
+            TopicImage created = controller.createTopic(name, settings.numPartitions(), settings.replicationFactor(),
+                    Map.of(), false);
+            log.info("Auto-created topic {} with {} partitions", name, settings.numPartitions());
+            return describe(created);
+        } catch (TopicExistsException raced) {
+            return controller.image().topic(name).map(this::describe)
+                    .orElseGet(() -> missing.setErrorCode(Errors.LEADER_NOT_AVAILABLE.code()));
+        } catch (RuntimeException e) {
+            return missing.setErrorCode(Requests.error(e).code());
+        }
+    }
+
+    private MetadataResponseTopic describe(TopicImage topic) {
+        MetadataResponseTopic result = new MetadataResponseTopic()
+                .setName(topic.name())
+                .setTopicId(topic.topicId())
+                .setIsInternal(Topic.isInternal(topic.name()))
+                .setErrorCode(Errors.NONE.code());
+        for (PartitionImage p : topic.partitions().values()) {
+            result.partitions().add(new MetadataResponsePartition()
+                    .setPartitionIndex(p.partition())
+                    .setErrorCode(Errors.NONE.code())
+                    .setLeaderId(p.leader())
+                    .setLeaderEpoch(p.leaderEpoch())
+                    .setReplicaNodes(p.replicas())
+                    .setIsrNodes(p.isr()));
+        }
+        return result;
+    }
+}

@@ -1,0 +1,144 @@
+package io.herald.broker.handler;
+
+import io.herald.broker.replica.Partition;
+import io.herald.broker.replica.ReplicaManager;
+import io.herald.protocol.ApiHandler;
+import io.herald.storage.epoch.EpochEndOffset;
+import io.herald.storage.log.TimestampAndOffset;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.message.DeleteRecordsRequestData;
+import org.apache.kafka.common.message.DeleteRecordsResponseData;
+import org.apache.kafka.common.message.ListOffsetsRequestData;
+import org.apache.kafka.common.message.ListOffsetsResponseData;
+import org.apache.kafka.common.message.ListOffsetsResponseData.ListOffsetsPartitionResponse;
+import org.apache.kafka.common.message.ListOffsetsResponseData.ListOffsetsTopicResponse;
+import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData;
+import org.apache.kafka.common.message.OffsetForLeaderEpochResponseData;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.DeleteRecordsRequest;
+import org.apache.kafka.common.requests.ListOffsetsRequest;
+import org.apache.kafka.common.requests.OffsetsForLeaderEpochRequest;
+
+/**
+ * The offset questions: ListOffsets (earliest, latest, by timestamp, max timestamp), DeleteRecords (move the
+ * log start offset) and OffsetForLeaderEpoch (where an epoch ended, for truncation detection).
+ *
+ * <p>Consumers only see committed data, so "latest" is the high watermark and a timestamp lookup never
+ * answers an offset at or above it, as in Kafka.
+ */
+public final class OffsetsHandler {
+    private final ReplicaManager replicas;
+    private final Executor pool;
+
+    public OffsetsHandler(ReplicaManager replicas, Executor pool) {
+        this.replicas = replicas;
+        this.pool = pool;
+    }
+
+    public ApiHandler listOffsets() {
+        return request -> Requests.onPool(pool,
+                () -> listOffsets(((ListOffsetsRequest) request.body()).data(), request.apiVersion()));
+    }
+
+    public ApiHandler deleteRecords() {
+        return request -> Requests.onPool(pool,
+                () -> deleteRecords(((DeleteRecordsRequest) request.body()).data()));
+    }
+
+    public ApiHandler offsetForLeaderEpoch() {
+        return request -> Requests.onPool(pool,
+                () -> offsetForLeaderEpoch(((OffsetsForLeaderEpochRequest) request.body()).data()));
+    }
+
+    private Partition partition(String topic, int index) {
+        return replicas.partition(new TopicPartition(topic, index)).orElseThrow(() ->
+                new UnknownTopicOrPartitionException("This server does not host this topic-partition."));
+    }
+
+    private ListOffsetsResponseData listOffsets(ListOffsetsRequestData data, short version) {
+        ListOffsetsResponseData response = new ListOffsetsResponseData();
+        for (ListOffsetsRequestData.ListOffsetsTopic topic : data.topics()) {
+            ListOffsetsTopicResponse topicResponse = new ListOffsetsTopicResponse().setName(topic.name());
+            for (ListOffsetsRequestData.ListOffsetsPartition p : topic.partitions()) {
+                ListOffsetsPartitionResponse pr = new ListOffsetsPartitionResponse()
+                        .setPartitionIndex(p.partitionIndex());
+                try {
+                    Partition partition = partition(topic.name(), p.partitionIndex());
+                    partition.checkLeaderEpoch(p.currentLeaderEpoch());
+                    TimestampAndOffset found = lookup(partition, p.timestamp());
+                    pr.setErrorCode(Errors.NONE.code()).setTimestamp(found.timestamp()).setOffset(found.offset());
+                    if (version >= 4) { // leader epochs in ListOffsets arrived with v4 (KIP-320)
+                        pr.setLeaderEpoch(found.leaderEpoch().orElse(-1));
+                    }
+                } catch (RuntimeException e) {
+                    pr.setErrorCode(Requests.error(e).code()).setTimestamp(-1).setOffset(-1);
+                }
+                topicResponse.partitions().add(pr);
+            }
+            response.topics().add(topicResponse);
+        }
+        return response;
+    }
+
+    private static TimestampAndOffset lookup(Partition partition, long timestamp) {
+        long hw = partition.highWatermark();
+        if (timestamp == ListOffsetsRequest.LATEST_TIMESTAMP) {
+            return new TimestampAndOffset(-1, hw, Optional.of(partition.log().latestEpoch()).filter(e -> e >= 0));
+        }
+        if (timestamp == ListOffsetsRequest.LATEST_TIERED_TIMESTAMP) {
+            // No tiered storage: nothing is tiered, which Kafka answers with offset -1.
+            return new TimestampAndOffset(-1, -1, Optional.empty());
+        }
+        Optional<TimestampAndOffset> found = partition.log().offsetForTimestamp(timestamp);
+        return found.filter(t -> t.offset() < hw || timestamp == ListOffsetsRequest.EARLIEST_TIMESTAMP
+                        || timestamp == ListOffsetsRequest.EARLIEST_LOCAL_TIMESTAMP)
+                .orElse(new TimestampAndOffset(-1, -1, Optional.empty()));
+    }
+
+    private DeleteRecordsResponseData deleteRecords(DeleteRecordsRequestData data) {
+        DeleteRecordsResponseData response = new DeleteRecordsResponseData();
+        for (DeleteRecordsRequestData.DeleteRecordsTopic topic : data.topics()) {
+            var topicResult = new DeleteRecordsResponseData.DeleteRecordsTopicResult().setName(topic.name());
+            for (DeleteRecordsRequestData.DeleteRecordsPartition p : topic.partitions()) {
+                var pr = new DeleteRecordsResponseData.DeleteRecordsPartitionResult()
+                        .setPartitionIndex(p.partitionIndex());
+                try {
+                    Partition partition = partition(topic.name(), p.partitionIndex());
+                    long target = p.offset() == -1 ? partition.highWatermark() : p.offset();
+                    long low = partition.log().deleteRecordsBefore(target);
+                    pr.setErrorCode(Errors.NONE.code()).setLowWatermark(low);
+                } catch (RuntimeException e) {
+                    pr.setErrorCode(Requests.error(e).code()).setLowWatermark(-1);
+                }
+                topicResult.partitions().add(pr);
+            }
+            response.topics().add(topicResult);
+        }
+        return response;
+    }
+
+    private OffsetForLeaderEpochResponseData offsetForLeaderEpoch(OffsetForLeaderEpochRequestData data) {
+        OffsetForLeaderEpochResponseData response = new OffsetForLeaderEpochResponseData();
+        for (OffsetForLeaderEpochRequestData.OffsetForLeaderTopic topic : data.topics()) {
+            var topicResult = new OffsetForLeaderEpochResponseData.OffsetForLeaderTopicResult()
+                    .setTopic(topic.topic());
+            for (OffsetForLeaderEpochRequestData.OffsetForLeaderPartition p : topic.partitions()) {
+                var pr = new OffsetForLeaderEpochResponseData.EpochEndOffset().setPartition(p.partition());
+                try {
+                    Partition partition = partition(topic.topic(), p.partition());
+                    partition.checkLeaderEpoch(p.currentLeaderEpoch());
+                    EpochEndOffset end = partition.log().endOffsetForEpoch(p.leaderEpoch());
+                    pr.setErrorCode(Errors.NONE.code()).setLeaderEpoch(end.epoch()).setEndOffset(end.endOffset());
+                } catch (RuntimeException e) {
+                    pr.setErrorCode(Requests.error(e).code()).setLeaderEpoch(-1).setEndOffset(-1);
+                }
+                topicResult.partitions().add(pr);
+            }
+            response.topics().add(topicResult);
+        }
+        return response;
+    }
+}

@@ -1,0 +1,62 @@
+package io.herald.broker.handler;
+
+import io.herald.metadata.controller.MetadataController;
+import io.herald.protocol.ApiHandler;
+import java.util.concurrent.Executor;
+import org.apache.kafka.common.message.InitProducerIdRequestData;
+import org.apache.kafka.common.message.InitProducerIdResponseData;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.InitProducerIdRequest;
+
+/**
+ * InitProducerId for idempotent producers: every call gets a fresh producer id with epoch 0, as Kafka answers
+ * a request without a transactional id. Ids come from blocks reserved durably through the controller, so an id
+ * is never handed out twice, even across restarts.
+ *
+ * <p>Transactional producers need the transaction coordinator, which is not built yet; they get
+ * {@code COORDINATOR_NOT_AVAILABLE} here (and FindCoordinator is not served).
+ *
+ * <p>Thread-safety: {@link #nextProducerId()} is synchronized.
+ */
+public final class ProducerIdHandler implements ApiHandler {
+    static final int BLOCK_SIZE = 1000;
+
+    private final MetadataController controller;
+    private final int nodeId;
+    private final Executor pool;
+    private long next;
+    private long blockEnd;
+
+    public ProducerIdHandler(MetadataController controller, int nodeId, Executor pool) {
+        this.controller = controller;
+        this.nodeId = nodeId;
+        this.pool = pool;
+    }
+
+    @Override
+    public java.util.concurrent.CompletableFuture<io.herald.protocol.Response> handle(
+            io.herald.protocol.KafkaRequest request) {
+        InitProducerIdRequestData data = ((InitProducerIdRequest) request.body()).data();
+        return Requests.onPool(pool, () -> {
+            if (data.transactionalId() != null) {
+                return new InitProducerIdResponseData().setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code())
+                        .setProducerId(-1).setProducerEpoch((short) -1);
+            }
+            try {
+                return new InitProducerIdResponseData().setErrorCode(Errors.NONE.code())
+                        .setProducerId(nextProducerId()).setProducerEpoch((short) 0);
+            } catch (RuntimeException e) {
+                return new InitProducerIdResponseData().setErrorCode(Requests.error(e).code())
+                        .setProducerId(-1).setProducerEpoch((short) -1);
+            }
+        });
+    }
+
+    synchronized long nextProducerId() {
+        if (next >= blockEnd) {
+            next = controller.reserveProducerIds(nodeId, BLOCK_SIZE);
+            blockEnd = next + BLOCK_SIZE;
+        }
+        return next++;
+    }
+}

@@ -1,0 +1,213 @@
+package io.herald.broker.handler;
+
+import io.herald.broker.config.TopicConfigs;
+import io.herald.metadata.controller.MetadataController;
+import io.herald.metadata.image.ClusterImage;
+import io.herald.metadata.image.TopicImage;
+import io.herald.protocol.ApiHandler;
+import io.herald.protocol.KafkaRequest;
+import io.herald.protocol.Response;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
+import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.internals.Topic;
+import org.apache.kafka.common.message.CreatePartitionsRequestData;
+import org.apache.kafka.common.message.CreatePartitionsResponseData;
+import org.apache.kafka.common.message.CreatePartitionsResponseData.CreatePartitionsTopicResult;
+import org.apache.kafka.common.message.CreateTopicsRequestData;
+import org.apache.kafka.common.message.CreateTopicsRequestData.CreatableTopic;
+import org.apache.kafka.common.message.CreateTopicsResponseData;
+import org.apache.kafka.common.message.CreateTopicsResponseData.CreatableTopicConfigs;
+import org.apache.kafka.common.message.CreateTopicsResponseData.CreatableTopicResult;
+import org.apache.kafka.common.message.DeleteTopicsRequestData;
+import org.apache.kafka.common.message.DeleteTopicsResponseData;
+import org.apache.kafka.common.message.DeleteTopicsResponseData.DeletableTopicResult;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.CreatePartitionsRequest;
+import org.apache.kafka.common.requests.CreateTopicsRequest;
+import org.apache.kafka.common.requests.DeleteTopicsRequest;
+import org.apache.kafka.common.requests.DescribeConfigsResponse;
+
+/** CreateTopics, DeleteTopics and CreatePartitions: validated here, decided and persisted by the controller. */
+public final class TopicsHandler {
+
+    /** The broker settings these handlers read. */
+    public record Settings(int numPartitions, short replicationFactor, boolean deleteTopicEnable,
+                           Map<String, String> staticBrokerConfigs) {}
+
+    private final MetadataController controller;
+    private final Settings settings;
+    private final Executor pool;
+
+    public TopicsHandler(MetadataController controller, Settings settings, Executor pool) {
+        this.controller = controller;
+        this.settings = settings;
+        this.pool = pool;
+    }
+
+    public ApiHandler createTopics() {
+        return request -> Requests.onPool(pool, () -> createTopics(((CreateTopicsRequest) request.body()).data()));
+    }
+
+    public ApiHandler deleteTopics() {
+        return request -> Requests.onPool(pool, () -> deleteTopics(request));
+    }
+
+    public ApiHandler createPartitions() {
+        return request -> Requests.onPool(pool,
+                () -> createPartitions(((CreatePartitionsRequest) request.body()).data()));
+    }
+
+    private CreateTopicsResponseData createTopics(CreateTopicsRequestData data) {
+        CreateTopicsResponseData response = new CreateTopicsResponseData();
+        Set<String> seen = new HashSet<>();
+        Set<String> duplicates = new HashSet<>();
+        for (CreatableTopic topic : data.topics()) {
+            if (!seen.add(topic.name())) {
+                duplicates.add(topic.name());
+            }
+        }
+        for (CreatableTopic topic : data.topics()) {
+            CreatableTopicResult result = new CreatableTopicResult().setName(topic.name());
+            if (duplicates.contains(topic.name())) {
+                result.setErrorCode(Errors.INVALID_REQUEST.code())
+                        .setErrorMessage("Create topic request contains duplicate topic name " + topic.name());
+            } else {
+                try {
+                    createTopic(topic, data.validateOnly(), result);
+                } catch (RuntimeException e) {
+                    result.setErrorCode(Requests.error(e).code()).setErrorMessage(Requests.message(e))
+                            .setNumPartitions(-1).setReplicationFactor((short) -1)
+                            .setTopicConfigErrorCode(Requests.error(e).code());
+                }
+            }
+            response.topics().add(result);
+        }
+        return response;
+    }
+
+    private void createTopic(CreatableTopic topic, boolean validateOnly, CreatableTopicResult result) {
+        Topic.validate(topic.name());
+        int partitions = topic.numPartitions() == -1 ? settings.numPartitions() : topic.numPartitions();
+        int replicationFactor = topic.replicationFactor() == -1 ? settings.replicationFactor()
+                : topic.replicationFactor();
+        if (!topic.assignments().isEmpty()) {
+            if (topic.numPartitions() != -1 || topic.replicationFactor() != -1) {
+                throw new InvalidRequestException("Both numPartitions or replicationFactor and replicasAssignments "
+                        + "were set. Both cannot be used at the same time.");
+            }
+            partitions = topic.assignments().size();
+            replicationFactor = topic.assignments().iterator().next().brokerIds().size();
+            Set<Integer> brokers = controller.image().brokers().keySet();
+            for (var assignment : topic.assignments()) {
+                if (assignment.brokerIds().size() != replicationFactor
+                        || !brokers.containsAll(assignment.brokerIds())
+                        || new HashSet<>(assignment.brokerIds()).size() != assignment.brokerIds().size()) {
+                    throw new InvalidReplicaAssignmentException("Invalid replica assignment for partition "
+                            + assignment.partitionIndex() + ": " + assignment.brokerIds());
+                }
+            }
+        }
+        Map<String, String> configs = new HashMap<>();
+        for (var config : topic.configs()) {
+            if (config.value() == null) {
+                throw new InvalidConfigurationException("Null value not supported for topic config " + config.name());
+            }
+            try {
+                TopicConfigs.validate(config.name(), config.value());
+            } catch (ConfigException e) {
+                throw new InvalidConfigurationException(e.getMessage());
+            }
+            configs.put(config.name(), config.value());
+        }
+        TopicImage created = controller.createTopic(topic.name(), partitions, replicationFactor, configs, validateOnly);
+        result.setErrorCode(Errors.NONE.code())
+                .setTopicId(validateOnly ? Uuid.ZERO_UUID : created.topicId())
+                .setNumPartitions(partitions)
+                .setReplicationFactor((short) replicationFactor);
+        ClusterImage image = controller.image();
+        for (String name : TopicConfigs.keys().keySet()) {
+            TopicConfigs.Resolved resolved = TopicConfigs.resolve(name, configs, image.brokerConfigs(),
+                    settings.staticBrokerConfigs());
+            result.configs().add(new CreatableTopicConfigs().setName(name).setValue(resolved.value())
+                    .setReadOnly(false).setIsSensitive(false).setConfigSource(configSource(resolved.source())));
+        }
+    }
+
+    static byte configSource(TopicConfigs.Source source) {
+        return (switch (source) {
+            case TOPIC -> DescribeConfigsResponse.ConfigSource.TOPIC_CONFIG;
+            case DYNAMIC_BROKER_DEFAULT -> DescribeConfigsResponse.ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG;
+            case STATIC_BROKER -> DescribeConfigsResponse.ConfigSource.STATIC_BROKER_CONFIG;
+            case DEFAULT -> DescribeConfigsResponse.ConfigSource.DEFAULT_CONFIG;
+        }).id();
+    }
+
+    private DeleteTopicsResponseData deleteTopics(KafkaRequest request) {
+        DeleteTopicsRequestData data = ((DeleteTopicsRequest) request.body()).data();
+        DeleteTopicsResponseData response = new DeleteTopicsResponseData();
+        if (request.apiVersion() < 6) {
+            for (String name : data.topicNames()) {
+                response.responses().add(deleteTopic(Optional.of(name), Uuid.ZERO_UUID));
+            }
+        } else {
+            for (DeleteTopicsRequestData.DeleteTopicState state : data.topics()) {
+                response.responses().add(deleteTopic(Optional.ofNullable(state.name()), state.topicId()));
+            }
+        }
+        return response;
+    }
+
+    private DeletableTopicResult deleteTopic(Optional<String> name, Uuid topicId) {
+        DeletableTopicResult result = new DeletableTopicResult().setName(name.orElse(null)).setTopicId(topicId);
+        if (!settings.deleteTopicEnable()) {
+            return result.setErrorCode(Errors.TOPIC_DELETION_DISABLED.code());
+        }
+        ClusterImage image = controller.image();
+        Optional<TopicImage> topic = name.isPresent() ? image.topic(name.get()) : image.topic(topicId);
+        if (topic.isEmpty()) {
+            return result.setErrorCode((name.isPresent() ? Errors.UNKNOWN_TOPIC_OR_PARTITION
+                    : Errors.UNKNOWN_TOPIC_ID).code());
+        }
+        try {
+            controller.deleteTopic(topic.get().topicId());
+            return result.setName(topic.get().name()).setTopicId(topic.get().topicId())
+                    .setErrorCode(Errors.NONE.code());
+        } catch (RuntimeException e) {
+            return result.setErrorCode(Requests.error(e).code()).setErrorMessage(Requests.message(e));
+        }
+    }
+
+    private CreatePartitionsResponseData createPartitions(CreatePartitionsRequestData data) {
+        CreatePartitionsResponseData response = new CreatePartitionsResponseData();
+        for (CreatePartitionsRequestData.CreatePartitionsTopic topic : data.topics()) {
+            CreatePartitionsTopicResult result = new CreatePartitionsTopicResult().setName(topic.name());
+            try {
+                if (topic.assignments() != null) {
+                    Set<Integer> brokers = controller.image().brokers().keySet();
+                    for (var assignment : topic.assignments()) {
+                        if (!brokers.containsAll(assignment.brokerIds())) {
+                            throw new InvalidReplicaAssignmentException("Unknown broker in assignment "
+                                    + assignment.brokerIds());
+                        }
+                    }
+                }
+                controller.createPartitions(topic.name(), topic.count(), data.validateOnly());
+                result.setErrorCode(Errors.NONE.code());
+            } catch (RuntimeException e) {
+                result.setErrorCode(Requests.error(e).code()).setErrorMessage(Requests.message(e));
+            }
+            response.results().add(result);
+        }
+        return response;
+    }
+}

@@ -1,0 +1,110 @@
+package io.herald.metadata.image;
+
+import io.herald.metadata.record.MetadataRecord;
+import io.herald.metadata.record.MetadataRecord.BrokerRecord;
+import io.herald.metadata.record.MetadataRecord.ConfigRecord;
+import io.herald.metadata.record.MetadataRecord.PartitionRecord;
+import io.herald.metadata.record.MetadataRecord.ProducerIdsRecord;
+import io.herald.metadata.record.MetadataRecord.RemoveTopicRecord;
+import io.herald.metadata.record.MetadataRecord.TopicRecord;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * An immutable snapshot of the cluster model. Readers (request handlers on any thread) hold on to one image
+ * for the whole request, so a request never sees half of a change. {@link #apply} returns a new image.
+ *
+ * @param offset the number of metadata records folded into this image
+ * @param nextProducerId the first producer id no broker has reserved yet
+ */
+public record ClusterImage(String clusterId, long offset, Map<Integer, BrokerImage> brokers,
+                           Map<String, TopicImage> topics, Map<Uuid, String> topicNamesById,
+                           Map<String, String> brokerConfigs, long nextProducerId) {
+
+    public ClusterImage {
+        brokers = Map.copyOf(brokers);
+        topics = Map.copyOf(topics);
+        topicNamesById = Map.copyOf(topicNamesById);
+        brokerConfigs = Map.copyOf(brokerConfigs);
+    }
+
+    public static ClusterImage empty(String clusterId) {
+        return new ClusterImage(clusterId, 0, Map.of(), Map.of(), Map.of(), Map.of(), 0L);
+    }
+
+    public Optional<TopicImage> topic(String name) {
+        return Optional.ofNullable(topics.get(name));
+    }
+
+    public Optional<TopicImage> topic(Uuid topicId) {
+        return Optional.ofNullable(topicNamesById.get(topicId)).map(topics::get);
+    }
+
+    /** Folds one record into the model. Pure: this image is not changed. */
+    public ClusterImage apply(MetadataRecord record) {
+        Map<Integer, BrokerImage> newBrokers = brokers;
+        Map<String, TopicImage> newTopics = topics;
+        Map<Uuid, String> newNames = topicNamesById;
+        Map<String, String> newBrokerConfigs = brokerConfigs;
+        long newNextProducerId = nextProducerId;
+        switch (record) {
+            case TopicRecord t -> {
+                newTopics = with(topics, t.name(), new TopicImage(t.name(), t.topicId(), new TreeMap<>(), Map.of()));
+                newNames = with(topicNamesById, t.topicId(), t.name());
+            }
+            case PartitionRecord p -> {
+                TopicImage topic = topic(p.topicId()).orElseThrow(() ->
+                        new IllegalStateException("partition record for unknown topic id " + p.topicId()));
+                TreeMap<Integer, PartitionImage> partitions = new TreeMap<>(topic.partitions());
+                partitions.put(p.partition(), new PartitionImage(p.partition(), p.replicas(), p.isr(), p.leader(),
+                        p.leaderEpoch(), p.partitionEpoch()));
+                newTopics = with(topics, topic.name(),
+                        new TopicImage(topic.name(), topic.topicId(), partitions, topic.configs()));
+            }
+            case RemoveTopicRecord r -> {
+                String name = topicNamesById.get(r.topicId());
+                if (name != null) {
+                    newTopics = without(topics, name);
+                    newNames = without(topicNamesById, r.topicId());
+                }
+            }
+            case ConfigRecord c -> {
+                switch (c.kind()) {
+                    case TOPIC -> {
+                        TopicImage topic = topics.get(c.resourceName());
+                        if (topic != null) {
+                            Map<String, String> configs = withOptional(topic.configs(), c.name(), c.value());
+                            newTopics = with(topics, topic.name(),
+                                    new TopicImage(topic.name(), topic.topicId(), topic.partitions(), configs));
+                        }
+                    }
+                    case BROKER -> newBrokerConfigs = withOptional(brokerConfigs, c.name(), c.value());
+                }
+            }
+            case ProducerIdsRecord ids -> newNextProducerId = Math.max(nextProducerId, ids.nextProducerId());
+            case BrokerRecord b -> newBrokers = with(brokers, b.brokerId(),
+                    new BrokerImage(b.brokerId(), b.host(), b.port(), b.rack()));
+        }
+        return new ClusterImage(clusterId, offset + 1, newBrokers, newTopics, newNames, newBrokerConfigs,
+                newNextProducerId);
+    }
+
+    private static <K, V> Map<K, V> with(Map<K, V> map, K key, V value) {
+        Map<K, V> copy = new HashMap<>(map);
+        copy.put(key, value);
+        return copy;
+    }
+
+    private static <K, V> Map<K, V> without(Map<K, V> map, K key) {
+        Map<K, V> copy = new HashMap<>(map);
+        copy.remove(key);
+        return copy;
+    }
+
+    private static Map<String, String> withOptional(Map<String, String> map, String key, Optional<String> value) {
+        return value.map(v -> with(map, key, v)).orElseGet(() -> without(map, key));
+    }
+}

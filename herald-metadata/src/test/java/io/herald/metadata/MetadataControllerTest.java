@@ -1,0 +1,114 @@
+package io.herald.metadata;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.herald.metadata.controller.MetadataController;
+import io.herald.metadata.image.ClusterImage;
+import io.herald.metadata.image.TopicImage;
+import io.herald.metadata.log.FileMetadataLog;
+import io.herald.metadata.record.MetadataRecord.ResourceKind;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.common.errors.InvalidPartitionsException;
+import org.apache.kafka.common.errors.InvalidReplicationFactorException;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MetadataControllerTest {
+    @TempDir
+    Path dir;
+
+    private MetadataController open() throws IOException {
+        return MetadataController.open(new FileMetadataLog(dir.resolve("metadata.log")), "cluster-a");
+    }
+
+    @Test
+    void replayAfterRestartRebuildsTheSameImage() throws IOException {
+        ClusterImage before;
+        try (MetadataController controller = open()) {
+            controller.registerBroker(1, "127.0.0.1", 9092, Optional.empty());
+            controller.createTopic("orders", 3, 1, Map.of("retention.ms", "1000"), false);
+            controller.createPartitions("orders", 5, false);
+            controller.alterConfigs(ResourceKind.TOPIC, "orders",
+                    Map.of("retention.ms", Optional.empty(), "segment.bytes", Optional.of("4096")));
+            controller.alterConfigs(ResourceKind.BROKER, "", Map.of("log.retention.ms", Optional.of("5")));
+            TopicImage gone = controller.createTopic("gone", 1, 1, Map.of(), false);
+            controller.deleteTopic(gone.topicId());
+            controller.reserveProducerIds(1, 1000);
+            before = controller.image();
+        }
+        try (MetadataController controller = open()) {
+            assertThat(controller.image()).isEqualTo(before);
+            TopicImage orders = controller.image().topic("orders").orElseThrow();
+            assertThat(orders.partitionCount()).isEqualTo(5);
+            assertThat(orders.configs()).containsExactly(Map.entry("segment.bytes", "4096"));
+            assertThat(controller.image().topic("gone")).isEmpty();
+            assertThat(controller.image().brokerConfigs()).containsEntry("log.retention.ms", "5");
+            assertThat(controller.reserveProducerIds(1, 1000)).isEqualTo(1000);
+        }
+    }
+
+    @Test
+    void rejectsInvalidChangesWithKafkaErrors() throws IOException {
+        try (MetadataController controller = open()) {
+            controller.registerBroker(1, "127.0.0.1", 9092, Optional.empty());
+            controller.createTopic("t", 2, 1, Map.of(), false);
+            assertThatThrownBy(() -> controller.createTopic("t", 1, 1, Map.of(), false))
+                    .isInstanceOf(TopicExistsException.class);
+            assertThatThrownBy(() -> controller.createTopic("u", 0, 1, Map.of(), false))
+                    .isInstanceOf(InvalidPartitionsException.class);
+            assertThatThrownBy(() -> controller.createTopic("u", 1, 2, Map.of(), false))
+                    .isInstanceOf(InvalidReplicationFactorException.class);
+            assertThatThrownBy(() -> controller.createPartitions("t", 1, false))
+                    .isInstanceOf(InvalidPartitionsException.class);
+            controller.createTopic("v", 1, 1, Map.of(), true);
+            assertThat(controller.image().topic("v")).isEmpty();
+        }
+    }
+
+    @Test
+    void tornLastBatchIsDroppedWhole() throws IOException {
+        try (MetadataController controller = open()) {
+            controller.registerBroker(1, "127.0.0.1", 9092, Optional.empty());
+            controller.createTopic("kept", 1, 1, Map.of(), false);
+        }
+        long goodSize = Files.size(dir.resolve("metadata.log"));
+        try (MetadataController controller = open()) {
+            controller.createTopic("torn", 4, 1, Map.of(), false);
+        }
+        long fullSize = Files.size(dir.resolve("metadata.log"));
+        List<Long> cuts = new ArrayList<>();
+        for (long cut = goodSize + 1; cut < fullSize; cut += 7) {
+            cuts.add(cut);
+        }
+        byte[] full = Files.readAllBytes(dir.resolve("metadata.log"));
+        for (long cut : cuts) {
+            Files.write(dir.resolve("metadata.log"), java.util.Arrays.copyOf(full, (int) cut));
+            try (MetadataController controller = open()) {
+                assertThat(controller.image().topic("kept")).isPresent();
+                assertThat(controller.image().topic("torn")).isEmpty();
+            }
+            assertThat(Files.size(dir.resolve("metadata.log"))).isEqualTo(goodSize);
+        }
+        // A flipped byte inside the last batch is caught by its CRC.
+        byte[] corrupt = full.clone();
+        corrupt[(int) fullSize - 3] ^= 0x40;
+        Files.write(dir.resolve("metadata.log"), corrupt);
+        try (MetadataController controller = open()) {
+            assertThat(controller.image().topic("torn")).isEmpty();
+            assertThat(controller.image().topic("kept")).isPresent();
+        }
+        try (FileChannel ch = FileChannel.open(dir.resolve("metadata.log"), StandardOpenOption.READ)) {
+            assertThat(ch.size()).isEqualTo(goodSize);
+        }
+    }
+}

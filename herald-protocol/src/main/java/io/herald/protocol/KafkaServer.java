@@ -1,0 +1,116 @@
+package io.herald.protocol;
+
+import io.herald.protocol.server.KafkaChannelInitializer;
+import io.herald.protocol.server.RequestDispatcher;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Kafka listener: one acceptor thread and N event-loop threads (NIO transport, so fetch
+ * responses go out with FileChannel.transferTo / sendfile).
+ *
+ * <p>Lifecycle: {@link #start()} once, then {@link #close()} (idempotent). Starting freezes the
+ * {@link ApiRegistry}. {@code start} and {@code close} are for the owning thread; {@link #boundPort()}
+ * is safe from any thread after {@code start} returns.
+ */
+public final class KafkaServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(KafkaServer.class);
+
+    /** How long close() lets in-flight requests finish before closing connections regardless. */
+    private static final long DRAIN_TIMEOUT_MS = 5_000;
+
+    private final ServerConfig config;
+    private final ApiRegistry registry;
+    private final ChannelGroup connections = new DefaultChannelGroup("herald-connections", GlobalEventExecutor.INSTANCE);
+
+    private EventLoopGroup acceptorGroup;
+    private EventLoopGroup ioGroup;
+    private volatile Channel serverChannel;
+    private boolean started;
+    private boolean closed;
+
+    public KafkaServer(ServerConfig config, ApiRegistry registry) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.registry = Objects.requireNonNull(registry, "registry");
+    }
+
+    /** Binds the listener. */
+    public synchronized void start() throws InterruptedException {
+        if (started) {
+            throw new IllegalStateException("server already started");
+        }
+        started = true;
+        registry.freeze();
+        acceptorGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("herald-acceptor"), NioIoHandler.newFactory());
+        ioGroup = new MultiThreadIoEventLoopGroup(config.effectiveIoThreads(), new DefaultThreadFactory("herald-network"),
+            NioIoHandler.newFactory());
+        ServerBootstrap bootstrap = new ServerBootstrap()
+            .group(acceptorGroup, ioGroup)
+            .channel(NioServerSocketChannel.class)
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.SO_KEEPALIVE, true)
+            .childHandler(new KafkaChannelInitializer(config, registry, System::nanoTime, connections::add));
+        try {
+            serverChannel = bootstrap.bind(config.host(), config.port()).sync().channel();
+        } catch (InterruptedException | RuntimeException e) {
+            shutdownLoops();
+            throw e;
+        }
+        log.info("Listening for Kafka clients on {}", serverChannel.localAddress());
+    }
+
+    /** The port the listener is bound to (the ephemeral one if the configured port is 0). */
+    public int boundPort() {
+        Channel channel = serverChannel;
+        if (channel == null) {
+            throw new IllegalStateException("server not started");
+        }
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    /**
+     * Stops accepting, lets each connection finish its in-flight request (bounded by a few seconds),
+     * closes the connections and shuts the event loops down.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed || !started) {
+            closed = true;
+            return;
+        }
+        closed = true;
+        Channel channel = serverChannel;
+        if (channel != null) {
+            channel.close().awaitUninterruptibly();
+        }
+        connections.forEach(c -> c.pipeline().fireUserEventTriggered(RequestDispatcher.DRAIN_AND_CLOSE));
+        if (!connections.newCloseFuture().awaitUninterruptibly(DRAIN_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
+            log.warn("{} connections still busy after {} ms; closing them", connections.size(), DRAIN_TIMEOUT_MS);
+        }
+        connections.close().awaitUninterruptibly();
+        shutdownLoops();
+        log.info("Kafka listener closed");
+    }
+
+    private void shutdownLoops() {
+        ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        acceptorGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+    }
+}

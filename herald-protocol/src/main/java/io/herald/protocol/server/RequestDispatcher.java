@@ -1,0 +1,263 @@
+package io.herald.protocol.server;
+
+import io.herald.protocol.ApiHandler;
+import io.herald.protocol.ApiRegistry;
+import io.herald.protocol.KafkaRequest;
+import io.herald.protocol.Response;
+import io.herald.protocol.codec.RequestDecoder;
+import io.herald.protocol.codec.ResponseEncoder;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves one connection's requests strictly one at a time, in arrival order.
+ *
+ * <p>Kafka mutes a channel from the moment it reads a request until the response has been sent;
+ * that is what keeps a pipelined idempotent producer's batches in order (and what makes
+ * responses leave in request order, which clients rely on to match correlation ids). We do the
+ * same: frames that arrive while a request is in flight wait in a queue (and reading pauses via
+ * autoRead), and the next frame is decoded and dispatched only once the previous handler's future
+ * has completed and its response, if any, has been written to the socket.
+ *
+ * <p>Frames are decoded lazily, at dispatch: a garbage frame behind a good one still lets the good
+ * one be answered before the connection closes, as with Kafka's muting.
+ *
+ * <p>Any handler failure (exception thrown, future completed exceptionally, response that cannot
+ * be encoded) closes the connection: a handler bug must not wedge it.
+ *
+ * <p>Event-loop confined: every field is touched only on the channel's event loop; handler
+ * futures completed on other threads hop back onto it.
+ */
+public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(RequestDispatcher.class);
+
+    /** Fired down a pipeline to drain it: finish the in-flight request, then close. */
+    public static final Object DRAIN_AND_CLOSE = new Object() {
+        @Override
+        public String toString() {
+            return "DRAIN_AND_CLOSE";
+        }
+    };
+
+    private record PendingFrame(ByteBuffer payload, long receivedNanos) {
+    }
+
+    private final ApiRegistry registry;
+    private final RequestDecoder decoder;
+    private final LongSupplier nanoClock;
+    private final ArrayDeque<PendingFrame> pending = new ArrayDeque<>();
+
+    private ChannelHandlerContext ctx;
+    private InetSocketAddress clientAddress;
+    /** A request has been dispatched and its response is not yet written. */
+    private boolean inFlight;
+    /** Guards against re-entering the dispatch loop from a synchronously completed future or write. */
+    private boolean dispatching;
+    /** No more requests are dispatched: the connection is closing or draining. */
+    private boolean stopped;
+
+    public RequestDispatcher(ApiRegistry registry, LongSupplier nanoClock) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.decoder = new RequestDecoder(registry);
+        this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        this.clientAddress = toInetAddress(ctx.channel().remoteAddress());
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        clientAddress = toInetAddress(ctx.channel().remoteAddress());
+        log.debug("Connection from {} accepted", clientAddress);
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        log.debug("Connection from {} closed", clientAddress);
+        stopped = true;
+        pending.clear();
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ByteBuffer frame)) {
+            ReferenceCountUtil.release(msg);
+            throw new IllegalStateException("unexpected inbound message: " + msg.getClass().getName()
+                + " (expected: ByteBuffer frame)");
+        }
+        if (stopped) {
+            return;
+        }
+        pending.add(new PendingFrame(frame, nanoClock.getAsLong()));
+        maybeDispatch();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent) {
+            log.debug("Closing idle connection from {} (connections.max.idle.ms)", clientAddress);
+            close();
+        } else if (evt == DRAIN_AND_CLOSE) {
+            stopped = true;
+            pending.clear();
+            if (!inFlight) {
+                close();
+            }
+        } else {
+            super.userEventTriggered(ctx, evt);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.warn("Closing connection from {}: {}", clientAddress, cause.toString());
+        close();
+    }
+
+    /** Dispatches queued frames while no request is in flight; a trampoline, never recursive. */
+    private void maybeDispatch() {
+        if (dispatching) {
+            return;
+        }
+        dispatching = true;
+        try {
+            while (!inFlight && !stopped && !pending.isEmpty()) {
+                dispatch(pending.poll());
+            }
+        } finally {
+            dispatching = false;
+        }
+        // Backpressure: stop reading while requests wait; Netty may still deliver frames already
+        // buffered, which queue up.
+        ctx.channel().config().setAutoRead(!stopped && !inFlight && pending.isEmpty());
+    }
+
+    private void dispatch(PendingFrame frame) {
+        RequestDecoder.Result result = decoder.decode(frame.payload(), clientAddress, frame.receivedNanos());
+        if (result instanceof RequestDecoder.Result.Rejected rejected) {
+            log.warn("Closing connection from {}: invalid request {}: {}", clientAddress, rejected.api(), rejected.reason());
+            close();
+            return;
+        }
+        KafkaRequest request = ((RequestDecoder.Result.Decoded) result).request();
+        // The decoder only lets registered APIs through.
+        ApiHandler handler = registry.handler(request.apiKey()).orElseThrow();
+        inFlight = true;
+        CompletableFuture<Response> future;
+        try {
+            future = Objects.requireNonNull(handler.handle(request), "handler returned a null future");
+        } catch (RuntimeException e) {
+            failHandler(request, e);
+            return;
+        }
+        future.whenComplete((response, error) -> onEventLoop(() -> onHandled(request, response, error)));
+    }
+
+    private void onEventLoop(Runnable task) {
+        if (ctx.executor().inEventLoop()) {
+            task.run();
+        } else {
+            try {
+                ctx.executor().execute(task);
+            } catch (RejectedExecutionException e) {
+                log.debug("Dropping response for {}: event loop shut down", clientAddress);
+            }
+        }
+    }
+
+    private void onHandled(KafkaRequest request, Response response, Throwable error) {
+        if (!ctx.channel().isActive()) {
+            inFlight = false;
+            return;
+        }
+        if (error != null) {
+            failHandler(request, error);
+            return;
+        }
+        switch (response) {
+            case Response.Send send -> write(request, send);
+            case Response.NoResponse ignored -> onResponseSent();
+            case Response.Close close -> {
+                log.info("Closing connection from {} after {} v{} (correlation id {}): {}", clientAddress,
+                    request.apiKey(), request.apiVersion(), request.correlationId(), close.reason());
+                close();
+            }
+            case null -> failHandler(request, new NullPointerException("handler completed with a null response"));
+        }
+    }
+
+    private void write(KafkaRequest request, Response.Send send) {
+        List<Object> parts;
+        try {
+            parts = ResponseEncoder.encode(ctx.alloc(), request.apiKey(),
+                request.body().version(), request.correlationId(), send.data());
+        } catch (RuntimeException e) {
+            failHandler(request, e);
+            return;
+        }
+        int last = parts.size() - 1;
+        for (int i = 0; i < last; i++) {
+            ctx.write(parts.get(i), ctx.voidPromise());
+        }
+        ctx.writeAndFlush(parts.get(last)).addListener((ChannelFutureListener) f -> {
+            if (f.isSuccess()) {
+                onResponseSent();
+            } else {
+                log.debug("Closing connection from {}: writing response failed: {}", clientAddress, f.cause().toString());
+                close();
+            }
+        });
+    }
+
+    private void onResponseSent() {
+        inFlight = false;
+        if (stopped) {
+            close();
+        } else {
+            maybeDispatch();
+        }
+    }
+
+    private void failHandler(KafkaRequest request, Throwable error) {
+        if (error instanceof java.util.concurrent.CompletionException && error.getCause() != null) {
+            error = error.getCause();
+        }
+        log.error("Closing connection from {}: handler for {} v{} (correlation id {}) failed",
+            clientAddress, request.apiKey(), request.apiVersion(), request.correlationId(), error);
+        close();
+    }
+
+    private void close() {
+        stopped = true;
+        inFlight = false;
+        pending.clear();
+        ctx.close();
+    }
+
+    private static InetSocketAddress toInetAddress(SocketAddress address) {
+        if (address instanceof InetSocketAddress inet) {
+            return inet;
+        }
+        return InetSocketAddress.createUnresolved(String.valueOf(address), 0);
+    }
+}

@@ -1,0 +1,11 @@
+package io.herald.storage.log;
+
+/**
+ * Result of {@link PartitionLog#appendAsLeader}.
+ *
+ * @param logAppendTime the broker time stamped into the batches, or -1 when the topic uses CreateTime
+ * @param duplicate     true when the batch is an idempotent retry of one already in the log; the
+ *                      offsets are then those assigned originally and nothing was appended
+ */
+public record LogAppendInfo(long firstOffset, long lastOffset, long logAppendTime, long logStartOffset,
+                            int numRecords, boolean duplicate) {}

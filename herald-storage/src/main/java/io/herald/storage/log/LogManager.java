@@ -1,0 +1,368 @@
+package io.herald.storage.log;
+
+import io.herald.storage.checkpoint.OffsetCheckpointFile;
+import io.herald.storage.cleaner.LogCleaner;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.KafkaStorageException;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns the log dirs and every {@link PartitionLog} in them.
+ *
+ * <p>On disk, per log dir: one {@code <topic>-<partition>} directory per log, the checkpoint files
+ * {@code recovery-point-offset-checkpoint}, {@code log-start-offset-checkpoint},
+ * {@code replication-offset-checkpoint}, and {@code .herald_cleanshutdown} while the broker is
+ * stopped after a clean shutdown. Startup without the marker recovers every log from its recovery
+ * point; the marker is deleted once the logs are loaded, so a crash from then on is unclean.
+ *
+ * <p>A log dir that cannot be created or read is offline: its logs are not loaded and no new log
+ * is placed there; the other dirs keep working (Kafka's JBOD behaviour).
+ *
+ * <p>Thread-safety: thread-safe. Log creation and deletion are serialised by a lock; lookups are
+ * lock-free. Background tasks (retention, time-based flush, checkpoints, compaction) run on one
+ * scheduler thread; the {@code run…} methods let tests drive them deterministically.
+ */
+public final class LogManager implements AutoCloseable {
+    public static final String CLEAN_SHUTDOWN_FILE = ".herald_cleanshutdown";
+    private static final Logger LOG = LoggerFactory.getLogger(LogManager.class);
+
+    private final List<Path> logDirs;
+    private final LogConfig defaults;
+    private final Function<String, LogConfig> topicConfigs;
+    private final LogManagerConfig managerConfig;
+    private final Time time;
+    private final LogCleaner cleaner;
+    private final Set<Path> offlineDirs = ConcurrentHashMap.newKeySet();
+    private final Map<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
+    private final Object createLock = new Object();
+    private ScheduledExecutorService scheduler;
+    private volatile boolean closed;
+
+    public LogManager(List<Path> logDirs, LogConfig defaults, LogManagerConfig managerConfig, Time time) {
+        this(logDirs, defaults, managerConfig, time, topic -> defaults);
+    }
+
+    /**
+     * @param topicConfigs the config of each topic found on disk at startup (storage does not persist
+     *                     topic configs; the broker knows them from metadata). Without it, logs load
+     *                     with {@code defaults} until {@link PartitionLog#updateConfig} is called.
+     */
+    public LogManager(List<Path> logDirs, LogConfig defaults, LogManagerConfig managerConfig, Time time,
+                      Function<String, LogConfig> topicConfigs) {
+        this.topicConfigs = topicConfigs;
+        if (logDirs.isEmpty()) {
+            throw new IllegalArgumentException("logDirs is empty (expected: at least one dir)");
+        }
+        this.logDirs = logDirs.stream().map(p -> p.toAbsolutePath().normalize()).distinct().toList();
+        this.defaults = defaults;
+        this.managerConfig = managerConfig;
+        this.time = time;
+        this.cleaner = new LogCleaner(time);
+    }
+
+    public LogConfig defaults() {
+        return defaults;
+    }
+
+    /** Loads every log (recovering them after an unclean shutdown) and starts the background tasks. */
+    public void startup() throws IOException {
+        for (Path dir : logDirs) {
+            loadDir(dir);
+        }
+        if (logDirs.stream().allMatch(offlineDirs::contains)) {
+            throw new IOException("no usable log dir among " + logDirs);
+        }
+        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "herald-log-scheduler");
+            t.setDaemon(true);
+            return t;
+        });
+        schedule(managerConfig.retentionCheckIntervalMs(), this::runRetention);
+        schedule(managerConfig.flushSchedulerIntervalMs(), this::runTimeBasedFlush);
+        schedule(managerConfig.flushCheckpointIntervalMs(), this::checkpointAll);
+        schedule(managerConfig.cleanerBackoffMs(), this::runCleaner);
+    }
+
+    private void loadDir(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Path marker = dir.resolve(CLEAN_SHUTDOWN_FILE);
+            boolean clean = Files.exists(marker);
+            Map<TopicPartition, Long> recovery = new OffsetCheckpointFile(dir.resolve(OffsetCheckpointFile.RECOVERY_POINT)).read();
+            Map<TopicPartition, Long> starts = new OffsetCheckpointFile(dir.resolve(OffsetCheckpointFile.LOG_START_OFFSET)).read();
+            Map<TopicPartition, Long> hws = new OffsetCheckpointFile(dir.resolve(OffsetCheckpointFile.HIGH_WATERMARK)).read();
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, Files::isDirectory)) {
+                for (Path logDir : ds) {
+                    Optional<TopicPartition> tp = parseTopicPartition(logDir.getFileName().toString());
+                    if (tp.isEmpty()) {
+                        continue;
+                    }
+                    PartitionCheckpoint cp = new PartitionCheckpoint(recovery.getOrDefault(tp.get(), 0L),
+                        starts.getOrDefault(tp.get(), 0L), hws.getOrDefault(tp.get(), 0L));
+                    PartitionLog log = PartitionLog.open(logDir, tp.get(), topicConfigs.apply(tp.get().topic()), time, !clean, cp);
+                    PartitionLog previous = logs.putIfAbsent(tp.get(), log);
+                    if (previous != null) {
+                        log.close();
+                        throw new IOException("duplicate log for " + tp.get() + " in " + previous.dir() + " and " + logDir);
+                    }
+                }
+            }
+            Files.deleteIfExists(marker);
+            LOG.info("Loaded log dir {} ({} shutdown)", dir, clean ? "clean" : "unclean");
+        } catch (IOException | RuntimeException e) {
+            LOG.error("Log dir {} is offline: {}", dir, e.toString());
+            offlineDirs.add(dir);
+            logs.values().removeIf(l -> {
+                if (l.dir().startsWith(dir)) {
+                    l.close();
+                    return true;
+                }
+                return false;
+            });
+        }
+    }
+
+    /** {@code <topic>-<partition>}; the topic may itself contain dashes. */
+    static Optional<TopicPartition> parseTopicPartition(String name) {
+        int dash = name.lastIndexOf('-');
+        if (dash <= 0 || dash == name.length() - 1) {
+            return Optional.empty();
+        }
+        String partition = name.substring(dash + 1);
+        if (!partition.chars().allMatch(Character::isDigit) || partition.length() > 9) {
+            return Optional.empty();
+        }
+        return Optional.of(new TopicPartition(name.substring(0, dash), Integer.parseInt(partition)));
+    }
+
+    private void schedule(long intervalMs, Runnable task) {
+        if (intervalMs == Long.MAX_VALUE) {
+            return;
+        }
+        scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.error("Background log task failed: {}", e.toString(), e);
+            }
+        }, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
+    }
+
+    public Optional<PartitionLog> log(TopicPartition tp) {
+        return Optional.ofNullable(logs.get(tp));
+    }
+
+    /**
+     * The existing log, or a new one in the online dir with the fewest partitions.
+     *
+     * @throws KafkaStorageException when no dir can hold it
+     */
+    public PartitionLog getOrCreateLog(TopicPartition tp, LogConfig config) {
+        PartitionLog existing = logs.get(tp);
+        if (existing != null) {
+            return existing;
+        }
+        synchronized (createLock) {
+            existing = logs.get(tp);
+            if (existing != null) {
+                return existing;
+            }
+            Map<Path, Integer> counts = new HashMap<>();
+            for (Path d : logDirs) {
+                counts.put(d, 0);
+            }
+            for (PartitionLog l : logs.values()) {
+                counts.computeIfPresent(l.dir().getParent(), (k, v) -> v + 1);
+            }
+            List<Path> candidates = new ArrayList<>(logDirs.stream().filter(d -> !offlineDirs.contains(d)).toList());
+            candidates.sort(Comparator.comparingInt(counts::get));
+            for (Path d : candidates) {
+                try {
+                    PartitionLog log = PartitionLog.open(d.resolve(tp.topic() + "-" + tp.partition()), tp, config, time, false,
+                        PartitionCheckpoint.NONE);
+                    logs.put(tp, log);
+                    LOG.info("Created log for {} in {}", tp, d);
+                    return log;
+                } catch (IOException | RuntimeException e) {
+                    LOG.error("Cannot create log for {} in {}; marking the dir offline: {}", tp, d, e.toString());
+                    offlineDirs.add(d);
+                }
+            }
+            throw new KafkaStorageException("no online log dir can hold " + tp + " (dirs: " + logDirs + ")");
+        }
+    }
+
+    /** Closes and removes the log and its directory; a no-op for an unknown partition. */
+    public void deleteLog(TopicPartition tp) {
+        synchronized (createLock) {
+            PartitionLog log = logs.remove(tp);
+            if (log != null) {
+                log.deleteAll();
+            }
+        }
+    }
+
+    public Collection<PartitionLog> allLogs() {
+        return List.copyOf(logs.values());
+    }
+
+    public List<LogDirInfo> logDirs() {
+        List<LogDirInfo> out = new ArrayList<>();
+        for (Path d : logDirs) {
+            boolean online = !offlineDirs.contains(d);
+            long total = 0;
+            long usable = 0;
+            if (online) {
+                try {
+                    FileStore store = Files.getFileStore(d);
+                    total = store.getTotalSpace();
+                    usable = store.getUsableSpace();
+                } catch (IOException e) {
+                    online = false;
+                }
+            }
+            out.add(new LogDirInfo(d, online, total, usable));
+        }
+        return out;
+    }
+
+    public Optional<Path> logDirOf(TopicPartition tp) {
+        return log(tp).map(l -> l.dir().getParent());
+    }
+
+    // ---- background tasks (public so tests and the broker can run them on demand) ----
+
+    /** Applies retention to every log; returns the number of segments deleted. */
+    public int runRetention() {
+        int deleted = 0;
+        for (PartitionLog log : logs.values()) {
+            if (!log.isOffline()) {
+                try {
+                    deleted += log.deleteOldSegments();
+                } catch (KafkaStorageException e) {
+                    LOG.error("Retention failed for {}: {}", log.topicPartition(), e.toString());
+                }
+            }
+        }
+        return deleted;
+    }
+
+    /** Flushes logs whose {@code flush.ms} has elapsed since their last flush. */
+    public void runTimeBasedFlush() {
+        long now = time.milliseconds();
+        for (PartitionLog log : logs.values()) {
+            if (!log.isOffline() && now - log.lastFlushMs() >= log.config().flushIntervalMs()) {
+                try {
+                    log.flush();
+                } catch (KafkaStorageException e) {
+                    LOG.error("Flush failed for {}: {}", log.topicPartition(), e.toString());
+                }
+            }
+        }
+    }
+
+    /** Compacts every log with {@code cleanup.policy=compact}. */
+    public void runCleaner() {
+        for (PartitionLog log : logs.values()) {
+            if (!log.isOffline() && log.config().compact()) {
+                try {
+                    cleaner.clean(log);
+                } catch (KafkaStorageException e) {
+                    LOG.error("Compaction failed for {}: {}", log.topicPartition(), e.toString());
+                }
+            }
+        }
+    }
+
+    /** Writes the three checkpoint files of every online dir. */
+    public synchronized void checkpointAll() {
+        for (Path d : logDirs) {
+            if (offlineDirs.contains(d)) {
+                continue;
+            }
+            Map<TopicPartition, Long> recovery = new HashMap<>();
+            Map<TopicPartition, Long> starts = new HashMap<>();
+            Map<TopicPartition, Long> hws = new HashMap<>();
+            for (PartitionLog log : logs.values()) {
+                if (log.dir().getParent().equals(d)) {
+                    PartitionCheckpoint cp = log.checkpoint();
+                    recovery.put(log.topicPartition(), cp.recoveryPoint());
+                    starts.put(log.topicPartition(), cp.logStartOffset());
+                    hws.put(log.topicPartition(), cp.highWatermark());
+                }
+            }
+            try {
+                new OffsetCheckpointFile(d.resolve(OffsetCheckpointFile.RECOVERY_POINT)).write(recovery);
+                new OffsetCheckpointFile(d.resolve(OffsetCheckpointFile.LOG_START_OFFSET)).write(starts);
+                new OffsetCheckpointFile(d.resolve(OffsetCheckpointFile.HIGH_WATERMARK)).write(hws);
+            } catch (IOException e) {
+                LOG.error("Cannot write checkpoints in {}; marking it offline: {}", d, e.toString());
+                offlineDirs.add(d);
+            }
+        }
+    }
+
+    /** Stops the tasks, closes (flushes) every log, writes checkpoints and the clean-shutdown markers. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (scheduler != null) {
+            scheduler.shutdown();
+            try {
+                if (!scheduler.awaitTermination(30, TimeUnit.SECONDS)) {
+                    scheduler.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                scheduler.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+        }
+        boolean allClean = true;
+        for (PartitionLog log : logs.values()) {
+            allClean &= !log.isOffline();
+            log.close();
+        }
+        checkpointAll();
+        for (Path d : logDirs) {
+            if (offlineDirs.contains(d)) {
+                continue;
+            }
+            boolean dirClean = logs.values().stream().noneMatch(l -> l.isOffline() && l.dir().getParent().equals(d));
+            if (dirClean) {
+                try {
+                    Files.createFile(d.resolve(CLEAN_SHUTDOWN_FILE));
+                } catch (java.nio.file.FileAlreadyExistsException ignored) {
+                    // already marked
+                } catch (IOException e) {
+                    LOG.error("Cannot write clean-shutdown marker in {}: {}", d, e.toString());
+                }
+            }
+        }
+        LOG.info("Log manager closed ({} logs{})", logs.size(), allClean ? "" : ", some offline");
+    }
+}

@@ -1,0 +1,518 @@
+package io.herald.storage.log;
+
+import io.herald.storage.index.OffsetIndex;
+import io.herald.storage.index.OffsetPosition;
+import io.herald.storage.index.TimeIndex;
+import io.herald.storage.index.TimestampOffset;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.MutableRecordBatch;
+import org.apache.kafka.common.record.internal.Record;
+import org.apache.kafka.common.record.internal.RecordBatch;
+
+/**
+ * One segment of a partition log: {@code <base>.log} plus its {@code .index} and {@code .timeindex}.
+ *
+ * <p>On disk the {@code .log} file is a plain concatenation of magic v2 record batches exactly as
+ * they travel on the wire (offsets and leader epoch stamped in), with no framing of its own, so a
+ * range of it can be sent to a consumer with {@code transferTo}. The file name is the 20-digit
+ * zero-padded base offset; every batch in it has {@code baseOffset >= base} and offsets increase
+ * strictly from batch to batch.
+ *
+ * <p>Invariants: {@link #sizeInBytes()} only ever covers whole batches (it is published after the
+ * bytes are written); offset index entries point at batch starts; {@code nextOffset} is the last
+ * batch's last offset + 1, or the base offset when empty.
+ *
+ * <p>Thread-safety: mutations ({@link #append}, {@link #truncateTo}, {@link #recover}, roll/close)
+ * are confined to the owning {@link PartitionLog}'s lock. Reads may run concurrently with an append:
+ * they bound themselves by the volatile size read once at the start.
+ */
+public final class LogSegment {
+    public static final String LOG_SUFFIX = ".log";
+    public static final String INDEX_SUFFIX = ".index";
+    public static final String TIME_INDEX_SUFFIX = ".timeindex";
+    public static final String DELETED_SUFFIX = ".deleted";
+
+    private final long baseOffset;
+    private final FileChannel channel;
+    private final OffsetIndex offsetIndex;
+    private final TimeIndex timeIndex;
+    private final int indexIntervalBytes;
+    private final long createdMs;
+    private volatile Path logFile;
+    private volatile int size;
+    private volatile long nextOffset;
+    private volatile long maxTimestamp = RecordBatch.NO_TIMESTAMP;
+    /** Last offset of the batch holding {@link #maxTimestamp} (the first such batch). */
+    private volatile long maxTimestampBatchOffset;
+    private int bytesSinceLastIndexEntry;
+    /** Where the tail scan of {@link #loadTail} stopped, and the last whole batch it saw (-1: none). */
+    private int tailEnd;
+    private int lastBatchPosition = -1;
+
+    private LogSegment(Path logFile, long baseOffset, FileChannel channel, OffsetIndex offsetIndex, TimeIndex timeIndex,
+                       int indexIntervalBytes, long createdMs) throws IOException {
+        this.logFile = logFile;
+        this.baseOffset = baseOffset;
+        this.channel = channel;
+        this.offsetIndex = offsetIndex;
+        this.timeIndex = timeIndex;
+        this.indexIntervalBytes = indexIntervalBytes;
+        this.createdMs = createdMs;
+        this.size = (int) Math.min(channel.size(), Integer.MAX_VALUE);
+        this.nextOffset = baseOffset;
+        this.maxTimestampBatchOffset = baseOffset;
+    }
+
+    public static String fileName(long offset, String suffix) {
+        return String.format("%020d", offset) + suffix;
+    }
+
+    /**
+     * Opens (or creates) the segment with the given base offset. Index files are created when
+     * missing and preallocated when {@code active}. The tail of the file (after the last index
+     * entry) is scanned to learn the next offset and max timestamp; call {@link #recover} to
+     * validate the whole file instead.
+     */
+    public static LogSegment open(Path dir, long baseOffset, LogConfig config, long nowMs, boolean active) throws IOException {
+        Path logFile = dir.resolve(fileName(baseOffset, LOG_SUFFIX));
+        boolean existed = Files.exists(logFile);
+        FileChannel channel = FileChannel.open(logFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        OffsetIndex offsetIndex = null;
+        try {
+            Path indexFile = dir.resolve(fileName(baseOffset, INDEX_SUFFIX));
+            Path timeIndexFile = dir.resolve(fileName(baseOffset, TIME_INDEX_SUFFIX));
+            boolean indexesMissing = !Files.exists(indexFile) || !Files.exists(timeIndexFile);
+            offsetIndex = new OffsetIndex(indexFile, baseOffset, config.segmentIndexBytes(), active);
+            TimeIndex timeIndex = new TimeIndex(timeIndexFile, baseOffset, config.segmentIndexBytes(), active);
+            long created = existed ? Files.getLastModifiedTime(logFile).toMillis() : nowMs;
+            LogSegment segment = new LogSegment(logFile, baseOffset, channel, offsetIndex, timeIndex,
+                config.indexIntervalBytes(), Math.min(created, nowMs));
+            if (existed) {
+                if (indexesMissing) {
+                    segment.recover(Integer.MAX_VALUE, config.segmentIndexBytes());
+                    if (!active) {
+                        segment.onBecomeInactive();
+                    }
+                } else {
+                    segment.loadTail();
+                }
+            }
+            return segment;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            if (offsetIndex != null) {
+                offsetIndex.closeHandler();
+            }
+            throw e;
+        }
+    }
+
+    /** Scans the batches after the last index entry to restore nextOffset and the max timestamp. */
+    private void loadTail() throws IOException {
+        TimestampOffset lastTime = timeIndex.lastEntry();
+        if (lastTime.timestamp() >= 0) {
+            maxTimestamp = lastTime.timestamp();
+            maxTimestampBatchOffset = lastTime.offset();
+        }
+        OffsetPosition last = offsetIndex.entries() == 0 ? new OffsetPosition(baseOffset, 0) : offsetIndex.entryAt(offsetIndex.entries() - 1);
+        int position = last.position();
+        int limit = size;
+        ByteBuffer header = ByteBuffer.allocate(BatchHeader.SIZE);
+        while (position + BatchHeader.SIZE <= limit) {
+            BatchHeader h = readHeader(header, position);
+            if (h.sizeInBytes() < BatchHeader.SIZE || position + h.sizeInBytes() > limit) {
+                break;
+            }
+            observe(h);
+            lastBatchPosition = position;
+            position += h.sizeInBytes();
+        }
+        tailEnd = position;
+        bytesSinceLastIndexEntry = position - last.position();
+    }
+
+    /**
+     * The cheap check done on a clean start: the tail scan ended exactly at the end of the file and
+     * the last batch passes its CRC. Anything else means the clean marker lied (or the disk did).
+     */
+    boolean verifyTail() throws IOException {
+        if (tailEnd != size) {
+            return false;
+        }
+        if (lastBatchPosition < 0) {
+            return true;
+        }
+        BatchHeader h = readHeader(ByteBuffer.allocate(BatchHeader.SIZE), lastBatchPosition);
+        return h.magic() == RecordBatch.MAGIC_VALUE_V2 && readBatch(lastBatchPosition, h.sizeInBytes()).isValid();
+    }
+
+    private void observe(BatchHeader h) {
+        nextOffset = h.nextOffset();
+        if (h.maxTimestamp() > maxTimestamp) {
+            maxTimestamp = h.maxTimestamp();
+            maxTimestampBatchOffset = h.lastOffset();
+        }
+    }
+
+    private BatchHeader readHeader(ByteBuffer header, int position) throws IOException {
+        header.clear();
+        readFully(header, position);
+        return BatchHeader.parse(header, 0);
+    }
+
+    private void readFully(ByteBuffer buf, long position) throws IOException {
+        long p = position;
+        while (buf.hasRemaining()) {
+            int n = channel.read(buf, p);
+            if (n < 0) {
+                throw new EOFException("unexpected end of " + logFile + " at " + p);
+            }
+            p += n;
+        }
+    }
+
+    /**
+     * Appends already validated and offset-stamped batches at the end of the file, adding an index
+     * entry whenever more than {@code indexIntervalBytes} were written since the last one.
+     */
+    void append(ByteBuffer records, java.util.List<BatchHeader> batches) throws IOException {
+        int position = size;
+        ByteBuffer src = records.duplicate();
+        long p = position;
+        while (src.hasRemaining()) {
+            p += channel.write(src, p);
+        }
+        int batchPosition = position;
+        for (BatchHeader h : batches) {
+            if (h.maxTimestamp() > maxTimestamp) {
+                maxTimestamp = h.maxTimestamp();
+                maxTimestampBatchOffset = h.lastOffset();
+            }
+            maybeIndex(h, batchPosition);
+            batchPosition += h.sizeInBytes();
+        }
+        // Publish: readers bound themselves by size, so whole batches only.
+        nextOffset = batches.get(batches.size() - 1).nextOffset();
+        size = batchPosition;
+    }
+
+    /**
+     * Adds index entries for the batch at {@code position} when enough bytes passed since the last
+     * entry. Position 0 is never indexed (it is the lookup fallback). A full index skips entries;
+     * the log rolls before the next append.
+     */
+    private void maybeIndex(BatchHeader h, int position) {
+        if (bytesSinceLastIndexEntry > indexIntervalBytes && position > 0 && !indexesFull()) {
+            offsetIndex.append(h.lastOffset(), position);
+            timeIndex.maybeAppend(maxTimestamp, maxTimestampBatchOffset);
+            bytesSinceLastIndexEntry = 0;
+        }
+        bytesSinceLastIndexEntry += h.sizeInBytes();
+    }
+
+    /** Position and header of the first batch whose last offset is {@code >= offset}, if any. */
+    Optional<Located> locate(long offset, int sizeLimit) throws IOException {
+        int position = offsetIndex.lookup(offset).position();
+        ByteBuffer header = ByteBuffer.allocate(BatchHeader.SIZE);
+        while (position + BatchHeader.SIZE <= sizeLimit) {
+            BatchHeader h = readHeader(header, position);
+            if (h.lastOffset() >= offset) {
+                return Optional.of(new Located(position, h));
+            }
+            position += h.sizeInBytes();
+        }
+        return Optional.empty();
+    }
+
+    /** A batch header and where it starts in the file. */
+    record Located(int position, BatchHeader header) {}
+
+    /**
+     * Whole batches starting with the one containing {@code startOffset}, stopping at {@code maxBytes}
+     * (at least one batch if {@code minOneMessage}) and before any batch with base offset
+     * {@code >= maxOffsetExclusive}. Empty when no batch here ends at or after {@code startOffset}.
+     */
+    Optional<FileSlice> read(long startOffset, int maxBytes, long maxOffsetExclusive, boolean minOneMessage) throws IOException {
+        int limit = size;
+        Optional<Located> first = locate(startOffset, limit);
+        if (first.isEmpty()) {
+            return Optional.empty();
+        }
+        int start = first.get().position();
+        int position = start;
+        BatchHeader h = first.get().header();
+        ByteBuffer header = ByteBuffer.allocate(BatchHeader.SIZE);
+        while (true) {
+            if (h.baseOffset() >= maxOffsetExclusive) {
+                break;
+            }
+            int total = position - start + h.sizeInBytes();
+            if (total > maxBytes && !(minOneMessage && position == start)) {
+                break;
+            }
+            position += h.sizeInBytes();
+            if (position + BatchHeader.SIZE > limit) {
+                break;
+            }
+            h = readHeader(header, position);
+        }
+        return Optional.of(new FileSlice(channel, start, position - start));
+    }
+
+    /** Reads the complete batch at {@code position}. */
+    MutableRecordBatch readBatch(int position, int sizeInBytes) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(sizeInBytes);
+        readFully(buf, position);
+        buf.flip();
+        return MemoryRecords.readableRecords(buf).batches().iterator().next();
+    }
+
+    /**
+     * Validates every batch from the start of the file: bounds, magic 2, CRC, offsets increasing.
+     * Truncates at the first invalid byte and rebuilds both indexes.
+     *
+     * @return the number of bytes truncated
+     */
+    int recover(int maxBatchBytes, int maxIndexBytes) throws IOException {
+        offsetIndex.truncate();
+        timeIndex.truncate();
+        offsetIndex.resize(maxIndexBytes);
+        timeIndex.resize(maxIndexBytes);
+        maxTimestamp = RecordBatch.NO_TIMESTAMP;
+        maxTimestampBatchOffset = baseOffset;
+        nextOffset = baseOffset;
+        bytesSinceLastIndexEntry = 0;
+        long fileSize = channel.size();
+        int position = 0;
+        ByteBuffer header = ByteBuffer.allocate(BatchHeader.SIZE);
+        while (position + BatchHeader.SIZE <= fileSize) {
+            BatchHeader h = readHeader(header, position);
+            if (h.magic() != RecordBatch.MAGIC_VALUE_V2 || h.sizeInBytes() < BatchHeader.SIZE
+                || h.sizeInBytes() > maxBatchBytes || position + (long) h.sizeInBytes() > fileSize
+                || h.baseOffset() < nextOffset || h.lastOffsetDelta() < 0 || h.lastOffset() - baseOffset > Integer.MAX_VALUE) {
+                break;
+            }
+            MutableRecordBatch batch = readBatch(position, h.sizeInBytes());
+            if (!batch.isValid()) {
+                break;
+            }
+            observe(h);
+            maybeIndex(h, position);
+            position += h.sizeInBytes();
+        }
+        int truncated = (int) (fileSize - position);
+        if (truncated > 0) {
+            channel.truncate(position);
+        }
+        size = position;
+        return truncated;
+    }
+
+    /**
+     * Removes every batch whose last offset is {@code >= offset} (so a batch straddling
+     * {@code offset} goes entirely) and the index entries pointing at them.
+     *
+     * @return the number of bytes removed
+     */
+    int truncateTo(long offset) throws IOException {
+        Optional<Located> at = locate(offset, size);
+        if (at.isEmpty()) {
+            return 0;
+        }
+        int position = at.get().position();
+        int removed = size - position;
+        // Offset index entries name the last offset of the batch they point at, so exactly the
+        // entries of removed batches have offset >= offset. A time index entry (t, o) with o < offset
+        // only describes kept batches and stays true.
+        offsetIndex.truncateTo(offset);
+        timeIndex.truncateTo(offset);
+        channel.truncate(position);
+        size = position;
+        // Recompute the tail state from the remaining index and batches.
+        maxTimestamp = RecordBatch.NO_TIMESTAMP;
+        maxTimestampBatchOffset = baseOffset;
+        nextOffset = baseOffset;
+        lastBatchPosition = -1;
+        loadTail();
+        return removed;
+    }
+
+    /**
+     * First record in this segment with timestamp {@code >= target}. The time index gives the last
+     * entry strictly below target; no record at or before its offset can qualify.
+     */
+    Optional<TimestampAndOffset> findOffsetByTimestamp(long target, long startingOffset) throws IOException {
+        if (maxTimestamp < target) {
+            return Optional.empty();
+        }
+        TimestampOffset entry = timeIndex.lookupBefore(target);
+        long from = Math.max(entry.offset(), startingOffset);
+        int limit = size;
+        Optional<Located> located = locate(from, limit);
+        if (located.isEmpty()) {
+            return Optional.empty();
+        }
+        int position = located.get().position();
+        ByteBuffer header = ByteBuffer.allocate(BatchHeader.SIZE);
+        while (position + BatchHeader.SIZE <= limit) {
+            BatchHeader h = readHeader(header, position);
+            if (h.maxTimestamp() >= target && !h.isControl()) {
+                MutableRecordBatch batch = readBatch(position, h.sizeInBytes());
+                for (Record r : batch) {
+                    if (r.offset() >= startingOffset && r.timestamp() >= target) {
+                        return Optional.of(new TimestampAndOffset(r.timestamp(), r.offset(), epochOf(h)));
+                    }
+                }
+            }
+            position += h.sizeInBytes();
+        }
+        return Optional.empty();
+    }
+
+    /** The record carrying this segment's max timestamp (first one if several). */
+    Optional<TimestampAndOffset> maxTimestampRecord() throws IOException {
+        if (maxTimestamp < 0) {
+            return Optional.empty();
+        }
+        Optional<Located> located = locate(maxTimestampBatchOffset, size);
+        if (located.isEmpty()) {
+            return Optional.empty();
+        }
+        BatchHeader h = located.get().header();
+        MutableRecordBatch batch = readBatch(located.get().position(), h.sizeInBytes());
+        for (Record r : batch) {
+            if (r.timestamp() == maxTimestamp) {
+                return Optional.of(new TimestampAndOffset(r.timestamp(), r.offset(), epochOf(h)));
+            }
+        }
+        return Optional.of(new TimestampAndOffset(maxTimestamp, h.lastOffset(), epochOf(h)));
+    }
+
+    private static Optional<Integer> epochOf(BatchHeader h) {
+        return h.partitionLeaderEpoch() >= 0 ? Optional.of(h.partitionLeaderEpoch()) : Optional.empty();
+    }
+
+    /** Calls {@code visitor} for every batch header (with its position) up to the current size. */
+    void forEachBatch(long fromOffset, BatchVisitor visitor) throws IOException {
+        int limit = size;
+        Optional<Located> located = locate(fromOffset, limit);
+        if (located.isEmpty()) {
+            return;
+        }
+        int position = located.get().position();
+        ByteBuffer header = ByteBuffer.allocate(BatchHeader.SIZE);
+        while (position + BatchHeader.SIZE <= limit) {
+            BatchHeader h = readHeader(header, position);
+            visitor.visit(position, h);
+            position += h.sizeInBytes();
+        }
+    }
+
+    /** Callback for {@link #forEachBatch}. */
+    @FunctionalInterface
+    interface BatchVisitor {
+        void visit(int position, BatchHeader header) throws IOException;
+    }
+
+    public long baseOffset() {
+        return baseOffset;
+    }
+
+    public int sizeInBytes() {
+        return size;
+    }
+
+    public long nextOffset() {
+        return nextOffset;
+    }
+
+    public long maxTimestamp() {
+        return maxTimestamp;
+    }
+
+    public long createdMs() {
+        return createdMs;
+    }
+
+    public Path logFile() {
+        return logFile;
+    }
+
+    public FileChannel channel() {
+        return channel;
+    }
+
+    OffsetIndex offsetIndex() {
+        return offsetIndex;
+    }
+
+    TimeIndex timeIndex() {
+        return timeIndex;
+    }
+
+    /** Retention's notion of age: the largest record timestamp, or the file's mtime when there is none. */
+    long largestTimestampOrMtime() throws IOException {
+        return maxTimestamp >= 0 ? maxTimestamp : Files.getLastModifiedTime(logFile).toMillis();
+    }
+
+    boolean indexesFull() {
+        return offsetIndex.isFull() || timeIndex.isFull();
+    }
+
+    /** Called when this segment stops being the active one: indexes are cut to their entries. */
+    void onBecomeInactive() throws IOException {
+        offsetIndex.trimToValidSize();
+        timeIndex.trimToValidSize();
+    }
+
+    /** Re-grows the indexes when this segment becomes active again (after truncation). */
+    void onBecomeActive(int maxIndexBytes) throws IOException {
+        offsetIndex.resize(maxIndexBytes);
+        timeIndex.resize(maxIndexBytes);
+    }
+
+    void flush() throws IOException {
+        channel.force(true);
+        offsetIndex.flush();
+        timeIndex.flush();
+    }
+
+    /** Renames all three files with the {@code .deleted} suffix; the channel stays usable. */
+    void markDeleted() throws IOException {
+        Path target = logFile.resolveSibling(logFile.getFileName() + DELETED_SUFFIX);
+        Files.move(logFile, target, StandardCopyOption.REPLACE_EXISTING);
+        logFile = target;
+        offsetIndex.renameTo(offsetIndex.file().resolveSibling(offsetIndex.file().getFileName() + DELETED_SUFFIX));
+        timeIndex.renameTo(timeIndex.file().resolveSibling(timeIndex.file().getFileName() + DELETED_SUFFIX));
+    }
+
+    /** Closes the channel and removes all files. */
+    void deleteFiles() throws IOException {
+        channel.close();
+        offsetIndex.deleteIfExists();
+        timeIndex.deleteIfExists();
+        Files.deleteIfExists(logFile);
+    }
+
+    void close() throws IOException {
+        offsetIndex.close();
+        timeIndex.close();
+        channel.close();
+    }
+
+    @Override
+    public String toString() {
+        return "LogSegment(base=" + baseOffset + ", size=" + size + ", next=" + nextOffset + ")";
+    }
+}
