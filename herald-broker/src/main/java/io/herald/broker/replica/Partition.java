@@ -76,8 +76,11 @@ public final class Partition {
         return info;
     }
 
-    /** HW = min log end offset over the ISR; with an ISR of one, the local log end offset. */
-    public void maybeIncrementHighWatermark() {
+    /**
+     * HW = min log end offset over the ISR; with an ISR of one, the local log end offset. Synchronized: two
+     * appending threads must not interleave read-compare-write, or the slower one could move the HW back.
+     */
+    public synchronized void maybeIncrementHighWatermark() {
         long hw = log.logEndOffset();
         if (hw > log.highWatermark()) {
             log.updateHighWatermark(hw);
