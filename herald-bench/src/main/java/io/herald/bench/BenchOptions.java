@@ -1,0 +1,84 @@
+package io.herald.bench;
+
+import io.herald.bench.load.LoadSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Command-line options of {@link SideBySide}.
+ *
+ * @param quick        one Herald/Kafka pair per workload and short durations (about 3 minutes in all)
+ * @param only         run only the workloads whose name matches (find, not full match); latency workloads
+ *                     pull in the produce workload their rate derives from
+ * @param pairs        Herald/Kafka pairs of runs per workload
+ * @param resultsDir   where the Markdown report and charts go
+ * @param heraldHome   the Herald checkout (holds herald-server/target/herald-server.jar)
+ * @param tempParent   where the per-run data directories are created (the disk that is measured)
+ * @param load         durations
+ * @param consumeRecords records filled into the topic of a consume workload
+ */
+record BenchOptions(boolean quick, Optional<Pattern> only, int pairs, Path resultsDir, Path heraldHome,
+                    Path tempParent, LoadSettings load, long consumeRecords) {
+
+    static final String USAGE = """
+            usage: bin/bench [--quick] [--only PATTERN] [--pairs N] [--results-dir DIR] [--tmp-dir DIR]
+              --quick          1 Herald/Kafka pair per workload, short runs (~3 min); numbers are indicative only
+              --only PATTERN   only workloads whose name matches the regex, e.g. --only 'produce-1KiB'
+              --pairs N        Herald/Kafka pairs per workload (default 3, --quick 1)
+              --results-dir D  where <timestamp>.md, latest.md and the PNG charts go (default bench-results)
+              --tmp-dir D      parent of the brokers' temporary data directories (default java.io.tmpdir)
+            """;
+
+    static BenchOptions parse(String[] args) {
+        boolean quick = false;
+        Optional<Pattern> only = Optional.empty();
+        Integer pairs = null;
+        Path resultsDir = Path.of("bench-results");
+        Path tempParent = Path.of(System.getProperty("java.io.tmpdir"));
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            switch (arg) {
+                case "--quick" -> quick = true;
+                case "--only" -> only = Optional.of(Pattern.compile(value(args, ++i, arg)));
+                case "--pairs" -> pairs = parsePairs(value(args, ++i, arg));
+                case "--results-dir" -> resultsDir = Path.of(value(args, ++i, arg));
+                case "--tmp-dir" -> tempParent = Path.of(value(args, ++i, arg));
+                case "-h", "--help" -> throw new UsageException(null);
+                default -> throw new UsageException("unknown argument: " + arg);
+            }
+        }
+        LoadSettings load = quick
+                ? new LoadSettings(Duration.ofSeconds(1), Duration.ofSeconds(4), Duration.ofSeconds(4), Duration.ofMillis(500))
+                : new LoadSettings(Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofSeconds(30), Duration.ofSeconds(2));
+        return new BenchOptions(quick, only, pairs != null ? pairs : (quick ? 1 : 3), resultsDir,
+                Path.of("").toAbsolutePath(), tempParent, load, quick ? 100_000 : 1_000_000);
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new UsageException(option + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static int parsePairs(String text) {
+        try {
+            int n = Integer.parseInt(text);
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // fall through
+        }
+        throw new UsageException("--pairs: " + text + " (expected: an integer >= 1)");
+    }
+
+    /** Bad command line; a null message means "just print the usage". */
+    static final class UsageException extends RuntimeException {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+}

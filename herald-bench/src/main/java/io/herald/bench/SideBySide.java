@@ -1,0 +1,337 @@
+package io.herald.bench;
+
+import io.herald.bench.broker.BrokerKind;
+import io.herald.bench.broker.BrokerProcess;
+import io.herald.bench.broker.BrokerSettings;
+import io.herald.bench.broker.BrokerStartException;
+import io.herald.bench.broker.HeraldProcess;
+import io.herald.bench.broker.KafkaProcess;
+import io.herald.bench.load.LatencyResult;
+import io.herald.bench.load.LoadGenerator;
+import io.herald.bench.load.RssSampler;
+import io.herald.bench.load.Throughput;
+import io.herald.bench.load.Workload;
+import io.herald.bench.report.Charts;
+import io.herald.bench.report.MachineInfo;
+import io.herald.bench.report.Report;
+import io.herald.bench.report.RunResult;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Side-by-side benchmark of Herald against Apache Kafka 4.3.1 on this machine: each workload runs on a fresh
+ * broker, alternating Herald and Kafka (A B A B A B), driven by the same in-process load generator; the result is
+ * a Markdown report with charts in {@code bench-results/}. Run through {@code bin/bench}.
+ *
+ * <p>Exit codes: 0 all runs succeeded; 1 a broker failed to start (or the setup is broken); 2 bad command line;
+ * 3 some workload runs failed (the report says which).
+ */
+public final class SideBySide {
+    static final String KAFKA_VERSION = "4.3.1";
+    static final int PARTITIONS = 6;
+    static final List<String> JVM_OPTIONS = List.of("-Xms1g", "-Xmx1g");
+    static final long START_TIMEOUT_MS = 60_000;
+
+    private final BenchOptions options;
+    private final BrokerSettings brokers;
+    private final Path tempRoot;
+    private final Progress progress;
+    private final List<Workload> workloads;
+    private final List<RunResult> results = new ArrayList<>();
+    private final Map<String, Double> latencyRates = new LinkedHashMap<>();
+
+    private SideBySide(BenchOptions options, BrokerSettings brokers, Path tempRoot, List<Workload> workloads) {
+        this.options = options;
+        this.brokers = brokers;
+        this.tempRoot = tempRoot;
+        this.workloads = workloads;
+        this.progress = new Progress(System.err, workloads.size() * options.pairs() * BrokerKind.values().length);
+    }
+
+    public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true");
+        // The load generator's clients log every config at INFO; keep stderr for the progress bar and errors.
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
+        // "Connection to node -1 could not be established" every 20 ms while a broker starts is expected.
+        if (System.getProperty("org.slf4j.simpleLogger.log.org.apache.kafka.clients.NetworkClient") == null) {
+            System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka.clients.NetworkClient", "error");
+        }
+        BenchOptions options;
+        try {
+            options = BenchOptions.parse(args);
+        } catch (BenchOptions.UsageException e) {
+            if (e.getMessage() != null) {
+                System.err.println("bench: " + e.getMessage());
+            }
+            System.err.print(BenchOptions.USAGE);
+            System.exit(e.getMessage() == null ? 0 : 2);
+            return;
+        }
+        System.exit(run(options));
+    }
+
+    static int run(BenchOptions options) {
+        List<Workload> selected = select(allWorkloads(), options);
+        if (selected.isEmpty()) {
+            System.err.println("bench: no workload matches --only " + options.only().map(Object::toString).orElse(""));
+            return 2;
+        }
+        BrokerSettings brokers = new BrokerSettings(Path.of(System.getProperty("java.home"), "bin", "java"),
+                JVM_OPTIONS, PARTITIONS, options.heraldHome(), System.getProperty("java.class.path"), START_TIMEOUT_MS);
+        if (!Files.isRegularFile(brokers.heraldJar())) {
+            System.err.println("bench: " + brokers.heraldJar() + " is missing; build it with: "
+                    + "mvn -DskipTests -pl herald-server -am package (bin/bench does this for you)");
+            return 1;
+        }
+        Path tempRoot;
+        try {
+            Files.createDirectories(options.tempParent());
+            tempRoot = Files.createTempDirectory(options.tempParent(), "herald-bench-");
+        } catch (IOException e) {
+            System.err.println("bench: cannot create a data directory under " + options.tempParent() + ": " + e);
+            return 1;
+        }
+        Thread cleanup = new Thread(() -> deleteTree(tempRoot), "bench-temp-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        try {
+            return new SideBySide(options, brokers, tempRoot, selected).runAll();
+        } finally {
+            deleteTree(tempRoot);
+        }
+    }
+
+    /** The workloads in the order they run; latency workloads after the produce workload their rate comes from. */
+    static List<Workload> allWorkloads() {
+        Workload.Produce produce1KiBAcks1 = new Workload.Produce("produce-1KiB-acks1", 1024, "1");
+        return List.of(
+                new Workload.Produce("produce-100B-acks1", 100, "1"),
+                new Workload.Produce("produce-100B-acksall", 100, "all"),
+                produce1KiBAcks1,
+                new Workload.Produce("produce-1KiB-acksall", 1024, "all"),
+                new Workload.Consume("consume-1KiB", 1024, 0),
+                new Workload.EndToEndLatency("e2e-1KiB-acks1-25pct", 1024, "1", 0.25, produce1KiBAcks1),
+                new Workload.EndToEndLatency("e2e-1KiB-acks1-50pct", 1024, "1", 0.50, produce1KiBAcks1));
+    }
+
+    /** Applies --only, keeping the produce workloads that selected latency workloads take their rate from. */
+    static List<Workload> select(List<Workload> all, BenchOptions options) {
+        Set<Workload> chosen = new LinkedHashSet<>();
+        for (Workload w : all) {
+            if (options.only().isEmpty() || options.only().get().matcher(w.name()).find()) {
+                if (w instanceof Workload.EndToEndLatency l) {
+                    chosen.add(l.peakSource());
+                }
+                chosen.add(w);
+            }
+        }
+        return all.stream().filter(chosen::contains).map(w -> w instanceof Workload.Consume c
+                ? new Workload.Consume(c.name(), c.recordSize(), options.consumeRecords()) : w).toList();
+    }
+
+    private int runAll() {
+        Instant started = Instant.now();
+        System.err.println("bench: measuring disk write speed in " + tempRoot + " (dd, 512 MiB)...");
+        MachineInfo machine = MachineInfo.probe(tempRoot);
+        try {
+            for (Workload w : workloads) {
+                OptionalDouble rate = w instanceof Workload.EndToEndLatency l ? latencyRate(l) : OptionalDouble.empty();
+                for (int pair = 1; pair <= options.pairs(); pair++) {
+                    for (BrokerKind broker : BrokerKind.values()) {
+                        progress.starting(w.name() + " " + broker.displayName() + " run " + pair);
+                        results.add(runOnce(w, broker, pair, rate));
+                        progress.finished();
+                    }
+                }
+            }
+        } catch (BrokerStartException e) {
+            progress.close();
+            System.err.println("bench: error: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            progress.close();
+            System.err.println("bench: interrupted");
+            return 1;
+        }
+        progress.close();
+        Duration elapsed = Duration.between(started, Instant.now());
+        try {
+            Path report = writeReport(started, elapsed, machine);
+            System.err.println("bench: report written to " + report.toAbsolutePath() + " (copied to latest.md)");
+            System.out.println(Files.readString(report));
+        } catch (IOException e) {
+            System.err.println("bench: cannot write the report to " + options.resultsDir() + ": " + e);
+            return 1;
+        }
+        long failed = results.stream().filter(r -> !r.ok()).count();
+        if (failed > 0) {
+            System.err.println("bench: " + failed + " of " + results.size() + " runs failed; see \"Failed runs\" in the report");
+            return 3;
+        }
+        return 0;
+    }
+
+    /** Fraction of the lower of the two brokers' median peak rates: both brokers get the same absolute load. */
+    private OptionalDouble latencyRate(Workload.EndToEndLatency l) {
+        OptionalDouble lower = OptionalDouble.empty();
+        for (BrokerKind broker : BrokerKind.values()) {
+            double[] peaks = results.stream()
+                    .filter(r -> r.workload().equals(l.peakSource()) && r.broker() == broker && r.ok())
+                    .flatMap(r -> r.throughput().stream()).mapToDouble(Throughput::recordsPerSecond).sorted().toArray();
+            if (peaks.length == 0) {
+                return OptionalDouble.empty();
+            }
+            double median = peaks.length % 2 == 1 ? peaks[peaks.length / 2]
+                    : (peaks[peaks.length / 2 - 1] + peaks[peaks.length / 2]) / 2;
+            lower = OptionalDouble.of(lower.isPresent() ? Math.min(lower.getAsDouble(), median) : median);
+        }
+        lower.ifPresent(peak -> latencyRates.put(l.name(), peak * l.fractionOfPeak()));
+        return lower.isPresent() ? OptionalDouble.of(lower.getAsDouble() * l.fractionOfPeak()) : lower;
+    }
+
+    /** One fresh broker, one workload. A broker that does not start aborts the benchmark; a failed workload does not. */
+    private RunResult runOnce(Workload w, BrokerKind kind, int pair, OptionalDouble latencyRate)
+            throws BrokerStartException, InterruptedException {
+        Path dataDir = tempRoot.resolve(w.name() + "-" + kind.name().toLowerCase() + "-" + pair);
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new BrokerStartException("cannot create " + dataDir + ": " + e);
+        }
+        try (BrokerProcess broker = kind == BrokerKind.HERALD
+                ? new HeraldProcess(brokers, dataDir) : new KafkaProcess(brokers, dataDir)) {
+            BrokerProcess.StartedBroker started = broker.start();
+            Thread.sleep(options.load().idleSettle().toMillis());
+            OptionalLong idleRss = RssSampler.rssBytes(started.pid());
+            LoadGenerator load = new LoadGenerator(started.bootstrapServers(), PARTITIONS, options.load());
+            Optional<Throughput> throughput = Optional.empty();
+            Optional<LatencyResult> latency = Optional.empty();
+            Optional<String> failure = Optional.empty();
+            RssSampler sampler = new RssSampler(started.pid());
+            try {
+                load.createTopic(w.topic());
+                switch (w) {
+                    case Workload.Produce p -> throughput = Optional.of(load.produce(p));
+                    case Workload.Consume c -> throughput = Optional.of(load.consume(c));
+                    case Workload.EndToEndLatency l -> latency = Optional.of(load.endToEnd(l,
+                            latencyRate.orElseThrow(() -> new IllegalStateException(
+                                    "no peak rate: " + l.peakSource().name() + " has no successful run on both brokers"))));
+                }
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                failure = Optional.of(e.toString());
+                progress.message("bench: " + w.name() + " on " + kind.displayName() + " failed: " + e);
+            } finally {
+                sampler.close();
+            }
+            return new RunResult(w, kind, pair, started.startupNanos(), idleRss, sampler.peakBytes(), throughput,
+                    latency, failure);
+        } finally {
+            deleteTree(dataDir);
+        }
+    }
+
+    private Path writeReport(Instant started, Duration elapsed, MachineInfo machine) throws IOException {
+        Path dir = options.resultsDir();
+        Files.createDirectories(dir);
+        String stamp = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH-mm-ss'Z'").withZone(ZoneOffset.UTC).format(started);
+        Map<String, String> charts = new LinkedHashMap<>();
+        List<Workload> throughputWorkloads = workloads.stream()
+                .filter(w -> !(w instanceof Workload.EndToEndLatency)).toList();
+        if (!throughputWorkloads.isEmpty()) {
+            String mbps = stamp + "-throughput-mbps.png";
+            Charts.throughput(throughputWorkloads, results, true, dir.resolve(mbps));
+            charts.put(mbps, "throughput MB/s");
+            String rps = stamp + "-throughput-records.png";
+            Charts.throughput(throughputWorkloads, results, false, dir.resolve(rps));
+            charts.put(rps, "throughput records/s");
+        }
+        for (Workload w : workloads) {
+            if (w instanceof Workload.EndToEndLatency l && latencyRates.containsKey(l.name())) {
+                String file = stamp + "-" + l.name() + ".png";
+                Charts.latency(l, latencyRates.get(l.name()), results, dir.resolve(file));
+                charts.put(file, "latency " + l.name());
+            }
+        }
+        String markdown = new Report("Herald vs Apache Kafka " + KAFKA_VERSION + ": side-by-side benchmark",
+                DateTimeFormatter.ISO_INSTANT.format(started.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)),
+                elapsed, modeNote(), machine, setupNotes(), workloads, results, latencyRates, charts).toMarkdown();
+        Path report = dir.resolve(stamp + ".md");
+        Files.writeString(report, markdown);
+        Files.copy(report, dir.resolve("latest.md"), StandardCopyOption.REPLACE_EXISTING);
+        return report;
+    }
+
+    private String modeNote() {
+        String pairs = options.pairs() + " Herald/Kafka pair" + (options.pairs() == 1 ? "" : "s") + " per workload";
+        return options.quick()
+                ? "**Mode: --quick** — " + pairs + " and short durations: a smoke run, too few runs to draw conclusions "
+                        + "(the full run alternates at least 3 pairs)."
+                : "Mode: full — " + pairs + ", alternating Herald and Kafka (A B A B …).";
+    }
+
+    private List<String> setupNotes() {
+        var load = options.load();
+        return List.of(
+                "Apache Kafka " + KAFKA_VERSION + " (kafka_2.13 from Maven Central) in KRaft mode, one process as "
+                        + "broker+controller (storage formatted with `--standalone` before the clock starts); Herald "
+                        + "from `herald-server/target/herald-server.jar`.",
+                "Both brokers: separate JVMs on the benchmark's JDK with the same flags `" + String.join(" ", JVM_OPTIONS)
+                        + "` (Kafka's start script would add its G1 tuning flags; not used, for equality), on 127.0.0.1, "
+                        + "`num.partitions=" + PARTITIONS + "` and " + PARTITIONS + "-partition topics, default flush "
+                        + "policy (no fsync on the produce path), every other setting at the broker's default.",
+                "A fresh broker with an empty data directory under `" + options.tempParent() + "` for every run.",
+                "Load generator: kafka-clients " + KAFKA_VERSION + " in the benchmark JVM on the same machine (it "
+                        + "competes with the broker for the same cores), one producer, client defaults (batch.size=16384, "
+                        + "linger.ms=5, no compression; acks=all enables idempotence). Produce: unthrottled for "
+                        + load.produceDuration().toSeconds()
+                        + " s after " + load.warmup().toSeconds() + " s warm-up. Consume: "
+                        + String.format("%,d", options.consumeRecords()) + " records filled (acks=1), then one consumer "
+                        + "with assign() of all partitions + seekToBeginning, no group. MB = 10^6 bytes of record values.",
+                "End-to-end latency: acks=1, the same client defaults as the produce workloads (so the rate is a "
+                        + "true fraction of the measured peak; linger.ms=5 puts a ~5 ms floor under p50), records produced at a fixed rate for "
+                        + load.latencyDuration().toSeconds() + " s after " + load.warmup().toSeconds() + " s warm-up, "
+                        + "consumed in the same JVM; latency is measured from the *intended* send time (no coordinated "
+                        + "omission). The rate is 25%/50% of the lower of the two brokers' median produce-1KiB-acks1 "
+                        + "throughput, so both brokers carry the same absolute load.",
+                "Startup = process start to the first successful AdminClient describeCluster answer (polled every "
+                        + "≤50 ms). RSS = VmRSS from /proc/PID/status: idle " + load.idleSettle().toMillis()
+                        + " ms after startup; peak = highest 200 ms sample from topic creation to the end of the workload.");
+    }
+
+    static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // best effort: a file a dying broker still writes
+                }
+            });
+        } catch (IOException | java.io.UncheckedIOException ignored) {
+            // best effort
+        }
+    }
+}

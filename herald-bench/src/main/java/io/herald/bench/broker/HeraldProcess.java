@@ -1,0 +1,38 @@
+package io.herald.bench.broker;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Herald from {@code herald-server/target/herald-server.jar}, started the way {@code bin/herald start} starts
+ * it, with the listener, data directory and partition count given as {@code --override}s.
+ */
+public final class HeraldProcess extends JvmBrokerProcess {
+
+    public HeraldProcess(BrokerSettings settings, Path dataDir) {
+        super(settings, dataDir);
+    }
+
+    @Override
+    public BrokerKind kind() {
+        return BrokerKind.HERALD;
+    }
+
+    @Override
+    protected List<String> command() {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(settings.java().toString());
+        cmd.addAll(settings.jvmOptions());
+        cmd.addAll(List.of("-jar", settings.heraldJar().toString(), "start",
+                "--override", "listeners=PLAINTEXT://127.0.0.1:" + port,
+                "--override", "log.dirs=" + dataDir.resolve("logs"),
+                "--override", "num.partitions=" + settings.partitions()));
+        return cmd;
+    }
+
+    @Override
+    protected Path workingDirectory() {
+        return settings.heraldHome();
+    }
+}

@@ -1,0 +1,149 @@
+package io.herald.bench.broker;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Node;
+
+/**
+ * The part of starting a broker that is the same for both: launch the JVM with its output in a log file, then
+ * poll an AdminClient's {@code describeCluster} until the broker answers, failing fast (with the tail of its
+ * log) when the process dies first. Subclasses say what to run and may prepare the data directory before.
+ */
+abstract class JvmBrokerProcess implements BrokerProcess {
+    private static final int LOG_TAIL_LINES = 30;
+
+    protected final BrokerSettings settings;
+    protected final Path dataDir;
+    protected final int port;
+    private final Path logFile;
+    private Process process;
+
+    JvmBrokerProcess(BrokerSettings settings, Path dataDir) {
+        this.settings = settings;
+        this.dataDir = dataDir;
+        this.port = Ports.freeLoopbackPort();
+        this.logFile = dataDir.resolve(kind().name().toLowerCase() + ".log");
+    }
+
+    /** Work before the clock starts (Kafka formats its storage here). */
+    protected void prepare() throws BrokerStartException, InterruptedException {
+    }
+
+    /** The full command line of the broker JVM. */
+    protected abstract List<String> command();
+
+    /** The directory the broker JVM runs in. */
+    protected abstract Path workingDirectory();
+
+    @Override
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    @Override
+    public long pid() {
+        if (process == null) {
+            throw new IllegalStateException(kind().displayName() + " is not started");
+        }
+        return process.pid();
+    }
+
+    @Override
+    public StartedBroker start() throws BrokerStartException, InterruptedException {
+        if (process != null) {
+            throw new IllegalStateException(kind().displayName() + " is already started");
+        }
+        prepare();
+        ProcessBuilder builder = new ProcessBuilder(command())
+                .directory(workingDirectory().toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(logFile.toFile());
+        long startNanos = System.nanoTime();
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new BrokerStartException(kind().displayName() + " could not be launched: " + e.getMessage());
+        }
+        ProcessReaper.register(process);
+        awaitMetadata(startNanos);
+        return new StartedBroker(bootstrapServers(), process.pid(), System.nanoTime() - startNanos);
+    }
+
+    private void awaitMetadata(long startNanos) throws BrokerStartException, InterruptedException {
+        long deadline = startNanos + TimeUnit.MILLISECONDS.toNanos(settings.startTimeoutMs());
+        try (Admin admin = Admin.create(readinessAdminConfig())) {
+            while (true) {
+                try {
+                    Collection<Node> nodes = admin.describeCluster().nodes().get(1, TimeUnit.SECONDS);
+                    if (!nodes.isEmpty()) {
+                        return;
+                    }
+                } catch (ExecutionException | TimeoutException e) {
+                    // Not listening yet, or not ready to answer: try again below.
+                }
+                if (!process.isAlive()) {
+                    throw failStart("exited with code " + process.exitValue() + " before answering Metadata");
+                }
+                if (System.nanoTime() > deadline) {
+                    throw failStart("did not answer Metadata within " + settings.startTimeoutMs() + " ms");
+                }
+                Thread.sleep(10);
+            }
+        }
+    }
+
+    /** Short timeouts and backoffs, so that the measured startup time is within ~100 ms of the truth. */
+    private Properties readinessAdminConfig() {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 1000);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 1000);
+        props.put(AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, 20);
+        props.put(AdminClientConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 50);
+        props.put(AdminClientConfig.RECONNECT_BACKOFF_MS_CONFIG, 20);
+        props.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 50);
+        props.put(AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG, 500);
+        props.put(AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG, 1000);
+        return props;
+    }
+
+    protected BrokerStartException failStart(String what) {
+        close();
+        return new BrokerStartException(kind().displayName() + " broker " + what + " (command: "
+                + printable(command()) + ").\nLast lines of " + logFile + ":\n" + tail(logFile));
+    }
+
+    /** The command line with the (long) classpath abbreviated, for error messages. */
+    static String printable(List<String> command) {
+        return String.join(" ", command.stream().map(a -> a.length() > 200 ? "<bench classpath>" : a).toList());
+    }
+
+    static String tail(Path file) {
+        try {
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            List<String> last = new ArrayList<>(lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
+            return "  " + String.join("\n  ", last);
+        } catch (IOException | UncheckedIOException e) {
+            return "  (no log: " + e.getMessage() + ")";
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process != null) {
+            ProcessReaper.kill(process);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package io.herald.bench.broker;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * Apache Kafka as a single KRaft node that is broker and controller in one process, run from the bench module's
+ * classpath ({@code kafka_2.13} and friends from Maven Central). Its storage is formatted before the clock
+ * starts, so the startup time compares like with like: Herald needs no format step.
+ *
+ * <p>The quorum is configured with {@code controller.quorum.bootstrap.servers} and formatted with
+ * {@code --standalone} (a dynamic KIP-853 quorum of one), as Kafka 4's own quickstart does: Kafka 4.3's
+ * {@code StorageTool} rejects {@code --standalone} together with a static {@code controller.quorum.voters}.
+ */
+public final class KafkaProcess extends JvmBrokerProcess {
+    private static final long FORMAT_TIMEOUT_SECONDS = 60;
+
+    private final int controllerPort;
+    private final Path config;
+
+    public KafkaProcess(BrokerSettings settings, Path dataDir) {
+        super(settings, dataDir);
+        int candidate = Ports.freeLoopbackPort();
+        while (candidate == port) { // the kernel may hand out the client port again once its probe closed
+            candidate = Ports.freeLoopbackPort();
+        }
+        this.controllerPort = candidate;
+        this.config = dataDir.resolve("server.properties");
+    }
+
+    @Override
+    public BrokerKind kind() {
+        return BrokerKind.KAFKA;
+    }
+
+    @Override
+    protected void prepare() throws BrokerStartException, InterruptedException {
+        try {
+            Files.writeString(config, serverProperties(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new BrokerStartException("cannot write " + config + ": " + e.getMessage());
+        }
+        format();
+    }
+
+    String serverProperties() {
+        return String.join("\n",
+                "process.roles=broker,controller",
+                "node.id=1",
+                "controller.quorum.bootstrap.servers=127.0.0.1:" + controllerPort,
+                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                "controller.listener.names=CONTROLLER",
+                "inter.broker.listener.name=PLAINTEXT",
+                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "log.dirs=" + dataDir.resolve("logs"),
+                "num.partitions=" + settings.partitions(),
+                "offsets.topic.replication.factor=1",
+                "transaction.state.log.replication.factor=1",
+                "transaction.state.log.min.isr=1",
+                "share.coordinator.state.topic.replication.factor=1",
+                "share.coordinator.state.topic.min.isr=1",
+                "group.initial.rebalance.delay.ms=0",
+                "");
+    }
+
+    private void format() throws BrokerStartException, InterruptedException {
+        Path formatLog = dataDir.resolve("kafka-format.log");
+        List<String> cmd = new ArrayList<>(List.of(settings.java().toString(), "-cp", settings.kafkaClasspath(),
+                "kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(), "-c", config.toString(),
+                "--standalone"));
+        Process format;
+        try {
+            format = new ProcessBuilder(cmd).directory(dataDir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(formatLog.toFile()).start();
+        } catch (IOException e) {
+            throw new BrokerStartException("Kafka storage format could not be launched: " + e.getMessage());
+        }
+        ProcessReaper.register(format);
+        boolean exited = format.waitFor(FORMAT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        int code = exited ? format.exitValue() : -1;
+        ProcessReaper.kill(format);
+        if (code != 0) {
+            throw new BrokerStartException("Kafka storage format " + (exited ? "failed with code " + code
+                    : "timed out after " + FORMAT_TIMEOUT_SECONDS + " s") + " (command: " + printable(cmd)
+                    + ").\nLast lines of " + formatLog + ":\n" + tail(formatLog));
+        }
+    }
+
+    @Override
+    protected List<String> command() {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(settings.java().toString());
+        cmd.addAll(settings.jvmOptions());
+        cmd.addAll(List.of("-cp", settings.kafkaClasspath(), "kafka.Kafka", config.toString()));
+        return cmd;
+    }
+
+    @Override
+    protected Path workingDirectory() {
+        return dataDir;
+    }
+}

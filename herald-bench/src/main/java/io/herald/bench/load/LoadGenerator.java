@@ -1,0 +1,324 @@
+package io.herald.bench.load;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The in-process load generator: stock kafka-clients producers and consumers, so it drives Herald and Kafka
+ * through exactly the same code. Client settings are kafka-clients 4.3 defaults (batch.size=16384, linger.ms=5,
+ * no compression, idempotence with acks=all) except where a method says otherwise. Not thread-safe; one
+ * instance per broker run.
+ */
+public final class LoadGenerator {
+    private static final Duration NO_PROGRESS_TIMEOUT = Duration.ofSeconds(30);
+    private static final long MAX_LATENCY_MICROS = TimeUnit.MINUTES.toMicros(2);
+
+    private final String bootstrapServers;
+    private final int partitions;
+    private final LoadSettings settings;
+
+    public LoadGenerator(String bootstrapServers, int partitions, LoadSettings settings) {
+        this.bootstrapServers = bootstrapServers;
+        this.partitions = partitions;
+        this.settings = settings;
+    }
+
+    /** Creates the topic and waits until every partition has a leader, so no workload starts on a half-made topic. */
+    public void createTopic(String topic) throws Exception {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (Admin admin = Admin.create(props)) {
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (true) {
+                try {
+                    TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
+                            .get(5, TimeUnit.SECONDS).get(topic);
+                    if (description.partitions().size() == partitions
+                            && description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                        // Kafka answers Metadata with a leader before that leader's replica manager has the
+                        // partition (produce then gets NOT_LEADER_OR_FOLLOWER for a moment). ListOffsets goes to
+                        // the leader itself and the admin client retries it until the partition is served.
+                        admin.listOffsets(partitionsOf(topic).stream()
+                                        .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest())))
+                                .all().get(30, TimeUnit.SECONDS);
+                        return;
+                    }
+                } catch (ExecutionException e) {
+                    // UnknownTopicOrPartition while the metadata propagates: retry.
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("topic " + topic + " has no leader for every partition after 30 s");
+                }
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    /** One producer sending as fast as send() lets it for warm-up + duration. */
+    public Throughput produce(Workload.Produce workload) throws Exception {
+        return produceFlat(workload.topic(), workload.recordSize(), workload.acks(),
+                settings.warmup().toNanos(), settings.produceDuration().toNanos());
+    }
+
+    private Throughput produceFlat(String topic, int recordSize, String acks, long warmupNanos, long durationNanos)
+            throws Exception {
+        byte[] value = randomBytes(recordSize);
+        LongAdder acked = new LongAdder();
+        AtomicLong lastAck = new AtomicLong();
+        AtomicReference<Exception> firstError = new AtomicReference<>();
+        long start = System.nanoTime();
+        long measureFrom = start + warmupNanos;
+        long end = measureFrom + durationNanos;
+        Callback callback = (metadata, e) -> {
+            if (e != null) {
+                firstError.compareAndSet(null, e);
+                return;
+            }
+            long now = System.nanoTime();
+            if (now >= measureFrom) {
+                acked.increment();
+                lastAck.accumulateAndGet(now, Math::max);
+            }
+        };
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig(acks))) {
+            while (System.nanoTime() < end && firstError.get() == null) {
+                producer.send(new ProducerRecord<>(topic, value), callback);
+            }
+            producer.flush();
+        }
+        throwIfFailed(firstError, "produce");
+        long records = acked.sum();
+        return new Throughput(records, records * recordSize, Math.max(1, lastAck.get() - measureFrom));
+    }
+
+    /** Fills the topic, then times one consumer reading it all from the beginning. */
+    public Throughput consume(Workload.Consume workload) throws Exception {
+        fill(workload.topic(), workload.recordSize(), workload.records());
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig())) {
+            consumer.assign(partitionsOf(workload.topic()));
+            consumer.seekToBeginning(consumer.assignment());
+            long records = 0;
+            long bytes = 0;
+            long start = System.nanoTime();
+            long lastProgress = start;
+            while (records < workload.records()) {
+                ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(100));
+                long now = System.nanoTime();
+                if (batch.isEmpty()) {
+                    if (now - lastProgress > NO_PROGRESS_TIMEOUT.toNanos()) {
+                        throw new IllegalStateException("consumer stalled at " + records + " of "
+                                + workload.records() + " records for " + NO_PROGRESS_TIMEOUT.toSeconds() + " s");
+                    }
+                    continue;
+                }
+                lastProgress = now;
+                for (ConsumerRecord<byte[], byte[]> r : batch) {
+                    records++;
+                    bytes += r.value().length;
+                }
+            }
+            return new Throughput(records, bytes, System.nanoTime() - start);
+        }
+    }
+
+    private void fill(String topic, int recordSize, long count) throws Exception {
+        byte[] value = randomBytes(recordSize);
+        AtomicReference<Exception> firstError = new AtomicReference<>();
+        Callback callback = (metadata, e) -> {
+            if (e != null) {
+                firstError.compareAndSet(null, e);
+            }
+        };
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig("1"))) {
+            for (long i = 0; i < count && firstError.get() == null; i++) {
+                producer.send(new ProducerRecord<>(topic, value), callback);
+            }
+            producer.flush();
+        }
+        throwIfFailed(firstError, "fill");
+    }
+
+    /**
+     * Produces at {@code rate} records/s while a consumer in this process reads the topic. The producer keeps the
+     * client defaults of {@link #produce} (linger.ms=5): the rate is a fraction of the peak measured with those
+     * settings, and with linger.ms=0 the same rate would mean several times more requests.
+     */
+    public LatencyResult endToEnd(Workload.EndToEndLatency workload, double rate) throws Exception {
+        if (rate <= 0) {
+            throw new IllegalArgumentException("rate: " + rate + " (expected: > 0)");
+        }
+        int size = Math.max(Long.BYTES, workload.recordSize());
+        Histogram histogram = new Histogram(MAX_LATENCY_MICROS, 3);
+        long warmupNanos = settings.warmup().toNanos();
+        long durationNanos = settings.latencyDuration().toNanos();
+        long total = (long) (rate * (warmupNanos + durationNanos) / 1e9);
+        long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
+        long measureFrom = start + warmupNanos;
+        AtomicLong received = new AtomicLong();
+        AtomicReference<Exception> firstError = new AtomicReference<>();
+        ConsumerLoop consumerLoop = new ConsumerLoop(workload.topic(), histogram, measureFrom, received, firstError);
+        Thread consumerThread = Thread.ofPlatform().name("bench-latency-consumer").start(consumerLoop);
+        long sent = 0;
+        long lastSendNanos = start;
+        Callback callback = (metadata, e) -> {
+            if (e != null) {
+                firstError.compareAndSet(null, e);
+            }
+        };
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig(workload.acks()))) {
+            consumerLoop.awaitAssigned();
+            while (sent < total && firstError.get() == null) {
+                long due = start + (long) (sent * 1e9 / rate);
+                long now = System.nanoTime();
+                if (due > now) {
+                    LockSupport.parkNanos(due - now);
+                    continue;
+                }
+                byte[] value = new byte[size];
+                ByteBuffer.wrap(value).putLong(0, due);
+                producer.send(new ProducerRecord<>(workload.topic(), value), callback);
+                sent++;
+                lastSendNanos = System.nanoTime();
+            }
+            producer.flush();
+        }
+        long drainDeadline = System.nanoTime() + NO_PROGRESS_TIMEOUT.toNanos();
+        while (received.get() < sent && System.nanoTime() < drainDeadline && firstError.get() == null) {
+            Thread.sleep(10);
+        }
+        consumerLoop.stop();
+        consumerThread.join();
+        throwIfFailed(firstError, "end-to-end");
+        if (received.get() < sent) {
+            throw new IllegalStateException("consumed " + received.get() + " of " + sent + " records within "
+                    + NO_PROGRESS_TIMEOUT.toSeconds() + " s after the producer finished");
+        }
+        // The schedule starts at `start`; a producer that blocked in send() finishes late and shows a lower rate.
+        double achieved = sent * 1e9 / Math.max(1, lastSendNanos - start);
+        return new LatencyResult(histogram, rate, achieved, sent, received.get());
+    }
+
+    /** The consumer side of {@link #endToEnd}: owns the consumer and the histogram until stopped. */
+    private final class ConsumerLoop implements Runnable {
+        private final String topic;
+        private final Histogram histogram;
+        private final long measureFrom;
+        private final AtomicLong received;
+        private final AtomicReference<Exception> firstError;
+        private final CountDownLatch assigned = new CountDownLatch(1);
+        private volatile boolean running = true;
+
+        ConsumerLoop(String topic, Histogram histogram, long measureFrom, AtomicLong received,
+                     AtomicReference<Exception> firstError) {
+            this.topic = topic;
+            this.histogram = histogram;
+            this.measureFrom = measureFrom;
+            this.received = received;
+            this.firstError = firstError;
+        }
+
+        @Override
+        public void run() {
+            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig())) {
+                consumer.assign(partitionsOf(topic));
+                consumer.seekToBeginning(consumer.assignment());
+                // Resolve the start positions before the producer starts, so the first records are not
+                // delayed by the consumer's own setup.
+                consumer.assignment().forEach(consumer::position);
+                assigned.countDown();
+                while (running) {
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {
+                        long now = System.nanoTime();
+                        long intended = ByteBuffer.wrap(r.value()).getLong(0);
+                        if (intended >= measureFrom) {
+                            histogram.recordValue(Math.min(MAX_LATENCY_MICROS, Math.max(0, (now - intended) / 1000)));
+                        }
+                        received.incrementAndGet();
+                    }
+                }
+            } catch (Exception e) {
+                firstError.compareAndSet(null, e);
+            } finally {
+                assigned.countDown();
+            }
+        }
+
+        void awaitAssigned() throws InterruptedException {
+            if (!assigned.await(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("latency consumer did not get its positions within 30 s");
+            }
+        }
+
+        void stop() {
+            running = false;
+        }
+    }
+
+    private List<TopicPartition> partitionsOf(String topic) {
+        return IntStream.range(0, partitions).mapToObj(p -> new TopicPartition(topic, p)).toList();
+    }
+
+    private Properties producerConfig(String acks) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.ACKS_CONFIG, acks);
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        return props;
+    }
+
+    private Properties consumerConfig() {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        return props;
+    }
+
+    private static byte[] randomBytes(int size) {
+        byte[] bytes = new byte[size];
+        ThreadLocalRandom.current().nextBytes(bytes);
+        return bytes;
+    }
+
+    private static void throwIfFailed(AtomicReference<Exception> firstError, String phase) throws Exception {
+        Exception e = firstError.get();
+        if (e != null) {
+            throw new IllegalStateException(phase + " failed: " + e, e);
+        }
+    }
+}

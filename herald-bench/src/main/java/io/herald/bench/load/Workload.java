@@ -1,0 +1,42 @@
+package io.herald.bench.load;
+
+/**
+ * One thing the benchmark measures. Every run of a workload gets a fresh broker with an empty data directory and
+ * one topic, {@link #topic()}, with the configured partition count. The set of cases is closed: the report
+ * lays each out differently.
+ */
+public sealed interface Workload {
+
+    /** Short name used in the report, the progress bar and {@code --only}. */
+    String name();
+
+    default String topic() {
+        return "bench-" + name();
+    }
+
+    /**
+     * Produce as fast as one producer can for a fixed time; throughput counts records acknowledged after the
+     * warm-up.
+     *
+     * @param acks "1" or "all"
+     */
+    record Produce(String name, int recordSize, String acks) implements Workload {
+    }
+
+    /**
+     * Fill the topic with {@code records} records (acks=1), then read them all back with one consumer that
+     * {@code assign()}s every partition and seeks to the beginning (no group: Herald has no groups yet).
+     */
+    record Consume(String name, int recordSize, long records) implements Workload {
+    }
+
+    /**
+     * Produce at a fixed rate and consume in the same process; latency = consume time - intended send time
+     * (stamped into the record, so a stalled producer cannot hide latency: no coordinated omission). The rate is
+     * {@code fractionOfPeak} of the lower of the two brokers' median throughputs in {@code peakSource}, so both
+     * brokers get the same absolute load.
+     */
+    record EndToEndLatency(String name, int recordSize, String acks, double fractionOfPeak, Produce peakSource)
+            implements Workload {
+    }
+}

@@ -1,0 +1,54 @@
+package io.herald.bench.report;
+
+import java.util.List;
+import java.util.OptionalDouble;
+import java.util.function.Function;
+
+/** A number read off a run, how to print it, and which direction is better. */
+record Metric(String name, String unit, boolean higherIsBetter, String format,
+              Function<RunResult, OptionalDouble> extract) {
+
+    static final double MIB = 1024.0 * 1024.0;
+
+    static final Metric STARTUP = new Metric("startup to first Metadata", "ms", false, "%.0f",
+            r -> OptionalDouble.of(r.startupNanos() / 1e6));
+    static final Metric IDLE_RSS = new Metric("RSS idle after startup", "MiB", false, "%.0f",
+            r -> r.idleRssBytes().isPresent() ? OptionalDouble.of(r.idleRssBytes().getAsLong() / MIB) : OptionalDouble.empty());
+    static final Metric PEAK_RSS = new Metric("RSS peak under load", "MiB", false, "%.0f",
+            r -> r.peakRssBytes().isPresent() ? OptionalDouble.of(r.peakRssBytes().getAsLong() / MIB) : OptionalDouble.empty());
+    static final Metric RECORDS_PER_SEC = new Metric("throughput", "records/s", true, "%,.0f",
+            r -> r.throughput().map(t -> OptionalDouble.of(t.recordsPerSecond())).orElse(OptionalDouble.empty()));
+    static final Metric MB_PER_SEC = new Metric("throughput", "MB/s", true, "%.1f",
+            r -> r.throughput().map(t -> OptionalDouble.of(t.megabytesPerSecond())).orElse(OptionalDouble.empty()));
+    static final Metric P50 = latency("p50", 50);
+    static final Metric P99 = latency("p99", 99);
+    static final Metric P999 = latency("p99.9", 99.9);
+    static final Metric MAX = new Metric("latency max", "ms", false, "%.1f",
+            r -> r.latency().map(l -> OptionalDouble.of(l.maxMillis())).orElse(OptionalDouble.empty()));
+    static final Metric ACHIEVED_RATE = new Metric("achieved send rate", "records/s", true, "%,.0f",
+            r -> r.latency().map(l -> OptionalDouble.of(l.achievedRate())).orElse(OptionalDouble.empty()));
+
+    private static Metric latency(String name, double percentile) {
+        return new Metric("latency " + name, "ms", false, "%.2f",
+                r -> r.latency().map(l -> OptionalDouble.of(l.percentileMillis(percentile))).orElse(OptionalDouble.empty()));
+    }
+
+    String label() {
+        return name + " (" + unit + ")";
+    }
+
+    String format(double value) {
+        return String.format(format, value);
+    }
+
+    /** Median of the runs that have this metric; empty when none has. */
+    OptionalDouble median(List<RunResult> runs) {
+        double[] values = runs.stream().map(extract).filter(OptionalDouble::isPresent)
+                .mapToDouble(OptionalDouble::getAsDouble).sorted().toArray();
+        if (values.length == 0) {
+            return OptionalDouble.empty();
+        }
+        int mid = values.length / 2;
+        return OptionalDouble.of(values.length % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2);
+    }
+}

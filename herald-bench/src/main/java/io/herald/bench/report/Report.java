@@ -1,0 +1,152 @@
+package io.herald.bench.report;
+
+import io.herald.bench.broker.BrokerKind;
+import io.herald.bench.load.Workload;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * The Markdown report: machine and setup header, a summary of medians with the Herald/Kafka ratio, every run,
+ * and links to the charts. Pure formatting; knows nothing about how the numbers were measured.
+ *
+ * @param title         first heading
+ * @param modeNote      e.g. that --quick ran one pair per workload
+ * @param setup         bullet points describing settings shared by both brokers and the load generator
+ * @param latencyRates  the absolute rate (records/s) each latency workload ran at, by workload name
+ * @param charts        chart file names (relative to the report) with their captions
+ */
+public record Report(String title, String startedAt, Duration elapsed, String modeNote, MachineInfo machine,
+                     List<String> setup, List<Workload> workloads, List<RunResult> runs,
+                     Map<String, Double> latencyRates, Map<String, String> charts) {
+
+    public String toMarkdown() {
+        StringBuilder md = new StringBuilder();
+        md.append("# ").append(title).append("\n\n");
+        md.append("Started ").append(startedAt).append(", took ").append(formatDuration(elapsed)).append(". ")
+                .append(modeNote).append("\n\n");
+        appendMachine(md);
+        md.append("## Setup\n\n");
+        setup.forEach(line -> md.append("- ").append(line).append('\n'));
+        md.append('\n');
+        appendSummary(md);
+        appendRuns(md);
+        appendFailures(md);
+        if (!charts.isEmpty()) {
+            md.append("## Charts\n\n");
+            charts.forEach((file, caption) -> md.append("![").append(caption).append("](").append(file).append(")\n\n"));
+        }
+        return md.toString();
+    }
+
+    private void appendMachine(StringBuilder md) {
+        md.append("## Machine\n\n")
+                .append("| cores | memory | CPU | JDK | OS | disk write (dd 512 MiB, fdatasync) |\n")
+                .append("|---|---|---|---|---|---|\n")
+                .append("| ").append(machine.cores()).append(" | ").append(machine.memory()).append(" | ")
+                .append(machine.cpu()).append(" | ").append(machine.jdk()).append(" | ").append(machine.os())
+                .append(" | ").append(machine.diskWrite()).append(" |\n\n");
+    }
+
+    private void appendSummary(StringBuilder md) {
+        md.append("## Summary (medians)\n\n")
+                .append("Ratio = Herald median / Kafka median; the arrow says which direction is better.\n\n")
+                .append("| workload | metric | | Herald | Kafka | Herald/Kafka |\n")
+                .append("|---|---|---|--:|--:|--:|\n");
+        summaryRow(md, "every run", Metric.STARTUP, runs);
+        summaryRow(md, "every run", Metric.IDLE_RSS, runs);
+        for (Workload w : workloads) {
+            List<RunResult> ofWorkload = runs.stream().filter(r -> r.workload().equals(w)).toList();
+            String name = w.name();
+            if (w instanceof Workload.EndToEndLatency) {
+                Double rate = latencyRates.get(name);
+                name += rate == null ? "" : String.format(" @ %,.0f rec/s", rate);
+            }
+            for (Metric m : metricsOf(w)) {
+                summaryRow(md, name, m, ofWorkload);
+            }
+        }
+        md.append('\n');
+    }
+
+    static List<Metric> metricsOf(Workload w) {
+        return switch (w) {
+            case Workload.Produce p -> List.of(Metric.RECORDS_PER_SEC, Metric.MB_PER_SEC, Metric.PEAK_RSS);
+            case Workload.Consume c -> List.of(Metric.RECORDS_PER_SEC, Metric.MB_PER_SEC, Metric.PEAK_RSS);
+            case Workload.EndToEndLatency l -> List.of(Metric.P50, Metric.P99, Metric.P999, Metric.MAX,
+                    Metric.ACHIEVED_RATE, Metric.PEAK_RSS);
+        };
+    }
+
+    private static void summaryRow(StringBuilder md, String workload, Metric metric, List<RunResult> runs) {
+        OptionalDouble herald = metric.median(of(runs, BrokerKind.HERALD));
+        OptionalDouble kafka = metric.median(of(runs, BrokerKind.KAFKA));
+        String ratio = herald.isPresent() && kafka.isPresent() && kafka.getAsDouble() != 0
+                ? String.format("%.2f", herald.getAsDouble() / kafka.getAsDouble()) : "n/a";
+        md.append("| ").append(workload).append(" | ").append(metric.label()).append(" | ")
+                .append(metric.higherIsBetter() ? "↑" : "↓").append(" | ")
+                .append(herald.isPresent() ? metric.format(herald.getAsDouble()) : "n/a").append(" | ")
+                .append(kafka.isPresent() ? metric.format(kafka.getAsDouble()) : "n/a").append(" | ")
+                .append(ratio).append(" |\n");
+    }
+
+    private static List<RunResult> of(List<RunResult> runs, BrokerKind broker) {
+        return runs.stream().filter(r -> r.broker() == broker && r.ok()).toList();
+    }
+
+    private void appendRuns(StringBuilder md) {
+        md.append("## Every run\n\n")
+                .append("| workload | pair | broker | startup ms | idle RSS MiB | peak RSS MiB | records/s | MB/s "
+                        + "| p50 ms | p99 ms | p99.9 ms | max ms | result |\n")
+                .append("|---|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n");
+        for (RunResult r : runs) {
+            List<String> cells = new ArrayList<>(List.of(r.workload().name(), Integer.toString(r.pair()),
+                    r.broker().displayName()));
+            for (Metric m : List.of(Metric.STARTUP, Metric.IDLE_RSS, Metric.PEAK_RSS)) {
+                cells.add(cell(m, r));
+            }
+            boolean latency = r.latency().isPresent();
+            cells.add(cell(latency ? Metric.ACHIEVED_RATE : Metric.RECORDS_PER_SEC, r));
+            cells.add(cell(Metric.MB_PER_SEC, r));
+            for (Metric m : List.of(Metric.P50, Metric.P99, Metric.P999, Metric.MAX)) {
+                cells.add(cell(m, r));
+            }
+            cells.add(r.ok() ? "ok" : "FAILED (see below)");
+            md.append("| ").append(String.join(" | ", cells)).append(" |\n");
+        }
+        md.append('\n');
+    }
+
+    private static String cell(Metric m, RunResult r) {
+        OptionalDouble v = m.extract().apply(r);
+        return v.isPresent() ? m.format(v.getAsDouble()) : "";
+    }
+
+    private void appendFailures(StringBuilder md) {
+        List<RunResult> failed = runs.stream().filter(r -> !r.ok()).toList();
+        if (failed.isEmpty()) {
+            return;
+        }
+        md.append("## Failed runs\n\n");
+        for (RunResult r : failed) {
+            md.append("- ").append(r.workload().name()).append(", ").append(r.broker().displayName())
+                    .append(" pair ").append(r.pair()).append(": `")
+                    .append(r.failure().map(f -> f.replace('\n', ' ').replace('`', '\'')).orElse("")).append("`\n");
+        }
+        md.append('\n');
+    }
+
+    static String formatDuration(Duration d) {
+        long s = d.toSeconds();
+        return s >= 60 ? (s / 60) + " min " + (s % 60) + " s" : s + " s";
+    }
+
+    /** Median of one metric for one broker over the successful runs of a workload, for the charts. */
+    static Optional<Double> median(List<RunResult> runs, Workload w, BrokerKind broker, Metric metric) {
+        OptionalDouble m = metric.median(of(runs.stream().filter(r -> r.workload().equals(w)).toList(), broker));
+        return m.isPresent() ? Optional.of(m.getAsDouble()) : Optional.empty();
+    }
+}

@@ -1,0 +1,24 @@
+package io.herald.bench.report;
+
+import io.herald.bench.broker.BrokerKind;
+import io.herald.bench.load.LatencyResult;
+import io.herald.bench.load.Throughput;
+import io.herald.bench.load.Workload;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * One run of one workload on one fresh broker. Startup time and idle memory are measured on every run (every
+ * run starts its own broker); the workload's own numbers are in {@code throughput} or {@code latency}, or the
+ * run failed and {@code failure} says why.
+ *
+ * @param pair 1-based index of the Herald/Kafka pair this run belongs to
+ */
+public record RunResult(Workload workload, BrokerKind broker, int pair, long startupNanos, OptionalLong idleRssBytes,
+                 OptionalLong peakRssBytes, Optional<Throughput> throughput, Optional<LatencyResult> latency,
+                 Optional<String> failure) {
+
+    public boolean ok() {
+        return failure.isEmpty();
+    }
+}
