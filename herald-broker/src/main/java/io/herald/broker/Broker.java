@@ -8,6 +8,14 @@ import io.herald.broker.handler.OffsetsHandler;
 import io.herald.broker.handler.ProduceHandler;
 import io.herald.broker.handler.ProducerIdHandler;
 import io.herald.broker.handler.TopicsHandler;
+import io.herald.broker.group.GroupConfig;
+import io.herald.broker.group.GroupCoordinator;
+import io.herald.broker.group.OffsetsTopic;
+import io.herald.broker.group.PartitionGroupLog;
+import io.herald.broker.group.handler.ClassicGroupHandler;
+import io.herald.broker.group.handler.FindCoordinatorHandler;
+import io.herald.broker.group.handler.GroupAdminHandler;
+import io.herald.broker.group.handler.GroupOffsetsHandler;
 import io.herald.broker.purgatory.Purgatory;
 import io.herald.broker.replica.ReplicaManager;
 import io.herald.broker.config.TopicConfigs;
@@ -52,6 +60,7 @@ public final class Broker implements AutoCloseable {
     private final ExecutorService requestPool;
     private final Purgatory<TopicPartition> fetchPurgatory;
     private final KafkaServer server;
+    private GroupCoordinator groupCoordinator;
 
     private Broker(BrokerConfig config, MetaProperties meta, LogManager logManager, MetadataController controller,
                    ExecutorService requestPool, Purgatory<TopicPartition> fetchPurgatory, KafkaServer server) {
@@ -90,7 +99,12 @@ public final class Broker implements AutoCloseable {
         ExecutorService pool = Executors.newFixedThreadPool(config.numIoThreads(), new NamedThreads("herald-request"));
         Purgatory<TopicPartition> fetchPurgatory = new Purgatory<>("fetch");
         replicas.addAppendListener(fetchPurgatory::checkAndComplete);
-        ApiRegistry registry = registry(config, logManager, controller, replicas, pool, fetchPurgatory);
+        GroupConfig groupConfig = GroupConfig.from(config.originals());
+        OffsetsTopic.ensureCreated(controller, groupConfig);
+        GroupCoordinator groups = new GroupCoordinator(groupConfig, new PartitionGroupLog(replicas, Time.SYSTEM),
+                Time.SYSTEM);
+        groups.startup();
+        ApiRegistry registry = registry(config, logManager, controller, replicas, pool, fetchPurgatory, groups);
         KafkaServer server = new KafkaServer(new ServerConfig(config.listener().host(), config.listener().port(),
                 config.numNetworkThreads(), config.socketRequestMaxBytes(), (int) Math.min(Integer.MAX_VALUE,
                 config.connectionsMaxIdleMs())), registry);
@@ -99,17 +113,22 @@ public final class Broker implements AutoCloseable {
             controller.registerBroker(config.nodeId(), advertised.host(), server.boundPort(), config.rack());
         }
         log.info("Broker {} serving on {}:{}", config.nodeId(), config.listener().host(), server.boundPort());
-        return new Broker(config, meta, logManager, controller, pool, fetchPurgatory, server);
+        Broker broker = new Broker(config, meta, logManager, controller, pool, fetchPurgatory, server);
+        broker.groupCoordinator = groups;
+        return broker;
     }
 
     private static ApiRegistry registry(BrokerConfig config, LogManager logManager, MetadataController controller,
                                         ReplicaManager replicas, ExecutorService pool,
-                                        Purgatory<TopicPartition> fetchPurgatory) {
+                                        Purgatory<TopicPartition> fetchPurgatory, GroupCoordinator groups) {
         TopicsHandler topics = new TopicsHandler(controller, new TopicsHandler.Settings(config.numPartitions(),
                 config.defaultReplicationFactor(), config.deleteTopicEnable(), config.originals()), pool);
         ConfigsHandler configs = new ConfigsHandler(controller, config, pool);
         OffsetsHandler offsets = new OffsetsHandler(replicas, pool);
         ClusterHandler cluster = new ClusterHandler(controller, logManager, config.nodeId(), pool);
+        ClassicGroupHandler classic = new ClassicGroupHandler(groups);
+        GroupOffsetsHandler groupOffsets = new GroupOffsetsHandler(groups, controller::image);
+        GroupAdminHandler groupAdmin = new GroupAdminHandler(groups);
         return new ApiRegistry()
                 .register(ApiKeys.PRODUCE, new ProduceHandler(replicas, controller::image, pool))
                 .register(ApiKeys.FETCH, new FetchHandler(replicas, controller::image, fetchPurgatory, pool))
@@ -126,7 +145,19 @@ public final class Broker implements AutoCloseable {
                 .register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, offsets.offsetForLeaderEpoch())
                 .register(ApiKeys.DESCRIBE_CLUSTER, cluster.describeCluster())
                 .register(ApiKeys.DESCRIBE_LOG_DIRS, cluster.describeLogDirs())
-                .register(ApiKeys.INIT_PRODUCER_ID, new ProducerIdHandler(controller, config.nodeId(), pool));
+                .register(ApiKeys.INIT_PRODUCER_ID, new ProducerIdHandler(controller, config.nodeId(), pool))
+                .register(ApiKeys.FIND_COORDINATOR, new FindCoordinatorHandler(groups, controller::image,
+                        config.nodeId()))
+                .register(ApiKeys.JOIN_GROUP, classic.joinGroup())
+                .register(ApiKeys.SYNC_GROUP, classic.syncGroup())
+                .register(ApiKeys.HEARTBEAT, classic.heartbeat())
+                .register(ApiKeys.LEAVE_GROUP, classic.leaveGroup())
+                .register(ApiKeys.OFFSET_COMMIT, groupOffsets.offsetCommit())
+                .register(ApiKeys.OFFSET_FETCH, groupOffsets.offsetFetch())
+                .register(ApiKeys.OFFSET_DELETE, groupOffsets.offsetDelete())
+                .register(ApiKeys.LIST_GROUPS, groupAdmin.listGroups())
+                .register(ApiKeys.DESCRIBE_GROUPS, groupAdmin.describeGroups())
+                .register(ApiKeys.DELETE_GROUPS, groupAdmin.deleteGroups());
     }
 
     public int boundPort() {
@@ -147,6 +178,9 @@ public final class Broker implements AutoCloseable {
         log.info("Broker {} shutting down", config.nodeId());
         server.close();
         fetchPurgatory.close();
+        if (groupCoordinator != null) {
+            groupCoordinator.close();
+        }
         requestPool.shutdown();
         try {
             if (!requestPool.awaitTermination(10, TimeUnit.SECONDS)) {

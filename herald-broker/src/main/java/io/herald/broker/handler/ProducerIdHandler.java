@@ -14,7 +14,7 @@ import org.apache.kafka.common.requests.InitProducerIdRequest;
  * is never handed out twice, even across restarts.
  *
  * <p>Transactional producers need the transaction coordinator, which is not built yet; they get
- * {@code COORDINATOR_NOT_AVAILABLE} here (and FindCoordinator is not served).
+ * {@code COORDINATOR_NOT_AVAILABLE} here, as FindCoordinator does for transaction keys.
  *
  * <p>Thread-safety: {@link #nextProducerId()} is synchronized.
  */

@@ -1,0 +1,74 @@
+package io.herald.broker.group;
+
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * The group coordinator's broker configs, by Kafka's names and with Kafka's defaults.
+ *
+ * @param offsetsTopicPartitions    {@code offsets.topic.num.partitions} (50)
+ * @param offsetsTopicSegmentBytes  {@code offsets.topic.segment.bytes} (100 MiB)
+ * @param initialRebalanceDelayMs   {@code group.initial.rebalance.delay.ms} (3000): how long the first rebalance
+ *                                  of an empty group waits for more members
+ * @param minSessionTimeoutMs       {@code group.min.session.timeout.ms} (6000)
+ * @param maxSessionTimeoutMs       {@code group.max.session.timeout.ms} (1800000)
+ * @param maxSize                   {@code group.max.size} (unbounded)
+ * @param offsetsRetentionMs        {@code offsets.retention.minutes} (10080) in ms
+ * @param retentionCheckIntervalMs  {@code offsets.retention.check.interval.ms} (600000)
+ * @param offsetMetadataMaxBytes    {@code offset.metadata.max.bytes} (4096)
+ * @param newMemberJoinTimeoutMs    how long a new member's first JoinGroup may stay parked (Kafka: 5 min)
+ */
+public record GroupConfig(int offsetsTopicPartitions, int offsetsTopicSegmentBytes, int initialRebalanceDelayMs,
+                          int minSessionTimeoutMs, int maxSessionTimeoutMs, int maxSize, long offsetsRetentionMs,
+                          long retentionCheckIntervalMs, int offsetMetadataMaxBytes, int newMemberJoinTimeoutMs) {
+
+    public GroupConfig {
+        if (offsetsTopicPartitions < 1) {
+            throw new ConfigException("offsets.topic.num.partitions", offsetsTopicPartitions, "expected: >= 1");
+        }
+        if (minSessionTimeoutMs > maxSessionTimeoutMs) {
+            throw new ConfigException("group.min.session.timeout.ms", minSessionTimeoutMs,
+                    "expected: <= group.max.session.timeout.ms (" + maxSessionTimeoutMs + ")");
+        }
+        if (maxSize < 1) {
+            throw new ConfigException("group.max.size", maxSize, "expected: >= 1");
+        }
+    }
+
+    public static GroupConfig defaults() {
+        return from(Map.of());
+    }
+
+    /** Reads the configs from the broker's original properties; absent ones take Kafka's defaults. */
+    public static GroupConfig from(Map<String, String> props) {
+        return new GroupConfig(
+                intOf(props, "offsets.topic.num.partitions", 50),
+                intOf(props, "offsets.topic.segment.bytes", 104857600),
+                intOf(props, "group.initial.rebalance.delay.ms", 3000),
+                intOf(props, "group.min.session.timeout.ms", 6000),
+                intOf(props, "group.max.session.timeout.ms", 1800000),
+                intOf(props, "group.max.size", Integer.MAX_VALUE),
+                longOf(props, "offsets.retention.minutes", 10080) * 60_000L,
+                longOf(props, "offsets.retention.check.interval.ms", 600000),
+                intOf(props, "offset.metadata.max.bytes", 4096),
+                300_000);
+    }
+
+    private static int intOf(Map<String, String> props, String name, int def) {
+        String v = props.get(name);
+        try {
+            return v == null ? def : Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(name, v, "expected an int");
+        }
+    }
+
+    private static long longOf(Map<String, String> props, String name, long def) {
+        String v = props.get(name);
+        try {
+            return v == null ? def : Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(name, v, "expected a long");
+        }
+    }
+}

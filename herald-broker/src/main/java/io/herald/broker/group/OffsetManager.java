@@ -1,0 +1,248 @@
+package io.herald.broker.group;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.OffsetCommitRequestData;
+import org.apache.kafka.common.message.OffsetCommitResponseData;
+import org.apache.kafka.common.message.OffsetDeleteRequestData;
+import org.apache.kafka.common.message.OffsetDeleteResponseData;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Offset operations: OffsetCommit (with Kafka's generation and member checks), OffsetFetch, OffsetDelete, and
+ * expiry of the offsets of empty groups after {@code offsets.retention.minutes}. Each operation validates,
+ * writes records, then replays them into the {@link OffsetStore}: state changes only by replay.
+ *
+ * <p>Not thread-safe: confined to the coordinator thread.
+ */
+final class OffsetManager {
+    private static final Logger log = LoggerFactory.getLogger(OffsetManager.class);
+
+    private final GroupConfig config;
+    private final Time time;
+    private final ClassicGroupManager groups;
+    private final OffsetStore store;
+    private final GroupRecordWriter writer;
+
+    OffsetManager(GroupConfig config, Time time, ClassicGroupManager groups, OffsetStore store,
+                  GroupRecordWriter writer) {
+        this.config = config;
+        this.time = time;
+        this.groups = groups;
+        this.store = store;
+        this.writer = writer;
+    }
+
+    /**
+     * Commits offsets. Topics must carry their names (the handler resolves v10 topic ids; an unresolved id
+     * has a null name and gets UNKNOWN_TOPIC_ID).
+     *
+     * @param partitionExists whether a partition exists (others get UNKNOWN_TOPIC_OR_PARTITION)
+     */
+    OffsetCommitResponseData commit(RequestContext ctx, OffsetCommitRequestData req,
+                                    Predicate<TopicPartition> partitionExists) {
+        Errors groupError = validateCommit(ctx, req);
+        long now = time.milliseconds();
+        OptionalLong expire = req.retentionTimeMs() > 0 ? OptionalLong.of(now + req.retentionTimeMs())
+                : OptionalLong.empty();
+        OffsetCommitResponseData response = new OffsetCommitResponseData();
+        List<GroupRecord.OffsetCommit> records = new ArrayList<>();
+        List<OffsetCommitResponseData.OffsetCommitResponsePartition> written = new ArrayList<>();
+        for (OffsetCommitRequestData.OffsetCommitRequestTopic topic : req.topics()) {
+            var topicResponse = new OffsetCommitResponseData.OffsetCommitResponseTopic().setName(topic.name())
+                    .setTopicId(topic.topicId());
+            for (OffsetCommitRequestData.OffsetCommitRequestPartition p : topic.partitions()) {
+                var pr = new OffsetCommitResponseData.OffsetCommitResponsePartition()
+                        .setPartitionIndex(p.partitionIndex());
+                String metadata = p.committedMetadata() == null ? "" : p.committedMetadata();
+                Errors error;
+                if (groupError != Errors.NONE) {
+                    error = groupError;
+                } else if (topic.name() == null) {
+                    error = Errors.UNKNOWN_TOPIC_ID;
+                } else if (!partitionExists.test(new TopicPartition(topic.name(), p.partitionIndex()))) {
+                    error = Errors.UNKNOWN_TOPIC_OR_PARTITION;
+                } else if (metadata.length() > config.offsetMetadataMaxBytes()) {
+                    error = Errors.OFFSET_METADATA_TOO_LARGE;
+                } else {
+                    error = Errors.NONE;
+                    records.add(new GroupRecord.OffsetCommit(req.groupId(), topic.name(), p.partitionIndex(),
+                            Optional.of(new OffsetAndMetadata(p.committedOffset(), p.committedLeaderEpoch(),
+                                    metadata, now, expire))));
+                    written.add(pr);
+                }
+                topicResponse.partitions().add(pr.setErrorCode(error.code()));
+            }
+            response.topics().add(topicResponse);
+        }
+        if (!records.isEmpty()) {
+            try {
+                writer.append(req.groupId(), List.copyOf(records));
+                records.forEach(store::replay);
+            } catch (RuntimeException e) {
+                Errors error = Errors.forException(e);
+                log.warn("Storing offsets of group {} failed: {}", req.groupId(), e.toString());
+                written.forEach(pr -> pr.setErrorCode(error.code()));
+            }
+        }
+        if (groupError == Errors.NONE && req.generationIdOrMemberEpoch() >= 0) {
+            groups.group(req.groupId()).ifPresent(g -> groups.onMemberCommitted(g, req.memberId()));
+        }
+        return response;
+    }
+
+    private Errors validateCommit(RequestContext ctx, OffsetCommitRequestData req) {
+        if (req.groupId() == null || req.groupId().isEmpty()) {
+            return Errors.INVALID_GROUP_ID;
+        }
+        int generation = req.generationIdOrMemberEpoch();
+        String memberId = req.memberId() == null ? "" : req.memberId();
+        Optional<ClassicGroup> found = groups.group(req.groupId());
+        if (found.isEmpty()) {
+            if (generation < 0) {
+                // A "simple" group: admin client or a consumer using assign(); it exists for its offsets.
+                groups.getOrCreate(req.groupId());
+                return Errors.NONE;
+            }
+            // v9+ says so; older clients expect ILLEGAL_GENERATION (Kafka keeps that for compatibility).
+            return ctx.apiVersion() >= 9 ? Errors.GROUP_ID_NOT_FOUND : Errors.ILLEGAL_GENERATION;
+        }
+        ClassicGroup group = found.get();
+        if (group.isInState(GroupState.DEAD)) {
+            return Errors.COORDINATOR_NOT_AVAILABLE;
+        }
+        if (generation < 0 && group.isInState(GroupState.EMPTY)) {
+            return Errors.NONE;
+        }
+        if (generation >= 0 || !memberId.isEmpty() || req.groupInstanceId() != null) {
+            Optional<Errors> memberError = ClassicGroupManager.validateExistingMember(group, memberId,
+                    req.groupInstanceId());
+            if (memberError.isPresent()) {
+                return memberError.get();
+            }
+            if (generation != group.generationId()) {
+                return Errors.ILLEGAL_GENERATION;
+            }
+        } else if (!group.isInState(GroupState.EMPTY)) {
+            // No member id and no generation: only accepted while nobody is a member.
+            return Errors.UNKNOWN_MEMBER_ID;
+        }
+        if (group.isInState(GroupState.COMPLETING_REBALANCE)) {
+            // The member has its new generation but not its assignment yet; let it retry after SyncGroup.
+            return Errors.REBALANCE_IN_PROGRESS;
+        }
+        return Errors.NONE;
+    }
+
+    /** A copy of the group's committed offsets (empty for an unknown group). */
+    Map<TopicPartition, OffsetAndMetadata> committed(String groupId) {
+        return new LinkedHashMap<>(store.offsets(groupId));
+    }
+
+    OffsetDeleteResponseData deleteOffsets(OffsetDeleteRequestData req) {
+        OffsetDeleteResponseData response = new OffsetDeleteResponseData();
+        Optional<ClassicGroup> found = groups.group(req.groupId());
+        if (found.isEmpty() || found.get().isInState(GroupState.DEAD)) {
+            return response.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code());
+        }
+        ClassicGroup group = found.get();
+        boolean consumerGroup = group.protocolType().map("consumer"::equals).orElse(false);
+        if (!consumerGroup && !group.isInState(GroupState.EMPTY)) {
+            return response.setErrorCode(Errors.NON_EMPTY_GROUP.code());
+        }
+        Set<String> subscribed = consumerGroup && !group.isInState(GroupState.EMPTY)
+                ? group.subscribedTopics().orElse(null) : Set.of();
+        List<GroupRecord.OffsetCommit> tombstones = new ArrayList<>();
+        for (OffsetDeleteRequestData.OffsetDeleteRequestTopic topic : req.topics()) {
+            var topicResponse = new OffsetDeleteResponseData.OffsetDeleteResponseTopic().setName(topic.name());
+            for (OffsetDeleteRequestData.OffsetDeleteRequestPartition p : topic.partitions()) {
+                // Unknown subscriptions (undecodable metadata) are treated as subscribed: never delete the
+                // offsets a live member may be using.
+                Errors error = subscribed == null || subscribed.contains(topic.name())
+                        ? Errors.GROUP_SUBSCRIBED_TO_TOPIC : Errors.NONE;
+                if (error == Errors.NONE
+                        && store.offset(group.groupId(), new TopicPartition(topic.name(), p.partitionIndex())).isPresent()) {
+                    tombstones.add(new GroupRecord.OffsetCommit(group.groupId(), topic.name(), p.partitionIndex(),
+                            Optional.empty()));
+                }
+                topicResponse.partitions().add(new OffsetDeleteResponseData.OffsetDeleteResponsePartition()
+                        .setPartitionIndex(p.partitionIndex()).setErrorCode(error.code()));
+            }
+            response.topics().add(topicResponse);
+        }
+        if (!tombstones.isEmpty()) {
+            try {
+                writer.append(group.groupId(), List.copyOf(tombstones));
+                tombstones.forEach(store::replay);
+            } catch (RuntimeException e) {
+                return new OffsetDeleteResponseData().setErrorCode(Errors.forException(e).code());
+            }
+        }
+        return response.setErrorCode(Errors.NONE.code());
+    }
+
+    /**
+     * Expires offsets as Kafka does for classic groups: for an empty group with a protocol, offsets expire
+     * {@code offsets.retention.minutes} after the group became empty; for a simple group (no protocol), after
+     * their commit; an explicit expire timestamp (OffsetCommit v2-v4) wins. Groups with members keep their
+     * offsets. An empty group left without offsets is deleted.
+     *
+     * @return how many offsets expired
+     */
+    int expireOffsets() {
+        long now = time.milliseconds();
+        int expired = 0;
+        for (ClassicGroup group : List.copyOf(groups.groups())) {
+            if (!group.isInState(GroupState.EMPTY)) {
+                continue;
+            }
+            boolean simple = group.protocolType().map(String::isEmpty).orElse(true);
+            List<GroupRecord> records = new ArrayList<>();
+            for (Map.Entry<TopicPartition, OffsetAndMetadata> e : store.offsets(group.groupId()).entrySet()) {
+                OffsetAndMetadata o = e.getValue();
+                long base = simple ? o.commitTimestamp() : Math.max(group.currentStateTimestamp(), o.commitTimestamp());
+                long deadline = o.expireTimestamp().orElse(base + config.offsetsRetentionMs());
+                if (now >= deadline) {
+                    records.add(new GroupRecord.OffsetCommit(group.groupId(), e.getKey().topic(),
+                            e.getKey().partition(), Optional.empty()));
+                }
+            }
+            int expiring = records.size();
+            boolean deleteGroup = expiring == store.offsets(group.groupId()).size();
+            if (records.isEmpty() && !deleteGroup) {
+                continue;
+            }
+            if (deleteGroup) {
+                records.add(new GroupRecord.GroupMetadata(group.groupId(), Optional.empty()));
+            }
+            try {
+                writer.append(group.groupId(), List.copyOf(records));
+            } catch (RuntimeException e) {
+                log.warn("Expiring offsets of group {} failed: {}", group.groupId(), e.toString());
+                continue;
+            }
+            for (GroupRecord r : records) {
+                switch (r) {
+                    case GroupRecord.OffsetCommit oc -> store.replay(oc);
+                    case GroupRecord.GroupMetadata gm -> groups.replay(gm);
+                }
+            }
+            expired += expiring;
+            if (expiring > 0 || deleteGroup) {
+                log.info("Expired {} offsets of group {}{}", expiring, group.groupId(),
+                        deleteGroup ? "; the group is deleted" : "");
+            }
+        }
+        return expired;
+    }
+}

@@ -1,0 +1,123 @@
+package io.herald.broker.group;
+
+import io.herald.broker.replica.Partition;
+import io.herald.broker.replica.ReplicaManager;
+import io.herald.storage.log.FileSlice;
+import io.herald.storage.log.LogReadResult;
+import io.herald.storage.log.PartitionLog;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
+import org.apache.kafka.common.errors.KafkaStorageException;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.MutableRecordBatch;
+import org.apache.kafka.common.record.internal.Record;
+import org.apache.kafka.common.record.internal.SimpleRecord;
+import org.apache.kafka.common.utils.Time;
+
+/**
+ * {@link GroupLog} on the {@code __consumer_offsets} partitions of the {@link ReplicaManager}: appends go
+ * through {@link Partition#appendAsLeader} like produced batches (one uncompressed batch per operation, so
+ * an operation's records are durable together or not at all); replay reads the committed log with the
+ * ordinary read path.
+ *
+ * <p>Thread-safety: as thread-safe as the partitions; used from the coordinator thread.
+ */
+public final class PartitionGroupLog implements GroupLog {
+    private static final int READ_BYTES = 1 << 20;
+
+    private final ReplicaManager replicas;
+    private final Time time;
+
+    public PartitionGroupLog(ReplicaManager replicas, Time time) {
+        this.replicas = replicas;
+        this.time = time;
+    }
+
+    private Optional<Partition> partition(int partition) {
+        return replicas.partition(new TopicPartition(OffsetsTopic.NAME, partition));
+    }
+
+    @Override
+    public boolean isAvailable(int partition) {
+        return partition(partition).isPresent();
+    }
+
+    @Override
+    public void append(int partition, List<GroupRecord> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        Partition p = partition(partition).orElseThrow(() -> new CoordinatorNotAvailableException(
+                OffsetsTopic.NAME + "-" + partition + " is not hosted here"));
+        long now = time.milliseconds();
+        SimpleRecord[] simple = new SimpleRecord[records.size()];
+        for (int i = 0; i < simple.length; i++) {
+            GroupRecord r = records.get(i);
+            simple[i] = new SimpleRecord(now, GroupRecordSerde.key(r), GroupRecordSerde.value(r));
+        }
+        p.appendAsLeader(MemoryRecords.withRecords(Compression.NONE, simple));
+        replicas.onAppend(p.topicPartition());
+    }
+
+    @Override
+    public long replay(int partition, Consumer<GroupRecord> replay) {
+        Partition p = partition(partition).orElseThrow(() -> new CoordinatorNotAvailableException(
+                OffsetsTopic.NAME + "-" + partition + " is not hosted here"));
+        PartitionLog log = p.log();
+        long offset = log.logStartOffset();
+        long end = log.logEndOffset();
+        long count = 0;
+        while (offset < end) {
+            LogReadResult read = log.read(offset, READ_BYTES, end, true);
+            FileSlice slice = read.slice();
+            if (slice.size() == 0) {
+                break;
+            }
+            long next = offset;
+            for (MutableRecordBatch batch : MemoryRecords.readableRecords(readFully(slice, p)).batches()) {
+                if (!batch.isControlBatch()) {
+                    for (Record record : batch) {
+                        if (record.hasKey()) {
+                            Optional<GroupRecord> decoded = GroupRecordSerde.decode(record.key(),
+                                    record.hasValue() ? record.value() : null);
+                            if (decoded.isPresent()) {
+                                replay.accept(decoded.get());
+                                count++;
+                            }
+                        }
+                    }
+                }
+                next = batch.nextOffset();
+            }
+            if (next <= offset) {
+                break;
+            }
+            offset = next;
+        }
+        return count;
+    }
+
+    private static ByteBuffer readFully(FileSlice slice, Partition p) {
+        ByteBuffer buf = ByteBuffer.allocate(slice.size());
+        try {
+            long pos = slice.position();
+            while (buf.hasRemaining()) {
+                int n = slice.channel().read(buf, pos);
+                if (n < 0) {
+                    break;
+                }
+                pos += n;
+            }
+        } catch (IOException e) {
+            throw new KafkaStorageException("Reading " + p.topicPartition() + " failed", e);
+        }
+        buf.flip();
+        return buf;
+    }
+}

@@ -1,0 +1,177 @@
+package io.herald.broker.group.handler;
+
+import io.herald.broker.group.GroupCoordinator;
+import io.herald.broker.group.OffsetAndMetadata;
+import io.herald.metadata.image.ClusterImage;
+import io.herald.metadata.image.TopicImage;
+import io.herald.protocol.ApiHandler;
+import io.herald.protocol.Response;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.OffsetCommitRequestData;
+import org.apache.kafka.common.message.OffsetCommitResponseData;
+import org.apache.kafka.common.message.OffsetDeleteResponseData;
+import org.apache.kafka.common.message.OffsetFetchRequestData;
+import org.apache.kafka.common.message.OffsetFetchResponseData;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.OffsetCommitRequest;
+import org.apache.kafka.common.requests.OffsetDeleteRequest;
+import org.apache.kafka.common.requests.OffsetFetchRequest;
+
+/**
+ * OffsetCommit, OffsetFetch (v0-v7 one group, v8+ batched groups, v10 topic ids) and OffsetDelete. Topic ids
+ * and partition existence are resolved here from the metadata image; the coordinator deals in names.
+ */
+public final class GroupOffsetsHandler {
+    private final GroupCoordinator coordinator;
+    private final Supplier<ClusterImage> images;
+
+    public GroupOffsetsHandler(GroupCoordinator coordinator, Supplier<ClusterImage> images) {
+        this.coordinator = coordinator;
+        this.images = images;
+    }
+
+    public ApiHandler offsetCommit() {
+        return request -> {
+            OffsetCommitRequestData data = ((OffsetCommitRequest) request.body()).data();
+            ClusterImage image = images.get();
+            if (request.apiVersion() >= 10) {
+                for (OffsetCommitRequestData.OffsetCommitRequestTopic t : data.topics()) {
+                    t.setName(image.topic(t.topicId()).map(TopicImage::name).orElse(null));
+                }
+            }
+            return GroupResponses.answer(coordinator.commitOffsets(GroupResponses.context(request), data,
+                            tp -> image.topic(tp.topic()).map(t -> t.partitions().containsKey(tp.partition()))
+                                    .orElse(false)),
+                    r -> r, e -> commitError(data, e));
+        };
+    }
+
+    private static OffsetCommitResponseData commitError(OffsetCommitRequestData data, Errors error) {
+        OffsetCommitResponseData response = new OffsetCommitResponseData();
+        for (OffsetCommitRequestData.OffsetCommitRequestTopic t : data.topics()) {
+            var topic = new OffsetCommitResponseData.OffsetCommitResponseTopic().setName(t.name())
+                    .setTopicId(t.topicId());
+            t.partitions().forEach(p -> topic.partitions().add(new OffsetCommitResponseData
+                    .OffsetCommitResponsePartition().setPartitionIndex(p.partitionIndex()).setErrorCode(error.code())));
+            response.topics().add(topic);
+        }
+        return response;
+    }
+
+    /** One group's fetch, version-neutral: topics by name (null = all committed). */
+    private record GroupFetch(String groupId, List<RequestedTopic> topics) {}
+
+    private record RequestedTopic(String name, Uuid topicId, List<Integer> partitions) {}
+
+    public ApiHandler offsetFetch() {
+        return request -> {
+            OffsetFetchRequestData data = ((OffsetFetchRequest) request.body()).data();
+            short version = request.apiVersion();
+            ClusterImage image = images.get();
+            List<GroupFetch> fetches = new ArrayList<>();
+            if (version < 8) {
+                fetches.add(new GroupFetch(data.groupId(), data.topics() == null ? null : data.topics().stream()
+                        .map(t -> new RequestedTopic(t.name(), Uuid.ZERO_UUID, t.partitionIndexes())).toList()));
+            } else {
+                for (OffsetFetchRequestData.OffsetFetchRequestGroup g : data.groups()) {
+                    fetches.add(new GroupFetch(g.groupId(), g.topics() == null ? null : g.topics().stream()
+                            .map(t -> new RequestedTopic(version >= 10
+                                    ? image.topic(t.topicId()).map(TopicImage::name).orElse(null) : t.name(),
+                                    t.topicId(), t.partitionIndexes())).toList()));
+                }
+            }
+            List<CompletableFuture<OffsetFetchResponseData.OffsetFetchResponseGroup>> results = new ArrayList<>();
+            for (GroupFetch fetch : fetches) {
+                results.add(coordinator.committedOffsets(fetch.groupId()).handle((committed, failure) ->
+                        failure == null ? groupResult(fetch, committed, image)
+                                : new OffsetFetchResponseData.OffsetFetchResponseGroup().setGroupId(fetch.groupId())
+                                        .setErrorCode(GroupResponses.error(failure).code())));
+            }
+            return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenApply(v -> {
+                List<OffsetFetchResponseData.OffsetFetchResponseGroup> groups =
+                        results.stream().map(CompletableFuture::join).toList();
+                return (Response) new Response.Send(version >= 8
+                        ? new OffsetFetchResponseData().setGroups(new ArrayList<>(groups))
+                        : singleGroup(groups.get(0), version));
+            });
+        };
+    }
+
+    private static OffsetFetchResponseData.OffsetFetchResponseGroup groupResult(
+            GroupFetch fetch, Map<TopicPartition, OffsetAndMetadata> committed, ClusterImage image) {
+        var group = new OffsetFetchResponseData.OffsetFetchResponseGroup().setGroupId(fetch.groupId())
+                .setErrorCode(Errors.NONE.code());
+        Map<String, OffsetFetchResponseData.OffsetFetchResponseTopics> topics = new LinkedHashMap<>();
+        if (fetch.topics() == null) {
+            committed.forEach((tp, o) -> topics.computeIfAbsent(tp.topic(), n -> topic(n,
+                    image.topic(n).map(TopicImage::topicId).orElse(Uuid.ZERO_UUID))).partitions().add(partition(
+                    tp.partition(), Optional.of(o))));
+        } else {
+            for (RequestedTopic t : fetch.topics()) {
+                var topic = topic(t.name(), t.topicId());
+                for (int p : t.partitions()) {
+                    Optional<OffsetAndMetadata> o = t.name() == null ? Optional.empty()
+                            : Optional.ofNullable(committed.get(new TopicPartition(t.name(), p)));
+                    var pr = partition(p, o);
+                    if (t.name() == null) {
+                        pr.setErrorCode(Errors.UNKNOWN_TOPIC_ID.code());
+                    }
+                    topic.partitions().add(pr);
+                }
+                topics.put(t.name() == null ? t.topicId().toString() : t.name(), topic);
+            }
+        }
+        return group.setTopics(new ArrayList<>(topics.values()));
+    }
+
+    private static OffsetFetchResponseData.OffsetFetchResponseTopics topic(String name, Uuid id) {
+        return new OffsetFetchResponseData.OffsetFetchResponseTopics().setName(name).setTopicId(id);
+    }
+
+    private static OffsetFetchResponseData.OffsetFetchResponsePartitions partition(int index,
+                                                                                 Optional<OffsetAndMetadata> o) {
+        return new OffsetFetchResponseData.OffsetFetchResponsePartitions().setPartitionIndex(index)
+                .setCommittedOffset(o.map(OffsetAndMetadata::offset).orElse(-1L))
+                .setCommittedLeaderEpoch(o.map(OffsetAndMetadata::leaderEpoch).orElse(-1))
+                .setMetadata(o.map(OffsetAndMetadata::metadata).orElse("")).setErrorCode(Errors.NONE.code());
+    }
+
+    /** v0-v7 layout: one group's topics at the top level, its error at the top level (v2+). */
+    private static OffsetFetchResponseData singleGroup(OffsetFetchResponseData.OffsetFetchResponseGroup g,
+                                                       short version) {
+        OffsetFetchResponseData response = new OffsetFetchResponseData();
+        if (version >= 2) {
+            response.setErrorCode(g.errorCode());
+        }
+        for (var t : g.topics()) {
+            var topic = new OffsetFetchResponseData.OffsetFetchResponseTopic().setName(t.name());
+            for (var p : t.partitions()) {
+                // v0-v1 have no group-level error: each partition carries it.
+                short error = version < 2 && g.errorCode() != Errors.NONE.code() ? g.errorCode() : p.errorCode();
+                topic.partitions().add(new OffsetFetchResponseData.OffsetFetchResponsePartition()
+                        .setPartitionIndex(p.partitionIndex()).setCommittedOffset(p.committedOffset())
+                        .setCommittedLeaderEpoch(p.committedLeaderEpoch()).setMetadata(p.metadata())
+                        .setErrorCode(error));
+            }
+            response.topics().add(topic);
+        }
+        return response;
+    }
+
+    public ApiHandler offsetDelete() {
+        return request -> {
+            var data = ((OffsetDeleteRequest) request.body()).data();
+            return GroupResponses.answer(coordinator.deleteOffsets(data), r -> r,
+                    e -> new OffsetDeleteResponseData().setErrorCode(e.code()));
+        };
+    }
+
+}
