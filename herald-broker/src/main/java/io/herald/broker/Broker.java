@@ -13,6 +13,7 @@ import io.herald.broker.group.GroupCoordinator;
 import io.herald.broker.group.OffsetsTopic;
 import io.herald.broker.group.PartitionGroupLog;
 import io.herald.broker.group.handler.ClassicGroupHandler;
+import io.herald.broker.group.handler.ConsumerGroupHandler;
 import io.herald.broker.group.handler.FindCoordinatorHandler;
 import io.herald.broker.group.handler.GroupAdminHandler;
 import io.herald.broker.group.handler.GroupOffsetsHandler;
@@ -129,6 +130,7 @@ public final class Broker implements AutoCloseable {
         ClassicGroupHandler classic = new ClassicGroupHandler(groups);
         GroupOffsetsHandler groupOffsets = new GroupOffsetsHandler(groups, controller::image);
         GroupAdminHandler groupAdmin = new GroupAdminHandler(groups);
+        ConsumerGroupHandler consumerGroups = new ConsumerGroupHandler(groups, controller::image);
         return new ApiRegistry()
                 .register(ApiKeys.PRODUCE, new ProduceHandler(replicas, controller::image, pool))
                 .register(ApiKeys.FETCH, new FetchHandler(replicas, controller::image, fetchPurgatory, pool))
@@ -157,7 +159,9 @@ public final class Broker implements AutoCloseable {
                 .register(ApiKeys.OFFSET_DELETE, groupOffsets.offsetDelete())
                 .register(ApiKeys.LIST_GROUPS, groupAdmin.listGroups())
                 .register(ApiKeys.DESCRIBE_GROUPS, groupAdmin.describeGroups())
-                .register(ApiKeys.DELETE_GROUPS, groupAdmin.deleteGroups());
+                .register(ApiKeys.DELETE_GROUPS, groupAdmin.deleteGroups())
+                .register(ApiKeys.CONSUMER_GROUP_HEARTBEAT, consumerGroups.heartbeat())
+                .register(ApiKeys.CONSUMER_GROUP_DESCRIBE, consumerGroups.describe());
     }
 
     public int boundPort() {

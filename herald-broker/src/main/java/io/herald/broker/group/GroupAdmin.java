@@ -1,5 +1,6 @@
 package io.herald.broker.group;
 
+import io.herald.broker.group.modern.ConsumerGroup;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -12,21 +13,26 @@ import org.apache.kafka.common.message.ListGroupsResponseData;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
- * The group admin APIs: ListGroups, DescribeGroups and DeleteGroups (which writes tombstones for the group's
- * offsets and metadata, then replays them).
+ * The group admin APIs over both group types: ListGroups (classic and consumer groups), DescribeGroups (classic
+ * groups only, as in Kafka) and DeleteGroups (which writes tombstones for the group's offsets and metadata, then
+ * replays them).
  *
  * <p>Not thread-safe: confined to the coordinator thread.
  */
 final class GroupAdmin {
-    /** The only group type served so far (KIP-848 consumer groups and share groups will add theirs). */
     static final String CLASSIC_TYPE = "classic";
+    /** KIP-848 groups: their type, and the protocol type ListGroups shows for them (Kafka's). */
+    static final String CONSUMER_TYPE = "consumer";
 
     private final ClassicGroupManager groups;
+    private final ConsumerGroupShards consumerGroups;
     private final OffsetStore store;
     private final GroupRecordWriter writer;
 
-    GroupAdmin(ClassicGroupManager groups, OffsetStore store, GroupRecordWriter writer) {
+    GroupAdmin(ClassicGroupManager groups, ConsumerGroupShards consumerGroups, OffsetStore store,
+               GroupRecordWriter writer) {
         this.groups = groups;
+        this.consumerGroups = consumerGroups;
         this.store = store;
         this.writer = writer;
     }
@@ -49,6 +55,15 @@ final class GroupAdmin {
             listed.add(new ListGroupsResponseData.ListedGroup().setGroupId(g.groupId())
                     .setProtocolType(g.protocolType().orElse("")).setGroupState(state).setGroupType(CLASSIC_TYPE));
         }
+        for (ConsumerGroup g : consumerGroups.groups()) {
+            String state = g.state().wireName();
+            if ((!states.isEmpty() && !states.contains(state.toLowerCase(Locale.ROOT)))
+                    || (!types.isEmpty() && !types.contains(CONSUMER_TYPE))) {
+                continue;
+            }
+            listed.add(new ListGroupsResponseData.ListedGroup().setGroupId(g.groupId())
+                    .setProtocolType(CONSUMER_TYPE).setGroupState(state).setGroupType(CONSUMER_TYPE));
+        }
         return listed;
     }
 
@@ -58,9 +73,13 @@ final class GroupAdmin {
         if (found.isEmpty() || found.get().isInState(GroupState.DEAD)) {
             var dead = new DescribeGroupsResponseData.DescribedGroup().setGroupId(groupId)
                     .setGroupState(GroupState.DEAD.kafkaName()).setProtocolType("").setProtocolData("");
+            // Kafka describes only classic groups here (ConsumerGroupDescribe is for consumer groups): a consumer
+            // group is "not found" like an unknown group, with its own message.
+            String message = consumerGroups.exists(groupId) ? "Group " + groupId + " is not a classic group."
+                    : "Group " + groupId + " not found.";
             // v6 (KIP-1043) reports an unknown group as an error instead of an empty Dead group.
             return version >= 6 ? dead.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code())
-                    .setErrorMessage("Group " + groupId + " not found.") : dead.setErrorCode(Errors.NONE.code());
+                    .setErrorMessage(message) : dead.setErrorCode(Errors.NONE.code());
         }
         ClassicGroup g = found.get();
         boolean stable = g.isInState(GroupState.STABLE);
@@ -80,6 +99,9 @@ final class GroupAdmin {
 
     DeleteGroupsResponseData.DeletableGroupResult delete(String groupId) {
         var result = new DeleteGroupsResponseData.DeletableGroupResult().setGroupId(groupId);
+        if (consumerGroups.exists(groupId)) {
+            return result.setErrorCode(deleteConsumerGroup(groupId).code());
+        }
         Optional<ClassicGroup> found = groups.group(groupId);
         if (found.isEmpty() || found.get().isInState(GroupState.DEAD)) {
             return result.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code());
@@ -103,5 +125,24 @@ final class GroupAdmin {
             }
         }
         return result.setErrorCode(Errors.NONE.code());
+    }
+
+    /** Deletes an empty consumer group, then its offsets (two batches: Herald's two record formats). */
+    private Errors deleteConsumerGroup(String groupId) {
+        Errors error = consumerGroups.delete(groupId);
+        if (error != Errors.NONE) {
+            return error;
+        }
+        List<GroupRecord.OffsetCommit> tombstones = new ArrayList<>();
+        store.offsets(groupId).keySet().forEach(tp -> tombstones.add(
+                new GroupRecord.OffsetCommit(groupId, tp.topic(), tp.partition(), Optional.empty())));
+        try {
+            writer.append(groupId, List.copyOf(tombstones));
+        } catch (RuntimeException e) {
+            // The group is gone; its offsets stay (a later load shows them as a simple group).
+            return Errors.forException(e);
+        }
+        tombstones.forEach(store::replay);
+        return Errors.NONE;
     }
 }

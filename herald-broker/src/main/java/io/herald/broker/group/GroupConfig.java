@@ -1,6 +1,8 @@
 package io.herald.broker.group;
 
+import io.herald.broker.group.modern.ConsumerGroupConfig;
 import java.util.Map;
+import java.util.Objects;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
@@ -17,10 +19,12 @@ import org.apache.kafka.common.config.ConfigException;
  * @param retentionCheckIntervalMs  {@code offsets.retention.check.interval.ms} (600000)
  * @param offsetMetadataMaxBytes    {@code offset.metadata.max.bytes} (4096)
  * @param newMemberJoinTimeoutMs    how long a new member's first JoinGroup may stay parked (Kafka: 5 min)
+ * @param consumer                  the KIP-848 consumer group settings ({@code group.consumer.*})
  */
 public record GroupConfig(int offsetsTopicPartitions, int offsetsTopicSegmentBytes, int initialRebalanceDelayMs,
                           int minSessionTimeoutMs, int maxSessionTimeoutMs, int maxSize, long offsetsRetentionMs,
-                          long retentionCheckIntervalMs, int offsetMetadataMaxBytes, int newMemberJoinTimeoutMs) {
+                          long retentionCheckIntervalMs, int offsetMetadataMaxBytes, int newMemberJoinTimeoutMs,
+                          ConsumerGroupConfig consumer) {
 
     public GroupConfig {
         if (offsetsTopicPartitions < 1) {
@@ -33,6 +37,7 @@ public record GroupConfig(int offsetsTopicPartitions, int offsetsTopicSegmentByt
         if (maxSize < 1) {
             throw new ConfigException("group.max.size", maxSize, "expected: >= 1");
         }
+        Objects.requireNonNull(consumer, "consumer");
     }
 
     public static GroupConfig defaults() {
@@ -51,7 +56,27 @@ public record GroupConfig(int offsetsTopicPartitions, int offsetsTopicSegmentByt
                 longOf(props, "offsets.retention.minutes", 10080) * 60_000L,
                 longOf(props, "offsets.retention.check.interval.ms", 600000),
                 intOf(props, "offset.metadata.max.bytes", 4096),
-                300_000);
+                300_000,
+                consumerGroupConfig(props));
+    }
+
+    /**
+     * {@code group.consumer.session.timeout.ms} (45000), {@code group.consumer.heartbeat.interval.ms} (5000),
+     * {@code group.consumer.max.size} (unbounded) and {@code group.consumer.assignors}, whose first entry is the
+     * default server assignor ("uniform"; Kafka's list is "uniform,range", class names are not supported).
+     */
+    private static ConsumerGroupConfig consumerGroupConfig(Map<String, String> props) {
+        ConsumerGroupConfig d = ConsumerGroupConfig.DEFAULT;
+        String assignors = props.get("group.consumer.assignors");
+        String first = assignors == null || assignors.isBlank() ? d.defaultAssignor()
+                : assignors.split(",")[0].trim();
+        try {
+            return new ConsumerGroupConfig(intOf(props, "group.consumer.session.timeout.ms", d.sessionTimeoutMs()),
+                    intOf(props, "group.consumer.heartbeat.interval.ms", d.heartbeatIntervalMs()),
+                    intOf(props, "group.consumer.max.size", d.maxSize()), first);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("group.consumer.*: " + e.getMessage());
+        }
     }
 
     private static int intOf(Map<String, String> props, String name, int def) {

@@ -1,5 +1,7 @@
 package io.herald.broker.group;
 
+import io.herald.broker.group.modern.ConsumerGroupRecord;
+import io.herald.broker.group.modern.TopicsView;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +16,9 @@ import java.util.function.Predicate;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.CoordinatorLoadInProgressException;
 import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
+import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
 import org.apache.kafka.common.message.DeleteGroupsResponseData;
 import org.apache.kafka.common.message.DescribeGroupsResponseData;
 import org.apache.kafka.common.message.HeartbeatRequestData;
@@ -35,7 +40,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The group coordinator of this broker: the facade request handlers call. Every group of every
- * {@code __consumer_offsets} partition is coordinated here (a single node is the leader of all of them).
+ * {@code __consumer_offsets} partition is coordinated here (a single node is the leader of all of them):
+ * classic groups and KIP-848 consumer groups, whose records share the partitions.
  *
  * <p>Threading: all coordinator state is confined to one thread, {@code herald-group-coordinator}, the only
  * thread of a scheduled executor. Operations are submitted to it and answer with futures; parked requests
@@ -75,7 +81,18 @@ public final class GroupCoordinator implements AutoCloseable {
         stpe.setRemoveOnCancelPolicy(true);
         this.executor = stpe;
         this.shard = new GroupShard(config, time, new ExecutorTimer(executor),
-                (groupId, records) -> groupLog.append(partitionFor(groupId), records));
+                (groupId, records) -> groupLog.append(partitionFor(groupId), records),
+                new ConsumerGroupShards.Log() {
+                    @Override
+                    public void append(int partition, List<ConsumerGroupRecord> records) {
+                        groupLog.appendConsumerGroup(partition, records);
+                    }
+
+                    @Override
+                    public void replay(int partition, Consumer<ConsumerGroupRecord> replay) {
+                        groupLog.replay(partition, r -> { }, replay);
+                    }
+                });
         this.partitions = new AtomicReferenceArray<>(config.offsetsTopicPartitions());
         for (int p = 0; p < partitions.length(); p++) {
             partitions.set(p, Load.LOADING);
@@ -100,8 +117,8 @@ public final class GroupCoordinator implements AutoCloseable {
         }
         long start = System.nanoTime();
         try {
-            long records = groupLog.replay(partition, shard::replay);
-            shard.groups.onLoaded(g -> partitionFor(g) == partition);
+            long records = groupLog.replay(partition, shard::replay, r -> shard.replay(partition, r));
+            shard.onLoaded(partition);
             partitions.set(partition, Load.LOADED);
             if (records > 0) {
                 log.info("Loaded {} records of {}-{} in {} ms", records, OffsetsTopic.NAME, partition,
@@ -134,7 +151,7 @@ public final class GroupCoordinator implements AutoCloseable {
     // ---- operations ----
 
     public CompletableFuture<JoinGroupResponseData> joinGroup(RequestContext ctx, JoinGroupRequestData req) {
-        return parked(req.groupId(), f -> shard.groups.joinGroup(ctx, req, f));
+        return parked(req.groupId(), f -> shard.joinGroup(ctx, req, f));
     }
 
     public CompletableFuture<SyncGroupResponseData> syncGroup(SyncGroupRequestData req) {
@@ -156,6 +173,27 @@ public final class GroupCoordinator implements AutoCloseable {
 
     public CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> committedOffsets(String groupId) {
         return submit(groupId, () -> shard.offsets.committed(groupId));
+    }
+
+    /**
+     * OffsetFetch v9+ names the fetching member: for a consumer group its epoch is validated (the future fails
+     * with STALE_MEMBER_EPOCH or UNKNOWN_MEMBER_ID).
+     */
+    public CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> committedOffsets(String groupId, String memberId,
+                                                                                   int memberEpoch) {
+        return submit(groupId, () -> shard.committed(groupId, memberId, memberEpoch));
+    }
+
+    /** KIP-848 ConsumerGroupHeartbeat; {@code topics} is the metadata the assignment is computed from. */
+    public CompletableFuture<ConsumerGroupHeartbeatResponseData> consumerGroupHeartbeat(
+            RequestContext ctx, ConsumerGroupHeartbeatRequestData req, TopicsView topics) {
+        return submit(req.groupId(), () -> shard.consumerGroupHeartbeat(ctx, req, topics));
+    }
+
+    /** One group of a ConsumerGroupDescribe: GROUP_ID_NOT_FOUND for classic and unknown groups, as Kafka. */
+    public CompletableFuture<ConsumerGroupDescribeResponseData.DescribedGroup> consumerGroupDescribe(
+            String groupId, TopicsView topics) {
+        return submit(groupId, () -> shard.consumerGroups.describe(groupId, topics));
     }
 
     public CompletableFuture<OffsetDeleteResponseData> deleteOffsets(OffsetDeleteRequestData req) {

@@ -1,11 +1,14 @@
 package io.herald.broker.group;
 
+import io.herald.broker.group.modern.ConsumerGroupRecord;
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
  * The coordinator's narrow view of {@code __consumer_offsets}: append records to a partition, replay a
- * partition from its start.
+ * partition from its start. Classic records ({@link GroupRecord}) and KIP-848 consumer group records
+ * ({@link ConsumerGroupRecord}) share each partition; their key types are disjoint, which is how replay tells
+ * them apart.
  */
 public interface GroupLog {
     /** Whether the partition is hosted here and can be read and appended. */
@@ -14,6 +17,12 @@ public interface GroupLog {
     /** Appends the records as one batch; throws the Kafka exception of a failed append. */
     void append(int partition, List<GroupRecord> records);
 
-    /** Feeds every record of the partition, oldest first, to {@code replay}; returns how many. */
-    long replay(int partition, Consumer<GroupRecord> replay);
+    /** Appends consumer group records as one batch; throws the Kafka exception of a failed append. */
+    void appendConsumerGroup(int partition, List<ConsumerGroupRecord> records);
+
+    /**
+     * Feeds every record of the partition, oldest first, to the consumer of its kind: classic records to
+     * {@code replay}, consumer group records to {@code replayConsumerGroup}; returns how many.
+     */
+    long replay(int partition, Consumer<GroupRecord> replay, Consumer<ConsumerGroupRecord> replayConsumerGroup);
 }

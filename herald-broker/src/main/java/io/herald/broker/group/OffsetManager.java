@@ -31,14 +31,16 @@ final class OffsetManager {
     private final GroupConfig config;
     private final Time time;
     private final ClassicGroupManager groups;
+    private final ConsumerGroupShards consumerGroups;
     private final OffsetStore store;
     private final GroupRecordWriter writer;
 
-    OffsetManager(GroupConfig config, Time time, ClassicGroupManager groups, OffsetStore store,
-                  GroupRecordWriter writer) {
+    OffsetManager(GroupConfig config, Time time, ClassicGroupManager groups, ConsumerGroupShards consumerGroups,
+                  OffsetStore store, GroupRecordWriter writer) {
         this.config = config;
         this.time = time;
         this.groups = groups;
+        this.consumerGroups = consumerGroups;
         this.store = store;
         this.writer = writer;
     }
@@ -107,6 +109,15 @@ final class OffsetManager {
         }
         int generation = req.generationIdOrMemberEpoch();
         String memberId = req.memberId() == null ? "" : req.memberId();
+        if (consumerGroups.exists(req.groupId())) {
+            // KIP-848: the field carries the member epoch; an old one gets STALE_MEMBER_EPOCH.
+            Errors error = consumerGroups.validateOffsetCommit(req.groupId(), memberId, generation);
+            if (error == Errors.NONE && generation >= 0 && ctx.apiVersion() < 9) {
+                // Kafka: members of the consumer protocol must commit with OffsetCommit v9+.
+                return Errors.UNSUPPORTED_VERSION;
+            }
+            return error;
+        }
         Optional<ClassicGroup> found = groups.group(req.groupId());
         if (found.isEmpty()) {
             if (generation < 0) {

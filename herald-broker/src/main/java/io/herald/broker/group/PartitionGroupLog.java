@@ -1,5 +1,7 @@
 package io.herald.broker.group;
 
+import io.herald.broker.group.modern.ConsumerGroupRecord;
+import io.herald.broker.group.modern.ConsumerGroupRecordSerde;
 import io.herald.broker.replica.Partition;
 import io.herald.broker.replica.ReplicaManager;
 import io.herald.storage.log.FileSlice;
@@ -19,6 +21,7 @@ import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * {@link GroupLog} on the {@code __consumer_offsets} partitions of the {@link ReplicaManager}: appends go
@@ -50,23 +53,31 @@ public final class PartitionGroupLog implements GroupLog {
 
     @Override
     public void append(int partition, List<GroupRecord> records) {
+        long now = time.milliseconds();
+        appendBatch(partition, records.stream()
+                .map(r -> new SimpleRecord(now, GroupRecordSerde.key(r), GroupRecordSerde.value(r))).toList());
+    }
+
+    @Override
+    public void appendConsumerGroup(int partition, List<ConsumerGroupRecord> records) {
+        long now = time.milliseconds();
+        appendBatch(partition, records.stream().map(r -> new SimpleRecord(now, ConsumerGroupRecordSerde.key(r),
+                ConsumerGroupRecordSerde.value(r))).toList());
+    }
+
+    private void appendBatch(int partition, List<SimpleRecord> records) {
         if (records.isEmpty()) {
             return;
         }
         Partition p = partition(partition).orElseThrow(() -> new CoordinatorNotAvailableException(
                 OffsetsTopic.NAME + "-" + partition + " is not hosted here"));
-        long now = time.milliseconds();
-        SimpleRecord[] simple = new SimpleRecord[records.size()];
-        for (int i = 0; i < simple.length; i++) {
-            GroupRecord r = records.get(i);
-            simple[i] = new SimpleRecord(now, GroupRecordSerde.key(r), GroupRecordSerde.value(r));
-        }
-        p.appendAsLeader(MemoryRecords.withRecords(Compression.NONE, simple));
+        p.appendAsLeader(MemoryRecords.withRecords(Compression.NONE, records.toArray(SimpleRecord[]::new)));
         replicas.onAppend(p.topicPartition());
     }
 
     @Override
-    public long replay(int partition, Consumer<GroupRecord> replay) {
+    public long replay(int partition, Consumer<GroupRecord> replay,
+                       Consumer<ConsumerGroupRecord> replayConsumerGroup) {
         Partition p = partition(partition).orElseThrow(() -> new CoordinatorNotAvailableException(
                 OffsetsTopic.NAME + "-" + partition + " is not hosted here"));
         PartitionLog log = p.log();
@@ -83,7 +94,14 @@ public final class PartitionGroupLog implements GroupLog {
             for (MutableRecordBatch batch : MemoryRecords.readableRecords(readFully(slice, p)).batches()) {
                 if (!batch.isControlBatch()) {
                     for (Record record : batch) {
-                        if (record.hasKey()) {
+                        if (record.hasKey() && ConsumerGroupRecordSerde.isConsumerGroupKey(
+                                Utils.toArray(record.key()))) {
+                            // Routed by key type: the two serdes' key types are disjoint.
+                            replayConsumerGroup.accept(ConsumerGroupRecordSerde.deserialize(
+                                    Utils.toArray(record.key()),
+                                    record.hasValue() ? Utils.toArray(record.value()) : null));
+                            count++;
+                        } else if (record.hasKey()) {
                             Optional<GroupRecord> decoded = GroupRecordSerde.decode(record.key(),
                                     record.hasValue() ? record.value() : null);
                             if (decoded.isPresent()) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.herald.broker.group.modern.ConsumerGroupRecord;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,7 +41,13 @@ class GroupCoordinatorTest {
         }
 
         @Override
-        public synchronized long replay(int partition, Consumer<GroupRecord> replay) {
+        public void appendConsumerGroup(int partition, List<ConsumerGroupRecord> records) {
+            throw new UnsupportedOperationException("classic records only in this test");
+        }
+
+        @Override
+        public synchronized long replay(int partition, Consumer<GroupRecord> replay,
+                                        Consumer<ConsumerGroupRecord> replayConsumerGroup) {
             List<GroupRecord> records = partitions.getOrDefault(partition, List.of());
             records.forEach(replay);
             return records.size();

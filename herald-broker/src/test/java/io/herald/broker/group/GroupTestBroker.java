@@ -38,6 +38,9 @@ final class GroupTestBroker implements AutoCloseable {
         p.put("num.network.threads", "1");
         p.put("group.initial.rebalance.delay.ms", "0");
         p.put("offsets.topic.num.partitions", "5");
+        // KIP-848 members learn of new target assignments on their next heartbeat: keep rebalances quick.
+        p.put("group.consumer.heartbeat.interval.ms", "500");
+        p.put("group.consumer.session.timeout.ms", "10000");
         p.putAll(overrides);
         this.props = Map.copyOf(p);
         this.broker = Broker.start(BrokerConfig.from(props));
@@ -59,6 +62,18 @@ final class GroupTestBroker implements AutoCloseable {
         closeClients();
         broker.close();
         broker = Broker.start(BrokerConfig.from(props));
+    }
+
+    /**
+     * Restarts the broker on the same port and dirs while the clients stay open, as a broker bounce looks to
+     * them (they reconnect).
+     */
+    void restartKeepingClients() throws Exception {
+        int port = broker.boundPort();
+        broker.close();
+        Map<String, String> p = new HashMap<>(props);
+        p.put("listeners", "PLAINTEXT://127.0.0.1:" + port);
+        broker = Broker.start(BrokerConfig.from(p));
     }
 
     Admin admin() {
@@ -102,6 +117,28 @@ final class GroupTestBroker implements AutoCloseable {
         cfg.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         cfg.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
         cfg.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 500);
+        cfg.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, 20_000);
+        cfg.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000);
+        cfg.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 2_000);
+        cfg.putAll(overrides);
+        KafkaConsumer<String, String> c = new KafkaConsumer<>(cfg);
+        clients.add(c);
+        return c;
+    }
+
+    /**
+     * A consumer of the KIP-848 protocol ({@code group.protocol=consumer}): the classic session, heartbeat and
+     * assignor settings are the broker's then, and the client refuses them.
+     */
+    KafkaConsumer<String, String> modernConsumer(String group, Map<String, Object> overrides) {
+        Properties cfg = new Properties();
+        cfg.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        cfg.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        cfg.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer");
+        cfg.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        cfg.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        cfg.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        cfg.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         cfg.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, 20_000);
         cfg.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000);
         cfg.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 2_000);

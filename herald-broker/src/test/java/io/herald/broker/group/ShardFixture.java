@@ -1,5 +1,6 @@
 package io.herald.broker.group;
 
+import io.herald.broker.group.modern.ConsumerGroupRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -17,6 +18,7 @@ import org.apache.kafka.common.protocol.Errors;
 final class ShardFixture {
     final ManualClock clock = new ManualClock();
     final List<GroupRecord> log = new ArrayList<>();
+    final List<ConsumerGroupRecord> consumerGroupLog = new ArrayList<>();
     final GroupShard shard;
     RuntimeException failAppendsWith;
 
@@ -26,6 +28,19 @@ final class ShardFixture {
                 throw failAppendsWith;
             }
             log.addAll(records);
+        }, new ConsumerGroupShards.Log() {
+            @Override
+            public void append(int partition, List<ConsumerGroupRecord> records) {
+                if (failAppendsWith != null) {
+                    throw failAppendsWith;
+                }
+                consumerGroupLog.addAll(records);
+            }
+
+            @Override
+            public void replay(int partition, java.util.function.Consumer<ConsumerGroupRecord> replay) {
+                consumerGroupLog.stream().filter(r -> shard.partitionFor(r.groupId()) == partition).forEach(replay);
+            }
         });
     }
 
@@ -33,7 +48,7 @@ final class ShardFixture {
         GroupConfig d = GroupConfig.defaults();
         return new GroupConfig(d.offsetsTopicPartitions(), d.offsetsTopicSegmentBytes(), initialDelayMs,
                 d.minSessionTimeoutMs(), d.maxSessionTimeoutMs(), maxSize, d.offsetsRetentionMs(),
-                d.retentionCheckIntervalMs(), d.offsetMetadataMaxBytes(), d.newMemberJoinTimeoutMs());
+                d.retentionCheckIntervalMs(), d.offsetMetadataMaxBytes(), d.newMemberJoinTimeoutMs(), d.consumer());
     }
 
     /** A shard whose replay of {@link #log} rebuilds the state (a restart). */
@@ -41,6 +56,11 @@ final class ShardFixture {
         ShardFixture next = new ShardFixture(config);
         next.log.addAll(log);
         log.forEach(next.shard::replay);
+        next.consumerGroupLog.addAll(consumerGroupLog);
+        consumerGroupLog.forEach(r -> next.shard.replay(next.shard.partitionFor(r.groupId()), r));
+        for (int p = 0; p < config.offsetsTopicPartitions(); p++) {
+            next.shard.onLoaded(p);
+        }
         return next;
     }
 

@@ -66,8 +66,11 @@ public final class GroupOffsetsHandler {
         return response;
     }
 
-    /** One group's fetch, version-neutral: topics by name (null = all committed). */
-    private record GroupFetch(String groupId, List<RequestedTopic> topics) {}
+    /**
+     * One group's fetch, version-neutral: topics by name (null = all committed); v9+ names the fetching member
+     * (KIP-848), whose epoch a consumer group validates (-1: no member).
+     */
+    private record GroupFetch(String groupId, List<RequestedTopic> topics, String memberId, int memberEpoch) {}
 
     private record RequestedTopic(String name, Uuid topicId, List<Integer> partitions) {}
 
@@ -79,18 +82,20 @@ public final class GroupOffsetsHandler {
             List<GroupFetch> fetches = new ArrayList<>();
             if (version < 8) {
                 fetches.add(new GroupFetch(data.groupId(), data.topics() == null ? null : data.topics().stream()
-                        .map(t -> new RequestedTopic(t.name(), Uuid.ZERO_UUID, t.partitionIndexes())).toList()));
+                        .map(t -> new RequestedTopic(t.name(), Uuid.ZERO_UUID, t.partitionIndexes())).toList(),
+                        null, -1));
             } else {
                 for (OffsetFetchRequestData.OffsetFetchRequestGroup g : data.groups()) {
                     fetches.add(new GroupFetch(g.groupId(), g.topics() == null ? null : g.topics().stream()
                             .map(t -> new RequestedTopic(version >= 10
                                     ? image.topic(t.topicId()).map(TopicImage::name).orElse(null) : t.name(),
-                                    t.topicId(), t.partitionIndexes())).toList()));
+                                    t.topicId(), t.partitionIndexes())).toList(),
+                            version >= 9 ? g.memberId() : null, version >= 9 ? g.memberEpoch() : -1));
                 }
             }
             List<CompletableFuture<OffsetFetchResponseData.OffsetFetchResponseGroup>> results = new ArrayList<>();
             for (GroupFetch fetch : fetches) {
-                results.add(coordinator.committedOffsets(fetch.groupId()).handle((committed, failure) ->
+                results.add(coordinator.committedOffsets(fetch.groupId(), fetch.memberId(), fetch.memberEpoch()).handle((committed, failure) ->
                         failure == null ? groupResult(fetch, committed, image)
                                 : new OffsetFetchResponseData.OffsetFetchResponseGroup().setGroupId(fetch.groupId())
                                         .setErrorCode(GroupResponses.error(failure).code())));
