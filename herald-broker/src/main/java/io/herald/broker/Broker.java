@@ -61,10 +61,11 @@ public final class Broker implements AutoCloseable {
     private final ExecutorService requestPool;
     private final Purgatory<TopicPartition> fetchPurgatory;
     private final KafkaServer server;
-    private GroupCoordinator groupCoordinator;
+    private final GroupCoordinator groupCoordinator;
 
     private Broker(BrokerConfig config, MetaProperties meta, LogManager logManager, MetadataController controller,
-                   ExecutorService requestPool, Purgatory<TopicPartition> fetchPurgatory, KafkaServer server) {
+                   ExecutorService requestPool, Purgatory<TopicPartition> fetchPurgatory, KafkaServer server,
+                   GroupCoordinator groupCoordinator) {
         this.config = config;
         this.meta = meta;
         this.logManager = logManager;
@@ -72,6 +73,7 @@ public final class Broker implements AutoCloseable {
         this.requestPool = requestPool;
         this.fetchPurgatory = fetchPurgatory;
         this.server = server;
+        this.groupCoordinator = groupCoordinator;
     }
 
     /** Starts a broker; when this returns, it serves requests on {@link #boundPort()}. */
@@ -114,9 +116,7 @@ public final class Broker implements AutoCloseable {
             controller.registerBroker(config.nodeId(), advertised.host(), server.boundPort(), config.rack());
         }
         log.info("Broker {} serving on {}:{}", config.nodeId(), config.listener().host(), server.boundPort());
-        Broker broker = new Broker(config, meta, logManager, controller, pool, fetchPurgatory, server);
-        broker.groupCoordinator = groups;
-        return broker;
+        return new Broker(config, meta, logManager, controller, pool, fetchPurgatory, server, groups);
     }
 
     private static ApiRegistry registry(BrokerConfig config, LogManager logManager, MetadataController controller,
@@ -182,9 +182,7 @@ public final class Broker implements AutoCloseable {
         log.info("Broker {} shutting down", config.nodeId());
         server.close();
         fetchPurgatory.close();
-        if (groupCoordinator != null) {
-            groupCoordinator.close();
-        }
+        groupCoordinator.close();
         requestPool.shutdown();
         try {
             if (!requestPool.awaitTermination(10, TimeUnit.SECONDS)) {
