@@ -1,5 +1,6 @@
 package io.herald.broker.group;
 
+import io.herald.broker.group.modern.ConsumerGroup;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -162,17 +163,24 @@ final class OffsetManager {
 
     OffsetDeleteResponseData deleteOffsets(OffsetDeleteRequestData req) {
         OffsetDeleteResponseData response = new OffsetDeleteResponseData();
-        Optional<ClassicGroup> found = groups.group(req.groupId());
-        if (found.isEmpty() || found.get().isInState(GroupState.DEAD)) {
+        String groupId = req.groupId();
+        Optional<ConsumerGroup> modern = consumerGroups.group(groupId);
+        Optional<ClassicGroup> found = groups.group(groupId);
+        Set<String> subscribed;
+        if (modern.isPresent()) {
+            // KIP-848 groups: offsets of topics no member subscribes to may go, as for classic consumers.
+            subscribed = subscribedTopics(modern.get());
+        } else if (found.isEmpty() || found.get().isInState(GroupState.DEAD)) {
             return response.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code());
+        } else {
+            ClassicGroup group = found.get();
+            boolean consumerGroup = group.protocolType().map("consumer"::equals).orElse(false);
+            if (!consumerGroup && !group.isInState(GroupState.EMPTY)) {
+                return response.setErrorCode(Errors.NON_EMPTY_GROUP.code());
+            }
+            subscribed = consumerGroup && !group.isInState(GroupState.EMPTY)
+                    ? group.subscribedTopics().orElse(null) : Set.of();
         }
-        ClassicGroup group = found.get();
-        boolean consumerGroup = group.protocolType().map("consumer"::equals).orElse(false);
-        if (!consumerGroup && !group.isInState(GroupState.EMPTY)) {
-            return response.setErrorCode(Errors.NON_EMPTY_GROUP.code());
-        }
-        Set<String> subscribed = consumerGroup && !group.isInState(GroupState.EMPTY)
-                ? group.subscribedTopics().orElse(null) : Set.of();
         List<GroupRecord.OffsetCommit> tombstones = new ArrayList<>();
         for (OffsetDeleteRequestData.OffsetDeleteRequestTopic topic : req.topics()) {
             var topicResponse = new OffsetDeleteResponseData.OffsetDeleteResponseTopic().setName(topic.name());
@@ -182,8 +190,8 @@ final class OffsetManager {
                 Errors error = subscribed == null || subscribed.contains(topic.name())
                         ? Errors.GROUP_SUBSCRIBED_TO_TOPIC : Errors.NONE;
                 if (error == Errors.NONE
-                        && store.offset(group.groupId(), new TopicPartition(topic.name(), p.partitionIndex())).isPresent()) {
-                    tombstones.add(new GroupRecord.OffsetCommit(group.groupId(), topic.name(), p.partitionIndex(),
+                        && store.offset(groupId, new TopicPartition(topic.name(), p.partitionIndex())).isPresent()) {
+                    tombstones.add(new GroupRecord.OffsetCommit(groupId, topic.name(), p.partitionIndex(),
                             Optional.empty()));
                 }
                 topicResponse.partitions().add(new OffsetDeleteResponseData.OffsetDeleteResponsePartition()
@@ -193,13 +201,28 @@ final class OffsetManager {
         }
         if (!tombstones.isEmpty()) {
             try {
-                writer.append(group.groupId(), List.copyOf(tombstones));
+                writer.append(groupId, List.copyOf(tombstones));
                 tombstones.forEach(store::replay);
             } catch (RuntimeException e) {
                 return new OffsetDeleteResponseData().setErrorCode(Errors.forException(e).code());
             }
         }
         return response.setErrorCode(Errors.NONE.code());
+    }
+
+    /**
+     * The topics a consumer-protocol group's members subscribe to; null (treated as "everything") when a member
+     * subscribes by regex, since the regex may cover the topic.
+     */
+    private static Set<String> subscribedTopics(ConsumerGroup group) {
+        Set<String> topics = new java.util.HashSet<>();
+        for (ConsumerGroup.Member member : group.members().values()) {
+            if (member.metadata().isEmpty() || member.metadata().get().subscribedTopicRegex().isPresent()) {
+                return null;
+            }
+            topics.addAll(member.metadata().get().subscribedTopicNames());
+        }
+        return topics;
     }
 
     /**

@@ -200,6 +200,32 @@ class ModernConsumerGroupEndToEndTest {
     }
 
     @Test
+    void deleteConsumerGroupOffsetsRefusesSubscribedTopicsOfALiveGroup() throws Exception {
+        broker.createTopic("other", 1);
+        broker.produce(TOPIC, 0, 12);
+        try (KafkaConsumer<String, String> c = broker.modernConsumer("offsets-del", Map.of())) {
+            c.subscribe(List.of(TOPIC));
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                c.poll(Duration.ofMillis(100));
+                return c.assignment().size() == PARTITIONS;
+            });
+            TopicPartition subscribed = new TopicPartition(TOPIC, 0);
+            TopicPartition unsubscribed = new TopicPartition("other", 0);
+            c.commitSync(Map.of(subscribed, new OffsetAndMetadata(1), unsubscribed, new OffsetAndMetadata(3)));
+
+            // The live member subscribes to TOPIC: its offsets stay. "other" is nobody's: its offset may go.
+            assertThatThrownBy(() -> broker.admin().deleteConsumerGroupOffsets("offsets-del", Set.of(subscribed))
+                    .all().get())
+                    .hasCauseInstanceOf(org.apache.kafka.common.errors.GroupSubscribedToTopicException.class);
+            broker.admin().deleteConsumerGroupOffsets("offsets-del", Set.of(unsubscribed)).all().get();
+            assertThat(committed("offsets-del")).containsOnlyKeys(subscribed);
+        }
+        // Once the group is empty, nothing is subscribed any more.
+        broker.admin().deleteConsumerGroupOffsets("offsets-del", Set.of(new TopicPartition(TOPIC, 0))).all().get();
+        assertThat(committed("offsets-del")).isEmpty();
+    }
+
+    @Test
     void membersKeepConsumingAcrossABrokerRestart() throws Exception {
         PollingConsumer a = member("a", "survivor", Map.of()).commitAfterEachPoll();
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(a.owned).hasSize(PARTITIONS));
