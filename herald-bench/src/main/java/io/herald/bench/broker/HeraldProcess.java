@@ -3,6 +3,7 @@ package io.herald.bench.broker;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Herald from {@code herald-server/target/herald-server.jar}, started the way {@code bin/herald start} starts
@@ -10,8 +11,16 @@ import java.util.List;
  */
 public final class HeraldProcess extends JvmBrokerProcess {
 
+    private final Map<String, String> extraConfig;
+
     public HeraldProcess(BrokerSettings settings, Path dataDir) {
+        this(settings, dataDir, Map.of());
+    }
+
+    /** With extra broker configs, passed as further {@code --override}s after the bench's own. */
+    public HeraldProcess(BrokerSettings settings, Path dataDir, Map<String, String> extraConfig) {
         super(settings, dataDir);
+        this.extraConfig = Map.copyOf(extraConfig);
     }
 
     @Override
@@ -28,6 +37,7 @@ public final class HeraldProcess extends JvmBrokerProcess {
                 "--override", "listeners=PLAINTEXT://127.0.0.1:" + port,
                 "--override", "log.dirs=" + dataDir.resolve("logs"),
                 "--override", "num.partitions=" + settings.partitions()));
+        extraConfig.forEach((k, v) -> cmd.addAll(List.of("--override", k + "=" + v)));
         return cmd;
     }
 

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.Uuid;
 
@@ -23,9 +24,16 @@ public final class KafkaProcess extends JvmBrokerProcess {
 
     private final int controllerPort;
     private final Path config;
+    private final Map<String, String> extraConfig;
 
     public KafkaProcess(BrokerSettings settings, Path dataDir) {
+        this(settings, dataDir, Map.of());
+    }
+
+    /** With extra broker configs, appended to {@code server.properties} (a later key wins over an earlier one). */
+    public KafkaProcess(BrokerSettings settings, Path dataDir, Map<String, String> extraConfig) {
         super(settings, dataDir);
+        this.extraConfig = Map.copyOf(extraConfig);
         int candidate = Ports.freeLoopbackPort();
         while (candidate == port) { // the kernel may hand out the client port again once its probe closed
             candidate = Ports.freeLoopbackPort();
@@ -50,6 +58,8 @@ public final class KafkaProcess extends JvmBrokerProcess {
     }
 
     String serverProperties() {
+        StringBuilder extra = new StringBuilder();
+        extraConfig.forEach((k, v) -> extra.append(k).append('=').append(v).append('\n'));
         return String.join("\n",
                 "process.roles=broker,controller",
                 "node.id=1",
@@ -67,7 +77,7 @@ public final class KafkaProcess extends JvmBrokerProcess {
                 "share.coordinator.state.topic.replication.factor=1",
                 "share.coordinator.state.topic.min.isr=1",
                 "group.initial.rebalance.delay.ms=0",
-                "");
+                "") + extra;
     }
 
     private void format() throws BrokerStartException, InterruptedException {
