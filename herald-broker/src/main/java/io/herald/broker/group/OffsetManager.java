@@ -277,6 +277,43 @@ final class OffsetManager {
                         deleteGroup ? "; the group is deleted" : "");
             }
         }
+        return expired + expireConsumerGroupOffsets(now);
+    }
+
+    /**
+     * KIP-848 groups, as Kafka's new coordinator treats them: an offset expires {@code offsets.retention.minutes}
+     * after its commit unless a member subscribes to its topic (so a live, subscribed group never loses its
+     * position). The group itself stays; DeleteGroups removes it.
+     */
+    private int expireConsumerGroupOffsets(long now) {
+        int expired = 0;
+        for (ConsumerGroup group : consumerGroups.groups()) {
+            Set<String> subscribed = subscribedTopics(group);
+            if (subscribed == null) {
+                continue;
+            }
+            List<GroupRecord.OffsetCommit> tombstones = new ArrayList<>();
+            for (Map.Entry<TopicPartition, OffsetAndMetadata> e : store.offsets(group.groupId()).entrySet()) {
+                OffsetAndMetadata o = e.getValue();
+                long deadline = o.expireTimestamp().orElse(o.commitTimestamp() + config.offsetsRetentionMs());
+                if (!subscribed.contains(e.getKey().topic()) && now >= deadline) {
+                    tombstones.add(new GroupRecord.OffsetCommit(group.groupId(), e.getKey().topic(),
+                            e.getKey().partition(), Optional.empty()));
+                }
+            }
+            if (tombstones.isEmpty()) {
+                continue;
+            }
+            try {
+                writer.append(group.groupId(), List.copyOf(tombstones));
+            } catch (RuntimeException e) {
+                log.warn("Expiring offsets of group {} failed: {}", group.groupId(), e.toString());
+                continue;
+            }
+            tombstones.forEach(store::replay);
+            expired += tombstones.size();
+            log.info("Expired {} offsets of consumer group {}", tombstones.size(), group.groupId());
+        }
         return expired;
     }
 }

@@ -119,6 +119,32 @@ class GroupShardConsumerGroupsTest {
     }
 
     @Test
+    void offsetsOfTopicsNoMemberSubscribesToExpireAfterTheRetention() {
+        GroupConfig d = CONFIG;
+        long retentionMs = 10_000; // shorter than the session timeout, so the member stays while offsets expire
+        GroupConfig config = new GroupConfig(d.offsetsTopicPartitions(), d.offsetsTopicSegmentBytes(),
+                d.initialRebalanceDelayMs(), d.minSessionTimeoutMs(), d.maxSessionTimeoutMs(), d.maxSize(),
+                retentionMs, d.retentionCheckIntervalMs(), d.offsetMetadataMaxBytes(), d.newMemberJoinTimeoutMs(),
+                d.consumer());
+        ShardFixture f = new ShardFixture(config);
+        heartbeat(f, join("g", "m1"));
+        OffsetCommitRequestData req = commit("g", "m1", 1);
+        req.setTopics(new java.util.ArrayList<>(req.topics()));
+        req.topics().add(new OffsetCommitRequestData.OffsetCommitRequestTopic().setName("gone").setPartitions(
+                List.of(new OffsetCommitRequestData.OffsetCommitRequestPartition().setPartitionIndex(0)
+                        .setCommittedOffset(7))));
+        f.shard.offsets.commit(new RequestContext("c", "/h", (short) 9), req, tp -> true);
+
+        f.clock.advance(retentionMs - 1);
+        assertThat(f.shard.offsets.expireOffsets()).isZero();
+        f.clock.advance(1);
+        // "t" is the member's subscription and stays; nobody subscribes to "gone" any more.
+        assertThat(f.shard.offsets.expireOffsets()).isEqualTo(1);
+        assertThat(f.shard.offsets.committed("g")).containsOnlyKeys(new TopicPartition("t", 0));
+        assertThat(f.restarted(config).shard.offsets.committed("g")).containsOnlyKeys(new TopicPartition("t", 0));
+    }
+
+    @Test
     void failedAppendRebuildsThePartitionFromTheLog() {
         heartbeat(fixture, join("g", "m1"));
         fixture.failAppendsWith = new NotCoordinatorException("moved");
