@@ -103,6 +103,21 @@ class ConsumerGroupEndToEndTest {
     }
 
     @Test
+    void fiveMembersEachGetAPartitionAndNoneIsSharedOrLost() throws Exception {
+        List<PollingConsumer> five = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            five.add(member("m" + i, "five", Map.of()));
+        }
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+            assertThat(five.stream().mapToInt(m -> m.owned.size()).sum()).isEqualTo(PARTITIONS);
+            assertThat(five).allSatisfy(m -> assertThat(m.owned).isNotEmpty());
+        });
+        broker.produce(TOPIC, 0, 300);
+        await().atMost(Duration.ofSeconds(60)).until(() -> consumedByAll().containsAll(values(0, 300)));
+        assertThat(violations).isEmpty();
+    }
+
+    @Test
     void cooperativeStickyNeverRevokesPartitionsThatStay() throws Exception {
         Map<String, Object> cfg = Map.of(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
                 CooperativeStickyAssignor.class.getName());
