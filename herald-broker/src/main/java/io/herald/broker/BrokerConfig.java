@@ -1,6 +1,7 @@
 package io.herald.broker;
 
 import io.herald.broker.config.TopicConfigs;
+import io.herald.broker.group.GroupConfig;
 
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -100,7 +101,7 @@ public final class BrokerConfig {
         this.originals = Map.copyOf(originals);
         this.values = DEF.parse(originals);
         for (String name : originals.keySet()) {
-            if (!DEF.names().contains(name) && !DYNAMIC.contains(name)) {
+            if (!DEF.names().contains(name) && !DYNAMIC.contains(name) && !GroupConfig.NAMES.contains(name)) {
                 log.info("Ignoring config {}: Herald does not use it", name);
             }
         }

@@ -44,6 +44,13 @@ public record GroupConfig(int offsetsTopicPartitions, int offsetsTopicSegmentByt
         return from(Map.of());
     }
 
+    /** The broker config names read here, so the broker does not report them as unused. */
+    public static final java.util.Set<String> NAMES = java.util.Set.of("offsets.topic.num.partitions",
+            "offsets.topic.segment.bytes", "group.initial.rebalance.delay.ms", "group.min.session.timeout.ms",
+            "group.max.session.timeout.ms", "group.max.size", "offsets.retention.minutes",
+            "offsets.retention.check.interval.ms", "offset.metadata.max.bytes", "group.consumer.assignors",
+            "group.consumer.session.timeout.ms", "group.consumer.heartbeat.interval.ms", "group.consumer.max.size");
+
     /** Reads the configs from the broker's original properties; absent ones take Kafka's defaults. */
     public static GroupConfig from(Map<String, String> props) {
         return new GroupConfig(
