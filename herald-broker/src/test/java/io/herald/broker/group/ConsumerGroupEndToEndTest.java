@@ -3,17 +3,11 @@ package io.herald.broker.group;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
@@ -21,54 +15,14 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.NoOffsetForPartitionException;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Stock kafka-clients consumers with the classic group protocol against one in-process broker. */
-@Timeout(180)
-class ConsumerGroupEndToEndTest {
-    private static final String TOPIC = "events";
-    private static final int PARTITIONS = 6;
+class ConsumerGroupEndToEndTest extends GroupEndToEndFixture {
 
-    @TempDir
-    Path dir;
-    private GroupTestBroker broker;
-    private final Map<TopicPartition, String> owners = new ConcurrentHashMap<>();
-    private final List<String> violations = new CopyOnWriteArrayList<>();
-    private final List<PollingConsumer> consumers = new ArrayList<>();
-
-    @BeforeEach
-    void start() throws Exception {
-        broker = new GroupTestBroker(dir);
-        broker.createTopic(TOPIC, PARTITIONS);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        for (PollingConsumer c : consumers) {
-            c.close();
-        }
-        broker.close();
-    }
-
-    private PollingConsumer member(String name, String group, Map<String, Object> overrides) {
-        PollingConsumer c = new PollingConsumer(name, () -> broker.consumer(group, overrides), TOPIC, owners,
-                violations);
-        consumers.add(c);
-        return c;
-    }
-
-    private static Set<String> values(int from, int count) {
-        return IntStream.range(from, from + count).mapToObj(i -> "v-" + i).collect(Collectors.toSet());
-    }
-
-    private Set<String> consumedByAll() {
-        Set<String> all = new HashSet<>();
-        consumers.forEach(c -> all.addAll(c.consumed));
-        return all;
+    @Override
+    KafkaConsumer<String, String> newConsumer(String group, Map<String, Object> overrides) {
+        return broker.consumer(group, overrides);
     }
 
     @Test
@@ -99,21 +53,6 @@ class ConsumerGroupEndToEndTest {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(a.owned).hasSize(PARTITIONS));
         broker.produce(TOPIC, 600, 60);
         await().atMost(Duration.ofSeconds(60)).until(() -> a.consumed.containsAll(values(600, 60)));
-        assertThat(violations).isEmpty();
-    }
-
-    @Test
-    void fiveMembersEachGetAPartitionAndNoneIsSharedOrLost() throws Exception {
-        List<PollingConsumer> five = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            five.add(member("m" + i, "five", Map.of()));
-        }
-        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
-            assertThat(five.stream().mapToInt(m -> m.owned.size()).sum()).isEqualTo(PARTITIONS);
-            assertThat(five).allSatisfy(m -> assertThat(m.owned).isNotEmpty());
-        });
-        broker.produce(TOPIC, 0, 300);
-        await().atMost(Duration.ofSeconds(60)).until(() -> consumedByAll().containsAll(values(0, 300)));
         assertThat(violations).isEmpty();
     }
 

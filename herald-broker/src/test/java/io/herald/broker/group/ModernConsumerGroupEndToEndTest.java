@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -31,58 +28,18 @@ import org.apache.kafka.common.GroupType;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupNotEmptyException;
 import org.apache.kafka.common.errors.InconsistentGroupProtocolException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Stock kafka-clients 4.3.1 consumers with {@code group.protocol=consumer} (KIP-848) against one in-process
  * broker: assignment without double ownership, rebalances on join and leave, commits and restarts, the range
  * server assignor, the admin client, regex subscriptions, and classic groups beside consumer groups.
  */
-@Timeout(180)
-class ModernConsumerGroupEndToEndTest {
-    private static final String TOPIC = "events";
-    private static final int PARTITIONS = 6;
+class ModernConsumerGroupEndToEndTest extends GroupEndToEndFixture {
 
-    @TempDir
-    Path dir;
-    private GroupTestBroker broker;
-    private final Map<TopicPartition, String> owners = new ConcurrentHashMap<>();
-    private final List<String> violations = new CopyOnWriteArrayList<>();
-    private final List<PollingConsumer> consumers = new ArrayList<>();
-
-    @BeforeEach
-    void start() throws Exception {
-        broker = new GroupTestBroker(dir);
-        broker.createTopic(TOPIC, PARTITIONS);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        for (PollingConsumer c : consumers) {
-            c.close();
-        }
-        broker.close();
-    }
-
-    private PollingConsumer member(String name, String group, Map<String, Object> overrides) {
-        PollingConsumer c = new PollingConsumer(name, () -> broker.modernConsumer(group, overrides), TOPIC, owners,
-                violations);
-        consumers.add(c);
-        return c;
-    }
-
-    private static Set<String> values(int from, int count) {
-        return IntStream.range(from, from + count).mapToObj(i -> "v-" + i).collect(Collectors.toSet());
-    }
-
-    private Set<String> consumedByAll() {
-        Set<String> all = new HashSet<>();
-        consumers.forEach(c -> all.addAll(c.consumed));
-        return all;
+    @Override
+    KafkaConsumer<String, String> newConsumer(String group, Map<String, Object> overrides) {
+        return broker.modernConsumer(group, overrides);
     }
 
     @Test
@@ -113,21 +70,6 @@ class ModernConsumerGroupEndToEndTest {
         });
         broker.produce(TOPIC, 420, 300);
         await().atMost(Duration.ofSeconds(60)).until(() -> consumedByAll().containsAll(values(420, 300)));
-        assertThat(violations).isEmpty();
-    }
-
-    @Test
-    void fiveMembersEachGetAPartitionAndNoneIsSharedOrLost() throws Exception {
-        List<PollingConsumer> five = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            five.add(member("m" + i, "five", Map.of()));
-        }
-        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
-            assertThat(five.stream().mapToInt(m -> m.owned.size()).sum()).isEqualTo(PARTITIONS);
-            assertThat(five).allSatisfy(m -> assertThat(m.owned).isNotEmpty());
-        });
-        broker.produce(TOPIC, 0, 300);
-        await().atMost(Duration.ofSeconds(60)).until(() -> consumedByAll().containsAll(values(0, 300)));
         assertThat(violations).isEmpty();
     }
 
