@@ -318,7 +318,8 @@ public final class SideBySide {
                         + " ms after startup; peak = highest 200 ms sample from topic creation to the end of the workload.");
     }
 
-    static void deleteTree(Path root) {
+    /** Best-effort recursive delete of a benchmark's temp dir (a dying broker may still write into it). */
+    public static void deleteTree(Path root) {
         if (!Files.exists(root)) {
             return;
         }

@@ -1,5 +1,6 @@
 package io.herald.bench.rebalance;
 
+import io.herald.bench.SideBySide;
 import io.herald.bench.broker.BrokerKind;
 import io.herald.bench.broker.BrokerProcess;
 import io.herald.bench.broker.BrokerSettings;
@@ -13,7 +14,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +21,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -96,12 +95,12 @@ public final class RebalanceAfterKill {
         }
         Files.createDirectories(options.tempParent());
         Path tempRoot = Files.createTempDirectory(options.tempParent(), "herald-rebalance-");
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(tempRoot), "rebalance-temp-cleanup"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> SideBySide.deleteTree(tempRoot), "rebalance-temp-cleanup"));
         int code;
         try {
             code = new RebalanceAfterKill(options, brokers, tempRoot).runAll();
         } finally {
-            deleteTree(tempRoot);
+            SideBySide.deleteTree(tempRoot);
         }
         System.exit(code);
     }
@@ -192,7 +191,7 @@ public final class RebalanceAfterKill {
         } catch (Exception e) {
             return failed(kind, run, e.toString());
         } finally {
-            deleteTree(dataDir);
+            SideBySide.deleteTree(dataDir);
         }
     }
 
@@ -289,20 +288,4 @@ public final class RebalanceAfterKill {
         return new Run(kind, run, OptionalLong.empty(), OptionalLong.empty(), Optional.of(why));
     }
 
-    static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort: a file a dying broker still writes
-                }
-            });
-        } catch (IOException | java.io.UncheckedIOException ignored) {
-            // best effort
-        }
-    }
 }

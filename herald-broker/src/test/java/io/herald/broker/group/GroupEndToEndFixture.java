@@ -14,7 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -73,6 +75,29 @@ abstract class GroupEndToEndFixture {
         Set<String> all = new HashSet<>();
         consumers.forEach(c -> all.addAll(c.consumed));
         return all;
+    }
+
+    /**
+     * A new member of {@code group} reads exactly {@code expected} records, none below the committed offset of
+     * its partition: the group resumed where it committed.
+     */
+    void assertResumesAtCommitted(String group, Map<TopicPartition, OffsetAndMetadata> committed, long expected) {
+        Set<String> rest = new HashSet<>();
+        try (KafkaConsumer<String, String> c = newConsumer(group, Map.of())) {
+            c.subscribe(List.of(TOPIC));
+            long deadline = System.currentTimeMillis() + 30_000;
+            int received = 0;
+            while (received < expected && System.currentTimeMillis() < deadline) {
+                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
+                    OffsetAndMetadata start = committed.get(new TopicPartition(r.topic(), r.partition()));
+                    assertThat(r.offset()).isGreaterThanOrEqualTo(start == null ? 0 : start.offset());
+                    rest.add(r.value());
+                    received++;
+                }
+            }
+            assertThat(received).isEqualTo(expected);
+        }
+        assertThat(rest).hasSize((int) expected);
     }
 
     @Test

@@ -107,23 +107,10 @@ final class GroupTestBroker implements AutoCloseable {
     }
 
     KafkaConsumer<String, String> consumer(String group, Map<String, Object> overrides) {
-        Properties cfg = new Properties();
-        cfg.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
-        cfg.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-        cfg.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
-        cfg.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        cfg.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        cfg.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        cfg.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        Properties cfg = commonConsumerConfig(group, "classic");
         cfg.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
         cfg.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 500);
-        cfg.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, 20_000);
-        cfg.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000);
-        cfg.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 2_000);
-        cfg.putAll(overrides);
-        KafkaConsumer<String, String> c = new KafkaConsumer<>(cfg);
-        clients.add(c);
-        return c;
+        return newConsumer(cfg, overrides);
     }
 
     /**
@@ -131,10 +118,14 @@ final class GroupTestBroker implements AutoCloseable {
      * assignor settings are the broker's then, and the client refuses them.
      */
     KafkaConsumer<String, String> modernConsumer(String group, Map<String, Object> overrides) {
+        return newConsumer(commonConsumerConfig(group, "consumer"), overrides);
+    }
+
+    private Properties commonConsumerConfig(String group, String protocol) {
         Properties cfg = new Properties();
         cfg.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
         cfg.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-        cfg.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer");
+        cfg.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, protocol);
         cfg.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         cfg.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         cfg.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -142,6 +133,10 @@ final class GroupTestBroker implements AutoCloseable {
         cfg.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, 20_000);
         cfg.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000);
         cfg.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 2_000);
+        return cfg;
+    }
+
+    private KafkaConsumer<String, String> newConsumer(Properties cfg, Map<String, Object> overrides) {
         cfg.putAll(overrides);
         KafkaConsumer<String, String> c = new KafkaConsumer<>(cfg);
         clients.add(c);

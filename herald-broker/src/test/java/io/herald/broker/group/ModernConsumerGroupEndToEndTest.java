@@ -123,22 +123,7 @@ class ModernConsumerGroupEndToEndTest extends GroupEndToEndFixture {
         assertThat(described.type()).isEqualTo(GroupType.CONSUMER);
         assertThat(described.groupState()).isEqualTo(GroupState.EMPTY);
 
-        Set<String> rest = new HashSet<>();
-        try (KafkaConsumer<String, String> c = broker.modernConsumer("resume", Map.of())) {
-            c.subscribe(List.of(TOPIC));
-            long deadline = System.currentTimeMillis() + 30_000;
-            int received = 0;
-            while (received < 60 - total && System.currentTimeMillis() < deadline) {
-                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
-                    OffsetAndMetadata start = committed.get(new TopicPartition(r.topic(), r.partition()));
-                    assertThat(r.offset()).isGreaterThanOrEqualTo(start == null ? 0 : start.offset());
-                    rest.add(r.value());
-                    received++;
-                }
-            }
-            assertThat(received).isEqualTo(60 - total);
-        }
-        assertThat(rest).hasSize((int) (60 - total));
+        assertResumesAtCommitted("resume", committed, 60 - total);
     }
 
     @Test
