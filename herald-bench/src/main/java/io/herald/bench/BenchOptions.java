@@ -3,6 +3,8 @@ package io.herald.bench;
 import io.herald.bench.load.LoadSettings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -18,17 +20,28 @@ import java.util.regex.Pattern;
  * @param tempParent   where the per-run data directories are created (the disk that is measured)
  * @param load         durations
  * @param consumeRecords records filled into the topic of a consume workload
+ * @param heraldOpts   extra JVM flags for the Herald broker only (experiments, e.g. another GC)
+ * @param kafkaOpts    extra JVM flags for the Kafka broker only
+ * @param profileDir   if present, every broker JVM records a JFR profile into this directory and is stopped with
+ *                     SIGTERM (so the recording is written) instead of SIGKILL
  */
 record BenchOptions(boolean quick, Optional<Pattern> only, int pairs, Path resultsDir, Path heraldHome,
-                    Path tempParent, LoadSettings load, long consumeRecords) {
+                    Path tempParent, LoadSettings load, long consumeRecords, List<String> heraldOpts,
+                    List<String> kafkaOpts, Optional<Path> profileDir) {
 
     static final String USAGE = """
             usage: bin/bench [--quick] [--only PATTERN] [--pairs N] [--results-dir DIR] [--tmp-dir DIR]
+                             [--herald-opts FLAGS] [--kafka-opts FLAGS] [--profile DIR]
               --quick          1 Herald/Kafka pair per workload, short runs (~3 min); numbers are indicative only
               --only PATTERN   only workloads whose name matches the regex, e.g. --only 'produce-1KiB'
               --pairs N        Herald/Kafka pairs per workload (default 3, --quick 1)
               --results-dir D  where <timestamp>.md, latest.md and the PNG charts go (default bench-results)
               --tmp-dir D      parent of the brokers' temporary data directories (default java.io.tmpdir)
+              --herald-opts F  extra JVM flags for Herald only, space-separated (e.g. '-XX:+UseZGC'); the report
+                               lists them, so a comparison with them is not a like-for-like one
+              --kafka-opts F   extra JVM flags for Kafka only
+              --profile D      record a JFR profile (settings=profile) of every broker JVM into
+                               D/<workload>-<broker>-<pair>.jfr; brokers then stop with SIGTERM, not SIGKILL
             """;
 
     static BenchOptions parse(String[] args) {
@@ -37,6 +50,9 @@ record BenchOptions(boolean quick, Optional<Pattern> only, int pairs, Path resul
         Integer pairs = null;
         Path resultsDir = Path.of("bench-results");
         Path tempParent = Path.of(System.getProperty("java.io.tmpdir"));
+        List<String> heraldOpts = List.of();
+        List<String> kafkaOpts = List.of();
+        Optional<Path> profileDir = Optional.empty();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
@@ -45,6 +61,9 @@ record BenchOptions(boolean quick, Optional<Pattern> only, int pairs, Path resul
                 case "--pairs" -> pairs = parsePairs(value(args, ++i, arg));
                 case "--results-dir" -> resultsDir = Path.of(value(args, ++i, arg));
                 case "--tmp-dir" -> tempParent = Path.of(value(args, ++i, arg));
+                case "--herald-opts" -> heraldOpts = flags(value(args, ++i, arg));
+                case "--kafka-opts" -> kafkaOpts = flags(value(args, ++i, arg));
+                case "--profile" -> profileDir = Optional.of(Path.of(value(args, ++i, arg)).toAbsolutePath());
                 case "-h", "--help" -> throw new UsageException(null);
                 default -> throw new UsageException("unknown argument: " + arg);
             }
@@ -53,7 +72,12 @@ record BenchOptions(boolean quick, Optional<Pattern> only, int pairs, Path resul
                 ? new LoadSettings(Duration.ofSeconds(1), Duration.ofSeconds(4), Duration.ofSeconds(4), Duration.ofMillis(500))
                 : new LoadSettings(Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofSeconds(30), Duration.ofSeconds(2));
         return new BenchOptions(quick, only, pairs != null ? pairs : (quick ? 1 : 3), resultsDir,
-                Path.of("").toAbsolutePath(), tempParent, load, quick ? 100_000 : 1_000_000);
+                Path.of("").toAbsolutePath(), tempParent, load, quick ? 100_000 : 1_000_000, heraldOpts, kafkaOpts,
+                profileDir);
+    }
+
+    private static List<String> flags(String text) {
+        return Arrays.stream(text.trim().split("\\s+")).filter(f -> !f.isEmpty()).toList();
     }
 
     private static String value(String[] args, int i, String option) {

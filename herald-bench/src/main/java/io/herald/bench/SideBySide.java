@@ -96,7 +96,17 @@ public final class SideBySide {
             return 2;
         }
         BrokerSettings brokers = new BrokerSettings(Path.of(System.getProperty("java.home"), "bin", "java"),
-                JVM_OPTIONS, PARTITIONS, options.heraldHome(), System.getProperty("java.class.path"), START_TIMEOUT_MS);
+                JVM_OPTIONS, PARTITIONS, options.heraldHome(), System.getProperty("java.class.path"), START_TIMEOUT_MS,
+                Map.of(BrokerKind.HERALD, options.heraldOpts(), BrokerKind.KAFKA, options.kafkaOpts()),
+                options.profileDir());
+        if (options.profileDir().isPresent()) {
+            try {
+                Files.createDirectories(options.profileDir().get());
+            } catch (IOException e) {
+                System.err.println("bench: cannot create " + options.profileDir().get() + ": " + e);
+                return 1;
+            }
+        }
         if (!Files.isRegularFile(brokers.heraldJar())) {
             System.err.println("bench: " + brokers.heraldJar() + " is missing; build it with: "
                     + "mvn -DskipTests -pl herald-server -am package (bin/bench does this for you)");
@@ -290,15 +300,31 @@ public final class SideBySide {
     }
 
     private List<String> setupNotes() {
+        List<String> notes = new ArrayList<>(baseSetupNotes());
+        if (!options.heraldOpts().isEmpty() || !options.kafkaOpts().isEmpty()) {
+            notes.add("**Extra JVM flags** (not like for like): Herald `" + String.join(" ", options.heraldOpts())
+                    + "`, Kafka `" + String.join(" ", options.kafkaOpts()) + "`.");
+        }
+        options.profileDir().ifPresent(dir -> notes.add("**Profiled**: both brokers ran with a JFR recording "
+                + "(settings=profile) into `" + dir + "`, which costs a few percent."));
+        return notes;
+    }
+
+    private List<String> baseSetupNotes() {
         var load = options.load();
         return List.of(
                 "Apache Kafka " + KAFKA_VERSION + " (kafka_2.13 from Maven Central) in KRaft mode, one process as "
                         + "broker+controller (storage formatted with `--standalone` before the clock starts); Herald "
                         + "from `herald-server/target/herald-server.jar`.",
                 "Both brokers: separate JVMs on the benchmark's JDK with the same flags `" + String.join(" ", JVM_OPTIONS)
-                        + "` (Kafka's start script would add its G1 tuning flags; not used, for equality), on 127.0.0.1, "
+                        + "` (Kafka's start script would add its G1 tuning flags; not used, for equality; both run G1, the JDK's "
+                        + "default, which Herald's launcher states explicitly), on 127.0.0.1, "
                         + "`num.partitions=" + PARTITIONS + "` and " + PARTITIONS + "-partition topics, default flush "
                         + "policy (no fsync on the produce path), every other setting at the broker's default.",
+                "Herald starts as `bin/herald` starts it, with its class-data sharing archive "
+                        + "(`herald-server/target/herald-server.jsa`, written when the first Herald run of the bench "
+                        + "exits, which is stopped with SIGTERM for that; Kafka is killed); Kafka's scripts have no "
+                        + "such archive.",
                 "A fresh broker with an empty data directory under `" + options.tempParent() + "` for every run.",
                 "Load generator: kafka-clients " + KAFKA_VERSION + " in the benchmark JVM on the same machine (it "
                         + "competes with the broker for the same cores), one producer, client defaults (batch.size=16384, "

@@ -2,7 +2,9 @@ package io.herald.bench.broker;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What both brokers share, so that they run with equivalent settings: the same java binary, the same JVM
@@ -15,10 +17,12 @@ import java.util.Objects;
  * @param heraldHome     the Herald checkout, holding {@code herald-server/target/herald-server.jar}
  * @param kafkaClasspath classpath with Kafka's server jars ({@code kafka.Kafka}, {@code kafka.tools.StorageTool})
  * @param startTimeoutMs how long a broker may take to answer its first Metadata request
+ * @param extraJvmOptions further flags for one kind of broker only, after {@code jvmOptions} (experiments)
+ * @param profileDir     if present, each broker JVM records a JFR profile there and is stopped with SIGTERM
  */
 public record BrokerSettings(
         Path java, List<String> jvmOptions, int partitions, Path heraldHome, String kafkaClasspath,
-        long startTimeoutMs) {
+        long startTimeoutMs, Map<BrokerKind, List<String>> extraJvmOptions, Optional<Path> profileDir) {
 
     public BrokerSettings {
         Objects.requireNonNull(java, "java");
@@ -28,6 +32,15 @@ public record BrokerSettings(
         }
         Objects.requireNonNull(heraldHome, "heraldHome");
         Objects.requireNonNull(kafkaClasspath, "kafkaClasspath");
+        extraJvmOptions = Map.copyOf(extraJvmOptions);
+        Objects.requireNonNull(profileDir, "profileDir");
+    }
+
+    /** The common flags, then those for {@code kind} only. */
+    public List<String> jvmOptions(BrokerKind kind) {
+        List<String> all = new java.util.ArrayList<>(jvmOptions);
+        all.addAll(extraJvmOptions.getOrDefault(kind, List.of()));
+        return all;
     }
 
     public Path heraldJar() {

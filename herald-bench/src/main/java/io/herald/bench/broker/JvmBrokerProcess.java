@@ -23,6 +23,7 @@ import org.apache.kafka.common.Node;
  */
 abstract class JvmBrokerProcess implements BrokerProcess {
     private static final int LOG_TAIL_LINES = 30;
+    private static final long GRACEFUL_STOP_SECONDS = 30;
 
     protected final BrokerSettings settings;
     protected final Path dataDir;
@@ -39,6 +40,20 @@ abstract class JvmBrokerProcess implements BrokerProcess {
 
     /** Work before the clock starts (Kafka formats its storage here). */
     protected void prepare() throws BrokerStartException, InterruptedException {
+    }
+
+    /**
+     * With {@link BrokerSettings#profileDir()}: a JFR recording of the whole run (CPU samples every 10-20 ms,
+     * allocation samples, locks, GC) written to {@code <profileDir>/<data dir name>.jfr} when the JVM exits.
+     */
+    protected List<String> profilingOptions() {
+        return settings.profileDir().map(dir -> List.of("-XX:StartFlightRecording=settings=profile,dumponexit=true,"
+                + "filename=" + dir.resolve(dataDir.getFileName() + ".jfr"))).orElse(List.of());
+    }
+
+    /** Whether {@link #close()} stops the JVM with SIGTERM first, so that it writes what it writes at exit. */
+    protected boolean stopGracefully() {
+        return false;
     }
 
     /** The full command line of the broker JVM. */
@@ -142,8 +157,18 @@ abstract class JvmBrokerProcess implements BrokerProcess {
 
     @Override
     public void close() {
-        if (process != null) {
-            ProcessReaper.kill(process);
+        if (process == null) {
+            return;
         }
+        if ((stopGracefully() || settings.profileDir().isPresent()) && process.isAlive()) {
+            // SIGTERM: the JVM's exit writes the JFR recording and the class-data archive (SIGKILL would lose them).
+            process.destroy();
+            try {
+                process.waitFor(GRACEFUL_STOP_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        ProcessReaper.kill(process);
     }
 }

@@ -107,7 +107,8 @@ public final class KafkaProcess extends JvmBrokerProcess {
     protected List<String> command() {
         List<String> cmd = new ArrayList<>();
         cmd.add(settings.java().toString());
-        cmd.addAll(settings.jvmOptions());
+        cmd.addAll(settings.jvmOptions(kind()));
+        cmd.addAll(profilingOptions());
         cmd.addAll(List.of("-cp", settings.kafkaClasspath(), "kafka.Kafka", config.toString()));
         return cmd;
     }

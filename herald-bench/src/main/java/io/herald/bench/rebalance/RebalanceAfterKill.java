@@ -87,7 +87,8 @@ public final class RebalanceAfterKill {
         }
         Path heraldHome = Path.of("").toAbsolutePath();
         BrokerSettings brokers = new BrokerSettings(Path.of(System.getProperty("java.home"), "bin", "java"),
-                BROKER_JVM_OPTIONS, PARTITIONS, heraldHome, System.getProperty("java.class.path"), 60_000);
+                BROKER_JVM_OPTIONS, PARTITIONS, heraldHome, System.getProperty("java.class.path"), 60_000,
+                Map.of(), Optional.empty());
         if (!Files.isRegularFile(brokers.heraldJar())) {
             System.err.println("RebalanceAfterKill: " + brokers.heraldJar() + " is missing: run from the Herald "
                     + "checkout after mvn -DskipTests -pl herald-server,herald-bench -am package");

@@ -2,6 +2,7 @@ package io.herald.storage.index;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Sparse map from offset to file position for one segment ({@code .index}).
@@ -65,6 +66,33 @@ public final class OffsetIndex extends MappedIndex {
     public synchronized OffsetPosition lookup(long target) {
         int slot = largestLowerBound(target, false);
         return slot < 0 ? new OffsetPosition(baseOffset, 0) : entryAt(slot);
+    }
+
+    /**
+     * The last entry with offset {@code <= maxOffset} and position {@code <= maxPosition}, if any. Both fields
+     * increase from entry to entry, so this is the earlier of the two floors. The fetch path uses it to jump to
+     * a batch boundary near the end of its byte budget instead of reading every batch header on the way.
+     */
+    public synchronized Optional<OffsetPosition> floor(long maxOffset, int maxPosition) {
+        int slot = Math.min(largestLowerBound(maxOffset, false), largestPositionAtMost(maxPosition));
+        return slot < 0 ? Optional.empty() : Optional.of(entryAt(slot));
+    }
+
+    /** Slot of the last entry whose position is {@code <= maxPosition}; -1 if none. */
+    private int largestPositionAtMost(int maxPosition) {
+        int lo = 0;
+        int hi = entries - 1;
+        int found = -1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (mmap.getInt(mid * ENTRY_SIZE + 4) <= maxPosition) {
+                found = mid;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return found;
     }
 
     public synchronized OffsetPosition entryAt(int slot) {

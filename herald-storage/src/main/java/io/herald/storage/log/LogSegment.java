@@ -242,6 +242,11 @@ public final class LogSegment {
      * Whole batches starting with the one containing {@code startOffset}, stopping at {@code maxBytes}
      * (at least one batch if {@code minOneMessage}) and before any batch with base offset
      * {@code >= maxOffsetExclusive}. Empty when no batch here ends at or after {@code startOffset}.
+     *
+     * <p>The end is found with the offset index first: its entries point at batch starts, so the last entry
+     * within the byte budget and below {@code maxOffsetExclusive} ends a run of whole, eligible batches. Only
+     * the headers after that entry (about {@code index.interval.bytes} worth) are then read one by one. A 1 MiB
+     * fetch of 16 KiB batches thus costs a few header reads instead of 64 (one pread each).
      */
     Optional<FileSlice> read(long startOffset, int maxBytes, long maxOffsetExclusive, boolean minOneMessage) throws IOException {
         int limit = size;
@@ -250,22 +255,28 @@ public final class LogSegment {
             return Optional.empty();
         }
         int start = first.get().position();
-        int position = start;
         BatchHeader h = first.get().header();
-        ByteBuffer header = ByteBuffer.allocate(BatchHeader.SIZE);
-        while (true) {
-            if (h.baseOffset() >= maxOffsetExclusive) {
-                break;
+        if (h.baseOffset() >= maxOffsetExclusive || (h.sizeInBytes() > maxBytes && !minOneMessage)) {
+            return Optional.of(new FileSlice(channel, start, 0));
+        }
+        // Invariant: [start, position) holds whole batches, each with base offset < maxOffsetExclusive, and
+        // position - start <= maxBytes unless it is the single first batch (minOneMessage).
+        int position = start + h.sizeInBytes();
+        int budgetEnd = (int) Math.min(limit, (long) start + maxBytes);
+        if (maxOffsetExclusive > 0) {
+            Optional<OffsetPosition> jump = offsetIndex.floor(maxOffsetExclusive - 1, budgetEnd);
+            if (jump.isPresent() && jump.get().position() > position) {
+                // The batch before the entry ends there; every batch up to it has offsets below the entry's.
+                position = jump.get().position();
             }
-            int total = position - start + h.sizeInBytes();
-            if (total > maxBytes && !(minOneMessage && position == start)) {
+        }
+        ByteBuffer header = ByteBuffer.allocate(BatchHeader.SIZE);
+        while (position + BatchHeader.SIZE <= limit) {
+            h = readHeader(header, position);
+            if (h.baseOffset() >= maxOffsetExclusive || position - start + h.sizeInBytes() > maxBytes) {
                 break;
             }
             position += h.sizeInBytes();
-            if (position + BatchHeader.SIZE > limit) {
-                break;
-            }
-            h = readHeader(header, position);
         }
         return Optional.of(new FileSlice(channel, start, position - start));
     }
