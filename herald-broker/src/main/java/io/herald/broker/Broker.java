@@ -6,11 +6,13 @@ import io.herald.broker.handler.FetchHandler;
 import io.herald.broker.handler.MetadataHandler;
 import io.herald.broker.handler.OffsetsHandler;
 import io.herald.broker.handler.ProduceHandler;
+import io.herald.broker.handler.ReassignmentHandler;
 import io.herald.broker.handler.ProducerIdHandler;
 import io.herald.broker.handler.TopicsHandler;
 import io.herald.broker.group.GroupConfig;
 import io.herald.broker.group.GroupCoordinator;
 import io.herald.broker.group.OffsetsTopic;
+import io.herald.broker.group.OffsetsTopicCreator;
 import io.herald.broker.group.PartitionGroupLog;
 import io.herald.broker.group.handler.ClassicGroupHandler;
 import io.herald.broker.group.handler.ConsumerGroupHandler;
@@ -18,10 +20,12 @@ import io.herald.broker.group.handler.FindCoordinatorHandler;
 import io.herald.broker.group.handler.GroupAdminHandler;
 import io.herald.broker.group.handler.GroupOffsetsHandler;
 import io.herald.broker.purgatory.Purgatory;
+import io.herald.broker.replica.AlterPartitionChannel;
 import io.herald.broker.replica.ReplicaManager;
 import io.herald.broker.config.TopicConfigs;
 import io.herald.metadata.controller.MetadataController;
-import io.herald.metadata.log.FileMetadataLog;
+import io.herald.metadata.controller.ControllerSettings;
+import io.herald.metadata.quorum.local.LocalMetadataQuorum;
 import io.herald.protocol.ApiRegistry;
 import io.herald.protocol.KafkaServer;
 import io.herald.protocol.ServerConfig;
@@ -29,7 +33,11 @@ import io.herald.storage.log.LogManager;
 import io.herald.storage.log.LogManagerConfig;
 import io.herald.metadata.image.ClusterImage;
 import io.herald.storage.log.LogConfig;
+import io.herald.metadata.quorum.MetadataQuorum;
+import io.herald.metadata.quorum.raft.RaftMetadataQuorum;
+import io.herald.metadata.quorum.raft.RaftQuorumSettings;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -52,6 +60,7 @@ import org.slf4j.LoggerFactory;
 public final class Broker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Broker.class);
     /** Directory in the first log dir that holds the metadata log; not a partition (no "-N" suffix). */
+    private static final long CLUSTER_ID_WAIT_MS = 60_000;
     static final String METADATA_DIR = "herald-metadata";
 
     private final BrokerConfig config;
@@ -62,10 +71,11 @@ public final class Broker implements AutoCloseable {
     private final Purgatory<TopicPartition> fetchPurgatory;
     private final KafkaServer server;
     private final GroupCoordinator groupCoordinator;
+    private final ReplicaManager replicas;
 
     private Broker(BrokerConfig config, MetaProperties meta, LogManager logManager, MetadataController controller,
                    ExecutorService requestPool, Purgatory<TopicPartition> fetchPurgatory, KafkaServer server,
-                   GroupCoordinator groupCoordinator) {
+                   GroupCoordinator groupCoordinator, ReplicaManager replicas) {
         this.config = config;
         this.meta = meta;
         this.logManager = logManager;
@@ -74,15 +84,29 @@ public final class Broker implements AutoCloseable {
         this.fetchPurgatory = fetchPurgatory;
         this.server = server;
         this.groupCoordinator = groupCoordinator;
+        this.replicas = replicas;
     }
 
     /** Starts a broker; when this returns, it serves requests on {@link #boundPort()}. */
     public static Broker start(BrokerConfig config) throws Exception {
+        return start(config, null);
+    }
+
+    /**
+     * Starts a broker whose partition leaders send ISR changes through {@code alterPartition} (tests), or
+     * through the metadata controller when it is null.
+     */
+    public static Broker start(BrokerConfig config, AlterPartitionChannel alterPartition) throws Exception {
         Path firstDir = config.logDirs().get(0);
         MetaProperties meta = MetaProperties.loadOrCreate(firstDir, config.nodeId(), config.clusterId());
         // Metadata first: recovering a log needs its topic's config (compaction, limits), which lives there.
-        MetadataController controller = MetadataController.open(
-                new FileMetadataLog(firstDir.resolve(METADATA_DIR).resolve("metadata.log")), meta.clusterId());
+        MetadataController controller = MetadataController.start(openQuorum(config),
+                ControllerSettings.from(config.nodeId(), config.originals()), meta.clusterId());
+        String clusterId = controller.awaitClusterId(Duration.ofMillis(CLUSTER_ID_WAIT_MS));
+        if (!clusterId.equals(meta.clusterId())) {
+            log.warn("Cluster id {} in {} differs from the metadata quorum's {}; the quorum's is served",
+                    meta.clusterId(), firstDir, clusterId);
+        }
         LogConfig defaults = TopicConfigs.toLogConfig(Map.of(), Map.of(), config.originals());
         ClusterImage startImage = controller.image();
         LogManager logManager = new LogManager(config.logDirs(), defaults,
@@ -92,22 +116,32 @@ public final class Broker implements AutoCloseable {
                 topic -> startImage.topic(topic).map(t -> TopicConfigs.toLogConfig(t.configs(),
                         startImage.brokerConfigs(), config.originals())).orElse(defaults));
         logManager.startup();
-        ReplicaManager replicas = new ReplicaManager(config.nodeId(), logManager, config.originals());
+        ReplicaManager replicas = new ReplicaManager(config.nodeId(), logManager, config.originals(),
+                alterPartition != null ? alterPartition : controller::alterPartition);
+        // Groups are placed on the partitions the offsets topic has (created lazily with the configured count).
+        GroupConfig configuredGroups = GroupConfig.from(config.originals());
+        GroupConfig groupConfig = startImage.topic(OffsetsTopic.NAME)
+                .map(t -> configuredGroups.withOffsetsTopicPartitions(t.partitionCount())).orElse(configuredGroups);
+        GroupCoordinator groups = new GroupCoordinator(groupConfig, new PartitionGroupLog(replicas, Time.SYSTEM),
+                Time.SYSTEM);
+        // Before the partitions start, so the coordinator hears of the __consumer_offsets partitions led here.
+        replicas.addLeadershipListener(groups);
         // Register before the partitions so placement (round-robin over brokers) has this broker to place on.
         BrokerConfig.Listener advertised = config.advertisedListener();
         controller.registerBroker(config.nodeId(), advertised.host(), advertised.port(), config.rack());
+        controller.startHeartbeats(config.nodeId());
         replicas.startup(controller.image());
         controller.addListener(replicas);
 
         ExecutorService pool = Executors.newFixedThreadPool(config.numIoThreads(), new NamedThreads("herald-request"));
         Purgatory<TopicPartition> fetchPurgatory = new Purgatory<>("fetch");
         replicas.addAppendListener(fetchPurgatory::checkAndComplete);
-        GroupConfig groupConfig = GroupConfig.from(config.originals());
-        OffsetsTopic.ensureCreated(controller, groupConfig);
-        GroupCoordinator groups = new GroupCoordinator(groupConfig, new PartitionGroupLog(replicas, Time.SYSTEM),
-                Time.SYSTEM);
         groups.startup();
-        ApiRegistry registry = registry(config, logManager, controller, replicas, pool, fetchPurgatory, groups);
+        OffsetsTopicCreator offsetsTopic = new OffsetsTopicCreator(controller::image,
+                (name, partitions, replicationFactor, configs) -> controller.createTopic(name, partitions,
+                        replicationFactor, configs, false), groupConfig, pool);
+        ApiRegistry registry = registry(config, logManager, controller, replicas, pool, fetchPurgatory, groups,
+                offsetsTopic);
         KafkaServer server = new KafkaServer(new ServerConfig(config.listener().host(), config.listener().port(),
                 config.numNetworkThreads(), config.socketRequestMaxBytes(), (int) Math.min(Integer.MAX_VALUE,
                 config.connectionsMaxIdleMs())), registry);
@@ -116,12 +150,27 @@ public final class Broker implements AutoCloseable {
             controller.registerBroker(config.nodeId(), advertised.host(), server.boundPort(), config.rack());
         }
         log.info("Broker {} serving on {}:{}", config.nodeId(), config.listener().host(), server.boundPort());
-        return new Broker(config, meta, logManager, controller, pool, fetchPurgatory, server, groups);
+        return new Broker(config, meta, logManager, controller, pool, fetchPurgatory, server, groups, replicas);
+    }
+
+    /**
+     * The metadata quorum: without {@code controller.quorum.voters} a quorum of one on a local log (no Raft
+     * round trips, starts in milliseconds); with voters this node's member of the Raft group (Apache Ratis) on
+     * its controller listener. The controller above it is the same code either way.
+     */
+    private static MetadataQuorum openQuorum(BrokerConfig config) throws java.io.IOException {
+        Path dir = config.metadataLogDir().resolve(METADATA_DIR);
+        if (config.isSingleNode()) {
+            return LocalMetadataQuorum.durable(config.nodeId(), dir);
+        }
+        return new RaftMetadataQuorum(config.nodeId(), config.quorumVoters(), dir.resolve("raft"),
+                RaftQuorumSettings.DEFAULTS);
     }
 
     private static ApiRegistry registry(BrokerConfig config, LogManager logManager, MetadataController controller,
                                         ReplicaManager replicas, ExecutorService pool,
-                                        Purgatory<TopicPartition> fetchPurgatory, GroupCoordinator groups) {
+                                        Purgatory<TopicPartition> fetchPurgatory, GroupCoordinator groups,
+                                        OffsetsTopicCreator offsetsTopic) {
         TopicsHandler topics = new TopicsHandler(controller, new TopicsHandler.Settings(config.numPartitions(),
                 config.defaultReplicationFactor(), config.deleteTopicEnable(), config.originals()), pool);
         ConfigsHandler configs = new ConfigsHandler(controller, config, pool);
@@ -131,6 +180,7 @@ public final class Broker implements AutoCloseable {
         GroupOffsetsHandler groupOffsets = new GroupOffsetsHandler(groups, controller::image);
         GroupAdminHandler groupAdmin = new GroupAdminHandler(groups);
         ConsumerGroupHandler consumerGroups = new ConsumerGroupHandler(groups, controller::image);
+        ReassignmentHandler reassignments = new ReassignmentHandler(controller, pool);
         return new ApiRegistry()
                 .register(ApiKeys.PRODUCE, new ProduceHandler(replicas, controller::image, pool))
                 .register(ApiKeys.FETCH, new FetchHandler(replicas, controller::image, fetchPurgatory, pool))
@@ -148,8 +198,8 @@ public final class Broker implements AutoCloseable {
                 .register(ApiKeys.DESCRIBE_CLUSTER, cluster.describeCluster())
                 .register(ApiKeys.DESCRIBE_LOG_DIRS, cluster.describeLogDirs())
                 .register(ApiKeys.INIT_PRODUCER_ID, new ProducerIdHandler(controller, config.nodeId(), pool))
-                .register(ApiKeys.FIND_COORDINATOR, new FindCoordinatorHandler(groups, controller::image,
-                        config.nodeId()))
+                .register(ApiKeys.FIND_COORDINATOR, new FindCoordinatorHandler(groups, offsetsTopic,
+                        controller::image))
                 .register(ApiKeys.JOIN_GROUP, classic.joinGroup())
                 .register(ApiKeys.SYNC_GROUP, classic.syncGroup())
                 .register(ApiKeys.HEARTBEAT, classic.heartbeat())
@@ -161,7 +211,10 @@ public final class Broker implements AutoCloseable {
                 .register(ApiKeys.DESCRIBE_GROUPS, groupAdmin.describeGroups())
                 .register(ApiKeys.DELETE_GROUPS, groupAdmin.deleteGroups())
                 .register(ApiKeys.CONSUMER_GROUP_HEARTBEAT, consumerGroups.heartbeat())
-                .register(ApiKeys.CONSUMER_GROUP_DESCRIBE, consumerGroups.describe());
+                .register(ApiKeys.CONSUMER_GROUP_DESCRIBE, consumerGroups.describe())
+                .register(ApiKeys.ALTER_PARTITION_REASSIGNMENTS, reassignments.alterPartitionReassignments())
+                .register(ApiKeys.LIST_PARTITION_REASSIGNMENTS, reassignments.listPartitionReassignments())
+                .register(ApiKeys.ELECT_LEADERS, reassignments.electLeaders());
     }
 
     public int boundPort() {
@@ -176,10 +229,29 @@ public final class Broker implements AutoCloseable {
         return config;
     }
 
+    /** The metadata controller (tests register brokers and read images through it). */
+    public MetadataController controller() {
+        return controller;
+    }
+
+    public ReplicaManager replicaManager() {
+        return replicas;
+    }
+
     /** Clean shutdown: stop accepting, answer in-flight requests, flush and checkpoint logs, mark clean. */
     @Override
     public void close() {
         log.info("Broker {} shutting down", config.nodeId());
+        if (!config.isSingleNode()) {
+            // Move leadership away first, so clients switch brokers instead of waiting for a session timeout.
+            try {
+                controller.controlledShutdown(config.nodeId());
+            } catch (RuntimeException e) {
+                log.warn("Controlled shutdown failed, stopping anyway: {}", e.toString());
+            }
+        }
+        // Stop following and answer parked acks=all produces before the listener drains its connections.
+        replicas.close();
         server.close();
         fetchPurgatory.close();
         groupCoordinator.close();

@@ -3,10 +3,11 @@ package io.herald.metadata;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.herald.metadata.controller.ControllerSettings;
 import io.herald.metadata.controller.MetadataController;
 import io.herald.metadata.image.ClusterImage;
 import io.herald.metadata.image.TopicImage;
-import io.herald.metadata.log.FileMetadataLog;
+import io.herald.metadata.quorum.local.LocalMetadataQuorum;
 import io.herald.metadata.record.MetadataRecord.ResourceKind;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -28,7 +29,12 @@ class MetadataControllerTest {
     Path dir;
 
     private MetadataController open() throws IOException {
-        return MetadataController.open(new FileMetadataLog(dir.resolve("metadata.log")), "cluster-a");
+        return MetadataController.start(LocalMetadataQuorum.durable(1, dir), ControllerSettings.defaults(1),
+                "cluster-a");
+    }
+
+    private Path file() {
+        return dir.resolve(LocalMetadataQuorum.FILE_NAME);
     }
 
     @Test
@@ -48,6 +54,7 @@ class MetadataControllerTest {
         }
         try (MetadataController controller = open()) {
             assertThat(controller.image()).isEqualTo(before);
+            assertThat(controller.image().clusterId()).isEqualTo("cluster-a");
             TopicImage orders = controller.image().topic("orders").orElseThrow();
             assertThat(orders.partitionCount()).isEqualTo(5);
             assertThat(orders.configs()).containsExactly(Map.entry("segment.bytes", "4096"));
@@ -76,38 +83,49 @@ class MetadataControllerTest {
     }
 
     @Test
+    void theFirstClusterIdInTheLogWins() throws IOException {
+        try (MetadataController controller = open()) {
+            assertThat(controller.awaitClusterId(java.time.Duration.ofSeconds(5))).isEqualTo("cluster-a");
+        }
+        try (MetadataController controller = MetadataController.start(LocalMetadataQuorum.durable(1, dir),
+                ControllerSettings.defaults(1), "cluster-b")) {
+            assertThat(controller.image().clusterId()).isEqualTo("cluster-a");
+        }
+    }
+
+    @Test
     void tornLastBatchIsDroppedWhole() throws IOException {
         try (MetadataController controller = open()) {
             controller.registerBroker(1, "127.0.0.1", 9092, Optional.empty());
             controller.createTopic("kept", 1, 1, Map.of(), false);
         }
-        long goodSize = Files.size(dir.resolve("metadata.log"));
+        long goodSize = Files.size(file());
         try (MetadataController controller = open()) {
             controller.createTopic("torn", 4, 1, Map.of(), false);
         }
-        long fullSize = Files.size(dir.resolve("metadata.log"));
+        long fullSize = Files.size(file());
         List<Long> cuts = new ArrayList<>();
         for (long cut = goodSize + 1; cut < fullSize; cut += 7) {
             cuts.add(cut);
         }
-        byte[] full = Files.readAllBytes(dir.resolve("metadata.log"));
+        byte[] full = Files.readAllBytes(file());
         for (long cut : cuts) {
-            Files.write(dir.resolve("metadata.log"), java.util.Arrays.copyOf(full, (int) cut));
+            Files.write(file(), java.util.Arrays.copyOf(full, (int) cut));
             try (MetadataController controller = open()) {
                 assertThat(controller.image().topic("kept")).isPresent();
                 assertThat(controller.image().topic("torn")).isEmpty();
             }
-            assertThat(Files.size(dir.resolve("metadata.log"))).isEqualTo(goodSize);
+            assertThat(Files.size(file())).isEqualTo(goodSize);
         }
         // A flipped byte inside the last batch is caught by its CRC.
         byte[] corrupt = full.clone();
         corrupt[(int) fullSize - 3] ^= 0x40;
-        Files.write(dir.resolve("metadata.log"), corrupt);
+        Files.write(file(), corrupt);
         try (MetadataController controller = open()) {
             assertThat(controller.image().topic("torn")).isEmpty();
             assertThat(controller.image().topic("kept")).isPresent();
         }
-        try (FileChannel ch = FileChannel.open(dir.resolve("metadata.log"), StandardOpenOption.READ)) {
+        try (FileChannel ch = FileChannel.open(file(), StandardOpenOption.READ)) {
             assertThat(ch.size()).isEqualTo(goodSize);
         }
     }

@@ -82,9 +82,12 @@ public final class HeraldMain {
             throw new StartupException("failed to start: " + e, e);
         }
         long elapsedMs = (System.nanoTime() - startNanos) / 1_000_000;
-        log.info("Herald started: node.id={}, listener={}, cluster id={}, log dirs={}, in {} ms",
+        log.info("Herald started: node.id={}, process.roles={}, listener={}, quorum={}, cluster id={}, log dirs={}, "
+                        + "in {} ms",
                 config.nodeId(),
+                roles(config),
                 boundListener(loaded.props().getOrDefault("listeners", ""), broker.boundPort()),
+                quorum(config),
                 broker.clusterId(),
                 logDirs(config.logDirs()),
                 elapsedMs);
@@ -126,6 +129,21 @@ public final class HeraldMain {
             }
         }
         return prefix + ":" + boundPort;
+    }
+
+    static String roles(BrokerConfig config) {
+        return config.processRoles().stream().map(role -> role.name().toLowerCase(java.util.Locale.ROOT))
+                .collect(Collectors.joining(","));
+    }
+
+    /** "single node", or the voters as configured, e.g. "1@127.0.0.1:19093,2@127.0.0.1:29093". */
+    static String quorum(BrokerConfig config) {
+        if (config.isSingleNode()) {
+            return "single node";
+        }
+        return config.quorumVoters().entrySet().stream()
+                .map(voter -> voter.getKey() + "@" + voter.getValue().getHostString() + ":" + voter.getValue().getPort())
+                .collect(Collectors.joining(","));
     }
 
     static String logDirs(List<Path> dirs) {

@@ -195,6 +195,11 @@ final class ClassicGroup {
         pendingJoinMembers.add(memberId);
     }
 
+    /** The ids handed out by MEMBER_ID_REQUIRED and not used yet (a copy). */
+    Set<String> pendingMembers() {
+        return Set.copyOf(pendingJoinMembers);
+    }
+
     boolean removePendingMember(String memberId) {
         return pendingJoinMembers.remove(memberId);
     }

@@ -636,13 +636,36 @@ final class ClassicGroupManager {
     /** Marks a deleted group Dead and forgets it; parked requests learn that the coordinator moved on. */
     void removeGroup(String groupId) {
         ClassicGroup group = groups.remove(groupId);
-        if (group == null) {
-            return;
+        if (group != null) {
+            drop(group, Errors.COORDINATOR_NOT_AVAILABLE);
         }
+    }
+
+    /**
+     * Forgets the groups {@code unloaded} selects, without writing anything: their partition is no longer
+     * served here. Parked joins and syncs answer NOT_COORDINATOR (the client finds the new coordinator), their
+     * timers stop.
+     */
+    void unload(Predicate<String> unloaded) {
+        for (var it = groups.values().iterator(); it.hasNext(); ) {
+            ClassicGroup group = it.next();
+            if (unloaded.test(group.groupId())) {
+                it.remove();
+                drop(group, Errors.NOT_COORDINATOR);
+            }
+        }
+    }
+
+    /** A group leaving this coordinator: answers its parked requests with {@code error}, cancels its timers. */
+    private void drop(ClassicGroup group, Errors error) {
+        String groupId = group.groupId();
         for (ClassicMember m : group.members()) {
-            m.completeJoin(joinError(m.memberId(), Errors.COORDINATOR_NOT_AVAILABLE));
-            m.completeSync(syncError(Errors.COORDINATOR_NOT_AVAILABLE));
+            m.completeJoin(joinError(m.memberId(), error));
+            m.completeSync(syncError(error));
             timer.cancel(heartbeatKey(groupId, m.memberId()));
+        }
+        for (String pending : group.pendingMembers()) {
+            timer.cancel(heartbeatKey(groupId, pending));
         }
         timer.cancel(joinKey(groupId));
         timer.cancel(syncKey(groupId));

@@ -108,6 +108,13 @@ final class ConsumerGroupShards {
         rearm(partition);
     }
 
+    /** Empties the partition's shard and stops its timer (the partition is no longer served here). */
+    void unload(int partition) {
+        shards[partition] = ConsumerGroupCoordinatorShard.create(config, classicGroupExists);
+        timer.cancel(timerKey(partition));
+        armedDeadlines[partition] = -1;
+    }
+
     // ---- operations ----
 
     ConsumerGroupHeartbeatResponseData heartbeat(ConsumerGroupHeartbeatRequestData request, HeartbeatContext context,

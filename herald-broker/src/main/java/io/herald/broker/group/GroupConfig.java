@@ -10,6 +10,8 @@ import org.apache.kafka.common.config.ConfigException;
  *
  * @param offsetsTopicPartitions    {@code offsets.topic.num.partitions} (50)
  * @param offsetsTopicSegmentBytes  {@code offsets.topic.segment.bytes} (100 MiB)
+ * @param offsetsTopicReplicationFactor {@code offsets.topic.replication.factor} (3), capped at the number of
+ *                                  registered brokers when the topic is created
  * @param initialRebalanceDelayMs   {@code group.initial.rebalance.delay.ms} (3000): how long the first rebalance
  *                                  of an empty group waits for more members
  * @param minSessionTimeoutMs       {@code group.min.session.timeout.ms} (6000)
@@ -21,7 +23,8 @@ import org.apache.kafka.common.config.ConfigException;
  * @param newMemberJoinTimeoutMs    how long a new member's first JoinGroup may stay parked (Kafka: 5 min)
  * @param consumer                  the KIP-848 consumer group settings ({@code group.consumer.*})
  */
-public record GroupConfig(int offsetsTopicPartitions, int offsetsTopicSegmentBytes, int initialRebalanceDelayMs,
+public record GroupConfig(int offsetsTopicPartitions, int offsetsTopicSegmentBytes,
+                          short offsetsTopicReplicationFactor, int initialRebalanceDelayMs,
                           int minSessionTimeoutMs, int maxSessionTimeoutMs, int maxSize, long offsetsRetentionMs,
                           long retentionCheckIntervalMs, int offsetMetadataMaxBytes, int newMemberJoinTimeoutMs,
                           ConsumerGroupConfig consumer) {
@@ -29,6 +32,10 @@ public record GroupConfig(int offsetsTopicPartitions, int offsetsTopicSegmentByt
     public GroupConfig {
         if (offsetsTopicPartitions < 1) {
             throw new ConfigException("offsets.topic.num.partitions", offsetsTopicPartitions, "expected: >= 1");
+        }
+        if (offsetsTopicReplicationFactor < 1) {
+            throw new ConfigException("offsets.topic.replication.factor", offsetsTopicReplicationFactor,
+                    "expected: >= 1");
         }
         if (minSessionTimeoutMs > maxSessionTimeoutMs) {
             throw new ConfigException("group.min.session.timeout.ms", minSessionTimeoutMs,
@@ -40,13 +47,20 @@ public record GroupConfig(int offsetsTopicPartitions, int offsetsTopicSegmentByt
         Objects.requireNonNull(consumer, "consumer");
     }
 
+    /** This config with another partition count (an existing topic's count wins over the configured one). */
+    public GroupConfig withOffsetsTopicPartitions(int partitions) {
+        return new GroupConfig(partitions, offsetsTopicSegmentBytes, offsetsTopicReplicationFactor,
+                initialRebalanceDelayMs, minSessionTimeoutMs, maxSessionTimeoutMs, maxSize, offsetsRetentionMs,
+                retentionCheckIntervalMs, offsetMetadataMaxBytes, newMemberJoinTimeoutMs, consumer);
+    }
+
     public static GroupConfig defaults() {
         return from(Map.of());
     }
 
     /** The broker config names read here, so the broker does not report them as unused. */
     public static final java.util.Set<String> NAMES = java.util.Set.of("offsets.topic.num.partitions",
-            "offsets.topic.segment.bytes", "group.initial.rebalance.delay.ms", "group.min.session.timeout.ms",
+            "offsets.topic.segment.bytes", "offsets.topic.replication.factor", "group.initial.rebalance.delay.ms", "group.min.session.timeout.ms",
             "group.max.session.timeout.ms", "group.max.size", "offsets.retention.minutes",
             "offsets.retention.check.interval.ms", "offset.metadata.max.bytes", "group.consumer.assignors",
             "group.consumer.session.timeout.ms", "group.consumer.heartbeat.interval.ms", "group.consumer.max.size");
@@ -56,6 +70,7 @@ public record GroupConfig(int offsetsTopicPartitions, int offsetsTopicSegmentByt
         return new GroupConfig(
                 intOf(props, "offsets.topic.num.partitions", 50),
                 intOf(props, "offsets.topic.segment.bytes", 104857600),
+                shortOf(props, "offsets.topic.replication.factor", (short) 3),
                 intOf(props, "group.initial.rebalance.delay.ms", 3000),
                 intOf(props, "group.min.session.timeout.ms", 6000),
                 intOf(props, "group.max.session.timeout.ms", 1800000),
@@ -93,6 +108,14 @@ public record GroupConfig(int offsetsTopicPartitions, int offsetsTopicSegmentByt
         } catch (NumberFormatException e) {
             throw new ConfigException(name, v, "expected an int");
         }
+    }
+
+    private static short shortOf(Map<String, String> props, String name, short def) {
+        int v = intOf(props, name, def);
+        if (v < Short.MIN_VALUE || v > Short.MAX_VALUE) {
+            throw new ConfigException(name, v, "expected a short");
+        }
+        return (short) v;
     }
 
     private static long longOf(Map<String, String> props, String name, long def) {

@@ -2,6 +2,7 @@ package io.herald.broker.group;
 
 import io.herald.broker.group.modern.ConsumerGroupRecord;
 import io.herald.broker.group.modern.TopicsView;
+import io.herald.broker.replica.LeadershipListener;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,13 +10,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.CoordinatorLoadInProgressException;
 import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
+import org.apache.kafka.common.errors.NotCoordinatorException;
 import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
@@ -39,31 +41,41 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The group coordinator of this broker: the facade request handlers call. Every group of every
- * {@code __consumer_offsets} partition is coordinated here (a single node is the leader of all of them):
- * classic groups and KIP-848 consumer groups, whose records share the partitions.
+ * The group coordinator of this broker: the facade request handlers call. It coordinates the groups of the
+ * {@code __consumer_offsets} partitions this broker leads (classic groups and KIP-848 consumer groups, whose
+ * records share the partitions), following leadership as the replica manager reports it
+ * ({@link LeadershipListener}).
  *
  * <p>Threading: all coordinator state is confined to one thread, {@code herald-group-coordinator}, the only
  * thread of a scheduled executor. Operations are submitted to it and answer with futures; parked requests
  * (JoinGroup, SyncGroup) are futures completed later on that thread; timers are tasks of the same executor;
  * appends to {@code __consumer_offsets} run on it too (page-cache writes, like a produce). Nothing here takes
- * a lock or waits.
+ * a lock or waits. The leadership callbacks only record the new leadership and submit a task.
  *
- * <p>Loading: at startup every partition is replayed from its start by a task of its own, so requests for
- * loaded partitions interleave with the loading of others; until its partition is loaded a group answers
- * COORDINATOR_LOAD_IN_PROGRESS (FindCoordinator says so too).
+ * <p>Loading: becoming leader of a partition at epoch E schedules its load (replay from the log start to the
+ * log END offset: a new leader's high watermark may lag its log). A load applies only if this broker still
+ * leads the partition at E when it starts and when it ends; otherwise it is discarded (a resign or a newer
+ * become-leader overtook it, and scheduled its own task). A newer epoch while the partition stays loaded here
+ * keeps the state (this broker wrote all of it). Resigning unloads the partition: its groups are dropped, their
+ * parked joins and syncs answer NOT_COORDINATOR, their timers are cancelled; nothing is written.
+ *
+ * <p>Invariant: a group is served only when its partition is led here and loaded at the leader epoch
+ * ({@link #availability}); otherwise requests get NOT_COORDINATOR (not led here) or COORDINATOR_LOAD_IN_PROGRESS,
+ * and appends are refused with NOT_COORDINATOR (a timer may fire between a resign and the unload).
  */
-public final class GroupCoordinator implements AutoCloseable {
+public final class GroupCoordinator implements LeadershipListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GroupCoordinator.class);
-
-    /** Where a {@code __consumer_offsets} partition stands. */
-    private enum Load { LOADING, LOADED }
+    private static final long RETRY_UNAVAILABLE_MS = 100;
+    private static final long RETRY_FAILED_MS = 1000;
 
     private final GroupConfig config;
     private final GroupLog groupLog;
     private final ScheduledExecutorService executor;
     private final GroupShard shard;
-    private final AtomicReferenceArray<Load> partitions;
+    /** Per partition: the leader epoch this broker leads it at, or -1. Written by the leadership callbacks. */
+    private final AtomicIntegerArray leaderEpochs;
+    /** Per partition: the leader epoch its groups are loaded at here, or -1. Written on the coordinator thread. */
+    private final AtomicIntegerArray loadedEpochs;
     private volatile Thread coordinatorThread;
 
     public GroupCoordinator(GroupConfig config, GroupLog groupLog, Time time) {
@@ -81,10 +93,15 @@ public final class GroupCoordinator implements AutoCloseable {
         stpe.setRemoveOnCancelPolicy(true);
         this.executor = stpe;
         this.shard = new GroupShard(config, time, new ExecutorTimer(executor),
-                (groupId, records) -> groupLog.append(partitionFor(groupId), records),
+                (groupId, records) -> {
+                    int partition = partitionFor(groupId);
+                    checkServing(partition);
+                    groupLog.append(partition, records);
+                },
                 new ConsumerGroupShards.Log() {
                     @Override
                     public void append(int partition, List<ConsumerGroupRecord> records) {
+                        checkServing(partition);
                         groupLog.appendConsumerGroup(partition, records);
                     }
 
@@ -93,40 +110,108 @@ public final class GroupCoordinator implements AutoCloseable {
                         groupLog.replay(partition, r -> { }, replay);
                     }
                 });
-        this.partitions = new AtomicReferenceArray<>(config.offsetsTopicPartitions());
-        for (int p = 0; p < partitions.length(); p++) {
-            partitions.set(p, Load.LOADING);
+        int partitions = config.offsetsTopicPartitions();
+        this.leaderEpochs = new AtomicIntegerArray(partitions);
+        this.loadedEpochs = new AtomicIntegerArray(partitions);
+        for (int p = 0; p < partitions; p++) {
+            leaderEpochs.set(p, -1);
+            loadedEpochs.set(p, -1);
         }
     }
 
-    /** Starts loading every partition and the offset expiry task. */
+    /** Starts the offset expiry task. Partitions load when this broker becomes their leader. */
     public void startup() {
-        for (int p = 0; p < partitions.length(); p++) {
-            int partition = p;
-            executor.execute(() -> load(partition));
-        }
         executor.scheduleWithFixedDelay(this::expireOffsets, config.retentionCheckIntervalMs(),
                 config.retentionCheckIntervalMs(), TimeUnit.MILLISECONDS);
     }
 
-    private void load(int partition) {
+    // ---- leadership ----
+
+    @Override
+    public void onBecomeLeader(TopicPartition tp, int leaderEpoch) {
+        int partition = offsetsPartition(tp);
+        if (partition < 0) {
+            return;
+        }
+        leaderEpochs.set(partition, leaderEpoch);
+        run(() -> load(partition, leaderEpoch));
+    }
+
+    @Override
+    public void onResign(TopicPartition tp, int leaderEpoch) {
+        int partition = offsetsPartition(tp);
+        if (partition < 0) {
+            return;
+        }
+        leaderEpochs.set(partition, -1);
+        run(() -> unload(partition, leaderEpoch));
+    }
+
+    /** The partition index of a {@code __consumer_offsets} partition this coordinator places groups on, or -1. */
+    private int offsetsPartition(TopicPartition tp) {
+        if (!tp.topic().equals(OffsetsTopic.NAME)) {
+            return -1;
+        }
+        if (tp.partition() >= leaderEpochs.length()) {
+            log.warn("Ignoring leadership of {}: groups are placed on {} partitions", tp, leaderEpochs.length());
+            return -1;
+        }
+        return tp.partition();
+    }
+
+    private void run(Runnable task) {
+        try {
+            executor.execute(task);
+        } catch (RejectedExecutionException e) {
+            // closing: nothing to load or unload any more
+        }
+    }
+
+    private void load(int partition, int epoch) {
+        if (leaderEpochs.get(partition) != epoch) {
+            return; // overtaken by a resign or a newer epoch, which scheduled its own task
+        }
+        if (loadedEpochs.get(partition) >= 0) {
+            // Led here without a break since an older epoch: the state in memory is the partition's.
+            loadedEpochs.set(partition, epoch);
+            return;
+        }
         if (!groupLog.isAvailable(partition)) {
-            // The partition appears when the metadata image reaches the replica manager; try again shortly.
-            executor.schedule(() -> load(partition), 100, TimeUnit.MILLISECONDS);
+            executor.schedule(() -> load(partition, epoch), RETRY_UNAVAILABLE_MS, TimeUnit.MILLISECONDS);
             return;
         }
         long start = System.nanoTime();
+        shard.unload(partition); // a clean slate, whatever a failed append's reload left behind
         try {
             long records = groupLog.replay(partition, shard::replay, r -> shard.replay(partition, r));
+            if (leaderEpochs.get(partition) != epoch) {
+                shard.unload(partition);
+                log.info("Discarded the load of {}-{} at leader epoch {}: leadership changed while it ran",
+                        OffsetsTopic.NAME, partition, epoch);
+                return;
+            }
             shard.onLoaded(partition);
-            partitions.set(partition, Load.LOADED);
+            loadedEpochs.set(partition, epoch);
             if (records > 0) {
-                log.info("Loaded {} records of {}-{} in {} ms", records, OffsetsTopic.NAME, partition,
-                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+                log.info("Loaded {} records of {}-{} at leader epoch {} in {} ms", records, OffsetsTopic.NAME,
+                        partition, epoch, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+            } else {
+                log.debug("Loaded the empty {}-{} at leader epoch {}", OffsetsTopic.NAME, partition, epoch);
             }
         } catch (RuntimeException e) {
-            log.error("Loading {}-{} failed; retrying in 1 s", OffsetsTopic.NAME, partition, e);
-            executor.schedule(() -> load(partition), 1, TimeUnit.SECONDS);
+            shard.unload(partition); // forget what the failed replay applied
+            log.error("Loading {}-{} failed; retrying in {} ms", OffsetsTopic.NAME, partition, RETRY_FAILED_MS, e);
+            executor.schedule(() -> load(partition, epoch), RETRY_FAILED_MS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void unload(int partition, int epoch) {
+        boolean loaded = loadedEpochs.get(partition) >= 0;
+        shard.unload(partition);
+        loadedEpochs.set(partition, -1);
+        if (loaded) {
+            log.info("Unloaded the groups of {}-{}: this broker no longer leads it (leader epoch {})",
+                    OffsetsTopic.NAME, partition, epoch);
         }
     }
 
@@ -139,13 +224,31 @@ public final class GroupCoordinator implements AutoCloseable {
     }
 
     public int partitionFor(String groupId) {
-        return OffsetsTopic.partitionFor(groupId, partitions.length());
+        return OffsetsTopic.partitionFor(groupId, leaderEpochs.length());
     }
 
-    /** Whether this coordinator can answer for the group now (its partition is loaded). */
+    /**
+     * Whether this coordinator can answer for the group now: NONE (its partition is led and loaded here),
+     * NOT_COORDINATOR (not led here) or COORDINATOR_LOAD_IN_PROGRESS.
+     */
     public Errors availability(String groupId) {
-        return partitions.get(partitionFor(groupId)) == Load.LOADED ? Errors.NONE
-                : Errors.COORDINATOR_LOAD_IN_PROGRESS;
+        return availability(partitionFor(groupId));
+    }
+
+    private Errors availability(int partition) {
+        int leading = leaderEpochs.get(partition);
+        if (leading < 0) {
+            return Errors.NOT_COORDINATOR;
+        }
+        return loadedEpochs.get(partition) == leading ? Errors.NONE : Errors.COORDINATOR_LOAD_IN_PROGRESS;
+    }
+
+    /** Refuses appends to a partition not served here (a timer firing between a resign and the unload). */
+    private void checkServing(int partition) {
+        if (availability(partition) != Errors.NONE) {
+            throw new NotCoordinatorException("This broker no longer coordinates the groups of "
+                    + OffsetsTopic.NAME + "-" + partition);
+        }
     }
 
     // ---- operations ----
@@ -208,22 +311,35 @@ public final class GroupCoordinator implements AutoCloseable {
         return submit(groupId, () -> shard.admin.delete(groupId));
     }
 
-    /** Groups of loaded partitions; the error is COORDINATOR_LOAD_IN_PROGRESS while any partition loads. */
+    /**
+     * Groups of the partitions led and loaded here; the error is COORDINATOR_LOAD_IN_PROGRESS while a partition
+     * led here loads. Partitions led elsewhere are another coordinator's to list.
+     */
     public CompletableFuture<ListGroupsResponseData> listGroups(List<String> statesFilter, List<String> typesFilter) {
         CompletableFuture<ListGroupsResponseData> f = new CompletableFuture<>();
-        executor.execute(() -> {
-            try {
-                boolean loading = false;
-                for (int p = 0; p < partitions.length(); p++) {
-                    loading |= partitions.get(p) != Load.LOADED;
+        try {
+            executor.execute(() -> {
+                try {
+                    boolean loading = false;
+                    for (int p = 0; p < leaderEpochs.length(); p++) {
+                        loading |= availability(p) == Errors.COORDINATOR_LOAD_IN_PROGRESS;
+                    }
+                    List<ListGroupsResponseData.ListedGroup> groups = new ArrayList<>();
+                    for (ListGroupsResponseData.ListedGroup g : shard.admin.list(statesFilter, typesFilter)) {
+                        if (availability(g.groupId()) == Errors.NONE) {
+                            groups.add(g);
+                        }
+                    }
+                    f.complete(new ListGroupsResponseData()
+                            .setErrorCode((loading ? Errors.COORDINATOR_LOAD_IN_PROGRESS : Errors.NONE).code())
+                            .setGroups(groups));
+                } catch (RuntimeException e) {
+                    f.completeExceptionally(e);
                 }
-                f.complete(new ListGroupsResponseData()
-                        .setErrorCode((loading ? Errors.COORDINATOR_LOAD_IN_PROGRESS : Errors.NONE).code())
-                        .setGroups(new ArrayList<>(shard.admin.list(statesFilter, typesFilter))));
-            } catch (RuntimeException e) {
-                f.completeExceptionally(e);
-            }
-        });
+            });
+        } catch (RejectedExecutionException e) {
+            f.completeExceptionally(new CoordinatorNotAvailableException("The coordinator is shutting down"));
+        }
         return f;
     }
 
@@ -232,8 +348,9 @@ public final class GroupCoordinator implements AutoCloseable {
     }
 
     /**
-     * Runs {@code op} on the coordinator thread once the group's partition is loaded; {@code op} completes the
-     * future now or later. Fails the future with the Kafka exception the handler turns into an error code.
+     * Runs {@code op} on the coordinator thread if the group is served here ({@link #availability}); {@code op}
+     * completes the future now or later. Fails the future with the Kafka exception the handler turns into an
+     * error code. An empty group id is the operation's to refuse (INVALID_GROUP_ID), wherever it would live.
      */
     private <T> CompletableFuture<T> parked(String groupId, Consumer<CompletableFuture<T>> op) {
         CompletableFuture<T> f = new CompletableFuture<>();
@@ -241,8 +358,10 @@ public final class GroupCoordinator implements AutoCloseable {
             executor.execute(() -> {
                 assert Thread.currentThread() == coordinatorThread;
                 try {
-                    if (availability(groupId) != Errors.NONE) {
-                        throw new CoordinatorLoadInProgressException("The coordinator is loading "
+                    Errors availability = availability(groupId);
+                    if (groupId != null && !groupId.isEmpty() && availability != Errors.NONE) {
+                        throw availability.exception((availability == Errors.NOT_COORDINATOR
+                                ? "This broker does not lead " : "The coordinator is loading ")
                                 + OffsetsTopic.NAME + "-" + partitionFor(groupId));
                     }
                     op.accept(f);
@@ -250,7 +369,7 @@ public final class GroupCoordinator implements AutoCloseable {
                     f.completeExceptionally(e);
                 }
             });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             f.completeExceptionally(new CoordinatorNotAvailableException("The coordinator is shutting down"));
         }
         return f;

@@ -97,6 +97,19 @@ final class GroupShard {
         consumerGroups.onLoaded(partition);
     }
 
+    /**
+     * Forgets every group and offset of the partition (this broker stopped leading it, or its load was
+     * discarded): parked joins and syncs answer NOT_COORDINATOR, the partition's timers are cancelled, nothing is
+     * written.
+     */
+    void unload(int partition) {
+        java.util.function.Predicate<String> inPartition = g -> partitionFor(g) == partition;
+        groups.unload(inPartition);
+        consumerGroups.unload(partition);
+        store.unload(inPartition);
+        offsetOnlyGroups.removeIf(inPartition);
+    }
+
     // ---- operations that cross group types ----
 
     void joinGroup(RequestContext ctx, JoinGroupRequestData req, CompletableFuture<JoinGroupResponseData> future) {

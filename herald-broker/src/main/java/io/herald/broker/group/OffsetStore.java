@@ -42,6 +42,11 @@ final class OffsetStore {
         return java.util.Collections.unmodifiableMap(offsets.getOrDefault(groupId, Map.of()));
     }
 
+    /** Forgets the offsets of the groups {@code unloaded} selects (their partition is no longer served here). */
+    void unload(java.util.function.Predicate<String> unloaded) {
+        offsets.keySet().removeIf(unloaded);
+    }
+
     boolean hasOffsets(String groupId) {
         return offsets.containsKey(groupId);
     }

@@ -4,7 +4,9 @@ import io.herald.broker.purgatory.DelayedOperation;
 import io.herald.broker.purgatory.Purgatory;
 import io.herald.broker.replica.Partition;
 import io.herald.broker.replica.ReplicaManager;
+import io.herald.metadata.image.BrokerImage;
 import io.herald.metadata.image.ClusterImage;
+import io.herald.metadata.image.PartitionImage;
 import io.herald.metadata.image.TopicImage;
 import io.herald.protocol.ApiHandler;
 import io.herald.protocol.FileRegionRecords;
@@ -31,7 +33,13 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.requests.FetchRequest;
 
 /**
- * Fetch for consumers: reads whole batches below the high watermark and hands them to the protocol layer as
+ * Fetch for consumers and followers. Consumers read whole batches below the high watermark, from the leader
+ * only (elsewhere NOT_LEADER_OR_FOLLOWER, with the current leader and its endpoint where the version has the
+ * fields); a follower (replica id >= 0, in the replica state from v15) reads up to the log end offset, and its
+ * fetch offset tells the leader how far it got ({@link Partition#fetchForFollower}); when its last fetched epoch
+ * does not match this log, the answer is the diverging epoch instead of records (KIP-320, v12+).
+ *
+ * <p>Consumers read whole batches below the high watermark and hands them to the protocol layer as
  * file regions, so log bytes go from the page cache to the socket without passing through the heap.
  *
  * <p>Long poll: when fewer than {@code min_bytes} are available and {@code max_wait_ms > 0}, the request parks
@@ -61,13 +69,23 @@ public final class FetchHandler implements ApiHandler {
 
     /** One partition of a fetch, resolved against the metadata image at arrival. */
     private record PartitionFetch(String topic, Uuid topicId, int partition, long fetchOffset, int maxBytes,
-                                  int currentLeaderEpoch, Errors resolveError) {}
+                                  int currentLeaderEpoch, int lastFetchedEpoch, long logStartOffset,
+                                  Errors resolveError) {}
+
+    /** Who fetches, and the version the answer is encoded with. */
+    private record Fetcher(int replicaId, short version) {
+        boolean isFollower() {
+            return replicaId >= 0;
+        }
+    }
 
     private record FetchResult(FetchResponseData response, long bytes, boolean hasError) {}
 
     @Override
     public CompletableFuture<Response> handle(KafkaRequest request) {
-        FetchRequestData data = ((FetchRequest) request.body()).data();
+        FetchRequest fetch = (FetchRequest) request.body();
+        FetchRequestData data = fetch.data();
+        Fetcher fetcher = new Fetcher(fetch.replicaId(), request.apiVersion());
         if (data.sessionId() != 0) {
             return Requests.now(new FetchResponseData().setErrorCode(Errors.FETCH_SESSION_ID_NOT_FOUND.code())
                     .setSessionId(0));
@@ -76,12 +94,12 @@ public final class FetchHandler implements ApiHandler {
         CompletableFuture<Response> future = new CompletableFuture<>();
         pool.execute(() -> {
             try {
-                FetchResult first = read(plan, data.maxBytes());
+                FetchResult first = read(plan, data.maxBytes(), fetcher);
                 if (data.maxWaitMs() <= 0 || first.bytes() >= data.minBytes() || first.hasError() || plan.isEmpty()) {
                     future.complete(new Response.Send(first.response()));
                     return;
                 }
-                DelayedFetch delayed = new DelayedFetch(plan, data, future);
+                DelayedFetch delayed = new DelayedFetch(plan, data, fetcher, future);
                 List<TopicPartition> keys = plan.stream()
                         .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
                 purgatory.tryCompleteElseWatch(delayed, keys);
@@ -95,19 +113,25 @@ public final class FetchHandler implements ApiHandler {
     private final class DelayedFetch extends DelayedOperation {
         private final List<PartitionFetch> plan;
         private final FetchRequestData request;
+        private final Fetcher fetcher;
         private final CompletableFuture<Response> future;
+        /** The read that satisfied the fetch, sent as is (the timer path reads afresh). */
+        private volatile FetchResult satisfied;
 
-        DelayedFetch(List<PartitionFetch> plan, FetchRequestData request, CompletableFuture<Response> future) {
+        DelayedFetch(List<PartitionFetch> plan, FetchRequestData request, Fetcher fetcher,
+                     CompletableFuture<Response> future) {
             super(request.maxWaitMs());
             this.plan = plan;
             this.request = request;
+            this.fetcher = fetcher;
             this.future = future;
         }
 
         @Override
         public boolean tryComplete() {
-            FetchResult result = read(plan, request.maxBytes());
+            FetchResult result = read(plan, request.maxBytes(), fetcher);
             if (result.bytes() >= request.minBytes() || result.hasError()) {
+                satisfied = result;
                 return forceComplete();
             }
             return false;
@@ -116,7 +140,11 @@ public final class FetchHandler implements ApiHandler {
         @Override
         protected void onComplete() {
             try {
-                future.complete(new Response.Send(read(plan, request.maxBytes()).response()));
+                FetchResult result = satisfied;
+                if (result == null) {
+                    result = read(plan, request.maxBytes(), fetcher);
+                }
+                future.complete(new Response.Send(result.response()));
             } catch (RuntimeException e) {
                 future.completeExceptionally(e);
             }
@@ -134,13 +162,15 @@ public final class FetchHandler implements ApiHandler {
             Uuid id = resolved.map(TopicImage::topicId).orElse(topic.topicId());
             for (FetchRequestData.FetchPartition p : topic.partitions()) {
                 plan.add(new PartitionFetch(name, id, p.partition(), p.fetchOffset(), p.partitionMaxBytes(),
-                        p.currentLeaderEpoch(), error));
+                        p.currentLeaderEpoch(), p.lastFetchedEpoch(), p.logStartOffset(), error));
             }
         }
         return plan;
     }
 
-    private FetchResult read(List<PartitionFetch> plan, int maxBytes) {
+    private FetchResult read(List<PartitionFetch> plan, int maxBytes, Fetcher fetcher) {
+        ClusterImage image = images.get();
+        FetchResponseData.NodeEndpointCollection endpoints = new FetchResponseData.NodeEndpointCollection();
         Map<Uuid, FetchableTopicResponse> topics = new LinkedHashMap<>();
         Map<String, FetchableTopicResponse> topicsByName = new LinkedHashMap<>();
         long remaining = maxBytes;
@@ -159,17 +189,33 @@ public final class FetchHandler implements ApiHandler {
             if (partition.isPresent()) {
                 try {
                     Partition part = partition.get();
-                    part.checkLeaderEpoch(p.currentLeaderEpoch());
                     int limit = (int) Math.max(0, Math.min(p.maxBytes(), remaining));
-                    LogReadResult read = part.read(p.fetchOffset(), limit, total == 0);
+                    LogReadResult read;
+                    long hw;
+                    if (fetcher.isFollower()) {
+                        Partition.FollowerFetch f = part.fetchForFollower(fetcher.replicaId(), p.fetchOffset(),
+                                p.lastFetchedEpoch(), p.currentLeaderEpoch(), p.logStartOffset(), limit, total == 0);
+                        read = f.read();
+                        hw = f.highWatermark();
+                        if (f.divergingEpoch().isPresent()) {
+                            pd.divergingEpoch().setEpoch(f.divergingEpoch().get().epoch())
+                                    .setEndOffset(f.divergingEpoch().get().endOffset());
+                            hasError = true; // answer at once: the follower must truncate before it fetches
+                        }
+                    } else {
+                        part.checkLeader();
+                        part.checkLeaderEpoch(p.currentLeaderEpoch());
+                        read = part.read(p.fetchOffset(), limit, total == 0);
+                        hw = read.highWatermark();
+                    }
                     FileSlice slice = read.slice();
                     if (slice.size() > 0) {
                         pd.setRecords(new FileRegionRecords(slice.channel(), slice.position(), slice.size()));
                         remaining -= slice.size();
                         total += slice.size();
                     }
-                    pd.setHighWatermark(read.highWatermark())
-                            .setLastStableOffset(read.highWatermark())
+                    pd.setHighWatermark(hw)
+                            .setLastStableOffset(hw)
                             .setLogStartOffset(read.logStartOffset());
                 } catch (RuntimeException e) {
                     error = Requests.error(e);
@@ -180,6 +226,9 @@ public final class FetchHandler implements ApiHandler {
                 pd.setErrorCode(error.code()).setHighWatermark(-1).setLastStableOffset(-1).setLogStartOffset(-1);
                 partition.ifPresent(part -> pd.setHighWatermark(part.highWatermark())
                         .setLogStartOffset(part.log().logStartOffset()));
+                if (error == Errors.NOT_LEADER_OR_FOLLOWER || error == Errors.FENCED_LEADER_EPOCH) {
+                    addCurrentLeader(pd, p, image, fetcher.version(), endpoints);
+                }
             }
             FetchableTopicResponse topic = p.topicId().equals(Uuid.ZERO_UUID)
                     ? topicsByName.computeIfAbsent(p.topic(), n -> new FetchableTopicResponse().setTopic(n))
@@ -190,7 +239,25 @@ public final class FetchHandler implements ApiHandler {
         List<FetchableTopicResponse> responses = new ArrayList<>(topics.values());
         responses.addAll(topicsByName.values());
         FetchResponseData response = new FetchResponseData().setErrorCode(Errors.NONE.code()).setSessionId(0)
-                .setResponses(responses);
+                .setResponses(responses).setNodeEndpoints(endpoints);
         return new FetchResult(response, total, hasError);
+    }
+
+    /** KIP-951: the current leader (v12+) and its endpoint (v16+), so the client can go there at once. */
+    private static void addCurrentLeader(PartitionData pd, PartitionFetch p, ClusterImage image, short version,
+                                         FetchResponseData.NodeEndpointCollection endpoints) {
+        if (version < 12) {
+            return;
+        }
+        Optional<PartitionImage> pi = image.topic(p.topic()).flatMap(t -> t.partition(p.partition()));
+        if (pi.isEmpty() || pi.get().leader() < 0) {
+            return;
+        }
+        pd.currentLeader().setLeaderId(pi.get().leader()).setLeaderEpoch(pi.get().leaderEpoch());
+        BrokerImage leader = image.brokers().get(pi.get().leader());
+        if (version >= 16 && leader != null && endpoints.find(leader.brokerId()) == null) {
+            endpoints.add(new FetchResponseData.NodeEndpoint().setNodeId(leader.brokerId()).setHost(leader.host())
+                    .setPort(leader.port()).setRack(leader.rack().orElse(null)));
+        }
     }
 }

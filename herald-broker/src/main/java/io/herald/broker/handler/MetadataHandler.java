@@ -50,7 +50,25 @@ public final class MetadataHandler implements ApiHandler {
     public CompletableFuture<Response> handle(KafkaRequest request) {
         MetadataRequestData data = ((MetadataRequest) request.body()).data();
         short version = request.apiVersion();
+        if (answerableFromImage(data)) {
+            // Only reads the current image: answered on the event loop, no hop to the request pool.
+            return Requests.now(metadata(data, version));
+        }
         return Requests.onPool(pool, () -> metadata(data, version));
+    }
+
+    /** True when no requested topic may need creating (which waits for the controller). */
+    private boolean answerableFromImage(MetadataRequestData data) {
+        if (data.topics() == null || !settings.autoCreateTopics()) {
+            return true;
+        }
+        ClusterImage image = controller.image();
+        for (MetadataRequestData.MetadataRequestTopic requested : data.topics()) {
+            if (requested.name() != null && image.topic(requested.name()).isEmpty()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private MetadataResponseData metadata(MetadataRequestData data, short version) {
@@ -69,6 +87,9 @@ public final class MetadataHandler implements ApiHandler {
             image = controller.image();
         }
         for (BrokerImage broker : image.brokers().values()) {
+            if (broker.fenced()) {
+                continue; // as Kafka: clients are only sent to live brokers
+            }
             response.brokers().add(new MetadataResponseBroker().setNodeId(broker.brokerId())
                     .setHost(broker.host()).setPort(broker.port()).setRack(broker.rack().orElse(null)));
         }
@@ -119,7 +140,7 @@ public final class MetadataHandler implements ApiHandler {
         for (PartitionImage p : topic.partitions().values()) {
             result.partitions().add(new MetadataResponsePartition()
                     .setPartitionIndex(p.partition())
-                    .setErrorCode(Errors.NONE.code())
+                    .setErrorCode((p.leader() < 0 ? Errors.LEADER_NOT_AVAILABLE : Errors.NONE).code())
                     .setLeaderId(p.leader())
                     .setLeaderEpoch(p.leaderEpoch())
                     .setReplicaNodes(p.replicas())

@@ -27,7 +27,13 @@ import org.apache.kafka.common.requests.OffsetsForLeaderEpochRequest;
  * log start offset) and OffsetForLeaderEpoch (where an epoch ended, for truncation detection).
  *
  * <p>Consumers only see committed data, so "latest" is the high watermark and a timestamp lookup never
- * answers an offset at or above it, as in Kafka.
+ * answers an offset at or above it, as in Kafka. A follower (replica id >= 0) asking "latest" gets the log end
+ * offset, which it needs to recover from an out-of-range fetch.
+ *
+ * <p>Only the leader answers (NOT_LEADER_OR_FOLLOWER elsewhere), except a ListOffsets from the debugging replica
+ * id (-2), as in Kafka. OffsetForLeaderEpoch answers from the leader's epoch cache: the largest epoch at or
+ * below the requested one and where it ended (the log end offset for the latest epoch); UNDEFINED (-1, -1)
+ * when there is no such epoch.
  */
 public final class OffsetsHandler {
     private final ReplicaManager replicas;
@@ -40,7 +46,8 @@ public final class OffsetsHandler {
 
     public ApiHandler listOffsets() {
         return request -> Requests.onPool(pool,
-                () -> listOffsets(((ListOffsetsRequest) request.body()).data(), request.apiVersion()));
+                () -> listOffsets(((ListOffsetsRequest) request.body()).data(), request.apiVersion(),
+                        ((ListOffsetsRequest) request.body()).replicaId()));
     }
 
     public ApiHandler deleteRecords() {
@@ -58,7 +65,7 @@ public final class OffsetsHandler {
                 new UnknownTopicOrPartitionException("This server does not host this topic-partition."));
     }
 
-    private ListOffsetsResponseData listOffsets(ListOffsetsRequestData data, short version) {
+    private ListOffsetsResponseData listOffsets(ListOffsetsRequestData data, short version, int replicaId) {
         ListOffsetsResponseData response = new ListOffsetsResponseData();
         for (ListOffsetsRequestData.ListOffsetsTopic topic : data.topics()) {
             ListOffsetsTopicResponse topicResponse = new ListOffsetsTopicResponse().setName(topic.name());
@@ -67,8 +74,11 @@ public final class OffsetsHandler {
                         .setPartitionIndex(p.partitionIndex());
                 try {
                     Partition partition = partition(topic.name(), p.partitionIndex());
+                    if (replicaId != ListOffsetsRequest.DEBUGGING_REPLICA_ID) {
+                        partition.checkLeader();
+                    }
                     partition.checkLeaderEpoch(p.currentLeaderEpoch());
-                    TimestampAndOffset found = lookup(partition, p.timestamp());
+                    TimestampAndOffset found = lookup(partition, p.timestamp(), replicaId >= 0);
                     pr.setErrorCode(Errors.NONE.code()).setTimestamp(found.timestamp()).setOffset(found.offset());
                     if (version >= 4) { // leader epochs in ListOffsets arrived with v4 (KIP-320)
                         pr.setLeaderEpoch(found.leaderEpoch().orElse(-1));
@@ -83,8 +93,8 @@ public final class OffsetsHandler {
         return response;
     }
 
-    private static TimestampAndOffset lookup(Partition partition, long timestamp) {
-        long hw = partition.highWatermark();
+    private static TimestampAndOffset lookup(Partition partition, long timestamp, boolean fromReplica) {
+        long hw = fromReplica ? partition.log().logEndOffset() : partition.highWatermark();
         if (timestamp == ListOffsetsRequest.LATEST_TIMESTAMP) {
             return new TimestampAndOffset(-1, hw, Optional.of(partition.log().latestEpoch()).filter(e -> e >= 0));
         }
@@ -107,6 +117,7 @@ public final class OffsetsHandler {
                         .setPartitionIndex(p.partitionIndex());
                 try {
                     Partition partition = partition(topic.name(), p.partitionIndex());
+                    partition.checkLeader();
                     long target = p.offset() == -1 ? partition.highWatermark() : p.offset();
                     long low = partition.log().deleteRecordsBefore(target);
                     pr.setErrorCode(Errors.NONE.code()).setLowWatermark(low);
@@ -129,6 +140,7 @@ public final class OffsetsHandler {
                 var pr = new OffsetForLeaderEpochResponseData.EpochEndOffset().setPartition(p.partition());
                 try {
                     Partition partition = partition(topic.topic(), p.partition());
+                    partition.checkLeader();
                     partition.checkLeaderEpoch(p.currentLeaderEpoch());
                     EpochEndOffset end = partition.log().endOffsetForEpoch(p.leaderEpoch());
                     pr.setErrorCode(Errors.NONE.code()).setLeaderEpoch(end.epoch()).setEndOffset(end.endOffset());

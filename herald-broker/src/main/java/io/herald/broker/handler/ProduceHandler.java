@@ -1,15 +1,20 @@
 package io.herald.broker.handler;
 
+import io.herald.broker.replica.DelayedProduce;
 import io.herald.broker.replica.Partition;
 import io.herald.broker.replica.ReplicaManager;
+import io.herald.metadata.image.BrokerImage;
 import io.herald.metadata.image.ClusterImage;
+import io.herald.metadata.image.PartitionImage;
 import io.herald.metadata.image.TopicImage;
 import io.herald.protocol.ApiHandler;
 import io.herald.protocol.KafkaRequest;
 import io.herald.protocol.Response;
 import io.herald.storage.log.LogAppendInfo;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -18,6 +23,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.message.ProduceResponseData.LeaderIdAndEpoch;
+import org.apache.kafka.common.message.ProduceResponseData.NodeEndpoint;
 import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
 import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
 import org.apache.kafka.common.protocol.Errors;
@@ -27,15 +34,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Produce: appends each partition's batches as received (the log stamps offsets in place) and answers when
- * the acks are satisfied. On a single node the ISR is this broker, so acks=all is satisfied by the append
- * itself; with replication, acks=all will park in a purgatory until the high watermark passes the batch.
+ * Produce: appends each partition's batches as received (the log stamps offsets in place) and answers when the
+ * acks are satisfied. acks=1 answers after the leader's append; acks=all (-1) is refused with
+ * NOT_ENOUGH_REPLICAS when the ISR is smaller than {@code min.insync.replicas}, otherwise it parks in the
+ * produce purgatory until every appended partition's high watermark passes its records (or the request's
+ * timeout, REQUEST_TIMED_OUT). A partition this broker does not lead answers NOT_LEADER_OR_FOLLOWER with the
+ * current leader and its endpoint (KIP-951, v10+), so the producer need not refresh its metadata first.
  *
- * <p>acks=0 gets no response; if any partition failed, the connection is closed instead, as Kafka does, so
- * the producer notices and refreshes its metadata.
+ * <p>acks=0 gets no response; if any partition failed, the connection is closed instead, as Kafka does, so the
+ * producer notices and refreshes its metadata.
  */
 public final class ProduceHandler implements ApiHandler {
     private static final Logger log = LoggerFactory.getLogger(ProduceHandler.class);
+    /** The first Produce version with the current-leader and node-endpoint tagged fields (KIP-951). */
+    private static final short CURRENT_LEADER_VERSION = 10;
 
     private final ReplicaManager replicas;
     private final Supplier<ClusterImage> images;
@@ -47,23 +59,55 @@ public final class ProduceHandler implements ApiHandler {
         this.pool = pool;
     }
 
+    /** One partition waiting for acks=all, with the response entry to fill in. */
+    private record Waiting(DelayedProduce.Waiting partitionWait, PartitionProduceResponse response) {}
+
     @Override
     public CompletableFuture<Response> handle(KafkaRequest request) {
         ProduceRequestData data = ((ProduceRequest) request.body()).data();
-        return CompletableFuture.supplyAsync(() -> {
-            ProduceResponseData response = produce(data);
-            if (data.acks() != 0) {
-                return new Response.Send(response);
+        short version = request.apiVersion();
+        CompletableFuture<Response> future = new CompletableFuture<>();
+        pool.execute(() -> {
+            try {
+                List<Waiting> waiting = new ArrayList<>();
+                ClusterImage image = images.get();
+                ProduceResponseData response = produce(data, image, version, waiting);
+                if (data.acks() == 0) {
+                    boolean failed = response.responses().stream().flatMap(t -> t.partitionResponses().stream())
+                            .anyMatch(p -> p.errorCode() != Errors.NONE.code());
+                    future.complete(failed ? new Response.Close("acks=0 produce failed for at least one partition")
+                            : new Response.NoResponse());
+                    return;
+                }
+                if (waiting.isEmpty()) {
+                    future.complete(new Response.Send(response));
+                    return;
+                }
+                Map<TopicPartition, PartitionProduceResponse> byPartition = new HashMap<>();
+                waiting.forEach(w -> byPartition.put(w.partitionWait().partition().topicPartition(), w.response()));
+                DelayedProduce delayed = new DelayedProduce(Math.max(0, data.timeoutMs()),
+                        waiting.stream().map(Waiting::partitionWait).toList(), results -> {
+                            results.forEach((tp, error) -> {
+                                if (error != Errors.NONE) {
+                                    PartitionProduceResponse pr = byPartition.get(tp);
+                                    pr.setErrorCode(error.code()).setErrorMessage(null);
+                                    if (error == Errors.NOT_LEADER_OR_FOLLOWER) {
+                                        addCurrentLeader(pr, tp, response, images.get(), version);
+                                    }
+                                }
+                            });
+                            future.complete(new Response.Send(response));
+                        });
+                replicas.producePurgatory().tryCompleteElseWatch(delayed, delayed.keys());
+            } catch (RuntimeException e) {
+                future.completeExceptionally(e);
             }
-            boolean failed = response.responses().stream().flatMap(t -> t.partitionResponses().stream())
-                    .anyMatch(p -> p.errorCode() != Errors.NONE.code());
-            return failed ? new Response.Close("acks=0 produce failed for at least one partition")
-                    : new Response.NoResponse();
-        }, pool);
+        });
+        return future;
     }
 
-    private ProduceResponseData produce(ProduceRequestData data) {
-        ClusterImage image = images.get();
+    private ProduceResponseData produce(ProduceRequestData data, ClusterImage image, short version,
+                                        List<Waiting> waiting) {
         ProduceResponseData response = new ProduceResponseData();
         boolean validAcks = data.acks() == -1 || data.acks() == 0 || data.acks() == 1;
         for (ProduceRequestData.TopicProduceData topicData : data.topicData()) {
@@ -84,7 +128,11 @@ public final class ProduceHandler implements ApiHandler {
                 } else if (topicError != Errors.NONE) {
                     pr.setErrorCode(topicError.code());
                 } else {
-                    appendPartition(new TopicPartition(topic.get().name(), pd.index()), pd, pr);
+                    TopicPartition tp = new TopicPartition(topic.get().name(), pd.index());
+                    appendPartition(tp, pd, pr, data.acks(), replicas.minInsyncReplicas(image, topic.get()), waiting);
+                    if (pr.errorCode() == Errors.NOT_LEADER_OR_FOLLOWER.code()) {
+                        addCurrentLeader(pr, tp, response, image, version);
+                    }
                 }
                 partitions.add(pr);
             }
@@ -94,7 +142,7 @@ public final class ProduceHandler implements ApiHandler {
     }
 
     private void appendPartition(TopicPartition tp, ProduceRequestData.PartitionProduceData pd,
-                                 PartitionProduceResponse pr) {
+                                 PartitionProduceResponse pr, short acks, int minInsync, List<Waiting> waiting) {
         Optional<Partition> partition = replicas.partition(tp);
         if (partition.isEmpty()) {
             pr.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
@@ -105,13 +153,17 @@ public final class ProduceHandler implements ApiHandler {
             return;
         }
         try {
-            LogAppendInfo info = partition.get().appendAsLeader(records);
+            LogAppendInfo info = partition.get().appendRecordsToLeader(records, acks, minInsync);
             pr.setErrorCode(Errors.NONE.code())
                     .setBaseOffset(info.firstOffset())
                     .setLogAppendTimeMs(info.logAppendTime())
                     .setLogStartOffset(info.logStartOffset());
             if (!info.duplicate()) {
                 replicas.onAppend(tp);
+            }
+            if (acks == -1) {
+                waiting.add(new Waiting(new DelayedProduce.Waiting(partition.get(), info.lastOffset() + 1,
+                        minInsync), pr));
             }
         } catch (RuntimeException e) {
             Errors error = Requests.error(e);
@@ -120,6 +172,25 @@ public final class ProduceHandler implements ApiHandler {
             }
             pr.setErrorCode(error.code()).setErrorMessage(Requests.message(e))
                     .setLogStartOffset(partition.get().log().logStartOffset());
+        }
+    }
+
+    /** KIP-951: tell the producer who leads now, and how to reach it, where the version has the fields. */
+    private static void addCurrentLeader(PartitionProduceResponse pr, TopicPartition tp, ProduceResponseData response,
+                                         ClusterImage image, short version) {
+        if (version < CURRENT_LEADER_VERSION) {
+            return;
+        }
+        Optional<PartitionImage> p = image.topic(tp.topic()).flatMap(t -> t.partition(tp.partition()));
+        if (p.isEmpty() || p.get().leader() < 0) {
+            return;
+        }
+        pr.setCurrentLeader(new LeaderIdAndEpoch().setLeaderId(p.get().leader())
+                .setLeaderEpoch(p.get().leaderEpoch()));
+        BrokerImage leader = image.brokers().get(p.get().leader());
+        if (leader != null && response.nodeEndpoints().find(leader.brokerId()) == null) {
+            response.nodeEndpoints().add(new NodeEndpoint().setNodeId(leader.brokerId()).setHost(leader.host())
+                    .setPort(leader.port()).setRack(leader.rack().orElse(null)));
         }
     }
 }

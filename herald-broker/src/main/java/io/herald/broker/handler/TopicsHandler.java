@@ -9,6 +9,8 @@ import io.herald.protocol.KafkaRequest;
 import io.herald.protocol.Response;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
+import java.util.TreeMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -129,7 +131,16 @@ public final class TopicsHandler {
             }
             configs.put(config.name(), config.value());
         }
-        TopicImage created = controller.createTopic(topic.name(), partitions, replicationFactor, configs, validateOnly);
+        TopicImage created;
+        if (topic.assignments().isEmpty()) {
+            created = controller.createTopic(topic.name(), partitions, replicationFactor, configs, validateOnly);
+        } else {
+            Map<Integer, List<Integer>> assignments = new TreeMap<>();
+            for (var assignment : topic.assignments()) {
+                assignments.put(assignment.partitionIndex(), List.copyOf(assignment.brokerIds()));
+            }
+            created = controller.createTopic(topic.name(), assignments, configs, validateOnly);
+        }
         result.setErrorCode(Errors.NONE.code())
                 .setTopicId(validateOnly ? Uuid.ZERO_UUID : created.topicId())
                 .setNumPartitions(partitions)
@@ -201,7 +212,12 @@ public final class TopicsHandler {
                         }
                     }
                 }
-                controller.createPartitions(topic.name(), topic.count(), data.validateOnly());
+                if (topic.assignments() == null) {
+                    controller.createPartitions(topic.name(), topic.count(), data.validateOnly());
+                } else {
+                    controller.createPartitions(topic.name(), topic.count(), topic.assignments().stream()
+                            .map(a -> List.copyOf(a.brokerIds())).toList(), data.validateOnly());
+                }
                 result.setErrorCode(Errors.NONE.code());
             } catch (RuntimeException e) {
                 result.setErrorCode(Requests.error(e).code()).setErrorMessage(Requests.message(e));

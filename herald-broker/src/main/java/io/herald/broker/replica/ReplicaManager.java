@@ -1,6 +1,10 @@
 package io.herald.broker.replica;
 
 import io.herald.broker.config.TopicConfigs;
+import io.herald.broker.purgatory.Purgatory;
+import io.herald.broker.replica.fetcher.LeaderEndpoint;
+import io.herald.broker.replica.fetcher.ReplicaFetcherManager;
+import io.herald.metadata.image.BrokerImage;
 import io.herald.metadata.controller.MetadataController;
 import io.herald.metadata.image.ClusterImage;
 import io.herald.metadata.image.PartitionImage;
@@ -14,6 +18,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,33 +32,89 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The partitions this broker hosts, kept in step with the metadata image: a partition assigned to this node
- * gets a log, a deleted topic loses its logs, a config change reaches the log.
+ * The partitions this broker hosts, kept in step with the metadata image, and their replication.
+ *
+ * <p>From each image: a partition assigned to this node gets a log; if this node is its leader it becomes leader
+ * of that epoch ({@link Partition#makeLeader}); otherwise it follows, and the replica fetcher for the leader's
+ * broker fetches it (no fetching while the leader is -1 or its address unknown); a partition removed from this
+ * node (topic deleted, replica moved) stops being fetched and loses its log. {@link LeadershipListener}s hear of
+ * every change of leadership after the partition's role changed.
+ *
+ * <p>Leaders: a periodic task (every {@code replica.lag.time.max.ms / 2}) drops lagging followers from the ISR;
+ * ISR changes go to the controller through the {@link AlterPartitionChannel}. acks=all produces wait in the
+ * produce purgatory ({@link #producePurgatory()}), which is re-checked whenever a HW rises or a role changes.
  *
  * <p>Each partition directory holds {@code partition.metadata} with its topic id (as Kafka does), so a
  * directory left by a deleted topic of the same name is recognised and removed rather than served.
  *
- * <p>Thread-safety: {@link #onImage} runs on the controller's thread (serialized); lookups are lock-free
- * reads of a concurrent map from any thread.
+ * <p>Thread-safety: {@link #onImage} runs on the controller's thread (serialized by this object's monitor);
+ * lookups are lock-free reads of a concurrent map from any thread.
  */
-public final class ReplicaManager implements MetadataController.Listener {
+public final class ReplicaManager implements MetadataController.Listener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReplicaManager.class);
     private static final String PARTITION_METADATA = "partition.metadata";
 
     private final int nodeId;
     private final LogManager logManager;
     private final Map<String, String> staticBrokerConfigs;
+    private final ReplicationConfig config;
+    private final Time time;
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
     private final List<Consumer<TopicPartition>> appendListeners = new CopyOnWriteArrayList<>();
+    private final List<LeadershipListener> leadershipListeners = new CopyOnWriteArrayList<>();
+    private final Purgatory<TopicPartition> producePurgatory = new Purgatory<>("produce");
+    private final ScheduledExecutorService scheduler;
+    private final ReplicaFetcherManager fetchers;
+    private final Partition.Context partitionContext;
+    private volatile ClusterImage image;
 
+    /**
+     * A replica manager without a controller link: fine for a single node, where the ISR never changes; an ISR
+     * change attempt fails (and is retried) with an error saying so.
+     */
     public ReplicaManager(int nodeId, LogManager logManager, Map<String, String> staticBrokerConfigs) {
+        this(nodeId, logManager, staticBrokerConfigs, (broker, topicId, partition, leaderEpoch, partitionEpoch,
+                isr) -> CompletableFuture.failedFuture(new UnsupportedVersionException(
+                        "This broker has no link to the controller for ISR changes")), Time.SYSTEM);
+    }
+
+    public ReplicaManager(int nodeId, LogManager logManager, Map<String, String> staticBrokerConfigs,
+                          AlterPartitionChannel alterPartition) {
+        this(nodeId, logManager, staticBrokerConfigs, alterPartition, Time.SYSTEM);
+    }
+
+    public ReplicaManager(int nodeId, LogManager logManager, Map<String, String> staticBrokerConfigs,
+                          AlterPartitionChannel alterPartition, Time time) {
         this.nodeId = nodeId;
         this.logManager = logManager;
         this.staticBrokerConfigs = Map.copyOf(staticBrokerConfigs);
+        this.config = ReplicationConfig.from(staticBrokerConfigs);
+        this.time = time;
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "herald-replica-manager-" + nodeId);
+            t.setDaemon(true);
+            return t;
+        });
+        this.partitionContext = new Partition.Context(nodeId, time, config, alterPartition, scheduler,
+                this::onHighWatermarkOrRoleChange);
+        this.fetchers = new ReplicaFetcherManager(nodeId, config, this::partition, time);
+        long period = Math.max(1, config.replicaLagTimeMaxMs() / 2);
+        scheduler.scheduleWithFixedDelay(this::safeShrinkIsr, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    public int nodeId() {
+        return nodeId;
+    }
+
+    public ReplicationConfig replicationConfig() {
+        return config;
     }
 
     public Optional<Partition> partition(TopicPartition tp) {
@@ -57,6 +123,16 @@ public final class ReplicaManager implements MetadataController.Listener {
 
     public Collection<Partition> partitions() {
         return partitions.values();
+    }
+
+    /** Where acks=all produce requests wait for their high watermarks; keys are partitions. */
+    public Purgatory<TopicPartition> producePurgatory() {
+        return producePurgatory;
+    }
+
+    /** The partitions being fetched from a leader (follower role), with that leader. */
+    public Map<TopicPartition, LeaderEndpoint> fetchedPartitions() {
+        return fetchers.fetchedPartitions();
     }
 
     /** Told after every successful append, on the appending thread (wakes parked fetches). */
@@ -70,9 +146,28 @@ public final class ReplicaManager implements MetadataController.Listener {
         }
     }
 
+    /**
+     * Adds a listener for leadership changes. It is told at once (on this thread) about every partition this
+     * broker leads now, so registering after startup misses nothing; later changes arrive on the metadata thread.
+     */
+    public synchronized void addLeadershipListener(LeadershipListener listener) {
+        leadershipListeners.add(listener);
+        for (Partition p : partitions.values()) {
+            if (p.isLeader()) {
+                listener.onBecomeLeader(p.topicPartition(), p.leaderEpoch());
+            }
+        }
+    }
+
     /** The effective storage config of a topic under the given image. */
     public LogConfig logConfig(ClusterImage image, TopicImage topic) {
         return TopicConfigs.toLogConfig(topic.configs(), image.brokerConfigs(), staticBrokerConfigs);
+    }
+
+    /** The topic's effective {@code min.insync.replicas} (topic override, broker default, 1). */
+    public int minInsyncReplicas(ClusterImage image, TopicImage topic) {
+        return Integer.parseInt(TopicConfigs.resolve(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, topic.configs(),
+                image.brokerConfigs(), staticBrokerConfigs).value());
     }
 
     /** Brings hosted partitions in line with the image; at startup, also drops logs the image no longer has. */
@@ -88,31 +183,73 @@ public final class ReplicaManager implements MetadataController.Listener {
 
     @Override
     public synchronized void onImage(ClusterImage previous, ClusterImage current) {
+        this.image = current;
         for (TopicImage topic : previous.topics().values()) {
             Optional<TopicImage> now = current.topic(topic.name());
             if (now.isEmpty() || !now.get().topicId().equals(topic.topicId())) {
                 removeTopic(topic);
             }
         }
+        Set<TopicPartition> assigned = new HashSet<>();
         for (TopicImage topic : current.topics().values()) {
             LogConfig config = logConfig(current, topic);
             for (PartitionImage p : topic.partitions().values()) {
                 if (p.replicas().contains(nodeId)) {
-                    ensurePartition(topic, p, config);
+                    TopicPartition tp = new TopicPartition(topic.name(), p.partition());
+                    assigned.add(tp);
+                    Partition partition = ensurePartition(topic, p, config);
+                    applyRole(partition, topic, p, current);
                 }
+            }
+        }
+        for (Partition p : new ArrayList<>(partitions.values())) {
+            TopicPartition tp = p.topicPartition();
+            if (!assigned.contains(tp) && current.topic(tp.topic()).isPresent()) {
+                log.info("Removing replica {}: this broker is no longer one of its replicas", tp);
+                removePartition(tp);
             }
         }
     }
 
-    private void ensurePartition(TopicImage topic, PartitionImage image, LogConfig config) {
+    private void applyRole(Partition partition, TopicImage topic, PartitionImage image, ClusterImage cluster) {
+        TopicPartition tp = partition.topicPartition();
+        if (image.leader() == nodeId) {
+            fetchers.removePartitions(Set.of(tp));
+            if (partition.makeLeader(image)) {
+                leadershipListeners.forEach(l -> l.onBecomeLeader(tp, image.leaderEpoch()));
+            }
+            return;
+        }
+        int epochBefore = partition.leaderEpoch();
+        int leaderBefore = partition.leaderId();
+        boolean resigned = partition.makeFollower(image);
+        if (resigned) {
+            fetchers.removePartitions(Set.of(tp));
+            leadershipListeners.forEach(l -> l.onResign(tp, image.leaderEpoch()));
+        }
+        Optional<BrokerImage> leader = image.leader() < 0 ? Optional.empty()
+                : Optional.ofNullable(cluster.brokers().get(image.leader()));
+        if (leader.isEmpty()) {
+            fetchers.removePartitions(Set.of(tp));
+            return;
+        }
+        LeaderEndpoint endpoint = new LeaderEndpoint(leader.get().brokerId(), leader.get().host(),
+                leader.get().port());
+        boolean retarget = resigned || epochBefore != partition.leaderEpoch() || leaderBefore != image.leader()
+                || !endpoint.equals(fetchers.fetchedPartitions().get(tp));
+        if (retarget && partition.leaderEpoch() == image.leaderEpoch()) {
+            fetchers.addPartition(tp, topic.topicId(), image.leaderEpoch(), endpoint);
+        }
+    }
+
+    private Partition ensurePartition(TopicImage topic, PartitionImage image, LogConfig config) {
         TopicPartition tp = new TopicPartition(topic.name(), image.partition());
         Partition existing = partitions.get(tp);
         if (existing != null) {
-            existing.updateLeadership(image.leader(), image.leaderEpoch(), image.isr());
             if (!existing.log().config().equals(config)) {
                 existing.log().updateConfig(config);
             }
-            return;
+            return existing;
         }
         Optional<PartitionLog> loaded = logManager.log(tp);
         if (loaded.isPresent() && !topic.topicId().equals(readTopicId(loaded.get().dir()).orElse(topic.topicId()))) {
@@ -125,20 +262,56 @@ public final class ReplicaManager implements MetadataController.Listener {
             partitionLog.updateConfig(config);
         }
         writeTopicId(partitionLog.dir(), topic.topicId());
-        Partition partition = new Partition(tp, topic.topicId(), partitionLog, image.leader(), image.leaderEpoch(),
-                image.isr());
-        partition.maybeIncrementHighWatermark();
+        Partition partition = new Partition(tp, topic.topicId(), partitionLog, partitionContext);
         partitions.put(tp, partition);
+        return partition;
     }
 
     private void removeTopic(TopicImage topic) {
         for (int p : topic.partitions().keySet()) {
-            TopicPartition tp = new TopicPartition(topic.name(), p);
-            if (partitions.remove(tp) != null) {
-                logManager.deleteLog(tp);
-            }
+            removePartition(new TopicPartition(topic.name(), p));
         }
         log.info("Deleted topic {} ({})", topic.name(), topic.topicId());
+    }
+
+    private void removePartition(TopicPartition tp) {
+        fetchers.removePartitions(Set.of(tp));
+        Partition removed = partitions.remove(tp);
+        if (removed != null) {
+            int epoch = removed.leaderEpoch();
+            if (removed.markRemoved()) {
+                leadershipListeners.forEach(l -> l.onResign(tp, epoch));
+            }
+            logManager.deleteLog(tp);
+        }
+    }
+
+    /** Runs the ISR check of every led partition now (the periodic task calls this). */
+    public void maybeShrinkIsr() {
+        for (Partition p : partitions.values()) {
+            p.maybeShrinkIsr();
+        }
+    }
+
+    private void safeShrinkIsr() {
+        try {
+            maybeShrinkIsr();
+        } catch (RuntimeException e) {
+            log.warn("ISR check failed", e);
+        }
+    }
+
+    private void onHighWatermarkOrRoleChange(TopicPartition tp) {
+        producePurgatory.checkAndComplete(tp);
+        onAppend(tp); // consumers read below the HW: a rising HW is new data to them
+    }
+
+    /** Stops the fetchers and the ISR task, and answers every parked produce request. */
+    @Override
+    public void close() {
+        fetchers.close();
+        scheduler.shutdownNow();
+        producePurgatory.close();
     }
 
     private static Optional<Uuid> readTopicId(Path dir) {

@@ -12,23 +12,38 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.CoordinatorLoadInProgressException;
+import org.apache.kafka.common.errors.NotCoordinatorException;
+import org.apache.kafka.common.message.HeartbeatRequestData;
+import org.apache.kafka.common.message.JoinGroupResponseData;
 import org.apache.kafka.common.message.OffsetCommitRequestData;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.utils.Time;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The facade: loading gates (COORDINATOR_LOAD_IN_PROGRESS), replay at startup, appends to the right partition. */
+/**
+ * The facade following leadership: NOT_COORDINATOR where this broker does not lead, COORDINATOR_LOAD_IN_PROGRESS
+ * until the partition is replayed, unload on resign (parked requests answer NOT_COORDINATOR), loads overtaken by
+ * a resign or a newer epoch discarded, appends to the right partition.
+ */
 @Timeout(30)
 class GroupCoordinatorTest {
-    /** An in-memory __consumer_offsets whose partitions become available when the test says so. */
+    /** An in-memory __consumer_offsets; the test says when it is hosted and may hold a replay mid-way. */
     private static final class MemoryLog implements GroupLog {
         final Map<Integer, List<GroupRecord>> partitions = new HashMap<>();
-        volatile boolean available;
+        final AtomicInteger replays = new AtomicInteger();
+        volatile boolean available = true;
+        /** When set, the next replay signals {@code replayStarted} and waits for {@code releaseReplay}. */
+        volatile boolean holdNextReplay;
+        final CountDownLatch replayStarted = new CountDownLatch(1);
+        final CountDownLatch releaseReplay = new CountDownLatch(1);
 
         @Override
         public boolean isAvailable(int partition) {
@@ -46,24 +61,77 @@ class GroupCoordinatorTest {
         }
 
         @Override
-        public synchronized long replay(int partition, Consumer<GroupRecord> replay,
-                                        Consumer<ConsumerGroupRecord> replayConsumerGroup) {
-            List<GroupRecord> records = partitions.getOrDefault(partition, List.of());
-            records.forEach(replay);
+        public long replay(int partition, Consumer<GroupRecord> replay,
+                           Consumer<ConsumerGroupRecord> replayConsumerGroup) {
+            replays.incrementAndGet();
+            List<GroupRecord> records;
+            synchronized (this) {
+                records = List.copyOf(partitions.getOrDefault(partition, List.of()));
+            }
+            records.forEach(replay); // applied before the hold: a discarded load must undo it
+            if (holdNextReplay) {
+                holdNextReplay = false;
+                replayStarted.countDown();
+                try {
+                    if (!releaseReplay.await(10, TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("the test never released the replay");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             return records.size();
         }
     }
 
     private static final GroupConfig CONFIG = ShardFixture.config(0, Integer.MAX_VALUE);
+    /** A long initial rebalance delay keeps a first JoinGroup parked. */
+    private static final GroupConfig PARKING = ShardFixture.config(60_000, Integer.MAX_VALUE);
+
+    private static TopicPartition offsetsPartition(int partition) {
+        return new TopicPartition(OffsetsTopic.NAME, partition);
+    }
+
+    private static GroupRecord.OffsetCommit offset(String group, long offset) {
+        return new GroupRecord.OffsetCommit(group, "t", 0, Optional.of(
+                new OffsetAndMetadata(offset, -1, "", 1, OptionalLong.empty())));
+    }
+
+    /** A group id whose partition differs from {@code other}'s. */
+    private static String groupOnAnotherPartition(GroupCoordinator c, String other) {
+        for (int i = 0; ; i++) {
+            if (c.partitionFor("other-" + i) != c.partitionFor(other)) {
+                return "other-" + i;
+            }
+        }
+    }
+
+    private static OffsetCommitRequestData commitRequest(String group, long offset) {
+        var topic = new OffsetCommitRequestData.OffsetCommitRequestTopic().setName("t");
+        topic.partitions().add(new OffsetCommitRequestData.OffsetCommitRequestPartition().setPartitionIndex(1)
+                .setCommittedOffset(offset));
+        return new OffsetCommitRequestData().setGroupId(group).setTopics(List.of(topic));
+    }
+
+    private static void awaitServed(GroupCoordinator c, String group) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> c.availability(group) == Errors.NONE);
+    }
 
     @Test
-    void groupsAnswerLoadInProgressUntilTheirPartitionIsReplayed() throws Exception {
+    void groupsAnswerNotCoordinatorUntilLedAndLoadInProgressUntilReplayed() throws Exception {
         MemoryLog log = new MemoryLog();
-        int partition = OffsetsTopic.partitionFor("g", CONFIG.offsetsTopicPartitions());
-        log.append(partition, List.of(new GroupRecord.OffsetCommit("g", "t", 0, Optional.of(
-                new OffsetAndMetadata(17, -1, "", 1, OptionalLong.empty())))));
         try (GroupCoordinator coordinator = new GroupCoordinator(CONFIG, log, Time.SYSTEM)) {
+            int partition = coordinator.partitionFor("g");
+            log.append(partition, List.of(offset("g", 17)));
             coordinator.startup();
+            assertThat(coordinator.availability("g")).isEqualTo(Errors.NOT_COORDINATOR);
+            assertThatThrownBy(() -> coordinator.committedOffsets("g").get())
+                    .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(NotCoordinatorException.class);
+            assertThat(coordinator.listGroups(List.of(), List.of()).get().groups()).isEmpty();
+            assertThat(log.replays).hasValue(0);
+
+            log.available = false; // the partition is not hosted yet: the load waits for it
+            coordinator.onBecomeLeader(offsetsPartition(partition), 3);
             assertThat(coordinator.availability("g")).isEqualTo(Errors.COORDINATOR_LOAD_IN_PROGRESS);
             assertThatThrownBy(() -> coordinator.committedOffsets("g").get())
                     .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(CoordinatorLoadInProgressException.class);
@@ -71,22 +139,125 @@ class GroupCoordinatorTest {
                     .isEqualTo(Errors.COORDINATOR_LOAD_IN_PROGRESS.code());
 
             log.available = true;
-            await().atMost(Duration.ofSeconds(10)).until(() -> coordinator.availability("g") == Errors.NONE);
+            awaitServed(coordinator, "g");
             assertThat(coordinator.committedOffsets("g").get().get(new TopicPartition("t", 0)).offset()).isEqualTo(17);
-            assertThat(coordinator.listGroups(List.of(), List.of()).get().groups())
-                    .extracting(g -> g.groupId()).containsExactly("g");
+            var listed = coordinator.listGroups(List.of(), List.of()).get();
+            assertThat(listed.errorCode()).isZero();
+            assertThat(listed.groups()).extracting(g -> g.groupId()).containsExactly("g");
 
-            var topic = new OffsetCommitRequestData.OffsetCommitRequestTopic().setName("t");
-            topic.partitions().add(new OffsetCommitRequestData.OffsetCommitRequestPartition().setPartitionIndex(1)
-                    .setCommittedOffset(5));
-            var response = coordinator.commitOffsets(new RequestContext("c", "h", (short) 9),
-                    new OffsetCommitRequestData().setGroupId("other").setTopics(List.of(topic)), tp -> true).get();
+            // a group of a partition led elsewhere
+            String other = groupOnAnotherPartition(coordinator, "g");
+            var ctx = new RequestContext("c", "h", (short) 9);
+            assertThatThrownBy(() -> coordinator.commitOffsets(ctx, commitRequest(other, 5), tp -> true).get())
+                    .hasCauseInstanceOf(NotCoordinatorException.class);
+            assertThat(log.partitions.get(coordinator.partitionFor(other))).isNull();
+
+            coordinator.onBecomeLeader(offsetsPartition(coordinator.partitionFor(other)), 0);
+            awaitServed(coordinator, other);
+            var response = coordinator.commitOffsets(ctx, commitRequest(other, 5), tp -> true).get();
             assertThat(response.topics().get(0).partitions().get(0).errorCode()).isZero();
-            assertThat(log.partitions.get(coordinator.partitionFor("other")))
-                    .contains(new GroupRecord.OffsetCommit("other", "t", 1, log.partitions.get(
-                            coordinator.partitionFor("other")).stream()
-                            .filter(r -> r instanceof GroupRecord.OffsetCommit oc && oc.groupId().equals("other"))
-                            .map(r -> ((GroupRecord.OffsetCommit) r).value()).findFirst().orElseThrow()));
+            assertThat(log.partitions.get(coordinator.partitionFor(other))).singleElement()
+                    .satisfies(r -> assertThat(((GroupRecord.OffsetCommit) r).groupId()).isEqualTo(other));
+        }
+    }
+
+    @Test
+    void resignUnloadsTheGroupsAndParkedJoinsAnswerNotCoordinator() throws Exception {
+        MemoryLog log = new MemoryLog();
+        try (GroupCoordinator coordinator = new GroupCoordinator(PARKING, log, Time.SYSTEM)) {
+            TopicPartition tp = offsetsPartition(coordinator.partitionFor("g"));
+            coordinator.onBecomeLeader(tp, 1);
+            awaitServed(coordinator, "g");
+            var ctx = new RequestContext("c", "/h", (short) 3);
+            assertThat(coordinator.commitOffsets(ctx, commitRequest("g", 8), t -> true).get().topics().get(0)
+                    .partitions().get(0).errorCode()).isZero();
+
+            // v3: no MEMBER_ID_REQUIRED round trip; the first join waits out the initial rebalance delay
+            var join = coordinator.joinGroup(ctx, ShardFixture.joinRequest("g", "", null, "range", new byte[]{1}));
+            assertThat(coordinator.onCoordinatorThread(s -> s.groups.group("g").orElseThrow().size()).get())
+                    .isEqualTo(1);
+            assertThat(join).isNotDone();
+
+            coordinator.onResign(tp, 2);
+            JoinGroupResponseData answered = join.get(10, TimeUnit.SECONDS);
+            assertThat(Errors.forCode(answered.errorCode())).isEqualTo(Errors.NOT_COORDINATOR);
+            assertThat(coordinator.availability("g")).isEqualTo(Errors.NOT_COORDINATOR);
+            assertThatThrownBy(() -> coordinator.heartbeat(new HeartbeatRequestData().setGroupId("g")
+                    .setMemberId(answered.memberId()).setGenerationId(1)).get())
+                    .hasCauseInstanceOf(NotCoordinatorException.class);
+            assertThat(coordinator.onCoordinatorThread(s -> s.groups.group("g").isEmpty()
+                    && !s.store.hasOffsets("g")).get()).as("the partition's state is dropped").isTrue();
+
+            // leading again: the durable state (the commit) is back, the in-memory membership is not
+            coordinator.onBecomeLeader(tp, 3);
+            awaitServed(coordinator, "g");
+            assertThat(coordinator.committedOffsets("g").get().get(new TopicPartition("t", 1)).offset()).isEqualTo(8);
+            assertThat(coordinator.onCoordinatorThread(s -> s.groups.group("g").orElseThrow().size()).get()).isZero();
+        }
+    }
+
+    @Test
+    void aLoadOvertakenByAResignIsDiscarded() throws Exception {
+        MemoryLog log = new MemoryLog();
+        try (GroupCoordinator coordinator = new GroupCoordinator(CONFIG, log, Time.SYSTEM)) {
+            int partition = coordinator.partitionFor("g");
+            log.append(partition, List.of(offset("g", 17)));
+            log.holdNextReplay = true;
+            coordinator.onBecomeLeader(offsetsPartition(partition), 1);
+            assertThat(log.replayStarted.await(10, TimeUnit.SECONDS)).isTrue();
+            coordinator.onResign(offsetsPartition(partition), 1);
+            log.releaseReplay.countDown();
+
+            assertThat(coordinator.onCoordinatorThread(s -> s.store.hasOffsets("g") || s.groups.group("g")
+                    .isPresent()).get()).as("the replayed records were dropped").isFalse();
+            assertThat(coordinator.availability("g")).isEqualTo(Errors.NOT_COORDINATOR);
+            assertThat(coordinator.listGroups(List.of(), List.of()).get().groups()).isEmpty();
+        }
+    }
+
+    @Test
+    void aLoadOvertakenByANewerEpochIsDiscardedAndTheNewerLoadServes() throws Exception {
+        MemoryLog log = new MemoryLog();
+        try (GroupCoordinator coordinator = new GroupCoordinator(CONFIG, log, Time.SYSTEM)) {
+            int partition = coordinator.partitionFor("g");
+            log.append(partition, List.of(offset("g", 17)));
+            log.holdNextReplay = true;
+            coordinator.onBecomeLeader(offsetsPartition(partition), 1);
+            assertThat(log.replayStarted.await(10, TimeUnit.SECONDS)).isTrue();
+            coordinator.onBecomeLeader(offsetsPartition(partition), 2);
+            log.releaseReplay.countDown();
+
+            awaitServed(coordinator, "g");
+            assertThat(log.replays).as("the epoch-1 load was discarded and epoch 2 replayed again").hasValue(2);
+            assertThat(coordinator.committedOffsets("g").get().get(new TopicPartition("t", 0)).offset()).isEqualTo(17);
+        }
+    }
+
+    @Test
+    void aNewerEpochWhileLoadedKeepsTheStateWithoutReplaying() throws Exception {
+        MemoryLog log = new MemoryLog();
+        try (GroupCoordinator coordinator = new GroupCoordinator(PARKING, log, Time.SYSTEM)) {
+            TopicPartition tp = offsetsPartition(coordinator.partitionFor("g"));
+            coordinator.onBecomeLeader(tp, 1);
+            awaitServed(coordinator, "g");
+            var join = coordinator.joinGroup(new RequestContext("c", "/h", (short) 3),
+                    ShardFixture.joinRequest("g", "", null, "range", new byte[]{1}));
+            assertThat(coordinator.onCoordinatorThread(s -> s.groups.group("g").orElseThrow().size()).get())
+                    .isEqualTo(1);
+            coordinator.onBecomeLeader(tp, 2);
+            awaitServed(coordinator, "g");
+            assertThat(log.replays).hasValue(1);
+            assertThat(join).as("the parked join is still parked").isNotDone();
+        }
+    }
+
+    @Test
+    void leadershipOfOtherTopicsIsIgnored() {
+        MemoryLog log = new MemoryLog();
+        try (GroupCoordinator coordinator = new GroupCoordinator(CONFIG, log, Time.SYSTEM)) {
+            coordinator.onBecomeLeader(new TopicPartition("t", coordinator.partitionFor("g")), 1);
+            coordinator.onBecomeLeader(offsetsPartition(CONFIG.offsetsTopicPartitions()), 1); // beyond placement
+            assertThat(coordinator.availability("g")).isEqualTo(Errors.NOT_COORDINATOR);
         }
     }
 

@@ -54,13 +54,50 @@ class GroupProtocolVersionsTest {
         return AbstractResponse.parseResponse(ByteBuffer.wrap(response), header);
     }
 
+    private FindCoordinatorResponseData findCoordinator(Socket s, String key, short version) throws Exception {
+        return ((FindCoordinatorResponse) send(s, new FindCoordinatorRequest.Builder(
+                new FindCoordinatorRequestData().setKey(key).setKeyType((byte) 0)).build(version))).data();
+    }
+
+    /**
+     * Waits until the groups are served: FindCoordinator names a coordinator (the first one creates
+     * __consumer_offsets) and their partitions are loaded (OffsetFetch no longer says loading).
+     */
+    private void awaitServed(Socket s, String... groups) throws Exception {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (true) {
+            boolean served = true;
+            for (String g : groups) {
+                served &= findCoordinator(s, g, (short) 3).errorCode() == Errors.NONE.code();
+            }
+            if (served) {
+                List<OffsetFetchRequestData.OffsetFetchRequestGroup> fetch = new java.util.ArrayList<>();
+                for (String g : groups) {
+                    fetch.add(new OffsetFetchRequestData.OffsetFetchRequestGroup().setGroupId(g).setTopics(null));
+                }
+                var r = (OffsetFetchResponse) send(s, OffsetFetchRequest.Builder.forTopicNames(
+                        new OffsetFetchRequestData().setGroups(fetch), false).build((short) 8));
+                if (r.data().groups().stream().allMatch(g -> g.errorCode() == Errors.NONE.code())) {
+                    return;
+                }
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("groups " + List.of(groups) + " not served within 30 s");
+            }
+            Thread.sleep(50);
+        }
+    }
+
     @Test
     void findCoordinatorSingleAndBatchedKeys() throws Exception {
         try (GroupTestBroker broker = new GroupTestBroker(dir); Socket s = new Socket("127.0.0.1", broker.port())) {
-            var v3 = (FindCoordinatorResponse) send(s, new FindCoordinatorRequest.Builder(
-                    new FindCoordinatorRequestData().setKey("g").setKeyType((byte) 0)).build((short) 3));
-            assertThat(v3.data().errorCode()).isZero();
-            assertThat(v3.data().port()).isEqualTo(broker.port());
+            // Before __consumer_offsets exists the first lookup creates it: "not available" until it has a leader.
+            FindCoordinatorResponseData first = findCoordinator(s, "g", (short) 3);
+            assertThat(Errors.forCode(first.errorCode())).isIn(Errors.NONE, Errors.COORDINATOR_NOT_AVAILABLE);
+            awaitServed(s, "g");
+            FindCoordinatorResponseData v3 = findCoordinator(s, "g", (short) 3);
+            assertThat(v3.errorCode()).isZero();
+            assertThat(v3.port()).isEqualTo(broker.port());
             var v0 = (FindCoordinatorResponse) send(s, new FindCoordinatorRequest.Builder(
                     new FindCoordinatorRequestData().setKey("g")).build((short) 0));
             assertThat(v0.data().nodeId()).isEqualTo(1);
@@ -85,6 +122,7 @@ class GroupProtocolVersionsTest {
     @Test
     void oldAndNewJoinGroupVersions() throws Exception {
         try (GroupTestBroker broker = new GroupTestBroker(dir); Socket s = new Socket("127.0.0.1", broker.port())) {
+            awaitServed(s, "old", "new");
             JoinGroupRequestData join = new JoinGroupRequestData().setGroupId("old").setMemberId("")
                     .setProtocolType("consumer").setSessionTimeoutMs(10_000);
             join.protocols().add(new JoinGroupRequestData.JoinGroupRequestProtocol().setName("range")

@@ -123,7 +123,7 @@ class GroupShardConsumerGroupsTest {
         GroupConfig d = CONFIG;
         long retentionMs = 10_000; // shorter than the session timeout, so the member stays while offsets expire
         GroupConfig config = new GroupConfig(d.offsetsTopicPartitions(), d.offsetsTopicSegmentBytes(),
-                d.initialRebalanceDelayMs(), d.minSessionTimeoutMs(), d.maxSessionTimeoutMs(), d.maxSize(),
+                d.offsetsTopicReplicationFactor(), d.initialRebalanceDelayMs(), d.minSessionTimeoutMs(), d.maxSessionTimeoutMs(), d.maxSize(),
                 retentionMs, d.retentionCheckIntervalMs(), d.offsetMetadataMaxBytes(), d.newMemberJoinTimeoutMs(),
                 d.consumer());
         ShardFixture f = new ShardFixture(config);
@@ -218,5 +218,47 @@ class GroupShardConsumerGroupsTest {
         assertThat(restarted.shard.consumerGroups.exists("g")).isFalse();
         assertThat(restarted.shard.groups.group("g")).isEmpty();
         assertThat(fixture.consumerGroupLog).last().isInstanceOf(ConsumerGroupRecord.class);
+    }
+
+    /** A group id placed on {@code partition} (or, with {@code same} false, on any other partition). */
+    private static String groupOn(ShardFixture f, String prefix, int partition, boolean same) {
+        for (int i = 0; ; i++) {
+            if ((f.shard.partitionFor(prefix + i) == partition) == same) {
+                return prefix + i;
+            }
+        }
+    }
+
+    @Test
+    void unloadingAPartitionForgetsItsGroupsOffsetsAndTimersAndNothingElse() {
+        ShardFixture f = new ShardFixture(ShardFixture.config(60_000, Integer.MAX_VALUE));
+        assertThat(heartbeat(f, join("cg", "m1")).errorCode()).isZero();
+        int p = f.shard.partitionFor("cg");
+        String classic = groupOn(f, "classic-", p, true);
+        String simple = groupOn(f, "simple-", p, true);
+        String elsewhere = groupOn(f, "elsewhere-", p, false);
+        CompletableFuture<JoinGroupResponseData> parked = f.join(
+                ShardFixture.joinRequest(classic, "", null, "range", new byte[]{1}), (short) 3);
+        for (String g : List.of(simple, elsewhere)) {
+            assertThat(f.shard.offsets.commit(new RequestContext("c", "/h", (short) 9), commit(g, "", -1),
+                    tp -> true).topics().get(0).partitions().get(0).errorCode()).isZero();
+        }
+        assertThat(parked).isNotDone();
+        assertThat(f.clock.isScheduled(ClassicGroupManager.joinKey(classic))).isTrue();
+        assertThat(f.clock.isScheduled("consumer-groups-" + p)).isTrue();
+        int logged = f.log.size() + f.consumerGroupLog.size();
+
+        f.shard.unload(p);
+
+        assertThat(parked).isCompletedWithValueMatching(r -> r.errorCode() == Errors.NOT_COORDINATOR.code());
+        assertThat(f.shard.groups.group(classic)).isEmpty();
+        assertThat(f.shard.groups.group(simple)).isEmpty();
+        assertThat(f.shard.consumerGroups.group("cg")).isEmpty();
+        assertThat(f.shard.store.hasOffsets(simple)).isFalse();
+        assertThat(f.clock.isScheduled(ClassicGroupManager.joinKey(classic))).isFalse();
+        assertThat(f.clock.isScheduled("consumer-groups-" + p)).isFalse();
+        assertThat(f.shard.groups.group(elsewhere)).isPresent();
+        assertThat(f.shard.store.hasOffsets(elsewhere)).isTrue();
+        assertThat(f.log.size() + f.consumerGroupLog.size()).as("unloading writes nothing").isEqualTo(logged);
     }
 }

@@ -46,7 +46,8 @@ final class ShardFixture {
 
     static GroupConfig config(int initialDelayMs, int maxSize) {
         GroupConfig d = GroupConfig.defaults();
-        return new GroupConfig(d.offsetsTopicPartitions(), d.offsetsTopicSegmentBytes(), initialDelayMs,
+        return new GroupConfig(d.offsetsTopicPartitions(), d.offsetsTopicSegmentBytes(),
+                d.offsetsTopicReplicationFactor(), initialDelayMs,
                 d.minSessionTimeoutMs(), d.maxSessionTimeoutMs(), maxSize, d.offsetsRetentionMs(),
                 d.retentionCheckIntervalMs(), d.offsetMetadataMaxBytes(), d.newMemberJoinTimeoutMs(), d.consumer());
     }

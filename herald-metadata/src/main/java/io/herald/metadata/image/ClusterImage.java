@@ -2,6 +2,7 @@ package io.herald.metadata.image;
 
 import io.herald.metadata.record.MetadataRecord;
 import io.herald.metadata.record.MetadataRecord.BrokerRecord;
+import io.herald.metadata.record.MetadataRecord.ClusterIdRecord;
 import io.herald.metadata.record.MetadataRecord.ConfigRecord;
 import io.herald.metadata.record.MetadataRecord.PartitionRecord;
 import io.herald.metadata.record.MetadataRecord.ProducerIdsRecord;
@@ -17,7 +18,8 @@ import org.apache.kafka.common.Uuid;
  * An immutable snapshot of the cluster model. Readers (request handlers on any thread) hold on to one image
  * for the whole request, so a request never sees half of a change. {@link #apply} returns a new image.
  *
- * @param offset the number of metadata records folded into this image
+ * @param clusterId the cluster's id, empty until the metadata log decided it
+ * @param offset the number of metadata records folded into this image (kept across snapshots)
  * @param nextProducerId the first producer id no broker has reserved yet
  */
 public record ClusterImage(String clusterId, long offset, Map<Integer, BrokerImage> brokers,
@@ -31,8 +33,16 @@ public record ClusterImage(String clusterId, long offset, Map<Integer, BrokerIma
         brokerConfigs = Map.copyOf(brokerConfigs);
     }
 
+    /** The image before any record: no cluster id yet. */
+    public static final ClusterImage EMPTY = empty("");
+
     public static ClusterImage empty(String clusterId) {
         return new ClusterImage(clusterId, 0, Map.of(), Map.of(), Map.of(), Map.of(), 0L);
+    }
+
+    /** This image with another record count (a snapshot restores the count of the image it was taken of). */
+    public ClusterImage withOffset(long newOffset) {
+        return new ClusterImage(clusterId, newOffset, brokers, topics, topicNamesById, brokerConfigs, nextProducerId);
     }
 
     public Optional<TopicImage> topic(String name) {
@@ -50,7 +60,9 @@ public record ClusterImage(String clusterId, long offset, Map<Integer, BrokerIma
         Map<Uuid, String> newNames = topicNamesById;
         Map<String, String> newBrokerConfigs = brokerConfigs;
         long newNextProducerId = nextProducerId;
+        String newClusterId = clusterId;
         switch (record) {
+            case ClusterIdRecord c -> newClusterId = c.clusterId();
             case TopicRecord t -> {
                 newTopics = with(topics, t.name(), new TopicImage(t.name(), t.topicId(), new TreeMap<>(), Map.of()));
                 newNames = with(topicNamesById, t.topicId(), t.name());
@@ -60,7 +72,7 @@ public record ClusterImage(String clusterId, long offset, Map<Integer, BrokerIma
                         new IllegalStateException("partition record for unknown topic id " + p.topicId()));
                 TreeMap<Integer, PartitionImage> partitions = new TreeMap<>(topic.partitions());
                 partitions.put(p.partition(), new PartitionImage(p.partition(), p.replicas(), p.isr(), p.leader(),
-                        p.leaderEpoch(), p.partitionEpoch()));
+                        p.leaderEpoch(), p.partitionEpoch(), p.addingReplicas(), p.removingReplicas()));
                 newTopics = with(topics, topic.name(),
                         new TopicImage(topic.name(), topic.topicId(), partitions, topic.configs()));
             }
@@ -86,9 +98,10 @@ public record ClusterImage(String clusterId, long offset, Map<Integer, BrokerIma
             }
             case ProducerIdsRecord ids -> newNextProducerId = Math.max(nextProducerId, ids.nextProducerId());
             case BrokerRecord b -> newBrokers = with(brokers, b.brokerId(),
-                    new BrokerImage(b.brokerId(), b.host(), b.port(), b.rack()));
+                    new BrokerImage(b.brokerId(), b.host(), b.port(), b.rack(), b.incarnationId(), b.brokerEpoch(),
+                            b.fenced()));
         }
-        return new ClusterImage(clusterId, offset + 1, newBrokers, newTopics, newNames, newBrokerConfigs,
+        return new ClusterImage(newClusterId, offset + 1, newBrokers, newTopics, newNames, newBrokerConfigs,
                 newNextProducerId);
     }
 

@@ -7,19 +7,35 @@ import org.apache.kafka.common.Uuid;
 /**
  * A change to the cluster model. The cluster image is exactly the fold of these records in log order:
  * the controller decides by producing records, and every state change happens by replaying them, so the
- * same code serves live operation and recovery (and, later, followers of the Raft metadata log).
+ * same code serves live operation, recovery and snapshots.
  */
 public sealed interface MetadataRecord {
+
+    /** The cluster's id; decided once, by the first InitCluster command in the metadata log. */
+    record ClusterIdRecord(String clusterId) implements MetadataRecord {}
 
     /** A topic came into existence. Its partitions follow as {@link PartitionRecord}s. */
     record TopicRecord(String name, Uuid topicId) implements MetadataRecord {}
 
-    /** A partition's replica assignment and leadership; a later record for the same partition replaces it. */
+    /**
+     * A partition's replica assignment and leadership; a later record for the same partition replaces it.
+     * During a reassignment {@code replicas} is target ∪ original (target first), {@code addingReplicas} =
+     * target − original, {@code removingReplicas} = original − target; both are empty otherwise.
+     */
     record PartitionRecord(Uuid topicId, int partition, List<Integer> replicas, List<Integer> isr, int leader,
-                           int leaderEpoch, int partitionEpoch) implements MetadataRecord {
+                           int leaderEpoch, int partitionEpoch, List<Integer> addingReplicas,
+                           List<Integer> removingReplicas) implements MetadataRecord {
         public PartitionRecord {
             replicas = List.copyOf(replicas);
             isr = List.copyOf(isr);
+            addingReplicas = List.copyOf(addingReplicas);
+            removingReplicas = List.copyOf(removingReplicas);
+        }
+
+        /** A partition without a reassignment in progress. */
+        public PartitionRecord(Uuid topicId, int partition, List<Integer> replicas, List<Integer> isr, int leader,
+                               int leaderEpoch, int partitionEpoch) {
+            this(topicId, partition, replicas, isr, leader, leaderEpoch, partitionEpoch, List.of(), List.of());
         }
     }
 
@@ -33,8 +49,19 @@ public sealed interface MetadataRecord {
     record ConfigRecord(ResourceKind kind, String resourceName, String name, Optional<String> value)
             implements MetadataRecord {}
 
-    /** A broker announced itself with its client listener. */
-    record BrokerRecord(int brokerId, String host, int port, Optional<String> rack) implements MetadataRecord {}
+    /**
+     * A broker's registration and liveness state. {@code incarnationId} is random per broker process start;
+     * {@code brokerEpoch} is the metadata log index of the registration that introduced that incarnation;
+     * a {@code fenced} broker leads nothing and is in no ISR except as its last member.
+     */
+    record BrokerRecord(int brokerId, String host, int port, Optional<String> rack, Uuid incarnationId,
+                        long brokerEpoch, boolean fenced) implements MetadataRecord {
+
+        /** An unfenced broker of an unknown incarnation (epoch 0). */
+        public BrokerRecord(int brokerId, String host, int port, Optional<String> rack) {
+            this(brokerId, host, port, rack, Uuid.ZERO_UUID, 0L, false);
+        }
+    }
 
     /** Producer ids below {@code nextProducerId} are handed out; a broker reserves a block at a time. */
     record ProducerIdsRecord(int brokerId, long nextProducerId) implements MetadataRecord {}

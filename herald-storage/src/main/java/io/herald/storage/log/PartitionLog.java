@@ -360,7 +360,7 @@ public final class PartitionLog implements AutoCloseable {
      */
     public LogAppendInfo appendAsLeader(MemoryRecords records, int leaderEpoch) {
         LogConfig cfg = config;
-        List<MutableRecordBatch> batches = validate(records, cfg);
+        List<MutableRecordBatch> batches = validate(records, cfg, false);
         return withLock(() -> {
             ensureOnline();
             ProducerStateManager.Append producerAppend = producers.begin();
@@ -416,8 +416,115 @@ public final class PartitionLog implements AutoCloseable {
         });
     }
 
-    /** Checks every batch (no lock needed: only the caller's buffer is read). */
-    private List<MutableRecordBatch> validate(MemoryRecords records, LogConfig cfg) {
+    /**
+     * Appends batches replicated from the leader exactly as the leader wrote them: offsets, leader epochs and
+     * timestamps are kept, nothing is re-stamped. Each batch is CRC-checked; the leader epoch cache learns every
+     * epoch that starts in these batches and the producer state replays their sequences (no duplicate check:
+     * the leader already decided).
+     *
+     * @throws CorruptRecordException   bad size, CRC or header
+     * @throws IllegalArgumentException the first offset is below the log end offset, or offsets do not increase
+     * @throws KafkaStorageException    I/O failure; the log is now offline
+     */
+    public LogAppendInfo appendAsFollower(MemoryRecords records) {
+        LogConfig cfg = config;
+        List<MutableRecordBatch> batches = validate(records, cfg, true);
+        return withLock(() -> {
+            ensureOnline();
+            if (batches.isEmpty()) {
+                return new LogAppendInfo(logEndOffset, logEndOffset - 1, -1, logStartOffset, 0, false);
+            }
+            ByteBuffer buffer = records.buffer();
+            int position = buffer.position();
+            List<BatchHeader> headers = new ArrayList<>(batches.size());
+            long previousLast = logEndOffset - 1;
+            int numRecords = 0;
+            for (int i = 0; i < batches.size(); i++) {
+                BatchHeader h = BatchHeader.parse(buffer, position);
+                if (h.baseOffset() <= previousLast) {
+                    throw new IllegalArgumentException(tp + ": replicated batch at offset " + h.baseOffset()
+                        + " does not follow offset " + previousLast + " (log end offset " + logEndOffset + ")");
+                }
+                headers.add(h);
+                numRecords += h.recordCount();
+                previousLast = h.lastOffset();
+                position += h.sizeInBytes();
+            }
+            long firstOffset = headers.get(0).baseOffset();
+            BatchHeader last = headers.get(headers.size() - 1);
+            long now = time.milliseconds();
+            try {
+                LogSegment active = maybeRoll(buffer.remaining(), last.lastOffset(), now);
+                active.append(buffer, headers);
+            } catch (IOException e) {
+                throw fail("append", e);
+            }
+            for (BatchHeader h : headers) {
+                if (h.hasProducerId() && !h.isControl()) {
+                    producers.replay(h.producerId(), h.producerEpoch(),
+                        new BatchMetadata(h.baseSequence(), h.lastSequence(), h.baseOffset(), h.lastOffset()));
+                }
+                if (h.partitionLeaderEpoch() >= 0) {
+                    epochs.maybeAssign(h.partitionLeaderEpoch(), h.baseOffset());
+                }
+            }
+            logEndOffset = last.nextOffset();
+            if (logEndOffset - recoveryPoint >= cfg.flushIntervalMessages()) {
+                flush();
+            }
+            return new LogAppendInfo(firstOffset, last.lastOffset(), -1, logStartOffset, numRecords, false);
+        });
+    }
+
+    /**
+     * Records that leader epoch {@code epoch} starts at {@code startOffset} (a new leader does this before its
+     * first append, so followers asking about older epochs learn where they ended). Ignored unless newer than
+     * the latest epoch.
+     */
+    public void assignEpochStartOffset(int epoch, long startOffset) {
+        withLock(() -> {
+            ensureOnline();
+            epochs.maybeAssign(epoch, startOffset);
+            return null;
+        });
+    }
+
+    /**
+     * Throws the whole log away and restarts it empty at {@code newOffset} (a follower whose fetch offset fell
+     * below the leader's log start offset). Log start, log end, high watermark and recovery point all become
+     * {@code newOffset}; the epoch cache and producer state are cleared.
+     */
+    public void truncateFullyAndStartAt(long newOffset) {
+        withLock(() -> {
+            ensureOnline();
+            try {
+                List<LogSegment> all = new ArrayList<>(segments.values());
+                for (LogSegment s : all) {
+                    s.markDeleted();
+                }
+                segments.clear();
+                segments.put(newOffset, LogSegment.open(dir, newOffset, config, time.milliseconds(), true));
+                SegmentDeleter.deleteLater(all, config.fileDeleteDelayMs());
+                logStartOffset = newOffset;
+                logEndOffset = newOffset;
+                highWatermark = newOffset;
+                recoveryPoint = newOffset;
+                epochs.clear();
+                producers.clear();
+                producers.deleteSnapshotsAfter(-1);
+            } catch (IOException e) {
+                throw fail("truncate fully", e);
+            }
+            LOG.info("{}: log emptied and restarted at offset {}", tp, newOffset);
+            return null;
+        });
+    }
+
+    /**
+     * Checks every batch (no lock needed: only the caller's buffer is read). A follower skips the checks the
+     * leader already made on the producer's behalf (record size, keys on compacted topics), as Kafka does.
+     */
+    private List<MutableRecordBatch> validate(MemoryRecords records, LogConfig cfg, boolean asFollower) {
         ByteBuffer buffer = records.buffer();
         int position = buffer.position();
         int limit = buffer.limit();
@@ -442,7 +549,7 @@ public final class PartitionLog implements AutoCloseable {
                     + " bytes remaining (expected: >= " + (BatchHeader.SIZE - BatchHeader.LOG_OVERHEAD) + ")");
             }
             int size = length + BatchHeader.LOG_OVERHEAD;
-            if (size > cfg.maxMessageBytes()) {
+            if (!asFollower && size > cfg.maxMessageBytes()) {
                 throw new RecordTooLargeException(tp + ": batch of " + size + " bytes exceeds max.message.bytes "
                     + cfg.maxMessageBytes());
             }
@@ -462,7 +569,7 @@ public final class PartitionLog implements AutoCloseable {
                 throw new CorruptRecordException(tp + ": batch record count " + h.recordCount()
                     + " inconsistent with last offset delta " + h.lastOffsetDelta());
             }
-            if (cfg.compact() && !h.isControl()) {
+            if (!asFollower && cfg.compact() && !h.isControl()) {
                 for (Record r : batch) {
                     if (!r.hasKey()) {
                         throw new InvalidRecordException(tp + ": compacted topic requires a key on every record");
@@ -734,6 +841,9 @@ public final class PartitionLog implements AutoCloseable {
         withLock(() -> {
             ensureOnline();
             if (offset >= logEndOffset) {
+                // Nothing to cut, but an epoch this replica assigned as leader without writing anything may
+                // sit at the log end and would make it claim an epoch no other replica has (as Kafka does).
+                epochs.truncateFromEnd(logEndOffset);
                 return null;
             }
             try {

@@ -1,8 +1,12 @@
 package io.herald.broker.group.handler;
 
 import io.herald.broker.group.GroupCoordinator;
+import io.herald.broker.group.OffsetsTopic;
+import io.herald.broker.group.OffsetsTopicCreator;
 import io.herald.metadata.image.BrokerImage;
 import io.herald.metadata.image.ClusterImage;
+import io.herald.metadata.image.PartitionImage;
+import io.herald.metadata.image.TopicImage;
 import io.herald.protocol.ApiHandler;
 import io.herald.protocol.KafkaRequest;
 import io.herald.protocol.Response;
@@ -16,21 +20,24 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.FindCoordinatorRequest;
 
 /**
- * FindCoordinator, v0-v3 (one key) and v4+ (batched keys, KIP-699). Group keys are coordinated by this
- * broker once the group's {@code __consumer_offsets} partition is loaded (COORDINATOR_LOAD_IN_PROGRESS
- * before); transaction and share keys get COORDINATOR_NOT_AVAILABLE until those coordinators exist.
+ * FindCoordinator, v0-v3 (one key) and v4+ (batched keys, KIP-699). A group key is coordinated by the leader
+ * of the group's {@code __consumer_offsets} partition in the metadata image (whether that broker has loaded
+ * it yet is for the group APIs to say). The first group key creates the topic (Kafka's lazy creation); until
+ * it exists and the partition has a leader the answer is COORDINATOR_NOT_AVAILABLE, which clients retry.
+ * Transaction and share keys get COORDINATOR_NOT_AVAILABLE until those coordinators exist.
  *
- * <p>Cheap: answered on the event loop.
+ * <p>Cheap: answered on the event loop (the topic is created on another thread).
  */
 public final class FindCoordinatorHandler implements ApiHandler {
     private final GroupCoordinator coordinator;
+    private final OffsetsTopicCreator offsetsTopic;
     private final Supplier<ClusterImage> images;
-    private final int nodeId;
 
-    public FindCoordinatorHandler(GroupCoordinator coordinator, Supplier<ClusterImage> images, int nodeId) {
+    public FindCoordinatorHandler(GroupCoordinator coordinator, OffsetsTopicCreator offsetsTopic,
+                                  Supplier<ClusterImage> images) {
         this.coordinator = coordinator;
+        this.offsetsTopic = offsetsTopic;
         this.images = images;
-        this.nodeId = nodeId;
     }
 
     /** One answer: the node, or an error with node -1. */
@@ -44,14 +51,16 @@ public final class FindCoordinatorHandler implements ApiHandler {
     public CompletableFuture<Response> handle(KafkaRequest request) {
         FindCoordinatorRequestData data = ((FindCoordinatorRequest) request.body()).data();
         FindCoordinatorResponseData response = new FindCoordinatorResponseData();
+        ClusterImage image = images.get();
         if (request.apiVersion() < 4) {
-            Answer a = find(data.key(), data.keyType());
-            response.setErrorCode(a.error().code()).setErrorMessage(a.message()).setNodeId(a.nodeId())
-                    .setHost(a.host()).setPort(a.port());
+            Answer a = find(image, data.key(), data.keyType());
+            // v0 has no error message field
+            response.setErrorCode(a.error().code()).setErrorMessage(request.apiVersion() >= 1 ? a.message() : null)
+                    .setNodeId(a.nodeId()).setHost(a.host()).setPort(a.port());
         } else {
             List<String> keys = data.coordinatorKeys();
             for (String key : keys) {
-                Answer a = find(key, data.keyType());
+                Answer a = find(image, key, data.keyType());
                 response.coordinators().add(new FindCoordinatorResponseData.Coordinator().setKey(key)
                         .setErrorCode(a.error().code()).setErrorMessage(a.message()).setNodeId(a.nodeId())
                         .setHost(a.host()).setPort(a.port()));
@@ -60,19 +69,13 @@ public final class FindCoordinatorHandler implements ApiHandler {
         return CompletableFuture.completedFuture(new Response.Send(response));
     }
 
-    private Answer find(String key, byte keyType) {
+    private Answer find(ClusterImage image, String key, byte keyType) {
         if (key == null) {
             return Answer.failed(Errors.INVALID_REQUEST, "The coordinator key is null.");
         }
         switch (keyType) {
             case 0 -> { // GROUP
-                Errors availability = coordinator.availability(key);
-                if (availability != Errors.NONE) {
-                    return Answer.failed(availability, null);
-                }
-                Optional<BrokerImage> self = Optional.ofNullable(images.get().brokers().get(nodeId));
-                return self.map(b -> new Answer(Errors.NONE, null, b.brokerId(), b.host(), b.port()))
-                        .orElseGet(() -> Answer.failed(Errors.COORDINATOR_NOT_AVAILABLE, null));
+                return groupCoordinator(image, key);
             }
             case 1, 2 -> { // TRANSACTION, SHARE: not built yet
                 return Answer.failed(Errors.COORDINATOR_NOT_AVAILABLE, null);
@@ -81,5 +84,19 @@ public final class FindCoordinatorHandler implements ApiHandler {
                 return Answer.failed(Errors.INVALID_REQUEST, "Unknown coordinator key type " + keyType + ".");
             }
         }
+    }
+
+    private Answer groupCoordinator(ClusterImage image, String groupId) {
+        Optional<TopicImage> topic = offsetsTopic.topicOrCreate(image);
+        if (topic.isEmpty()) {
+            return Answer.failed(Errors.COORDINATOR_NOT_AVAILABLE, "The internal topic " + OffsetsTopic.NAME
+                    + " is being created.");
+        }
+        int partition = coordinator.partitionFor(groupId);
+        Optional<BrokerImage> leader = topic.get().partition(partition).map(PartitionImage::leader)
+                .filter(id -> id >= 0).map(id -> image.brokers().get(id));
+        return leader.map(b -> new Answer(Errors.NONE, null, b.brokerId(), b.host(), b.port()))
+                .orElseGet(() -> Answer.failed(Errors.COORDINATOR_NOT_AVAILABLE, OffsetsTopic.NAME + "-"
+                        + partition + " has no leader."));
     }
 }

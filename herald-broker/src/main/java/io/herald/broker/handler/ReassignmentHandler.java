@@ -1,0 +1,138 @@
+package io.herald.broker.handler;
+
+import io.herald.metadata.controller.MetadataController;
+import io.herald.protocol.ApiHandler;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.AlterPartitionReassignmentsRequestData;
+import org.apache.kafka.common.message.AlterPartitionReassignmentsResponseData;
+import org.apache.kafka.common.message.AlterPartitionReassignmentsResponseData.ReassignablePartitionResponse;
+import org.apache.kafka.common.message.AlterPartitionReassignmentsResponseData.ReassignableTopicResponse;
+import org.apache.kafka.common.message.ElectLeadersRequestData;
+import org.apache.kafka.common.message.ElectLeadersResponseData;
+import org.apache.kafka.common.message.ElectLeadersResponseData.PartitionResult;
+import org.apache.kafka.common.message.ElectLeadersResponseData.ReplicaElectionResult;
+import org.apache.kafka.common.message.ListPartitionReassignmentsRequestData;
+import org.apache.kafka.common.message.ListPartitionReassignmentsResponseData;
+import org.apache.kafka.common.message.ListPartitionReassignmentsResponseData.OngoingPartitionReassignment;
+import org.apache.kafka.common.message.ListPartitionReassignmentsResponseData.OngoingTopicReassignment;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.AlterPartitionReassignmentsRequest;
+import org.apache.kafka.common.requests.ApiError;
+import org.apache.kafka.common.requests.ElectLeadersRequest;
+import org.apache.kafka.common.requests.ListPartitionReassignmentsRequest;
+
+/**
+ * AlterPartitionReassignments, ListPartitionReassignments and ElectLeaders: partition placement and leadership
+ * changes an operator asks for. The controller decides; the replica managers follow the resulting images
+ * (new replicas start fetching, and the reassignment completes once they are in sync).
+ */
+public final class ReassignmentHandler {
+    private final MetadataController controller;
+    private final Executor pool;
+
+    public ReassignmentHandler(MetadataController controller, Executor pool) {
+        this.controller = controller;
+        this.pool = pool;
+    }
+
+    public ApiHandler alterPartitionReassignments() {
+        return request -> Requests.onPool(pool,
+                () -> alter(((AlterPartitionReassignmentsRequest) request.body()).data()));
+    }
+
+    public ApiHandler listPartitionReassignments() {
+        return request -> Requests.onPool(pool,
+                () -> list(((ListPartitionReassignmentsRequest) request.body()).data()));
+    }
+
+    public ApiHandler electLeaders() {
+        return request -> Requests.onPool(pool, () -> elect(((ElectLeadersRequest) request.body()).data()));
+    }
+
+    private AlterPartitionReassignmentsResponseData alter(AlterPartitionReassignmentsRequestData data) {
+        Map<TopicPartition, Optional<List<Integer>>> targets = new LinkedHashMap<>();
+        for (var topic : data.topics()) {
+            for (var partition : topic.partitions()) {
+                targets.put(new TopicPartition(topic.name(), partition.partitionIndex()),
+                        Optional.ofNullable(partition.replicas()));
+            }
+        }
+        AlterPartitionReassignmentsResponseData response = new AlterPartitionReassignmentsResponseData();
+        Map<TopicPartition, ApiError> errors;
+        try {
+            errors = controller.alterPartitionReassignments(targets);
+        } catch (RuntimeException e) {
+            return response.setErrorCode(Requests.error(e).code()).setErrorMessage(Requests.message(e));
+        }
+        Map<String, ReassignableTopicResponse> byTopic = new LinkedHashMap<>();
+        for (TopicPartition tp : targets.keySet()) {
+            ApiError error = errors.getOrDefault(tp, ApiError.NONE);
+            byTopic.computeIfAbsent(tp.topic(), name -> new ReassignableTopicResponse().setName(name))
+                    .partitions().add(new ReassignablePartitionResponse().setPartitionIndex(tp.partition())
+                            .setErrorCode(error.error().code()).setErrorMessage(error.message()));
+        }
+        response.responses().addAll(byTopic.values());
+        return response;
+    }
+
+    private ListPartitionReassignmentsResponseData list(ListPartitionReassignmentsRequestData data) {
+        var ongoing = controller.listPartitionReassignments();
+        Map<String, OngoingTopicReassignment> byTopic = new LinkedHashMap<>();
+        Set<TopicPartition> wanted = null;
+        if (data.topics() != null) {
+            wanted = new java.util.HashSet<>();
+            for (var topic : data.topics()) {
+                for (int p : topic.partitionIndexes()) {
+                    wanted.add(new TopicPartition(topic.name(), p));
+                }
+            }
+        }
+        for (var entry : ongoing.entrySet()) {
+            TopicPartition tp = entry.getKey();
+            if (wanted != null && !wanted.contains(tp)) {
+                continue;
+            }
+            var r = entry.getValue();
+            byTopic.computeIfAbsent(tp.topic(), name -> new OngoingTopicReassignment().setName(name))
+                    .partitions().add(new OngoingPartitionReassignment().setPartitionIndex(tp.partition())
+                            .setReplicas(r.replicas()).setAddingReplicas(r.addingReplicas())
+                            .setRemovingReplicas(r.removingReplicas()));
+        }
+        return new ListPartitionReassignmentsResponseData().setTopics(List.copyOf(byTopic.values()));
+    }
+
+    private ElectLeadersResponseData elect(ElectLeadersRequestData data) {
+        boolean unclean = data.electionType() == 1;
+        Set<TopicPartition> partitions = null;
+        if (data.topicPartitions() != null) {
+            partitions = new java.util.LinkedHashSet<>();
+            for (var topic : data.topicPartitions()) {
+                for (int p : topic.partitions()) {
+                    partitions.add(new TopicPartition(topic.topic(), p));
+                }
+            }
+        }
+        ElectLeadersResponseData response = new ElectLeadersResponseData();
+        Map<TopicPartition, ApiError> results;
+        try {
+            results = controller.electLeaders(unclean, partitions);
+        } catch (RuntimeException e) {
+            return response.setErrorCode(Requests.error(e).code());
+        }
+        Map<String, ReplicaElectionResult> byTopic = new LinkedHashMap<>();
+        for (var entry : results.entrySet()) {
+            ApiError error = entry.getValue();
+            byTopic.computeIfAbsent(entry.getKey().topic(), name -> new ReplicaElectionResult().setTopic(name))
+                    .partitionResult().add(new PartitionResult().setPartitionId(entry.getKey().partition())
+                            .setErrorCode(error.error().code()).setErrorMessage(error.message()));
+        }
+        response.replicaElectionResults().addAll(byTopic.values());
+        return response.setErrorCode(Errors.NONE.code());
+    }
+}

@@ -1,0 +1,327 @@
+package io.herald.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.herald.broker.BrokerConfig.Listener;
+import io.herald.broker.BrokerConfig.ProcessRole;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+
+class BrokerConfigTest {
+
+    private static final String VOTERS = "1@127.0.0.1:19093,2@127.0.0.1:29093,3@127.0.0.1:39093";
+
+    /** node1.properties of the shipped 3-node cluster, with {@code extra} on top. */
+    private static BrokerConfig clusterNode(int id, String... extra) {
+        Map<String, String> props = new HashMap<>(Map.of(
+                "node.id", String.valueOf(id),
+                "process.roles", "broker,controller",
+                "listeners", "PLAINTEXT://127.0.0.1:" + id + "9092,CONTROLLER://127.0.0.1:" + id + "9093",
+                "controller.quorum.voters", VOTERS));
+        for (int i = 0; i < extra.length; i += 2) {
+            props.put(extra[i], extra[i + 1]);
+        }
+        return BrokerConfig.from(props);
+    }
+
+    @Test
+    void noConfigIsTheSingleNodeDefault() {
+        BrokerConfig config = BrokerConfig.from(Map.of());
+
+        assertThat(config.nodeId()).isEqualTo(1);
+        assertThat(config.processRoles()).containsExactlyInAnyOrder(ProcessRole.BROKER, ProcessRole.CONTROLLER);
+        assertThat(config.isSingleNode()).isTrue();
+        assertThat(config.quorumVoters()).isEmpty();
+        assertThat(config.listener()).isEqualTo(new Listener("127.0.0.1", 9092));
+        assertThat(config.advertisedListener()).isEqualTo(config.listener());
+        assertThat(config.controllerListener()).isEmpty();
+        assertThat(config.controllerListenerNames()).containsExactly("CONTROLLER");
+        assertThat(config.logDirs()).containsExactly(Path.of("./data"));
+        assertThat(config.metadataLogDir()).isEqualTo(Path.of("./data"));
+    }
+
+    @Test
+    void clusterDefaultsAreKafkas() {
+        BrokerConfig config = BrokerConfig.from(Map.of());
+
+        assertThat(config.brokerHeartbeatIntervalMs()).isEqualTo(2000);
+        assertThat(config.brokerSessionTimeoutMs()).isEqualTo(9000);
+        assertThat(config.replicaLagTimeMaxMs()).isEqualTo(30000L);
+        assertThat(config.replicaFetchMaxBytes()).isEqualTo(1048576);
+        assertThat(config.replicaFetchWaitMaxMs()).isEqualTo(500);
+        assertThat(config.replicaFetchMinBytes()).isEqualTo(1);
+        assertThat(config.replicaFetchBackoffMs()).isEqualTo(1000);
+        assertThat(config.numReplicaFetchers()).isEqualTo(1);
+        assertThat(config.minInsyncReplicas()).isEqualTo(1);
+        assertThat(config.uncleanLeaderElectionEnable()).isFalse();
+        assertThat(config.defaultReplicationFactor()).isEqualTo((short) 1);
+        assertThat(config.offsetsTopicReplicationFactor()).isEqualTo((short) 3);
+        assertThat(config.autoLeaderRebalanceEnable()).isTrue();
+        assertThat(config.leaderImbalanceCheckIntervalSeconds()).isEqualTo(300L);
+    }
+
+    @Test
+    void clusterSettingsAreRead() {
+        BrokerConfig config = BrokerConfig.from(Map.ofEntries(
+                Map.entry("broker.heartbeat.interval.ms", "500"),
+                Map.entry("broker.session.timeout.ms", "3000"),
+                Map.entry("replica.lag.time.max.ms", "5000"),
+                Map.entry("replica.fetch.max.bytes", "65536"),
+                Map.entry("replica.fetch.wait.max.ms", "100"),
+                Map.entry("replica.fetch.min.bytes", "10"),
+                Map.entry("replica.fetch.backoff.ms", "50"),
+                Map.entry("num.replica.fetchers", "2"),
+                Map.entry("min.insync.replicas", "2"),
+                Map.entry("unclean.leader.election.enable", "true"),
+                Map.entry("offsets.topic.replication.factor", "1"),
+                Map.entry("auto.leader.rebalance.enable", "false"),
+                Map.entry("leader.imbalance.check.interval.seconds", "30"),
+                Map.entry("metadata.log.dir", "/meta")));
+
+        assertThat(config.brokerHeartbeatIntervalMs()).isEqualTo(500);
+        assertThat(config.brokerSessionTimeoutMs()).isEqualTo(3000);
+        assertThat(config.replicaLagTimeMaxMs()).isEqualTo(5000L);
+        assertThat(config.replicaFetchMaxBytes()).isEqualTo(65536);
+        assertThat(config.replicaFetchWaitMaxMs()).isEqualTo(100);
+        assertThat(config.replicaFetchMinBytes()).isEqualTo(10);
+        assertThat(config.replicaFetchBackoffMs()).isEqualTo(50);
+        assertThat(config.numReplicaFetchers()).isEqualTo(2);
+        assertThat(config.minInsyncReplicas()).isEqualTo(2);
+        assertThat(config.uncleanLeaderElectionEnable()).isTrue();
+        assertThat(config.offsetsTopicReplicationFactor()).isEqualTo((short) 1);
+        assertThat(config.autoLeaderRebalanceEnable()).isFalse();
+        assertThat(config.leaderImbalanceCheckIntervalSeconds()).isEqualTo(30L);
+        assertThat(config.metadataLogDir()).isEqualTo(Path.of("/meta"));
+    }
+
+    @Test
+    void newKeysAreDescribedAsBrokerConfigs() {
+        assertThat(BrokerConfig.from(Map.of("broker.session.timeout.ms", "3000")).effectiveValues())
+                .containsEntry("broker.session.timeout.ms", "3000")
+                .containsEntry("controller.quorum.voters", "")
+                .containsEntry("process.roles", "broker,controller")
+                .containsEntry("offsets.topic.replication.factor", "3");
+    }
+
+    @Test
+    void clusterNodeHasClientAndControllerListenersAndOrderedVoters() {
+        BrokerConfig config = clusterNode(2);
+
+        assertThat(config.isSingleNode()).isFalse();
+        assertThat(config.listener()).isEqualTo(new Listener("127.0.0.1", 29092));
+        assertThat(config.clientListenerName()).contains("PLAINTEXT");
+        assertThat(config.controllerListener()).contains(new Listener("127.0.0.1", 29093));
+        assertThat(config.advertisedListener()).isEqualTo(new Listener("127.0.0.1", 29092));
+        assertThat(config.listeners()).containsOnlyKeys("PLAINTEXT", "CONTROLLER");
+        assertThat(config.quorumVoters().keySet()).containsExactly(1, 2, 3);
+        InetSocketAddress second = config.quorumVoters().get(2);
+        assertThat(second.getHostString()).isEqualTo("127.0.0.1");
+        assertThat(second.getPort()).isEqualTo(29093);
+    }
+
+    @Test
+    void controllerListenerMayComeFirstAndClientListenerMayHaveAnyMappedName() {
+        BrokerConfig config = clusterNode(1,
+                "listeners", "CONTROLLER://:19093,CLIENT://10.0.0.1:19092",
+                "listener.security.protocol.map", "CLIENT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+
+        assertThat(config.listener()).isEqualTo(new Listener("10.0.0.1", 19092));
+        assertThat(config.controllerListener()).contains(new Listener("0.0.0.0", 19093));
+    }
+
+    @Test
+    void advertisedListenersArePickedByName() {
+        BrokerConfig config = clusterNode(1,
+                "advertised.listeners", "CONTROLLER://node1.example:19093,PLAINTEXT://node1.example:19092");
+
+        assertThat(config.advertisedListener()).isEqualTo(new Listener("node1.example", 19092));
+        assertThat(config.listener()).isEqualTo(new Listener("127.0.0.1", 19092));
+    }
+
+    @Test
+    void advertisedListenersMustAdvertiseTheClientListenerAndOnlyKnownNames() {
+        assertThatThrownBy(() -> clusterNode(1, "advertised.listeners", "CONTROLLER://h:19093"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("advertised.listeners")
+                .hasMessageContaining("client listener PLAINTEXT");
+        assertThatThrownBy(() -> clusterNode(1, "advertised.listeners", "PLAINTEXT://h:1,SSL://h:2"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("advertised.listeners");
+    }
+
+    @Test
+    void singleNodeListenerKeepsWorkingAsBefore() {
+        assertThat(BrokerConfig.from(Map.of("listeners", "PLAINTEXT://:9092")).listener())
+                .isEqualTo(new Listener("0.0.0.0", 9092));
+        assertThat(BrokerConfig.from(Map.of("listeners", "PLAINTEXT://127.0.0.1:0")).listener().port()).isZero();
+        assertThat(BrokerConfig.from(Map.of("advertised.listeners", "PLAINTEXT://broker.example:9092"))
+                .advertisedListener()).isEqualTo(new Listener("broker.example", 9092));
+    }
+
+    @Test
+    void singleNodeMayAlsoDeclareAControllerListener() {
+        BrokerConfig config = BrokerConfig.from(Map.of("listeners", "PLAINTEXT://:9092,CONTROLLER://:9093"));
+
+        assertThat(config.isSingleNode()).isTrue();
+        assertThat(config.listener().port()).isEqualTo(9092);
+        assertThat(config.controllerListener()).map(Listener::port).contains(9093);
+    }
+
+    @Test
+    void voterParsingKeepsOrderAndAcceptsBracketedIpv6() {
+        Map<Integer, InetSocketAddress> voters = BrokerConfig.parseVoters(" 3@c.example:9093, 1@[::1]:9094 ,2@b:1");
+
+        assertThat(voters.keySet()).containsExactly(3, 1, 2);
+        assertThat(voters.get(1).getHostString()).isEqualTo("::1");
+        assertThat(voters.get(1).getPort()).isEqualTo(9094);
+        assertThat(voters.get(3).isUnresolved()).isTrue();
+        assertThat(BrokerConfig.parseVoters("")).isEmpty();
+    }
+
+    @Test
+    void badVotersAreRejectedNamingTheEntry() {
+        for (String bad : List.of("x@h:1", "1h:1", "@h:1", "1@h", "1@h:port", "1@:9093", "1@h:0", "1@h:65536",
+                "-1@h:1", "1@h:1,1@g:2")) {
+            assertThatThrownBy(() -> BrokerConfig.parseVoters(bad))
+                    .as(bad)
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("controller.quorum.voters")
+                    .hasMessageContaining("bad voter");
+        }
+    }
+
+    @Test
+    void processRolesAreValidated() {
+        assertThat(clusterNode(1, "process.roles", "controller,broker").processRoles())
+                .containsExactlyInAnyOrder(ProcessRole.BROKER, ProcessRole.CONTROLLER);
+        for (String bad : List.of("", "leader", "broker,broker", "Broker")) {
+            assertThatThrownBy(() -> clusterNode(1, "process.roles", bad))
+                    .as(bad)
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("process.roles");
+        }
+    }
+
+    @Test
+    void withoutVotersTheNodeMustRunBothRoles() {
+        assertThatThrownBy(() -> BrokerConfig.from(Map.of("process.roles", "broker")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("single-node");
+        assertThatThrownBy(() -> BrokerConfig.from(Map.of("process.roles", "controller")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("single-node");
+    }
+
+    @Test
+    void aControllerMustBeAVoter() {
+        assertThatThrownBy(() -> clusterNode(4, "listeners", "PLAINTEXT://127.0.0.1:49092,CONTROLLER://127.0.0.1:49093"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("node.id 4 must be one of the voters [1, 2, 3]");
+    }
+
+    @Test
+    void aControllerNeedsAControllerListener() {
+        assertThatThrownBy(() -> clusterNode(1, "listeners", "PLAINTEXT://127.0.0.1:19092"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("controller.listener.names");
+        assertThatThrownBy(() -> clusterNode(1, "controller.listener.names", "RAFT"))
+                .isInstanceOf(ConfigException.class);
+    }
+
+    @Test
+    void brokerOnlyNodeIsNotAVoterAndHasNoControllerListener() {
+        BrokerConfig broker = clusterNode(4, "process.roles", "broker", "listeners", "PLAINTEXT://127.0.0.1:49092");
+
+        assertThat(broker.isBroker()).isTrue();
+        assertThat(broker.isController()).isFalse();
+        assertThat(broker.controllerListener()).isEmpty();
+        assertThat(broker.quorumVoters()).hasSize(3);
+
+        assertThatThrownBy(() -> clusterNode(1, "process.roles", "broker", "listeners", "PLAINTEXT://127.0.0.1:19092"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("must not be one of the voters");
+        assertThatThrownBy(() -> clusterNode(4, "process.roles", "broker"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("must not listen on the controller listener");
+    }
+
+    @Test
+    void controllerOnlyNodeHasNoClientListener() {
+        BrokerConfig controller = clusterNode(1, "process.roles", "controller", "listeners", "CONTROLLER://:19093");
+
+        assertThat(controller.isBroker()).isFalse();
+        assertThat(controller.clientListenerName()).isEmpty();
+        assertThat(controller.controllerListener()).map(Listener::port).contains(19093);
+        assertThatThrownBy(controller::listener).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void aBrokerNeedsAClientListener() {
+        assertThatThrownBy(() -> clusterNode(1, "listeners", "CONTROLLER://:19093"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("broker role needs a listener");
+    }
+
+    @Test
+    void listenersAreValidated() {
+        Map<String, String> bad = Map.of(
+                "SSL://:9093", "only PLAINTEXT",
+                "PLAINTEXT://:9092,PLAINTEXT://:9093", "used twice",
+                "PLAINTEXT://:9092,CONTROLLER://:9092", "port 9092 is used by two listeners",
+                "EXTERNAL://:9092", "no security protocol for listener EXTERNAL",
+                "PLAINTEXT://host", "NAME://host:port",
+                "PLAINTEXT://:99999", "port out of range",
+                "127.0.0.1:9092", "expected: NAME://host:port",
+                "", "at least one");
+        bad.forEach((value, message) -> assertThatThrownBy(() -> BrokerConfig.from(Map.of("listeners", value)))
+                .as(value)
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("listeners")
+                .hasMessageContaining(message));
+    }
+
+    @Test
+    void configuredSecurityProtocolMapReplacesTheImplicitControllerMapping() {
+        assertThatThrownBy(() -> clusterNode(1, "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("no security protocol for listener CONTROLLER");
+        assertThatThrownBy(() -> clusterNode(1, "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:SSL"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("only PLAINTEXT");
+        assertThatThrownBy(() -> clusterNode(1, "listener.security.protocol.map", "PLAINTEXT"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("listener.security.protocol.map");
+    }
+
+    @Test
+    void replicaFetchWaitMayNotExceedLagTime() {
+        assertThatThrownBy(() -> BrokerConfig.from(Map.of("replica.fetch.wait.max.ms", "6000",
+                "replica.lag.time.max.ms", "5000")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("replica.fetch.wait.max.ms");
+    }
+
+    @Test
+    void badValuesNameTheConfig() {
+        for (String name : List.of("broker.session.timeout.ms", "replica.lag.time.max.ms", "num.replica.fetchers",
+                "offsets.topic.replication.factor", "min.insync.replicas", "unclean.leader.election.enable",
+                "auto.leader.rebalance.enable", "leader.imbalance.check.interval.seconds")) {
+            assertThatThrownBy(() -> BrokerConfig.from(Map.of(name, "lots")))
+                    .as(name)
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining(name);
+        }
+        assertThatThrownBy(() -> BrokerConfig.from(Map.of("min.insync.replicas", "0")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("min.insync.replicas");
+        assertThatThrownBy(() -> BrokerConfig.from(Map.of("num.replica.fetchers", "0")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("num.replica.fetchers");
+    }
+}

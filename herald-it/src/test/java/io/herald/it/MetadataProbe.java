@@ -1,0 +1,75 @@
+package io.herald.it;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ByteBufferAccessor;
+import org.apache.kafka.common.requests.MetadataRequest;
+import org.apache.kafka.common.requests.MetadataResponse;
+import org.apache.kafka.common.requests.RequestHeader;
+import org.apache.kafka.common.requests.ResponseHeader;
+
+/**
+ * Asks one node, and only that node, for Metadata over a fresh connection: which brokers does it list? A
+ * client library would route the request to whichever node it likes; the harness needs each node's own view
+ * (a restarted broker is "back" only once it answers and every node lists it).
+ *
+ * <p>Stateless and thread-safe.
+ */
+final class MetadataProbe {
+
+    /** Flexible Metadata version every Kafka 3.x/4.x client sends, so any broker Kafka clients work with answers it. */
+    private static final short VERSION = 12;
+
+    private MetadataProbe() {
+    }
+
+    /**
+     * The broker ids {@code host:port} lists in a Metadata response (no topics asked for).
+     *
+     * @throws IOException when the node does not answer within {@code timeout} (not listening, paused, dead)
+     */
+    static Set<Integer> brokers(String host, int port, Duration timeout) throws IOException {
+        int timeoutMs = (int) Math.max(1, timeout.toMillis());
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, port), timeoutMs);
+            socket.setSoTimeout(timeoutMs);
+            int correlationId = 1;
+            MetadataRequest request = new MetadataRequest.Builder(List.of(), false).build(VERSION);
+            ByteBuffer frame = request.serializeWithHeader(
+                    new RequestHeader(ApiKeys.METADATA, VERSION, "herald-cluster-harness", correlationId));
+            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+            out.writeInt(frame.remaining());
+            out.write(frame.array(), frame.arrayOffset() + frame.position(), frame.remaining());
+            out.flush();
+
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            int size = in.readInt();
+            if (size <= 0 || size > 64 * 1024 * 1024) {
+                throw new IOException("bad Metadata response size " + size + " from " + host + ":" + port);
+            }
+            byte[] body = new byte[size];
+            in.readFully(body);
+            ByteBuffer buffer = ByteBuffer.wrap(body);
+            ResponseHeader header = ResponseHeader.parse(buffer, ApiKeys.METADATA.responseHeaderVersion(VERSION));
+            if (header.correlationId() != correlationId) {
+                throw new IOException("correlation id " + header.correlationId() + " from " + host + ":" + port);
+            }
+            MetadataResponse response = MetadataResponse.parse(new ByteBufferAccessor(buffer), VERSION);
+            Set<Integer> ids = new TreeSet<>();
+            for (Node node : response.brokers()) {
+                ids.add(node.id());
+            }
+            return ids;
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package io.herald.metadata.controller;
+
+import io.herald.metadata.record.MetadataRecord.ResourceKind;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * An entry of the metadata quorum log: a request to change the cluster, decided by
+ * {@link ControllerStateMachine} on every member against the image at that point of the log. Everything the
+ * decision needs that is not in the image (incarnation ids, proposed cluster id) travels inside the command,
+ * so applying it is deterministic. Encoded by {@link ControllerCommandSerde}. Immutable values.
+ */
+public sealed interface ControllerCommand {
+
+    /** Proposes the cluster id; the first one applied wins, later ones change nothing. */
+    record InitCluster(String clusterId) implements ControllerCommand {}
+
+    /** A broker process announces itself; a new {@code incarnationId} means it restarted. */
+    record RegisterBroker(int brokerId, String host, int port, Optional<String> rack, Uuid incarnationId)
+            implements ControllerCommand {}
+
+    /** The leader's liveness tracker saw no heartbeat for a session timeout; no-op for another epoch. */
+    record FenceBroker(int brokerId, long brokerEpoch) implements ControllerCommand {}
+
+    /** A fenced broker heartbeats again; no-op for another epoch. */
+    record UnfenceBroker(int brokerId, long brokerEpoch) implements ControllerCommand {}
+
+    /** A broker is about to stop: move its leaderships away, take it out of ISRs, fence it. */
+    record ControlledShutdown(int brokerId) implements ControllerCommand {}
+
+    /** Creates a topic; {@code assignments} (partition -> replicas) empty means automatic placement. */
+    record CreateTopic(String name, int partitions, int replicationFactor,
+                       SortedMap<Integer, List<Integer>> assignments, SortedMap<String, String> configs)
+            implements ControllerCommand {
+        public CreateTopic {
+            TreeMap<Integer, List<Integer>> copy = new TreeMap<>();
+            assignments.forEach((p, r) -> copy.put(p, List.copyOf(r)));
+            assignments = java.util.Collections.unmodifiableSortedMap(copy);
+            configs = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(configs));
+        }
+    }
+
+    record DeleteTopic(Uuid topicId) implements ControllerCommand {}
+
+    /** Grows a topic to {@code newCount} partitions; {@code assignments} empty means automatic placement. */
+    record CreatePartitions(String name, int newCount, List<List<Integer>> assignments) implements ControllerCommand {
+        public CreatePartitions {
+            assignments = assignments.stream().map(List::copyOf).toList();
+        }
+    }
+
+    /** Sets (present) or removes (empty) config overrides of one resource, atomically. */
+    record AlterConfigs(ResourceKind kind, String resourceName, SortedMap<String, Optional<String>> changes)
+            implements ControllerCommand {
+        public AlterConfigs {
+            changes = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(changes));
+        }
+    }
+
+    record ReserveProducerIds(int brokerId, int blockSize) implements ControllerCommand {}
+
+    /** A partition leader's ISR change (Kafka's AlterPartition). */
+    record AlterPartition(int brokerId, Uuid topicId, int partition, int leaderEpoch, int partitionEpoch,
+                          List<Integer> newIsr) implements ControllerCommand {
+        public AlterPartition {
+            newIsr = List.copyOf(newIsr);
+        }
+    }
+
+    /** Starts (target present) or cancels (empty) reassignments, in request order. */
+    record AlterReassignments(List<Reassignment> reassignments) implements ControllerCommand {
+        public AlterReassignments {
+            reassignments = List.copyOf(reassignments);
+        }
+    }
+
+    record Reassignment(String topic, int partition, Optional<List<Integer>> target) {
+        public Reassignment {
+            target = target.map(List::copyOf);
+        }
+    }
+
+    /** Preferred (or, with {@code unclean}, unclean) leader election; empty partitions = every partition. */
+    record ElectLeaders(boolean unclean, Optional<List<PartitionRef>> partitions) implements ControllerCommand {
+        public ElectLeaders {
+            partitions = partitions.map(List::copyOf);
+        }
+    }
+
+    /** A partition by topic name, as admin requests name it. */
+    record PartitionRef(String topic, int partition) {}
+}

@@ -1,0 +1,51 @@
+package io.herald.metadata.controller;
+
+import io.herald.metadata.controller.ControllerCommand.AlterConfigs;
+import io.herald.metadata.controller.ControllerCommand.AlterPartition;
+import io.herald.metadata.controller.ControllerCommand.AlterReassignments;
+import io.herald.metadata.controller.ControllerCommand.ControlledShutdown;
+import io.herald.metadata.controller.ControllerCommand.CreatePartitions;
+import io.herald.metadata.controller.ControllerCommand.CreateTopic;
+import io.herald.metadata.controller.ControllerCommand.DeleteTopic;
+import io.herald.metadata.controller.ControllerCommand.ElectLeaders;
+import io.herald.metadata.controller.ControllerCommand.FenceBroker;
+import io.herald.metadata.controller.ControllerCommand.InitCluster;
+import io.herald.metadata.controller.ControllerCommand.RegisterBroker;
+import io.herald.metadata.controller.ControllerCommand.ReserveProducerIds;
+import io.herald.metadata.controller.ControllerCommand.UnfenceBroker;
+import io.herald.metadata.image.ClusterImage;
+import io.herald.metadata.record.MetadataRecord;
+import java.util.List;
+
+/**
+ * The controller's decision function: (image, command, entry index) → records + reply payload, or a Kafka
+ * {@link org.apache.kafka.common.errors.ApiException} that rejects the command with no records. Pure and
+ * deterministic: no clock, no randomness, no local config; iteration orders are fixed.
+ */
+public final class ControllerLogic {
+    private ControllerLogic() {
+    }
+
+    /** What a command decided: records to fold into the image, and the payload of its success reply. */
+    public record Decision(List<MetadataRecord> records, byte[] payload) {}
+
+    public static Decision decide(ClusterImage image, ControllerCommand command, long index) {
+        RecordBuffer buffer = new RecordBuffer(image);
+        byte[] payload = switch (command) {
+            case InitCluster c -> ClusterControl.initCluster(buffer, c);
+            case RegisterBroker c -> ClusterControl.registerBroker(buffer, c, index);
+            case FenceBroker c -> ClusterControl.fenceBroker(buffer, c);
+            case UnfenceBroker c -> ClusterControl.unfenceBroker(buffer, c);
+            case ControlledShutdown c -> ClusterControl.controlledShutdown(buffer, c);
+            case CreateTopic c -> TopicControl.createTopic(buffer, c, index);
+            case DeleteTopic c -> TopicControl.deleteTopic(buffer, c);
+            case CreatePartitions c -> TopicControl.createPartitions(buffer, c);
+            case AlterConfigs c -> TopicControl.alterConfigs(buffer, c);
+            case ReserveProducerIds c -> TopicControl.reserveProducerIds(buffer, c);
+            case AlterPartition c -> PartitionControl.alterPartition(buffer, c);
+            case AlterReassignments c -> PartitionControl.alterReassignments(buffer, c);
+            case ElectLeaders c -> PartitionControl.electLeaders(buffer, c);
+        };
+        return new Decision(buffer.records(), payload);
+    }
+}

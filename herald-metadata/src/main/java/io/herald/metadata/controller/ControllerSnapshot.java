@@ -1,0 +1,83 @@
+package io.herald.metadata.controller;
+
+import io.herald.metadata.image.BrokerImage;
+import io.herald.metadata.image.ClusterImage;
+import io.herald.metadata.image.PartitionImage;
+import io.herald.metadata.image.TopicImage;
+import io.herald.metadata.record.MetadataRecord;
+import io.herald.metadata.record.MetadataRecord.BrokerRecord;
+import io.herald.metadata.record.MetadataRecord.ClusterIdRecord;
+import io.herald.metadata.record.MetadataRecord.ConfigRecord;
+import io.herald.metadata.record.MetadataRecord.ProducerIdsRecord;
+import io.herald.metadata.record.MetadataRecord.ResourceKind;
+import io.herald.metadata.record.MetadataRecord.TopicRecord;
+import io.herald.metadata.record.MetadataRecordSerde;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The whole controller state as bytes: the image written as the records that rebuild it (cluster id,
+ * brokers with their incarnations, epochs and fencing, cluster configs, topics with partitions and configs,
+ * the producer id mark), in a fixed order so equal states give equal bytes.
+ *
+ * <p>Format: {@code [byte version][int64 image offset][record batch]}. The controller keeps no state outside
+ * the image (broker incarnations and epochs live in it; liveness timers are leader-only memory that a new
+ * leader resets), so this is everything {@link ControllerStateMachine#restore} needs. Stateless.
+ */
+final class ControllerSnapshot {
+    private static final byte VERSION = 1;
+
+    private ControllerSnapshot() {
+    }
+
+    static byte[] write(ClusterImage image) {
+        List<MetadataRecord> records = records(image);
+        return ControllerCommandSerde.write(out -> {
+            out.writeByte(VERSION);
+            out.writeLong(image.offset());
+            MetadataRecordSerde.writeBatch(records, out);
+        });
+    }
+
+    static ClusterImage read(byte[] bytes) {
+        return ControllerCommandSerde.read(bytes, in -> {
+            byte version = in.readByte();
+            if (version != VERSION) {
+                throw new ControllerCommandSerde.UnsupportedVersionException("controller snapshot version " + version);
+            }
+            long offset = in.readLong();
+            ClusterImage image = ClusterImage.EMPTY;
+            for (MetadataRecord record : MetadataRecordSerde.readBatch(in)) {
+                image = image.apply(record);
+            }
+            return image.withOffset(offset);
+        });
+    }
+
+    static List<MetadataRecord> records(ClusterImage image) {
+        List<MetadataRecord> records = new ArrayList<>();
+        if (!image.clusterId().isEmpty()) {
+            records.add(new ClusterIdRecord(image.clusterId()));
+        }
+        image.brokers().values().stream().sorted(Comparator.comparingInt(BrokerImage::brokerId)).forEach(b ->
+                records.add(new BrokerRecord(b.brokerId(), b.host(), b.port(), b.rack(), b.incarnationId(),
+                        b.brokerEpoch(), b.fenced())));
+        new TreeMap<>(image.brokerConfigs()).forEach((k, v) ->
+                records.add(new ConfigRecord(ResourceKind.BROKER, "", k, Optional.of(v))));
+        for (TopicImage topic : PartitionControl.sortedTopics(image)) {
+            records.add(new TopicRecord(topic.name(), topic.topicId()));
+            for (PartitionImage p : topic.partitions().values()) {
+                records.add(PartitionChange.toRecord(topic.topicId(), p));
+            }
+            new TreeMap<>(topic.configs()).forEach((k, v) ->
+                    records.add(new ConfigRecord(ResourceKind.TOPIC, topic.name(), k, Optional.of(v))));
+        }
+        if (image.nextProducerId() > 0) {
+            records.add(new ProducerIdsRecord(-1, image.nextProducerId()));
+        }
+        return records;
+    }
+}

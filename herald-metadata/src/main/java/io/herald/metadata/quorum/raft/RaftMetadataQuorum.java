@@ -1,0 +1,252 @@
+package io.herald.metadata.quorum.raft;
+
+import io.herald.metadata.quorum.MetadataQuorum;
+import io.herald.metadata.quorum.QuorumStateMachine;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
+import org.apache.ratis.protocol.exceptions.StateMachineException;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link MetadataQuorum} member on Apache Ratis (gRPC transport): a Ratis server for this node's voter entry,
+ * listening on that voter's address, and a Ratis client through which this member's appends and leader requests
+ * reach the leader.
+ *
+ * <p>Storage: the Ratis storage directory given at construction; the group lives in a subdirectory named by
+ * {@link QuorumGroup#GROUP_ID}. It is formatted when that subdirectory does not exist and recovered (log,
+ * term, vote, snapshots) when it does.
+ *
+ * <p>Only voters can be members: a node that is not in {@code controller.quorum.voters} (a broker-only node) is
+ * rejected at construction.
+ *
+ * <p>Lifecycle: constructed, {@link #start} once, {@link #close} once (idempotent); close releases the port and
+ * the storage lock, so a new instance may start on the same directory and port in the same JVM.
+ *
+ * <p>Thread-safety: thread-safe.
+ */
+public final class RaftMetadataQuorum implements MetadataQuorum {
+    private static final Logger log = LoggerFactory.getLogger(RaftMetadataQuorum.class);
+
+    private enum State { NEW, STARTED, CLOSED }
+
+    private final int nodeId;
+    private final QuorumGroup group;
+    private final Path storageDir;
+    private final RaftQuorumSettings settings;
+
+    private State state = State.NEW; // guarded by this
+    private volatile RaftServer server;
+    private volatile RaftServer.Division division;
+    private volatile QuorumClient client;
+    private volatile RatisStateMachine stateMachine;
+
+    /**
+     * @param nodeId     this node's {@code node.id}; must be one of {@code voters}
+     * @param voters     {@code controller.quorum.voters}: node id to the address of its Raft server
+     * @param storageDir the Ratis storage directory ({@code <log dir>/herald-metadata/raft})
+     * @param settings   timeouts and snapshot policy, usually {@link RaftQuorumSettings#DEFAULTS}
+     * @throws IllegalArgumentException if this node is not a voter
+     */
+    public RaftMetadataQuorum(int nodeId, Map<Integer, InetSocketAddress> voters, Path storageDir,
+                              RaftQuorumSettings settings) {
+        this.group = new QuorumGroup(Objects.requireNonNull(voters, "voters"));
+        if (!group.isVoter(nodeId)) {
+            throw new IllegalArgumentException("process.roles=broker without controller is not supported yet: node "
+                    + nodeId + " is not in controller.quorum.voters " + group);
+        }
+        this.nodeId = nodeId;
+        this.storageDir = Objects.requireNonNull(storageDir, "storageDir");
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    @Override
+    public synchronized void start(QuorumStateMachine machine) throws IOException {
+        Objects.requireNonNull(machine, "machine");
+        if (state != State.NEW) {
+            throw new IllegalStateException("metadata quorum node " + nodeId + " is " + state
+                    + " (expected: NEW; start may be called once)");
+        }
+        state = State.STARTED;
+        Files.createDirectories(storageDir);
+        Path groupDir = storageDir.resolve(QuorumGroup.GROUP_ID.getUuid().toString());
+        RaftStorage.StartupOption option = Files.isDirectory(groupDir)
+                ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT;
+        InetSocketAddress listen = group.address(nodeId);
+        log.info("Metadata quorum node {} starting: voters {}, listening on {}, storage {} ({})", nodeId, group,
+                QuorumGroup.hostPort(listen), storageDir, option);
+        try {
+            stateMachine = new RatisStateMachine(nodeId, machine);
+            server = RaftServer.newBuilder()
+                    .setServerId(QuorumGroup.peerId(nodeId))
+                    .setGroup(group.raftGroup())
+                    .setStateMachine(stateMachine)
+                    .setProperties(RatisProperties.server(settings, listen, storageDir, group.size() == 1))
+                    .setOption(option)
+                    .build();
+            server.start();
+            division = server.getDivision(QuorumGroup.GROUP_ID);
+            client = new QuorumClient(nodeId, this::newRaftClient,
+                    settings.noLeaderTimeout().plus(settings.requestTimeout()).multipliedBy(2));
+        } catch (IOException | RuntimeException e) {
+            log.error("Metadata quorum node {} failed to start", nodeId, e);
+            closeQuietly();
+            throw e;
+        }
+        log.info("Metadata quorum node {} started", nodeId);
+        appendStartupEntry();
+    }
+
+    private RaftClient newRaftClient() {
+        return RaftClient.newBuilder()
+                .setClientId(ClientId.randomId())
+                .setRaftGroup(group.raftGroup())
+                .setLeaderId(QuorumGroup.peerId(nodeId))
+                .setProperties(RatisProperties.client(settings))
+                .setRetryPolicy(RatisProperties.clientRetryPolicy(settings))
+                .build();
+    }
+
+    /**
+     * Every start appends one entry that the state machine never sees ({@link LogEntryCodec#NUDGE}). It makes the
+     * leader send this member real entries, which a member restarted on a wiped directory needs to be caught up
+     * at all (see there), and it opens this member's client connection while the election is still running, so
+     * the caller's first append does not pay for that. Costs one small log entry per start.
+     */
+    private void appendStartupEntry() {
+        client.send(c -> c.async().send(Message.valueOf(LogEntryCodec.nudge()))).whenComplete((reply, error) -> {
+            if (error != null && client != null) { // not closed meanwhile
+                log.warn("Metadata quorum node {}: could not append its start-up entry; if its storage was wiped, "
+                        + "it catches up on the next append", nodeId, QuorumClient.unwrap(error).toString());
+            }
+        });
+    }
+
+    @Override
+    public CompletableFuture<byte[]> append(byte[] entry) {
+        Objects.requireNonNull(entry, "entry");
+        QuorumClient c = client;
+        if (c == null) {
+            return notRunning();
+        }
+        Message message = Message.valueOf(LogEntryCodec.machineEntry(entry));
+        return reply(c.send(raft -> raft.async().send(message)), "append");
+    }
+
+    @Override
+    public CompletableFuture<byte[]> askLeader(byte[] request) {
+        Objects.requireNonNull(request, "request");
+        QuorumClient c = client;
+        if (c == null) {
+            return notRunning();
+        }
+        // Read option DEFAULT: only the leader (once ready) answers; a follower replies NotLeader and the client
+        // retries at the leader it names.
+        Message message = Message.valueOf(ByteString.copyFrom(request));
+        return reply(c.send(raft -> raft.async().sendReadOnly(message)), "askLeader");
+    }
+
+    @Override
+    public OptionalInt leaderId() {
+        RaftServer.Division d = division;
+        if (d == null || !d.getInfo().isAlive()) {
+            return OptionalInt.empty();
+        }
+        return QuorumGroup.nodeId(d.getInfo().getLeaderId());
+    }
+
+    @Override
+    public int nodeId() {
+        return nodeId;
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.CLOSED;
+        log.info("Metadata quorum node {} closing", nodeId);
+        IOException failure = closeQuietly();
+        if (failure != null) {
+            throw failure;
+        }
+        log.info("Metadata quorum node {} closed", nodeId);
+    }
+
+    /** Closes client then server (which stops the apply thread, the log and the RPC port, and unlocks storage). */
+    private IOException closeQuietly() {
+        QuorumClient c = client;
+        client = null;
+        if (c != null) {
+            c.close();
+        }
+        division = null;
+        RaftServer s = server;
+        server = null;
+        IOException failure = null;
+        if (s != null) {
+            try {
+                s.close();
+            } catch (IOException e) {
+                failure = e;
+            }
+        }
+        RatisStateMachine sm = stateMachine;
+        if (sm != null) {
+            sm.closing();
+        }
+        return failure;
+    }
+
+    private CompletableFuture<byte[]> reply(CompletableFuture<RaftClientReply> future, String what) {
+        return future.handle((reply, error) -> {
+            if (error != null) {
+                throw new CompletionException(translate(error, what));
+            }
+            return reply.getMessage().getContent().toByteArray();
+        });
+    }
+
+    /**
+     * Ratis failures as the contract names them: retries exhausted is {@link NoLeaderException}; a failure of
+     * the state machine on the leader is passed on as Ratis reports it ({@link StateMachineException}, carrying
+     * the original exception's class and message).
+     */
+    private Throwable translate(Throwable error, String what) {
+        Throwable cause = QuorumClient.unwrap(error);
+        // Requests queued behind one whose retries ran out fail with AlreadyClosedException caused by it.
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof RaftRetryFailureException) {
+                return new NoLeaderException("metadata quorum " + what + " from node " + nodeId
+                        + ": no leader answered within " + settings.noLeaderTimeout().toMillis() + " ms", cause);
+            }
+        }
+        return cause;
+    }
+
+    private <T> CompletableFuture<T> notRunning() {
+        return CompletableFuture.failedFuture(new IllegalStateException("metadata quorum node " + nodeId
+                + " is not running (start it first; it may be closed)"));
+    }
+
+    @Override
+    public String toString() {
+        return "RaftMetadataQuorum[node " + nodeId + ", voters " + group + "]";
+    }
+}

@@ -1,0 +1,136 @@
+package io.herald.metadata.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.herald.metadata.controller.ControllerCommand.AlterConfigs;
+import io.herald.metadata.controller.ControllerCommand.AlterPartition;
+import io.herald.metadata.controller.ControllerCommand.AlterReassignments;
+import io.herald.metadata.controller.ControllerCommand.ControlledShutdown;
+import io.herald.metadata.controller.ControllerCommand.CreatePartitions;
+import io.herald.metadata.controller.ControllerCommand.CreateTopic;
+import io.herald.metadata.controller.ControllerCommand.DeleteTopic;
+import io.herald.metadata.controller.ControllerCommand.ElectLeaders;
+import io.herald.metadata.controller.ControllerCommand.FenceBroker;
+import io.herald.metadata.controller.ControllerCommand.InitCluster;
+import io.herald.metadata.controller.ControllerCommand.PartitionRef;
+import io.herald.metadata.controller.ControllerCommand.Reassignment;
+import io.herald.metadata.controller.ControllerCommand.RegisterBroker;
+import io.herald.metadata.controller.ControllerCommand.ReserveProducerIds;
+import io.herald.metadata.controller.ControllerCommand.UnfenceBroker;
+import io.herald.metadata.image.BrokerImage;
+import io.herald.metadata.image.ClusterImage;
+import io.herald.metadata.image.PartitionImage;
+import io.herald.metadata.image.TopicImage;
+import io.herald.metadata.record.MetadataRecord.ResourceKind;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.Uuid;
+import org.junit.jupiter.api.Test;
+
+class DeterminismTest {
+
+    static ControllerStateMachine machine() {
+        return new ControllerStateMachine(ControllerFixture.SETTINGS, new ManualClock(),
+                command -> CompletableFuture.completedFuture(new byte[0]));
+    }
+
+    /** A random but valid-looking command against the image (a mix of successes and rejections). */
+    static ControllerCommand randomCommand(Random random, ClusterImage image) {
+        int broker = 1 + random.nextInt(5);
+        String topic = "t" + random.nextInt(4);
+        Optional<TopicImage> t = image.topic(topic);
+        List<Integer> some = new ArrayList<>(List.of(1, 2, 3, 4, 5));
+        java.util.Collections.shuffle(some, random);
+        return switch (random.nextInt(14)) {
+            case 0 -> new InitCluster("c" + random.nextInt(3));
+            case 1, 2 -> new RegisterBroker(broker, "h" + broker, 9000 + broker,
+                    random.nextBoolean() ? Optional.of("r" + broker % 2) : Optional.empty(),
+                    new Uuid(broker, random.nextInt(3)));
+            case 3 -> new FenceBroker(broker, Optional.ofNullable(image.brokers().get(broker))
+                    .map(BrokerImage::brokerEpoch).orElse(0L));
+            case 4 -> new UnfenceBroker(broker, Optional.ofNullable(image.brokers().get(broker))
+                    .map(BrokerImage::brokerEpoch).orElse(0L));
+            case 5 -> new ControlledShutdown(broker);
+            case 6 -> new CreateTopic(topic, 1 + random.nextInt(4), 1 + random.nextInt(3), new TreeMap<>(),
+                    new TreeMap<>(Map.of("retention.ms", "" + random.nextInt(100))));
+            case 7 -> new DeleteTopic(t.map(TopicImage::topicId).orElse(Uuid.ONE_UUID));
+            case 8 -> new CreatePartitions(topic, 1 + random.nextInt(6), List.of());
+            case 9 -> new AlterConfigs(ResourceKind.BROKER, "", new TreeMap<>(Map.of(
+                    "unclean.leader.election.enable", Optional.of("" + random.nextBoolean()))));
+            case 10 -> new ReserveProducerIds(broker, 1 + random.nextInt(100));
+            case 11 -> t.isEmpty() ? new ElectLeaders(random.nextBoolean(), Optional.empty()) : alterIsr(random, t.get());
+            case 12 -> new AlterReassignments(List.of(new Reassignment(topic, 0,
+                    random.nextBoolean() ? Optional.empty() : Optional.of(some.subList(0, 1 + random.nextInt(3))))));
+            default -> new ElectLeaders(random.nextBoolean(),
+                    random.nextBoolean() ? Optional.empty() : Optional.of(List.of(new PartitionRef(topic, 0))));
+        };
+    }
+
+    private static ControllerCommand alterIsr(Random random, TopicImage topic) {
+        PartitionImage p = topic.partitions().get(0);
+        List<Integer> isr = new ArrayList<>(p.replicas().subList(0, 1 + random.nextInt(p.replicas().size())));
+        if (p.leader() >= 0 && !isr.contains(p.leader())) {
+            isr.add(p.leader());
+        }
+        return new AlterPartition(p.leader(), topic.topicId(), 0, p.leaderEpoch(), p.partitionEpoch(), isr);
+    }
+
+    @Test
+    void sameCommandsGiveSameImagesAndReplies() {
+        for (long seed = 0; seed < 20; seed++) {
+            Random random = new Random(seed);
+            ControllerStateMachine a = machine();
+            ControllerStateMachine b = machine();
+            for (long index = 1; index <= 400; index++) {
+                byte[] entry = ControllerCommandSerde.encode(randomCommand(random, a.image()));
+                byte[] replyA = a.apply(index, entry);
+                byte[] replyB = b.apply(index, entry);
+                assertThat(replyB).as("seed %s index %s", seed, index).isEqualTo(replyA);
+                assertThat(b.image()).as("seed %s index %s", seed, index).isEqualTo(a.image());
+            }
+            assertThat(a.snapshot().bytes()).isEqualTo(b.snapshot().bytes());
+        }
+    }
+
+    @Test
+    void snapshotRestoreGivesTheSameStateAndStaysInStep() {
+        for (long seed = 0; seed < 20; seed++) {
+            Random random = new Random(seed);
+            ControllerStateMachine a = machine();
+            long index = 1;
+            for (; index <= 200; index++) {
+                a.apply(index, ControllerCommandSerde.encode(randomCommand(random, a.image())));
+            }
+            var snapshot = a.snapshot();
+            ControllerStateMachine b = machine();
+            b.restore(snapshot.bytes(), snapshot.lastIndex());
+            assertThat(b.image()).isEqualTo(a.image());
+            assertThat(b.lastAppliedIndex()).isEqualTo(a.lastAppliedIndex());
+            for (; index <= 400; index++) {
+                byte[] entry = ControllerCommandSerde.encode(randomCommand(random, a.image()));
+                assertThat(b.apply(index, entry)).as("seed %s index %s", seed, index).isEqualTo(a.apply(index, entry));
+                assertThat(b.image()).as("seed %s index %s", seed, index).isEqualTo(a.image());
+            }
+        }
+    }
+
+    @Test
+    void commandsSurviveTheirEncoding() {
+        Random random = new Random(7);
+        ControllerStateMachine a = machine();
+        for (long index = 1; index <= 500; index++) {
+            ControllerCommand command = randomCommand(random, a.image());
+            byte[] entry = ControllerCommandSerde.encode(command);
+            assertThat(ControllerCommandSerde.decode(entry)).isEqualTo(command);
+            a.apply(index, entry);
+        }
+        byte[] unknown = {ControllerCommandSerde.VERSION + 1, 1};
+        ControllerReply reply = ControllerReply.decode(a.apply(501, unknown));
+        assertThat(reply.error()).isEqualTo(org.apache.kafka.common.protocol.Errors.UNSUPPORTED_VERSION);
+    }
+}
