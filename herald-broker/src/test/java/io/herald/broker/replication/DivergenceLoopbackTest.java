@@ -70,8 +70,8 @@ class DivergenceLoopbackTest {
     void followerTruncatesASuffixFromAnOlderEpochAndConverges() throws Exception {
         AlterPartitionChannel never = (b, t, p, le, pe, isr) -> new CompletableFuture<>();
         Map<String, String> fast = Map.of("replica.fetch.backoff.ms", "100", "replica.fetch.wait.max.ms", "200");
-        node1 = ReplicaNode.start(1, dir.resolve("n1"), fast, never, "c");
-        node2 = ReplicaNode.start(2, dir.resolve("n2"), fast, never, "c");
+        node1 = ReplicaNode.start(1, dir.resolve("n1"), fast, never, "c", Optional.empty());
+        node2 = ReplicaNode.start(2, dir.resolve("n2"), fast, never, "c", Optional.empty());
         List<String> events = new CopyOnWriteArrayList<>();
         node2.replicas().addLeadershipListener(new LeadershipListener() {
             @Override

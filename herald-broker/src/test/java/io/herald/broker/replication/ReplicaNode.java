@@ -1,11 +1,13 @@
 package io.herald.broker.replication;
 
 import io.herald.broker.handler.FetchHandler;
+import io.herald.broker.handler.MetadataHandler;
 import io.herald.broker.handler.OffsetsHandler;
 import io.herald.broker.handler.ProduceHandler;
 import io.herald.broker.purgatory.Purgatory;
 import io.herald.broker.replica.AlterPartitionChannel;
 import io.herald.broker.replica.ReplicaManager;
+import io.herald.metadata.controller.MetadataController;
 import io.herald.metadata.image.ClusterImage;
 import io.herald.protocol.ApiRegistry;
 import io.herald.protocol.KafkaServer;
@@ -18,6 +20,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
@@ -29,7 +32,9 @@ import org.apache.kafka.common.utils.Time;
  * A second broker for the replication tests, without a controller of its own: a log manager, a replica manager
  * fed the same metadata images as the broker under test (the stand-in for metadata propagation), and a loopback
  * listener serving Produce, Fetch, ListOffsets and OffsetForLeaderEpoch, which is all a replica needs to lead or
- * follow. Not thread-safe: one test drives it.
+ * follow. When clients see this node (it is registered with a controller), it also answers Metadata from that
+ * controller: Kafka clients send Metadata to whichever known broker is least loaded, and a broker that cannot
+ * answer leaves them without partition leaders. Not thread-safe: one test drives it.
  */
 final class ReplicaNode implements AutoCloseable {
     private final LogManager logs;
@@ -51,7 +56,7 @@ final class ReplicaNode implements AutoCloseable {
     }
 
     static ReplicaNode start(int nodeId, Path dir, Map<String, String> configs, AlterPartitionChannel alterPartition,
-                             String clusterId) throws Exception {
+                             String clusterId, Optional<MetadataController> metadata) throws Exception {
         LogConfig defaults = LogConfig.defaults();
         LogManager logs = new LogManager(List.of(dir), defaults, new LogManagerConfig(300_000, Long.MAX_VALUE, 60_000,
                 15_000), Time.SYSTEM, topic -> defaults);
@@ -67,6 +72,8 @@ final class ReplicaNode implements AutoCloseable {
                 .register(ApiKeys.FETCH, new FetchHandler(replicas, image::get, fetchPurgatory, pool))
                 .register(ApiKeys.LIST_OFFSETS, offsets.listOffsets())
                 .register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, offsets.offsetForLeaderEpoch());
+        metadata.ifPresent(controller -> registry.register(ApiKeys.METADATA, new MetadataHandler(controller,
+                new MetadataHandler.Settings(nodeId, false, 1, (short) 1), pool)));
         KafkaServer server = new KafkaServer(new ServerConfig("127.0.0.1", 0, 1, 100 << 20, 600_000), registry);
         server.start();
         return new ReplicaNode(logs, replicas, server, pool, fetchPurgatory, image);

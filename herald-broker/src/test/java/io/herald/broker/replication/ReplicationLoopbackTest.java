@@ -105,7 +105,7 @@ class ReplicationLoopbackTest {
         follower = ReplicaNode.start(2, dir.resolve("node2"), Map.of("replica.fetch.backoff.ms", "100",
                 "replica.fetch.wait.max.ms", "200"), (b, t, p, le, pe, isr) ->
                 CompletableFuture.failedFuture(new IllegalStateException("node 2 never leads here")),
-                leader.clusterId());
+                leader.clusterId(), Optional.of(controller));
         follower.onImage(ClusterImage.empty(leader.clusterId()), controller.image());
         controller.addListener(follower::onImage);
         controller.registerBroker(2, "127.0.0.1", follower.port(), Optional.empty());
