@@ -20,14 +20,16 @@ import org.apache.kafka.common.config.ConfigException;
  * @param offsetsRetentionMs        {@code offsets.retention.minutes} (10080) in ms
  * @param retentionCheckIntervalMs  {@code offsets.retention.check.interval.ms} (600000)
  * @param offsetMetadataMaxBytes    {@code offset.metadata.max.bytes} (4096)
+ * @param offsetsCommitTimeoutMs    {@code offsets.commit.timeout.ms} (5000): how long a write to
+ *                                  {@code __consumer_offsets} may wait for the ISR before its request fails
  * @param newMemberJoinTimeoutMs    how long a new member's first JoinGroup may stay parked (Kafka: 5 min)
  * @param consumer                  the KIP-848 consumer group settings ({@code group.consumer.*})
  */
 public record GroupConfig(int offsetsTopicPartitions, int offsetsTopicSegmentBytes,
                           short offsetsTopicReplicationFactor, int initialRebalanceDelayMs,
                           int minSessionTimeoutMs, int maxSessionTimeoutMs, int maxSize, long offsetsRetentionMs,
-                          long retentionCheckIntervalMs, int offsetMetadataMaxBytes, int newMemberJoinTimeoutMs,
-                          ConsumerGroupConfig consumer) {
+                          long retentionCheckIntervalMs, int offsetMetadataMaxBytes, int offsetsCommitTimeoutMs,
+                          int newMemberJoinTimeoutMs, ConsumerGroupConfig consumer) {
 
     public GroupConfig {
         if (offsetsTopicPartitions < 1) {
@@ -41,6 +43,9 @@ public record GroupConfig(int offsetsTopicPartitions, int offsetsTopicSegmentByt
             throw new ConfigException("group.min.session.timeout.ms", minSessionTimeoutMs,
                     "expected: <= group.max.session.timeout.ms (" + maxSessionTimeoutMs + ")");
         }
+        if (offsetsCommitTimeoutMs < 1) {
+            throw new ConfigException("offsets.commit.timeout.ms", offsetsCommitTimeoutMs, "expected: >= 1");
+        }
         if (maxSize < 1) {
             throw new ConfigException("group.max.size", maxSize, "expected: >= 1");
         }
@@ -51,7 +56,8 @@ public record GroupConfig(int offsetsTopicPartitions, int offsetsTopicSegmentByt
     public GroupConfig withOffsetsTopicPartitions(int partitions) {
         return new GroupConfig(partitions, offsetsTopicSegmentBytes, offsetsTopicReplicationFactor,
                 initialRebalanceDelayMs, minSessionTimeoutMs, maxSessionTimeoutMs, maxSize, offsetsRetentionMs,
-                retentionCheckIntervalMs, offsetMetadataMaxBytes, newMemberJoinTimeoutMs, consumer);
+                retentionCheckIntervalMs, offsetMetadataMaxBytes, offsetsCommitTimeoutMs, newMemberJoinTimeoutMs,
+                consumer);
     }
 
     public static GroupConfig defaults() {
@@ -62,7 +68,7 @@ public record GroupConfig(int offsetsTopicPartitions, int offsetsTopicSegmentByt
     public static final java.util.Set<String> NAMES = java.util.Set.of("offsets.topic.num.partitions",
             "offsets.topic.segment.bytes", "offsets.topic.replication.factor", "group.initial.rebalance.delay.ms", "group.min.session.timeout.ms",
             "group.max.session.timeout.ms", "group.max.size", "offsets.retention.minutes",
-            "offsets.retention.check.interval.ms", "offset.metadata.max.bytes", "group.consumer.assignors",
+            "offsets.retention.check.interval.ms", "offset.metadata.max.bytes", "offsets.commit.timeout.ms", "group.consumer.assignors",
             "group.consumer.session.timeout.ms", "group.consumer.heartbeat.interval.ms", "group.consumer.max.size");
 
     /** Reads the configs from the broker's original properties; absent ones take Kafka's defaults. */
@@ -78,6 +84,7 @@ public record GroupConfig(int offsetsTopicPartitions, int offsetsTopicSegmentByt
                 longOf(props, "offsets.retention.minutes", 10080) * 60_000L,
                 longOf(props, "offsets.retention.check.interval.ms", 600000),
                 intOf(props, "offset.metadata.max.bytes", 4096),
+                intOf(props, "offsets.commit.timeout.ms", 5000),
                 300_000,
                 consumerGroupConfig(props));
     }

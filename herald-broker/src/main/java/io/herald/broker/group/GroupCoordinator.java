@@ -4,9 +4,11 @@ import io.herald.broker.group.modern.ConsumerGroupRecord;
 import io.herald.broker.group.modern.TopicsView;
 import io.herald.broker.replica.LeadershipListener;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +20,7 @@ import java.util.function.Predicate;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
 import org.apache.kafka.common.errors.NotCoordinatorException;
+import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
@@ -77,6 +80,8 @@ public final class GroupCoordinator implements LeadershipListener, AutoCloseable
     /** Per partition: the leader epoch its groups are loaded at here, or -1. Written on the coordinator thread. */
     private final AtomicIntegerArray loadedEpochs;
     private volatile Thread coordinatorThread;
+    /** Partitions the running operation appended to. Confined to the coordinator thread. */
+    private final BitSet appendedByOperation = new BitSet();
 
     public GroupCoordinator(GroupConfig config, GroupLog groupLog, Time time) {
         this.config = config;
@@ -97,12 +102,14 @@ public final class GroupCoordinator implements LeadershipListener, AutoCloseable
                     int partition = partitionFor(groupId);
                     checkServing(partition);
                     groupLog.append(partition, records);
+                    appendedByOperation.set(partition);
                 },
                 new ConsumerGroupShards.Log() {
                     @Override
                     public void append(int partition, List<ConsumerGroupRecord> records) {
                         checkServing(partition);
                         groupLog.appendConsumerGroup(partition, records);
+                        appendedByOperation.set(partition);
                     }
 
                     @Override
@@ -343,8 +350,41 @@ public final class GroupCoordinator implements LeadershipListener, AutoCloseable
         return f;
     }
 
+    /**
+     * Runs {@code op} on the coordinator thread ({@link #parked}); answers once what it appended is committed
+     * (on every in-sync replica), as Kafka's coordinator does, so an acknowledged commit survives a failover.
+     * A write that fails to commit answers NOT_COORDINATOR (leadership lost) or COORDINATOR_NOT_AVAILABLE (the
+     * ISR did not catch up within {@code offsets.commit.timeout.ms}), and the client retries.
+     */
     private <T> CompletableFuture<T> submit(String groupId, java.util.function.Supplier<T> op) {
-        return parked(groupId, f -> f.complete(op.get()));
+        return parked(groupId, f -> {
+            appendedByOperation.clear();
+            T result = op.get();
+            whenCommitted(f, result);
+        });
+    }
+
+    private <T> void whenCommitted(CompletableFuture<T> f, T result) {
+        if (appendedByOperation.isEmpty()) {
+            f.complete(result);
+            return;
+        }
+        CompletableFuture<?>[] waits = appendedByOperation.stream()
+                .mapToObj(p -> groupLog.awaitCommitted(p, config.offsetsCommitTimeoutMs()))
+                .toArray(CompletableFuture[]::new);
+        appendedByOperation.clear();
+        CompletableFuture.allOf(waits).whenComplete((ok, error) -> {
+            if (error == null) {
+                f.complete(result);
+                return;
+            }
+            Throwable cause = error instanceof CompletionException && error.getCause() != null
+                    ? error.getCause() : error;
+            f.completeExceptionally(cause instanceof NotLeaderOrFollowerException
+                    ? new NotCoordinatorException("Lost the leadership of the group's partition before the write "
+                            + "committed: " + cause.getMessage())
+                    : new CoordinatorNotAvailableException("The write did not commit: " + cause.getMessage()));
+        });
     }
 
     /**

@@ -2,6 +2,7 @@ package io.herald.broker.group;
 
 import io.herald.broker.group.modern.ConsumerGroupRecord;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
@@ -19,6 +20,13 @@ public interface GroupLog {
 
     /** Appends consumer group records as one batch; throws the Kafka exception of a failed append. */
     void appendConsumerGroup(int partition, List<ConsumerGroupRecord> records);
+
+    /**
+     * Completes when everything appended to the partition so far is committed: replicated to every in-sync
+     * replica (the high watermark reached the log end). Fails with NOT_LEADER_OR_FOLLOWER when leadership is
+     * lost first, with a timeout after {@code timeoutMs}.
+     */
+    CompletableFuture<Void> awaitCommitted(int partition, long timeoutMs);
 
     /**
      * Feeds every record of the partition, oldest first, to the consumer of its kind: classic records to

@@ -11,11 +11,13 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
 import org.apache.kafka.common.errors.KafkaStorageException;
+import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.apache.kafka.common.record.internal.Record;
@@ -73,6 +75,16 @@ public final class PartitionGroupLog implements GroupLog {
                 OffsetsTopic.NAME + "-" + partition + " is not hosted here"));
         p.appendAsLeader(MemoryRecords.withRecords(Compression.NONE, records.toArray(SimpleRecord[]::new)));
         replicas.onAppend(p.topicPartition());
+    }
+
+    @Override
+    public CompletableFuture<Void> awaitCommitted(int partition, long timeoutMs) {
+        Optional<Partition> p = partition(partition);
+        if (p.isEmpty()) {
+            return CompletableFuture.failedFuture(new NotLeaderOrFollowerException(OffsetsTopic.NAME + "-"
+                    + partition + " is not hosted here"));
+        }
+        return p.get().awaitHighWatermark(p.get().log().logEndOffset(), timeoutMs);
     }
 
     @Override

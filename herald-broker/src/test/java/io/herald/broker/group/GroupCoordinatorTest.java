@@ -9,6 +9,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
+import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
+import java.util.concurrent.CompletableFuture;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -58,6 +61,16 @@ class GroupCoordinatorTest {
         @Override
         public void appendConsumerGroup(int partition, List<ConsumerGroupRecord> records) {
             throw new UnsupportedOperationException("classic records only in this test");
+        }
+
+        /** Set by a test to stand for the replicas: what {@link #awaitCommitted} answers; null = committed. */
+        volatile CompletableFuture<Void> commit;
+
+        /** Without {@link #commit}, a memory log has no replicas: an append is committed when it returns. */
+        @Override
+        public CompletableFuture<Void> awaitCommitted(int partition, long timeoutMs) {
+            CompletableFuture<Void> c = commit;
+            return c == null ? CompletableFuture.completedFuture(null) : c;
         }
 
         @Override
@@ -158,6 +171,35 @@ class GroupCoordinatorTest {
             assertThat(response.topics().get(0).partitions().get(0).errorCode()).isZero();
             assertThat(log.partitions.get(coordinator.partitionFor(other))).singleElement()
                     .satisfies(r -> assertThat(((GroupRecord.OffsetCommit) r).groupId()).isEqualTo(other));
+        }
+    }
+
+    @Test
+    void anOffsetCommitIsAnsweredOnlyOnceTheWriteIsCommittedAndAFailedWriteAsksTheClientToRetry() throws Exception {
+        MemoryLog log = new MemoryLog();
+        try (GroupCoordinator coordinator = new GroupCoordinator(CONFIG, log, Time.SYSTEM)) {
+            coordinator.onBecomeLeader(offsetsPartition(coordinator.partitionFor("g")), 1);
+            awaitServed(coordinator, "g");
+            var ctx = new RequestContext("c", "h", (short) 9);
+
+            log.commit = new CompletableFuture<>(); // the followers have not fetched the record yet
+            var pending = coordinator.commitOffsets(ctx, commitRequest("g", 5), tp -> true);
+            await().atMost(Duration.ofSeconds(10)).until(() -> log.partitions.containsKey(coordinator.partitionFor("g")));
+            Thread.sleep(100);
+            assertThat(pending).as("appended on the leader, not yet on the ISR").isNotDone();
+            log.commit.complete(null);
+            assertThat(pending.get(10, TimeUnit.SECONDS).topics().get(0).partitions().get(0).errorCode()).isZero();
+
+            log.commit = CompletableFuture.failedFuture(new NotLeaderOrFollowerException("deposed"));
+            assertThatThrownBy(() -> coordinator.commitOffsets(ctx, commitRequest("g", 6), tp -> true)
+                    .get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(NotCoordinatorException.class);
+            log.commit = CompletableFuture.failedFuture(new org.apache.kafka.common.errors.TimeoutException("ISR"));
+            assertThatThrownBy(() -> coordinator.commitOffsets(ctx, commitRequest("g", 7), tp -> true)
+                    .get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(CoordinatorNotAvailableException.class);
+
+            log.commit = new CompletableFuture<>();
+            assertThat(coordinator.committedOffsets("g").get(10, TimeUnit.SECONDS)).as("a read appends nothing")
+                    .containsKey(new TopicPartition("t", 1));
         }
     }
 

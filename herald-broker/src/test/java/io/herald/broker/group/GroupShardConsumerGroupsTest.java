@@ -124,7 +124,8 @@ class GroupShardConsumerGroupsTest {
         long retentionMs = 10_000; // shorter than the session timeout, so the member stays while offsets expire
         GroupConfig config = new GroupConfig(d.offsetsTopicPartitions(), d.offsetsTopicSegmentBytes(),
                 d.offsetsTopicReplicationFactor(), d.initialRebalanceDelayMs(), d.minSessionTimeoutMs(), d.maxSessionTimeoutMs(), d.maxSize(),
-                retentionMs, d.retentionCheckIntervalMs(), d.offsetMetadataMaxBytes(), d.newMemberJoinTimeoutMs(),
+                retentionMs, d.retentionCheckIntervalMs(), d.offsetMetadataMaxBytes(), d.offsetsCommitTimeoutMs(),
+                d.newMemberJoinTimeoutMs(),
                 d.consumer());
         ShardFixture f = new ShardFixture(config);
         heartbeat(f, join("g", "m1"));

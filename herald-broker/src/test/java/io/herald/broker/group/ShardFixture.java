@@ -49,7 +49,9 @@ final class ShardFixture {
         return new GroupConfig(d.offsetsTopicPartitions(), d.offsetsTopicSegmentBytes(),
                 d.offsetsTopicReplicationFactor(), initialDelayMs,
                 d.minSessionTimeoutMs(), d.maxSessionTimeoutMs(), maxSize, d.offsetsRetentionMs(),
-                d.retentionCheckIntervalMs(), d.offsetMetadataMaxBytes(), d.newMemberJoinTimeoutMs(), d.consumer());
+                d.retentionCheckIntervalMs(), d.offsetMetadataMaxBytes(), d.offsetsCommitTimeoutMs(),
+                d.newMemberJoinTimeoutMs(),
+                d.consumer());
     }
 
     /** A shard whose replay of {@link #log} rebuilds the state (a restart). */
