@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
 /**
  * Command-line options of {@link SideBySide}.
  *
- * @param quick        one Herald/Kafka pair per workload and short durations (about 3 minutes in all)
+ * @param quick        one Herald/Kafka pair per workload and short durations (about 3 minutes in all), without
+ *                     the cluster ({@code -rf3}) workloads unless {@code only} selects them
  * @param only         run only the workloads whose name matches (find, not full match); latency workloads
  *                     pull in the produce workload their rate derives from
  * @param pairs        Herald/Kafka pairs of runs per workload
@@ -32,8 +33,9 @@ record BenchOptions(boolean quick, Optional<Pattern> only, int pairs, Path resul
     static final String USAGE = """
             usage: bin/bench [--quick] [--only PATTERN] [--pairs N] [--results-dir DIR] [--tmp-dir DIR]
                              [--herald-opts FLAGS] [--kafka-opts FLAGS] [--profile DIR]
-              --quick          1 Herald/Kafka pair per workload, short runs (~3 min); numbers are indicative only
-              --only PATTERN   only workloads whose name matches the regex, e.g. --only 'produce-1KiB'
+              --quick          1 Herald/Kafka pair per workload, short runs (~3 min); numbers are indicative only;
+                               leaves out the 3-node cluster workloads (*-rf3) unless --only selects them
+              --only PATTERN   only workloads whose name matches the regex, e.g. --only 'produce-1KiB', --only rf3
               --pairs N        Herald/Kafka pairs per workload (default 3, --quick 1)
               --results-dir D  where <timestamp>.md, latest.md and the PNG charts go (default bench-results)
               --tmp-dir D      parent of the brokers' temporary data directories (default java.io.tmpdir)

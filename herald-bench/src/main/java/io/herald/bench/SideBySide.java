@@ -1,11 +1,13 @@
 package io.herald.bench;
 
+import io.herald.bench.broker.BrokerCluster;
 import io.herald.bench.broker.BrokerKind;
 import io.herald.bench.broker.BrokerProcess;
 import io.herald.bench.broker.BrokerSettings;
 import io.herald.bench.broker.BrokerStartException;
 import io.herald.bench.broker.HeraldProcess;
 import io.herald.bench.broker.KafkaProcess;
+import io.herald.bench.load.Deployment;
 import io.herald.bench.load.LatencyResult;
 import io.herald.bench.load.LoadGenerator;
 import io.herald.bench.load.RssSampler;
@@ -37,8 +39,9 @@ import java.util.stream.Stream;
 
 /**
  * Side-by-side benchmark of Herald against Apache Kafka 4.3.1 on this machine: each workload runs on a fresh
- * broker, alternating Herald and Kafka (A B A B A B), driven by the same in-process load generator; the result is
- * a Markdown report with charts in {@code bench-results/}. Run through {@code bin/bench}.
+ * broker (or a fresh three-node cluster, for the {@code -rf3} workloads), alternating Herald and Kafka
+ * (A B A B A B), driven by the same in-process load generator; the result is a Markdown report with charts in
+ * {@code bench-results/}. Run through {@code bin/bench}.
  *
  * <p>Exit codes: 0 all runs succeeded; 1 a broker failed to start (or the setup is broken); 2 bad command line;
  * 3 some workload runs failed (the report says which).
@@ -131,22 +134,33 @@ public final class SideBySide {
 
     /** The workloads in the order they run; latency workloads after the produce workload their rate comes from. */
     static List<Workload> allWorkloads() {
-        Workload.Produce produce1KiBAcks1 = new Workload.Produce("produce-1KiB-acks1", 1024, "1");
+        Deployment single = Deployment.SINGLE_BROKER;
+        Deployment rf3 = Deployment.THREE_BROKERS_RF3;
+        Workload.Produce produce1KiBAcks1 = new Workload.Produce("produce-1KiB-acks1", 1024, "1", single);
         return List.of(
-                new Workload.Produce("produce-100B-acks1", 100, "1"),
-                new Workload.Produce("produce-100B-acksall", 100, "all"),
+                new Workload.Produce("produce-100B-acks1", 100, "1", single),
+                new Workload.Produce("produce-100B-acksall", 100, "all", single),
                 produce1KiBAcks1,
-                new Workload.Produce("produce-1KiB-acksall", 1024, "all"),
+                new Workload.Produce("produce-1KiB-acksall", 1024, "all", single),
+                new Workload.Produce("produce-100B-acksall-rf3", 100, "all", rf3),
+                new Workload.Produce("produce-1KiB-acksall-rf3", 1024, "all", rf3),
                 new Workload.Consume("consume-1KiB", 1024, 0),
                 new Workload.EndToEndLatency("e2e-1KiB-acks1-25pct", 1024, "1", 0.25, produce1KiBAcks1),
                 new Workload.EndToEndLatency("e2e-1KiB-acks1-50pct", 1024, "1", 0.50, produce1KiBAcks1));
     }
 
-    /** Applies --only, keeping the produce workloads that selected latency workloads take their rate from. */
+    /**
+     * Applies --only, keeping the produce workloads that selected latency workloads take their rate from. Without
+     * --only, --quick leaves out the cluster workloads: three JVMs per run and a quorum to form would double the
+     * smoke run that CI runs; --only selects them in --quick as well.
+     */
     static List<Workload> select(List<Workload> all, BenchOptions options) {
         Set<Workload> chosen = new LinkedHashSet<>();
         for (Workload w : all) {
-            if (options.only().isEmpty() || options.only().get().matcher(w.name()).find()) {
+            boolean selected = options.only()
+                    .map(pattern -> pattern.matcher(w.name()).find())
+                    .orElse(!(options.quick() && w.deployment().isCluster()));
+            if (selected) {
                 if (w instanceof Workload.EndToEndLatency l) {
                     chosen.add(l.peakSource());
                 }
@@ -217,7 +231,10 @@ public final class SideBySide {
         return lower.isPresent() ? OptionalDouble.of(lower.getAsDouble() * l.fractionOfPeak()) : lower;
     }
 
-    /** One fresh broker, one workload. A broker that does not start aborts the benchmark; a failed workload does not. */
+    /**
+     * One fresh broker (or cluster), one workload. A broker that does not start aborts the benchmark; a failed
+     * workload does not.
+     */
     private RunResult runOnce(Workload w, BrokerKind kind, int pair, OptionalDouble latencyRate)
             throws BrokerStartException, InterruptedException {
         Path dataDir = tempRoot.resolve(w.name() + "-" + kind.name().toLowerCase() + "-" + pair);
@@ -226,18 +243,17 @@ public final class SideBySide {
         } catch (IOException e) {
             throw new BrokerStartException("cannot create " + dataDir + ": " + e);
         }
-        try (BrokerProcess broker = kind == BrokerKind.HERALD
-                ? new HeraldProcess(brokers, dataDir) : new KafkaProcess(brokers, dataDir)) {
+        try (BrokerProcess broker = brokerFor(w.deployment(), kind, dataDir)) {
             BrokerProcess.StartedBroker started = broker.start();
             Thread.sleep(options.load().idleSettle().toMillis());
-            OptionalLong idleRss = RssSampler.rssBytes(started.pid());
+            OptionalLong idleRss = RssSampler.rssBytes(started.pids());
             LoadGenerator load = new LoadGenerator(started.bootstrapServers(), PARTITIONS, options.load());
             Optional<Throughput> throughput = Optional.empty();
             Optional<LatencyResult> latency = Optional.empty();
             Optional<String> failure = Optional.empty();
-            RssSampler sampler = new RssSampler(started.pid());
+            RssSampler sampler = new RssSampler(started.pids());
             try {
-                load.createTopic(w.topic());
+                load.createTopic(w);
                 switch (w) {
                     case Workload.Produce p -> throughput = Optional.of(load.produce(p));
                     case Workload.Consume c -> throughput = Optional.of(load.consume(c));
@@ -258,6 +274,13 @@ public final class SideBySide {
         } finally {
             deleteTree(dataDir);
         }
+    }
+
+    private BrokerProcess brokerFor(Deployment deployment, BrokerKind kind, Path dataDir) {
+        if (deployment.isCluster()) {
+            return new BrokerCluster(kind, brokers, dataDir, deployment.brokers());
+        }
+        return kind == BrokerKind.HERALD ? new HeraldProcess(brokers, dataDir) : new KafkaProcess(brokers, dataDir);
     }
 
     private Path writeReport(Instant started, Duration elapsed, MachineInfo machine) throws IOException {
@@ -305,9 +328,24 @@ public final class SideBySide {
             notes.add("**Extra JVM flags** (not like for like): Herald `" + String.join(" ", options.heraldOpts())
                     + "`, Kafka `" + String.join(" ", options.kafkaOpts()) + "`.");
         }
+        workloads.stream().filter(w -> w.deployment().isCluster()).findFirst()
+                .ifPresent(w -> notes.add(clusterNote(w.deployment())));
         options.profileDir().ifPresent(dir -> notes.add("**Profiled**: both brokers ran with a JFR recording "
                 + "(settings=profile) into `" + dir + "`, which costs a few percent."));
         return notes;
+    }
+
+    private static String clusterNote(Deployment d) {
+        return "`-rf" + d.replicationFactor() + "` workloads: a fresh cluster of " + d.brokers() + " nodes per run, "
+                + "each broker+controller in its own JVM (same flags as above) with its own data directory, static "
+                + "`controller.quorum.voters` of all " + d.brokers() + " (Kafka: storage of each formatted with one "
+                + "cluster id, no `--standalone`; internal topics at Kafka's default replication 3, also for Herald's "
+                + "`__consumer_offsets`); the topic has replication factor " + d.replicationFactor() + " and "
+                + "`min.insync.replicas=" + d.minInsyncReplicas() + "`, and the run starts once every partition has a "
+                + "leader and all " + d.replicationFactor() + " replicas in its ISR. The producer (acks=all) "
+                + "bootstraps from all nodes. Their startup time runs from the first node's launch until every node "
+                + "answers and the cluster lists all " + d.brokers() + " brokers; RSS is the sum over the "
+                + d.brokers() + " JVMs. Both are reported per workload, not in the \"every run\" rows.";
     }
 
     private List<String> baseSetupNotes() {

@@ -1,28 +1,36 @@
 package io.herald.bench.broker;
 
+import java.util.List;
+
 /**
- * One broker running as a separate JVM on loopback, with its own data directory. {@link #start()} returns once
- * the broker has answered its first Metadata request; {@link #close()} kills it (the data is thrown away, so
- * there is no point in a graceful shutdown). Not thread-safe: owned by the benchmark's main thread.
+ * The broker side of one benchmark run: one broker JVM ({@link HeraldProcess}, {@link KafkaProcess}) or a cluster
+ * of them ({@link BrokerCluster}), on loopback, with its own data directories. {@link #start()} returns once the
+ * broker(s) answer Metadata; {@link #close()} stops every JVM it started (the data is thrown away, so there is no
+ * point in a graceful shutdown, except where a subclass says why). Not thread-safe: owned by the benchmark's main
+ * thread.
  */
 public interface BrokerProcess extends AutoCloseable {
 
     BrokerKind kind();
 
-    /** Starts the JVM and waits until the broker answers Metadata; returns how long that took. */
+    /** Starts the JVM(s) and waits until they answer Metadata; returns how long that took. */
     StartedBroker start() throws BrokerStartException, InterruptedException;
 
-    /** The JVM's process id, for sampling its resident memory. Only valid after {@link #start()}. */
-    long pid();
-
-    /** host:port for clients. */
+    /** host:port[,host:port...] for clients. */
     String bootstrapServers();
 
-    /** Kills the JVM (if running) and waits for it to exit. Idempotent. */
+    /** Kills the JVM(s) (if running) and waits for them to exit. Idempotent. */
     @Override
     void close();
 
-    /** What {@link #start()} measured: time from process start to the first successful Metadata answer. */
-    record StartedBroker(String bootstrapServers, long pid, long startupNanos) {
+    /**
+     * What {@link #start()} measured: time from process start to the first successful Metadata answer.
+     *
+     * @param pids every broker JVM's process id, for sampling their resident memory (summed)
+     */
+    record StartedBroker(String bootstrapServers, List<Long> pids, long startupNanos) {
+        public StartedBroker {
+            pids = List.copyOf(pids);
+        }
     }
 }

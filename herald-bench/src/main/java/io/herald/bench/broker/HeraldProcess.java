@@ -2,19 +2,28 @@ package io.herald.bench.broker;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Herald from {@code herald-server/target/herald-server.jar}, started the way {@code bin/herald start} starts
  * it (its GC and class-data sharing flags, the bench's heap flags), with the listener, data directory and
- * partition count given as {@code --override}s. It is stopped with SIGTERM, as an operator stops it, so that the
- * first run writes the class-data archive that later runs (and {@code bin/herald}) start from.
+ * partition count given as {@code --override}s on top of {@code config/server.properties}. It is stopped with
+ * SIGTERM, as an operator stops it, so that the first run writes the class-data archive that later runs (and
+ * {@code bin/herald}) start from.
+ *
+ * <p>As a node of a {@link BrokerCluster} ({@link #clusterNode}) it gets the overrides that
+ * {@code config/cluster/nodeN.properties} sets: its own node id, broker+controller roles, the cluster's voters and
+ * a {@code CONTROLLER} listener.
  */
 public final class HeraldProcess extends JvmBrokerProcess {
     /** Keep in step with {@code bin/herald}'s default GC flags (its class-data sharing flags are added below). */
     static final List<String> LAUNCHER_GC_OPTIONS = List.of("-XX:+UseG1GC");
+    /** Kafka's default {@code offsets.topic.replication.factor}, which the Kafka nodes of a cluster keep. */
+    private static final int CLUSTER_OFFSETS_REPLICATION_FACTOR = 3;
 
+    private final Map<String, String> clusterConfig;
     private final Map<String, String> extraConfig;
 
     public HeraldProcess(BrokerSettings settings, Path dataDir) {
@@ -24,7 +33,29 @@ public final class HeraldProcess extends JvmBrokerProcess {
     /** With extra broker configs, passed as further {@code --override}s after the bench's own. */
     public HeraldProcess(BrokerSettings settings, Path dataDir, Map<String, String> extraConfig) {
         super(settings, dataDir);
+        this.clusterConfig = Map.of();
         this.extraConfig = Map.copyOf(extraConfig);
+    }
+
+    private HeraldProcess(BrokerSettings settings, Path dataDir, ClusterLayout layout, ClusterLayout.Node node) {
+        super(settings, dataDir, node.clientPort());
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("node.id", Integer.toString(node.id()));
+        config.put("process.roles", "broker,controller");
+        config.put("cluster.id", layout.clusterId());
+        config.put("controller.quorum.voters", layout.voters());
+        config.put("controller.listener.names", "CONTROLLER");
+        config.put("listeners", "PLAINTEXT://127.0.0.1:" + node.clientPort()
+                + ",CONTROLLER://127.0.0.1:" + node.controllerPort());
+        config.put("offsets.topic.replication.factor", Integer.toString(CLUSTER_OFFSETS_REPLICATION_FACTOR));
+        this.clusterConfig = config;
+        this.extraConfig = Map.of();
+    }
+
+    /** Node {@code node} of the cluster {@code layout}, with its data under {@code dataDir}. */
+    static HeraldProcess clusterNode(BrokerSettings settings, Path dataDir, ClusterLayout layout,
+                                     ClusterLayout.Node node) {
+        return new HeraldProcess(settings, dataDir, layout, node);
     }
 
     @Override
@@ -42,11 +73,15 @@ public final class HeraldProcess extends JvmBrokerProcess {
                 "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
         cmd.addAll(settings.jvmOptions(kind()));
         cmd.addAll(profilingOptions());
-        cmd.addAll(List.of("-jar", settings.heraldJar().toString(), "start",
-                "--override", "listeners=PLAINTEXT://127.0.0.1:" + port,
-                "--override", "log.dirs=" + dataDir.resolve("logs"),
-                "--override", "num.partitions=" + settings.partitions()));
-        extraConfig.forEach((k, v) -> cmd.addAll(List.of("--override", k + "=" + v)));
+        cmd.addAll(List.of("-jar", settings.heraldJar().toString(), "start"));
+        // One --override per key: a cluster node's listeners replace the single-node one.
+        Map<String, String> overrides = new LinkedHashMap<>();
+        overrides.put("listeners", "PLAINTEXT://127.0.0.1:" + port);
+        overrides.put("log.dirs", dataDir.resolve("logs").toString());
+        overrides.put("num.partitions", Integer.toString(settings.partitions()));
+        overrides.putAll(clusterConfig);
+        overrides.putAll(extraConfig);
+        overrides.forEach((k, v) -> cmd.addAll(List.of("--override", k + "=" + v)));
         return cmd;
     }
 

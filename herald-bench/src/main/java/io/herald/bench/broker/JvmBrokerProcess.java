@@ -20,6 +20,10 @@ import org.apache.kafka.common.Node;
  * The part of starting a broker that is the same for both: launch the JVM with its output in a log file, then
  * poll an AdminClient's {@code describeCluster} until the broker answers, failing fast (with the tail of its
  * log) when the process dies first. Subclasses say what to run and may prepare the data directory before.
+ *
+ * <p>{@link #start()} runs the three steps {@link #prepare()}, {@link #launch()} and {@link #awaitMetadata()} in
+ * a row; a {@link BrokerCluster} runs each step on all its nodes before the next, because a node of a cluster
+ * answers Metadata only once a quorum of its peers is up.
  */
 abstract class JvmBrokerProcess implements BrokerProcess {
     private static final int LOG_TAIL_LINES = 30;
@@ -30,11 +34,17 @@ abstract class JvmBrokerProcess implements BrokerProcess {
     protected final int port;
     private final Path logFile;
     private Process process;
+    private long launchNanos;
 
     JvmBrokerProcess(BrokerSettings settings, Path dataDir) {
+        this(settings, dataDir, Ports.freeLoopbackPort());
+    }
+
+    /** On a client port chosen by the caller (a cluster allocates all its nodes' ports before any starts). */
+    JvmBrokerProcess(BrokerSettings settings, Path dataDir, int port) {
         this.settings = settings;
         this.dataDir = dataDir;
-        this.port = Ports.freeLoopbackPort();
+        this.port = port;
         this.logFile = dataDir.resolve(kind().name().toLowerCase() + ".log");
     }
 
@@ -67,8 +77,8 @@ abstract class JvmBrokerProcess implements BrokerProcess {
         return "127.0.0.1:" + port;
     }
 
-    @Override
-    public long pid() {
+    /** The JVM's process id, for sampling its resident memory. Only valid after {@link #launch()}. */
+    long pid() {
         if (process == null) {
             throw new IllegalStateException(kind().displayName() + " is not started");
         }
@@ -77,28 +87,37 @@ abstract class JvmBrokerProcess implements BrokerProcess {
 
     @Override
     public StartedBroker start() throws BrokerStartException, InterruptedException {
+        prepare();
+        launch();
+        awaitMetadata();
+        return new StartedBroker(bootstrapServers(), List.of(process.pid()), System.nanoTime() - launchNanos);
+    }
+
+    /** Starts the JVM and returns at once; the startup clock starts here. */
+    void launch() throws BrokerStartException {
         if (process != null) {
             throw new IllegalStateException(kind().displayName() + " is already started");
         }
-        prepare();
         ProcessBuilder builder = new ProcessBuilder(command())
                 .directory(workingDirectory().toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(logFile.toFile());
-        long startNanos = System.nanoTime();
+        launchNanos = System.nanoTime();
         try {
             process = builder.start();
         } catch (IOException e) {
             throw new BrokerStartException(kind().displayName() + " could not be launched: " + e.getMessage());
         }
         ProcessReaper.register(process);
-        awaitMetadata(startNanos);
-        return new StartedBroker(bootstrapServers(), process.pid(), System.nanoTime() - startNanos);
     }
 
-    private void awaitMetadata(long startNanos) throws BrokerStartException, InterruptedException {
-        long deadline = startNanos + TimeUnit.MILLISECONDS.toNanos(settings.startTimeoutMs());
-        try (Admin admin = Admin.create(readinessAdminConfig())) {
+    /**
+     * Waits until the launched broker answers Metadata, at most {@link BrokerSettings#startTimeoutMs()} after its
+     * launch; kills it and throws (with the tail of its log) if it exits or times out first.
+     */
+    void awaitMetadata() throws BrokerStartException, InterruptedException {
+        long deadline = launchNanos + TimeUnit.MILLISECONDS.toNanos(settings.startTimeoutMs());
+        try (Admin admin = Admin.create(readinessAdminConfig(bootstrapServers()))) {
             while (true) {
                 try {
                     Collection<Node> nodes = admin.describeCluster().nodes().get(1, TimeUnit.SECONDS);
@@ -120,9 +139,9 @@ abstract class JvmBrokerProcess implements BrokerProcess {
     }
 
     /** Short timeouts and backoffs, so that the measured startup time is within ~100 ms of the truth. */
-    private Properties readinessAdminConfig() {
+    static Properties readinessAdminConfig(String bootstrapServers) {
         Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 1000);
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 1000);
         props.put(AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, 20);
@@ -132,6 +151,15 @@ abstract class JvmBrokerProcess implements BrokerProcess {
         props.put(AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG, 500);
         props.put(AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG, 1000);
         return props;
+    }
+
+    /** Whether the launched JVM is still running. */
+    boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    Path logFile() {
+        return logFile;
     }
 
     protected BrokerStartException failStart(String what) {
@@ -170,5 +198,12 @@ abstract class JvmBrokerProcess implements BrokerProcess {
             }
         }
         ProcessReaper.kill(process);
+    }
+
+    /** SIGKILL (if running) and wait for the exit, without {@link #close()}'s graceful stop. Idempotent. */
+    void kill() {
+        if (process != null) {
+            ProcessReaper.kill(process);
+        }
     }
 }

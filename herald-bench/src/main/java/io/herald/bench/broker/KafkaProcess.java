@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.Uuid;
 
@@ -18,13 +19,29 @@ import org.apache.kafka.common.Uuid;
  * <p>The quorum is configured with {@code controller.quorum.bootstrap.servers} and formatted with
  * {@code --standalone} (a dynamic KIP-853 quorum of one), as Kafka 4's own quickstart does: Kafka 4.3's
  * {@code StorageTool} rejects {@code --standalone} together with a static {@code controller.quorum.voters}.
+ *
+ * <p>As a node of a {@link BrokerCluster} ({@link #clusterNode}) it is configured like Herald's cluster nodes: a
+ * static {@code controller.quorum.voters} naming every node (no {@code --standalone}: a static quorum needs no
+ * initial voter set in the log), storage formatted with the cluster's one id, and the internal topics at Kafka's
+ * default replication (3, min.insync.replicas 2) instead of the single node's 1.
  */
 public final class KafkaProcess extends JvmBrokerProcess {
     private static final long FORMAT_TIMEOUT_SECONDS = 60;
 
+    /** A single node cannot hold Kafka's default 3 replicas of its internal topics. */
+    private static final String SINGLE_NODE_INTERNAL_TOPICS = String.join("\n",
+            "offsets.topic.replication.factor=1",
+            "transaction.state.log.replication.factor=1",
+            "transaction.state.log.min.isr=1",
+            "share.coordinator.state.topic.replication.factor=1",
+            "share.coordinator.state.topic.min.isr=1",
+            "");
+
     private final int controllerPort;
     private final Path config;
     private final Map<String, String> extraConfig;
+    private final int nodeId;
+    private final Optional<ClusterLayout> cluster;
 
     public KafkaProcess(BrokerSettings settings, Path dataDir) {
         this(settings, dataDir, Map.of());
@@ -40,6 +57,23 @@ public final class KafkaProcess extends JvmBrokerProcess {
         }
         this.controllerPort = candidate;
         this.config = dataDir.resolve("server.properties");
+        this.nodeId = 1;
+        this.cluster = Optional.empty();
+    }
+
+    private KafkaProcess(BrokerSettings settings, Path dataDir, ClusterLayout layout, ClusterLayout.Node node) {
+        super(settings, dataDir, node.clientPort());
+        this.extraConfig = Map.of();
+        this.controllerPort = node.controllerPort();
+        this.config = dataDir.resolve("server.properties");
+        this.nodeId = node.id();
+        this.cluster = Optional.of(layout);
+    }
+
+    /** Node {@code node} of the cluster {@code layout}, with its data under {@code dataDir}. */
+    static KafkaProcess clusterNode(BrokerSettings settings, Path dataDir, ClusterLayout layout,
+                                    ClusterLayout.Node node) {
+        return new KafkaProcess(settings, dataDir, layout, node);
     }
 
     @Override
@@ -62,8 +96,9 @@ public final class KafkaProcess extends JvmBrokerProcess {
         extraConfig.forEach((k, v) -> extra.append(k).append('=').append(v).append('\n'));
         return String.join("\n",
                 "process.roles=broker,controller",
-                "node.id=1",
-                "controller.quorum.bootstrap.servers=127.0.0.1:" + controllerPort,
+                "node.id=" + nodeId,
+                cluster.map(c -> "controller.quorum.voters=" + c.voters())
+                        .orElse("controller.quorum.bootstrap.servers=127.0.0.1:" + controllerPort),
                 "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
                 "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
                 "controller.listener.names=CONTROLLER",
@@ -71,20 +106,18 @@ public final class KafkaProcess extends JvmBrokerProcess {
                 "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
                 "log.dirs=" + dataDir.resolve("logs"),
                 "num.partitions=" + settings.partitions(),
-                "offsets.topic.replication.factor=1",
-                "transaction.state.log.replication.factor=1",
-                "transaction.state.log.min.isr=1",
-                "share.coordinator.state.topic.replication.factor=1",
-                "share.coordinator.state.topic.min.isr=1",
                 "group.initial.rebalance.delay.ms=0",
-                "") + extra;
+                "") + (cluster.isPresent() ? "" : SINGLE_NODE_INTERNAL_TOPICS) + extra;
     }
 
     private void format() throws BrokerStartException, InterruptedException {
         Path formatLog = dataDir.resolve("kafka-format.log");
+        String clusterId = cluster.map(ClusterLayout::clusterId).orElseGet(() -> Uuid.randomUuid().toString());
         List<String> cmd = new ArrayList<>(List.of(settings.java().toString(), "-cp", settings.kafkaClasspath(),
-                "kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(), "-c", config.toString(),
-                "--standalone"));
+                "kafka.tools.StorageTool", "format", "-t", clusterId, "-c", config.toString()));
+        if (cluster.isEmpty()) {
+            cmd.add("--standalone");
+        }
         Process format;
         try {
             format = new ProcessBuilder(cmd).directory(dataDir.toFile()).redirectErrorStream(true)

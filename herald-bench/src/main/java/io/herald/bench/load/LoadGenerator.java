@@ -52,19 +52,28 @@ public final class LoadGenerator {
         this.settings = settings;
     }
 
-    /** Creates the topic and waits until every partition has a leader, so no workload starts on a half-made topic. */
-    public void createTopic(String topic) throws Exception {
+    /**
+     * Creates the workload's topic as its {@link Workload#deployment()} says (replicas, min.insync.replicas) and waits
+     * until every partition has a leader and all its replicas in the ISR, so no workload starts on a half-made topic
+     * (or measures followers catching up).
+     */
+    public void createTopic(Workload workload) throws Exception {
+        String topic = workload.topic();
+        Deployment deployment = workload.deployment();
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         try (Admin admin = Admin.create(props)) {
-            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            NewTopic newTopic = new NewTopic(topic, partitions, deployment.replicationFactor())
+                    .configs(deployment.topicConfigs());
+            admin.createTopics(List.of(newTopic)).all().get(30, TimeUnit.SECONDS);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (true) {
                 try {
                     TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
                             .get(5, TimeUnit.SECONDS).get(topic);
                     if (description.partitions().size() == partitions
-                            && description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                            && description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()
+                                    && p.isr().size() == deployment.replicationFactor())) {
                         // Kafka answers Metadata with a leader before that leader's replica manager has the
                         // partition (produce then gets NOT_LEADER_OR_FOLLOWER for a moment). ListOffsets goes to
                         // the leader itself and the admin client retries it until the partition is served.
@@ -77,7 +86,8 @@ public final class LoadGenerator {
                     // UnknownTopicOrPartition while the metadata propagates: retry.
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("topic " + topic + " has no leader for every partition after 30 s");
+                    throw new IllegalStateException("topic " + topic + " has no leader and a full ISR ("
+                            + deployment.replicationFactor() + ") for every partition after 30 s");
                 }
                 Thread.sleep(20);
             }

@@ -3,6 +3,7 @@ package io.herald.bench.load;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -10,13 +11,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Samples a process's resident memory (VmRSS in /proc/PID/status) every 200 ms and keeps the peak. Linux only;
- * elsewhere every sample is empty and the report says "n/a". Thread-safe.
+ * Samples the resident memory (VmRSS in /proc/PID/status) of a broker's process, or the sum over a cluster's
+ * processes, every 200 ms and keeps the peak. Linux only; elsewhere every sample is empty and the report says
+ * "n/a". Thread-safe.
  */
 public final class RssSampler implements AutoCloseable {
     private static final long PERIOD_MS = 200;
 
-    private final long pid;
+    private final List<Long> pids;
     private final AtomicLong peak = new AtomicLong(-1);
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "bench-rss-sampler");
@@ -24,13 +26,26 @@ public final class RssSampler implements AutoCloseable {
         return t;
     });
 
-    public RssSampler(long pid) {
-        this.pid = pid;
+    public RssSampler(List<Long> pids) {
+        this.pids = List.copyOf(pids);
         timer.scheduleAtFixedRate(this::sample, 0, PERIOD_MS, TimeUnit.MILLISECONDS);
     }
 
+    /** Resident memory of the processes now, summed, in bytes; empty if any of them has no reading. */
+    public static OptionalLong rssBytes(List<Long> pids) {
+        long sum = 0;
+        for (long pid : pids) {
+            OptionalLong rss = processRssBytes(pid);
+            if (rss.isEmpty()) {
+                return OptionalLong.empty();
+            }
+            sum += rss.getAsLong();
+        }
+        return pids.isEmpty() ? OptionalLong.empty() : OptionalLong.of(sum);
+    }
+
     /** Resident memory of the process now, in bytes. */
-    public static OptionalLong rssBytes(long pid) {
+    private static OptionalLong processRssBytes(long pid) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
                 if (line.startsWith("VmRSS:")) {
@@ -45,7 +60,7 @@ public final class RssSampler implements AutoCloseable {
     }
 
     private void sample() {
-        rssBytes(pid).ifPresent(rss -> peak.accumulateAndGet(rss, Math::max));
+        rssBytes(pids).ifPresent(rss -> peak.accumulateAndGet(rss, Math::max));
     }
 
     /** The highest sample so far. */

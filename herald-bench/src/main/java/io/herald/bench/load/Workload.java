@@ -14,13 +14,19 @@ public sealed interface Workload {
         return "bench-" + name();
     }
 
+    /** The brokers it runs on and the replication of its topic. */
+    default Deployment deployment() {
+        return Deployment.SINGLE_BROKER;
+    }
+
     /**
      * Produce as fast as one producer can for a fixed time; throughput counts records acknowledged after the
      * warm-up.
      *
-     * @param acks "1" or "all"
+     * @param acks       "1" or "all"
+     * @param deployment one broker, or a cluster with a replicated topic (the producer bootstraps from every node)
      */
-    record Produce(String name, int recordSize, String acks) implements Workload {
+    record Produce(String name, int recordSize, String acks, Deployment deployment) implements Workload {
     }
 
     /**

@@ -1,0 +1,43 @@
+package io.herald.bench.load;
+
+import java.util.Map;
+
+/**
+ * Where a workload runs: on how many brokers, and how its topic is replicated there.
+ *
+ * @param brokers           broker+controller nodes, each its own JVM; 1 = the single-node runs
+ * @param replicationFactor replicas of each partition of the bench topic (at most {@code brokers})
+ * @param minInsyncReplicas the topic's {@code min.insync.replicas}: an acks=all write needs that many in-sync
+ *                          replicas (at most {@code replicationFactor})
+ */
+public record Deployment(int brokers, short replicationFactor, int minInsyncReplicas) {
+
+    /** One broker, topics with one replica: every workload before the replicated ones. */
+    public static final Deployment SINGLE_BROKER = new Deployment(1, (short) 1, 1);
+    /** Three brokers, every partition on all three, writes survive one broker down: the usual production shape. */
+    public static final Deployment THREE_BROKERS_RF3 = new Deployment(3, (short) 3, 2);
+
+    public Deployment {
+        if (brokers < 1) {
+            throw new IllegalArgumentException("brokers: " + brokers + " (expected: >= 1)");
+        }
+        if (replicationFactor < 1 || replicationFactor > brokers) {
+            throw new IllegalArgumentException("replicationFactor: " + replicationFactor
+                    + " (expected: 1 to brokers = " + brokers + ")");
+        }
+        if (minInsyncReplicas < 1 || minInsyncReplicas > replicationFactor) {
+            throw new IllegalArgumentException("minInsyncReplicas: " + minInsyncReplicas
+                    + " (expected: 1 to replicationFactor = " + replicationFactor + ")");
+        }
+    }
+
+    /** More than one broker: a cluster that takes longer to start and is left out of {@code --quick}. */
+    public boolean isCluster() {
+        return brokers > 1;
+    }
+
+    /** Configs of the bench topic: none on one broker (the default min.insync.replicas is 1), as before clusters. */
+    public Map<String, String> topicConfigs() {
+        return minInsyncReplicas == 1 ? Map.of() : Map.of("min.insync.replicas", Integer.toString(minInsyncReplicas));
+    }
+}
