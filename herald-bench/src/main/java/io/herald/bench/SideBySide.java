@@ -370,7 +370,8 @@ public final class SideBySide {
                         + load.produceDuration().toSeconds()
                         + " s after " + load.warmup().toSeconds() + " s warm-up. Consume: "
                         + String.format("%,d", options.consumeRecords()) + " records filled (acks=1), then one consumer "
-                        + "with assign() of all partitions + seekToBeginning, no group. MB = 10^6 bytes of record values.",
+                        + "with assign() of all partitions + seekToBeginning, no group, reads them all twice; the second "
+                        + "read is timed (the first warms the client's JIT). MB = 10^6 bytes of record values.",
                 "End-to-end latency: acks=1, the same client defaults as the produce workloads (so the rate is a "
                         + "true fraction of the measured peak; linger.ms=5 puts a ~5 ms floor under p50), records produced at a fixed rate for "
                         + load.latencyDuration().toSeconds() + " s after " + load.warmup().toSeconds() + " s warm-up, "

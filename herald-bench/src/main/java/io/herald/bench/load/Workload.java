@@ -31,7 +31,8 @@ public sealed interface Workload {
 
     /**
      * Fill the topic with {@code records} records (acks=1), then read them all back with one consumer that
-     * {@code assign()}s every partition and seeks to the beginning (no group: Herald has no groups yet).
+     * {@code assign()}s every partition and seeks to the beginning (no group), twice: the first read warms the
+     * benchmark JVM's consumer code, the second is timed.
      */
     record Consume(String name, int recordSize, long records) implements Workload {
     }
