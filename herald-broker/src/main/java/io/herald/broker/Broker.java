@@ -97,6 +97,7 @@ public final class Broker implements AutoCloseable {
      * through the metadata controller when it is null.
      */
     public static Broker start(BrokerConfig config, AlterPartitionChannel alterPartition) throws Exception {
+        checkRolesSupported(config);
         Path firstDir = config.logDirs().get(0);
         MetaProperties meta = MetaProperties.loadOrCreate(firstDir, config.nodeId(), config.clusterId());
         // Metadata first: recovering a log needs its topic's config (compaction, limits), which lives there.
@@ -151,6 +152,20 @@ public final class Broker implements AutoCloseable {
         }
         log.info("Broker {} serving on {}:{}", config.nodeId(), config.listener().host(), server.boundPort());
         return new Broker(config, meta, logManager, controller, pool, fetchPurgatory, server, groups, replicas);
+    }
+
+    /**
+     * A broker-only node would have to follow the Raft log without voting (Kafka's observers); a controller-only
+     * node would have to stay out of placement and serve no clients. Neither exists yet: such a node is refused
+     * before it touches its directories rather than run as something else.
+     */
+    private static void checkRolesSupported(BrokerConfig config) {
+        if (!config.isBroker() || !config.isController()) {
+            throw new org.apache.kafka.common.config.ConfigException(BrokerConfig.PROCESS_ROLES,
+                    String.join(",", config.processRoles().stream()
+                            .map(r -> r.name().toLowerCase(java.util.Locale.ROOT)).toList()),
+                    "Herald cluster nodes run both roles for now (expected: broker,controller)");
+        }
     }
 
     /**
