@@ -65,7 +65,8 @@ class ClusterHarnessTest {
 
             node.kill9();
             assertThat(node.isAlive()).isFalse();
-            assertThatThrownBy(() -> node.probeBrokers(Duration.ofSeconds(1))).isInstanceOf(IOException.class);
+            assertThatThrownBy(() -> node.probeBrokers(Duration.ofSeconds(1)))
+                    .as(() -> "a killed process answers nothing; " + node.diagnostics()).isInstanceOf(IOException.class);
             Path firstLog = node.logFile();
             cluster.restart(1, Duration.ofSeconds(60));
             assertThat(node.logFile()).isNotEqualTo(firstLog);
@@ -78,7 +79,7 @@ class ClusterHarnessTest {
             assertThat(node.isAlive()).isTrue();
             assertThat(node.isRunning()).isFalse();
             assertThatThrownBy(() -> node.probeBrokers(Duration.ofSeconds(2)))
-                    .as("a stopped process answers nothing")
+                    .as(() -> "a stopped process answers nothing; " + node.diagnostics())
                     .isInstanceOf(IOException.class);
             node.resume();
             assertThat(node.probeBrokers(Duration.ofSeconds(10))).containsExactly(1);

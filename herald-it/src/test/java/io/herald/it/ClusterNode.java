@@ -204,6 +204,39 @@ final class ClusterNode {
         assertThat(isAlive()).as("node %d is alive to be paused", id).isTrue();
         signal("STOP");
         paused = true;
+        // kill returns once the signal is sent; wait until the kernel reports the process stopped.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!processState().equals("T") && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(processState()).as("node %d is stopped after SIGSTOP; %s", id, diagnostics()).isEqualTo("T");
+    }
+
+    /** The kernel's state letter for the process (R, S, T, Z, …), or "?" when it cannot be read. */
+    private String processState() {
+        try {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
+    }
+
+    /** For failure messages: the process state and which processes listen on this node's client port. */
+    String diagnostics() {
+        String listeners;
+        try {
+            Process ss = new ProcessBuilder("ss", "-ltnp", "sport = :" + clientPort).redirectErrorStream(true).start();
+            listeners = ss.waitFor(5, TimeUnit.SECONDS)
+                    ? new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8) : "(ss timed out)";
+        } catch (IOException e) {
+            listeners = "(ss: " + e + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            listeners = "(interrupted)";
+        }
+        return "pid " + (process == null ? "-" : process.pid()) + " state " + (process == null ? "-" : processState())
+                + "; listening on " + clientPort + ":\n" + listeners;
     }
 
     /** SIGCONT after {@link #pause()}. */
