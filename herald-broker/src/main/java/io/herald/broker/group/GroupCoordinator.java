@@ -261,11 +261,11 @@ public final class GroupCoordinator implements LeadershipListener, AutoCloseable
     // ---- operations ----
 
     public CompletableFuture<JoinGroupResponseData> joinGroup(RequestContext ctx, JoinGroupRequestData req) {
-        return parked(req.groupId(), f -> shard.joinGroup(ctx, req, f));
+        return parkedUntilCommitted(req.groupId(), f -> shard.joinGroup(ctx, req, f));
     }
 
     public CompletableFuture<SyncGroupResponseData> syncGroup(SyncGroupRequestData req) {
-        return parked(req.groupId(), f -> shard.groups.syncGroup(req, f));
+        return parkedUntilCommitted(req.groupId(), f -> shard.groups.syncGroup(req, f));
     }
 
     public CompletableFuture<Errors> heartbeat(HeartbeatRequestData req) {
@@ -354,7 +354,8 @@ public final class GroupCoordinator implements LeadershipListener, AutoCloseable
      * Runs {@code op} on the coordinator thread ({@link #parked}); answers once what it appended is committed
      * (on every in-sync replica), as Kafka's coordinator does, so an acknowledged commit survives a failover.
      * A write that fails to commit answers NOT_COORDINATOR (leadership lost) or COORDINATOR_NOT_AVAILABLE (the
-     * ISR did not catch up within {@code offsets.commit.timeout.ms}), and the client retries.
+     * ISR did not catch up within {@code offsets.commit.timeout.ms}), and the client retries. Parked operations:
+     * {@link #parkedUntilCommitted}.
      */
     private <T> CompletableFuture<T> submit(String groupId, java.util.function.Supplier<T> op) {
         return parked(groupId, f -> {
@@ -373,6 +374,32 @@ public final class GroupCoordinator implements LeadershipListener, AutoCloseable
                 .mapToObj(p -> groupLog.awaitCommitted(p, config.offsetsCommitTimeoutMs()))
                 .toArray(CompletableFuture[]::new);
         appendedByOperation.clear();
+        completeAfter(f, result, waits);
+    }
+
+    /**
+     * A parked JoinGroup or SyncGroup is answered by whatever event completes it (another member's request, a
+     * timer), after writes that event may have made (the group's assignment): the answer waits until
+     * everything appended to the group's partition so far is committed, as {@link #submit} does.
+     */
+    private <T> CompletableFuture<T> parkedUntilCommitted(String groupId, Consumer<CompletableFuture<T>> op) {
+        CompletableFuture<T> answer = new CompletableFuture<>();
+        parked(groupId, op).whenComplete((result, error) -> {
+            if (error != null) {
+                answer.completeExceptionally(error);
+                return;
+            }
+            if (availability(groupId) != Errors.NONE) {
+                answer.complete(result); // answered because the group left this broker: it says so itself
+                return;
+            }
+            completeAfter(answer, result,
+                    groupLog.awaitCommitted(partitionFor(groupId), config.offsetsCommitTimeoutMs()));
+        });
+        return answer;
+    }
+
+    private <T> void completeAfter(CompletableFuture<T> f, T result, CompletableFuture<?>... waits) {
         CompletableFuture.allOf(waits).whenComplete((ok, error) -> {
             if (error == null) {
                 f.complete(result);

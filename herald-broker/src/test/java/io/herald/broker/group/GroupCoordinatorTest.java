@@ -204,6 +204,26 @@ class GroupCoordinatorTest {
     }
 
     @Test
+    void aJoinIsAnsweredOnlyOnceTheGroupsPartitionHasCommittedWhatWasWritten() throws Exception {
+        MemoryLog log = new MemoryLog();
+        try (GroupCoordinator coordinator = new GroupCoordinator(CONFIG, log, Time.SYSTEM)) {
+            coordinator.onBecomeLeader(offsetsPartition(coordinator.partitionFor("g")), 1);
+            awaitServed(coordinator, "g");
+            var ctx = new RequestContext("c", "/h", (short) 3);
+
+            log.commit = new CompletableFuture<>(); // the followers lag
+            var join = coordinator.joinGroup(ctx, ShardFixture.joinRequest("g", "", null, "range", new byte[]{1}));
+            await().atMost(Duration.ofSeconds(10)).until(() -> coordinator.onCoordinatorThread(
+                    s -> s.groups.group("g").map(g -> g.size()).orElse(0)).get() == 1);
+            Thread.sleep(200);
+            assertThat(join).as("the rebalance completed on the leader; the ISR has not caught up").isNotDone();
+            log.commit.complete(null);
+            JoinGroupResponseData answered = join.get(10, TimeUnit.SECONDS);
+            assertThat(Errors.forCode(answered.errorCode())).isEqualTo(Errors.NONE);
+        }
+    }
+
+    @Test
     void resignUnloadsTheGroupsAndParkedJoinsAnswerNotCoordinator() throws Exception {
         MemoryLog log = new MemoryLog();
         try (GroupCoordinator coordinator = new GroupCoordinator(PARKING, log, Time.SYSTEM)) {
