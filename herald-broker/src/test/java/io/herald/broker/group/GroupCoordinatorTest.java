@@ -130,6 +130,12 @@ class GroupCoordinatorTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> c.availability(group) == Errors.NONE);
     }
 
+    /** This broker becomes the leader (epoch 1) of the group's partition and has loaded it. */
+    private static void leadAndAwaitServed(GroupCoordinator c, String group) {
+        c.onBecomeLeader(offsetsPartition(c.partitionFor(group)), 1);
+        awaitServed(c, group);
+    }
+
     @Test
     void groupsAnswerNotCoordinatorUntilLedAndLoadInProgressUntilReplayed() throws Exception {
         MemoryLog log = new MemoryLog();
@@ -178,8 +184,7 @@ class GroupCoordinatorTest {
     void anOffsetCommitIsAnsweredOnlyOnceTheWriteIsCommittedAndAFailedWriteAsksTheClientToRetry() throws Exception {
         MemoryLog log = new MemoryLog();
         try (GroupCoordinator coordinator = new GroupCoordinator(CONFIG, log, Time.SYSTEM)) {
-            coordinator.onBecomeLeader(offsetsPartition(coordinator.partitionFor("g")), 1);
-            awaitServed(coordinator, "g");
+            leadAndAwaitServed(coordinator, "g");
             var ctx = new RequestContext("c", "h", (short) 9);
 
             log.commit = new CompletableFuture<>(); // the followers have not fetched the record yet
@@ -207,8 +212,7 @@ class GroupCoordinatorTest {
     void aJoinIsAnsweredOnlyOnceTheGroupsPartitionHasCommittedWhatWasWritten() throws Exception {
         MemoryLog log = new MemoryLog();
         try (GroupCoordinator coordinator = new GroupCoordinator(CONFIG, log, Time.SYSTEM)) {
-            coordinator.onBecomeLeader(offsetsPartition(coordinator.partitionFor("g")), 1);
-            awaitServed(coordinator, "g");
+            leadAndAwaitServed(coordinator, "g");
             var ctx = new RequestContext("c", "/h", (short) 3);
 
             log.commit = new CompletableFuture<>(); // the followers lag
