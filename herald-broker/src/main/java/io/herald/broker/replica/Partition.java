@@ -703,14 +703,18 @@ public final class Partition {
             // Resigned between the check and the registration: the resignation may have missed this waiter.
             failHwWaiters(notLeader());
         }
-        CompletableFuture.delayedExecutor(timeoutMs, TimeUnit.MILLISECONDS).execute(() -> {
-            synchronized (this) {
-                hwWaiters.remove(waiter);
+        // orTimeout cancels its timer when the HW completes the wait first: group commits wait here one per
+        // request, and a timer left armed for every one of them would pile up for the whole timeout.
+        return future.orTimeout(timeoutMs, TimeUnit.MILLISECONDS).exceptionallyCompose(error -> {
+            if (error instanceof java.util.concurrent.TimeoutException) {
+                synchronized (this) {
+                    hwWaiters.remove(waiter);
+                }
+                return CompletableFuture.failedFuture(new TimeoutException("High watermark of " + topicPartition
+                        + " did not reach " + offset + " within " + timeoutMs + " ms"));
             }
-            future.completeExceptionally(new TimeoutException("High watermark of " + topicPartition
-                    + " did not reach " + offset + " within " + timeoutMs + " ms"));
+            return CompletableFuture.failedFuture(error);
         });
-        return future;
     }
 
     /** Waiters whose offset the HW reached, removed from the list. Caller holds this monitor. */
