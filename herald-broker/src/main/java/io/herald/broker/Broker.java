@@ -24,8 +24,6 @@ import io.herald.broker.replica.AlterPartitionChannel;
 import io.herald.broker.replica.ReplicaManager;
 import io.herald.broker.config.TopicConfigs;
 import io.herald.metadata.controller.MetadataController;
-import io.herald.metadata.controller.ControllerSettings;
-import io.herald.metadata.quorum.local.LocalMetadataQuorum;
 import io.herald.protocol.ApiRegistry;
 import io.herald.protocol.KafkaServer;
 import io.herald.protocol.ServerConfig;
@@ -33,11 +31,6 @@ import io.herald.storage.log.LogManager;
 import io.herald.storage.log.LogManagerConfig;
 import io.herald.metadata.image.ClusterImage;
 import io.herald.storage.log.LogConfig;
-import io.herald.metadata.quorum.MetadataQuorum;
-import io.herald.metadata.quorum.raft.RaftMetadataQuorum;
-import io.herald.metadata.quorum.raft.RaftQuorumSettings;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -51,17 +44,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One Herald broker: wires storage, metadata, the replica manager, the request handlers and the network server,
- * and owns their lifecycle. A single node is a cluster of one: this process is also the controller.
+ * and owns their lifecycle. A single node is a cluster of one: this process is also the controller. On a
+ * combined {@code broker,controller} node it is also a voter of the metadata quorum; on a broker-only node it
+ * follows the quorum's log as an observer (see {@link MetadataQuorums}).
  *
  * <p>Startup order: identity ({@code meta.properties}), metadata (replay), logs (recovery), partitions, then
  * the listener, so no request is served before the data it needs is ready. Shutdown runs in reverse and ends
  * with the logs' clean-shutdown marker, which lets the next start skip recovery.
  */
-public final class Broker implements AutoCloseable {
+public final class Broker implements HeraldNode {
     private static final Logger log = LoggerFactory.getLogger(Broker.class);
-    /** Directory in the first log dir that holds the metadata log; not a partition (no "-N" suffix). */
-    private static final long CLUSTER_ID_WAIT_MS = 60_000;
-    static final String METADATA_DIR = "herald-metadata";
 
     private final BrokerConfig config;
     private final MetaProperties meta;
@@ -97,17 +89,14 @@ public final class Broker implements AutoCloseable {
      * through the metadata controller when it is null.
      */
     public static Broker start(BrokerConfig config, AlterPartitionChannel alterPartition) throws Exception {
-        checkRolesSupported(config);
-        Path firstDir = config.logDirs().get(0);
-        MetaProperties meta = MetaProperties.loadOrCreate(firstDir, config.nodeId(), config.clusterId());
-        // Metadata first: recovering a log needs its topic's config (compaction, limits), which lives there.
-        MetadataController controller = MetadataController.start(openQuorum(config),
-                ControllerSettings.from(config.nodeId(), config.originals()), meta.clusterId());
-        String clusterId = controller.awaitClusterId(Duration.ofMillis(CLUSTER_ID_WAIT_MS));
-        if (!clusterId.equals(meta.clusterId())) {
-            log.warn("Cluster id {} in {} differs from the metadata quorum's {}; the quorum's is served",
-                    meta.clusterId(), firstDir, clusterId);
+        if (!config.isBroker()) {
+            throw new IllegalArgumentException("a Broker needs the broker role (process.roles=" + config.processRoles()
+                    + "); a controller-only node is a ControllerNode, see HeraldNode.start");
         }
+        MetaProperties meta = MetaProperties.loadOrCreate(config.logDirs().get(0), config.nodeId(),
+                config.clusterId());
+        // Metadata first: recovering a log needs its topic's config (compaction, limits), which lives there.
+        MetadataController controller = MetadataQuorums.startController(config, meta);
         LogConfig defaults = TopicConfigs.toLogConfig(Map.of(), Map.of(), config.originals());
         ClusterImage startImage = controller.image();
         LogManager logManager = new LogManager(config.logDirs(), defaults,
@@ -152,34 +141,6 @@ public final class Broker implements AutoCloseable {
         }
         log.info("Broker {} serving on {}:{}", config.nodeId(), config.listener().host(), server.boundPort());
         return new Broker(config, meta, logManager, controller, pool, fetchPurgatory, server, groups, replicas);
-    }
-
-    /**
-     * A broker-only node would have to follow the Raft log without voting (Kafka's observers); a controller-only
-     * node would have to stay out of placement and serve no clients. Neither exists yet: such a node is refused
-     * before it touches its directories rather than run as something else.
-     */
-    private static void checkRolesSupported(BrokerConfig config) {
-        if (!config.isBroker() || !config.isController()) {
-            throw new org.apache.kafka.common.config.ConfigException(BrokerConfig.PROCESS_ROLES,
-                    String.join(",", config.processRoles().stream()
-                            .map(r -> r.name().toLowerCase(java.util.Locale.ROOT)).toList()),
-                    "Herald cluster nodes run both roles for now (expected: broker,controller)");
-        }
-    }
-
-    /**
-     * The metadata quorum: without {@code controller.quorum.voters} a quorum of one on a local log (no Raft
-     * round trips, starts in milliseconds); with voters this node's member of the Raft group (Apache Ratis) on
-     * its controller listener. The controller above it is the same code either way.
-     */
-    private static MetadataQuorum openQuorum(BrokerConfig config) throws java.io.IOException {
-        Path dir = config.metadataLogDir().resolve(METADATA_DIR);
-        if (config.isSingleNode()) {
-            return LocalMetadataQuorum.durable(config.nodeId(), dir);
-        }
-        return new RaftMetadataQuorum(config.nodeId(), config.quorumVoters(), dir.resolve("raft"),
-                RaftQuorumSettings.DEFAULTS);
     }
 
     private static ApiRegistry registry(BrokerConfig config, LogManager logManager, MetadataController controller,
@@ -232,14 +193,18 @@ public final class Broker implements AutoCloseable {
                 .register(ApiKeys.ELECT_LEADERS, reassignments.electLeaders());
     }
 
+    @Override
     public int boundPort() {
         return server.boundPort();
     }
 
+    /** The cluster id in the metadata log (the one served), else the one in {@code meta.properties}. */
+    @Override
     public String clusterId() {
-        return meta.clusterId();
+        return MetadataQuorums.clusterId(controller, meta);
     }
 
+    @Override
     public BrokerConfig config() {
         return config;
     }

@@ -237,6 +237,11 @@ public final class BrokerConfig {
             return;
         }
         if (isController()) {
+            if (!isBroker() && clientListenerName.isPresent()) {
+                throw new ConfigException(LISTENERS, values.get(LISTENERS), "a controller-only node listens only on "
+                        + CONTROLLER_LISTENER_NAMES + " " + controllerListenerNames + ", not on "
+                        + clientListenerName.get());
+            }
             if (!voters.containsKey(nodeId)) {
                 throw new ConfigException(CONTROLLER_QUORUM_VOTERS, String.join(",", list(CONTROLLER_QUORUM_VOTERS)),
                         "process.roles contains controller, so node.id " + nodeId + " must be one of the voters "

@@ -262,6 +262,14 @@ class BrokerConfigTest {
     }
 
     @Test
+    void aControllerOnlyNodeMustNotHaveAClientListener() {
+        assertThatThrownBy(() -> clusterNode(1, "process.roles", "controller",
+                "listeners", "PLAINTEXT://:19092,CONTROLLER://:19093"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("a controller-only node listens only on controller.listener.names");
+    }
+
+    @Test
     void aBrokerNeedsAClientListener() {
         assertThatThrownBy(() -> clusterNode(1, "listeners", "CONTROLLER://:19093"))
                 .isInstanceOf(ConfigException.class)

@@ -3,41 +3,82 @@ package io.herald.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Files;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.config.ConfigException;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.Node;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Kafka's process.roles accepts a broker-only or a controller-only node. Herald's cluster nodes run both roles
- * for now: a node configured with one is refused at start with the config's name, before it writes anything,
- * instead of running as a combined node or failing inside the Raft library.
+ * Kafka's three process.roles, each started through {@link HeraldNode#start} in one JVM: a controller-only
+ * voter and a broker-only observer form a cluster in which the controller is never a broker.
  */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ProcessRolesTest {
-    private static final String VOTERS = "1@127.0.0.1:19093,2@127.0.0.1:29093,3@127.0.0.1:39093";
 
     @TempDir
     Path dir;
 
     @Test
-    void aBrokerOnlyNodeIsRefusedAtStart() {
-        BrokerConfig config = BrokerConfig.from(Map.of("node.id", "4", "process.roles", "broker",
-                "listeners", "PLAINTEXT://127.0.0.1:0", "controller.quorum.voters", VOTERS,
-                "log.dirs", dir.resolve("data").toString()));
-        assertThatThrownBy(() -> Broker.start(config)).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("process.roles").hasMessageContaining("broker,controller");
-        assertThat(Files.exists(dir.resolve("data"))).as("nothing written").isFalse();
+    void aControllerOnlyVoterAndABrokerOnlyObserverFormACluster() throws Exception {
+        int controllerPort = freePort();
+        String voters = "1@127.0.0.1:" + controllerPort;
+        HeraldNode controller = HeraldNode.start(BrokerConfig.from(Map.of("node.id", "1",
+                "process.roles", "controller", "listeners", "CONTROLLER://127.0.0.1:" + controllerPort,
+                "controller.quorum.voters", voters, "log.dirs", dir.resolve("node1").toString())));
+        try (controller) {
+            assertThat(controller).isInstanceOf(ControllerNode.class);
+            assertThat(controller.boundPort()).isEqualTo(controllerPort);
+            HeraldNode broker = HeraldNode.start(BrokerConfig.from(Map.of("node.id", "2", "process.roles", "broker",
+                    "listeners", "PLAINTEXT://127.0.0.1:0", "controller.quorum.voters", voters,
+                    "offsets.topic.replication.factor", "1", "log.dirs", dir.resolve("node2").toString())));
+            try (broker; Admin admin = admin(broker.boundPort())) {
+                assertThat(broker).isInstanceOf(Broker.class);
+                assertThat(broker.clusterId()).isEqualTo(controller.clusterId());
+
+                List<Integer> listed = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).stream()
+                        .map(Node::id).toList();
+                assertThat(listed).as("only the broker is a broker").containsExactly(2);
+                admin.createTopics(List.of(new NewTopic("roles", 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
+                TopicDescription topic = admin.describeTopics(List.of("roles")).allTopicNames()
+                        .get(30, TimeUnit.SECONDS).get("roles");
+                assertThat(topic.partitions()).allSatisfy(p -> assertThat(p.leader().id()).isEqualTo(2));
+                assertThat(((ControllerNode) controller).controller().image().brokers()).containsOnlyKeys(2);
+                assertThat(((ControllerNode) controller).controller().image().topic("roles")).isPresent();
+            }
+        }
     }
 
     @Test
-    void aControllerOnlyNodeIsRefusedAtStart() {
-        BrokerConfig config = BrokerConfig.from(Map.of("node.id", "1", "process.roles", "controller",
-                "listeners", "PLAINTEXT://127.0.0.1:0,CONTROLLER://127.0.0.1:19093", "controller.quorum.voters",
-                VOTERS, "log.dirs", dir.resolve("data").toString()));
-        assertThatThrownBy(() -> Broker.start(config)).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("process.roles").hasMessageContaining("controller");
-        assertThat(Files.exists(dir.resolve("data"))).as("nothing written").isFalse();
+    void aBrokerNeedsTheBrokerRole() {
+        BrokerConfig controllerOnly = BrokerConfig.from(Map.of("node.id", "1", "process.roles", "controller",
+                "listeners", "CONTROLLER://127.0.0.1:19093", "controller.quorum.voters", "1@127.0.0.1:19093",
+                "log.dirs", dir.resolve("data").toString()));
+        assertThatThrownBy(() -> Broker.start(controllerOnly)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ControllerNode");
+    }
+
+    private static Admin admin(int port) {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + port);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+        return Admin.create(props);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 }

@@ -184,7 +184,7 @@ final class ClusterChecks {
     }
 
     /**
-     * Waits until every node's copy of each partition is byte-identical (followers copy the leader's batches
+     * Waits until every broker's copy of each partition is byte-identical (followers copy the leader's batches
      * as they are, so once nothing is written and the followers caught up, the logs are equal), and not empty.
      */
     static void awaitIdenticalReplicas(ClusterHarness cluster, String topic, int partitions, Duration timeout)
@@ -196,7 +196,7 @@ final class ClusterChecks {
             lastSizes.clear();
             for (int partition = 0; partition < partitions; partition++) {
                 byte[] reference = null;
-                for (ClusterNode node : cluster.nodes()) {
+                for (ClusterNode node : cluster.nodes().stream().filter(ClusterNode::isBroker).toList()) {
                     byte[] log = replicaLogBytes(node.dataDir(), topic, partition);
                     lastSizes.put("node " + node.id() + " " + topic + "-" + partition, log.length);
                     if (reference == null) {

@@ -1,8 +1,12 @@
 package io.herald.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,6 +22,8 @@ import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -28,8 +34,9 @@ import org.apache.kafka.common.Uuid;
 /**
  * A Herald cluster on loopback, every node a separate {@code bin/herald} process ({@link ClusterNode}).
  *
- * <p>Nodes 1..{@code controllers} run {@code process.roles=broker,controller} and are the quorum's voters;
- * further nodes run {@code process.roles=broker}. Every port is chosen free at runtime and every data dir is
+ * <p>Nodes 1..{@code controllers} are the quorum's voters and run {@code process.roles=broker,controller},
+ * except the first {@code controllerOnly} of them, which run {@code process.roles=controller}; further nodes run
+ * {@code process.roles=broker}. Every port is chosen free at runtime and every data dir is
  * under the test's temp dir (passed as {@code --override listeners / controller.quorum.voters / log.dirs} on
  * top of config/cluster/nodeN.properties), so tests never clash with each other or with a broker running on
  * the shipped ports.
@@ -64,6 +71,7 @@ final class ClusterHarness implements AutoCloseable {
         private final Path workDir;
         private int controllers = 3;
         private int brokerOnly;
+        private int controllerOnly;
         private Duration startTimeout = START_TIMEOUT;
         private final Map<String, String> overrides = new LinkedHashMap<>();
 
@@ -86,6 +94,15 @@ final class ClusterHarness implements AutoCloseable {
                 throw new IllegalArgumentException("brokerOnly: " + n + " (expected: >= 0)");
             }
             this.brokerOnly = n;
+            return this;
+        }
+
+        /** Of the voters, nodes 1..n run the controller role only: no client listener, not brokers (default 0). */
+        Builder controllerOnly(int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("controllerOnly: " + n + " (expected: >= 0)");
+            }
+            this.controllerOnly = n;
             return this;
         }
 
@@ -120,6 +137,9 @@ final class ClusterHarness implements AutoCloseable {
 
         /** Launches every node and waits until the cluster has formed; on failure kills what it started. */
         ClusterHarness start() throws Exception {
+            if (controllerOnly > controllers) {
+                throw new IllegalArgumentException("controllerOnly " + controllerOnly + " > controllers " + controllers);
+            }
             int total = controllers + brokerOnly;
             List<Integer> ports = freePorts(controllers * 2 + brokerOnly);
             Map<Integer, Integer> clientPorts = new TreeMap<>();
@@ -138,7 +158,8 @@ final class ClusterHarness implements AutoCloseable {
             String clusterId = Uuid.randomUuid().toString();
             Map<Integer, ClusterNode> nodes = new TreeMap<>();
             for (int id = 1; id <= total; id++) {
-                ClusterNode.Role role = id <= controllers ? ClusterNode.Role.COMBINED : ClusterNode.Role.BROKER;
+                ClusterNode.Role role = id <= controllerOnly ? ClusterNode.Role.CONTROLLER
+                        : id <= controllers ? ClusterNode.Role.COMBINED : ClusterNode.Role.BROKER;
                 Path dir = workDir.resolve("node" + id);
                 Map<String, String> config = new LinkedHashMap<>(overrides);
                 config.put("cluster.id", clusterId);
@@ -146,9 +167,12 @@ final class ClusterHarness implements AutoCloseable {
                 config.put("process.roles", role.processRoles);
                 config.put("controller.listener.names", "CONTROLLER");
                 config.put("controller.quorum.voters", voters);
-                config.put("listeners", role == ClusterNode.Role.COMBINED
-                        ? "PLAINTEXT://127.0.0.1:" + clientPorts.get(id) + ",CONTROLLER://127.0.0.1:" + controllerPorts.get(id)
-                        : "PLAINTEXT://127.0.0.1:" + clientPorts.get(id));
+                config.put("listeners", switch (role) {
+                    case COMBINED -> "PLAINTEXT://127.0.0.1:" + clientPorts.get(id) + ",CONTROLLER://127.0.0.1:"
+                            + controllerPorts.get(id);
+                    case CONTROLLER -> "CONTROLLER://127.0.0.1:" + controllerPorts.get(id);
+                    case BROKER -> "PLAINTEXT://127.0.0.1:" + clientPorts.get(id);
+                });
                 config.remove("advertised.listeners"); // the listeners above are what clients must use
                 config.put("log.dirs", dir.resolve("data").toString());
                 OptionalInt controllerPort = controllerPorts.containsKey(id)
@@ -181,14 +205,16 @@ final class ClusterHarness implements AutoCloseable {
         return node;
     }
 
-    /** The ids of the nodes that run the broker role (all of them, in this harness). */
+    /** The ids of the nodes that run the broker role (all but the controller-only ones). */
     Set<Integer> brokerIds() {
-        return new TreeSet<>(nodes.keySet());
+        return nodes.values().stream().filter(ClusterNode::isBroker).map(ClusterNode::id)
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
-    /** Every node's client listener, for clients that must ride out any one node's death. */
+    /** Every broker's client listener, for clients that must ride out any one node's death. */
     String bootstrapServers() {
-        return nodes.values().stream().map(ClusterNode::bootstrapServer).collect(Collectors.joining(","));
+        return nodes.values().stream().filter(ClusterNode::isBroker).map(ClusterNode::bootstrapServer)
+                .collect(Collectors.joining(","));
     }
 
     /** One Admin client over {@link #bootstrapServers()}, closed by {@link #close()}. */
@@ -223,8 +249,8 @@ final class ClusterHarness implements AutoCloseable {
             boolean all = true;
             for (ClusterNode node : nodes.values()) {
                 node.assertAlive("the cluster was forming");
-                if (!node.isRunning()) {
-                    continue;
+                if (!node.isRunning() || !node.isBroker()) {
+                    continue; // a controller-only node answers no Metadata
                 }
                 try {
                     Set<Integer> listed = node.probeBrokers(PROBE_TIMEOUT);
@@ -254,6 +280,30 @@ final class ClusterHarness implements AutoCloseable {
         } catch (ExecutionException | TimeoutException e) {
             return false;
         }
+    }
+
+    /**
+     * The metadata quorum's leader as the voter {@code askedVoter} last logged it ("leader is now node N"), once
+     * that voter names one.
+     */
+    int quorumLeader(int askedVoter, Duration timeout) throws IOException, InterruptedException {
+        ClusterNode voter = node(askedVoter);
+        assertThat(voter.controllerPort()).as("node %d is a voter", askedVoter).isPresent();
+        Pattern line = Pattern.compile("leader is now node (\\d+)");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            Matcher matcher = line.matcher(Files.readString(voter.logFile(), StandardCharsets.UTF_8));
+            String last = null;
+            while (matcher.find()) {
+                last = matcher.group(1);
+            }
+            if (last != null && !last.equals("null")) {
+                return Integer.parseInt(last);
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("node " + askedVoter + " named no quorum leader within " + timeout.toSeconds()
+                + " s\n" + tails());
     }
 
     /** The last lines of every node's output, for failure messages. */

@@ -35,7 +35,9 @@ final class ClusterNode {
         /** {@code process.roles=broker,controller}: a broker and one of the quorum's voters. */
         COMBINED("broker,controller"),
         /** {@code process.roles=broker}: a broker that is not a voter. */
-        BROKER("broker");
+        BROKER("broker"),
+        /** {@code process.roles=controller}: a voter with no client listener, not a broker. */
+        CONTROLLER("controller");
 
         final String processRoles;
 
@@ -87,6 +89,7 @@ final class ClusterNode {
     }
 
     String bootstrapServer() {
+        assertThat(isBroker()).as("node %d has a client listener", id).isTrue();
         return "127.0.0.1:" + clientPort;
     }
 
@@ -145,14 +148,21 @@ final class ClusterNode {
         return process.pid();
     }
 
+    /** Whether it serves clients (every role but controller-only). */
+    boolean isBroker() {
+        return role != Role.CONTROLLER;
+    }
+
     /** The brokers this node lists in a Metadata response, or an IOException if it does not answer in time. */
     Set<Integer> probeBrokers(Duration timeout) throws IOException {
+        assertThat(isBroker()).as("node %d has a client listener to probe", id).isTrue();
         return MetadataProbe.brokers("127.0.0.1", clientPort, timeout);
     }
 
     /**
      * Launches the node again after a kill or stop (same ports, same data dir) and waits until it answers
-     * Metadata listing itself, i.e. it has registered with the controller and is not fenced.
+     * Metadata listing itself, i.e. it has registered with the controller and is not fenced; a controller-only
+     * node, which answers no Metadata, until its output says it started.
      */
     void restart(Duration timeout) throws IOException, InterruptedException {
         launch();
@@ -160,6 +170,13 @@ final class ClusterNode {
         String last = "no answer yet";
         while (System.nanoTime() < deadline) {
             assertAlive("restarting");
+            if (!isBroker()) {
+                if (Files.readString(logFile(), StandardCharsets.UTF_8).contains("Herald started")) {
+                    return;
+                }
+                Thread.sleep(250);
+                continue;
+            }
             try {
                 Set<Integer> listed = probeBrokers(Duration.ofSeconds(3));
                 if (listed.contains(id)) {

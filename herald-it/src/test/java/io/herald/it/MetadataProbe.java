@@ -39,12 +39,32 @@ final class MetadataProbe {
      * @throws IOException when the node does not answer within {@code timeout} (not listening, paused, dead)
      */
     static Set<Integer> brokers(String host, int port, Duration timeout) throws IOException {
+        MetadataResponse response = ask(host, port, new MetadataRequest.Builder(List.of(), false), timeout);
+        Set<Integer> ids = new TreeSet<>();
+        for (Node node : response.brokers()) {
+            ids.add(node.id());
+        }
+        return ids;
+    }
+
+    /**
+     * The topics {@code host:port} knows of (all topics asked for): what its own metadata image holds.
+     *
+     * @throws IOException when the node does not answer within {@code timeout} (not listening, paused, dead)
+     */
+    static Set<String> topics(String host, int port, Duration timeout) throws IOException {
+        MetadataResponse response = ask(host, port, MetadataRequest.Builder.allTopics(), timeout);
+        return new TreeSet<>(response.topicMetadata().stream().map(MetadataResponse.TopicMetadata::topic).toList());
+    }
+
+    private static MetadataResponse ask(String host, int port, MetadataRequest.Builder builder, Duration timeout)
+            throws IOException {
         int timeoutMs = (int) Math.max(1, timeout.toMillis());
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(host, port), timeoutMs);
             socket.setSoTimeout(timeoutMs);
             int correlationId = 1;
-            MetadataRequest request = new MetadataRequest.Builder(List.of(), false).build(VERSION);
+            MetadataRequest request = builder.build(VERSION);
             ByteBuffer frame = request.serializeWithHeader(
                     new RequestHeader(ApiKeys.METADATA, VERSION, "herald-cluster-harness", correlationId));
             DataOutputStream out = new DataOutputStream(socket.getOutputStream());
@@ -64,12 +84,7 @@ final class MetadataProbe {
             if (header.correlationId() != correlationId) {
                 throw new IOException("correlation id " + header.correlationId() + " from " + host + ":" + port);
             }
-            MetadataResponse response = MetadataResponse.parse(new ByteBufferAccessor(buffer), VERSION);
-            Set<Integer> ids = new TreeSet<>();
-            for (Node node : response.brokers()) {
-                ids.add(node.id());
-            }
-            return ids;
+            return MetadataResponse.parse(new ByteBufferAccessor(buffer), VERSION);
         }
     }
 }

@@ -31,8 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * completes (no reassignment listed, replicas and ISR {1,2,4}), broker 3 drops its replica, and no
  * acknowledged record is lost.
  *
- * <p>Node 4 is a fourth broker+controller voter (broker-only nodes, process.roles=broker, are not supported
- * yet); {@code -Dherald.it.node4=broker} runs it as a broker-only node once they are.
+ * <p>Node 4 is a broker-only node (process.roles=broker, not a voter) that follows the metadata log as an
+ * observer; {@code -Dherald.it.node4=voter} runs it as a fourth broker+controller voter instead.
  */
 @Tag("cluster")
 class PartitionReassignmentTest {
@@ -48,7 +48,7 @@ class PartitionReassignmentTest {
     @Test
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void partitionMovesToTheNewBrokerUnderLoadWithoutLosingRecords() throws Exception {
-        boolean node4Votes = "voter".equals(System.getProperty("herald.it.node4", "voter"));
+        boolean node4Votes = "voter".equals(System.getProperty("herald.it.node4", "broker"));
         ClusterHarness.Builder builder = ClusterHarness.builder(workDir).fastFailureDetection()
                 .override("min.insync.replicas", "2");
         builder = node4Votes ? builder.controllers(4) : builder.controllers(3).brokerOnly(1);

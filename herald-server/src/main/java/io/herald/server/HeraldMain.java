@@ -1,6 +1,6 @@
 package io.herald.server;
 
-import io.herald.broker.Broker;
+import io.herald.broker.HeraldNode;
 import io.herald.broker.BrokerConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The broker process: {@code herald start [--config FILE] [--override key=value]...}.
  *
- * <p>Lifecycle: parse arguments, load the config, {@link Broker#start}, then park the main
+ * <p>Lifecycle: parse arguments, load the config, {@link HeraldNode#start}, then park the main
  * thread. SIGTERM or Ctrl-C runs the shutdown hook, which closes the broker (in-flight requests
  * answered, logs flushed, clean-shutdown marker written) before the JVM exits. A startup failure
  * the operator can fix prints one line on stderr and exits 1, without a stack trace.
@@ -39,9 +39,9 @@ public final class HeraldMain {
             System.out.println("usage: " + ServerArgs.USAGE);
             return;
         }
-        Broker broker;
+        HeraldNode node;
         try {
-            broker = start(ServerArgs.parse(argList), heraldHome());
+            node = start(ServerArgs.parse(argList), heraldHome());
         } catch (UsageException e) {
             System.err.println("herald: " + e.getMessage() + " (usage: " + ServerArgs.USAGE + ")");
             System.exit(1);
@@ -56,10 +56,10 @@ public final class HeraldMain {
             System.exit(1);
             return;
         }
-        awaitShutdown(broker);
+        awaitShutdown(node);
     }
 
-    static Broker start(ServerArgs args, Optional<Path> heraldHome) throws Exception {
+    static HeraldNode start(ServerArgs args, Optional<Path> heraldHome) throws Exception {
         long startNanos = System.nanoTime();
         ServerConfigLoader.LoadedConfig loaded = ServerConfigLoader.load(args, heraldHome);
         if (loaded.source().isEmpty()) {
@@ -68,10 +68,10 @@ public final class HeraldMain {
                             .orElse(ServerConfigLoader.DEFAULT_CONFIG).toAbsolutePath().normalize());
         }
         BrokerConfig config;
-        Broker broker;
+        HeraldNode node;
         try {
             config = BrokerConfig.from(loaded.props());
-            broker = Broker.start(config);
+            node = HeraldNode.start(config);
         } catch (ConfigException e) {
             throw new StartupException("invalid configuration: " + e.getMessage(), e);
         } catch (BindException e) {
@@ -86,21 +86,22 @@ public final class HeraldMain {
                         + "in {} ms",
                 config.nodeId(),
                 roles(config),
-                boundListener(loaded.props().getOrDefault("listeners", ""), broker.boundPort()),
+                config.isBroker() ? boundListener(loaded.props().getOrDefault("listeners", ""), node.boundPort())
+                        : "none (controller only)",
                 quorum(config),
-                broker.clusterId(),
+                node.clusterId(),
                 logDirs(config.logDirs()),
                 elapsedMs);
-        return broker;
+        return node;
     }
 
-    private static void awaitShutdown(Broker broker) {
+    private static void awaitShutdown(HeraldNode node) {
         CountDownLatch closed = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             log.info("Herald stopping");
             long startNanos = System.nanoTime();
             try {
-                broker.close();
+                node.close();
                 log.info("Herald stopped in {} ms", (System.nanoTime() - startNanos) / 1_000_000);
             } catch (RuntimeException e) {
                 log.error("Herald stopped with an error during shutdown", e);
@@ -109,7 +110,7 @@ public final class HeraldMain {
             }
         }, "herald-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        // The broker's own threads may all be daemons; the parked main thread keeps the JVM up
+        // The node's own threads may all be daemons; the parked main thread keeps the JVM up
         // until a signal runs the hook, and the JVM exits once the hook returns.
         try {
             closed.await();

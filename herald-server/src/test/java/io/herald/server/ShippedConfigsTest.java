@@ -50,6 +50,23 @@ class ShippedConfigsTest {
         }
     }
 
+    @Test
+    void broker4JoinsTheClusterAsABrokerOnlyNode() throws Exception {
+        BrokerConfig first = load("config/cluster/node1.properties");
+        BrokerConfig node = load("config/cluster/broker4.properties");
+
+        assertThat(node.nodeId()).isEqualTo(4);
+        assertThat(node.isBroker()).isTrue();
+        assertThat(node.isController()).isFalse();
+        assertThat(node.quorumVoters()).isEqualTo(first.quorumVoters()).doesNotContainKey(4);
+        assertThat(node.clusterId()).isPresent().isEqualTo(first.clusterId());
+        assertThat(node.listener()).isEqualTo(new BrokerConfig.Listener("127.0.0.1", 49092));
+        assertThat(node.controllerListener()).isEmpty();
+        assertThat(node.logDirs()).containsExactly(Path.of("./data/node4"));
+        assertThat(node.defaultReplicationFactor()).isEqualTo(first.defaultReplicationFactor());
+        assertThat(node.minInsyncReplicas()).isEqualTo(first.minInsyncReplicas());
+    }
+
     private static Path findRepoRoot() {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             if (Files.isRegularFile(dir.resolve("config/server.properties")) && Files.isRegularFile(dir.resolve("pom.xml"))) {

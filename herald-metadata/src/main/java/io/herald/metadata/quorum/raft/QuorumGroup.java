@@ -56,6 +56,11 @@ final class QuorumGroup {
         return voters.containsKey(nodeId);
     }
 
+    /** The voters' node ids, ascending. */
+    List<Integer> voterIds() {
+        return List.copyOf(voters.keySet());
+    }
+
     int size() {
         return voters.size();
     }
@@ -86,8 +91,12 @@ final class QuorumGroup {
         return OptionalInt.of(Integer.parseInt(peerId.toString()));
     }
 
+    /** {@code {1=host:port, 2=host:port}}, without a name lookup. */
     @Override
     public String toString() {
-        return voters.toString();
+        StringBuilder text = new StringBuilder("{");
+        voters.forEach((id, address) -> text.append(text.length() > 1 ? ", " : "").append(id).append('=')
+                .append(hostPort(address)));
+        return text.append('}').toString();
     }
 }

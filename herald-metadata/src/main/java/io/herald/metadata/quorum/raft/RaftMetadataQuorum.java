@@ -10,16 +10,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import org.apache.ratis.client.RaftClient;
-import org.apache.ratis.protocol.ClientId;
-import org.apache.ratis.protocol.Message;
-import org.apache.ratis.protocol.RaftClientReply;
-import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
-import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
-import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * {@link QuorumGroup#GROUP_ID}. It is formatted when that subdirectory does not exist and recovered (log,
  * term, vote, snapshots) when it does.
  *
- * <p>Only voters can be members: a node that is not in {@code controller.quorum.voters} (a broker-only node) is
- * rejected at construction.
+ * <p>Only voters can be members: a node that is not in {@code controller.quorum.voters} (a broker-only node)
+ * follows the log as an {@link ObserverMetadataQuorum} instead and is rejected here.
  *
  * <p>Lifecycle: constructed, {@link #start} once, {@link #close} once (idempotent); close releases the port and
  * the storage lock, so a new instance may start on the same directory and port in the same JVM.
@@ -53,7 +45,7 @@ public final class RaftMetadataQuorum implements MetadataQuorum {
     private State state = State.NEW; // guarded by this
     private volatile RaftServer server;
     private volatile RaftServer.Division division;
-    private volatile QuorumClient client;
+    private volatile LeaderChannel client;
     private volatile RatisStateMachine stateMachine;
 
     /**
@@ -67,8 +59,8 @@ public final class RaftMetadataQuorum implements MetadataQuorum {
                               RaftQuorumSettings settings) {
         this.group = new QuorumGroup(Objects.requireNonNull(voters, "voters"));
         if (!group.isVoter(nodeId)) {
-            throw new IllegalArgumentException("process.roles=broker without controller is not supported yet: node "
-                    + nodeId + " is not in controller.quorum.voters " + group);
+            throw new IllegalArgumentException("node " + nodeId + " is not in controller.quorum.voters " + group
+                    + " (a node outside the voters follows the log as an ObserverMetadataQuorum)");
         }
         this.nodeId = nodeId;
         this.storageDir = Objects.requireNonNull(storageDir, "storageDir");
@@ -91,7 +83,7 @@ public final class RaftMetadataQuorum implements MetadataQuorum {
         log.info("Metadata quorum node {} starting: voters {}, listening on {}, storage {} ({})", nodeId, group,
                 QuorumGroup.hostPort(listen), storageDir, option);
         try {
-            stateMachine = new RatisStateMachine(nodeId, machine);
+            stateMachine = new RatisStateMachine(nodeId, machine, settings.requestTimeout().toMillis() / 2);
             server = RaftServer.newBuilder()
                     .setServerId(QuorumGroup.peerId(nodeId))
                     .setGroup(group.raftGroup())
@@ -101,8 +93,7 @@ public final class RaftMetadataQuorum implements MetadataQuorum {
                     .build();
             server.start();
             division = server.getDivision(QuorumGroup.GROUP_ID);
-            client = new QuorumClient(nodeId, this::newRaftClient,
-                    settings.noLeaderTimeout().plus(settings.requestTimeout()).multipliedBy(2));
+            client = new LeaderChannel(nodeId, group, nodeId, settings);
         } catch (IOException | RuntimeException e) {
             log.error("Metadata quorum node {} failed to start", nodeId, e);
             closeQuietly();
@@ -112,16 +103,6 @@ public final class RaftMetadataQuorum implements MetadataQuorum {
         appendStartupEntry();
     }
 
-    private RaftClient newRaftClient() {
-        return RaftClient.newBuilder()
-                .setClientId(ClientId.randomId())
-                .setRaftGroup(group.raftGroup())
-                .setLeaderId(QuorumGroup.peerId(nodeId))
-                .setProperties(RatisProperties.client(settings))
-                .setRetryPolicy(RatisProperties.clientRetryPolicy(settings))
-                .build();
-    }
-
     /**
      * Every start appends one entry that the state machine never sees ({@link LogEntryCodec#NUDGE}). It makes the
      * leader send this member real entries, which a member restarted on a wiped directory needs to be caught up
@@ -129,7 +110,7 @@ public final class RaftMetadataQuorum implements MetadataQuorum {
      * the caller's first append does not pay for that. Costs one small log entry per start.
      */
     private void appendStartupEntry() {
-        client.send(c -> c.async().send(Message.valueOf(LogEntryCodec.nudge()))).whenComplete((reply, error) -> {
+        client.append(LogEntryCodec.nudge(), "start-up entry").whenComplete((reply, error) -> {
             if (error != null && client != null) { // not closed meanwhile
                 log.warn("Metadata quorum node {}: could not append its start-up entry; if its storage was wiped, "
                         + "it catches up on the next append", nodeId, QuorumClient.unwrap(error).toString());
@@ -140,25 +121,21 @@ public final class RaftMetadataQuorum implements MetadataQuorum {
     @Override
     public CompletableFuture<byte[]> append(byte[] entry) {
         Objects.requireNonNull(entry, "entry");
-        QuorumClient c = client;
+        LeaderChannel c = client;
         if (c == null) {
             return notRunning();
         }
-        Message message = Message.valueOf(LogEntryCodec.machineEntry(entry));
-        return reply(c.send(raft -> raft.async().send(message)), "append");
+        return c.append(LogEntryCodec.machineEntry(entry), "append");
     }
 
     @Override
     public CompletableFuture<byte[]> askLeader(byte[] request) {
         Objects.requireNonNull(request, "request");
-        QuorumClient c = client;
+        LeaderChannel c = client;
         if (c == null) {
             return notRunning();
         }
-        // Read option DEFAULT: only the leader (once ready) answers; a follower replies NotLeader and the client
-        // retries at the leader it names.
-        Message message = Message.valueOf(ByteString.copyFrom(request));
-        return reply(c.send(raft -> raft.async().sendReadOnly(message)), "askLeader");
+        return c.query(QueryCodec.machineRequest(request), "askLeader");
     }
 
     @Override
@@ -191,7 +168,7 @@ public final class RaftMetadataQuorum implements MetadataQuorum {
 
     /** Closes client then server (which stops the apply thread, the log and the RPC port, and unlocks storage). */
     private IOException closeQuietly() {
-        QuorumClient c = client;
+        LeaderChannel c = client;
         client = null;
         if (c != null) {
             c.close();
@@ -212,32 +189,6 @@ public final class RaftMetadataQuorum implements MetadataQuorum {
             sm.closing();
         }
         return failure;
-    }
-
-    private CompletableFuture<byte[]> reply(CompletableFuture<RaftClientReply> future, String what) {
-        return future.handle((reply, error) -> {
-            if (error != null) {
-                throw new CompletionException(translate(error, what));
-            }
-            return reply.getMessage().getContent().toByteArray();
-        });
-    }
-
-    /**
-     * Ratis failures as the contract names them: retries exhausted is {@link NoLeaderException}; a failure of
-     * the state machine on the leader is passed on as Ratis reports it ({@link StateMachineException}, carrying
-     * the original exception's class and message).
-     */
-    private Throwable translate(Throwable error, String what) {
-        Throwable cause = QuorumClient.unwrap(error);
-        // Requests queued behind one whose retries ran out fail with AlreadyClosedException caused by it.
-        for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (t instanceof RaftRetryFailureException) {
-                return new NoLeaderException("metadata quorum " + what + " from node " + nodeId
-                        + ": no leader answered within " + settings.noLeaderTimeout().toMillis() + " ms", cause);
-            }
-        }
-        return cause;
     }
 
     private <T> CompletableFuture<T> notRunning() {

@@ -40,6 +40,9 @@ import org.slf4j.LoggerFactory;
  * every entry of earlier terms, so the state it answers from is complete) and {@code onLeaderChange(false)} by
  * {@link #notifyNotLeader}; {@link LeadershipEvents} pairs them.
  *
+ * <p>Observers: queries of kind {@link QueryCodec#LOG_FETCH} are answered by a {@link LogFetchServer} from
+ * the Raft log and the snapshots; every other query goes to the machine's {@code onLeaderRequest}.
+ *
  * <p>Threading: {@code initialize} runs on the thread starting the server, before the apply thread exists;
  * {@code applyTransaction}, {@code takeSnapshot} and {@code reinitialize} on Ratis' single apply thread; queries
  * and leadership events on Ratis RPC threads.
@@ -51,11 +54,18 @@ final class RatisStateMachine extends BaseStateMachine {
     private final QuorumStateMachine machine;
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     private final LeadershipEvents leadership;
+    private final long logFetchWaitCapMs;
+    private volatile LogFetchServer logFetchServer;
 
-    RatisStateMachine(int nodeId, QuorumStateMachine machine) {
+    /**
+     * @param logFetchWaitCapMs the longest an observer's {@link LogFetch.Request} may be held waiting for a new
+     *                          entry (below the observers' request timeout)
+     */
+    RatisStateMachine(int nodeId, QuorumStateMachine machine, long logFetchWaitCapMs) {
         this.nodeId = nodeId;
         this.machine = machine;
         this.leadership = new LeadershipEvents(nodeId, machine);
+        this.logFetchWaitCapMs = logFetchWaitCapMs;
     }
 
     @Override
@@ -74,6 +84,16 @@ final class RatisStateMachine extends BaseStateMachine {
                 return false; // the division is gone: the server is closing
             }
         });
+        logFetchServer = new LogFetchServer(nodeId, () -> {
+            try {
+                return server.getDivision(groupId).getRaftLog();
+            } catch (IOException e) {
+                throw new IllegalStateException("Node " + nodeId + ": the metadata quorum is closing", e);
+            }
+        }, storage, () -> {
+            TermIndex applied = getLastAppliedTermIndex();
+            return applied == null ? -1 : applied.getIndex();
+        }, logFetchWaitCapMs);
         getLifeCycle().startAndTransition(() -> restoreLatestSnapshot(false));
     }
 
@@ -135,6 +155,10 @@ final class RatisStateMachine extends BaseStateMachine {
             return CompletableFuture.failedFuture(e);
         } finally {
             updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+            LogFetchServer server = logFetchServer;
+            if (server != null) {
+                server.onApplied();
+            }
         }
     }
 
@@ -142,8 +166,11 @@ final class RatisStateMachine extends BaseStateMachine {
     public CompletableFuture<Message> query(Message request) {
         // Ratis only calls this on the leader, once it is ready (read option DEFAULT).
         try {
-            return machine.onLeaderRequest(request.getContent().toByteArray())
-                    .thenApply(reply -> Message.valueOf(ByteString.copyFrom(reply == null ? new byte[0] : reply)));
+            ByteString query = request.getContent();
+            CompletableFuture<byte[]> reply = QueryCodec.kind(query) == QueryCodec.LOG_FETCH
+                    ? logFetchServer.fetch(QueryCodec.logFetchPayload(query))
+                    : machine.onLeaderRequest(QueryCodec.machinePayload(query));
+            return reply.thenApply(bytes -> Message.valueOf(ByteString.copyFrom(bytes == null ? new byte[0] : bytes)));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -198,5 +225,9 @@ final class RatisStateMachine extends BaseStateMachine {
     /** This member is shutting down: it is no longer the leader, whatever Ratis says last. */
     void closing() {
         leadership.notLeader();
+        LogFetchServer server = logFetchServer;
+        if (server != null) {
+            server.close();
+        }
     }
 }

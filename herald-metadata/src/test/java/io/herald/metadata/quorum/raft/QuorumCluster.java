@@ -3,6 +3,7 @@ package io.herald.metadata.quorum.raft;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.herald.metadata.quorum.MetadataQuorum;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -34,7 +35,7 @@ final class QuorumCluster implements AutoCloseable {
     private final Map<Integer, InetSocketAddress> voters = new LinkedHashMap<>();
     private final Path root;
     private final RaftQuorumSettings settings;
-    private final Map<Integer, RaftMetadataQuorum> running = new LinkedHashMap<>();
+    private final Map<Integer, MetadataQuorum> running = new LinkedHashMap<>();
     private final Map<Integer, ToyMachine> machines = new LinkedHashMap<>();
     private final List<ToyMachine> everyMachine = new ArrayList<>();
 
@@ -98,8 +99,21 @@ final class QuorumCluster implements AutoCloseable {
         return machine;
     }
 
+    /** Starts an observer (a node outside the voters) with a fresh machine; returns once it caught up. */
+    ToyMachine startObserver(int id) {
+        ToyMachine machine = new ToyMachine(id);
+        ObserverMetadataQuorum observer = new ObserverMetadataQuorum(id, voters, settings);
+        observer.start(machine);
+        synchronized (this) {
+            running.put(id, observer);
+            machines.put(id, machine);
+            everyMachine.add(machine);
+        }
+        return machine;
+    }
+
     void stop(int id) throws IOException {
-        RaftMetadataQuorum quorum;
+        MetadataQuorum quorum;
         synchronized (this) {
             quorum = running.remove(id);
         }
@@ -117,8 +131,8 @@ final class QuorumCluster implements AutoCloseable {
         }
     }
 
-    synchronized RaftMetadataQuorum member(int id) {
-        RaftMetadataQuorum quorum = running.get(id);
+    synchronized MetadataQuorum member(int id) {
+        MetadataQuorum quorum = running.get(id);
         assertThat(quorum).as("member %d running", id).isNotNull();
         return quorum;
     }
@@ -131,7 +145,7 @@ final class QuorumCluster implements AutoCloseable {
         return List.copyOf(running.keySet());
     }
 
-    /** Waits until every running member names the same leader, itself running; returns its id. */
+    /** Waits until every running member (observers too) names the same leader, itself running; returns its id. */
     int awaitLeader() {
         int[] leader = new int[1];
         await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> {
@@ -153,7 +167,7 @@ final class QuorumCluster implements AutoCloseable {
     }
 
     int anyFollower(int leader) {
-        return runningIds().stream().filter(id -> id != leader).findFirst().orElseThrow();
+        return runningIds().stream().filter(id -> id != leader && voters.containsKey(id)).findFirst().orElseThrow();
     }
 
     /** Appends through member {@code via} and returns the reply as text. */
@@ -161,6 +175,22 @@ final class QuorumCluster implements AutoCloseable {
         byte[] reply = member(via).append(entry.getBytes(StandardCharsets.UTF_8))
                 .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         return new String(reply, StandardCharsets.UTF_8);
+    }
+
+    /** Appends {@code count} entries {@code prefix-i} through member {@code via}, all in flight at once, and
+     *  waits for every reply; returns the entries in append order. */
+    List<String> appendMany(int via, String prefix, int count) throws Exception {
+        List<String> entries = new ArrayList<>();
+        List<java.util.concurrent.CompletableFuture<byte[]>> pending = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String entry = prefix + "-" + i;
+            entries.add(entry);
+            pending.add(member(via).append(entry.getBytes(StandardCharsets.UTF_8)));
+        }
+        for (var reply : pending) {
+            reply.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        return entries;
     }
 
     /** Waits until every running member's state equals {@code expected}. */

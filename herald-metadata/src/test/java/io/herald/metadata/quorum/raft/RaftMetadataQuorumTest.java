@@ -205,13 +205,13 @@ class RaftMetadataQuorumTest {
                 Map.of(1, new InetSocketAddress("127.0.0.1", QuorumCluster.freePort()));
         assertThatThrownBy(() -> new RaftMetadataQuorum(4, voters, tmp, RaftQuorumSettings.DEFAULTS))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("process.roles=broker without controller is not supported yet");
+                .hasMessageContaining("node 4 is not in controller.quorum.voters");
     }
 
     @Test
     void closedQuorumRefusesRequestsAndCloseIsIdempotent() throws Exception {
         cluster = new QuorumCluster(1, tmp, RaftQuorumSettings.DEFAULTS).startAll();
-        RaftMetadataQuorum member = cluster.member(1);
+        MetadataQuorum member = cluster.member(1);
         cluster.stop(1);
         member.close();
 
@@ -222,16 +222,6 @@ class RaftMetadataQuorumTest {
     }
 
     private List<String> appendMany(int via, String prefix, int count) throws Exception {
-        List<String> entries = new ArrayList<>();
-        List<CompletableFuture<byte[]>> pending = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            String entry = prefix + "-" + i;
-            entries.add(entry);
-            pending.add(cluster.member(via).append(entry.getBytes(StandardCharsets.UTF_8)));
-        }
-        for (CompletableFuture<byte[]> f : pending) {
-            f.get(60, TimeUnit.SECONDS);
-        }
-        return entries;
+        return cluster.appendMany(via, prefix, count);
     }
 }
