@@ -282,7 +282,7 @@ public final class GroupCoordinator implements LeadershipListener, AutoCloseable
     }
 
     public CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> committedOffsets(String groupId) {
-        return submit(groupId, () -> shard.offsets.committed(groupId));
+        return read(groupId, () -> shard.offsets.committed(groupId));
     }
 
     /**
@@ -291,7 +291,7 @@ public final class GroupCoordinator implements LeadershipListener, AutoCloseable
      */
     public CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> committedOffsets(String groupId, String memberId,
                                                                                    int memberEpoch) {
-        return submit(groupId, () -> shard.committed(groupId, memberId, memberEpoch));
+        return read(groupId, () -> shard.committed(groupId, memberId, memberEpoch));
     }
 
     /** KIP-848 ConsumerGroupHeartbeat; {@code topics} is the metadata the assignment is computed from. */
@@ -303,7 +303,7 @@ public final class GroupCoordinator implements LeadershipListener, AutoCloseable
     /** One group of a ConsumerGroupDescribe: GROUP_ID_NOT_FOUND for classic and unknown groups, as Kafka. */
     public CompletableFuture<ConsumerGroupDescribeResponseData.DescribedGroup> consumerGroupDescribe(
             String groupId, TopicsView topics) {
-        return submit(groupId, () -> shard.consumerGroups.describe(groupId, topics));
+        return read(groupId, () -> shard.consumerGroups.describe(groupId, topics));
     }
 
     public CompletableFuture<OffsetDeleteResponseData> deleteOffsets(OffsetDeleteRequestData req) {
@@ -311,7 +311,7 @@ public final class GroupCoordinator implements LeadershipListener, AutoCloseable
     }
 
     public CompletableFuture<DescribeGroupsResponseData.DescribedGroup> describeGroup(String groupId, short version) {
-        return submit(groupId, () -> shard.admin.describe(groupId, version));
+        return read(groupId, () -> shard.admin.describe(groupId, version));
     }
 
     public CompletableFuture<DeleteGroupsResponseData.DeletableGroupResult> deleteGroup(String groupId) {
@@ -363,6 +363,18 @@ public final class GroupCoordinator implements LeadershipListener, AutoCloseable
             T result = op.get();
             whenCommitted(f, result);
         });
+    }
+
+    /**
+     * Runs a read-only {@code op} on the coordinator thread and answers once everything appended to the group's
+     * partition so far is committed. The in-memory state already holds writes the ISR may not have yet (a commit
+     * still waiting, or one that timed out); a read must not show them before they are durable, since a failover
+     * would take them back. With nothing pending (the common case) it answers at once; if the writes do not
+     * commit in time it fails as {@link #submit} does and the client retries.
+     */
+    private <T> CompletableFuture<T> read(String groupId, java.util.function.Supplier<T> op) {
+        return parked(groupId, f -> completeAfter(f, op.get(),
+                groupLog.awaitCommitted(partitionFor(groupId), config.offsetsCommitTimeoutMs())));
     }
 
     private <T> void whenCommitted(CompletableFuture<T> f, T result) {

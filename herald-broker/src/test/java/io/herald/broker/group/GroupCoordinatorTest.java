@@ -202,9 +202,39 @@ class GroupCoordinatorTest {
             assertThatThrownBy(() -> coordinator.commitOffsets(ctx, commitRequest("g", 7), tp -> true)
                     .get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(CoordinatorNotAvailableException.class);
 
-            log.commit = new CompletableFuture<>();
-            assertThat(coordinator.committedOffsets("g").get(10, TimeUnit.SECONDS)).as("a read appends nothing")
-                    .containsKey(new TopicPartition("t", 1));
+        }
+    }
+
+    @Test
+    void anOffsetFetchShowsACommitOnlyOnceItsWriteIsCommitted() throws Exception {
+        MemoryLog log = new MemoryLog();
+        try (GroupCoordinator coordinator = new GroupCoordinator(CONFIG, log, Time.SYSTEM)) {
+            leadAndAwaitServed(coordinator, "g");
+            var ctx = new RequestContext("c", "h", (short) 9);
+            TopicPartition tp = new TopicPartition("t", 1);
+            coordinator.commitOffsets(ctx, commitRequest("g", 5), p -> true).get(10, TimeUnit.SECONDS);
+            assertThat(coordinator.committedOffsets("g").get(10, TimeUnit.SECONDS).get(tp).offset()).isEqualTo(5);
+
+            log.commit = new CompletableFuture<>(); // offset 6 is on the leader only
+            var commit = coordinator.commitOffsets(ctx, commitRequest("g", 6), p -> true);
+            var fetch = coordinator.committedOffsets("g");
+            Thread.sleep(100);
+            assertThat(fetch).as("the fetch must not show 6 before the ISR has it").isNotDone();
+            log.commit.complete(null);
+            assertThat(commit.get(10, TimeUnit.SECONDS).topics().get(0).partitions().get(0).errorCode()).isZero();
+            assertThat(fetch.get(10, TimeUnit.SECONDS).get(tp).offset()).isEqualTo(6);
+
+            // A commit that timed out is applied here but may yet be taken back by a failover: reads fail (the
+            // client retries) until the write is committed, and then show it.
+            log.commit = CompletableFuture.failedFuture(new org.apache.kafka.common.errors.TimeoutException("ISR"));
+            assertThatThrownBy(() -> coordinator.commitOffsets(ctx, commitRequest("g", 7), p -> true)
+                    .get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(CoordinatorNotAvailableException.class);
+            assertThatThrownBy(() -> coordinator.committedOffsets("g").get(10, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(CoordinatorNotAvailableException.class);
+            assertThatThrownBy(() -> coordinator.describeGroup("g", (short) 5).get(10, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(CoordinatorNotAvailableException.class);
+            log.commit = null; // the ISR caught up
+            assertThat(coordinator.committedOffsets("g").get(10, TimeUnit.SECONDS).get(tp).offset()).isEqualTo(7);
         }
     }
 
