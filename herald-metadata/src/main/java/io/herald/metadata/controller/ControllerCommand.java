@@ -90,6 +90,20 @@ public sealed interface ControllerCommand {
         }
     }
 
+    /**
+     * A decision of the active controller, the quorum leader of Raft term {@code term}, made from state only it
+     * has (broker liveness, its rebalance timer). Applied only when its log entry is of that same term, i.e.
+     * appended while its decider still led; a deposed controller's late decisions are rejected with
+     * NOT_CONTROLLER instead of overruling the current leader's.
+     */
+    record TermFenced(long term, ControllerCommand command) implements ControllerCommand {
+        public TermFenced {
+            if (command instanceof TermFenced) {
+                throw new IllegalArgumentException("a term-fenced command inside another: " + command);
+            }
+        }
+    }
+
     /** A partition by topic name, as admin requests name it. */
     record PartitionRef(String topic, int partition) {}
 }

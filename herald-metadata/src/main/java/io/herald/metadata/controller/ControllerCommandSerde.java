@@ -21,6 +21,7 @@ import io.herald.metadata.controller.ControllerCommand.PartitionRef;
 import io.herald.metadata.controller.ControllerCommand.Reassignment;
 import io.herald.metadata.controller.ControllerCommand.RegisterBroker;
 import io.herald.metadata.controller.ControllerCommand.ReserveProducerIds;
+import io.herald.metadata.controller.ControllerCommand.TermFenced;
 import io.herald.metadata.controller.ControllerCommand.UnfenceBroker;
 import io.herald.metadata.controller.LeaderRequest.Heartbeat;
 import io.herald.metadata.controller.LeaderRequest.Validate;
@@ -45,7 +46,7 @@ import java.util.TreeMap;
  * decoding every older one. Stateless, thread-safe.
  */
 public final class ControllerCommandSerde {
-    public static final byte VERSION = 1;
+    public static final byte VERSION = 2;
 
     private static final byte INIT_CLUSTER = 1;
     private static final byte REGISTER_BROKER = 2;
@@ -60,6 +61,8 @@ public final class ControllerCommandSerde {
     private static final byte ALTER_PARTITION = 11;
     private static final byte ALTER_REASSIGNMENTS = 12;
     private static final byte ELECT_LEADERS = 13;
+    /** Since version 2. */
+    private static final byte TERM_FENCED = 14;
 
     private static final byte HEARTBEAT = 1;
     private static final byte VALIDATE = 2;
@@ -229,6 +232,11 @@ public final class ControllerCommandSerde {
                     }
                 }
             }
+            case TermFenced c -> {
+                out.writeByte(TERM_FENCED);
+                out.writeLong(c.term());
+                writeCommand(c.command(), out);
+            }
         }
     }
 
@@ -298,6 +306,10 @@ public final class ControllerCommandSerde {
                     partitions = Optional.of(refs);
                 }
                 yield new ElectLeaders(unclean, partitions);
+            }
+            case TERM_FENCED -> {
+                long term = in.readLong();
+                yield new TermFenced(term, readCommand(in));
             }
             default -> throw new UnsupportedVersionException("unknown controller command type " + type);
         };

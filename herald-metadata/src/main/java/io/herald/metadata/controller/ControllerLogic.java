@@ -12,10 +12,12 @@ import io.herald.metadata.controller.ControllerCommand.FenceBroker;
 import io.herald.metadata.controller.ControllerCommand.InitCluster;
 import io.herald.metadata.controller.ControllerCommand.RegisterBroker;
 import io.herald.metadata.controller.ControllerCommand.ReserveProducerIds;
+import io.herald.metadata.controller.ControllerCommand.TermFenced;
 import io.herald.metadata.controller.ControllerCommand.UnfenceBroker;
 import io.herald.metadata.image.ClusterImage;
 import io.herald.metadata.record.MetadataRecord;
 import java.util.List;
+import org.apache.kafka.common.errors.NotControllerException;
 
 /**
  * The controller's decision function: (image, command, entry index) → records + reply payload, or a Kafka
@@ -29,9 +31,18 @@ public final class ControllerLogic {
     /** What a command decided: records to fold into the image, and the payload of its success reply. */
     public record Decision(List<MetadataRecord> records, byte[] payload) {}
 
-    public static Decision decide(ClusterImage image, ControllerCommand command, long index) {
+    /**
+     * @param term the Raft term of the log entry holding the command (for {@link TermFenced}); validate-only
+     *             calls, which are never term-fenced, pass the leader's
+     */
+    public static Decision decide(ClusterImage image, ControllerCommand command, long index, long term) {
         RecordBuffer buffer = new RecordBuffer(image);
-        byte[] payload = switch (command) {
+        byte[] payload = payload(buffer, command, index, term);
+        return new Decision(buffer.records(), payload);
+    }
+
+    private static byte[] payload(RecordBuffer buffer, ControllerCommand command, long index, long term) {
+        return switch (command) {
             case InitCluster c -> ClusterControl.initCluster(buffer, c);
             case RegisterBroker c -> ClusterControl.registerBroker(buffer, c, index);
             case FenceBroker c -> ClusterControl.fenceBroker(buffer, c);
@@ -45,7 +56,13 @@ public final class ControllerLogic {
             case AlterPartition c -> PartitionControl.alterPartition(buffer, c);
             case AlterReassignments c -> PartitionControl.alterReassignments(buffer, c);
             case ElectLeaders c -> PartitionControl.electLeaders(buffer, c);
+            case TermFenced c -> {
+                if (c.term() != term) {
+                    throw new NotControllerException("Decided by the active controller of term " + c.term()
+                            + ", appended in term " + term + ": that controller no longer leads.");
+                }
+                yield payload(buffer, c.command(), index, term);
+            }
         };
-        return new Decision(buffer.records(), payload);
     }
 }

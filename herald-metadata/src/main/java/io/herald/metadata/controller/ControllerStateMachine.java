@@ -74,12 +74,12 @@ public final class ControllerStateMachine implements QuorumStateMachine {
     }
 
     @Override
-    public byte[] apply(long index, byte[] entry) {
+    public byte[] apply(long index, long term, byte[] entry) {
         ClusterImage previous = state.image();
         ClusterImage next = previous;
         ControllerReply reply;
         try {
-            Decision decision = ControllerLogic.decide(previous, ControllerCommandSerde.decode(entry), index);
+            Decision decision = ControllerLogic.decide(previous, ControllerCommandSerde.decode(entry), index, term);
             for (MetadataRecord record : decision.records()) {
                 next = next.apply(record);
             }
@@ -126,14 +126,15 @@ public final class ControllerStateMachine implements QuorumStateMachine {
     ControllerReply validate(ControllerCommand command) {
         State s = state;
         try {
-            return ControllerReply.success(-1, ControllerLogic.decide(s.image(), command, s.lastIndex() + 1).payload());
+            return ControllerReply.success(-1, ControllerLogic.decide(s.image(), command, s.lastIndex() + 1,
+                    duties.term()).payload());
         } catch (ApiException e) {
             return ControllerReply.failure(-1, Errors.forException(e), e.getMessage());
         }
     }
 
     @Override
-    public void onLeaderChange(boolean isLeader) {
-        duties.leaderChanged(isLeader);
+    public void onLeaderChange(boolean isLeader, long term) {
+        duties.leaderChanged(isLeader, term);
     }
 }

@@ -2,6 +2,7 @@ package io.herald.metadata.controller;
 
 import io.herald.metadata.controller.ControllerCommand.ElectLeaders;
 import io.herald.metadata.controller.ControllerCommand.FenceBroker;
+import io.herald.metadata.controller.ControllerCommand.TermFenced;
 import io.herald.metadata.controller.ControllerCommand.UnfenceBroker;
 import io.herald.metadata.controller.LeaderRequest.Heartbeat;
 import io.herald.metadata.image.BrokerImage;
@@ -19,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * whose session expired, unfences fenced brokers that heartbeat again, and (with
  * {@code auto.leader.rebalance.enable}) periodically elects preferred leaders. Its decisions become commands
  * in the log, so the followers apply the same changes; its memory (the {@link LivenessTracker}) is not
- * replicated and starts afresh on every leadership.
+ * replicated and starts afresh on every leadership. Every decision is {@link TermFenced} with the term it was
+ * made in: a controller paused or cut off past its leadership cannot fence brokers (or move leaders) that the
+ * current leader sees alive.
  *
  * <p>Thread-safety: called from quorum threads (heartbeats, leader changes) and the scheduler ({@link #poll});
  * all methods are synchronized and never wait for the log (appends complete asynchronously).
@@ -34,6 +37,8 @@ public final class LeaderDuties {
     private final LivenessTracker liveness;
     private final java.util.Set<UnfenceBroker> pendingUnfences = new java.util.HashSet<>();
     private boolean leader;
+    /** The Raft term this node leads (or last led); its decisions are {@link TermFenced} with it. */
+    private long term;
     private long nextRebalanceMs;
     private long lastPollNanos = System.nanoTime();
 
@@ -45,19 +50,25 @@ public final class LeaderDuties {
         this.liveness = new LivenessTracker(settings.brokerSessionTimeoutMs());
     }
 
-    synchronized void leaderChanged(boolean isLeader) {
+    synchronized void leaderChanged(boolean isLeader, long leaderTerm) {
         leader = isLeader;
         if (isLeader) {
+            term = leaderTerm;
             long now = clock.millis();
             liveness.reset(image.get(), now);
             lastPollNanos = System.nanoTime();
             nextRebalanceMs = now + settings.leaderImbalanceCheckIntervalMs();
-            log.info("Controller {} is the active controller", settings.nodeId());
+            log.info("Controller {} is the active controller (term {})", settings.nodeId(), leaderTerm);
         }
     }
 
     public synchronized boolean isLeader() {
         return leader;
+    }
+
+    /** The term this node leads, or last led. */
+    synchronized long term() {
+        return term;
     }
 
     /**
@@ -96,7 +107,7 @@ public final class LeaderDuties {
             UnfenceBroker unfence = new UnfenceBroker(broker.brokerId(), broker.brokerEpoch());
             if (pendingUnfences.add(unfence)) {
                 log.info("Unfencing broker {}: it heartbeats again", broker.brokerId());
-                sink.append(unfence).whenComplete((reply, error) -> {
+                sink.append(new TermFenced(term, unfence)).whenComplete((reply, error) -> {
                     forgetUnfence(unfence);
                     if (error != null) {
                         log.warn("Unfencing broker {} failed: {}", unfence.brokerId(), error.toString());
@@ -146,8 +157,9 @@ public final class LeaderDuties {
         }
     }
 
+    /** Appends a decision of this leadership: applied only if it reaches the log while this term lasts. */
     private void submit(ControllerCommand command) {
-        sink.append(command).whenComplete((reply, error) -> {
+        sink.append(new TermFenced(term, command)).whenComplete((reply, error) -> {
             if (error != null) {
                 log.warn("Controller command {} failed: {}", command, error.toString());
             }

@@ -19,9 +19,13 @@ public interface QuorumStateMachine {
      * index of the last entry it includes. */
     void restore(byte[] snapshot, long lastIndex);
 
-    /** Applies the committed entry at {@code index} (indexes increase, not necessarily by one); returns the
-     * reply for whoever appended it. */
-    byte[] apply(long index, byte[] entry);
+    /**
+     * Applies the committed entry at {@code index} (indexes increase, not necessarily by one); returns the
+     * reply for whoever appended it. {@code term} is the leadership term in which the entry was appended (the
+     * Raft term of its log entry; always 1 on a quorum of one): what lets a machine refuse decisions that a
+     * leader of an older term made but that reached the log only after it was deposed.
+     */
+    byte[] apply(long index, long term, byte[] entry);
 
     /** The state after the last applied entry, for {@link #restore}, and that entry's index. */
     Snapshot snapshot();
@@ -29,8 +33,8 @@ public interface QuorumStateMachine {
     /** A request that only the leader answers (see {@link MetadataQuorum#askLeader}). */
     CompletableFuture<byte[]> onLeaderRequest(byte[] request);
 
-    /** This member became the leader ({@code true}) or stopped being it. */
-    void onLeaderChange(boolean isLeader);
+    /** This member became the leader of {@code term} ({@code isLeader}) or stopped being the leader. */
+    void onLeaderChange(boolean isLeader, long term);
 
     /** A snapshot's bytes and the index of the last entry it includes. */
     record Snapshot(byte[] bytes, long lastIndex) {}

@@ -150,10 +150,10 @@ class BrokerLivenessTest {
         try (ControllerFixture f = new ControllerFixture()) {
             f.register(1);
             f.clock.advance(60_000);
-            f.controller.stateMachine().onLeaderChange(true);
+            f.controller.stateMachine().onLeaderChange(true, 1);
             f.pollLeader();
             assertThat(f.broker(1).fenced()).isFalse();
-            f.controller.stateMachine().onLeaderChange(false);
+            f.controller.stateMachine().onLeaderChange(false, 1);
             f.clock.advance(60_000);
             f.pollLeader();
             assertThat(f.broker(1).fenced()).as("a follower fences nobody").isFalse();

@@ -47,6 +47,8 @@ class ControllerSimulationTest {
     private static final long STEP_MS = 500;
     private static final int HEARTBEAT_EVERY_STEPS = 4;
     private static final int LAG_STEPS = 20;
+    /** One controller, never deposed: every entry is of its term (term fencing: TermFencingTest). */
+    private static final long TERM = 1;
 
     enum Status { RUNNING, PAUSED, DOWN }
 
@@ -115,7 +117,7 @@ class ControllerSimulationTest {
                 fromLeaderDuties.add(command);
                 return CompletableFuture.completedFuture(ControllerReply.success(-1, new byte[0]).encode());
             });
-            machine.onLeaderChange(true);
+            machine.onLeaderChange(true, TERM);
             apply(new InitCluster("sim"));
             for (int id = 1; id <= BROKERS; id++) {
                 SimBroker b = new SimBroker(id, random);
@@ -131,13 +133,14 @@ class ControllerSimulationTest {
         }
 
         ControllerReply apply(ControllerCommand command) {
-            ControllerReply reply = ControllerReply.decode(machine.apply(++index, ControllerCommandSerde.encode(command)));
+            ControllerReply reply = ControllerReply.decode(machine.apply(++index, TERM,
+                    ControllerCommandSerde.encode(command)));
             while (!fromLeaderDuties.isEmpty()) {
                 ControllerCommand duty = fromLeaderDuties.poll();
-                if (duty instanceof ControllerCommand.FenceBroker) {
+                if (duty instanceof ControllerCommand.TermFenced(long term, ControllerCommand.FenceBroker fence)) {
                     fences++;
                 }
-                machine.apply(++index, ControllerCommandSerde.encode(duty));
+                machine.apply(++index, TERM, ControllerCommandSerde.encode(duty));
             }
             return reply;
         }

@@ -88,8 +88,8 @@ class DeterminismTest {
             ControllerStateMachine b = machine();
             for (long index = 1; index <= 400; index++) {
                 byte[] entry = ControllerCommandSerde.encode(randomCommand(random, a.image()));
-                byte[] replyA = a.apply(index, entry);
-                byte[] replyB = b.apply(index, entry);
+                byte[] replyA = a.apply(index, 1, entry);
+                byte[] replyB = b.apply(index, 1, entry);
                 assertThat(replyB).as("seed %s index %s", seed, index).isEqualTo(replyA);
                 assertThat(b.image()).as("seed %s index %s", seed, index).isEqualTo(a.image());
             }
@@ -104,7 +104,7 @@ class DeterminismTest {
             ControllerStateMachine a = machine();
             long index = 1;
             for (; index <= 200; index++) {
-                a.apply(index, ControllerCommandSerde.encode(randomCommand(random, a.image())));
+                a.apply(index, 1, ControllerCommandSerde.encode(randomCommand(random, a.image())));
             }
             var snapshot = a.snapshot();
             ControllerStateMachine b = machine();
@@ -113,7 +113,7 @@ class DeterminismTest {
             assertThat(b.lastAppliedIndex()).isEqualTo(a.lastAppliedIndex());
             for (; index <= 400; index++) {
                 byte[] entry = ControllerCommandSerde.encode(randomCommand(random, a.image()));
-                assertThat(b.apply(index, entry)).as("seed %s index %s", seed, index).isEqualTo(a.apply(index, entry));
+                assertThat(b.apply(index, 1, entry)).as("seed %s index %s", seed, index).isEqualTo(a.apply(index, 1, entry));
                 assertThat(b.image()).as("seed %s index %s", seed, index).isEqualTo(a.image());
             }
         }
@@ -127,10 +127,10 @@ class DeterminismTest {
             ControllerCommand command = randomCommand(random, a.image());
             byte[] entry = ControllerCommandSerde.encode(command);
             assertThat(ControllerCommandSerde.decode(entry)).isEqualTo(command);
-            a.apply(index, entry);
+            a.apply(index, 1, entry);
         }
         byte[] unknown = {ControllerCommandSerde.VERSION + 1, 1};
-        ControllerReply reply = ControllerReply.decode(a.apply(501, unknown));
+        ControllerReply reply = ControllerReply.decode(a.apply(501, 1, unknown));
         assertThat(reply.error()).isEqualTo(org.apache.kafka.common.protocol.Errors.UNSUPPORTED_VERSION);
     }
 }

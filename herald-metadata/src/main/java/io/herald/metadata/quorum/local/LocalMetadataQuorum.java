@@ -31,6 +31,8 @@ public final class LocalMetadataQuorum implements MetadataQuorum {
     private static final Logger log = LoggerFactory.getLogger(LocalMetadataQuorum.class);
     /** The file under the metadata directory that holds the entries of the durable variant. */
     public static final String FILE_NAME = "quorum.log";
+    /** The one leadership a quorum of one ever has: every entry is of this term. */
+    private static final long TERM = 1;
 
     private final int nodeId;
     private final Optional<EntryFile> file;
@@ -69,12 +71,12 @@ public final class LocalMetadataQuorum implements MetadataQuorum {
             applyThread.submit(() -> {
                 List<byte[]> entries = file.isPresent() ? file.get().readAll() : List.of();
                 for (byte[] entry : entries) {
-                    machine.apply(++lastIndex, entry);
+                    machine.apply(++lastIndex, TERM, entry);
                 }
                 if (!entries.isEmpty()) {
                     log.info("Replayed {} metadata log entries", entries.size());
                 }
-                machine.onLeaderChange(true);
+                machine.onLeaderChange(true, TERM);
                 return null;
             }).get();
         } catch (InterruptedException e) {
@@ -111,7 +113,7 @@ public final class LocalMetadataQuorum implements MetadataQuorum {
                             throw new UncheckedIOException(e);
                         }
                     }
-                    reply.complete(m.apply(++lastIndex, entry));
+                    reply.complete(m.apply(++lastIndex, TERM, entry));
                 } catch (RuntimeException e) {
                     reply.completeExceptionally(e);
                 }

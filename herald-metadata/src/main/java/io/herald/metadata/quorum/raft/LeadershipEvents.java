@@ -3,6 +3,7 @@ package io.herald.metadata.quorum.raft;
 import io.herald.metadata.quorum.QuorumStateMachine;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,23 +25,27 @@ final class LeadershipEvents {
     private final int nodeId;
     private final QuorumStateMachine machine;
     private volatile BooleanSupplier isLeaderNow = () -> false;
+    private volatile LongSupplier currentTerm = () -> 0;
     private boolean leader;
+    private long term;
 
     LeadershipEvents(int nodeId, QuorumStateMachine machine) {
         this.nodeId = nodeId;
         this.machine = machine;
     }
 
-    /** Where to check that this member still holds the leader role. */
-    void attach(BooleanSupplier isLeaderNow) {
+    /** Where to check that this member still holds the leader role, and its current Raft term. */
+    void attach(BooleanSupplier isLeaderNow, LongSupplier currentTerm) {
         this.isLeaderNow = Objects.requireNonNull(isLeaderNow);
+        this.currentTerm = Objects.requireNonNull(currentTerm);
     }
 
     synchronized void leaderReady() {
         if (!leader && isLeaderNow.getAsBoolean()) {
             leader = true;
-            log.info("Metadata quorum node {}: became the leader", nodeId);
-            machine.onLeaderChange(true);
+            term = currentTerm.getAsLong();
+            log.info("Metadata quorum node {}: became the leader (term {})", nodeId, term);
+            machine.onLeaderChange(true, term);
         }
     }
 
@@ -48,7 +53,7 @@ final class LeadershipEvents {
         if (leader) {
             leader = false;
             log.info("Metadata quorum node {}: is no longer the leader", nodeId);
-            machine.onLeaderChange(false);
+            machine.onLeaderChange(false, term);
         }
     }
 }

@@ -14,7 +14,8 @@ import java.util.List;
  *
  * <p>Wire format (big-endian): request {@code [int64 fromIndex][int32 maxBytes][int32 maxWaitMs]}; answer
  * {@code [byte type][int32 leaderId][int64 nextIndex]} followed, for {@link Entries} (type 0), by
- * {@code [int64 leaderApplied][int32 count]} and {@code count} times {@code [int64 index][int32 length][bytes]},
+ * {@code [int64 leaderApplied][int32 count]} and {@code count} times
+ * {@code [int64 index][int64 term][int32 length][bytes]},
  * and for {@link Snapshot} (type 1) by {@code [int64 machineIndex][int32 length][bytes]}.
  *
  * <p>Immutable values; stateless codec.
@@ -48,8 +49,8 @@ final class LogFetch {
         }
     }
 
-    /** One committed state-machine entry at Raft log index {@code index}. */
-    record Entry(long index, byte[] bytes) {}
+    /** One committed state-machine entry at Raft log index {@code index}, appended in {@code term}. */
+    record Entry(long index, long term, byte[] bytes) {}
 
     /** An answer from the leader {@code leaderId}; ask next from {@code nextIndex}. */
     sealed interface Answer permits Entries, Snapshot {
@@ -69,7 +70,7 @@ final class LogFetch {
                     int count = in.getInt();
                     List<Entry> entries = new ArrayList<>(count);
                     for (int i = 0; i < count; i++) {
-                        entries.add(new Entry(in.getLong(), bytes(in)));
+                        entries.add(new Entry(in.getLong(), in.getLong(), bytes(in)));
                     }
                     yield new Entries(leaderId, nextIndex, leaderApplied, entries);
                 }
@@ -99,12 +100,12 @@ final class LogFetch {
         public byte[] encode() {
             int size = 1 + 4 + 8 + 8 + 4;
             for (Entry entry : entries) {
-                size += 8 + 4 + entry.bytes().length;
+                size += 8 + 8 + 4 + entry.bytes().length;
             }
             ByteBuffer out = ByteBuffer.allocate(size).put(ENTRIES).putInt(leaderId).putLong(nextIndex)
                     .putLong(leaderApplied).putInt(entries.size());
             for (Entry entry : entries) {
-                out.putLong(entry.index()).putInt(entry.bytes().length).put(entry.bytes());
+                out.putLong(entry.index()).putLong(entry.term()).putInt(entry.bytes().length).put(entry.bytes());
             }
             return out.array();
         }

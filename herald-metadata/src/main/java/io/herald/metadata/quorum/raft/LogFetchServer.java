@@ -105,7 +105,7 @@ final class LogFetchServer implements AutoCloseable {
             ByteString data = entry.getStateMachineLogEntry().getLogData();
             if (LogEntryCodec.kind(data) == LogEntryCodec.MACHINE) {
                 byte[] payload = LogEntryCodec.payload(data);
-                entries.add(new LogFetch.Entry(index, payload));
+                entries.add(new LogFetch.Entry(index, entry.getTerm(), payload));
                 bytes += payload.length;
             }
         }

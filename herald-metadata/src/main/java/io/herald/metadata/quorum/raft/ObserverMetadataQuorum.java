@@ -139,7 +139,7 @@ public final class ObserverMetadataQuorum implements MetadataQuorum {
                         continue; // a retried fetch answered twice; never apply an entry again
                     }
                     try {
-                        machine.apply(entry.index(), entry.bytes());
+                        machine.apply(entry.index(), entry.term(), entry.bytes());
                     } catch (RuntimeException e) {
                         // Deterministic: the voters failed on the same entry alike and went on; so does this node.
                         log.error("Metadata observer node {}: state machine failed to apply entry {}", nodeId,

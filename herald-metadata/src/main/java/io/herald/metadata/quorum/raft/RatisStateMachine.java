@@ -83,6 +83,12 @@ final class RatisStateMachine extends BaseStateMachine {
             } catch (IOException e) {
                 return false; // the division is gone: the server is closing
             }
+        }, () -> {
+            try {
+                return server.getDivision(groupId).getInfo().getCurrentTerm();
+            } catch (IOException e) {
+                return -1; // closing: no decision of this term reaches the log
+            }
         });
         logFetchServer = new LogFetchServer(nodeId, () -> {
             try {
@@ -144,7 +150,7 @@ final class RatisStateMachine extends BaseStateMachine {
             if (LogEntryCodec.kind(logData) == LogEntryCodec.NUDGE) {
                 return CompletableFuture.completedFuture(Message.EMPTY);
             }
-            byte[] reply = machine.apply(entry.getIndex(), LogEntryCodec.payload(logData));
+            byte[] reply = machine.apply(entry.getIndex(), entry.getTerm(), LogEntryCodec.payload(logData));
             return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(
                     reply == null ? new byte[0] : reply)));
         } catch (RuntimeException e) {

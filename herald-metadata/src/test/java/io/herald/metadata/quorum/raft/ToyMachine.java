@@ -53,7 +53,7 @@ final class ToyMachine implements QuorumStateMachine {
     }
 
     @Override
-    public synchronized byte[] apply(long index, byte[] entry) {
+    public synchronized byte[] apply(long index, long term, byte[] entry) {
         if (index <= lastIndex) {
             violations.add("apply(" + index + ") after index " + lastIndex);
         }
@@ -87,7 +87,7 @@ final class ToyMachine implements QuorumStateMachine {
     }
 
     @Override
-    public void onLeaderChange(boolean isLeader) {
+    public void onLeaderChange(boolean isLeader, long term) {
         boolean previous = !leaderChanges.isEmpty() && leaderChanges.getLast();
         if (previous == isLeader) {
             violations.add("onLeaderChange(" + isLeader + ") while leader was " + previous);
