@@ -36,8 +36,16 @@ class ClusterFailoverTest {
     @Test
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void leaderKillAndBrokerFreezeLoseNoAcknowledgedRecord() throws Exception {
-        try (ClusterHarness cluster = ClusterHarness.builder(workDir).controllers(3).fastFailureDetection()
-                .override("min.insync.replicas", "2").start()) {
+        // -Dherald.it.detection=kafka keeps Kafka's detection defaults (session 9 s, replica lag 30 s) to measure
+        // failover as a user would see it; CI uses the fast settings.
+        boolean kafkaDefaults = "kafka".equals(System.getProperty("herald.it.detection", "fast"));
+        long sessionMs = kafkaDefaults ? 9_000 : 3_000;
+        ClusterHarness.Builder builder = ClusterHarness.builder(workDir).controllers(3)
+                .override("min.insync.replicas", "2");
+        if (!kafkaDefaults) {
+            builder.fastFailureDetection();
+        }
+        try (ClusterHarness cluster = builder.start()) {
             Admin admin = cluster.admin();
             ClusterChecks.createTopic(admin, TOPIC, PARTITIONS, 3, 2);
 
@@ -65,7 +73,7 @@ class ClusterFailoverTest {
                             "partition " + partition + " while broker " + frozen + " is frozen");
                 }
                 long frozenMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - pauseNanos);
-                Thread.sleep(Math.max(0, 3_000 + 2_000 - frozenMs)); // past broker.session.timeout.ms, with margin
+                Thread.sleep(Math.max(0, sessionMs + 2_000 - frozenMs)); // past broker.session.timeout.ms, with margin
                 stream.awaitProgress(-1, PROGRESS, PROGRESS_TIMEOUT, "the stream while broker " + frozen + " is frozen");
                 cluster.node(frozen).resume();
                 cluster.awaitAllBrokersVisible(SETTLE_TIMEOUT);
