@@ -30,10 +30,10 @@ import org.slf4j.LoggerFactory;
  * stale waits for newer metadata; one that failed for another reason is retried after
  * {@link #ALTER_PARTITION_RETRY_MS}.
  *
- * <p>Thread-safety: every change of the state or of the followers happens under the partition's write lock:
- * role changes are called with it held ({@link #becomeLeader}, {@link #becomeFollower}, {@link #remove}); ISR
- * proposals and controller answers take it themselves. The state is read lock-free. {@code onIsrChanged} and the
- * request to the controller run after the lock is released; answers are handled on {@code ctx.callbacks()}.
+ * <p>Thread-safety: thread-safe. Every change of the state or of the followers (role changes, ISR proposals,
+ * controller answers) happens under the partition's write lock, which this class takes; the state is read
+ * lock-free. {@code onIsrChanged} and the request to the controller run after the lock is released; answers are
+ * handled on {@code ctx.callbacks()}.
  */
 final class IsrManager {
     private static final Logger LOG = LoggerFactory.getLogger(IsrManager.class);
@@ -81,7 +81,7 @@ final class IsrManager {
         return state.isLedBy(ctx.localBrokerId());
     }
 
-    // ---- role changes: the caller holds the partition's write lock ----
+    // ---- role changes (under the partition's write lock) ----
 
     /**
      * Applies an image in which this broker leads. A new leader epoch resets the followers' state and records
@@ -89,7 +89,15 @@ final class IsrManager {
      * replicas and the ISR (and ends a pending ISR change it supersedes). Older images are ignored.
      */
     LeaderChange becomeLeader(PartitionImage image) {
-        assert lock.isWriteLockedByCurrentThread();
+        lock.writeLock().lock();
+        try {
+            return applyLeaderImage(image);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    private LeaderChange applyLeaderImage(PartitionImage image) {
         PartitionState current = state;
         boolean wasLeader = current.isLedBy(ctx.localBrokerId());
         if (image.leaderEpoch() < current.leaderEpoch() || (wasLeader && image.leaderEpoch() == current.leaderEpoch()
@@ -118,27 +126,35 @@ final class IsrManager {
      * @return true if this replica led before (it resigned)
      */
     boolean becomeFollower(PartitionImage image) {
-        assert lock.isWriteLockedByCurrentThread();
-        PartitionState current = state;
-        if (image.leaderEpoch() < current.leaderEpoch()) {
-            return false;
+        lock.writeLock().lock();
+        try {
+            PartitionState current = state;
+            if (image.leaderEpoch() < current.leaderEpoch()) {
+                return false;
+            }
+            boolean resigned = current.isLedBy(ctx.localBrokerId());
+            followers.clear();
+            state = PartitionState.of(image, image.leader());
+            if (resigned || image.leaderEpoch() > current.leaderEpoch()) {
+                LOG.info("{}: follower of {} in epoch {}", topicPartition, image.leader(), image.leaderEpoch());
+            }
+            return resigned;
+        } finally {
+            lock.writeLock().unlock();
         }
-        boolean resigned = current.isLedBy(ctx.localBrokerId());
-        followers.clear();
-        state = PartitionState.of(image, image.leader());
-        if (resigned || image.leaderEpoch() > current.leaderEpoch()) {
-            LOG.info("{}: follower of {} in epoch {}", topicPartition, image.leader(), image.leaderEpoch());
-        }
-        return resigned;
     }
 
     /** The replica left this broker. @return true if it led */
     boolean remove() {
-        assert lock.isWriteLockedByCurrentThread();
-        boolean wasLeader = isLeader();
-        followers.clear();
-        state = state.withoutLeader();
-        return wasLeader;
+        lock.writeLock().lock();
+        try {
+            boolean wasLeader = isLeader();
+            followers.clear();
+            state = state.withoutLeader();
+            return wasLeader;
+        } finally {
+            lock.writeLock().unlock();
+        }
     }
 
     // ---- ISR changes (leader) ----

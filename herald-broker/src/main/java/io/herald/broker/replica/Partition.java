@@ -62,7 +62,6 @@ public final class Partition {
     private final Uuid topicId;
     private final PartitionLog log;
     private final Context ctx;
-    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final IsrManager isr;
     private final HighWatermark highWatermark;
     private final FollowerSide follower;
@@ -74,6 +73,7 @@ public final class Partition {
         this.topicId = topicId;
         this.log = log;
         this.ctx = ctx;
+        ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
         this.isr = new IsrManager(topicPartition, topicId, log, ctx, lock, () -> {
             maybeIncrementHighWatermark();
             ctx.onHighWatermark().accept(topicPartition);
@@ -148,13 +148,7 @@ public final class Partition {
      * @return true if this call made the replica leader of a new epoch
      */
     boolean makeLeader(PartitionImage image) {
-        IsrManager.LeaderChange change;
-        lock.writeLock().lock();
-        try {
-            change = isr.becomeLeader(image);
-        } finally {
-            lock.writeLock().unlock();
-        }
+        IsrManager.LeaderChange change = isr.becomeLeader(image);
         if (change == IsrManager.LeaderChange.IGNORED) {
             return false;
         }
@@ -169,13 +163,7 @@ public final class Partition {
      * @return true if this replica was leader before (it resigned)
      */
     boolean makeFollower(PartitionImage image) {
-        boolean resigned;
-        lock.writeLock().lock();
-        try {
-            resigned = isr.becomeFollower(image);
-        } finally {
-            lock.writeLock().unlock();
-        }
+        boolean resigned = isr.becomeFollower(image);
         if (resigned) {
             highWatermark.failAll(new NotLeaderOrFollowerException("Leadership of " + topicPartition
                     + " moved to broker " + image.leader()));
@@ -190,13 +178,7 @@ public final class Partition {
      * @return true if it was leader
      */
     boolean markRemoved() {
-        boolean wasLeader;
-        lock.writeLock().lock();
-        try {
-            wasLeader = isr.remove();
-        } finally {
-            lock.writeLock().unlock();
-        }
+        boolean wasLeader = isr.remove();
         highWatermark.failAll(new NotLeaderOrFollowerException(topicPartition + " is no longer hosted here"));
         ctx.onHighWatermark().accept(topicPartition);
         return wasLeader;
