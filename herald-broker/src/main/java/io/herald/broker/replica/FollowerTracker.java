@@ -4,11 +4,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntPredicate;
 
 /**
  * The leader's view of its followers in the current leader epoch: each follower's progress as its fetches
  * report it ({@link FollowerReplica}) and the log end offset at which this leader epoch began. From them it
- * derives the HW target, which ISR members lag and whether a follower may join the ISR.
+ * derives the HW target, the low watermark, which ISR members lag and whether a follower may join the ISR.
  *
  * <p>Invariants: only replicas of the partition other than the local broker are tracked; a new leader epoch
  * starts from no known follower offsets, so its HW only moves once the ISR's followers have fetched.
@@ -67,20 +68,44 @@ final class FollowerTracker {
         return f == null ? FollowerReplica.UNKNOWN : f.logEndOffset();
     }
 
+    /** What {@link #recordFetch} did. */
+    enum FetchRecorded {
+        /** Not a tracked follower: nothing recorded. */
+        NOT_A_FOLLOWER,
+        RECORDED,
+        /** Recorded, and the follower's log start offset changed: the low watermark may have moved. */
+        LOG_START_MOVED
+    }
+
     /**
      * Records a fetch by {@code replicaId}.
      *
      * @param leaderEndOffset the leader's log end offset when the fetch was served
-     * @return false (and nothing recorded) when {@code replicaId} is not a tracked follower
      */
-    boolean recordFetch(int replicaId, long fetchOffset, long followerLogStartOffset, long nowMs,
-                        long leaderEndOffset) {
+    FetchRecorded recordFetch(int replicaId, long fetchOffset, long followerLogStartOffset, long nowMs,
+                              long leaderEndOffset) {
         FollowerReplica follower = followers.get(replicaId);
         if (follower == null) {
-            return false;
+            return FetchRecorded.NOT_A_FOLLOWER;
         }
-        follower.updateFetchState(fetchOffset, followerLogStartOffset, nowMs, leaderEndOffset);
-        return true;
+        return follower.updateFetchState(fetchOffset, followerLogStartOffset, nowMs, leaderEndOffset)
+                ? FetchRecorded.LOG_START_MOVED : FetchRecorded.RECORDED;
+    }
+
+    /**
+     * The low watermark (Kafka's, for DeleteRecords): the smallest log start offset over the local log and the
+     * followers on live brokers. A follower that has not fetched in this leader epoch yet counts as
+     * {@link FollowerReplica#UNKNOWN}; one on a fenced or unknown broker does not count, so a dead broker does
+     * not hold DeleteRecords back.
+     */
+    long lowWatermark(long localLogStartOffset, IntPredicate brokerAlive) {
+        long low = localLogStartOffset;
+        for (FollowerReplica f : followers.values()) {
+            if (brokerAlive.test(f.brokerId())) {
+                low = Math.min(low, f.logStartOffset());
+            }
+        }
+        return low;
     }
 
     /**

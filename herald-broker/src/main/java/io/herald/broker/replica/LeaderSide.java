@@ -17,7 +17,8 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
 /**
  * The leader side of a partition ({@link Partition}): appends produced records, serves reads to consumers
  * (below the HW) and to followers (up to the log end offset), records the followers' progress from their
- * fetches and advances the high watermark from it.
+ * fetches and advances the high watermark from it, and moves the log start offset for DeleteRecords, which is
+ * done once the low watermark (the smallest log start offset over the live replicas) reaches it.
  *
  * <p>Invariants (Kafka's): HW = the smallest log end offset over the maximal ISR
  * ({@link PartitionState#maximalIsr}), never lowered; acks=all appends are refused while the committed ISR is
@@ -25,10 +26,13 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
  *
  * <p>Thread-safety: thread-safe. Appends and follower fetches hold the partition's read lock, so they never
  * interleave with a role change (write lock) and nothing is appended under an epoch this replica has left. The
- * HW is raised by {@link HighWatermark} under its monitor; the HW listener and ISR expansion run after the read
- * lock is released.
+ * HW is raised by {@link HighWatermark} under its monitor; the HW and low watermark listeners and ISR expansion
+ * run after the read lock is released.
  */
 final class LeaderSide {
+    /** The DeleteRecords offset that means "up to the high watermark" (Kafka's protocol). */
+    static final long DELETE_TO_HIGH_WATERMARK = -1L;
+
     private final TopicPartition topicPartition;
     private final PartitionLog log;
     private final Partition.Context ctx;
@@ -97,6 +101,7 @@ final class LeaderSide {
                                              int currentLeaderEpoch, long followerLogStartOffset, int maxBytes,
                                              boolean minOneMessage) {
         LogReadResult read;
+        FollowerTracker.FetchRecorded recorded;
         lock.readLock().lock();
         try {
             checkLeader();
@@ -113,28 +118,67 @@ final class LeaderSide {
             }
             long leaderEnd = log.logEndOffset();
             read = log.read(fetchOffset, maxBytes, leaderEnd, minOneMessage);
-            isr.followers().recordFetch(replicaId, fetchOffset, followerLogStartOffset, ctx.time().milliseconds(),
-                    leaderEnd);
+            recorded = isr.followers().recordFetch(replicaId, fetchOffset, followerLogStartOffset,
+                    ctx.time().milliseconds(), leaderEnd);
         } finally {
             lock.readLock().unlock();
         }
-        isr.maybeExpand(replicaId);
-        maybeIncrementHighWatermark();
+        onFollowerProgress(replicaId, recorded);
         return new Partition.FollowerFetch(read, Optional.empty(), log.highWatermark());
     }
 
     void updateFollowerFetchState(int replicaId, long fetchOffset, long followerLogStartOffset) {
+        FollowerTracker.FetchRecorded recorded;
         lock.readLock().lock();
         try {
-            if (!isr.isLeader() || !isr.followers().recordFetch(replicaId, fetchOffset, followerLogStartOffset,
-                    ctx.time().milliseconds(), log.logEndOffset())) {
+            if (!isr.isLeader()) {
                 return;
             }
+            recorded = isr.followers().recordFetch(replicaId, fetchOffset, followerLogStartOffset,
+                    ctx.time().milliseconds(), log.logEndOffset());
         } finally {
             lock.readLock().unlock();
         }
+        if (recorded != FollowerTracker.FetchRecorded.NOT_A_FOLLOWER) {
+            onFollowerProgress(replicaId, recorded);
+        }
+    }
+
+    /** After a follower's fetch was recorded (outside the lock): ISR expansion, HW, low watermark listener. */
+    private void onFollowerProgress(int replicaId, FollowerTracker.FetchRecorded recorded) {
         isr.maybeExpand(replicaId);
         maybeIncrementHighWatermark();
+        if (recorded == FollowerTracker.FetchRecorded.LOG_START_MOVED) {
+            ctx.onLowWatermark().accept(topicPartition);
+        }
+    }
+
+    /** Kafka's low watermark (see {@link FollowerTracker#lowWatermark}). Leader only. */
+    long lowWatermark() {
+        checkLeader();
+        return isr.followers().lowWatermark(log.logStartOffset(), ctx.brokerAlive());
+    }
+
+    /**
+     * Moves the log start offset up to {@code offset} ({@code -1}: the HW), as DeleteRecords asks; the
+     * followers follow on their next fetches.
+     *
+     * @throws NotLeaderOrFollowerException when this replica does not lead
+     * @throws org.apache.kafka.common.errors.OffsetOutOfRangeException above the HW
+     */
+    Partition.DeleteRecordsResult deleteRecords(long offset) {
+        Partition.DeleteRecordsResult result;
+        lock.readLock().lock();
+        try {
+            checkLeader();
+            long requested = offset == DELETE_TO_HIGH_WATERMARK ? log.highWatermark() : offset;
+            log.deleteRecordsBefore(requested);
+            result = new Partition.DeleteRecordsResult(requested, lowWatermark());
+        } finally {
+            lock.readLock().unlock();
+        }
+        ctx.onLowWatermark().accept(topicPartition);
+        return result;
     }
 
     boolean maybeIncrementHighWatermark() {

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
+import java.util.function.IntPredicate;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.FencedLeaderEpochException;
@@ -51,9 +52,20 @@ public final class Partition {
      * @param onHighWatermark told (outside any partition lock) after the HW rose, or after a role change, so
      *                        parked produce and fetch requests are re-checked
      * @param callbacks       where AlterPartition answers are handled (never the controller's thread)
+     * @param brokerAlive     whether a broker is registered and unfenced: only followers on live brokers count
+     *                        for the low watermark, as in Kafka
+     * @param onLowWatermark  told (outside any partition lock) when a follower reported a new log start offset or
+     *                        this leader moved its own, so parked DeleteRecords requests are re-checked
      */
     public record Context(int localBrokerId, Time time, ReplicationConfig config, AlterPartitionChannel alterPartition,
-                          Executor callbacks, Consumer<TopicPartition> onHighWatermark) {}
+                          Executor callbacks, Consumer<TopicPartition> onHighWatermark, IntPredicate brokerAlive,
+                          Consumer<TopicPartition> onLowWatermark) {}
+
+    /**
+     * What DeleteRecords did on the leader: the offset it asked for ({@code -1} resolved to the HW) and the low
+     * watermark right after. The request is done for this partition once the low watermark reaches the offset.
+     */
+    public record DeleteRecordsResult(long requestedOffset, long lowWatermark) {}
 
     /** A follower fetch answered by this leader: the bytes, or where the follower's log diverges from ours. */
     public record FollowerFetch(LogReadResult read, Optional<EpochEndOffset> divergingEpoch, long highWatermark) {}
@@ -268,6 +280,27 @@ public final class Partition {
      */
     public CompletableFuture<Void> awaitHighWatermark(long offset, long timeoutMs) {
         return leader.awaitHighWatermark(offset, timeoutMs);
+    }
+
+    /**
+     * DeleteRecords on the leader: moves the log start offset up to {@code offset} ({@code -1}: the HW). The
+     * followers move theirs on their next fetches; the answer waits for {@link #lowWatermarkIfLeader()}.
+     *
+     * @throws NotLeaderOrFollowerException when this replica does not lead
+     * @throws org.apache.kafka.common.errors.OffsetOutOfRangeException above the HW
+     */
+    public DeleteRecordsResult deleteRecordsOnLeader(long offset) {
+        return leader.deleteRecords(offset);
+    }
+
+    /**
+     * The smallest log start offset over this leader and its followers on live brokers (Kafka's low watermark);
+     * a follower that has not fetched in this leader epoch counts as -1.
+     *
+     * @throws NotLeaderOrFollowerException when this replica does not lead
+     */
+    public long lowWatermarkIfLeader() {
+        return leader.lowWatermark();
     }
 
     /**
