@@ -1,16 +1,24 @@
 package io.herald.broker.handler;
 
+import io.herald.broker.replica.DelayedDeleteRecords;
 import io.herald.broker.replica.Partition;
 import io.herald.broker.replica.ReplicaManager;
 import io.herald.protocol.ApiHandler;
+import io.herald.protocol.Response;
 import io.herald.storage.epoch.EpochEndOffset;
 import io.herald.storage.log.TimestampAndOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.message.DeleteRecordsRequestData;
 import org.apache.kafka.common.message.DeleteRecordsResponseData;
+import org.apache.kafka.common.message.DeleteRecordsResponseData.DeleteRecordsPartitionResult;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
 import org.apache.kafka.common.message.ListOffsetsResponseData;
 import org.apache.kafka.common.message.ListOffsetsResponseData.ListOffsetsPartitionResponse;
@@ -25,6 +33,11 @@ import org.apache.kafka.common.requests.OffsetsForLeaderEpochRequest;
 /**
  * The offset questions: ListOffsets (earliest, latest, by timestamp, max timestamp), DeleteRecords (move the
  * log start offset) and OffsetForLeaderEpoch (where an epoch ended, for truncation detection).
+ *
+ * <p>DeleteRecords follows Kafka: the leader moves its log start offset at once ({@code -1}: to the HW; above
+ * the HW: OFFSET_OUT_OF_RANGE) but answers a partition only when its low watermark, the smallest log start
+ * offset over the live replicas, reached the offset, and answers with that low watermark; a partition still
+ * waiting at the request's timeout answers REQUEST_TIMED_OUT. A single replica answers at once.
  *
  * <p>Consumers only see committed data, so "latest" is the high watermark and a timestamp lookup never
  * answers an offset at or above it, as in Kafka. A follower (replica id >= 0) asking "latest" gets the log end
@@ -51,8 +64,18 @@ public final class OffsetsHandler {
     }
 
     public ApiHandler deleteRecords() {
-        return request -> Requests.onPool(pool,
-                () -> deleteRecords(((DeleteRecordsRequest) request.body()).data()));
+        return request -> {
+            DeleteRecordsRequestData data = ((DeleteRecordsRequest) request.body()).data();
+            CompletableFuture<Response> answer = new CompletableFuture<>();
+            pool.execute(() -> {
+                try {
+                    deleteRecords(data, answer);
+                } catch (RuntimeException e) {
+                    answer.completeExceptionally(e);
+                }
+            });
+            return answer;
+        };
     }
 
     public ApiHandler offsetForLeaderEpoch() {
@@ -108,27 +131,46 @@ public final class OffsetsHandler {
                 .orElse(new TimestampAndOffset(-1, -1, Optional.empty()));
     }
 
-    private DeleteRecordsResponseData deleteRecords(DeleteRecordsRequestData data) {
+    /**
+     * Moves each partition's log start offset on the leader, then answers once every partition's low watermark
+     * reached its offset (or failed, or the request timed out): parked in the replica manager's delete-records
+     * purgatory, completed by the followers' fetches.
+     */
+    private void deleteRecords(DeleteRecordsRequestData data, CompletableFuture<Response> answer) {
         DeleteRecordsResponseData response = new DeleteRecordsResponseData();
+        Map<TopicPartition, DeleteRecordsPartitionResult> byPartition = new HashMap<>();
+        List<DelayedDeleteRecords.Waiting> waiting = new ArrayList<>();
         for (DeleteRecordsRequestData.DeleteRecordsTopic topic : data.topics()) {
             var topicResult = new DeleteRecordsResponseData.DeleteRecordsTopicResult().setName(topic.name());
             for (DeleteRecordsRequestData.DeleteRecordsPartition p : topic.partitions()) {
-                var pr = new DeleteRecordsResponseData.DeleteRecordsPartitionResult()
-                        .setPartitionIndex(p.partitionIndex());
+                var pr = new DeleteRecordsPartitionResult().setPartitionIndex(p.partitionIndex());
                 try {
                     Partition partition = partition(topic.name(), p.partitionIndex());
-                    partition.checkLeader();
-                    long target = p.offset() == -1 ? partition.highWatermark() : p.offset();
-                    long low = partition.log().deleteRecordsBefore(target);
-                    pr.setErrorCode(Errors.NONE.code()).setLowWatermark(low);
+                    Partition.DeleteRecordsResult deleted = partition.deleteRecordsOnLeader(p.offset());
+                    pr.setErrorCode(Errors.NONE.code()).setLowWatermark(deleted.lowWatermark());
+                    if (deleted.lowWatermark() < deleted.requestedOffset()) {
+                        waiting.add(new DelayedDeleteRecords.Waiting(partition, deleted.requestedOffset(),
+                                deleted.lowWatermark()));
+                        byPartition.put(partition.topicPartition(), pr);
+                    }
                 } catch (RuntimeException e) {
-                    pr.setErrorCode(Requests.error(e).code()).setLowWatermark(-1);
+                    pr.setErrorCode(Requests.error(e).code())
+                            .setLowWatermark(DelayedDeleteRecords.INVALID_LOW_WATERMARK);
                 }
                 topicResult.partitions().add(pr);
             }
             response.topics().add(topicResult);
         }
-        return response;
+        if (waiting.isEmpty()) {
+            answer.complete(new Response.Send(response));
+            return;
+        }
+        DelayedDeleteRecords delayed = new DelayedDeleteRecords(Math.max(0, data.timeoutMs()), waiting, outcomes -> {
+            outcomes.forEach((tp, outcome) -> byPartition.get(tp).setErrorCode(outcome.error().code())
+                    .setLowWatermark(outcome.lowWatermark()));
+            answer.complete(new Response.Send(response));
+        });
+        replicas.deleteRecordsPurgatory().tryCompleteElseWatch(delayed, delayed.keys());
     }
 
     private OffsetForLeaderEpochResponseData offsetForLeaderEpoch(OffsetForLeaderEpochRequestData data) {

@@ -1,7 +1,5 @@
 package io.herald.broker.replica;
 
-import io.herald.broker.purgatory.DelayedOperation;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,51 +19,24 @@ import org.apache.kafka.common.protocol.Errors;
  *
  * <p>Thread-safety: thread-safe; checks are serialized on this object.
  */
-public final class DelayedProduce extends DelayedOperation {
+public final class DelayedProduce extends DelayedPartitionOperation<DelayedProduce.Waiting, Errors> {
     /** One partition of the request: wait until its HW reaches {@code requiredOffset}. */
-    public record Waiting(Partition partition, long requiredOffset, int minInsyncReplicas) {}
-
-    private final List<Waiting> waiting;
-    private final Map<TopicPartition, Errors> results = new LinkedHashMap<>();
-    private final Consumer<Map<TopicPartition, Errors>> onDone;
+    public record Waiting(Partition partition, long requiredOffset, int minInsyncReplicas) implements PartitionWait {}
 
     /**
      * @param onDone receives every waiting partition's outcome, once, on the completing thread
      */
     public DelayedProduce(long timeoutMs, List<Waiting> waiting, Consumer<Map<TopicPartition, Errors>> onDone) {
-        super(timeoutMs);
-        this.waiting = List.copyOf(waiting);
-        this.onDone = onDone;
-    }
-
-    /** The keys to watch. */
-    public List<TopicPartition> keys() {
-        return waiting.stream().map(w -> w.partition().topicPartition()).distinct().toList();
+        super(timeoutMs, waiting, onDone);
     }
 
     @Override
-    public synchronized boolean tryComplete() {
-        for (Waiting w : waiting) {
-            TopicPartition tp = w.partition().topicPartition();
-            if (!results.containsKey(tp)) {
-                Optional<Errors> outcome = w.partition().checkEnoughReplicasReachOffset(w.requiredOffset(),
-                        w.minInsyncReplicas());
-                outcome.ifPresent(e -> results.put(tp, e));
-            }
-        }
-        if (results.size() == waiting.stream().map(w -> w.partition().topicPartition()).distinct().count()) {
-            return forceComplete();
-        }
-        return false;
+    protected Optional<Errors> check(Waiting wait) {
+        return wait.partition().checkEnoughReplicasReachOffset(wait.requiredOffset(), wait.minInsyncReplicas());
     }
 
     @Override
-    protected synchronized void onComplete() {
-        Map<TopicPartition, Errors> out = new LinkedHashMap<>();
-        for (Waiting w : waiting) {
-            TopicPartition tp = w.partition().topicPartition();
-            out.put(tp, results.getOrDefault(tp, Errors.REQUEST_TIMED_OUT));
-        }
-        onDone.accept(out);
+    protected Errors timedOut(Waiting wait) {
+        return Errors.REQUEST_TIMED_OUT;
     }
 }

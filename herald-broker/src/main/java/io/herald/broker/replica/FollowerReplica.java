@@ -1,8 +1,8 @@
 package io.herald.broker.replica;
 
 /**
- * The leader's view of one follower, learnt from the follower's fetches: its log end offset and when it was last
- * caught up with the leader.
+ * The leader's view of one follower, learnt from the follower's fetches: its log end offset, its log start offset
+ * and when it was last caught up with the leader.
  *
  * <p>"Caught up at time t" follows Kafka: a fetch at an offset at or past the leader's log end offset at that
  * moment means caught up now; a fetch at or past the leader's log end offset of the previous fetch means the
@@ -48,18 +48,24 @@ final class FollowerReplica {
         return lastCaughtUpTimeMs;
     }
 
-    /** Records a fetch at {@code fetchOffset} (the follower's log end offset) made at {@code fetchTimeMs}. */
-    synchronized void updateFetchState(long fetchOffset, long followerLogStartOffset, long fetchTimeMs,
-                                       long leaderEndOffset) {
+    /**
+     * Records a fetch at {@code fetchOffset} (the follower's log end offset) made at {@code fetchTimeMs}.
+     *
+     * @return true if the follower's log start offset changed (the leader's low watermark may have moved)
+     */
+    synchronized boolean updateFetchState(long fetchOffset, long followerLogStartOffset, long fetchTimeMs,
+                                          long leaderEndOffset) {
         if (fetchOffset >= leaderEndOffset) {
             lastCaughtUpTimeMs = Math.max(lastCaughtUpTimeMs, fetchTimeMs);
         } else if (fetchOffset >= lastFetchLeaderLogEndOffset && lastFetchLeaderLogEndOffset != UNKNOWN) {
             lastCaughtUpTimeMs = Math.max(lastCaughtUpTimeMs, lastFetchTimeMs);
         }
+        boolean logStartMoved = logStartOffset != followerLogStartOffset;
         logEndOffset = fetchOffset;
         logStartOffset = followerLogStartOffset;
         lastFetchLeaderLogEndOffset = leaderEndOffset;
         lastFetchTimeMs = fetchTimeMs;
+        return logStartMoved;
     }
 
     /** Kafka's rule: at the leader's end, or caught up within the last {@code maxLagMs}. */

@@ -49,7 +49,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Leaders: a periodic task (every {@code replica.lag.time.max.ms / 2}) drops lagging followers from the ISR;
  * ISR changes go to the controller through the {@link AlterPartitionChannel}. acks=all produces wait in the
- * produce purgatory ({@link #producePurgatory()}), which is re-checked whenever a HW rises or a role changes.
+ * produce purgatory ({@link #producePurgatory()}), which is re-checked whenever a HW rises or a role changes;
+ * DeleteRecords requests wait in the delete-records purgatory ({@link #deleteRecordsPurgatory()}), re-checked
+ * when a follower reports a new log start offset, a role changes or a broker is fenced or unfenced.
  *
  * <p>Each partition directory holds {@code partition.metadata} with its topic id (as Kafka does), so a
  * directory left by a deleted topic of the same name is recognised and removed rather than served.
@@ -70,6 +72,7 @@ public final class ReplicaManager implements MetadataController.Listener, AutoCl
     private final List<Consumer<TopicPartition>> appendListeners = new CopyOnWriteArrayList<>();
     private final List<LeadershipListener> leadershipListeners = new CopyOnWriteArrayList<>();
     private final Purgatory<TopicPartition> producePurgatory = new Purgatory<>("produce");
+    private final Purgatory<TopicPartition> deleteRecordsPurgatory = new Purgatory<>("delete-records");
     private final ScheduledExecutorService scheduler;
     private final ReplicaFetcherManager fetchers;
     private final Partition.Context partitionContext;
@@ -103,7 +106,7 @@ public final class ReplicaManager implements MetadataController.Listener, AutoCl
             return t;
         });
         this.partitionContext = new Partition.Context(nodeId, time, config, alterPartition, scheduler,
-                this::onHighWatermarkOrRoleChange);
+                this::onHighWatermarkOrRoleChange, this::isBrokerAlive, deleteRecordsPurgatory::checkAndComplete);
         this.fetchers = new ReplicaFetcherManager(nodeId, config, this::partition, time);
         long period = Math.max(1, config.replicaLagTimeMaxMs() / 2);
         scheduler.scheduleWithFixedDelay(this::safeShrinkIsr, period, period, TimeUnit.MILLISECONDS);
@@ -128,6 +131,11 @@ public final class ReplicaManager implements MetadataController.Listener, AutoCl
     /** Where acks=all produce requests wait for their high watermarks; keys are partitions. */
     public Purgatory<TopicPartition> producePurgatory() {
         return producePurgatory;
+    }
+
+    /** Where DeleteRecords requests wait for their low watermarks; keys are partitions. */
+    public Purgatory<TopicPartition> deleteRecordsPurgatory() {
+        return deleteRecordsPurgatory;
     }
 
     /** The partitions being fetched from a leader (follower role), with that leader. */
@@ -208,6 +216,10 @@ public final class ReplicaManager implements MetadataController.Listener, AutoCl
                 log.info("Removing replica {}: this broker is no longer one of its replicas", tp);
                 removePartition(tp);
             }
+        }
+        if (!previous.brokers().equals(current.brokers())) {
+            // A broker fenced or unfenced changes which followers count for the low watermark.
+            partitions.keySet().forEach(deleteRecordsPurgatory::checkAndComplete);
         }
     }
 
@@ -301,17 +313,26 @@ public final class ReplicaManager implements MetadataController.Listener, AutoCl
         }
     }
 
+    /** Registered and not fenced in the current image (Kafka's "alive" for the low watermark). */
+    private boolean isBrokerAlive(int brokerId) {
+        ClusterImage current = image;
+        BrokerImage broker = current == null ? null : current.brokers().get(brokerId);
+        return broker != null && !broker.fenced();
+    }
+
     private void onHighWatermarkOrRoleChange(TopicPartition tp) {
         producePurgatory.checkAndComplete(tp);
+        deleteRecordsPurgatory.checkAndComplete(tp); // a resigned leader answers NOT_LEADER_OR_FOLLOWER
         onAppend(tp); // consumers read below the HW: a rising HW is new data to them
     }
 
-    /** Stops the fetchers and the ISR task, and answers every parked produce request. */
+    /** Stops the fetchers and the ISR task, and answers every parked produce and DeleteRecords request. */
     @Override
     public void close() {
         fetchers.close();
         scheduler.shutdownNow();
         producePurgatory.close();
+        deleteRecordsPurgatory.close();
     }
 
     private static Optional<Uuid> readTopicId(Path dir) {

@@ -62,7 +62,7 @@ class PartitionReplicationTest {
             return f;
         };
         Partition.Context ctx = new Partition.Context(localId, time, new ReplicationConfig(LAG_MS, 1 << 20, 10 << 20,
-                500, 1, 100, 1, 30_000), channel, Runnable::run, hwEvents::add);
+                500, 1, 100, 1, 30_000), channel, Runnable::run, hwEvents::add, broker -> true, tp -> { });
         return new Partition(TP, TOPIC_ID, log, ctx);
     }
 

@@ -27,6 +27,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -250,5 +253,29 @@ class ReplicationLoopbackTest {
                 .get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                 .hasCauseInstanceOf(NotEnoughReplicasException.class);
         assertThat(leaderPartition(tp).log().logEndOffset()).as("refused before the append").isEqualTo(2);
+    }
+
+    @Test
+    void deleteRecordsAnswersOnlyOnceTheFollowerHasMovedItsLogStartOffset() throws Exception {
+        TopicPartition tp = startCluster(Map.of());
+        // Node 2 has no heartbeats of its own; keep it unfenced, since a fenced follower would not count.
+        leader.controller().startHeartbeats(2);
+        KafkaProducer<String, String> producer = producer(Map.of());
+        for (int i = 0; i < 10; i++) {
+            producer.send(new ProducerRecord<>(tp.topic(), 0, "k" + i, "v" + i));
+        }
+        producer.flush();
+        await().atMost(Duration.ofSeconds(20)).until(() -> follower.log(tp).highWatermark() == 10);
+
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                "127.0.0.1:" + leader.boundPort()))) {
+            long low = admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(6))).lowWatermarks().get(tp)
+                    .get(30, TimeUnit.SECONDS).lowWatermark();
+            long followerStartAtAnswer = follower.log(tp).logStartOffset();
+            assertThat(low).isEqualTo(6);
+            assertThat(followerStartAtAnswer).as("the answer waited for the follower's log start offset")
+                    .isEqualTo(6);
+            assertThat(leaderPartition(tp).lowWatermarkIfLeader()).isEqualTo(6);
+        }
     }
 }
