@@ -171,6 +171,11 @@ final class LeaderSide {
         lock.readLock().lock();
         try {
             checkLeader();
+            if (offset < 0 && offset != DELETE_TO_HIGH_WATERMARK) {
+                throw new org.apache.kafka.common.errors.OffsetOutOfRangeException(topicPartition
+                        + ": cannot delete records before offset " + offset + " (expected: >= 0, or -1 for the "
+                        + "high watermark)");
+            }
             long requested = offset == DELETE_TO_HIGH_WATERMARK ? log.highWatermark() : offset;
             log.deleteRecordsBefore(requested);
             result = new Partition.DeleteRecordsResult(requested, lowWatermark());

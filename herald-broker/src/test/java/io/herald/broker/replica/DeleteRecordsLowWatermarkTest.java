@@ -129,6 +129,8 @@ class DeleteRecordsLowWatermarkTest {
         p.updateFollowerFetchState(2, 10, 0);
         assertThatThrownBy(() -> p.deleteRecordsOnLeader(11)).as("above the high watermark")
                 .isInstanceOf(OffsetOutOfRangeException.class);
+        assertThatThrownBy(() -> p.deleteRecordsOnLeader(-2)).as("negative, and not -1 (the high watermark)")
+                .isInstanceOf(OffsetOutOfRangeException.class);
 
         CompletableFuture<DelayedDeleteRecords.Outcome> timesOut = deleteRecords(p, 2, 50);
         assertThat(timesOut.get(10, TimeUnit.SECONDS)).as("the low watermark when it was parked")
