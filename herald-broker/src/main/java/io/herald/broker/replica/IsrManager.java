@@ -217,7 +217,10 @@ final class IsrManager {
         PartitionState s = state;
         return s.isLedBy(ctx.localBrokerId()) && s.pending().isEmpty() && !s.isr().contains(replicaId)
                 && s.replicas().contains(replicaId) && ctx.time().milliseconds() >= alterPartitionRetryAtMs
-                && followers.mayJoinIsr(replicaId, log.highWatermark());
+                && followers.mayJoinIsr(replicaId, log.highWatermark())
+                // As the controller would refuse it (IneligibleReplica): a fenced or unregistered broker, e.g. one
+                // that stopped right after catching up, is not proposed again and again.
+                && ctx.brokerAlive().test(replicaId);
     }
 
     /** Marks {@code proposedIsr} as in flight. Caller holds the write lock. */

@@ -47,6 +47,8 @@ class PartitionReplicationTest {
     private final List<Sent> sent = new CopyOnWriteArrayList<>();
     private final List<TopicPartition> hwEvents = new CopyOnWriteArrayList<>();
     private final List<PartitionLog> logs = new ArrayList<>();
+    /** Brokers the metadata shows fenced or unregistered; every other one is alive. */
+    private final java.util.Set<Integer> fencedBrokers = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     @AfterEach
     void closeLogs() {
@@ -62,7 +64,7 @@ class PartitionReplicationTest {
             return f;
         };
         Partition.Context ctx = new Partition.Context(localId, time, new ReplicationConfig(LAG_MS, 1 << 20, 10 << 20,
-                500, 1, 100, 1, 30_000), channel, Runnable::run, hwEvents::add, broker -> true, tp -> { });
+                500, 1, 100, 1, 30_000), channel, Runnable::run, hwEvents::add, broker -> !fencedBrokers.contains(broker), tp -> { });
         return new Partition(TP, TOPIC_ID, log, ctx);
     }
 
@@ -150,6 +152,21 @@ class PartitionReplicationTest {
 
         sent.get(0).answer().complete(image(1, 1, 3, List.of(1, 2, 3)));
         assertThat(p.isr()).containsExactly(1, 2, 3);
+    }
+
+    @Test
+    void aFencedFollowerIsNotProposedForTheIsrEvenWhenCaughtUp() throws Exception {
+        Partition p = partition(1, "leader");
+        p.makeLeader(image(1, 1, 2, List.of(1, 2)));
+        p.appendRecordsToLeader(records(6), -1, 1);
+        p.updateFollowerFetchState(2, 6, 0);
+        fencedBrokers.add(3); // stopped (controlled shutdown) right after its last fetch
+
+        p.updateFollowerFetchState(3, 6, 0);
+        assertThat(sent).as("the controller would refuse it as ineligible").isEmpty();
+        fencedBrokers.remove(3);
+        p.updateFollowerFetchState(3, 6, 0);
+        assertThat(sent).singleElement().satisfies(s -> assertThat(s.isr()).containsExactly(1, 2, 3));
     }
 
     @Test

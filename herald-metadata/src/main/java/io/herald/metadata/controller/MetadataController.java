@@ -212,14 +212,17 @@ public final class MetadataController implements AutoCloseable {
 
     /**
      * Before a broker stops: stops its heartbeats, moves its leaderships to other ISR members and takes it
-     * out of ISRs where others remain; the broker is fenced afterwards.
+     * out of ISRs where others remain; the broker is fenced afterwards. Waits at most
+     * {@code broker.session.timeout.ms}: a broker that cannot reach the quorum that long would be fenced by
+     * then anyway, so a node that lost its quorum still stops promptly.
      */
     public void controlledShutdown(int brokerId) {
         ControllerScheduler.Periodic heartbeat = heartbeats.remove(brokerId);
         if (heartbeat != null) {
             heartbeat.cancel();
         }
-        submit(new ControlledShutdown(brokerId));
+        submit(new ControlledShutdown(brokerId),
+                Math.min(settings.requestTimeoutMs(), settings.brokerSessionTimeoutMs()));
     }
 
     /**
@@ -374,7 +377,11 @@ public final class MetadataController implements AutoCloseable {
 
     /** Appends the command, waits until this node applied it, and throws the decision's Kafka error. */
     private ControllerReply submit(ControllerCommand command) {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.requestTimeoutMs());
+        return submit(command, settings.requestTimeoutMs());
+    }
+
+    private ControllerReply submit(ControllerCommand command, long timeoutMs) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         ControllerReply reply = ControllerReply.decode(await(quorum.append(ControllerCommandSerde.encode(command)),
                 deadline, command));
         await(whenApplied(reply.index()), deadline, command);
