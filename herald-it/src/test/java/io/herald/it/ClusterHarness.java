@@ -138,7 +138,8 @@ final class ClusterHarness implements AutoCloseable {
         /** Launches every node and waits until the cluster has formed; on failure kills what it started. */
         ClusterHarness start() throws Exception {
             if (controllerOnly > controllers) {
-                throw new IllegalArgumentException("controllerOnly " + controllerOnly + " > controllers " + controllers);
+                throw new IllegalArgumentException("controllerOnly " + controllerOnly + " > controllers "
+                        + controllers);
             }
             int total = controllers + brokerOnly;
             List<Integer> ports = freePorts(controllers * 2 + brokerOnly);

@@ -64,7 +64,8 @@ class PartitionReplicationTest {
             return f;
         };
         Partition.Context ctx = new Partition.Context(localId, time, new ReplicationConfig(LAG_MS, 1 << 20, 10 << 20,
-                500, 1, 100, 1, 30_000), channel, Runnable::run, hwEvents::add, broker -> !fencedBrokers.contains(broker), tp -> { });
+                500, 1, 100, 1, 30_000), channel, Runnable::run, hwEvents::add,
+                broker -> !fencedBrokers.contains(broker), tp -> { });
         return new Partition(TP, TOPIC_ID, log, ctx);
     }
 
