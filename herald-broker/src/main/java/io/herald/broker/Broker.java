@@ -8,6 +8,7 @@ import io.herald.broker.handler.OffsetsHandler;
 import io.herald.broker.handler.ProduceHandler;
 import io.herald.broker.handler.ReassignmentHandler;
 import io.herald.broker.handler.ProducerIdHandler;
+import io.herald.broker.handler.QuorumHandler;
 import io.herald.broker.handler.TopicsHandler;
 import io.herald.broker.group.GroupConfig;
 import io.herald.broker.group.GroupCoordinator;
@@ -190,7 +191,9 @@ public final class Broker implements HeraldNode {
                 .register(ApiKeys.CONSUMER_GROUP_DESCRIBE, consumerGroups.describe())
                 .register(ApiKeys.ALTER_PARTITION_REASSIGNMENTS, reassignments.alterPartitionReassignments())
                 .register(ApiKeys.LIST_PARTITION_REASSIGNMENTS, reassignments.listPartitionReassignments())
-                .register(ApiKeys.ELECT_LEADERS, reassignments.electLeaders());
+                .register(ApiKeys.ELECT_LEADERS, reassignments.electLeaders())
+                .register(ApiKeys.DESCRIBE_QUORUM, new QuorumHandler(controller, config.quorumVoters(),
+                        config.controllerListenerNames().getFirst()).describeQuorum());
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.QuorumInfo;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
 import org.junit.jupiter.api.Test;
@@ -56,6 +57,20 @@ class ProcessRolesTest {
                 assertThat(topic.partitions()).allSatisfy(p -> assertThat(p.leader().id()).isEqualTo(2));
                 assertThat(((ControllerNode) controller).controller().image().brokers()).containsOnlyKeys(2);
                 assertThat(((ControllerNode) controller).controller().image().topic("roles")).isPresent();
+
+                // kafka-metadata-quorum.sh describe --status, through the broker: voter 1 leads, 2 observes.
+                QuorumInfo quorum = admin.describeMetadataQuorum().quorumInfo().get(30, TimeUnit.SECONDS);
+                assertThat(quorum.leaderId()).isEqualTo(1);
+                assertThat(quorum.leaderEpoch()).isPositive();
+                assertThat(quorum.highWatermark()).isPositive();
+                assertThat(quorum.voters()).extracting(QuorumInfo.ReplicaState::replicaId).containsExactly(1);
+                assertThat(quorum.voters().getFirst().logEndOffset()).isGreaterThanOrEqualTo(quorum.highWatermark());
+                assertThat(quorum.observers()).extracting(QuorumInfo.ReplicaState::replicaId).containsExactly(2);
+                assertThat(quorum.observers().getFirst().lastFetchTimestamp()).isPresent();
+                assertThat(quorum.nodes().get(1).endpoints()).singleElement().satisfies(endpoint -> {
+                    assertThat(endpoint.listener()).isEqualTo("CONTROLLER");
+                    assertThat(endpoint.port()).isEqualTo(controllerPort);
+                });
             }
         }
     }

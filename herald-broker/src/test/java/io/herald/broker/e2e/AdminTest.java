@@ -18,6 +18,7 @@ import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
+import org.apache.kafka.clients.admin.QuorumInfo;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.LogDirDescription;
 import org.apache.kafka.clients.admin.NewPartitions;
@@ -210,6 +211,23 @@ class AdminTest {
         assertThat(node.port()).isEqualTo(broker.port());
         assertThat(c.clusterId().get(T, TimeUnit.SECONDS)).isNotBlank().isEqualTo(broker.broker().clusterId());
         assertThat(c.controller().get(T, TimeUnit.SECONDS)).isNotNull();
+    }
+
+    @Test
+    void describeMetadataQuorumShowsTheSingleNodeAsLeaderAndOnlyVoter() throws Exception {
+        int id = broker.broker().config().nodeId();
+        admin.createTopics(List.of(new NewTopic("q", 1, (short) 1))).all().get(T, TimeUnit.SECONDS);
+
+        QuorumInfo quorum = admin.describeMetadataQuorum().quorumInfo().get(T, TimeUnit.SECONDS);
+
+        assertThat(quorum.leaderId()).isEqualTo(id);
+        assertThat(quorum.leaderEpoch()).isEqualTo(1);
+        assertThat(quorum.highWatermark()).as("the topic's creation is in the log").isPositive();
+        assertThat(quorum.voters()).singleElement().satisfies(v -> {
+            assertThat(v.replicaId()).isEqualTo(id);
+            assertThat(v.logEndOffset()).isEqualTo(quorum.highWatermark());
+        });
+        assertThat(quorum.observers()).isEmpty();
     }
 
     @Test

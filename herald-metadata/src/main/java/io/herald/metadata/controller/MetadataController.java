@@ -20,6 +20,7 @@ import io.herald.metadata.image.ClusterImage;
 import io.herald.metadata.image.PartitionImage;
 import io.herald.metadata.image.TopicImage;
 import io.herald.metadata.quorum.MetadataQuorum;
+import io.herald.metadata.quorum.QuorumDescription;
 import io.herald.metadata.record.MetadataRecord;
 import io.herald.metadata.record.MetadataRecord.PartitionRecord;
 import io.herald.metadata.record.MetadataRecord.ResourceKind;
@@ -373,6 +374,20 @@ public final class MetadataController implements AutoCloseable {
                     e.errorCode() == 0 ? ApiError.NONE : new ApiError(e.error(), e.message()));
         }
         return result;
+    }
+
+    /**
+     * The quorum as its leader sees it (DescribeQuorum). No reachable leader fails the future with Kafka's
+     * NOT_LEADER_OR_FOLLOWER, the error DescribeQuorum gives when the asked node does not lead.
+     */
+    public CompletableFuture<QuorumDescription> describeQuorum() {
+        return quorum.describe().exceptionallyCompose(error -> {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null
+                    ? error.getCause() : error;
+            return CompletableFuture.failedFuture(cause instanceof MetadataQuorum.NoLeaderException
+                    ? new org.apache.kafka.common.errors.NotLeaderOrFollowerException(cause.getMessage())
+                    : cause);
+        });
     }
 
     /** Appends the command, waits until this node applied it, and throws the decision's Kafka error. */

@@ -33,6 +33,12 @@ public interface MetadataQuorum extends AutoCloseable {
      */
     CompletableFuture<byte[]> askLeader(byte[] request);
 
+    /**
+     * The quorum as the leader sees it (asked of the leader from any member); fails with
+     * {@link NoLeaderException} when no leader answers in time.
+     */
+    CompletableFuture<QuorumDescription> describe();
+
     /** The node id of the current leader, if one is known to this member. */
     OptionalInt leaderId();
 

@@ -1,6 +1,7 @@
 package io.herald.metadata.quorum.local;
 
 import io.herald.metadata.quorum.MetadataQuorum;
+import io.herald.metadata.quorum.QuorumDescription;
 import io.herald.metadata.quorum.QuorumStateMachine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -131,6 +132,23 @@ public final class LocalMetadataQuorum implements MetadataQuorum {
             return CompletableFuture.failedFuture(new IllegalStateException("quorum not started"));
         }
         return m.onLeaderRequest(request);
+    }
+
+    /** Itself, the only voter, with everything it wrote committed (read on the apply thread). */
+    @Override
+    public CompletableFuture<QuorumDescription> describe() {
+        if (machine == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("quorum not started"));
+        }
+        try {
+            return CompletableFuture.supplyAsync(() -> {
+                long now = System.currentTimeMillis();
+                return new QuorumDescription(nodeId, TERM, lastIndex,
+                        List.of(new QuorumDescription.Replica(nodeId, lastIndex, now, now)), List.of());
+            }, applyThread);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(new IllegalStateException("quorum closed", e));
+        }
     }
 
     @Override

@@ -12,7 +12,8 @@ import java.util.List;
  * <p>Only state-machine entries travel; Raft's own entries (configuration, a new leader's first entry) and the
  * quorum's start-up nudges are skipped, so indexes in an answer increase but may jump.
  *
- * <p>Wire format (big-endian): request {@code [int64 fromIndex][int32 maxBytes][int32 maxWaitMs]}; answer
+ * <p>Wire format (big-endian): request {@code [int32 observerId][int64 fromIndex][int32 maxBytes][int32 maxWaitMs]};
+ * answer
  * {@code [byte type][int32 leaderId][int64 nextIndex]} followed, for {@link Entries} (type 0), by
  * {@code [int64 leaderApplied][int32 count]} and {@code count} times
  * {@code [int64 index][int64 term][int32 length][bytes]},
@@ -27,12 +28,13 @@ final class LogFetch {
     private LogFetch() {}
 
     /**
+     * @param observerId the asking node's id (the leader reports its observers in DescribeQuorum)
      * @param fromIndex the first Raft log index wanted
      * @param maxBytes  a soft bound on the payload bytes of one answer (at least one entry is always sent)
      * @param maxWaitMs how long the leader may hold the request while no entry at or after {@code fromIndex}
      *                  is committed
      */
-    record Request(long fromIndex, int maxBytes, int maxWaitMs) {
+    record Request(int observerId, long fromIndex, int maxBytes, int maxWaitMs) {
         Request {
             if (fromIndex < 0 || maxBytes < 1 || maxWaitMs < 0) {
                 throw new IllegalArgumentException("log fetch " + fromIndex + "/" + maxBytes + "/" + maxWaitMs
@@ -41,11 +43,12 @@ final class LogFetch {
         }
 
         byte[] encode() {
-            return ByteBuffer.allocate(16).putLong(fromIndex).putInt(maxBytes).putInt(maxWaitMs).array();
+            return ByteBuffer.allocate(20).putInt(observerId).putLong(fromIndex).putInt(maxBytes).putInt(maxWaitMs)
+                    .array();
         }
 
         static Request decode(ByteBuffer in) {
-            return new Request(in.getLong(), in.getInt(), in.getInt());
+            return new Request(in.getInt(), in.getLong(), in.getInt(), in.getInt());
         }
     }
 

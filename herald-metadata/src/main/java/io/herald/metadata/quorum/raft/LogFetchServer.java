@@ -1,10 +1,14 @@
 package io.herald.metadata.quorum.raft;
 
+import io.herald.metadata.quorum.QuorumDescription;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -38,6 +42,7 @@ final class LogFetchServer implements AutoCloseable {
     private final long maxWaitCapMs;
     private final Queue<CompletableFuture<Void>> waiting = new ConcurrentLinkedQueue<>();
     private final ExecutorService reader;
+    private final Map<Integer, QuorumDescription.Replica> observers = new ConcurrentHashMap<>();
 
     LogFetchServer(int nodeId, Supplier<RaftLog> raftLog, SimpleStateMachineStorage storage,
                    LongSupplier appliedIndex, long maxWaitCapMs) {
@@ -54,6 +59,7 @@ final class LogFetchServer implements AutoCloseable {
     }
 
     CompletableFuture<byte[]> fetch(LogFetch.Request request) {
+        noteObserver(request);
         CompletableFuture<Void> ready = new CompletableFuture<>();
         if (request.fromIndex() > appliedIndex.getAsLong() && request.maxWaitMs() > 0) {
             // Registered before the second look, so an entry applied in between still wakes it.
@@ -67,6 +73,25 @@ final class LogFetchServer implements AutoCloseable {
             ready.complete(null);
         }
         return ready.thenApplyAsync(ignored -> answer(request).encode(), reader);
+    }
+
+    /**
+     * Remembers where an observer is: it has applied everything before the index it asks for, and it has
+     * caught up when that is past what is applied here.
+     */
+    private void noteObserver(LogFetch.Request request) {
+        long now = System.currentTimeMillis();
+        boolean caughtUp = request.fromIndex() > appliedIndex.getAsLong();
+        observers.compute(request.observerId(), (id, before) -> new QuorumDescription.Replica(id,
+                request.fromIndex() - 1, now, caughtUp ? now : before == null ? -1 : before.lastCaughtUpTimestamp()));
+    }
+
+    /** The observers heard from within {@code maxSilenceMs}, by node id (forgetting the others). */
+    List<QuorumDescription.Replica> observers(long maxSilenceMs) {
+        long oldest = System.currentTimeMillis() - maxSilenceMs;
+        observers.values().removeIf(o -> o.lastFetchTimestamp() < oldest);
+        return observers.values().stream().sorted(Comparator.comparingInt(QuorumDescription.Replica::nodeId))
+                .toList();
     }
 
     /** An entry was applied here: every waiting request is answered (each re-reads from its own index). */

@@ -1,6 +1,7 @@
 package io.herald.metadata.quorum.raft;
 
 import io.herald.metadata.quorum.MetadataQuorum;
+import io.herald.metadata.quorum.QuorumDescription;
 import io.herald.metadata.quorum.QuorumStateMachine;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -95,8 +96,8 @@ public final class ObserverMetadataQuorum implements MetadataQuorum {
         while (!closed) {
             LeaderChannel c = channel;
             try {
-                byte[] bytes = c.query(QueryCodec.logFetch(new LogFetch.Request(next, FETCH_MAX_BYTES,
-                        (int) waitMs)), "log fetch").get();
+                byte[] bytes = c.query(QueryCodec.logFetch(new LogFetch.Request(nodeId, next,
+                        FETCH_MAX_BYTES, (int) waitMs)), "log fetch").get();
                 LogFetch.Answer answer = LogFetch.Answer.decode(ByteBuffer.wrap(bytes));
                 leaderId = OptionalInt.of(answer.leaderId());
                 next = apply(machine, answer, next);
@@ -172,6 +173,15 @@ public final class ObserverMetadataQuorum implements MetadataQuorum {
             return notRunning();
         }
         return c.query(QueryCodec.machineRequest(request), "askLeader");
+    }
+
+    @Override
+    public CompletableFuture<QuorumDescription> describe() {
+        LeaderChannel c = channel;
+        if (c == null || closed) {
+            return notRunning();
+        }
+        return c.query(QueryCodec.describe(), "describe").thenApply(QuorumDescription::decode);
     }
 
     /** The leader that answered the last fetch; empty while fetches fail. */

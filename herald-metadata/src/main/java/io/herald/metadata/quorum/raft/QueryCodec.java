@@ -11,6 +11,8 @@ import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
  *       reaches {@code QuorumStateMachine.onLeaderRequest}.</li>
  *   <li>{@link #LOG_FETCH} ({@code 1}): an observer (a broker-only node) asks for the committed entries from an
  *       index on: {@link LogFetch.Request}, answered by {@link LogFetchServer}.</li>
+ *   <li>{@link #DESCRIBE} ({@code 2}, no payload): the quorum as the leader sees it, answered with an encoded
+ *       {@link io.herald.metadata.quorum.QuorumDescription}.</li>
  * </ul>
  *
  * <p>Stateless.
@@ -18,6 +20,7 @@ import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 final class QueryCodec {
     static final byte MACHINE = 0;
     static final byte LOG_FETCH = 1;
+    static final byte DESCRIBE = 2;
 
     private QueryCodec() {}
 
@@ -29,14 +32,18 @@ final class QueryCodec {
         return ByteString.copyFrom(new byte[] {LOG_FETCH}).concat(ByteString.copyFrom(request.encode()));
     }
 
-    /** The kind of a query written by {@link #machineRequest} or {@link #logFetch}. */
+    static ByteString describe() {
+        return ByteString.copyFrom(new byte[] {DESCRIBE});
+    }
+
+    /** The kind of a query written by {@link #machineRequest}, {@link #logFetch} or {@link #describe}. */
     static byte kind(ByteString query) {
         if (query.isEmpty()) {
-            throw new IllegalArgumentException("empty query (expected: a kind byte, 0 or 1)");
+            throw new IllegalArgumentException("empty query (expected: a kind byte, 0 to 2)");
         }
         byte kind = query.byteAt(0);
-        if (kind != MACHINE && kind != LOG_FETCH) {
-            throw new IllegalArgumentException("query kind: " + kind + " (expected: 0 or 1)");
+        if (kind != MACHINE && kind != LOG_FETCH && kind != DESCRIBE) {
+            throw new IllegalArgumentException("query kind: " + kind + " (expected: 0 to 2)");
         }
         return kind;
     }

@@ -1,6 +1,7 @@
 package io.herald.metadata.quorum.raft;
 
 import io.herald.metadata.quorum.MetadataQuorum;
+import io.herald.metadata.quorum.QuorumDescription;
 import io.herald.metadata.quorum.QuorumStateMachine;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -136,6 +137,15 @@ public final class RaftMetadataQuorum implements MetadataQuorum {
             return notRunning();
         }
         return c.query(QueryCodec.machineRequest(request), "askLeader");
+    }
+
+    @Override
+    public CompletableFuture<QuorumDescription> describe() {
+        LeaderChannel c = client;
+        if (c == null) {
+            return notRunning();
+        }
+        return c.query(QueryCodec.describe(), "describe").thenApply(QuorumDescription::decode);
     }
 
     @Override

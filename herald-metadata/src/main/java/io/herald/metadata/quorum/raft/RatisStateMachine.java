@@ -56,6 +56,8 @@ final class RatisStateMachine extends BaseStateMachine {
     private final LeadershipEvents leadership;
     private final long logFetchWaitCapMs;
     private volatile LogFetchServer logFetchServer;
+    private volatile RaftServer server;
+    private volatile RaftGroupId groupId;
 
     /**
      * @param logFetchWaitCapMs the longest an observer's {@link LogFetch.Request} may be held waiting for a new
@@ -76,6 +78,8 @@ final class RatisStateMachine extends BaseStateMachine {
     @Override
     public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
         super.initialize(server, groupId, raftStorage);
+        this.server = server;
+        this.groupId = groupId;
         storage.init(raftStorage);
         leadership.attach(() -> {
             try {
@@ -161,9 +165,9 @@ final class RatisStateMachine extends BaseStateMachine {
             return CompletableFuture.failedFuture(e);
         } finally {
             updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
-            LogFetchServer server = logFetchServer;
-            if (server != null) {
-                server.onApplied();
+            LogFetchServer fetchServer = logFetchServer;
+            if (fetchServer != null) {
+                fetchServer.onApplied();
             }
         }
     }
@@ -173,13 +177,20 @@ final class RatisStateMachine extends BaseStateMachine {
         // Ratis only calls this on the leader, once it is ready (read option DEFAULT).
         try {
             ByteString query = request.getContent();
-            CompletableFuture<byte[]> reply = QueryCodec.kind(query) == QueryCodec.LOG_FETCH
-                    ? logFetchServer.fetch(QueryCodec.logFetchPayload(query))
-                    : machine.onLeaderRequest(QueryCodec.machinePayload(query));
+            CompletableFuture<byte[]> reply = switch (QueryCodec.kind(query)) {
+                case QueryCodec.LOG_FETCH -> logFetchServer.fetch(QueryCodec.logFetchPayload(query));
+                case QueryCodec.DESCRIBE -> CompletableFuture.completedFuture(
+                        QuorumDescriber.describe(division(), logFetchServer).encode());
+                default -> machine.onLeaderRequest(QueryCodec.machinePayload(query));
+            };
             return reply.thenApply(bytes -> Message.valueOf(ByteString.copyFrom(bytes == null ? new byte[0] : bytes)));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | IOException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    private RaftServer.Division division() throws IOException {
+        return server.getDivision(groupId);
     }
 
     @Override
@@ -231,9 +242,9 @@ final class RatisStateMachine extends BaseStateMachine {
     /** This member is shutting down: it is no longer the leader, whatever Ratis says last. */
     void closing() {
         leadership.notLeader();
-        LogFetchServer server = logFetchServer;
-        if (server != null) {
-            server.close();
+        LogFetchServer fetchServer = logFetchServer;
+        if (fetchServer != null) {
+            fetchServer.close();
         }
     }
 }

@@ -3,6 +3,7 @@ package io.herald.metadata.quorum.raft;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.herald.metadata.quorum.QuorumDescription;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -56,6 +57,20 @@ class ObserverMetadataQuorumTest {
         assertThat(cluster.member(4).leaderId()).hasValue(leader);
         assertThat(observer.leaderChanges).as("an observer never leads").doesNotContain(true);
         assertThat(observer.restoredAt).as("the log was not purged, so no snapshot").isEmpty();
+
+        // DescribeQuorum's view, asked through the observer and through a follower: the same leader's.
+        for (int via : List.of(4, cluster.anyFollower(leader))) {
+            QuorumDescription quorum = cluster.member(via).describe().get(60, TimeUnit.SECONDS);
+            assertThat(quorum.leaderId()).isEqualTo(leader);
+            assertThat(quorum.leaderEpoch()).isPositive();
+            assertThat(quorum.highWatermark()).isGreaterThanOrEqualTo(observer.appliedIndexes.getLast());
+            assertThat(quorum.voters()).extracting(QuorumDescription.Replica::nodeId).containsExactly(1, 2, 3);
+            assertThat(quorum.observers()).singleElement().satisfies(o -> {
+                assertThat(o.nodeId()).isEqualTo(4);
+                assertThat(o.logEndOffset()).isGreaterThanOrEqualTo(observer.appliedIndexes.getLast());
+                assertThat(o.lastFetchTimestamp()).isPositive();
+            });
+        }
     }
 
     @Test
