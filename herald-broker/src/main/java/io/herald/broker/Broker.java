@@ -1,5 +1,6 @@
 package io.herald.broker;
 
+import io.herald.broker.fetch.FetchSessionCache;
 import io.herald.broker.handler.ClusterHandler;
 import io.herald.broker.handler.ConfigsHandler;
 import io.herald.broker.handler.FetchHandler;
@@ -65,10 +66,11 @@ public final class Broker implements HeraldNode {
     private final KafkaServer server;
     private final GroupCoordinator groupCoordinator;
     private final ReplicaManager replicas;
+    private final FetchSessionCache fetchSessions;
 
     private Broker(BrokerConfig config, MetaProperties meta, LogManager logManager, MetadataController controller,
                    ExecutorService requestPool, Purgatory<TopicPartition> fetchPurgatory, KafkaServer server,
-                   GroupCoordinator groupCoordinator, ReplicaManager replicas) {
+                   GroupCoordinator groupCoordinator, ReplicaManager replicas, FetchSessionCache fetchSessions) {
         this.config = config;
         this.meta = meta;
         this.logManager = logManager;
@@ -78,6 +80,7 @@ public final class Broker implements HeraldNode {
         this.server = server;
         this.groupCoordinator = groupCoordinator;
         this.replicas = replicas;
+        this.fetchSessions = fetchSessions;
     }
 
     /** Starts a broker; when this returns, it serves requests on {@link #boundPort()}. */
@@ -131,7 +134,10 @@ public final class Broker implements HeraldNode {
         OffsetsTopicCreator offsetsTopic = new OffsetsTopicCreator(controller::image,
                 (name, partitions, replicationFactor, configs) -> controller.createTopic(name, partitions,
                         replicationFactor, configs, false), groupConfig, pool);
-        ApiRegistry registry = registry(config, logManager, controller, replicas, pool, fetchPurgatory, groups,
+        FetchSessionCache fetchSessions = new FetchSessionCache(config.maxIncrementalFetchSessionCacheSlots(),
+                Time.SYSTEM);
+        ApiRegistry registry = registry(config, logManager, controller, replicas, pool, fetchPurgatory, fetchSessions,
+                groups,
                 offsetsTopic);
         KafkaServer server = new KafkaServer(new ServerConfig(config.listener().host(), config.listener().port(),
                 config.numNetworkThreads(), config.socketRequestMaxBytes(), (int) Math.min(Integer.MAX_VALUE,
@@ -141,12 +147,14 @@ public final class Broker implements HeraldNode {
             controller.registerBroker(config.nodeId(), advertised.host(), server.boundPort(), config.rack());
         }
         log.info("Broker {} serving on {}:{}", config.nodeId(), config.listener().host(), server.boundPort());
-        return new Broker(config, meta, logManager, controller, pool, fetchPurgatory, server, groups, replicas);
+        return new Broker(config, meta, logManager, controller, pool, fetchPurgatory, server, groups, replicas,
+                fetchSessions);
     }
 
     private static ApiRegistry registry(BrokerConfig config, LogManager logManager, MetadataController controller,
                                         ReplicaManager replicas, ExecutorService pool,
-                                        Purgatory<TopicPartition> fetchPurgatory, GroupCoordinator groups,
+                                        Purgatory<TopicPartition> fetchPurgatory, FetchSessionCache fetchSessions,
+                                        GroupCoordinator groups,
                                         OffsetsTopicCreator offsetsTopic) {
         TopicsHandler topics = new TopicsHandler(controller, new TopicsHandler.Settings(config.numPartitions(),
                 config.defaultReplicationFactor(), config.deleteTopicEnable(), config.originals()), pool);
@@ -160,7 +168,8 @@ public final class Broker implements HeraldNode {
         ReassignmentHandler reassignments = new ReassignmentHandler(controller, pool);
         return new ApiRegistry()
                 .register(ApiKeys.PRODUCE, new ProduceHandler(replicas, controller::image, pool))
-                .register(ApiKeys.FETCH, new FetchHandler(replicas, controller::image, fetchPurgatory, pool))
+                .register(ApiKeys.FETCH, new FetchHandler(replicas, controller::image, fetchPurgatory, pool,
+                        fetchSessions))
                 .register(ApiKeys.METADATA, new MetadataHandler(controller, new MetadataHandler.Settings(
                         config.nodeId(), config.autoCreateTopicsEnable(), config.numPartitions(),
                         config.defaultReplicationFactor()), pool))
@@ -215,6 +224,11 @@ public final class Broker implements HeraldNode {
     /** The metadata controller (tests register brokers and read images through it). */
     public MetadataController controller() {
         return controller;
+    }
+
+    /** The incremental fetch sessions this broker holds (tests). */
+    public FetchSessionCache fetchSessions() {
+        return fetchSessions;
     }
 
     public ReplicaManager replicaManager() {

@@ -57,6 +57,7 @@ public final class BrokerConfig {
     public static final String SOCKET_REQUEST_MAX_BYTES = "socket.request.max.bytes";
     public static final String NUM_NETWORK_THREADS = "num.network.threads";
     public static final String NUM_IO_THREADS = "num.io.threads";
+    public static final String MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS = "max.incremental.fetch.session.cache.slots";
     public static final String CONNECTIONS_MAX_IDLE_MS = "connections.max.idle.ms";
     public static final String LOG_RETENTION_CHECK_INTERVAL_MS = "log.retention.check.interval.ms";
     public static final String LOG_FLUSH_SCHEDULER_INTERVAL_MS = "log.flush.scheduler.interval.ms";
@@ -144,6 +145,8 @@ public final class BrokerConfig {
                     "Netty worker loops; 0 means one per core.")
             .define(NUM_IO_THREADS, Type.INT, 8, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
                     "Threads that run requests which touch the disk.")
+            .define(MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS, Type.INT, 1000, ConfigDef.Range.atLeast(0),
+                    Importance.MEDIUM, "Incremental fetch sessions (KIP-227) kept at once; 0 turns them off.")
             .define(CONNECTIONS_MAX_IDLE_MS, Type.LONG, 600000L, Importance.LOW, "Idle connections are closed.")
             .define(LOG_RETENTION_CHECK_INTERVAL_MS, Type.LONG, 300000L, ConfigDef.Range.atLeast(1),
                     Importance.LOW, "How often retention runs.")
@@ -518,6 +521,10 @@ public final class BrokerConfig {
 
     public int numIoThreads() {
         return (Integer) values.get(NUM_IO_THREADS);
+    }
+
+    public int maxIncrementalFetchSessionCacheSlots() {
+        return (Integer) values.get(MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS);
     }
 
     public long connectionsMaxIdleMs() {

@@ -32,6 +32,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** Admin look-ups, a full read-back and the no-loss assertions shared by the cluster tests. Stateless. */
@@ -50,6 +51,25 @@ final class ClusterChecks {
 
     static TopicDescription describe(Admin admin, String topic) throws Exception {
         return admin.describeTopics(List.of(topic)).allTopicNames().get(20, TimeUnit.SECONDS).get(topic);
+    }
+
+    /**
+     * Describes a topic through whichever node Admin picks, retrying while that node's metadata image does not
+     * have it yet: brokers learn a new topic a little after CreateTopics returns (in Kafka too), and Admin does
+     * not retry UNKNOWN_TOPIC_OR_PARTITION itself.
+     */
+    static TopicDescription describeWhenKnown(Admin admin, String topic, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                return describe(admin, topic);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 
     /** The current leader of a partition, waiting (bounded) while it has none. */

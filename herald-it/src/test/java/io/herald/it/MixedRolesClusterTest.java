@@ -48,8 +48,8 @@ class MixedRolesClusterTest {
                     .as("a controller-only node is not a broker").containsExactly(2, 3, 4);
             ClusterChecks.createTopic(admin, TOPIC, PARTITIONS, 3, 2);
             ClusterChecks.createTopic(admin, "spread", 6, 2, 1);
-            assertReplicasOnlyOn(ClusterChecks.describe(admin, "spread"), Set.of(2, 3, 4));
-            assertReplicasOnlyOn(ClusterChecks.describe(admin, TOPIC), Set.of(2, 3, 4));
+            assertReplicasOnlyOn(ClusterChecks.describeWhenKnown(admin, "spread", TIMEOUT), Set.of(2, 3, 4));
+            assertReplicasOnlyOn(ClusterChecks.describeWhenKnown(admin, TOPIC, TIMEOUT), Set.of(2, 3, 4));
 
             try (AckingProducer stream = new AckingProducer(cluster.bootstrapServers(), TOPIC, PARTITIONS, "m")) {
                 stream.awaitProgress(-1, 3 * PROGRESS, TIMEOUT, "the stream to start");

@@ -1,5 +1,8 @@
 package io.herald.broker.handler;
 
+import io.herald.broker.fetch.FetchContext;
+import io.herald.broker.fetch.FetchSessionCache;
+import io.herald.broker.fetch.PartitionFetch;
 import io.herald.broker.purgatory.DelayedOperation;
 import io.herald.broker.purgatory.Purgatory;
 import io.herald.broker.replica.Partition;
@@ -50,27 +53,25 @@ import org.apache.kafka.common.requests.FetchRequest;
  * response, except that the first partition with data returns at least one whole batch, so a batch larger than
  * the limits still makes progress.
  *
- * <p>Fetch sessions (KIP-227) are not kept: every response carries session id 0, which tells the client to send
- * full fetch requests, a mode every client supports.
+ * <p>Fetch sessions (KIP-227): the {@link FetchSessionCache} turns the request's session id and epoch into a
+ * {@link FetchContext}: a full fetch (opening a session when the client asks for one), or an incremental fetch
+ * that reads every partition of the session and answers only those with news.
  */
 public final class FetchHandler implements ApiHandler {
     private final ReplicaManager replicas;
     private final Supplier<ClusterImage> images;
     private final Purgatory<TopicPartition> purgatory;
     private final Executor pool;
+    private final FetchSessionCache sessions;
 
     public FetchHandler(ReplicaManager replicas, Supplier<ClusterImage> images, Purgatory<TopicPartition> purgatory,
-                        Executor pool) {
+                        Executor pool, FetchSessionCache sessions) {
         this.replicas = replicas;
         this.images = images;
         this.purgatory = purgatory;
         this.pool = pool;
+        this.sessions = sessions;
     }
-
-    /** One partition of a fetch, resolved against the metadata image at arrival. */
-    private record PartitionFetch(String topic, Uuid topicId, int partition, long fetchOffset, int maxBytes,
-                                  int currentLeaderEpoch, int lastFetchedEpoch, long logStartOffset,
-                                  Errors resolveError) {}
 
     /** Who fetches, and the version the answer is encoded with. */
     private record Fetcher(int replicaId, short version) {
@@ -86,20 +87,20 @@ public final class FetchHandler implements ApiHandler {
         FetchRequest fetch = (FetchRequest) request.body();
         FetchRequestData data = fetch.data();
         Fetcher fetcher = new Fetcher(fetch.replicaId(), request.apiVersion());
-        if (data.sessionId() != 0) {
-            return Requests.now(new FetchResponseData().setErrorCode(Errors.FETCH_SESSION_ID_NOT_FOUND.code())
-                    .setSessionId(0));
+        FetchContext context = sessions.context(data, request.apiVersion(), plan(data, images.get()));
+        if (context.error().isPresent()) {
+            return Requests.now(new FetchResponseData().setErrorCode(context.error().get().code()).setSessionId(0));
         }
-        List<PartitionFetch> plan = plan(data, images.get());
+        List<PartitionFetch> plan = context.plan();
         CompletableFuture<Response> future = new CompletableFuture<>();
         pool.execute(() -> {
             try {
                 FetchResult first = read(plan, data.maxBytes(), fetcher);
                 if (data.maxWaitMs() <= 0 || first.bytes() >= data.minBytes() || first.hasError() || plan.isEmpty()) {
-                    future.complete(new Response.Send(first.response()));
+                    future.complete(new Response.Send(context.finish(first.response())));
                     return;
                 }
-                DelayedFetch delayed = new DelayedFetch(plan, data, fetcher, future);
+                DelayedFetch delayed = new DelayedFetch(context, data, fetcher, future);
                 List<TopicPartition> keys = plan.stream()
                         .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
                 purgatory.tryCompleteElseWatch(delayed, keys);
@@ -111,6 +112,7 @@ public final class FetchHandler implements ApiHandler {
     }
 
     private final class DelayedFetch extends DelayedOperation {
+        private final FetchContext context;
         private final List<PartitionFetch> plan;
         private final FetchRequestData request;
         private final Fetcher fetcher;
@@ -118,10 +120,11 @@ public final class FetchHandler implements ApiHandler {
         /** The read that satisfied the fetch, sent as is (the timer path reads afresh). */
         private volatile FetchResult satisfied;
 
-        DelayedFetch(List<PartitionFetch> plan, FetchRequestData request, Fetcher fetcher,
+        DelayedFetch(FetchContext context, FetchRequestData request, Fetcher fetcher,
                      CompletableFuture<Response> future) {
             super(request.maxWaitMs());
-            this.plan = plan;
+            this.context = context;
+            this.plan = context.plan();
             this.request = request;
             this.fetcher = fetcher;
             this.future = future;
@@ -144,7 +147,7 @@ public final class FetchHandler implements ApiHandler {
                 if (result == null) {
                     result = read(plan, request.maxBytes(), fetcher);
                 }
-                future.complete(new Response.Send(result.response()));
+                future.complete(new Response.Send(context.finish(result.response())));
             } catch (RuntimeException e) {
                 future.completeExceptionally(e);
             }
@@ -238,7 +241,7 @@ public final class FetchHandler implements ApiHandler {
         }
         List<FetchableTopicResponse> responses = new ArrayList<>(topics.values());
         responses.addAll(topicsByName.values());
-        FetchResponseData response = new FetchResponseData().setErrorCode(Errors.NONE.code()).setSessionId(0)
+        FetchResponseData response = new FetchResponseData().setErrorCode(Errors.NONE.code())
                 .setResponses(responses).setNodeEndpoints(endpoints);
         return new FetchResult(response, total, hasError);
     }

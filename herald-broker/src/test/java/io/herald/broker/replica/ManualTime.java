@@ -4,10 +4,10 @@ import java.util.function.Supplier;
 import org.apache.kafka.common.utils.Time;
 
 /** A clock the test moves by hand. Thread-safe reads. */
-final class ManualTime implements Time {
+public final class ManualTime implements Time {
     private volatile long now = 1_000_000L;
 
-    void advance(long ms) {
+    public void advance(long ms) {
         now += ms;
     }
 

@@ -69,7 +69,8 @@ final class ReplicaNode implements AutoCloseable {
         OffsetsHandler offsets = new OffsetsHandler(replicas, pool);
         ApiRegistry registry = new ApiRegistry()
                 .register(ApiKeys.PRODUCE, new ProduceHandler(replicas, image::get, pool))
-                .register(ApiKeys.FETCH, new FetchHandler(replicas, image::get, fetchPurgatory, pool))
+                .register(ApiKeys.FETCH, new FetchHandler(replicas, image::get, fetchPurgatory, pool,
+                        new io.herald.broker.fetch.FetchSessionCache(1000, Time.SYSTEM)))
                 .register(ApiKeys.LIST_OFFSETS, offsets.listOffsets())
                 .register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, offsets.offsetForLeaderEpoch());
         metadata.ifPresent(controller -> registry.register(ApiKeys.METADATA, new MetadataHandler(controller,
