@@ -36,6 +36,13 @@ public final class LeaderDuties {
     private final CommandSink sink;
     private final LivenessTracker liveness;
     private final java.util.Set<UnfenceBroker> pendingUnfences = new java.util.HashSet<>();
+    /**
+     * How much longer than a session a leader that took over from another one (term > 1) waits before its
+     * first fencing: heartbeats in flight to the previous leader, if it stopped answering without closing its
+     * connections (paused, cut off), reach this one only after the quorum client's request timeout (3 s).
+     * Without it a new controller fences every broker at once when the session is that short.
+     */
+    static final long TAKEOVER_GRACE_MS = 3_000;
     private boolean leader;
     /** The Raft term this node leads (or last led); its decisions are {@link TermFenced} with it. */
     private long term;
@@ -55,7 +62,7 @@ public final class LeaderDuties {
         if (isLeader) {
             term = leaderTerm;
             long now = clock.millis();
-            liveness.reset(image.get(), now);
+            liveness.reset(image.get(), leaderTerm > 1 ? now + TAKEOVER_GRACE_MS : now);
             lastPollNanos = System.nanoTime();
             nextRebalanceMs = now + settings.leaderImbalanceCheckIntervalMs();
             log.info("Controller {} is the active controller (term {})", settings.nodeId(), leaderTerm);

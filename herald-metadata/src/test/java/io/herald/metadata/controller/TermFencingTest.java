@@ -35,7 +35,7 @@ class TermFencingTest {
         apply(3, new InitCluster("c"));
         apply(3, new RegisterBroker(1, "h", 9092, Optional.empty(), Uuid.randomUuid()));
         long epoch = machine.image().brokers().get(1).brokerEpoch();
-        clock.advance(ControllerFixture.SETTINGS.brokerSessionTimeoutMs() + 1);
+        clock.advance(ControllerFixture.SETTINGS.brokerSessionTimeoutMs() + LeaderDuties.TAKEOVER_GRACE_MS + 1);
         machine.leaderDuties().poll();
         assertThat(decided).containsExactly(new TermFenced(3, new FenceBroker(1, epoch)));
 
@@ -49,6 +49,22 @@ class TermFencingTest {
         // Appended while its controller still led: applied.
         assertThat(apply(3, decided.getFirst()).isSuccess()).isTrue();
         assertThat(machine.image().brokers().get(1).fenced()).isTrue();
+    }
+
+    @Test
+    void aControllerThatTookOverWaitsOneRequestTimeoutMoreBeforeItsFirstFencing() {
+        machine.onLeaderChange(true, 1);
+        apply(1, new InitCluster("c"));
+        apply(1, new RegisterBroker(1, "h", 9092, Optional.empty(), Uuid.randomUuid()));
+        machine.onLeaderChange(false, 1);
+        machine.onLeaderChange(true, 2); // took over from the leader of term 1
+
+        clock.advance(ControllerFixture.SETTINGS.brokerSessionTimeoutMs() + 1);
+        machine.leaderDuties().poll();
+        assertThat(decided).as("heartbeats may still be on their way from the old leader").isEmpty();
+        clock.advance(LeaderDuties.TAKEOVER_GRACE_MS);
+        machine.leaderDuties().poll();
+        assertThat(decided).singleElement().satisfies(c -> assertThat(((TermFenced) c).term()).isEqualTo(2));
     }
 
     @Test

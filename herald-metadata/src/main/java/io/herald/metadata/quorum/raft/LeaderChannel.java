@@ -1,6 +1,7 @@
 package io.herald.metadata.quorum.raft;
 
 import io.herald.metadata.quorum.MetadataQuorum.NoLeaderException;
+import io.herald.metadata.quorum.QuorumDescription;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -34,14 +35,14 @@ final class LeaderChannel implements AutoCloseable {
     LeaderChannel(int nodeId, QuorumGroup group, int firstTry, RaftQuorumSettings settings) {
         this.nodeId = nodeId;
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.client = new QuorumClient(nodeId, () -> RaftClient.newBuilder()
+        this.client = new QuorumClient(nodeId, leader -> RaftClient.newBuilder()
                 .setClientId(ClientId.randomId())
                 .setRaftGroup(group.raftGroup())
-                .setLeaderId(QuorumGroup.peerId(firstTry))
+                .setLeaderId(leader)
                 .setProperties(RatisProperties.client(settings))
                 .setRetryPolicy(RatisProperties.clientRetryPolicy(settings))
                 .build(),
-                settings.noLeaderTimeout().plus(settings.requestTimeout()).multipliedBy(2));
+                QuorumGroup.peerId(firstTry), settings.noLeaderTimeout().plus(settings.requestTimeout()).multipliedBy(2));
     }
 
     /** Appends a log entry (already framed by {@link LogEntryCodec}); completes with the leader's reply. */
@@ -56,6 +57,26 @@ final class LeaderChannel implements AutoCloseable {
         // retries at the leader it names.
         Message message = Message.valueOf(query);
         return reply(client.send(raft -> raft.async().sendReadOnly(message)), what);
+    }
+
+    /** The local member learned that node {@code leaderId} leads: new requests go there first. */
+    void leaderChanged(int leaderId) {
+        client.leaderChanged(QuorumGroup.peerId(leaderId));
+    }
+
+    /** {@code MetadataQuorum.append}: a state-machine entry. */
+    CompletableFuture<byte[]> appendEntry(byte[] entry) {
+        return append(LogEntryCodec.machineEntry(entry), "append");
+    }
+
+    /** {@code MetadataQuorum.askLeader}: a request for the machine's {@code onLeaderRequest}. */
+    CompletableFuture<byte[]> askLeader(byte[] request) {
+        return query(QueryCodec.machineRequest(request), "askLeader");
+    }
+
+    /** {@code MetadataQuorum.describe}: the quorum as the leader sees it. */
+    CompletableFuture<QuorumDescription> describe() {
+        return query(QueryCodec.describe(), "describe").thenApply(QuorumDescription::decode);
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,6 +101,7 @@ public final class ObserverMetadataQuorum implements MetadataQuorum {
                         FETCH_MAX_BYTES, (int) waitMs)), "log fetch").get();
                 LogFetch.Answer answer = LogFetch.Answer.decode(ByteBuffer.wrap(bytes));
                 leaderId = OptionalInt.of(answer.leaderId());
+                c.leaderChanged(answer.leaderId()); // heartbeats and appends follow it at once
                 next = apply(machine, answer, next);
                 if (failing) {
                     log.info("Metadata observer node {} follows leader {} again", nodeId, answer.leaderId());
@@ -158,30 +160,23 @@ public final class ObserverMetadataQuorum implements MetadataQuorum {
     @Override
     public CompletableFuture<byte[]> append(byte[] entry) {
         Objects.requireNonNull(entry, "entry");
-        LeaderChannel c = channel;
-        if (c == null || closed) {
-            return notRunning();
-        }
-        return c.append(LogEntryCodec.machineEntry(entry), "append");
+        return viaLeader(c -> c.appendEntry(entry));
     }
 
     @Override
     public CompletableFuture<byte[]> askLeader(byte[] request) {
         Objects.requireNonNull(request, "request");
-        LeaderChannel c = channel;
-        if (c == null || closed) {
-            return notRunning();
-        }
-        return c.query(QueryCodec.machineRequest(request), "askLeader");
+        return viaLeader(c -> c.askLeader(request));
     }
 
     @Override
     public CompletableFuture<QuorumDescription> describe() {
+        return viaLeader(LeaderChannel::describe);
+    }
+
+    private <T> CompletableFuture<T> viaLeader(Function<LeaderChannel, CompletableFuture<T>> call) {
         LeaderChannel c = channel;
-        if (c == null || closed) {
-            return notRunning();
-        }
-        return c.query(QueryCodec.describe(), "describe").thenApply(QuorumDescription::decode);
+        return c == null || closed ? notRunning() : call.apply(c);
     }
 
     /** The leader that answered the last fetch; empty while fetches fail. */

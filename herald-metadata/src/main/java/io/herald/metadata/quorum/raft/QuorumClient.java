@@ -9,9 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,23 +26,55 @@ import org.slf4j.LoggerFactory;
  * one is closed only after {@code retireAfter}, long enough for its other requests, still being retried, to end
  * by themselves.
  *
+ * <p>Leader changes: a request sent to a leader that stopped answering without closing its connections (a
+ * paused process, a partition) waits out the request timeout before the client tries another member, and the
+ * ordered client holds later requests behind it. When the local member learns of a new leader
+ * ({@link #leaderChanged}), new requests go to a fresh client pointed at it; those in flight on the old one finish
+ * there. Order across that switch is not kept, which the controller's commands tolerate (they carry epochs, or
+ * are idempotent).
+ *
  * <p>Thread-safety: thread-safe.
  */
 final class QuorumClient implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(QuorumClient.class);
 
     private final int nodeId;
-    private final Supplier<RaftClient> factory;
+    private final Function<RaftPeerId, RaftClient> factory;
+    private final AtomicReference<RaftPeerId> knownLeader;
     private final Duration retireAfter;
     private final AtomicReference<RaftClient> current;
     private final Set<RaftClient> retired = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    QuorumClient(int nodeId, Supplier<RaftClient> factory, Duration retireAfter) {
+    /**
+     * @param factory     a new Ratis client that tries the given member first
+     * @param firstLeader the member the first client tries first
+     */
+    QuorumClient(int nodeId, Function<RaftPeerId, RaftClient> factory, RaftPeerId firstLeader, Duration retireAfter) {
         this.nodeId = nodeId;
         this.factory = factory;
         this.retireAfter = retireAfter;
-        this.current = new AtomicReference<>(factory.get());
+        this.knownLeader = new AtomicReference<>(firstLeader);
+        this.current = new AtomicReference<>(factory.apply(firstLeader));
+    }
+
+    /** The local member learned that {@code leader} leads: send new requests there (see the class comment). */
+    void leaderChanged(RaftPeerId leader) {
+        if (leader == null || closed) {
+            return;
+        }
+        knownLeader.set(leader);
+        RaftClient client = current.get();
+        if (leader.equals(client.getLeaderId())) {
+            return;
+        }
+        RaftClient fresh = factory.apply(leader);
+        if (current.compareAndSet(client, fresh)) {
+            log.debug("Metadata quorum node {}: requests now go to leader {}", nodeId, leader);
+            retire(client);
+        } else {
+            closeQuietly(fresh);
+        }
     }
 
     /** Runs {@code request} on the current client; fails with {@link IllegalStateException} once closed. */
@@ -63,21 +95,26 @@ final class QuorumClient implements AutoCloseable {
         if (closed) {
             return;
         }
-        RaftClient fresh = factory.get();
+        RaftClient fresh = factory.apply(knownLeader.get());
         if (current.compareAndSet(failed, fresh)) {
             log.debug("Metadata quorum node {}: replaced its Ratis client after a failed request", nodeId);
-            retired.add(failed);
-            CompletableFuture.delayedExecutor(retireAfter.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
-                if (retired.remove(failed)) {
-                    closeQuietly(failed);
-                }
-            });
+            retire(failed);
         } else {
             closeQuietly(fresh); // another failure replaced it first
         }
         if (closed && current.compareAndSet(fresh, fresh)) {
             closeQuietly(fresh); // raced with close()
         }
+    }
+
+    /** Closes {@code old} once its requests, still being retried, have had time to end by themselves. */
+    private void retire(RaftClient old) {
+        retired.add(old);
+        CompletableFuture.delayedExecutor(retireAfter.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+            if (retired.remove(old)) {
+                closeQuietly(old);
+            }
+        });
     }
 
     @Override

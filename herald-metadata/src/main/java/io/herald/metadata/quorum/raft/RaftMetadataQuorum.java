@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.slf4j.Logger;
@@ -84,7 +85,12 @@ public final class RaftMetadataQuorum implements MetadataQuorum {
         log.info("Metadata quorum node {} starting: voters {}, listening on {}, storage {} ({})", nodeId, group,
                 QuorumGroup.hostPort(listen), storageDir, option);
         try {
-            stateMachine = new RatisStateMachine(nodeId, machine, settings.requestTimeout().toMillis() / 2);
+            stateMachine = new RatisStateMachine(nodeId, machine, settings.requestTimeout().toMillis() / 2, leader -> {
+                LeaderChannel c = client;
+                if (c != null) {
+                    c.leaderChanged(leader);
+                }
+            });
             server = RaftServer.newBuilder()
                     .setServerId(QuorumGroup.peerId(nodeId))
                     .setGroup(group.raftGroup())
@@ -122,30 +128,23 @@ public final class RaftMetadataQuorum implements MetadataQuorum {
     @Override
     public CompletableFuture<byte[]> append(byte[] entry) {
         Objects.requireNonNull(entry, "entry");
-        LeaderChannel c = client;
-        if (c == null) {
-            return notRunning();
-        }
-        return c.append(LogEntryCodec.machineEntry(entry), "append");
+        return viaLeader(c -> c.appendEntry(entry));
     }
 
     @Override
     public CompletableFuture<byte[]> askLeader(byte[] request) {
         Objects.requireNonNull(request, "request");
-        LeaderChannel c = client;
-        if (c == null) {
-            return notRunning();
-        }
-        return c.query(QueryCodec.machineRequest(request), "askLeader");
+        return viaLeader(c -> c.askLeader(request));
     }
 
     @Override
     public CompletableFuture<QuorumDescription> describe() {
+        return viaLeader(LeaderChannel::describe);
+    }
+
+    private <T> CompletableFuture<T> viaLeader(Function<LeaderChannel, CompletableFuture<T>> call) {
         LeaderChannel c = client;
-        if (c == null) {
-            return notRunning();
-        }
-        return c.query(QueryCodec.describe(), "describe").thenApply(QuorumDescription::decode);
+        return c == null ? notRunning() : call.apply(c);
     }
 
     @Override

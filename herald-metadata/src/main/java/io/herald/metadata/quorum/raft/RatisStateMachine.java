@@ -5,6 +5,7 @@ import java.io.File;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntConsumer;
 import org.apache.ratis.io.MD5Hash;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
@@ -55,6 +56,8 @@ final class RatisStateMachine extends BaseStateMachine {
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     private final LeadershipEvents leadership;
     private final long logFetchWaitCapMs;
+    /** Told the node id of every new leader this member learns of (points its own requests there). */
+    private final IntConsumer onLeaderChanged;
     private volatile LogFetchServer logFetchServer;
     private volatile RaftServer server;
     private volatile RaftGroupId groupId;
@@ -62,9 +65,11 @@ final class RatisStateMachine extends BaseStateMachine {
     /**
      * @param logFetchWaitCapMs the longest an observer's {@link LogFetch.Request} may be held waiting for a new
      *                          entry (below the observers' request timeout)
+     * @param onLeaderChanged   told the node id of each new leader this member learns of
      */
-    RatisStateMachine(int nodeId, QuorumStateMachine machine, long logFetchWaitCapMs) {
+    RatisStateMachine(int nodeId, QuorumStateMachine machine, long logFetchWaitCapMs, IntConsumer onLeaderChanged) {
         this.nodeId = nodeId;
+        this.onLeaderChanged = onLeaderChanged;
         this.machine = machine;
         this.leadership = new LeadershipEvents(nodeId, machine);
         this.logFetchWaitCapMs = logFetchWaitCapMs;
@@ -237,6 +242,7 @@ final class RatisStateMachine extends BaseStateMachine {
     @Override
     public void notifyLeaderChanged(RaftGroupMemberId member, RaftPeerId newLeaderId) {
         log.info("Metadata quorum node {}: leader is now node {}", nodeId, newLeaderId);
+        QuorumGroup.nodeId(newLeaderId).ifPresent(onLeaderChanged);
     }
 
     /** This member is shutting down: it is no longer the leader, whatever Ratis says last. */
