@@ -1,17 +1,14 @@
 package io.herald.metadata.quorum.raft;
 
 import io.herald.metadata.quorum.MetadataQuorum;
-import io.herald.metadata.quorum.QuorumDescription;
 import io.herald.metadata.quorum.QuorumStateMachine;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +33,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safety: thread-safe. The machine is driven by the one follower thread.
  */
-public final class ObserverMetadataQuorum implements MetadataQuorum {
+public final class ObserverMetadataQuorum extends LeaderChannelQuorum {
     private static final Logger log = LoggerFactory.getLogger(ObserverMetadataQuorum.class);
     /** A soft bound on the entry bytes of one fetch answer. */
     static final int FETCH_MAX_BYTES = 1 << 20;
@@ -158,25 +155,8 @@ public final class ObserverMetadataQuorum implements MetadataQuorum {
     }
 
     @Override
-    public CompletableFuture<byte[]> append(byte[] entry) {
-        Objects.requireNonNull(entry, "entry");
-        return viaLeader(c -> c.appendEntry(entry));
-    }
-
-    @Override
-    public CompletableFuture<byte[]> askLeader(byte[] request) {
-        Objects.requireNonNull(request, "request");
-        return viaLeader(c -> c.askLeader(request));
-    }
-
-    @Override
-    public CompletableFuture<QuorumDescription> describe() {
-        return viaLeader(LeaderChannel::describe);
-    }
-
-    private <T> CompletableFuture<T> viaLeader(Function<LeaderChannel, CompletableFuture<T>> call) {
-        LeaderChannel c = channel;
-        return c == null || closed ? notRunning() : call.apply(c);
+    LeaderChannel channel() {
+        return closed ? null : channel;
     }
 
     /** The leader that answered the last fetch; empty while fetches fail. */
@@ -213,11 +193,6 @@ public final class ObserverMetadataQuorum implements MetadataQuorum {
             }
         }
         leaderId = OptionalInt.empty();
-    }
-
-    private <T> CompletableFuture<T> notRunning() {
-        return CompletableFuture.failedFuture(new IllegalStateException("metadata observer " + nodeId
-                + " is not running (start it first; it may be closed)"));
     }
 
     @Override

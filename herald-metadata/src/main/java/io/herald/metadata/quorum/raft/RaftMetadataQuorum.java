@@ -1,7 +1,6 @@
 package io.herald.metadata.quorum.raft;
 
 import io.herald.metadata.quorum.MetadataQuorum;
-import io.herald.metadata.quorum.QuorumDescription;
 import io.herald.metadata.quorum.QuorumStateMachine;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -10,8 +9,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
-import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.slf4j.Logger;
@@ -34,7 +31,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safety: thread-safe.
  */
-public final class RaftMetadataQuorum implements MetadataQuorum {
+public final class RaftMetadataQuorum extends LeaderChannelQuorum {
     private static final Logger log = LoggerFactory.getLogger(RaftMetadataQuorum.class);
 
     private enum State { NEW, STARTED, CLOSED }
@@ -126,25 +123,8 @@ public final class RaftMetadataQuorum implements MetadataQuorum {
     }
 
     @Override
-    public CompletableFuture<byte[]> append(byte[] entry) {
-        Objects.requireNonNull(entry, "entry");
-        return viaLeader(c -> c.appendEntry(entry));
-    }
-
-    @Override
-    public CompletableFuture<byte[]> askLeader(byte[] request) {
-        Objects.requireNonNull(request, "request");
-        return viaLeader(c -> c.askLeader(request));
-    }
-
-    @Override
-    public CompletableFuture<QuorumDescription> describe() {
-        return viaLeader(LeaderChannel::describe);
-    }
-
-    private <T> CompletableFuture<T> viaLeader(Function<LeaderChannel, CompletableFuture<T>> call) {
-        LeaderChannel c = client;
-        return c == null ? notRunning() : call.apply(c);
+    LeaderChannel channel() {
+        return client;
     }
 
     @Override
@@ -198,11 +178,6 @@ public final class RaftMetadataQuorum implements MetadataQuorum {
             sm.closing();
         }
         return failure;
-    }
-
-    private <T> CompletableFuture<T> notRunning() {
-        return CompletableFuture.failedFuture(new IllegalStateException("metadata quorum node " + nodeId
-                + " is not running (start it first; it may be closed)"));
     }
 
     @Override
