@@ -21,7 +21,8 @@ import io.herald.broker.group.handler.ConsumerGroupHandler;
 import io.herald.broker.group.handler.FindCoordinatorHandler;
 import io.herald.broker.group.handler.GroupAdminHandler;
 import io.herald.broker.group.handler.GroupOffsetsHandler;
-import io.herald.broker.purgatory.Purgatory;
+import io.herald.common.purgatory.Purgatory;
+import io.herald.common.timer.SystemTimer;
 import io.herald.broker.replica.AlterPartitionChannel;
 import io.herald.broker.replica.ReplicaManager;
 import io.herald.broker.config.TopicConfigs;
@@ -62,6 +63,7 @@ public final class Broker implements HeraldNode {
     private final LogManager logManager;
     private final MetadataController controller;
     private final ExecutorService requestPool;
+    private final SystemTimer timer;
     private final Purgatory<TopicPartition> fetchPurgatory;
     private final KafkaServer server;
     private final GroupCoordinator groupCoordinator;
@@ -69,13 +71,15 @@ public final class Broker implements HeraldNode {
     private final FetchSessionCache fetchSessions;
 
     private Broker(BrokerConfig config, MetaProperties meta, LogManager logManager, MetadataController controller,
-                   ExecutorService requestPool, Purgatory<TopicPartition> fetchPurgatory, KafkaServer server,
+                   ExecutorService requestPool, SystemTimer timer, Purgatory<TopicPartition> fetchPurgatory,
+                   KafkaServer server,
                    GroupCoordinator groupCoordinator, ReplicaManager replicas, FetchSessionCache fetchSessions) {
         this.config = config;
         this.meta = meta;
         this.logManager = logManager;
         this.controller = controller;
         this.requestPool = requestPool;
+        this.timer = timer;
         this.fetchPurgatory = fetchPurgatory;
         this.server = server;
         this.groupCoordinator = groupCoordinator;
@@ -110,8 +114,10 @@ public final class Broker implements HeraldNode {
                 topic -> startImage.topic(topic).map(t -> TopicConfigs.toLogConfig(t.configs(),
                         startImage.brokerConfigs(), config.originals())).orElse(defaults));
         logManager.startup();
+        // One timer for every deadline of the node (parked fetches, acks=all produces, DeleteRecords).
+        SystemTimer timer = new SystemTimer("broker-" + config.nodeId());
         ReplicaManager replicas = new ReplicaManager(config.nodeId(), logManager, config.originals(),
-                alterPartition != null ? alterPartition : controller::alterPartition);
+                alterPartition != null ? alterPartition : controller::alterPartition, Time.SYSTEM, timer);
         // Groups are placed on the partitions the offsets topic has (created lazily with the configured count).
         GroupConfig configuredGroups = GroupConfig.from(config.originals());
         GroupConfig groupConfig = startImage.topic(OffsetsTopic.NAME)
@@ -128,7 +134,7 @@ public final class Broker implements HeraldNode {
         controller.addListener(replicas);
 
         ExecutorService pool = Executors.newFixedThreadPool(config.numIoThreads(), new NamedThreads("herald-request"));
-        Purgatory<TopicPartition> fetchPurgatory = new Purgatory<>("fetch");
+        Purgatory<TopicPartition> fetchPurgatory = new Purgatory<>("fetch", timer);
         replicas.addAppendListener(fetchPurgatory::checkAndComplete);
         groups.startup();
         OffsetsTopicCreator offsetsTopic = new OffsetsTopicCreator(controller::image,
@@ -147,8 +153,8 @@ public final class Broker implements HeraldNode {
             controller.registerBroker(config.nodeId(), advertised.host(), server.boundPort(), config.rack());
         }
         log.info("Broker {} serving on {}:{}", config.nodeId(), config.listener().host(), server.boundPort());
-        return new Broker(config, meta, logManager, controller, pool, fetchPurgatory, server, groups, replicas,
-                fetchSessions);
+        return new Broker(config, meta, logManager, controller, pool, timer, fetchPurgatory, server, groups,
+                replicas, fetchSessions);
     }
 
     private static ApiRegistry registry(BrokerConfig config, LogManager logManager, MetadataController controller,
@@ -252,6 +258,7 @@ public final class Broker implements HeraldNode {
         server.close();
         fetchPurgatory.close();
         groupCoordinator.close();
+        timer.close();
         requestPool.shutdown();
         try {
             if (!requestPool.awaitTermination(10, TimeUnit.SECONDS)) {

@@ -1,6 +1,6 @@
 package io.herald.broker.replica;
 
-import io.herald.broker.purgatory.DelayedOperation;
+import io.herald.common.purgatory.DelayedOperation;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

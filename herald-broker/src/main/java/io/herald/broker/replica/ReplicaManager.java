@@ -1,7 +1,8 @@
 package io.herald.broker.replica;
 
 import io.herald.broker.config.TopicConfigs;
-import io.herald.broker.purgatory.Purgatory;
+import io.herald.common.purgatory.Purgatory;
+import io.herald.common.timer.Timer;
 import io.herald.broker.replica.fetcher.LeaderEndpoint;
 import io.herald.broker.replica.fetcher.ReplicaFetcherManager;
 import io.herald.metadata.image.BrokerImage;
@@ -20,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +33,6 @@ import java.util.function.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,35 +70,26 @@ public final class ReplicaManager implements MetadataController.Listener, AutoCl
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
     private final List<Consumer<TopicPartition>> appendListeners = new CopyOnWriteArrayList<>();
     private final List<LeadershipListener> leadershipListeners = new CopyOnWriteArrayList<>();
-    private final Purgatory<TopicPartition> producePurgatory = new Purgatory<>("produce");
-    private final Purgatory<TopicPartition> deleteRecordsPurgatory = new Purgatory<>("delete-records");
+    private final Purgatory<TopicPartition> producePurgatory;
+    private final Purgatory<TopicPartition> deleteRecordsPurgatory;
     private final ScheduledExecutorService scheduler;
     private final ReplicaFetcherManager fetchers;
     private final Partition.Context partitionContext;
     private volatile ClusterImage image;
 
     /**
-     * A replica manager without a controller link: fine for a single node, where the ISR never changes; an ISR
-     * change attempt fails (and is retried) with an error saying so.
+     * @param timer the node's shared timer, for the deadlines of parked produces and DeleteRecords; not closed
+     *     here
      */
-    public ReplicaManager(int nodeId, LogManager logManager, Map<String, String> staticBrokerConfigs) {
-        this(nodeId, logManager, staticBrokerConfigs, (broker, topicId, partition, leaderEpoch, partitionEpoch,
-                isr) -> CompletableFuture.failedFuture(new UnsupportedVersionException(
-                        "This broker has no link to the controller for ISR changes")), Time.SYSTEM);
-    }
-
     public ReplicaManager(int nodeId, LogManager logManager, Map<String, String> staticBrokerConfigs,
-                          AlterPartitionChannel alterPartition) {
-        this(nodeId, logManager, staticBrokerConfigs, alterPartition, Time.SYSTEM);
-    }
-
-    public ReplicaManager(int nodeId, LogManager logManager, Map<String, String> staticBrokerConfigs,
-                          AlterPartitionChannel alterPartition, Time time) {
+                          AlterPartitionChannel alterPartition, Time time, Timer timer) {
         this.nodeId = nodeId;
         this.logManager = logManager;
         this.staticBrokerConfigs = Map.copyOf(staticBrokerConfigs);
         this.config = ReplicationConfig.from(staticBrokerConfigs);
         this.time = time;
+        this.producePurgatory = new Purgatory<>("produce", timer);
+        this.deleteRecordsPurgatory = new Purgatory<>("delete-records", timer);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "herald-replica-manager-" + nodeId);
             t.setDaemon(true);

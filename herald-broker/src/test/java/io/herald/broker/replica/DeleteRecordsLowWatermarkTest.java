@@ -3,7 +3,8 @@ package io.herald.broker.replica;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.herald.broker.purgatory.Purgatory;
+import io.herald.common.purgatory.Purgatory;
+import io.herald.common.timer.ManualTimer;
 import io.herald.metadata.image.PartitionImage;
 import io.herald.storage.log.LogConfig;
 import io.herald.storage.log.PartitionLog;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.compress.Compression;
@@ -42,8 +42,9 @@ class DeleteRecordsLowWatermarkTest {
     @TempDir
     Path dir;
     private final ManualTime time = new ManualTime();
+    private final ManualTimer timer = new ManualTimer(new io.herald.common.time.ManualTime());
     private final Set<Integer> liveBrokers = ConcurrentHashMap.newKeySet();
-    private final Purgatory<TopicPartition> purgatory = new Purgatory<>("delete-records-test");
+    private final Purgatory<TopicPartition> purgatory = new Purgatory<>("delete-records-test", timer);
     private final List<PartitionLog> logs = new ArrayList<>();
 
     @AfterEach
@@ -133,7 +134,10 @@ class DeleteRecordsLowWatermarkTest {
                 .isInstanceOf(OffsetOutOfRangeException.class);
 
         CompletableFuture<DelayedDeleteRecords.Outcome> timesOut = deleteRecords(p, 2, 50);
-        assertThat(timesOut.get(10, TimeUnit.SECONDS)).as("the low watermark when it was parked")
+        timer.advance(49);
+        assertThat(timesOut).as("not before its deadline").isNotDone();
+        timer.advance(1);
+        assertThat(timesOut.getNow(null)).as("the low watermark when it was parked")
                 .isEqualTo(new DelayedDeleteRecords.Outcome(Errors.REQUEST_TIMED_OUT, 0));
 
         CompletableFuture<DelayedDeleteRecords.Outcome> resigned = deleteRecords(p, 5, LONG_TIMEOUT_MS);

@@ -4,7 +4,8 @@ import io.herald.broker.handler.FetchHandler;
 import io.herald.broker.handler.MetadataHandler;
 import io.herald.broker.handler.OffsetsHandler;
 import io.herald.broker.handler.ProduceHandler;
-import io.herald.broker.purgatory.Purgatory;
+import io.herald.common.purgatory.Purgatory;
+import io.herald.common.timer.SystemTimer;
 import io.herald.broker.replica.AlterPartitionChannel;
 import io.herald.broker.replica.ReplicaManager;
 import io.herald.metadata.controller.MetadataController;
@@ -44,6 +45,8 @@ final class ReplicaNode implements AutoCloseable {
     private final Purgatory<TopicPartition> fetchPurgatory;
     private final AtomicReference<ClusterImage> image;
     private boolean closed;
+    /** One timer for every node of the test JVM, as one node shares one; never closed (a daemon thread). */
+    private static final SystemTimer TIMER = new SystemTimer("replica-nodes");
 
     private ReplicaNode(LogManager logs, ReplicaManager replicas, KafkaServer server, ExecutorService pool,
                         Purgatory<TopicPartition> fetchPurgatory, AtomicReference<ClusterImage> image) {
@@ -61,9 +64,9 @@ final class ReplicaNode implements AutoCloseable {
         LogManager logs = new LogManager(List.of(dir), defaults, new LogManagerConfig(300_000, Long.MAX_VALUE, 60_000,
                 15_000), Time.SYSTEM, topic -> defaults);
         logs.startup();
-        ReplicaManager replicas = new ReplicaManager(nodeId, logs, configs, alterPartition);
+        ReplicaManager replicas = new ReplicaManager(nodeId, logs, configs, alterPartition, Time.SYSTEM, TIMER);
         ExecutorService pool = Executors.newFixedThreadPool(2);
-        Purgatory<TopicPartition> fetchPurgatory = new Purgatory<>("fetch-" + nodeId);
+        Purgatory<TopicPartition> fetchPurgatory = new Purgatory<>("fetch-" + nodeId, TIMER);
         replicas.addAppendListener(fetchPurgatory::checkAndComplete);
         AtomicReference<ClusterImage> image = new AtomicReference<>(ClusterImage.empty(clusterId));
         OffsetsHandler offsets = new OffsetsHandler(replicas, pool);

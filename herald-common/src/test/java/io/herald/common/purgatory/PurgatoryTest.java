@@ -1,15 +1,16 @@
-package io.herald.broker.purgatory;
+package io.herald.common.purgatory;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
+import io.herald.common.time.ManualTime;
+import io.herald.common.timer.ManualTimer;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class PurgatoryTest {
+    private final ManualTimer timer = new ManualTimer(new ManualTime());
 
     /** Completes when {@code ready} is set; counts its completions. */
     private static final class Waiter extends DelayedOperation {
@@ -33,18 +34,19 @@ class PurgatoryTest {
 
     @Test
     void completesAtOnceWhenTheConditionAlreadyHolds() {
-        try (Purgatory<String> purgatory = new Purgatory<>("test")) {
+        try (Purgatory<String> purgatory = new Purgatory<>("test", timer)) {
             Waiter waiter = new Waiter(60_000);
             waiter.ready.set(true);
             assertThat(purgatory.tryCompleteElseWatch(waiter, List.of("a"))).isTrue();
             assertThat(waiter.completions).hasValue(1);
             assertThat(purgatory.size()).isZero();
+            assertThat(timer.pending()).as("no deadline armed").isZero();
         }
     }
 
     @Test
     void anEventOnAWatchedKeyCompletesTheOperationOnce() {
-        try (Purgatory<String> purgatory = new Purgatory<>("test")) {
+        try (Purgatory<String> purgatory = new Purgatory<>("test", timer)) {
             Waiter waiter = new Waiter(60_000);
             assertThat(purgatory.tryCompleteElseWatch(waiter, List.of("a", "b"))).isFalse();
             purgatory.checkAndComplete("a");
@@ -59,11 +61,28 @@ class PurgatoryTest {
     }
 
     @Test
+    void completingAnOperationCancelsItsDeadline() {
+        try (Purgatory<String> purgatory = new Purgatory<>("test", timer)) {
+            Waiter waiter = new Waiter(30_000);
+            purgatory.tryCompleteElseWatch(waiter, List.of("a"));
+            assertThat(timer.pending()).isEqualTo(1);
+            waiter.ready.set(true);
+            purgatory.checkAndComplete("a");
+            assertThat(timer.pending()).as("the timer gives the slot back at once").isZero();
+            timer.advance(30_000);
+            assertThat(waiter.completions).hasValue(1);
+        }
+    }
+
+    @Test
     void theDeadlineCompletesAnOperationWhoseConditionNeverHolds() {
-        try (Purgatory<String> purgatory = new Purgatory<>("test")) {
+        try (Purgatory<String> purgatory = new Purgatory<>("test", timer)) {
             Waiter waiter = new Waiter(50);
             purgatory.tryCompleteElseWatch(waiter, List.of("a"));
-            await().atMost(Duration.ofSeconds(10)).until(() -> waiter.completions.get() == 1);
+            timer.advance(49);
+            assertThat(waiter.completions).as("not before its deadline").hasValue(0);
+            timer.advance(1);
+            assertThat(waiter.completions).hasValue(1);
             assertThat(purgatory.size()).isZero();
         }
     }
@@ -71,9 +90,10 @@ class PurgatoryTest {
     @Test
     void closeAnswersEveryParkedOperation() {
         Waiter waiter = new Waiter(60_000);
-        Purgatory<String> purgatory = new Purgatory<>("test");
+        Purgatory<String> purgatory = new Purgatory<>("test", timer);
         purgatory.tryCompleteElseWatch(waiter, List.of("a"));
         purgatory.close();
         assertThat(waiter.completions).hasValue(1);
+        assertThat(timer.pending()).isZero();
     }
 }

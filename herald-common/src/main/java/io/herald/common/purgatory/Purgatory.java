@@ -1,17 +1,15 @@
-package io.herald.broker.purgatory;
+package io.herald.common.purgatory;
 
-import io.netty.util.HashedWheelTimer;
-import io.netty.util.Timer;
+import io.herald.common.timer.Timer;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Where delayed operations wait without holding a thread. An operation watches keys (partitions); an event on a
- * key ({@link #checkAndComplete}) re-checks the operations watching it; a hashed-wheel timer forces each one
- * complete at its deadline.
+ * key ({@link #checkAndComplete}) re-checks the operations watching it; the node's shared {@link Timer} forces
+ * each one complete at its deadline, and completing cancels that timer task.
  *
  * <p>Completed operations leave the watch lists when their key is next checked or when they expire. A key's
  * (possibly empty) watch set is never removed from the map: removing it could race with an operation being
@@ -27,13 +25,10 @@ public final class Purgatory<K> implements AutoCloseable {
     private final Timer timer;
     private final Map<K, Set<DelayedOperation>> watchers = new ConcurrentHashMap<>();
 
-    public Purgatory(String name) {
+    /** @param timer shared with the rest of the node; the purgatory does not close it */
+    public Purgatory(String name, Timer timer) {
         this.name = name;
-        this.timer = new HashedWheelTimer(r -> {
-            Thread t = new Thread(r, "herald-purgatory-" + name);
-            t.setDaemon(true);
-            return t;
-        }, 10, TimeUnit.MILLISECONDS);
+        this.timer = timer;
     }
 
     /**
@@ -53,10 +48,10 @@ public final class Purgatory<K> implements AutoCloseable {
             unwatch(operation, keys);
             return true;
         }
-        timer.newTimeout(t -> {
+        operation.armed(timer.schedule(operation.delayMs(), () -> {
             operation.forceComplete();
             unwatch(operation, keys);
-        }, operation.delayMs(), TimeUnit.MILLISECONDS);
+        }));
         return false;
     }
 
@@ -82,6 +77,7 @@ public final class Purgatory<K> implements AutoCloseable {
         }
     }
 
+    /** Operations watching some key (an operation watching two keys counts twice). */
     public int size() {
         return watchers.values().stream().mapToInt(Set::size).sum();
     }
@@ -90,13 +86,12 @@ public final class Purgatory<K> implements AutoCloseable {
         return name;
     }
 
-    /** Completes every waiting operation now (shutdown: answer parked requests) and stops the timer. */
+    /** Completes every waiting operation now (shutdown: answer parked requests). The shared timer stays up. */
     @Override
     public void close() {
         for (Set<DelayedOperation> ops : watchers.values()) {
             ops.forEach(DelayedOperation::forceComplete);
         }
         watchers.clear();
-        timer.stop();
     }
 }
