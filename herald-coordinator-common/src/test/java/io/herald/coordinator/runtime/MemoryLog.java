@@ -1,0 +1,143 @@
+package io.herald.coordinator.runtime;
+
+import io.herald.common.timer.ManualTimer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
+import org.apache.kafka.common.errors.TimeoutException;
+
+/**
+ * An in-memory internal topic for runtime tests. The test plays the replicas: it says when the high watermark
+ * catches up ({@link #commit}), when an append fails, when a replica is not there yet, and when a failover drops
+ * the uncommitted suffix ({@link #failover}). Commit deadlines run on the test's manual timer.
+ */
+final class MemoryLog<R> implements CoordinatorLog<R> {
+    private record Waiter(int partition, long offset, CompletableFuture<Void> future) {
+    }
+
+    private final ManualTimer timer;
+    private final Map<Integer, List<R>> logs = new HashMap<>();
+    private final Map<Integer, Long> highWatermarks = new HashMap<>();
+    private final Set<Integer> unavailable = new HashSet<>();
+    private final Map<Integer, RuntimeException> failNextAppend = new HashMap<>();
+    private final List<Waiter> waiters = new ArrayList<>();
+    private RuntimeException failReplay;
+    int appends;
+    int replays;
+
+    MemoryLog(ManualTimer timer) {
+        this.timer = timer;
+    }
+
+    synchronized List<R> records(int partition) {
+        return List.copyOf(logs.getOrDefault(partition, List.of()));
+    }
+
+    synchronized void setAvailable(int partition, boolean available) {
+        if (available) {
+            unavailable.remove(partition);
+        } else {
+            unavailable.add(partition);
+        }
+    }
+
+    synchronized void failNextAppend(int partition, RuntimeException e) {
+        failNextAppend.put(partition, e);
+    }
+
+    synchronized void failReplays(RuntimeException e) {
+        failReplay = e;
+    }
+
+    /** The ISR caught up: everything appended is committed. */
+    void commit(int partition) {
+        List<Waiter> done = new ArrayList<>();
+        synchronized (this) {
+            highWatermarks.put(partition, (long) logs.getOrDefault(partition, List.of()).size());
+            long hw = highWatermarks.get(partition);
+            for (var it = waiters.iterator(); it.hasNext(); ) {
+                Waiter w = it.next();
+                if (w.partition == partition && w.offset <= hw) {
+                    it.remove();
+                    done.add(w);
+                }
+            }
+        }
+        done.forEach(w -> w.future.complete(null));
+    }
+
+    /** Leadership moved: waiters fail, and the uncommitted suffix is gone (the new leader never had it). */
+    void failover(int partition) {
+        List<Waiter> failed = new ArrayList<>();
+        synchronized (this) {
+            List<R> log = logs.computeIfAbsent(partition, p -> new ArrayList<>());
+            int hw = (int) committedOffset(partition);
+            log.subList(hw, log.size()).clear();
+            for (var it = waiters.iterator(); it.hasNext(); ) {
+                Waiter w = it.next();
+                if (w.partition == partition) {
+                    it.remove();
+                    failed.add(w);
+                }
+            }
+        }
+        failed.forEach(w -> w.future.completeExceptionally(new NotLeaderOrFollowerException("failover")));
+    }
+
+    @Override
+    public synchronized boolean isAvailable(int partition) {
+        return !unavailable.contains(partition);
+    }
+
+    @Override
+    public synchronized long append(int partition, List<R> records) {
+        RuntimeException fail = failNextAppend.remove(partition);
+        if (fail != null) {
+            throw fail;
+        }
+        appends++;
+        List<R> log = logs.computeIfAbsent(partition, p -> new ArrayList<>());
+        log.addAll(records);
+        return log.size();
+    }
+
+    @Override
+    public synchronized long committedOffset(int partition) {
+        return highWatermarks.getOrDefault(partition, 0L);
+    }
+
+    @Override
+    public CompletableFuture<Void> awaitCommitted(int partition, long offset, long timeoutMs) {
+        CompletableFuture<Void> future = new CompletableFuture<>();
+        synchronized (this) {
+            if (committedOffset(partition) >= offset) {
+                return CompletableFuture.completedFuture(null);
+            }
+            waiters.add(new Waiter(partition, offset, future));
+        }
+        var timeout = timer.schedule(timeoutMs,
+                () -> future.completeExceptionally(new TimeoutException("not committed")));
+        future.whenComplete((ok, error) -> timeout.cancel());
+        return future;
+    }
+
+    @Override
+    public long replay(int partition, Consumer<R> replay) {
+        List<R> copy;
+        synchronized (this) {
+            replays++;
+            if (failReplay != null) {
+                throw failReplay;
+            }
+            copy = records(partition);
+        }
+        copy.forEach(replay);
+        return copy.size();
+    }
+}
