@@ -11,11 +11,13 @@ import io.herald.broker.handler.ReassignmentHandler;
 import io.herald.broker.handler.ProducerIdHandler;
 import io.herald.broker.handler.QuorumHandler;
 import io.herald.broker.handler.TopicsHandler;
-import io.herald.broker.group.GroupConfig;
-import io.herald.broker.group.GroupCoordinator;
-import io.herald.broker.group.OffsetsTopic;
+import io.herald.group.GroupConfig;
+import io.herald.group.GroupCoordinator;
+import io.herald.group.OffsetsTopic;
 import io.herald.broker.group.OffsetsTopicCreator;
-import io.herald.broker.group.PartitionGroupLog;
+import io.herald.broker.coordinator.InternalTopicLeadership;
+import io.herald.broker.coordinator.PartitionCoordinatorLog;
+import io.herald.group.record.GroupCoordinatorRecordSerde;
 import io.herald.broker.group.handler.ClassicGroupHandler;
 import io.herald.broker.group.handler.ConsumerGroupHandler;
 import io.herald.broker.group.handler.FindCoordinatorHandler;
@@ -122,10 +124,11 @@ public final class Broker implements HeraldNode {
         GroupConfig configuredGroups = GroupConfig.from(config.originals());
         GroupConfig groupConfig = startImage.topic(OffsetsTopic.NAME)
                 .map(t -> configuredGroups.withOffsetsTopicPartitions(t.partitionCount())).orElse(configuredGroups);
-        GroupCoordinator groups = new GroupCoordinator(groupConfig, new PartitionGroupLog(replicas, Time.SYSTEM),
-                Time.SYSTEM);
+        GroupCoordinator groups = GroupCoordinator.start(groupConfig, new PartitionCoordinatorLog<>(OffsetsTopic.NAME,
+                replicas, GroupCoordinatorRecordSerde.INSTANCE, System::currentTimeMillis),
+                io.herald.common.time.Time.SYSTEM, timer);
         // Before the partitions start, so the coordinator hears of the __consumer_offsets partitions led here.
-        replicas.addLeadershipListener(groups);
+        replicas.addLeadershipListener(new InternalTopicLeadership(OffsetsTopic.NAME, groups));
         // Register before the partitions so placement (round-robin over brokers) has this broker to place on.
         BrokerConfig.Listener advertised = config.advertisedListener();
         controller.registerBroker(config.nodeId(), advertised.host(), advertised.port(), config.rack());
@@ -136,7 +139,6 @@ public final class Broker implements HeraldNode {
         ExecutorService pool = Executors.newFixedThreadPool(config.numIoThreads(), new NamedThreads("herald-request"));
         Purgatory<TopicPartition> fetchPurgatory = new Purgatory<>("fetch", timer);
         replicas.addAppendListener(fetchPurgatory::checkAndComplete);
-        groups.startup();
         OffsetsTopicCreator offsetsTopic = new OffsetsTopicCreator(controller::image,
                 (name, partitions, replicationFactor, configs) -> controller.createTopic(name, partitions,
                         replicationFactor, configs, false), groupConfig, pool);

@@ -1,7 +1,7 @@
 package io.herald.broker;
 
 import io.herald.broker.config.TopicConfigs;
-import io.herald.broker.group.GroupConfig;
+import io.herald.group.GroupConfig;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;

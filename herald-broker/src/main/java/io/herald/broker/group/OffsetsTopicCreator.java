@@ -1,5 +1,7 @@
 package io.herald.broker.group;
 
+import io.herald.group.GroupConfig;
+import io.herald.group.OffsetsTopic;
 import io.herald.metadata.image.ClusterImage;
 import io.herald.metadata.image.TopicImage;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package io.herald.broker.group;
 
+import io.herald.group.OffsetsTopic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

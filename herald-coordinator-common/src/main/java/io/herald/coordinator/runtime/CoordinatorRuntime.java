@@ -70,7 +70,7 @@ import org.slf4j.LoggerFactory;
  * @param <S> the shard type
  * @param <R> the record type of the internal topic
  */
-public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> implements AutoCloseable {
+public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> implements PartitionLeadership, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CoordinatorRuntime.class);
     /** Pause before a load is tried again when the partition has no replica here yet (a become-leader race). */
     static final long NOT_AVAILABLE_RETRY_MS = 100;
@@ -114,6 +114,7 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> implemen
     // ---- leadership (any thread) ----
 
     /** This broker became the partition's leader at {@code leaderEpoch}: load its shard. */
+    @Override
     public void onBecomeLeader(int partition, int leaderEpoch) {
         Slot slot = slotOrNull(partition, "leadership");
         if (slot == null) {
@@ -124,6 +125,7 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> implemen
     }
 
     /** This broker stopped leading the partition: unload its shard. */
+    @Override
     public void onResign(int partition, int leaderEpoch) {
         Slot slot = slotOrNull(partition, "resignation");
         if (slot == null) {

@@ -13,11 +13,12 @@ import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.TimeoutException;
 
 /**
- * An in-memory internal topic for runtime tests. The test plays the replicas: it says when the high watermark
+ * An in-memory internal topic for tests of the runtime and of the coordinators on it (published in this module's
+ * test jar). The test plays the replicas: it says when the high watermark
  * catches up ({@link #commit}), when an append fails, when a replica is not there yet, and when a failover drops
  * the uncommitted suffix ({@link #failover}). Commit deadlines run on the test's manual timer.
  */
-final class MemoryLog<R> implements CoordinatorLog<R> {
+public final class MemoryLog<R> implements CoordinatorLog<R> {
     private record Waiter(int partition, long offset, CompletableFuture<Void> future) {
     }
 
@@ -28,18 +29,18 @@ final class MemoryLog<R> implements CoordinatorLog<R> {
     private final Map<Integer, RuntimeException> failNextAppend = new HashMap<>();
     private final List<Waiter> waiters = new ArrayList<>();
     private RuntimeException failReplay;
-    int appends;
-    int replays;
+    public int appends;
+    public int replays;
 
-    MemoryLog(ManualTimer timer) {
+    public MemoryLog(ManualTimer timer) {
         this.timer = timer;
     }
 
-    synchronized List<R> records(int partition) {
+    public synchronized List<R> records(int partition) {
         return List.copyOf(logs.getOrDefault(partition, List.of()));
     }
 
-    synchronized void setAvailable(int partition, boolean available) {
+    public synchronized void setAvailable(int partition, boolean available) {
         if (available) {
             unavailable.remove(partition);
         } else {
@@ -47,16 +48,16 @@ final class MemoryLog<R> implements CoordinatorLog<R> {
         }
     }
 
-    synchronized void failNextAppend(int partition, RuntimeException e) {
+    public synchronized void failNextAppend(int partition, RuntimeException e) {
         failNextAppend.put(partition, e);
     }
 
-    synchronized void failReplays(RuntimeException e) {
+    public synchronized void failReplays(RuntimeException e) {
         failReplay = e;
     }
 
     /** The ISR caught up: everything appended is committed. */
-    void commit(int partition) {
+    public void commit(int partition) {
         List<Waiter> done = new ArrayList<>();
         synchronized (this) {
             highWatermarks.put(partition, (long) logs.getOrDefault(partition, List.of()).size());
@@ -73,7 +74,7 @@ final class MemoryLog<R> implements CoordinatorLog<R> {
     }
 
     /** Leadership moved: waiters fail, and the uncommitted suffix is gone (the new leader never had it). */
-    void failover(int partition) {
+    public void failover(int partition) {
         List<Waiter> failed = new ArrayList<>();
         synchronized (this) {
             List<R> log = logs.computeIfAbsent(partition, p -> new ArrayList<>());

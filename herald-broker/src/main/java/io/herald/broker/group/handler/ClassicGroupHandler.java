@@ -1,6 +1,6 @@
 package io.herald.broker.group.handler;
 
-import io.herald.broker.group.GroupCoordinator;
+import io.herald.group.GroupCoordinator;
 import io.herald.protocol.ApiHandler;
 import org.apache.kafka.common.message.HeartbeatResponseData;
 import org.apache.kafka.common.message.JoinGroupResponseData;

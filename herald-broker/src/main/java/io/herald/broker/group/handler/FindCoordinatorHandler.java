@@ -1,7 +1,7 @@
 package io.herald.broker.group.handler;
 
-import io.herald.broker.group.GroupCoordinator;
-import io.herald.broker.group.OffsetsTopic;
+import io.herald.group.GroupCoordinator;
+import io.herald.group.OffsetsTopic;
 import io.herald.broker.group.OffsetsTopicCreator;
 import io.herald.metadata.image.BrokerImage;
 import io.herald.metadata.image.ClusterImage;

@@ -1,7 +1,7 @@
 package io.herald.broker.group.handler;
 
-import io.herald.broker.group.GroupCoordinator;
-import io.herald.broker.group.OffsetAndMetadata;
+import io.herald.group.GroupCoordinator;
+import io.herald.group.offsets.OffsetAndMetadata;
 import io.herald.metadata.image.ClusterImage;
 import io.herald.metadata.image.TopicImage;
 import io.herald.protocol.ApiHandler;

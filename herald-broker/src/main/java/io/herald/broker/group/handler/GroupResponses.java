@@ -1,6 +1,6 @@
 package io.herald.broker.group.handler;
 
-import io.herald.broker.group.RequestContext;
+import io.herald.group.RequestContext;
 import io.herald.protocol.KafkaRequest;
 import io.herald.protocol.Response;
 import java.util.concurrent.CompletableFuture;

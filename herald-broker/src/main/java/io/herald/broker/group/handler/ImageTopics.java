@@ -1,6 +1,6 @@
 package io.herald.broker.group.handler;
 
-import io.herald.broker.group.modern.TopicsView;
+import io.herald.group.consumer.TopicsView;
 import io.herald.metadata.image.ClusterImage;
 import java.util.function.Supplier;
 import org.apache.kafka.common.internals.Topic;

@@ -1,0 +1,243 @@
+package io.herald.group;
+
+import io.herald.common.concurrent.ThreadFactories;
+import io.herald.common.time.Time;
+import io.herald.common.timer.Timer;
+import io.herald.coordinator.runtime.CoordinatorLog;
+import io.herald.coordinator.runtime.CoordinatorRuntime;
+import io.herald.coordinator.runtime.CoordinatorRuntimeSettings;
+import io.herald.coordinator.runtime.PartitionLeadership;
+import io.herald.group.classic.ClassicGroupManager;
+import io.herald.group.consumer.TopicsView;
+import io.herald.group.offsets.OffsetAndMetadata;
+import io.herald.group.record.GroupCoordinatorRecord;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidGroupIdException;
+import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
+import org.apache.kafka.common.message.DeleteGroupsResponseData;
+import org.apache.kafka.common.message.DescribeGroupsResponseData;
+import org.apache.kafka.common.message.HeartbeatRequestData;
+import org.apache.kafka.common.message.JoinGroupRequestData;
+import org.apache.kafka.common.message.JoinGroupResponseData;
+import org.apache.kafka.common.message.LeaveGroupRequestData;
+import org.apache.kafka.common.message.LeaveGroupResponseData;
+import org.apache.kafka.common.message.ListGroupsResponseData;
+import org.apache.kafka.common.message.OffsetCommitRequestData;
+import org.apache.kafka.common.message.OffsetCommitResponseData;
+import org.apache.kafka.common.message.OffsetDeleteRequestData;
+import org.apache.kafka.common.message.OffsetDeleteResponseData;
+import org.apache.kafka.common.message.SyncGroupRequestData;
+import org.apache.kafka.common.message.SyncGroupResponseData;
+import org.apache.kafka.common.protocol.Errors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The group coordinator of this broker: the API the group handlers call. It coordinates the classic groups, the
+ * KIP-848 consumer groups and the offsets of the {@code __consumer_offsets} partitions this broker leads, one
+ * {@link GroupCoordinatorShard} per partition on the {@link CoordinatorRuntime}, which loads a partition when this
+ * broker becomes its leader, unloads it on resign, and answers only once what an operation wrote is on every
+ * in-sync replica (its class javadoc has the rules). A group lives in partition
+ * {@link OffsetsTopic#partitionFor}, as in Kafka.
+ *
+ * <p>Errors: a group not served here fails the future with NOT_COORDINATOR or COORDINATOR_LOAD_IN_PROGRESS; a
+ * write that does not commit with NOT_COORDINATOR or COORDINATOR_NOT_AVAILABLE; the handlers turn these into
+ * the error fields of their responses.
+ *
+ * <p>Thread-safety: every method may be called from any thread; all group state lives on the runtime's event
+ * loop (the thread {@code herald-group-coordinator}).
+ */
+public final class GroupCoordinator implements PartitionLeadership, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(GroupCoordinator.class);
+    private static final long LOAD_RETRY_BACKOFF_MS = 1_000;
+
+    private final GroupConfig config;
+    private final CoordinatorRuntime<GroupCoordinatorShard, GroupCoordinatorRecord> runtime;
+    /** The loop thread when this coordinator created it, else empty (a test drives the loop). */
+    private final Optional<ExecutorService> ownLoop;
+
+    /**
+     * A coordinator on its own event loop thread, {@code herald-group-coordinator}.
+     *
+     * @param timer the node's shared timer; not closed here
+     */
+    public static GroupCoordinator start(GroupConfig config, CoordinatorLog<GroupCoordinatorRecord> log, Time time,
+                                         Timer timer) {
+        ExecutorService loop = Executors.newSingleThreadExecutor(ThreadFactories.single("herald-group-coordinator"));
+        return new GroupCoordinator(config, log, time, timer, loop, Optional.of(loop));
+    }
+
+    /** A coordinator on {@code loop}, which its caller runs and stops (tests use a manual executor). */
+    public static GroupCoordinator onLoop(GroupConfig config, CoordinatorLog<GroupCoordinatorRecord> log, Time time,
+                                          Timer timer, Executor loop) {
+        return new GroupCoordinator(config, log, time, timer, loop, Optional.empty());
+    }
+
+    private GroupCoordinator(GroupConfig config, CoordinatorLog<GroupCoordinatorRecord> log, Time time, Timer timer,
+                             Executor loop, Optional<ExecutorService> ownLoop) {
+        this.config = config;
+        this.ownLoop = ownLoop;
+        this.runtime = new CoordinatorRuntime<GroupCoordinatorShard, GroupCoordinatorRecord>(new CoordinatorRuntimeSettings("group", OffsetsTopic.NAME,
+                config.offsetsTopicPartitions(), config.offsetsCommitTimeoutMs(), LOAD_RETRY_BACKOFF_MS), log,
+                context -> new GroupCoordinatorShard(config, context), time, timer, loop);
+    }
+
+    // ---- leadership ----
+
+    @Override
+    public void onBecomeLeader(int partition, int leaderEpoch) {
+        runtime.onBecomeLeader(partition, leaderEpoch);
+    }
+
+    @Override
+    public void onResign(int partition, int leaderEpoch) {
+        runtime.onResign(partition, leaderEpoch);
+    }
+
+    public int partitionFor(String groupId) {
+        return OffsetsTopic.partitionFor(groupId, config.offsetsTopicPartitions());
+    }
+
+    /** NONE if the group is served here now, else NOT_COORDINATOR or COORDINATOR_LOAD_IN_PROGRESS. */
+    public Errors availability(String groupId) {
+        return runtime.availability(partitionFor(groupId));
+    }
+
+    // ---- classic groups ----
+
+    public CompletableFuture<JoinGroupResponseData> joinGroup(RequestContext ctx, JoinGroupRequestData req) {
+        if (isEmpty(req.groupId())) {
+            return CompletableFuture.completedFuture(ClassicGroupManager.joinError(
+                    req.memberId() == null ? "" : req.memberId(), Errors.INVALID_GROUP_ID));
+        }
+        return runtime.scheduleParkedOperation("join-group", partitionFor(req.groupId()),
+                (GroupCoordinatorShard shard, CompletableFuture<JoinGroupResponseData> f) -> shard.joinGroup(ctx, req, f));
+    }
+
+    public CompletableFuture<SyncGroupResponseData> syncGroup(SyncGroupRequestData req) {
+        if (isEmpty(req.groupId())) {
+            return CompletableFuture.completedFuture(new SyncGroupResponseData()
+                    .setErrorCode(Errors.INVALID_GROUP_ID.code()).setAssignment(new byte[0]));
+        }
+        return runtime.scheduleParkedOperation("sync-group", partitionFor(req.groupId()),
+                (GroupCoordinatorShard shard, CompletableFuture<SyncGroupResponseData> f) -> shard.syncGroup(req, f));
+    }
+
+    public CompletableFuture<Errors> heartbeat(HeartbeatRequestData req) {
+        if (isEmpty(req.groupId())) {
+            return CompletableFuture.completedFuture(Errors.INVALID_GROUP_ID);
+        }
+        return runtime.scheduleWriteOperation("heartbeat", partitionFor(req.groupId()), s -> s.heartbeat(req));
+    }
+
+    public CompletableFuture<LeaveGroupResponseData> leaveGroup(RequestContext ctx, LeaveGroupRequestData req) {
+        if (isEmpty(req.groupId())) {
+            return CompletableFuture.completedFuture(new LeaveGroupResponseData()
+                    .setErrorCode(Errors.INVALID_GROUP_ID.code()));
+        }
+        return runtime.scheduleWriteOperation("leave-group", partitionFor(req.groupId()),
+                s -> s.leaveGroup(ctx, req));
+    }
+
+    // ---- offsets ----
+
+    /**
+     * @param partitionExists whether a partition exists (others get UNKNOWN_TOPIC_OR_PARTITION)
+     */
+    public CompletableFuture<OffsetCommitResponseData> commitOffsets(RequestContext ctx, OffsetCommitRequestData req,
+                                                                     Predicate<TopicPartition> partitionExists) {
+        if (isEmpty(req.groupId())) {
+            return CompletableFuture.failedFuture(new InvalidGroupIdException("The group id is empty."));
+        }
+        return runtime.scheduleWriteOperation("offset-commit", partitionFor(req.groupId()),
+                s -> s.commitOffsets(ctx, req, partitionExists));
+    }
+
+    /**
+     * The group's committed offsets. OffsetFetch v9+ names the fetching member: for a consumer group its epoch is
+     * validated (the future fails with STALE_MEMBER_EPOCH or UNKNOWN_MEMBER_ID).
+     */
+    public CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> committedOffsets(String groupId, String memberId,
+                                                                                   int memberEpoch) {
+        return runtime.scheduleReadOperation("offset-fetch", partitionFor(groupId),
+                s -> s.committedOffsets(groupId, memberId, memberEpoch));
+    }
+
+    public CompletableFuture<OffsetDeleteResponseData> deleteOffsets(OffsetDeleteRequestData req) {
+        return runtime.scheduleWriteOperation("offset-delete", partitionFor(req.groupId()),
+                s -> s.deleteOffsets(req));
+    }
+
+    // ---- KIP-848 consumer groups ----
+
+    /** KIP-848 ConsumerGroupHeartbeat; {@code topics} is the metadata the assignment is computed from. */
+    public CompletableFuture<ConsumerGroupHeartbeatResponseData> consumerGroupHeartbeat(
+            RequestContext ctx, ConsumerGroupHeartbeatRequestData req, TopicsView topics) {
+        return runtime.scheduleWriteOperation("consumer-group-heartbeat", partitionFor(req.groupId()),
+                s -> s.consumerGroupHeartbeat(ctx, req, topics));
+    }
+
+    /** One group of a ConsumerGroupDescribe: GROUP_ID_NOT_FOUND for classic and unknown groups, as Kafka. */
+    public CompletableFuture<ConsumerGroupDescribeResponseData.DescribedGroup> consumerGroupDescribe(
+            String groupId, TopicsView topics) {
+        return runtime.scheduleReadOperation("consumer-group-describe", partitionFor(groupId),
+                s -> s.consumerGroupDescribe(groupId, topics));
+    }
+
+    // ---- admin ----
+
+    public CompletableFuture<DescribeGroupsResponseData.DescribedGroup> describeGroup(String groupId, short version) {
+        return runtime.scheduleReadOperation("describe-group", partitionFor(groupId),
+                s -> s.describeGroup(groupId, version));
+    }
+
+    public CompletableFuture<DeleteGroupsResponseData.DeletableGroupResult> deleteGroup(String groupId) {
+        return runtime.scheduleWriteOperation("delete-group", partitionFor(groupId), s -> s.deleteGroup(groupId));
+    }
+
+    /**
+     * Groups of the partitions served here; the error is COORDINATOR_LOAD_IN_PROGRESS while a partition led here
+     * loads. Partitions led elsewhere are another coordinator's to list.
+     */
+    public CompletableFuture<ListGroupsResponseData> listGroups(List<String> statesFilter, List<String> typesFilter) {
+        return runtime.scheduleReadOnEveryShard("list-groups", s -> s.listGroups(statesFilter, typesFilter))
+                .thenApply(all -> {
+                    List<ListGroupsResponseData.ListedGroup> groups = new ArrayList<>();
+                    all.results().forEach(groups::addAll);
+                    return new ListGroupsResponseData().setGroups(groups).setErrorCode((all.someLoading()
+                            ? Errors.COORDINATOR_LOAD_IN_PROGRESS : Errors.NONE).code());
+                });
+    }
+
+    private static boolean isEmpty(String groupId) {
+        return groupId == null || groupId.isEmpty();
+    }
+
+    /** Unloads every partition (parked requests answer NOT_COORDINATOR) and stops the loop thread it owns. */
+    @Override
+    public void close() {
+        runtime.close();
+        ownLoop.ifPresent(loop -> {
+            loop.shutdown();
+            try {
+                if (!loop.awaitTermination(5, TimeUnit.SECONDS)) {
+                    log.warn("The group coordinator thread did not stop within 5 s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+}
