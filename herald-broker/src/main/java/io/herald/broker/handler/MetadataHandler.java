@@ -48,18 +48,21 @@ public final class MetadataHandler implements ApiHandler {
 
     @Override
     public CompletableFuture<Response> handle(KafkaRequest request) {
-        MetadataRequestData data = ((MetadataRequest) request.body()).data();
+        MetadataRequest body = (MetadataRequest) request.body();
+        MetadataRequestData data = body.data();
         short version = request.apiVersion();
-        if (answerableFromImage(data)) {
+        // v0 cannot send a null topic list: there, an empty list asks for every topic.
+        boolean allTopics = body.isAllTopics();
+        if (allTopics || answerableFromImage(data)) {
             // Only reads the current image: answered on the event loop, no hop to the request pool.
-            return Requests.now(metadata(data, version));
+            return Requests.now(metadata(data, allTopics, version));
         }
-        return Requests.onPool(pool, () -> metadata(data, version));
+        return Requests.onPool(pool, () -> metadata(data, false, version));
     }
 
     /** True when no requested topic may need creating (which waits for the controller). */
     private boolean answerableFromImage(MetadataRequestData data) {
-        if (data.topics() == null || !settings.autoCreateTopics()) {
+        if (!settings.autoCreateTopics()) {
             return true;
         }
         ClusterImage image = controller.image();
@@ -71,12 +74,12 @@ public final class MetadataHandler implements ApiHandler {
         return true;
     }
 
-    private MetadataResponseData metadata(MetadataRequestData data, short version) {
+    private MetadataResponseData metadata(MetadataRequestData data, boolean allTopics, short version) {
         ClusterImage image = controller.image();
         MetadataResponseData response = new MetadataResponseData()
                 .setClusterId(image.clusterId())
                 .setControllerId(settings.nodeId());
-        if (data.topics() == null) {
+        if (allTopics) {
             image.topics().values().stream().sorted(java.util.Comparator.comparing(TopicImage::name))
                     .forEach(t -> response.topics().add(describe(t)));
         } else {
