@@ -121,8 +121,10 @@ public final class OffsetsHandler {
         if (timestamp == ListOffsetsRequest.LATEST_TIMESTAMP) {
             return new TimestampAndOffset(-1, hw, Optional.of(partition.log().latestEpoch()).filter(e -> e >= 0));
         }
-        if (timestamp == ListOffsetsRequest.LATEST_TIERED_TIMESTAMP) {
-            // No tiered storage: nothing is tiered, which Kafka answers with offset -1.
+        if (timestamp == ListOffsetsRequest.LATEST_TIERED_TIMESTAMP
+                || timestamp == ListOffsetsRequest.EARLIEST_PENDING_UPLOAD_TIMESTAMP) {
+            // No tiered storage: nothing is tiered or waiting for upload (v9, v11; KIP-1005, KIP-1023), which
+            // Kafka answers with offset -1.
             return new TimestampAndOffset(-1, -1, Optional.empty());
         }
         Optional<TimestampAndOffset> found = partition.log().offsetForTimestamp(timestamp);

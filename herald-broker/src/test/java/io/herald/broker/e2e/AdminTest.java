@@ -326,6 +326,18 @@ class AdminTest {
         assertThat(max.timestamp()).isEqualTo(3000);
     }
 
+    @Test
+    void listOffsetsForTieredStorageSpecsIsMinusOneWithoutTieredStorage() throws Exception {
+        admin.createTopics(List.of(new NewTopic("local", 1, (short) 1))).all().get(T, TimeUnit.SECONDS);
+        TopicPartition tp = new TopicPartition("local", 0);
+        broker.producer().send(new ProducerRecord<>("local", 0, "k", "v")).get(T, TimeUnit.SECONDS);
+
+        // Kafka's answer when remote storage is off: nothing is tiered, nothing waits for upload.
+        assertThat(listOffset(tp, OffsetSpec.latestTiered()).offset()).isEqualTo(-1);
+        assertThat(listOffset(tp, OffsetSpec.earliestPendingUpload()).offset()).isEqualTo(-1);
+        assertThat(listOffset(tp, OffsetSpec.earliestLocal()).offset()).isZero();
+    }
+
     private ListOffsetsResultInfo listOffset(TopicPartition tp, OffsetSpec spec) throws Exception {
         return admin.listOffsets(Map.of(tp, spec)).partitionResult(tp).get(T, TimeUnit.SECONDS);
     }
