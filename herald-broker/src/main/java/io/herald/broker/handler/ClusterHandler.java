@@ -15,11 +15,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.EndpointType;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.DescribeClusterRequestData;
 import org.apache.kafka.common.message.DescribeClusterResponseData;
 import org.apache.kafka.common.message.DescribeLogDirsRequestData;
 import org.apache.kafka.common.message.DescribeLogDirsResponseData;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.DescribeClusterRequest;
 import org.apache.kafka.common.requests.DescribeLogDirsRequest;
 
 /** DescribeCluster (brokers, controller, cluster id) and DescribeLogDirs (dirs, space, partition sizes). */
@@ -36,18 +39,42 @@ public final class ClusterHandler {
         this.pool = pool;
     }
 
+    /**
+     * DescribeCluster. From v1 the client names the endpoints it wants described (KIP-919); this listener
+     * serves brokers, so a request for controllers is MISMATCHED_ENDPOINT_TYPE, as on a Kafka broker. Fenced
+     * brokers are left out, as from Metadata, unless a v2+ client asks for them (KIP-1073).
+     */
     public ApiHandler describeCluster() {
         return request -> {
-            ClusterImage image = controller.image();
+            DescribeClusterRequestData data = ((DescribeClusterRequest) request.body()).data();
             DescribeClusterResponseData response = new DescribeClusterResponseData()
-                    .setErrorCode(Errors.NONE.code()).setClusterId(image.clusterId()).setControllerId(nodeId);
+                    .setEndpointType(EndpointType.BROKER.id());
+            EndpointType asked = EndpointType.fromId(data.endpointType());
+            if (asked != EndpointType.BROKER) {
+                return Requests.now(failEndpointType(response, asked));
+            }
+            ClusterImage image = controller.image();
+            response.setErrorCode(Errors.NONE.code()).setClusterId(image.clusterId()).setControllerId(nodeId);
             for (BrokerImage broker : image.brokers().values()) {
+                if (broker.fenced() && !data.includeFencedBrokers()) {
+                    continue;
+                }
                 response.brokers().add(new DescribeClusterResponseData.DescribeClusterBroker()
                         .setBrokerId(broker.brokerId()).setHost(broker.host()).setPort(broker.port())
-                        .setRack(broker.rack().orElse(null)).setIsFenced(false));
+                        .setRack(broker.rack().orElse(null)).setIsFenced(broker.fenced()));
             }
             return Requests.now(response);
         };
+    }
+
+    private static DescribeClusterResponseData failEndpointType(DescribeClusterResponseData response,
+                                                                EndpointType asked) {
+        if (asked == EndpointType.UNKNOWN) {
+            return response.setErrorCode(Errors.UNSUPPORTED_ENDPOINT_TYPE.code())
+                    .setErrorMessage("Unsupported endpoint type");
+        }
+        return response.setErrorCode(Errors.MISMATCHED_ENDPOINT_TYPE.code())
+                .setErrorMessage("The request asked to describe " + asked + " endpoints, but this is a broker listener");
     }
 
     public ApiHandler describeLogDirs() {

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +18,7 @@ import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.apache.kafka.clients.admin.QuorumInfo;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
@@ -211,6 +213,22 @@ class AdminTest {
         assertThat(node.port()).isEqualTo(broker.port());
         assertThat(c.clusterId().get(T, TimeUnit.SECONDS)).isNotBlank().isEqualTo(broker.broker().clusterId());
         assertThat(c.controller().get(T, TimeUnit.SECONDS)).isNotNull();
+    }
+
+    @Test
+    void describeClusterLeavesFencedBrokersOutUnlessAskedForThem() throws Exception {
+        int self = broker.broker().config().nodeId();
+        int fenced = self + 1;
+        broker.broker().controller().registerBroker(fenced, "127.0.0.1", 1, Optional.empty());
+        broker.broker().controller().controlledShutdown(fenced);
+
+        Collection<Node> live = admin.describeCluster().nodes().get(T, TimeUnit.SECONDS);
+        Collection<Node> all = admin.describeCluster(new DescribeClusterOptions().includeFencedBrokers(true))
+                .nodes().get(T, TimeUnit.SECONDS);
+
+        assertThat(live).extracting(Node::id).containsExactly(self);
+        assertThat(all).extracting(Node::id).containsExactlyInAnyOrder(self, fenced);
+        assertThat(all).filteredOn(Node::isFenced).extracting(Node::id).containsExactly(fenced);
     }
 
     @Test
