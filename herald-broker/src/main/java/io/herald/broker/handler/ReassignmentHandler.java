@@ -1,6 +1,8 @@
 package io.herald.broker.handler;
 
 import io.herald.metadata.controller.MetadataController;
+import io.herald.metadata.image.ClusterImage;
+import io.herald.metadata.image.PartitionImage;
 import io.herald.protocol.ApiHandler;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,10 +65,19 @@ public final class ReassignmentHandler {
                         Optional.ofNullable(partition.replicas()));
             }
         }
-        AlterPartitionReassignmentsResponseData response = new AlterPartitionReassignmentsResponseData();
-        Map<TopicPartition, ApiError> errors;
+        // v1 echoes the flag: a client that asked for a fixed replication factor learns it was honoured.
+        AlterPartitionReassignmentsResponseData response = new AlterPartitionReassignmentsResponseData()
+                .setAllowReplicationFactorChange(data.allowReplicationFactorChange());
+        Map<TopicPartition, ApiError> errors = new LinkedHashMap<>();
+        if (!data.allowReplicationFactorChange()) {
+            errors.putAll(replicationFactorChanges(targets, controller.image()));
+        }
+        Map<TopicPartition, Optional<List<Integer>>> accepted = new LinkedHashMap<>(targets);
+        accepted.keySet().removeAll(errors.keySet());
         try {
-            errors = controller.alterPartitionReassignments(targets);
+            if (!accepted.isEmpty()) {
+                errors.putAll(controller.alterPartitionReassignments(accepted));
+            }
         } catch (RuntimeException e) {
             return response.setErrorCode(Requests.error(e).code()).setErrorMessage(Requests.message(e));
         }
@@ -79,6 +90,29 @@ public final class ReassignmentHandler {
         }
         response.responses().addAll(byTopic.values());
         return response;
+    }
+
+    /**
+     * The targets that would change their partition's replication factor (KIP-860's
+     * allow_replication_factor_change=false, v1): INVALID_REPLICATION_FACTOR. The factor of a partition being
+     * reassigned is that of its target; unknown partitions and cancellations are left to the controller.
+     */
+    private static Map<TopicPartition, ApiError> replicationFactorChanges(
+            Map<TopicPartition, Optional<List<Integer>>> targets, ClusterImage image) {
+        Map<TopicPartition, ApiError> errors = new LinkedHashMap<>();
+        targets.forEach((tp, target) -> {
+            Optional<PartitionImage> partition = image.topic(tp.topic()).flatMap(t -> t.partition(tp.partition()));
+            if (target.isEmpty() || partition.isEmpty()) {
+                return;
+            }
+            int current = partition.get().targetReplicas().size();
+            if (target.get().size() != current) {
+                errors.put(tp, new ApiError(Errors.INVALID_REPLICATION_FACTOR, "The replication factor of " + tp
+                        + " would change from " + current + " to " + target.get().size()
+                        + ", which the request does not allow"));
+            }
+        });
+        return errors;
     }
 
     private ListPartitionReassignmentsResponseData list(ListPartitionReassignmentsRequestData data) {
