@@ -8,6 +8,8 @@ import io.herald.metadata.image.TopicImage;
 import io.herald.protocol.ApiHandler;
 import io.herald.protocol.KafkaRequest;
 import io.herald.protocol.Response;
+import io.herald.protocol.ServedApi;
+import io.herald.protocol.VersionRange;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -20,6 +22,7 @@ import org.apache.kafka.common.message.MetadataResponseData;
 import org.apache.kafka.common.message.MetadataResponseData.MetadataResponseBroker;
 import org.apache.kafka.common.message.MetadataResponseData.MetadataResponsePartition;
 import org.apache.kafka.common.message.MetadataResponseData.MetadataResponseTopic;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.MetadataRequest;
 import org.slf4j.Logger;
@@ -44,6 +47,16 @@ public final class MetadataHandler implements ApiHandler {
         this.controller = controller;
         this.settings = settings;
         this.pool = pool;
+    }
+
+    /**
+     * Metadata v0 to v13: v0's empty list for every topic, the client's auto-creation flag from v4, leader
+     * epochs from v7, topic ids from v10 (also to look topics up by id). Authorized operations (v8+) are not
+     * computed, as there is no authorizer yet: they are reported as not provided. v13's top-level error has
+     * no cause here.
+     */
+    public ServedApi api() {
+        return new ServedApi(ApiKeys.METADATA, VersionRange.of(0, 13), this);
     }
 
     @Override

@@ -3,7 +3,8 @@ package io.herald.broker.handler;
 import io.herald.metadata.controller.MetadataController;
 import io.herald.metadata.image.ClusterImage;
 import io.herald.metadata.image.PartitionImage;
-import io.herald.protocol.ApiHandler;
+import io.herald.protocol.ServedApi;
+import io.herald.protocol.VersionRange;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,7 @@ import org.apache.kafka.common.message.ListPartitionReassignmentsRequestData;
 import org.apache.kafka.common.message.ListPartitionReassignmentsResponseData;
 import org.apache.kafka.common.message.ListPartitionReassignmentsResponseData.OngoingPartitionReassignment;
 import org.apache.kafka.common.message.ListPartitionReassignmentsResponseData.OngoingTopicReassignment;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AlterPartitionReassignmentsRequest;
 import org.apache.kafka.common.requests.ApiError;
@@ -43,18 +45,24 @@ public final class ReassignmentHandler {
         this.pool = pool;
     }
 
-    public ApiHandler alterPartitionReassignments() {
-        return request -> Requests.onPool(pool,
-                () -> alter(((AlterPartitionReassignmentsRequest) request.body()).data()));
+    /** AlterPartitionReassignments v0 to v1 (v1: the client may forbid replication factor changes, KIP-860). */
+    public ServedApi alterPartitionReassignments() {
+        return new ServedApi(ApiKeys.ALTER_PARTITION_REASSIGNMENTS, VersionRange.of(0, 1),
+                request -> Requests.onPool(pool,
+                        () -> alter(((AlterPartitionReassignmentsRequest) request.body()).data())));
     }
 
-    public ApiHandler listPartitionReassignments() {
-        return request -> Requests.onPool(pool,
-                () -> list(((ListPartitionReassignmentsRequest) request.body()).data()));
+    /** ListPartitionReassignments v0, its only version. */
+    public ServedApi listPartitionReassignments() {
+        return new ServedApi(ApiKeys.LIST_PARTITION_REASSIGNMENTS, VersionRange.of(0, 0),
+                request -> Requests.onPool(pool,
+                        () -> list(((ListPartitionReassignmentsRequest) request.body()).data())));
     }
 
-    public ApiHandler electLeaders() {
-        return request -> Requests.onPool(pool, () -> elect(((ElectLeadersRequest) request.body()).data()));
+    /** ElectLeaders v0 to v2: the election type from v1 (KIP-460; v0 means preferred), flexible encoding from v2. */
+    public ServedApi electLeaders() {
+        return new ServedApi(ApiKeys.ELECT_LEADERS, VersionRange.of(0, 2),
+                request -> Requests.onPool(pool, () -> elect(((ElectLeadersRequest) request.body()).data())));
     }
 
     private AlterPartitionReassignmentsResponseData alter(AlterPartitionReassignmentsRequestData data) {
