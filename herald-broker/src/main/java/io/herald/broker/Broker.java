@@ -42,7 +42,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -175,41 +174,39 @@ public final class Broker implements HeraldNode {
         ConsumerGroupHandler consumerGroups = new ConsumerGroupHandler(groups, controller::image);
         ReassignmentHandler reassignments = new ReassignmentHandler(controller, pool);
         return new ApiRegistry()
-                .register(ApiKeys.PRODUCE, new ProduceHandler(replicas, controller::image, pool))
-                .register(ApiKeys.FETCH, new FetchHandler(replicas, controller::image, fetchPurgatory, pool,
-                        fetchSessions))
-                .register(ApiKeys.METADATA, new MetadataHandler(controller, new MetadataHandler.Settings(
+                .register(new ProduceHandler(replicas, controller::image, pool).api())
+                .register(new FetchHandler(replicas, controller::image, fetchPurgatory, pool, fetchSessions).api())
+                .register(new MetadataHandler(controller, new MetadataHandler.Settings(
                         config.nodeId(), config.autoCreateTopicsEnable(), config.numPartitions(),
-                        config.defaultReplicationFactor()), pool))
-                .register(ApiKeys.CREATE_TOPICS, topics.createTopics())
-                .register(ApiKeys.DELETE_TOPICS, topics.deleteTopics())
-                .register(ApiKeys.CREATE_PARTITIONS, topics.createPartitions())
-                .register(ApiKeys.DESCRIBE_CONFIGS, configs.describeConfigs())
-                .register(ApiKeys.INCREMENTAL_ALTER_CONFIGS, configs.incrementalAlterConfigs())
-                .register(ApiKeys.LIST_OFFSETS, offsets.listOffsets())
-                .register(ApiKeys.DELETE_RECORDS, offsets.deleteRecords())
-                .register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, offsets.offsetForLeaderEpoch())
-                .register(ApiKeys.DESCRIBE_CLUSTER, cluster.describeCluster())
-                .register(ApiKeys.DESCRIBE_LOG_DIRS, cluster.describeLogDirs())
-                .register(ApiKeys.INIT_PRODUCER_ID, new ProducerIdHandler(controller, config.nodeId(), pool))
-                .register(ApiKeys.FIND_COORDINATOR, new FindCoordinatorHandler(groups, offsetsTopic,
-                        controller::image))
-                .register(ApiKeys.JOIN_GROUP, classic.joinGroup())
-                .register(ApiKeys.SYNC_GROUP, classic.syncGroup())
-                .register(ApiKeys.HEARTBEAT, classic.heartbeat())
-                .register(ApiKeys.LEAVE_GROUP, classic.leaveGroup())
-                .register(ApiKeys.OFFSET_COMMIT, groupOffsets.offsetCommit())
-                .register(ApiKeys.OFFSET_FETCH, groupOffsets.offsetFetch())
-                .register(ApiKeys.OFFSET_DELETE, groupOffsets.offsetDelete())
-                .register(ApiKeys.LIST_GROUPS, groupAdmin.listGroups())
-                .register(ApiKeys.DESCRIBE_GROUPS, groupAdmin.describeGroups())
-                .register(ApiKeys.DELETE_GROUPS, groupAdmin.deleteGroups())
-                .register(ApiKeys.CONSUMER_GROUP_HEARTBEAT, consumerGroups.heartbeat())
-                .register(ApiKeys.CONSUMER_GROUP_DESCRIBE, consumerGroups.describe())
-                .register(ApiKeys.ALTER_PARTITION_REASSIGNMENTS, reassignments.alterPartitionReassignments())
-                .register(ApiKeys.LIST_PARTITION_REASSIGNMENTS, reassignments.listPartitionReassignments())
-                .register(ApiKeys.ELECT_LEADERS, reassignments.electLeaders())
-                .register(ApiKeys.DESCRIBE_QUORUM, new QuorumHandler(controller, config.quorumVoters(),
+                        config.defaultReplicationFactor()), pool).api())
+                .register(topics.createTopics())
+                .register(topics.deleteTopics())
+                .register(topics.createPartitions())
+                .register(configs.describeConfigs())
+                .register(configs.incrementalAlterConfigs())
+                .register(offsets.listOffsets())
+                .register(offsets.deleteRecords())
+                .register(offsets.offsetForLeaderEpoch())
+                .register(cluster.describeCluster())
+                .register(cluster.describeLogDirs())
+                .register(new ProducerIdHandler(controller, config.nodeId(), pool).api())
+                .register(new FindCoordinatorHandler(groups, offsetsTopic, controller::image).api())
+                .register(classic.joinGroup())
+                .register(classic.syncGroup())
+                .register(classic.heartbeat())
+                .register(classic.leaveGroup())
+                .register(groupOffsets.offsetCommit())
+                .register(groupOffsets.offsetFetch())
+                .register(groupOffsets.offsetDelete())
+                .register(groupAdmin.listGroups())
+                .register(groupAdmin.describeGroups())
+                .register(groupAdmin.deleteGroups())
+                .register(consumerGroups.heartbeat())
+                .register(consumerGroups.describe())
+                .register(reassignments.alterPartitionReassignments())
+                .register(reassignments.listPartitionReassignments())
+                .register(reassignments.electLeaders())
+                .register(new QuorumHandler(controller, config.quorumVoters(),
                         config.controllerListenerNames().getFirst()).describeQuorum());
     }
 

@@ -18,7 +18,12 @@ import org.apache.kafka.common.requests.ApiVersionsRequest;
  * The APIs this broker serves, with their version ranges and handlers: the source of truth for
  * the ApiVersions response and for which requests are accepted at all.
  *
- * <p>ApiVersions itself is registered at construction and answered by the protocol layer.
+ * <p>Every range is declared: each handler states the versions it implements ({@link ServedApi}), and
+ * ApiVersions, registered at construction and answered by the protocol layer, states its own. Nothing is
+ * derived from kafka-clients, whose {@code ApiKeys} say what the library can parse, not what a handler
+ * implements: deriving ranges from it made every kafka-clients upgrade silently advertise versions no
+ * handler had been written for. kafka-clients only bounds the declarations, since a version it cannot
+ * parse cannot be served.
  *
  * <p>Thread-safety: {@code register} is for the single thread that wires the broker. Once the
  * registry is handed to a started {@link KafkaServer} it is {@linkplain #freeze() frozen}: further
@@ -26,6 +31,12 @@ import org.apache.kafka.common.requests.ApiVersionsRequest;
  * server's threads start, which publishes the map to them).
  */
 public final class ApiRegistry {
+
+    /**
+     * ApiVersions v0 to v4: v3 adds the client software name and version, validated below (KIP-511); v4 only
+     * changes how SupportedFeatures may be encoded (KAFKA-17011), and no features are advertised.
+     */
+    static final VersionRange API_VERSIONS_RANGE = VersionRange.of(0, 4);
 
     /** Kafka's ApiVersionsRequest.isValid(): client_software_name/version syntax (KIP-511). */
     private static final Pattern SOFTWARE_NAME_OR_VERSION = Pattern.compile("[a-zA-Z0-9](?:[a-zA-Z0-9\\-.]*[a-zA-Z0-9])?");
@@ -37,50 +48,49 @@ public final class ApiRegistry {
     private volatile boolean frozen;
 
     public ApiRegistry() {
-        entries.put(ApiKeys.API_VERSIONS, new Entry(stableRange(ApiKeys.API_VERSIONS), this::handleApiVersions));
+        entries.put(ApiKeys.API_VERSIONS,
+            new Entry(requireParsable(ApiKeys.API_VERSIONS, API_VERSIONS_RANGE), this::handleApiVersions));
     }
 
     /**
-     * Serves {@code key} for versions {@code [minVersion, maxVersion]}, clamped to what kafka-clients
-     * can parse ({@code [key.oldestVersion(), key.latestVersion()]}, which may include a version still
-     * marked unstable: registering it explicitly is how to advertise it).
+     * Serves {@code api.key()} for exactly the versions its handler declares.
      *
-     * @throws IllegalArgumentException if the clamped range is empty, or for ApiVersions (built in)
+     * @throws IllegalArgumentException if kafka-clients cannot parse every declared version (the range must lie
+     *                                  within {@code key.oldestVersion()..key.latestVersion()}), or for
+     *                                  ApiVersions (built in)
      * @throws IllegalStateException    if the registry is frozen or the key is already registered
      */
-    public ApiRegistry register(ApiKeys key, short minVersion, short maxVersion, ApiHandler handler) {
-        Objects.requireNonNull(key, "key");
-        short min = (short) Math.max(minVersion, key.oldestVersion());
-        short max = (short) Math.min(maxVersion, key.latestVersion());
-        if (min > max) {
-            throw new IllegalArgumentException("no version of " + key + " in " + minVersion + ".." + maxVersion
-                + " can be parsed (expected within: " + key.oldestVersion() + ".." + key.latestVersion() + ")");
-        }
-        return put(key, new VersionRange(min, max), handler);
-    }
-
-    /**
-     * Serves every stable version of {@code key} that kafka-clients supports (unstable versions, which
-     * Kafka only advertises with unstable.api.versions.enable, are left out).
-     */
-    public ApiRegistry register(ApiKeys key, ApiHandler handler) {
-        Objects.requireNonNull(key, "key");
-        return put(key, stableRange(key), handler);
-    }
-
-    private ApiRegistry put(ApiKeys key, VersionRange versions, ApiHandler handler) {
-        Objects.requireNonNull(handler, "handler");
+    public ApiRegistry register(ServedApi api) {
+        Objects.requireNonNull(api, "api");
         if (frozen) {
             throw new IllegalStateException("registry is frozen: the server has started");
         }
-        if (key == ApiKeys.API_VERSIONS) {
+        if (api.key() == ApiKeys.API_VERSIONS) {
             throw new IllegalArgumentException("ApiVersions is answered by the protocol layer");
         }
-        if (entries.containsKey(key)) {
-            throw new IllegalStateException(key + " is already registered");
+        if (entries.containsKey(api.key())) {
+            throw new IllegalStateException(api.key() + " is already registered");
         }
-        entries.put(key, new Entry(versions, handler));
+        entries.put(api.key(), new Entry(requireParsable(api.key(), api.versions()), api.handler()));
         return this;
+    }
+
+    /** {@code versions}, if kafka-clients can parse every one of them for {@code key}. */
+    private static VersionRange requireParsable(ApiKeys key, VersionRange versions) {
+        if (versions.min() < key.oldestVersion() || versions.max() > key.latestVersion()) {
+            throw failUnparsable(key, versions);
+        }
+        return versions;
+    }
+
+    private static IllegalArgumentException failUnparsable(ApiKeys key, VersionRange versions) {
+        if (key.latestVersion() < key.oldestVersion()) {
+            return new IllegalArgumentException(key + " declares versions " + versions
+                + ", but kafka-clients parses no version of " + key);
+        }
+        return new IllegalArgumentException(key + " declares versions " + versions
+            + ", but kafka-clients cannot parse them all (expected within: " + key.oldestVersion() + ".."
+            + key.latestVersion() + ")");
     }
 
     /** Makes the registry read-only; called by {@link KafkaServer#start()}. Idempotent. */
@@ -143,9 +153,5 @@ public final class ApiRegistry {
 
     private static boolean isValidSoftwareToken(String value) {
         return value != null && SOFTWARE_NAME_OR_VERSION.matcher(value).matches();
-    }
-
-    private static VersionRange stableRange(ApiKeys key) {
-        return new VersionRange(key.oldestVersion(), key.latestVersion(false));
     }
 }

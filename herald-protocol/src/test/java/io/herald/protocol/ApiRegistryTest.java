@@ -2,8 +2,12 @@ package io.herald.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
+import java.util.Arrays;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -14,33 +18,90 @@ class ApiRegistryTest {
 
     private static final ApiHandler NOOP = request -> CompletableFuture.completedFuture(new Response.NoResponse());
 
-    @Test
-    void apiVersionsIsRegisteredAutomatically() {
-        assertThat(new ApiRegistry().versions(ApiKeys.API_VERSIONS))
-            .contains(new VersionRange((short) 0, ApiKeys.API_VERSIONS.latestVersion(false)));
+    private static ServedApi api(ApiKeys key, int min, int max) {
+        return new ServedApi(key, VersionRange.of(min, max), NOOP);
     }
 
     @Test
-    void registeredRangeIsClampedToWhatKafkaClientsCanParse() {
-        ApiRegistry registry = new ApiRegistry().register(ApiKeys.METADATA, (short) -5, (short) 500, NOOP);
-        assertThat(registry.versions(ApiKeys.METADATA))
-            .contains(new VersionRange(ApiKeys.METADATA.oldestVersion(), ApiKeys.METADATA.latestVersion()));
-        assertThat(registry.versions(ApiKeys.FETCH)).isEmpty();
+    void apiVersionsIsBuiltInWithItsDeclaredRange() {
+        assertThat(new ApiRegistry().versions(ApiKeys.API_VERSIONS)).contains(VersionRange.of(0, 4));
     }
 
     @Test
-    void rangeOutsideTheParsableVersionsIsRejected() {
-        assertThatThrownBy(() -> new ApiRegistry().register(ApiKeys.METADATA, (short) 200, (short) 300, NOOP))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expected within");
+    void apiIsServedForExactlyTheDeclaredVersions() {
+        ApiRegistry registry = new ApiRegistry().register(api(ApiKeys.METADATA, 4, 12));
+
+        assertThat(registry.versions(ApiKeys.METADATA)).contains(VersionRange.of(4, 12));
+        assertThat(registry.handler(ApiKeys.METADATA)).containsSame(NOOP);
+        assertThat(registry.versions(ApiKeys.FETCH)).as("not registered").isEmpty();
+        assertThat(registry.handler(ApiKeys.FETCH)).isEmpty();
+    }
+
+    @Test
+    void aVersionStillUnstableInKafkaClientsMayBeDeclared() {
+        ApiKeys key = Arrays.stream(ApiKeys.values()).filter(k -> k.latestVersion(true) > k.latestVersion(false))
+            .findFirst().orElse(null);
+        assumeThat(key).as("kafka-clients has an API with an unstable version").isNotNull();
+        short unstable = key.latestVersion(true);
+
+        ApiRegistry registry = new ApiRegistry().register(api(key, key.oldestVersion(), unstable));
+
+        assertThat(registry.versions(key)).contains(VersionRange.of(key.oldestVersion(), unstable));
+    }
+
+    @Test
+    void versionsNewerThanKafkaClientsParsesAreRejectedAtRegistration() {
+        short latest = ApiKeys.METADATA.latestVersion();
+
+        assertThatThrownBy(() -> new ApiRegistry().register(api(ApiKeys.METADATA, 0, latest + 1)))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("METADATA declares versions 0.." + (latest + 1) + ", but kafka-clients cannot parse them all"
+                + " (expected within: " + ApiKeys.METADATA.oldestVersion() + ".." + latest + ")");
+    }
+
+    @Test
+    void versionsOlderThanKafkaClientsParsesAreRejectedAtRegistration() {
+        // Kafka 4 dropped Produce v0-v2 (KIP-896): kafka-clients can no longer parse them.
+        assertThatThrownBy(() -> new ApiRegistry().register(api(ApiKeys.PRODUCE, 0, 3)))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("PRODUCE declares versions 0..3")
+            .hasMessageContaining("expected within: " + ApiKeys.PRODUCE.oldestVersion() + "..");
+    }
+
+    @Test
+    void anApiKafkaClientsNoLongerParsesIsRejectedAtRegistration() {
+        assertThatThrownBy(() -> new ApiRegistry().register(api(ApiKeys.LEADER_AND_ISR, 0, 0)))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("LEADER_AND_ISR declares versions 0..0, but kafka-clients parses no version of LEADER_AND_ISR");
     }
 
     @Test
     void registrationAfterFreezeDuplicatesAndApiVersionsAreRejected() {
-        ApiRegistry registry = new ApiRegistry().register(ApiKeys.METADATA, NOOP);
-        assertThatThrownBy(() -> registry.register(ApiKeys.METADATA, NOOP)).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> registry.register(ApiKeys.API_VERSIONS, NOOP)).isInstanceOf(IllegalArgumentException.class);
+        ApiRegistry registry = new ApiRegistry().register(api(ApiKeys.METADATA, 0, 12));
+        assertThatThrownBy(() -> registry.register(api(ApiKeys.METADATA, 0, 12)))
+            .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> registry.register(api(ApiKeys.API_VERSIONS, 0, 3)))
+            .isInstanceOf(IllegalArgumentException.class);
         registry.freeze();
-        assertThatThrownBy(() -> registry.register(ApiKeys.FETCH, NOOP)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> registry.register(api(ApiKeys.FETCH, 4, 12)))
+            .isInstanceOf(IllegalStateException.class).hasMessageContaining("frozen");
+    }
+
+    @Test
+    void apiVersionsAnswerListsEveryServedApiWithItsDeclaredRange() {
+        ApiRegistry registry = new ApiRegistry()
+            .register(api(ApiKeys.METADATA, 4, 12))
+            .register(api(ApiKeys.FETCH, 4, 10));
+
+        Map<Short, VersionRange> advertised = registry.apiVersionsResponse((short) 4, new ApiVersionsRequestData()
+                .setClientSoftwareName("apache-kafka-java").setClientSoftwareVersion("4.3.1"))
+            .apiKeys().stream().collect(Collectors.toMap(ApiVersionsResponseData.ApiVersion::apiKey,
+                v -> new VersionRange(v.minVersion(), v.maxVersion())));
+
+        assertThat(advertised).containsOnly(
+            Map.entry(ApiKeys.API_VERSIONS.id, VersionRange.of(0, 4)),
+            Map.entry(ApiKeys.METADATA.id, VersionRange.of(4, 12)),
+            Map.entry(ApiKeys.FETCH.id, VersionRange.of(4, 10)));
     }
 
     @Test

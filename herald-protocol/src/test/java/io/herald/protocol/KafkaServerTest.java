@@ -20,14 +20,14 @@ class KafkaServerTest {
 
     @Test
     void answersApiVersionsOverARealSocket() throws Exception {
-        ApiRegistry registry = new ApiRegistry().register(ApiKeys.METADATA,
-            request -> CompletableFuture.completedFuture(new Response.Send(new MetadataResponseData())));
+        ApiRegistry registry = new ApiRegistry().register(new ServedApi(ApiKeys.METADATA, VersionRange.of(0, 13),
+            request -> CompletableFuture.completedFuture(new Response.Send(new MetadataResponseData()))));
         try (KafkaServer server = new KafkaServer(new ServerConfig("127.0.0.1", 0, 1, 1 << 20, 60_000), registry)) {
             server.start();
             assertThat(server.boundPort()).isPositive();
             assertThat(registry.isFrozen()).isTrue();
 
-            short version = ApiKeys.API_VERSIONS.latestVersion(false);
+            short version = registry.versions(ApiKeys.API_VERSIONS).orElseThrow().max();
             RequestHeader header = new RequestHeader(ApiKeys.API_VERSIONS, version, "herald-test", 1);
             ApiVersionsRequest request = new ApiVersionsRequest.Builder().build(version);
             ByteBuffer payload = request.serializeWithHeader(header);

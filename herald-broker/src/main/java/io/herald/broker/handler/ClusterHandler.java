@@ -3,7 +3,8 @@ package io.herald.broker.handler;
 import io.herald.metadata.controller.MetadataController;
 import io.herald.metadata.image.BrokerImage;
 import io.herald.metadata.image.ClusterImage;
-import io.herald.protocol.ApiHandler;
+import io.herald.protocol.ServedApi;
+import io.herald.protocol.VersionRange;
 import io.herald.storage.log.LogManager;
 import io.herald.storage.log.LogDirInfo;
 import io.herald.storage.log.PartitionLog;
@@ -15,11 +16,15 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.EndpointType;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.DescribeClusterRequestData;
 import org.apache.kafka.common.message.DescribeClusterResponseData;
 import org.apache.kafka.common.message.DescribeLogDirsRequestData;
 import org.apache.kafka.common.message.DescribeLogDirsResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.DescribeClusterRequest;
 import org.apache.kafka.common.requests.DescribeLogDirsRequest;
 
 /** DescribeCluster (brokers, controller, cluster id) and DescribeLogDirs (dirs, space, partition sizes). */
@@ -36,23 +41,52 @@ public final class ClusterHandler {
         this.pool = pool;
     }
 
-    public ApiHandler describeCluster() {
-        return request -> {
-            ClusterImage image = controller.image();
+    /**
+     * DescribeCluster v0 to v2. From v1 the client names the endpoints it wants described (KIP-919); this
+     * listener serves brokers, so a request for controllers is MISMATCHED_ENDPOINT_TYPE, as on a Kafka broker.
+     * Fenced brokers are left out, as from Metadata, unless a v2+ client asks for them (KIP-1073).
+     */
+    public ServedApi describeCluster() {
+        return new ServedApi(ApiKeys.DESCRIBE_CLUSTER, VersionRange.of(0, 2), request -> {
+            DescribeClusterRequestData data = ((DescribeClusterRequest) request.body()).data();
             DescribeClusterResponseData response = new DescribeClusterResponseData()
-                    .setErrorCode(Errors.NONE.code()).setClusterId(image.clusterId()).setControllerId(nodeId);
+                    .setEndpointType(EndpointType.BROKER.id());
+            EndpointType asked = EndpointType.fromId(data.endpointType());
+            if (asked != EndpointType.BROKER) {
+                return Requests.now(failEndpointType(response, asked));
+            }
+            ClusterImage image = controller.image();
+            response.setErrorCode(Errors.NONE.code()).setClusterId(image.clusterId()).setControllerId(nodeId);
             for (BrokerImage broker : image.brokers().values()) {
+                if (broker.fenced() && !data.includeFencedBrokers()) {
+                    continue;
+                }
                 response.brokers().add(new DescribeClusterResponseData.DescribeClusterBroker()
                         .setBrokerId(broker.brokerId()).setHost(broker.host()).setPort(broker.port())
-                        .setRack(broker.rack().orElse(null)).setIsFenced(false));
+                        .setRack(broker.rack().orElse(null)).setIsFenced(broker.fenced()));
             }
             return Requests.now(response);
-        };
+        });
     }
 
-    public ApiHandler describeLogDirs() {
-        return request -> Requests.onPool(pool,
-                () -> describeLogDirs(((DescribeLogDirsRequest) request.body()).data()));
+    private static DescribeClusterResponseData failEndpointType(DescribeClusterResponseData response,
+                                                                EndpointType asked) {
+        if (asked == EndpointType.UNKNOWN) {
+            return response.setErrorCode(Errors.UNSUPPORTED_ENDPOINT_TYPE.code())
+                    .setErrorMessage("Unsupported endpoint type");
+        }
+        return response.setErrorCode(Errors.MISMATCHED_ENDPOINT_TYPE.code()).setErrorMessage(
+                "The request asked to describe " + asked + " endpoints, but this is a broker listener");
+    }
+
+    /**
+     * DescribeLogDirs v1 (Kafka 4's oldest) to v5: the top-level error from v3, total and usable bytes from v4,
+     * and v5's is_cordoned, which stays false (no directory is ever cordoned).
+     */
+    public ServedApi describeLogDirs() {
+        return new ServedApi(ApiKeys.DESCRIBE_LOG_DIRS, VersionRange.of(1, 5),
+                request -> Requests.onPool(pool,
+                        () -> describeLogDirs(((DescribeLogDirsRequest) request.body()).data())));
     }
 
     private DescribeLogDirsResponseData describeLogDirs(DescribeLogDirsRequestData data) {

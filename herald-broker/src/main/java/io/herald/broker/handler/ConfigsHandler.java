@@ -6,7 +6,8 @@ import io.herald.metadata.controller.MetadataController;
 import io.herald.metadata.image.ClusterImage;
 import io.herald.metadata.image.TopicImage;
 import io.herald.metadata.record.MetadataRecord.ResourceKind;
-import io.herald.protocol.ApiHandler;
+import io.herald.protocol.ServedApi;
+import io.herald.protocol.VersionRange;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -30,6 +31,7 @@ import org.apache.kafka.common.message.DescribeConfigsResponseData.DescribeConfi
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.DescribeConfigsRequest;
 import org.apache.kafka.common.requests.DescribeConfigsResponse;
@@ -55,13 +57,20 @@ public final class ConfigsHandler {
         this.pool = pool;
     }
 
-    public ApiHandler describeConfigs() {
-        return request -> Requests.onPool(pool, () -> describe(((DescribeConfigsRequest) request.body()).data()));
+    /**
+     * DescribeConfigs v1 (Kafka 4's oldest) to v4: sources and synonyms from v1, config types from v3. The
+     * documentation v3 may ask for is not provided (null, which the protocol allows).
+     */
+    public ServedApi describeConfigs() {
+        return new ServedApi(ApiKeys.DESCRIBE_CONFIGS, VersionRange.of(1, 4),
+                request -> Requests.onPool(pool, () -> describe(((DescribeConfigsRequest) request.body()).data())));
     }
 
-    public ApiHandler incrementalAlterConfigs() {
-        return request -> Requests.onPool(pool,
-                () -> alter(((IncrementalAlterConfigsRequest) request.body()).data()));
+    /** IncrementalAlterConfigs v0 to v1 (v1 is only flexible encoding). */
+    public ServedApi incrementalAlterConfigs() {
+        return new ServedApi(ApiKeys.INCREMENTAL_ALTER_CONFIGS, VersionRange.of(0, 1),
+                request -> Requests.onPool(pool,
+                        () -> alter(((IncrementalAlterConfigsRequest) request.body()).data())));
     }
 
     private DescribeConfigsResponseData describe(DescribeConfigsRequestData data) {

@@ -15,6 +15,8 @@ import io.herald.protocol.ApiHandler;
 import io.herald.protocol.FileRegionRecords;
 import io.herald.protocol.KafkaRequest;
 import io.herald.protocol.Response;
+import io.herald.protocol.ServedApi;
+import io.herald.protocol.VersionRange;
 import io.herald.storage.log.FileSlice;
 import io.herald.storage.log.LogReadResult;
 import java.util.ArrayList;
@@ -31,6 +33,7 @@ import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.FetchResponseData.FetchableTopicResponse;
 import org.apache.kafka.common.message.FetchResponseData.PartitionData;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.requests.FetchRequest;
@@ -71,6 +74,16 @@ public final class FetchHandler implements ApiHandler {
         this.purgatory = purgatory;
         this.pool = pool;
         this.sessions = sessions;
+    }
+
+    /**
+     * Fetch v4 (Kafka 4's oldest, KIP-896) to v18: sessions from v7 (KIP-227), leader epoch fencing from v9
+     * (KIP-320), diverging epochs and the current leader from v12, topic ids from v13 (KIP-516), the replica
+     * state from v15 (KIP-903), leader endpoints from v16 (KIP-951). v17's directory id (KIP-853) and v18's
+     * follower high watermark (KIP-1166) are tagged hints a leader may ignore, and this one does.
+     */
+    public ServedApi api() {
+        return new ServedApi(ApiKeys.FETCH, VersionRange.of(4, 18), this);
     }
 
     /** Who fetches, and the version the answer is encoded with. */

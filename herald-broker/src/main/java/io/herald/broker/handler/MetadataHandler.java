@@ -8,6 +8,8 @@ import io.herald.metadata.image.TopicImage;
 import io.herald.protocol.ApiHandler;
 import io.herald.protocol.KafkaRequest;
 import io.herald.protocol.Response;
+import io.herald.protocol.ServedApi;
+import io.herald.protocol.VersionRange;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -20,6 +22,7 @@ import org.apache.kafka.common.message.MetadataResponseData;
 import org.apache.kafka.common.message.MetadataResponseData.MetadataResponseBroker;
 import org.apache.kafka.common.message.MetadataResponseData.MetadataResponsePartition;
 import org.apache.kafka.common.message.MetadataResponseData.MetadataResponseTopic;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.MetadataRequest;
 import org.slf4j.Logger;
@@ -46,20 +49,33 @@ public final class MetadataHandler implements ApiHandler {
         this.pool = pool;
     }
 
+    /**
+     * Metadata v0 to v13: v0's empty list for every topic, the client's auto-creation flag from v4, leader
+     * epochs from v7, topic ids from v10 (also to look topics up by id). Authorized operations (v8+) are not
+     * computed, as there is no authorizer yet: they are reported as not provided. v13's top-level error has
+     * no cause here.
+     */
+    public ServedApi api() {
+        return new ServedApi(ApiKeys.METADATA, VersionRange.of(0, 13), this);
+    }
+
     @Override
     public CompletableFuture<Response> handle(KafkaRequest request) {
-        MetadataRequestData data = ((MetadataRequest) request.body()).data();
+        MetadataRequest body = (MetadataRequest) request.body();
+        MetadataRequestData data = body.data();
         short version = request.apiVersion();
-        if (answerableFromImage(data)) {
+        // v0 cannot send a null topic list: there, an empty list asks for every topic.
+        boolean allTopics = body.isAllTopics();
+        if (allTopics || answerableFromImage(data)) {
             // Only reads the current image: answered on the event loop, no hop to the request pool.
-            return Requests.now(metadata(data, version));
+            return Requests.now(metadata(data, allTopics, version));
         }
-        return Requests.onPool(pool, () -> metadata(data, version));
+        return Requests.onPool(pool, () -> metadata(data, false, version));
     }
 
     /** True when no requested topic may need creating (which waits for the controller). */
     private boolean answerableFromImage(MetadataRequestData data) {
-        if (data.topics() == null || !settings.autoCreateTopics()) {
+        if (!settings.autoCreateTopics()) {
             return true;
         }
         ClusterImage image = controller.image();
@@ -71,12 +87,12 @@ public final class MetadataHandler implements ApiHandler {
         return true;
     }
 
-    private MetadataResponseData metadata(MetadataRequestData data, short version) {
+    private MetadataResponseData metadata(MetadataRequestData data, boolean allTopics, short version) {
         ClusterImage image = controller.image();
         MetadataResponseData response = new MetadataResponseData()
                 .setClusterId(image.clusterId())
                 .setControllerId(settings.nodeId());
-        if (data.topics() == null) {
+        if (allTopics) {
             image.topics().values().stream().sorted(java.util.Comparator.comparing(TopicImage::name))
                     .forEach(t -> response.topics().add(describe(t)));
         } else {

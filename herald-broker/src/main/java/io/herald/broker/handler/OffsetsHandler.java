@@ -3,8 +3,9 @@ package io.herald.broker.handler;
 import io.herald.broker.replica.DelayedDeleteRecords;
 import io.herald.broker.replica.Partition;
 import io.herald.broker.replica.ReplicaManager;
-import io.herald.protocol.ApiHandler;
 import io.herald.protocol.Response;
+import io.herald.protocol.ServedApi;
+import io.herald.protocol.VersionRange;
 import io.herald.storage.epoch.EpochEndOffset;
 import io.herald.storage.log.TimestampAndOffset;
 import java.util.ArrayList;
@@ -25,6 +26,7 @@ import org.apache.kafka.common.message.ListOffsetsResponseData.ListOffsetsPartit
 import org.apache.kafka.common.message.ListOffsetsResponseData.ListOffsetsTopicResponse;
 import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData;
 import org.apache.kafka.common.message.OffsetForLeaderEpochResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.DeleteRecordsRequest;
 import org.apache.kafka.common.requests.ListOffsetsRequest;
@@ -57,14 +59,22 @@ public final class OffsetsHandler {
         this.pool = pool;
     }
 
-    public ApiHandler listOffsets() {
-        return request -> Requests.onPool(pool,
-                () -> listOffsets(((ListOffsetsRequest) request.body()).data(), request.apiVersion(),
-                        ((ListOffsetsRequest) request.body()).replicaId()));
+    /**
+     * ListOffsets v1 (Kafka 4's oldest) to v11: leader epochs from v4 (KIP-320), and every special timestamp up
+     * to v11's: max timestamp (v7, KIP-734), earliest local (v8), latest tiered (v9, KIP-1005) and earliest
+     * pending upload (v11, KIP-1023), the last two -1 without tiered storage. v10's timeout bounds remote reads,
+     * which never happen here.
+     */
+    public ServedApi listOffsets() {
+        return new ServedApi(ApiKeys.LIST_OFFSETS, VersionRange.of(1, 11),
+                request -> Requests.onPool(pool,
+                        () -> listOffsets(((ListOffsetsRequest) request.body()).data(), request.apiVersion(),
+                                ((ListOffsetsRequest) request.body()).replicaId())));
     }
 
-    public ApiHandler deleteRecords() {
-        return request -> {
+    /** DeleteRecords v0 to v2 (v2 is only flexible encoding). */
+    public ServedApi deleteRecords() {
+        return new ServedApi(ApiKeys.DELETE_RECORDS, VersionRange.of(0, 2), request -> {
             DeleteRecordsRequestData data = ((DeleteRecordsRequest) request.body()).data();
             CompletableFuture<Response> answer = new CompletableFuture<>();
             pool.execute(() -> {
@@ -75,12 +85,17 @@ public final class OffsetsHandler {
                 }
             });
             return answer;
-        };
+        });
     }
 
-    public ApiHandler offsetForLeaderEpoch() {
-        return request -> Requests.onPool(pool,
-                () -> offsetForLeaderEpoch(((OffsetsForLeaderEpochRequest) request.body()).data()));
+    /**
+     * OffsetForLeaderEpoch v2 (Kafka 4's oldest, with the current leader epoch) to v4; v3's replica id needs
+     * no branch, as only the leader answers either way.
+     */
+    public ServedApi offsetForLeaderEpoch() {
+        return new ServedApi(ApiKeys.OFFSET_FOR_LEADER_EPOCH, VersionRange.of(2, 4),
+                request -> Requests.onPool(pool,
+                        () -> offsetForLeaderEpoch(((OffsetsForLeaderEpochRequest) request.body()).data())));
     }
 
     private Partition partition(String topic, int index) {
@@ -121,8 +136,10 @@ public final class OffsetsHandler {
         if (timestamp == ListOffsetsRequest.LATEST_TIMESTAMP) {
             return new TimestampAndOffset(-1, hw, Optional.of(partition.log().latestEpoch()).filter(e -> e >= 0));
         }
-        if (timestamp == ListOffsetsRequest.LATEST_TIERED_TIMESTAMP) {
-            // No tiered storage: nothing is tiered, which Kafka answers with offset -1.
+        if (timestamp == ListOffsetsRequest.LATEST_TIERED_TIMESTAMP
+                || timestamp == ListOffsetsRequest.EARLIEST_PENDING_UPLOAD_TIMESTAMP) {
+            // No tiered storage: nothing is tiered or waiting for upload (v9, v11; KIP-1005, KIP-1023), which
+            // Kafka answers with offset -1.
             return new TimestampAndOffset(-1, -1, Optional.empty());
         }
         Optional<TimestampAndOffset> found = partition.log().offsetForTimestamp(timestamp);

@@ -10,6 +10,8 @@ import io.herald.metadata.image.TopicImage;
 import io.herald.protocol.ApiHandler;
 import io.herald.protocol.KafkaRequest;
 import io.herald.protocol.Response;
+import io.herald.protocol.ServedApi;
+import io.herald.protocol.VersionRange;
 import io.herald.storage.log.LogAppendInfo;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,6 +29,7 @@ import org.apache.kafka.common.message.ProduceResponseData.LeaderIdAndEpoch;
 import org.apache.kafka.common.message.ProduceResponseData.NodeEndpoint;
 import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
 import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.requests.ProduceRequest;
@@ -57,6 +60,15 @@ public final class ProduceHandler implements ApiHandler {
         this.replicas = replicas;
         this.images = images;
         this.pool = pool;
+    }
+
+    /**
+     * Produce v3 (Kafka 4's oldest, KIP-896) to v13: the current leader on NOT_LEADER_OR_FOLLOWER from v10
+     * (KIP-951), topics by id from v13 (KIP-516). v11 and v12 change transactional produce (KIP-890), which
+     * needs a transaction coordinator first: transactional producers cannot get a producer id yet.
+     */
+    public ServedApi api() {
+        return new ServedApi(ApiKeys.PRODUCE, VersionRange.of(3, 13), this);
     }
 
     /** One partition waiting for acks=all, with the response entry to fill in. */

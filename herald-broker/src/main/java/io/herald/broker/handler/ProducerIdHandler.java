@@ -2,9 +2,12 @@ package io.herald.broker.handler;
 
 import io.herald.metadata.controller.MetadataController;
 import io.herald.protocol.ApiHandler;
+import io.herald.protocol.ServedApi;
+import io.herald.protocol.VersionRange;
 import java.util.concurrent.Executor;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.InitProducerIdResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.InitProducerIdRequest;
 
@@ -31,6 +34,14 @@ public final class ProducerIdHandler implements ApiHandler {
         this.controller = controller;
         this.nodeId = nodeId;
         this.pool = pool;
+    }
+
+    /**
+     * InitProducerId v0 to v5; v6, still unstable in Kafka, is two-phase commit (KIP-939), for transactional
+     * producers only.
+     */
+    public ServedApi api() {
+        return new ServedApi(ApiKeys.INIT_PRODUCER_ID, VersionRange.of(0, 5), this);
     }
 
     @Override

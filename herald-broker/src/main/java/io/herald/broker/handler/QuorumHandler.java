@@ -2,8 +2,9 @@ package io.herald.broker.handler;
 
 import io.herald.metadata.controller.MetadataController;
 import io.herald.metadata.quorum.QuorumDescription;
-import io.herald.protocol.ApiHandler;
 import io.herald.protocol.Response;
+import io.herald.protocol.ServedApi;
+import io.herald.protocol.VersionRange;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import org.apache.kafka.common.message.DescribeQuorumResponseData.ListenerCollec
 import org.apache.kafka.common.message.DescribeQuorumResponseData.PartitionData;
 import org.apache.kafka.common.message.DescribeQuorumResponseData.ReplicaState;
 import org.apache.kafka.common.message.DescribeQuorumResponseData.TopicData;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.DescribeQuorumRequest;
 
@@ -46,8 +48,9 @@ public final class QuorumHandler {
         this.controllerListenerName = controllerListenerName;
     }
 
-    public ApiHandler describeQuorum() {
-        return request -> {
+    /** DescribeQuorum v0 to v2 (see the class comment for what each version adds). */
+    public ServedApi describeQuorum() {
+        return new ServedApi(ApiKeys.DESCRIBE_QUORUM, VersionRange.of(0, 2), request -> {
             short version = request.apiVersion();
             DescribeQuorumRequestData data = ((DescribeQuorumRequest) request.body()).data();
             if (!asksForTheMetadataPartition(data)) {
@@ -58,7 +61,7 @@ public final class QuorumHandler {
             return controller.describeQuorum().handle((quorum, error) -> new Response.Send(error == null
                     ? answer(quorum, version)
                     : partitionError(Requests.error(error), Requests.message(error), version)));
-        };
+        });
     }
 
     private static boolean asksForTheMetadataPartition(DescribeQuorumRequestData data) {

@@ -1,7 +1,10 @@
 package io.herald.broker.handler;
 
 import io.herald.metadata.controller.MetadataController;
-import io.herald.protocol.ApiHandler;
+import io.herald.metadata.image.ClusterImage;
+import io.herald.metadata.image.PartitionImage;
+import io.herald.protocol.ServedApi;
+import io.herald.protocol.VersionRange;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +24,7 @@ import org.apache.kafka.common.message.ListPartitionReassignmentsRequestData;
 import org.apache.kafka.common.message.ListPartitionReassignmentsResponseData;
 import org.apache.kafka.common.message.ListPartitionReassignmentsResponseData.OngoingPartitionReassignment;
 import org.apache.kafka.common.message.ListPartitionReassignmentsResponseData.OngoingTopicReassignment;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AlterPartitionReassignmentsRequest;
 import org.apache.kafka.common.requests.ApiError;
@@ -41,18 +45,24 @@ public final class ReassignmentHandler {
         this.pool = pool;
     }
 
-    public ApiHandler alterPartitionReassignments() {
-        return request -> Requests.onPool(pool,
-                () -> alter(((AlterPartitionReassignmentsRequest) request.body()).data()));
+    /** AlterPartitionReassignments v0 to v1 (v1: the client may forbid replication factor changes, KIP-860). */
+    public ServedApi alterPartitionReassignments() {
+        return new ServedApi(ApiKeys.ALTER_PARTITION_REASSIGNMENTS, VersionRange.of(0, 1),
+                request -> Requests.onPool(pool,
+                        () -> alter(((AlterPartitionReassignmentsRequest) request.body()).data())));
     }
 
-    public ApiHandler listPartitionReassignments() {
-        return request -> Requests.onPool(pool,
-                () -> list(((ListPartitionReassignmentsRequest) request.body()).data()));
+    /** ListPartitionReassignments v0, its only version. */
+    public ServedApi listPartitionReassignments() {
+        return new ServedApi(ApiKeys.LIST_PARTITION_REASSIGNMENTS, VersionRange.of(0, 0),
+                request -> Requests.onPool(pool,
+                        () -> list(((ListPartitionReassignmentsRequest) request.body()).data())));
     }
 
-    public ApiHandler electLeaders() {
-        return request -> Requests.onPool(pool, () -> elect(((ElectLeadersRequest) request.body()).data()));
+    /** ElectLeaders v0 to v2: the election type from v1 (KIP-460; v0 means preferred), flexible encoding from v2. */
+    public ServedApi electLeaders() {
+        return new ServedApi(ApiKeys.ELECT_LEADERS, VersionRange.of(0, 2),
+                request -> Requests.onPool(pool, () -> elect(((ElectLeadersRequest) request.body()).data())));
     }
 
     private AlterPartitionReassignmentsResponseData alter(AlterPartitionReassignmentsRequestData data) {
@@ -63,10 +73,19 @@ public final class ReassignmentHandler {
                         Optional.ofNullable(partition.replicas()));
             }
         }
-        AlterPartitionReassignmentsResponseData response = new AlterPartitionReassignmentsResponseData();
-        Map<TopicPartition, ApiError> errors;
+        // v1 echoes the flag: a client that asked for a fixed replication factor learns it was honoured.
+        AlterPartitionReassignmentsResponseData response = new AlterPartitionReassignmentsResponseData()
+                .setAllowReplicationFactorChange(data.allowReplicationFactorChange());
+        Map<TopicPartition, ApiError> errors = new LinkedHashMap<>();
+        if (!data.allowReplicationFactorChange()) {
+            errors.putAll(replicationFactorChanges(targets, controller.image()));
+        }
+        Map<TopicPartition, Optional<List<Integer>>> accepted = new LinkedHashMap<>(targets);
+        accepted.keySet().removeAll(errors.keySet());
         try {
-            errors = controller.alterPartitionReassignments(targets);
+            if (!accepted.isEmpty()) {
+                errors.putAll(controller.alterPartitionReassignments(accepted));
+            }
         } catch (RuntimeException e) {
             return response.setErrorCode(Requests.error(e).code()).setErrorMessage(Requests.message(e));
         }
@@ -79,6 +98,29 @@ public final class ReassignmentHandler {
         }
         response.responses().addAll(byTopic.values());
         return response;
+    }
+
+    /**
+     * The targets that would change their partition's replication factor (KIP-860's
+     * allow_replication_factor_change=false, v1): INVALID_REPLICATION_FACTOR. The factor of a partition being
+     * reassigned is that of its target; unknown partitions and cancellations are left to the controller.
+     */
+    private static Map<TopicPartition, ApiError> replicationFactorChanges(
+            Map<TopicPartition, Optional<List<Integer>>> targets, ClusterImage image) {
+        Map<TopicPartition, ApiError> errors = new LinkedHashMap<>();
+        targets.forEach((tp, target) -> {
+            Optional<PartitionImage> partition = image.topic(tp.topic()).flatMap(t -> t.partition(tp.partition()));
+            if (target.isEmpty() || partition.isEmpty()) {
+                return;
+            }
+            int current = partition.get().targetReplicas().size();
+            if (target.get().size() != current) {
+                errors.put(tp, new ApiError(Errors.INVALID_REPLICATION_FACTOR, "The replication factor of " + tp
+                        + " would change from " + current + " to " + target.get().size()
+                        + ", which the request does not allow"));
+            }
+        });
+        return errors;
     }
 
     private ListPartitionReassignmentsResponseData list(ListPartitionReassignmentsRequestData data) {

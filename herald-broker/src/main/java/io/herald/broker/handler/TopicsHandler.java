@@ -4,9 +4,10 @@ import io.herald.broker.config.TopicConfigs;
 import io.herald.metadata.controller.MetadataController;
 import io.herald.metadata.image.ClusterImage;
 import io.herald.metadata.image.TopicImage;
-import io.herald.protocol.ApiHandler;
 import io.herald.protocol.KafkaRequest;
 import io.herald.protocol.Response;
+import io.herald.protocol.ServedApi;
+import io.herald.protocol.VersionRange;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -33,6 +34,7 @@ import org.apache.kafka.common.message.CreateTopicsResponseData.CreatableTopicRe
 import org.apache.kafka.common.message.DeleteTopicsRequestData;
 import org.apache.kafka.common.message.DeleteTopicsResponseData;
 import org.apache.kafka.common.message.DeleteTopicsResponseData.DeletableTopicResult;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.CreatePartitionsRequest;
 import org.apache.kafka.common.requests.CreateTopicsRequest;
@@ -56,17 +58,26 @@ public final class TopicsHandler {
         this.pool = pool;
     }
 
-    public ApiHandler createTopics() {
-        return request -> Requests.onPool(pool, () -> createTopics(((CreateTopicsRequest) request.body()).data()));
+    /**
+     * CreateTopics v2 (Kafka 4's oldest, KIP-896) to v7: defaulted partitions and replication factor (v4,
+     * KIP-464), the resolved configs in the answer (v5, KIP-525) and the new topic's id (v7).
+     */
+    public ServedApi createTopics() {
+        return new ServedApi(ApiKeys.CREATE_TOPICS, VersionRange.of(2, 7),
+                request -> Requests.onPool(pool, () -> createTopics(((CreateTopicsRequest) request.body()).data())));
     }
 
-    public ApiHandler deleteTopics() {
-        return request -> Requests.onPool(pool, () -> deleteTopics(request));
+    /** DeleteTopics v1 (Kafka 4's oldest) to v6: error messages from v5, topics by name or id from v6. */
+    public ServedApi deleteTopics() {
+        return new ServedApi(ApiKeys.DELETE_TOPICS, VersionRange.of(1, 6),
+                request -> Requests.onPool(pool, () -> deleteTopics(request)));
     }
 
-    public ApiHandler createPartitions() {
-        return request -> Requests.onPool(pool,
-                () -> createPartitions(((CreatePartitionsRequest) request.body()).data()));
+    /** CreatePartitions v0 to v3 (v2 is only flexible encoding, v3 only a new quota error). */
+    public ServedApi createPartitions() {
+        return new ServedApi(ApiKeys.CREATE_PARTITIONS, VersionRange.of(0, 3),
+                request -> Requests.onPool(pool,
+                        () -> createPartitions(((CreatePartitionsRequest) request.body()).data())));
     }
 
     private CreateTopicsResponseData createTopics(CreateTopicsRequestData data) {

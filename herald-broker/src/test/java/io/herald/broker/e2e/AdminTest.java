@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +18,7 @@ import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.apache.kafka.clients.admin.QuorumInfo;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
@@ -214,6 +216,22 @@ class AdminTest {
     }
 
     @Test
+    void describeClusterLeavesFencedBrokersOutUnlessAskedForThem() throws Exception {
+        int self = broker.broker().config().nodeId();
+        int fenced = self + 1;
+        broker.broker().controller().registerBroker(fenced, "127.0.0.1", 1, Optional.empty());
+        broker.broker().controller().controlledShutdown(fenced);
+
+        Collection<Node> live = admin.describeCluster().nodes().get(T, TimeUnit.SECONDS);
+        Collection<Node> all = admin.describeCluster(new DescribeClusterOptions().includeFencedBrokers(true))
+                .nodes().get(T, TimeUnit.SECONDS);
+
+        assertThat(live).extracting(Node::id).containsExactly(self);
+        assertThat(all).extracting(Node::id).containsExactlyInAnyOrder(self, fenced);
+        assertThat(all).filteredOn(Node::isFenced).extracting(Node::id).containsExactly(fenced);
+    }
+
+    @Test
     void describeMetadataQuorumShowsTheSingleNodeAsLeaderAndOnlyVoter() throws Exception {
         int id = broker.broker().config().nodeId();
         admin.createTopics(List.of(new NewTopic("q", 1, (short) 1))).all().get(T, TimeUnit.SECONDS);
@@ -324,6 +342,18 @@ class AdminTest {
         ListOffsetsResultInfo max = listOffset(tp, OffsetSpec.maxTimestamp());
         assertThat(max.offset()).isEqualTo(2);
         assertThat(max.timestamp()).isEqualTo(3000);
+    }
+
+    @Test
+    void listOffsetsForTieredStorageSpecsIsMinusOneWithoutTieredStorage() throws Exception {
+        admin.createTopics(List.of(new NewTopic("local", 1, (short) 1))).all().get(T, TimeUnit.SECONDS);
+        TopicPartition tp = new TopicPartition("local", 0);
+        broker.producer().send(new ProducerRecord<>("local", 0, "k", "v")).get(T, TimeUnit.SECONDS);
+
+        // Kafka's answer when remote storage is off: nothing is tiered, nothing waits for upload.
+        assertThat(listOffset(tp, OffsetSpec.latestTiered()).offset()).isEqualTo(-1);
+        assertThat(listOffset(tp, OffsetSpec.earliestPendingUpload()).offset()).isEqualTo(-1);
+        assertThat(listOffset(tp, OffsetSpec.earliestLocal()).offset()).isZero();
     }
 
     private ListOffsetsResultInfo listOffset(TopicPartition tp, OffsetSpec spec) throws Exception {

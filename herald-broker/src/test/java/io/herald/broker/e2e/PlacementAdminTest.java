@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterPartitionReassignmentsOptions;
 import org.apache.kafka.clients.admin.NewPartitionReassignment;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -19,6 +20,7 @@ import org.apache.kafka.common.ElectionType;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ElectionNotNeededException;
 import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
+import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.NoReassignmentInProgressException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -69,6 +71,27 @@ class PlacementAdminTest {
             admin.alterPartitionReassignments(Map.of(tp, Optional.of(new NewPartitionReassignment(List.of(1)))))
                     .all().get();
             assertThat(admin.listPartitionReassignments().reassignments().get()).isEmpty();
+        }
+    }
+
+    @Test
+    void reassignmentThatChangesTheReplicationFactorIsRefusedWhenTheClientForbidsIt() throws Exception {
+        try (TestBroker broker = TestBroker.start(dir); Admin admin = broker.admin()) {
+            admin.createTopics(List.of(new NewTopic("fixed", 1, (short) 1))).all().get();
+            TopicPartition tp = new TopicPartition("fixed", 0);
+            broker.broker().controller().registerBroker(2, "127.0.0.1", 1, Optional.empty());
+            AlterPartitionReassignmentsOptions fixedFactor =
+                    new AlterPartitionReassignmentsOptions().allowReplicationFactorChange(false);
+
+            assertThatThrownBy(() -> admin.alterPartitionReassignments(
+                    Map.of(tp, Optional.of(new NewPartitionReassignment(List.of(1, 2)))), fixedFactor).all().get())
+                    .isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(InvalidReplicationFactorException.class);
+            // The same factor is fine.
+            admin.alterPartitionReassignments(Map.of(tp, Optional.of(new NewPartitionReassignment(List.of(1)))),
+                    fixedFactor).all().get();
+            assertThat(admin.describeTopics(List.of("fixed")).allTopicNames().get().get("fixed").partitions()
+                    .getFirst().replicas()).extracting(n -> n.id()).containsExactly(1);
         }
     }
 

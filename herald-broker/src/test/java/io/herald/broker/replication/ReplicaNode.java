@@ -26,7 +26,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.utils.Time;
 
 /**
@@ -71,13 +70,13 @@ final class ReplicaNode implements AutoCloseable {
         AtomicReference<ClusterImage> image = new AtomicReference<>(ClusterImage.empty(clusterId));
         OffsetsHandler offsets = new OffsetsHandler(replicas, pool);
         ApiRegistry registry = new ApiRegistry()
-                .register(ApiKeys.PRODUCE, new ProduceHandler(replicas, image::get, pool))
-                .register(ApiKeys.FETCH, new FetchHandler(replicas, image::get, fetchPurgatory, pool,
-                        new io.herald.broker.fetch.FetchSessionCache(1000, Time.SYSTEM)))
-                .register(ApiKeys.LIST_OFFSETS, offsets.listOffsets())
-                .register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, offsets.offsetForLeaderEpoch());
-        metadata.ifPresent(controller -> registry.register(ApiKeys.METADATA, new MetadataHandler(controller,
-                new MetadataHandler.Settings(nodeId, false, 1, (short) 1), pool)));
+                .register(new ProduceHandler(replicas, image::get, pool).api())
+                .register(new FetchHandler(replicas, image::get, fetchPurgatory, pool,
+                        new io.herald.broker.fetch.FetchSessionCache(1000, Time.SYSTEM)).api())
+                .register(offsets.listOffsets())
+                .register(offsets.offsetForLeaderEpoch());
+        metadata.ifPresent(controller -> registry.register(new MetadataHandler(controller,
+                new MetadataHandler.Settings(nodeId, false, 1, (short) 1), pool).api()));
         KafkaServer server = new KafkaServer(new ServerConfig("127.0.0.1", 0, 1, 100 << 20, 600_000), registry);
         server.start();
         return new ReplicaNode(logs, replicas, server, pool, fetchPurgatory, image);

@@ -9,7 +9,9 @@ import io.herald.protocol.ApiRegistry;
 import io.herald.protocol.FileRegionRecords;
 import io.herald.protocol.Frames;
 import io.herald.protocol.Response;
+import io.herald.protocol.ServedApi;
 import io.herald.protocol.ServerConfig;
+import io.herald.protocol.VersionRange;
 import io.herald.protocol.server.KafkaChannelInitializer;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.FileRegion;
@@ -112,7 +114,8 @@ class ZeroCopyFetchResponseTest {
         try (FileChannel segment = segmentWith(records)) {
             Function<Object, CompletableFuture<Response>> fetch = ignored -> CompletableFuture.completedFuture(
                 new Response.Send(fetchResponse(new FileRegionRecords(segment, FILE_OFFSET, records.sizeInBytes()))));
-            ApiRegistry registry = new ApiRegistry().register(ApiKeys.FETCH, fetch::apply);
+            ApiRegistry registry = new ApiRegistry().register(new ServedApi(ApiKeys.FETCH,
+                VersionRange.of(ApiKeys.FETCH.oldestVersion(), version), fetch::apply));
             EmbeddedChannel channel = new EmbeddedChannel();
             KafkaChannelInitializer.configure(channel.pipeline(), ServerConfig.defaults("127.0.0.1", 0), registry, System::nanoTime);
 

@@ -8,10 +8,13 @@ import static io.herald.protocol.Frames.request;
 import static io.herald.protocol.Frames.splitFrames;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.herald.protocol.ApiHandler;
 import io.herald.protocol.ApiRegistry;
 import io.herald.protocol.KafkaRequest;
 import io.herald.protocol.Response;
+import io.herald.protocol.ServedApi;
 import io.herald.protocol.ServerConfig;
+import io.herald.protocol.VersionRange;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.ByteBuffer;
@@ -55,14 +58,19 @@ class RequestDispatcherTest {
         return channel;
     }
 
+    /** Metadata up to the version these tests send. */
+    private static ServedApi metadata(ApiHandler handler) {
+        return new ServedApi(ApiKeys.METADATA, VersionRange.of(0, METADATA_VERSION), handler);
+    }
+
     /** Metadata served by a handler whose futures the test completes. */
     private ApiRegistry deferredMetadataRegistry() {
-        return new ApiRegistry().register(ApiKeys.METADATA, request -> {
+        return new ApiRegistry().register(metadata(request -> {
             dispatched.add(request);
             CompletableFuture<Response> future = new CompletableFuture<>();
             futures.add(future);
             return future;
-        });
+        }));
     }
 
     private static byte[] metadataRequest(int correlationId) {
@@ -83,10 +91,12 @@ class RequestDispatcherTest {
     @Test
     void apiVersionsAtEveryVersionListsTheRegistryRanges() {
         ApiRegistry registry = new ApiRegistry()
-            .register(ApiKeys.METADATA, (short) 4, (short) 12, request -> CompletableFuture.completedFuture(metadataResponse()))
-            .register(ApiKeys.PRODUCE, request -> CompletableFuture.completedFuture(new Response.NoResponse()));
+            .register(new ServedApi(ApiKeys.METADATA, VersionRange.of(4, 12),
+                request -> CompletableFuture.completedFuture(metadataResponse())))
+            .register(new ServedApi(ApiKeys.PRODUCE, VersionRange.of(3, 13),
+                request -> CompletableFuture.completedFuture(new Response.NoResponse())));
         EmbeddedChannel channel = channel(registry);
-        for (short version = 0; version <= ApiKeys.API_VERSIONS.latestVersion(false); version++) {
+        for (short version = 0; version <= registry.versions(ApiKeys.API_VERSIONS).orElseThrow().max(); version++) {
             RequestHeader header = header(ApiKeys.API_VERSIONS, version, 100 + version);
             ApiVersionsRequestData body = new ApiVersionsRequestData()
                 .setClientSoftwareName("herald-test").setClientSoftwareVersion("1.0");
@@ -99,17 +109,16 @@ class RequestDispatcherTest {
                 .collect(Collectors.toMap(ApiVersionsResponseData.ApiVersion::apiKey,
                     v -> v.minVersion() + ".." + v.maxVersion()));
             assertThat(ranges).containsOnly(
-                Map.entry(ApiKeys.API_VERSIONS.id, "0.." + ApiKeys.API_VERSIONS.latestVersion(false)),
+                Map.entry(ApiKeys.API_VERSIONS.id, "0..4"),
                 Map.entry(ApiKeys.METADATA.id, "4..12"),
-                Map.entry(ApiKeys.PRODUCE.id,
-                    ApiKeys.PRODUCE.oldestVersion() + ".." + ApiKeys.PRODUCE.latestVersion(false)));
+                Map.entry(ApiKeys.PRODUCE.id, "3..13"));
         }
         assertThat(channel.isOpen()).isTrue();
     }
 
     @Test
     void apiVersionsNewerThanSupportedIsAnsweredWithUnsupportedVersionAtV0() {
-        EmbeddedChannel channel = channel(new ApiRegistry().register(ApiKeys.METADATA, r -> null));
+        EmbeddedChannel channel = channel(new ApiRegistry().register(metadata(r -> null)));
         // A future client: header v2 with version 99 and a body we cannot know.
         RequestHeaderData header = new RequestHeaderData().setRequestApiKey(ApiKeys.API_VERSIONS.id)
             .setRequestApiVersion((short) 99).setCorrelationId(7).setClientId("future-client");
@@ -165,10 +174,10 @@ class RequestDispatcherTest {
     void responsesLeaveInRequestOrderWhenALaterRequestWouldCompleteFirst() {
         CompletableFuture<Response> slow = new CompletableFuture<>();
         List<Integer> handled = new ArrayList<>();
-        ApiRegistry registry = new ApiRegistry().register(ApiKeys.METADATA, request -> {
+        ApiRegistry registry = new ApiRegistry().register(metadata(request -> {
             handled.add(request.correlationId());
             return request.correlationId() == 1 ? slow : CompletableFuture.completedFuture(metadataResponse());
-        });
+        }));
         EmbeddedChannel channel = channel(registry);
         channel.writeInbound(buf(concat(metadataRequest(1), metadataRequest(2), metadataRequest(3))));
         assertThat(handled).containsExactly(1);
@@ -211,17 +220,17 @@ class RequestDispatcherTest {
 
     @Test
     void handlerThrowingClosesTheConnection() {
-        EmbeddedChannel channel = channel(new ApiRegistry().register(ApiKeys.METADATA, request -> {
+        EmbeddedChannel channel = channel(new ApiRegistry().register(metadata(request -> {
             throw new IllegalStateException("handler bug");
-        }));
+        })));
         channel.writeInbound(buf(metadataRequest(1)));
         assertThat(channel.isOpen()).isFalse();
     }
 
     @Test
     void responseOfTheWrongApiClosesTheConnection() {
-        EmbeddedChannel channel = channel(new ApiRegistry().register(ApiKeys.METADATA,
-            request -> CompletableFuture.completedFuture(new Response.Send(new ApiVersionsResponseData()))));
+        EmbeddedChannel channel = channel(new ApiRegistry().register(metadata(
+            request -> CompletableFuture.completedFuture(new Response.Send(new ApiVersionsResponseData())))));
         channel.writeInbound(buf(metadataRequest(1)));
         assertThat(channel.isOpen()).isFalse();
         assertThat(drainOutbound(channel)).isEmpty();
@@ -268,7 +277,7 @@ class RequestDispatcherTest {
 
     @Test
     void versionOutsideTheRegisteredRangeClosesTheConnection() {
-        EmbeddedChannel channel = channel(new ApiRegistry().register(ApiKeys.METADATA, (short) 4, (short) 10, r -> null));
+        EmbeddedChannel channel = channel(new ApiRegistry().register(new ServedApi(ApiKeys.METADATA, VersionRange.of(4, 10), r -> null)));
         channel.writeInbound(buf(metadataRequest(1)));
         assertThat(channel.isOpen()).isFalse();
     }
@@ -285,8 +294,8 @@ class RequestDispatcherTest {
 
     @Test
     void metadataResponseParsesWithKafkaClients() {
-        EmbeddedChannel channel = channel(new ApiRegistry().register(ApiKeys.METADATA,
-            request -> CompletableFuture.completedFuture(metadataResponse())));
+        EmbeddedChannel channel = channel(new ApiRegistry().register(metadata(
+            request -> CompletableFuture.completedFuture(metadataResponse()))));
         RequestHeader header = header(ApiKeys.METADATA, METADATA_VERSION, 5);
         channel.writeInbound(buf(request(header, new MetadataRequestData().setTopics(null))));
         MetadataResponse response = (MetadataResponse) AbstractResponse.parseResponse(

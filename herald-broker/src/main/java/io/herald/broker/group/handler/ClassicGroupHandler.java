@@ -1,11 +1,13 @@
 package io.herald.broker.group.handler;
 
 import io.herald.group.GroupCoordinator;
-import io.herald.protocol.ApiHandler;
+import io.herald.protocol.ServedApi;
+import io.herald.protocol.VersionRange;
 import org.apache.kafka.common.message.HeartbeatResponseData;
 import org.apache.kafka.common.message.JoinGroupResponseData;
 import org.apache.kafka.common.message.LeaveGroupResponseData;
 import org.apache.kafka.common.message.SyncGroupResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.HeartbeatRequest;
 import org.apache.kafka.common.requests.JoinGroupRequest;
@@ -24,15 +26,20 @@ public final class ClassicGroupHandler {
         this.coordinator = coordinator;
     }
 
-    public ApiHandler joinGroup() {
-        return request -> {
+    /**
+     * JoinGroup v0 to v9: the coordinator hands out member ids first from v4 (KIP-394) and knows static members
+     * from v5; this adapter fills what each version can carry (protocol type from v7, KIP-559; skip_assignment
+     * only from v9, KIP-814).
+     */
+    public ServedApi joinGroup() {
+        return new ServedApi(ApiKeys.JOIN_GROUP, VersionRange.of(0, 9), request -> {
             var data = ((JoinGroupRequest) request.body()).data();
             short version = request.apiVersion();
             return GroupResponses.answer(coordinator.joinGroup(GroupResponses.context(request), data),
                     r -> forVersion(r, version),
                     e -> forVersion(new JoinGroupResponseData().setErrorCode(e.code()).setMemberId(
                             data.memberId()).setLeader("").setProtocolName(null), version));
-        };
+        });
     }
 
     private static JoinGroupResponseData forVersion(JoinGroupResponseData r, short version) {
@@ -48,25 +55,31 @@ public final class ClassicGroupHandler {
         return r;
     }
 
-    public ApiHandler syncGroup() {
-        return request -> {
+    /**
+     * SyncGroup v0 to v5: static members from v3; from v5 the coordinator checks and returns the protocol type
+     * and name (KIP-559).
+     */
+    public ServedApi syncGroup() {
+        return new ServedApi(ApiKeys.SYNC_GROUP, VersionRange.of(0, 5), request -> {
             var data = ((SyncGroupRequest) request.body()).data();
             return GroupResponses.answer(coordinator.syncGroup(data), r -> r,
                     e -> new SyncGroupResponseData().setErrorCode(e.code()).setAssignment(new byte[0]));
-        };
+        });
     }
 
-    public ApiHandler heartbeat() {
-        return request -> {
+    /** Heartbeat v0 to v4: static members from v3, flexible encoding from v4. */
+    public ServedApi heartbeat() {
+        return new ServedApi(ApiKeys.HEARTBEAT, VersionRange.of(0, 4), request -> {
             var data = ((HeartbeatRequest) request.body()).data();
             return GroupResponses.answer(coordinator.heartbeat(data),
                     error -> new HeartbeatResponseData().setErrorCode(error.code()),
                     e -> new HeartbeatResponseData().setErrorCode(e.code()));
-        };
+        });
     }
 
-    public ApiHandler leaveGroup() {
-        return request -> {
+    /** LeaveGroup v0 to v5: one member up to v2, a batch of members from v3 (KIP-345), a reason from v5. */
+    public ServedApi leaveGroup() {
+        return new ServedApi(ApiKeys.LEAVE_GROUP, VersionRange.of(0, 5), request -> {
             var data = ((LeaveGroupRequest) request.body()).data();
             short version = request.apiVersion();
             return GroupResponses.answer(coordinator.leaveGroup(GroupResponses.context(request), data), r -> {
@@ -79,6 +92,6 @@ public final class ClassicGroupHandler {
                 }
                 return r;
             }, e -> new LeaveGroupResponseData().setErrorCode(e.code()));
-        };
+        });
     }
 }

@@ -10,12 +10,15 @@ import io.herald.metadata.image.TopicImage;
 import io.herald.protocol.ApiHandler;
 import io.herald.protocol.KafkaRequest;
 import io.herald.protocol.Response;
+import io.herald.protocol.ServedApi;
+import io.herald.protocol.VersionRange;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.FindCoordinatorResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.FindCoordinatorRequest;
 
@@ -45,6 +48,14 @@ public final class FindCoordinatorHandler implements ApiHandler {
         static Answer failed(Errors error, String message) {
             return new Answer(error, message, -1, "", -1);
         }
+    }
+
+    /**
+     * FindCoordinator v0 to v6: key types from v1, batched keys from v4 (KIP-699), share keys from v6 (KIP-932;
+     * answered COORDINATOR_NOT_AVAILABLE, like transaction keys, until those coordinators exist).
+     */
+    public ServedApi api() {
+        return new ServedApi(ApiKeys.FIND_COORDINATOR, VersionRange.of(0, 6), this);
     }
 
     @Override

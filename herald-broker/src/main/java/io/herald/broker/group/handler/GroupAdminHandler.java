@@ -1,8 +1,9 @@
 package io.herald.broker.group.handler;
 
 import io.herald.group.GroupCoordinator;
-import io.herald.protocol.ApiHandler;
 import io.herald.protocol.Response;
+import io.herald.protocol.ServedApi;
+import io.herald.protocol.VersionRange;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -10,6 +11,7 @@ import org.apache.kafka.common.message.DeleteGroupsResponseData;
 import org.apache.kafka.common.message.DescribeGroupsResponseData;
 import org.apache.kafka.common.message.ListGroupsRequestData;
 import org.apache.kafka.common.message.ListGroupsResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.requests.DeleteGroupsRequest;
 import org.apache.kafka.common.requests.DescribeGroupsRequest;
 import org.apache.kafka.common.requests.ListGroupsRequest;
@@ -22,19 +24,24 @@ public final class GroupAdminHandler {
         this.coordinator = coordinator;
     }
 
-    public ApiHandler listGroups() {
-        return request -> {
+    /** ListGroups v0 to v5: the states filter from v4 (KIP-518), the types filter from v5 (KIP-848). */
+    public ServedApi listGroups() {
+        return new ServedApi(ApiKeys.LIST_GROUPS, VersionRange.of(0, 5), request -> {
             ListGroupsRequestData data = ((ListGroupsRequest) request.body()).data();
             short version = request.apiVersion();
             List<String> states = version >= 4 ? data.statesFilter() : List.of();
             List<String> types = version >= 5 ? data.typesFilter() : List.of();
             return GroupResponses.answer(coordinator.listGroups(states, types), r -> r,
                     e -> new ListGroupsResponseData().setErrorCode(e.code()));
-        };
+        });
     }
 
-    public ApiHandler describeGroups() {
-        return request -> {
+    /**
+     * DescribeGroups v0 to v6: static members from v4, GROUP_ID_NOT_FOUND for unknown groups from v6
+     * (KIP-1043). Authorized operations (v3+) are not computed: there is no authorizer yet.
+     */
+    public ServedApi describeGroups() {
+        return new ServedApi(ApiKeys.DESCRIBE_GROUPS, VersionRange.of(0, 6), request -> {
             var data = ((DescribeGroupsRequest) request.body()).data();
             short version = request.apiVersion();
             List<CompletableFuture<DescribeGroupsResponseData.DescribedGroup>> results = new ArrayList<>();
@@ -47,11 +54,12 @@ public final class GroupAdminHandler {
             return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenApply(v ->
                     new Response.Send(new DescribeGroupsResponseData().setGroups(
                             new ArrayList<>(results.stream().map(CompletableFuture::join).toList()))));
-        };
+        });
     }
 
-    public ApiHandler deleteGroups() {
-        return request -> {
+    /** DeleteGroups v0 to v2 (v2 is only flexible encoding). */
+    public ServedApi deleteGroups() {
+        return new ServedApi(ApiKeys.DELETE_GROUPS, VersionRange.of(0, 2), request -> {
             var data = ((DeleteGroupsRequest) request.body()).data();
             List<CompletableFuture<DeleteGroupsResponseData.DeletableGroupResult>> results = new ArrayList<>();
             for (String groupId : data.groupsNames()) {
@@ -64,6 +72,6 @@ public final class GroupAdminHandler {
                 results.forEach(f -> collection.add(f.join()));
                 return new Response.Send(new DeleteGroupsResponseData().setResults(collection));
             });
-        };
+        });
     }
 }

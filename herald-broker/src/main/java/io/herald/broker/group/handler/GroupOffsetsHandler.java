@@ -4,8 +4,9 @@ import io.herald.group.GroupCoordinator;
 import io.herald.group.offsets.OffsetAndMetadata;
 import io.herald.metadata.image.ClusterImage;
 import io.herald.metadata.image.TopicImage;
-import io.herald.protocol.ApiHandler;
 import io.herald.protocol.Response;
+import io.herald.protocol.ServedApi;
+import io.herald.protocol.VersionRange;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +21,7 @@ import org.apache.kafka.common.message.OffsetCommitResponseData;
 import org.apache.kafka.common.message.OffsetDeleteResponseData;
 import org.apache.kafka.common.message.OffsetFetchRequestData;
 import org.apache.kafka.common.message.OffsetFetchResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.OffsetCommitRequest;
 import org.apache.kafka.common.requests.OffsetDeleteRequest;
@@ -38,8 +40,13 @@ public final class GroupOffsetsHandler {
         this.images = images;
     }
 
-    public ApiHandler offsetCommit() {
-        return request -> {
+    /**
+     * OffsetCommit v2 (Kafka 4's oldest) to v10: member epochs of consumer groups from v9 (KIP-848), topic ids
+     * from v10. The per-commit retention of v2-v4 is ignored: offsets expire by the broker's retention only,
+     * as with every version since v5.
+     */
+    public ServedApi offsetCommit() {
+        return new ServedApi(ApiKeys.OFFSET_COMMIT, VersionRange.of(2, 10), request -> {
             OffsetCommitRequestData data = ((OffsetCommitRequest) request.body()).data();
             ClusterImage image = images.get();
             if (request.apiVersion() >= 10) {
@@ -51,7 +58,7 @@ public final class GroupOffsetsHandler {
                             tp -> image.topic(tp.topic()).map(t -> t.partitions().containsKey(tp.partition()))
                                     .orElse(false)),
                     r -> r, e -> commitError(data, e));
-        };
+        });
     }
 
     private static OffsetCommitResponseData commitError(OffsetCommitRequestData data, Errors error) {
@@ -74,8 +81,12 @@ public final class GroupOffsetsHandler {
 
     private record RequestedTopic(String name, Uuid topicId, List<Integer> partitions) {}
 
-    public ApiHandler offsetFetch() {
-        return request -> {
+    /**
+     * OffsetFetch v1 (Kafka 4's oldest) to v10: see the class comment for the layouts; v7's require_stable
+     * needs no wait, as there are no transactional offset commits.
+     */
+    public ServedApi offsetFetch() {
+        return new ServedApi(ApiKeys.OFFSET_FETCH, VersionRange.of(1, 10), request -> {
             OffsetFetchRequestData data = ((OffsetFetchRequest) request.body()).data();
             short version = request.apiVersion();
             ClusterImage image = images.get();
@@ -107,7 +118,7 @@ public final class GroupOffsetsHandler {
                         ? new OffsetFetchResponseData().setGroups(new ArrayList<>(groups))
                         : singleGroup(groups.get(0), version));
             });
-        };
+        });
     }
 
     private static OffsetFetchResponseData.OffsetFetchResponseGroup groupResult(
@@ -171,12 +182,13 @@ public final class GroupOffsetsHandler {
         return response;
     }
 
-    public ApiHandler offsetDelete() {
-        return request -> {
+    /** OffsetDelete v0, its only version. */
+    public ServedApi offsetDelete() {
+        return new ServedApi(ApiKeys.OFFSET_DELETE, VersionRange.of(0, 0), request -> {
             var data = ((OffsetDeleteRequest) request.body()).data();
             return GroupResponses.answer(coordinator.deleteOffsets(data), r -> r,
                     e -> new OffsetDeleteResponseData().setErrorCode(e.code()));
-        };
+        });
     }
 
 }
