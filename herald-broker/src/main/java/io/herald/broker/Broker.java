@@ -23,6 +23,7 @@ import io.herald.broker.group.handler.ConsumerGroupHandler;
 import io.herald.broker.group.handler.FindCoordinatorHandler;
 import io.herald.broker.group.handler.GroupAdminHandler;
 import io.herald.broker.group.handler.GroupOffsetsHandler;
+import io.herald.common.config.ConfigValues;
 import io.herald.common.purgatory.Purgatory;
 import io.herald.common.timer.SystemTimer;
 import io.herald.broker.replica.AlterPartitionChannel;
@@ -120,7 +121,7 @@ public final class Broker implements HeraldNode {
         ReplicaManager replicas = new ReplicaManager(config.nodeId(), logManager, config.originals(),
                 alterPartition != null ? alterPartition : controller::alterPartition, Time.SYSTEM, timer);
         // Groups are placed on the partitions the offsets topic has (created lazily with the configured count).
-        GroupConfig configuredGroups = GroupConfig.from(config.originals());
+        GroupConfig configuredGroups = GroupConfig.from(ConfigValues.parse(GroupConfig.CONFIG_DEF, config.originals()));
         GroupConfig groupConfig = startImage.topic(OffsetsTopic.NAME)
                 .map(t -> configuredGroups.withOffsetsTopicPartitions(t.partitionCount())).orElse(configuredGroups);
         GroupCoordinator groups = GroupCoordinator.start(groupConfig, new PartitionCoordinatorLog<>(OffsetsTopic.NAME,

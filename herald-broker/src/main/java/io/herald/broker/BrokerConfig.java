@@ -182,7 +182,7 @@ public final class BrokerConfig {
         this.originals = Map.copyOf(originals);
         this.values = DEF.parse(originals);
         for (String name : originals.keySet()) {
-            if (!DEF.names().contains(name) && !DYNAMIC.contains(name) && !GroupConfig.NAMES.contains(name)) {
+            if (!DEF.names().contains(name) && !DYNAMIC.contains(name) && !GroupConfig.CONFIG_DEF.names().contains(name)) {
                 log.info("Ignoring config {}: Herald does not use it", name);
             }
         }

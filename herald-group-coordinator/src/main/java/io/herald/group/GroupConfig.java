@@ -1,8 +1,13 @@
 package io.herald.group;
 
 import io.herald.group.consumer.ConsumerGroupConfig;
+import io.herald.common.config.ConfigValues;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
@@ -60,77 +65,92 @@ public record GroupConfig(int offsetsTopicPartitions, int offsetsTopicSegmentByt
                 consumer);
     }
 
+    public static final String OFFSETS_TOPIC_NUM_PARTITIONS = "offsets.topic.num.partitions";
+    public static final String OFFSETS_TOPIC_SEGMENT_BYTES = "offsets.topic.segment.bytes";
+    public static final String OFFSETS_TOPIC_REPLICATION_FACTOR = "offsets.topic.replication.factor";
+    public static final String GROUP_INITIAL_REBALANCE_DELAY_MS = "group.initial.rebalance.delay.ms";
+    public static final String GROUP_MIN_SESSION_TIMEOUT_MS = "group.min.session.timeout.ms";
+    public static final String GROUP_MAX_SESSION_TIMEOUT_MS = "group.max.session.timeout.ms";
+    public static final String GROUP_MAX_SIZE = "group.max.size";
+    public static final String OFFSETS_RETENTION_MINUTES = "offsets.retention.minutes";
+    public static final String OFFSETS_RETENTION_CHECK_INTERVAL_MS = "offsets.retention.check.interval.ms";
+    public static final String OFFSET_METADATA_MAX_BYTES = "offset.metadata.max.bytes";
+    public static final String OFFSETS_COMMIT_TIMEOUT_MS = "offsets.commit.timeout.ms";
+    public static final String GROUP_CONSUMER_ASSIGNORS = "group.consumer.assignors";
+    public static final String GROUP_CONSUMER_SESSION_TIMEOUT_MS = "group.consumer.session.timeout.ms";
+    public static final String GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS = "group.consumer.heartbeat.interval.ms";
+    public static final String GROUP_CONSUMER_MAX_SIZE = "group.consumer.max.size";
+    /** Kafka's new-member join timeout; not a config in Kafka either. */
+    private static final int NEW_MEMBER_JOIN_TIMEOUT_MS = 300_000;
+
+    /** The group coordinator's share of the broker configs, with Kafka's names, defaults and ranges. */
+    public static final ConfigDef CONFIG_DEF = new ConfigDef()
+            .define(OFFSETS_TOPIC_NUM_PARTITIONS, Type.INT, 50, ConfigDef.Range.atLeast(1), Importance.HIGH,
+                    "Partitions of __consumer_offsets when it is created (an existing topic's count wins).")
+            .define(OFFSETS_TOPIC_SEGMENT_BYTES, Type.INT, 104857600, ConfigDef.Range.atLeast(1), Importance.HIGH,
+                    "segment.bytes of __consumer_offsets.")
+            .define(OFFSETS_TOPIC_REPLICATION_FACTOR, Type.SHORT, (short) 3, ConfigDef.Range.atLeast(1),
+                    Importance.HIGH, "Replication factor of __consumer_offsets (capped at the live brokers).")
+            .define(GROUP_INITIAL_REBALANCE_DELAY_MS, Type.INT, 3000, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
+                    "How long the first rebalance of an empty classic group waits for more members.")
+            .define(GROUP_MIN_SESSION_TIMEOUT_MS, Type.INT, 6000, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+                    "Smallest session timeout a classic member may ask for.")
+            .define(GROUP_MAX_SESSION_TIMEOUT_MS, Type.INT, 1800000, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+                    "Largest session timeout a classic member may ask for.")
+            .define(GROUP_MAX_SIZE, Type.INT, Integer.MAX_VALUE, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+                    "Most members of a classic group.")
+            .define(OFFSETS_RETENTION_MINUTES, Type.INT, 10080, ConfigDef.Range.atLeast(1), Importance.HIGH,
+                    "How long offsets of an empty group are kept.")
+            .define(OFFSETS_RETENTION_CHECK_INTERVAL_MS, Type.LONG, 600000L, ConfigDef.Range.atLeast(1),
+                    Importance.HIGH, "How often offsets are checked for expiry.")
+            .define(OFFSET_METADATA_MAX_BYTES, Type.INT, 4096, Importance.HIGH,
+                    "Largest metadata string of an offset commit.")
+            .define(OFFSETS_COMMIT_TIMEOUT_MS, Type.INT, 5000, ConfigDef.Range.atLeast(1), Importance.HIGH,
+                    "How long a write to __consumer_offsets may wait for the ISR before its request fails.")
+            .define(GROUP_CONSUMER_ASSIGNORS, Type.LIST, "uniform,range", Importance.MEDIUM,
+                    "Server assignors of consumer groups (uniform, range); the first is the default.")
+            .define(GROUP_CONSUMER_SESSION_TIMEOUT_MS, Type.INT, 45000, ConfigDef.Range.atLeast(1),
+                    Importance.MEDIUM, "A consumer group member silent this long is removed.")
+            .define(GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS, Type.INT, 5000, ConfigDef.Range.atLeast(1),
+                    Importance.MEDIUM, "The heartbeat interval consumer group members are given.")
+            .define(GROUP_CONSUMER_MAX_SIZE, Type.INT, Integer.MAX_VALUE, ConfigDef.Range.atLeast(1),
+                    Importance.MEDIUM, "Most members of a consumer group.");
+
+    /** Kafka's defaults. */
     public static GroupConfig defaults() {
-        return from(Map.of());
+        return from(ConfigValues.parse(CONFIG_DEF, Map.of()));
     }
 
-    /** The broker config names read here, so the broker does not report them as unused. */
-    public static final java.util.Set<String> NAMES = java.util.Set.of("offsets.topic.num.partitions",
-            "offsets.topic.segment.bytes", "offsets.topic.replication.factor", "group.initial.rebalance.delay.ms", "group.min.session.timeout.ms",
-            "group.max.session.timeout.ms", "group.max.size", "offsets.retention.minutes",
-            "offsets.retention.check.interval.ms", "offset.metadata.max.bytes", "offsets.commit.timeout.ms", "group.consumer.assignors",
-            "group.consumer.session.timeout.ms", "group.consumer.heartbeat.interval.ms", "group.consumer.max.size");
-
-    /** Reads the configs from the broker's original properties; absent ones take Kafka's defaults. */
-    public static GroupConfig from(Map<String, String> props) {
+    /** The settings from values parsed with a definition that includes {@link #CONFIG_DEF}. */
+    public static GroupConfig from(ConfigValues v) {
         return new GroupConfig(
-                intOf(props, "offsets.topic.num.partitions", 50),
-                intOf(props, "offsets.topic.segment.bytes", 104857600),
-                shortOf(props, "offsets.topic.replication.factor", (short) 3),
-                intOf(props, "group.initial.rebalance.delay.ms", 3000),
-                intOf(props, "group.min.session.timeout.ms", 6000),
-                intOf(props, "group.max.session.timeout.ms", 1800000),
-                intOf(props, "group.max.size", Integer.MAX_VALUE),
-                longOf(props, "offsets.retention.minutes", 10080) * 60_000L,
-                longOf(props, "offsets.retention.check.interval.ms", 600000),
-                intOf(props, "offset.metadata.max.bytes", 4096),
-                intOf(props, "offsets.commit.timeout.ms", 5000),
-                300_000,
-                consumerGroupConfig(props));
+                v.getInt(OFFSETS_TOPIC_NUM_PARTITIONS),
+                v.getInt(OFFSETS_TOPIC_SEGMENT_BYTES),
+                v.getShort(OFFSETS_TOPIC_REPLICATION_FACTOR),
+                v.getInt(GROUP_INITIAL_REBALANCE_DELAY_MS),
+                v.getInt(GROUP_MIN_SESSION_TIMEOUT_MS),
+                v.getInt(GROUP_MAX_SESSION_TIMEOUT_MS),
+                v.getInt(GROUP_MAX_SIZE),
+                v.getInt(OFFSETS_RETENTION_MINUTES) * 60_000L,
+                v.getLong(OFFSETS_RETENTION_CHECK_INTERVAL_MS),
+                v.getInt(OFFSET_METADATA_MAX_BYTES),
+                v.getInt(OFFSETS_COMMIT_TIMEOUT_MS),
+                NEW_MEMBER_JOIN_TIMEOUT_MS,
+                consumerGroupConfig(v));
     }
 
     /**
-     * {@code group.consumer.session.timeout.ms} (45000), {@code group.consumer.heartbeat.interval.ms} (5000),
-     * {@code group.consumer.max.size} (unbounded) and {@code group.consumer.assignors}, whose first entry is the
-     * default server assignor ("uniform"; Kafka's list is "uniform,range", class names are not supported).
+     * The first entry of {@code group.consumer.assignors} is the default server assignor ("uniform"; Kafka's list
+     * is "uniform,range", class names are not supported).
      */
-    private static ConsumerGroupConfig consumerGroupConfig(Map<String, String> props) {
-        ConsumerGroupConfig d = ConsumerGroupConfig.DEFAULT;
-        String assignors = props.get("group.consumer.assignors");
-        String first = assignors == null || assignors.isBlank() ? d.defaultAssignor()
-                : assignors.split(",")[0].trim();
+    private static ConsumerGroupConfig consumerGroupConfig(ConfigValues v) {
+        List<String> assignors = v.getList(GROUP_CONSUMER_ASSIGNORS);
+        String first = assignors.isEmpty() ? ConsumerGroupConfig.DEFAULT.defaultAssignor() : assignors.get(0).trim();
         try {
-            return new ConsumerGroupConfig(intOf(props, "group.consumer.session.timeout.ms", d.sessionTimeoutMs()),
-                    intOf(props, "group.consumer.heartbeat.interval.ms", d.heartbeatIntervalMs()),
-                    intOf(props, "group.consumer.max.size", d.maxSize()), first);
+            return new ConsumerGroupConfig(v.getInt(GROUP_CONSUMER_SESSION_TIMEOUT_MS),
+                    v.getInt(GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS), v.getInt(GROUP_CONSUMER_MAX_SIZE), first);
         } catch (IllegalArgumentException e) {
             throw new ConfigException("group.consumer.*: " + e.getMessage());
-        }
-    }
-
-    private static int intOf(Map<String, String> props, String name, int def) {
-        String v = props.get(name);
-        try {
-            return v == null ? def : Integer.parseInt(v.trim());
-        } catch (NumberFormatException e) {
-            throw new ConfigException(name, v, "expected an int");
-        }
-    }
-
-    private static short shortOf(Map<String, String> props, String name, short def) {
-        int v = intOf(props, name, def);
-        if (v < Short.MIN_VALUE || v > Short.MAX_VALUE) {
-            throw new ConfigException(name, v, "expected a short");
-        }
-        return (short) v;
-    }
-
-    private static long longOf(Map<String, String> props, String name, long def) {
-        String v = props.get(name);
-        try {
-            return v == null ? def : Long.parseLong(v.trim());
-        } catch (NumberFormatException e) {
-            throw new ConfigException(name, v, "expected a long");
         }
     }
 }

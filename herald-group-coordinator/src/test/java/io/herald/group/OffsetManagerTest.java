@@ -19,8 +19,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(20)
 class OffsetManagerTest {
     // Expiry is called by the tests here; GroupCoordinatorTest covers the partition's own expiry timer.
-    private final ShardFixture f = new ShardFixture(ShardFixture.withoutExpiryTimer(ShardFixture.config(0,
-            Integer.MAX_VALUE)));
+    private final ShardFixture f = new ShardFixture(ShardFixture.withoutExpiryTimer(0, Integer.MAX_VALUE));
     private static final RequestContext CTX = new RequestContext("c", "/h", (short) 9);
 
     private static OffsetCommitRequestData commit(String group, int generation, String memberId, long offset,

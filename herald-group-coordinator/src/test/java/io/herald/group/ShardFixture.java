@@ -1,5 +1,6 @@
 package io.herald.group;
 
+import io.herald.common.config.ConfigValues;
 import io.herald.common.time.ManualTime;
 import io.herald.coordinator.runtime.CoordinatorResult;
 import io.herald.coordinator.runtime.CoordinatorShardContext;
@@ -71,22 +72,22 @@ final class ShardFixture {
                 .toList();
     }
 
+    /** Kafka's defaults, but the given initial rebalance delay and classic group size limit. */
     static GroupConfig config(int initialDelayMs, int maxSize) {
-        GroupConfig d = GroupConfig.defaults();
-        return new GroupConfig(d.offsetsTopicPartitions(), d.offsetsTopicSegmentBytes(),
-                d.offsetsTopicReplicationFactor(), initialDelayMs,
-                d.minSessionTimeoutMs(), d.maxSessionTimeoutMs(), maxSize, d.offsetsRetentionMs(),
-                d.retentionCheckIntervalMs(), d.offsetMetadataMaxBytes(), d.offsetsCommitTimeoutMs(),
-                d.newMemberJoinTimeoutMs(),
-                d.consumer());
+        return config(Map.of(GroupConfig.GROUP_INITIAL_REBALANCE_DELAY_MS, String.valueOf(initialDelayMs),
+                GroupConfig.GROUP_MAX_SIZE, String.valueOf(maxSize)));
     }
 
-    /** {@code config} whose periodic offset expiry never runs by itself: the test calls it. */
-    static GroupConfig withoutExpiryTimer(GroupConfig d) {
-        return new GroupConfig(d.offsetsTopicPartitions(), d.offsetsTopicSegmentBytes(),
-                d.offsetsTopicReplicationFactor(), d.initialRebalanceDelayMs(), d.minSessionTimeoutMs(),
-                d.maxSessionTimeoutMs(), d.maxSize(), d.offsetsRetentionMs(), Long.MAX_VALUE / 4,
-                d.offsetMetadataMaxBytes(), d.offsetsCommitTimeoutMs(), d.newMemberJoinTimeoutMs(), d.consumer());
+    /** Kafka's defaults but {@code overrides}, parsed as the broker parses them. */
+    static GroupConfig config(Map<String, String> overrides) {
+        return GroupConfig.from(ConfigValues.parse(GroupConfig.CONFIG_DEF, overrides));
+    }
+
+    /** {@code config(initialDelayMs, maxSize)} whose periodic offset expiry never runs by itself: tests call it. */
+    static GroupConfig withoutExpiryTimer(int initialDelayMs, int maxSize) {
+        return config(Map.of(GroupConfig.GROUP_INITIAL_REBALANCE_DELAY_MS, String.valueOf(initialDelayMs),
+                GroupConfig.GROUP_MAX_SIZE, String.valueOf(maxSize),
+                GroupConfig.OFFSETS_RETENTION_CHECK_INTERVAL_MS, String.valueOf(Long.MAX_VALUE / 4)));
     }
 
     /** A shard whose replay of {@link #log} rebuilds the state (a restart, a reload, a failover). */
