@@ -1,6 +1,10 @@
 package io.herald.protocol;
 
+import io.herald.common.config.ConfigValues;
 import java.util.Objects;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
 
 /**
  * Network settings of the Kafka listener.
@@ -29,6 +33,25 @@ public record ServerConfig(String host, int port, int ioThreads, int maxRequestB
         if (maxRequestBytes <= 0) {
             throw new IllegalArgumentException("maxRequestBytes: " + maxRequestBytes + " (expected: > 0)");
         }
+    }
+
+    public static final String NUM_NETWORK_THREADS = "num.network.threads";
+    public static final String SOCKET_REQUEST_MAX_BYTES = "socket.request.max.bytes";
+    public static final String CONNECTIONS_MAX_IDLE_MS = "connections.max.idle.ms";
+
+    /** The network layer's share of the broker configs (the listener's address is the node's). */
+    public static final ConfigDef CONFIG_DEF = new ConfigDef()
+            .define(SOCKET_REQUEST_MAX_BYTES, Type.INT, DEFAULT_MAX_REQUEST_BYTES, ConfigDef.Range.atLeast(1),
+                    Importance.MEDIUM, "Largest request frame accepted; larger ones close the connection.")
+            .define(NUM_NETWORK_THREADS, Type.INT, 0, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
+                    "Netty worker loops; 0 means one per core.")
+            .define(CONNECTIONS_MAX_IDLE_MS, Type.LONG, (long) DEFAULT_CONNECTIONS_MAX_IDLE_MS, Importance.LOW,
+                    "Idle connections are closed after this long; 0 or less keeps them.");
+
+    /** The listener on {@code host:port} with the network configs of {@code v}. */
+    public static ServerConfig from(String host, int port, ConfigValues v) {
+        return new ServerConfig(host, port, v.getInt(NUM_NETWORK_THREADS), v.getInt(SOCKET_REQUEST_MAX_BYTES),
+                (int) Math.min(Integer.MAX_VALUE, v.getLong(CONNECTIONS_MAX_IDLE_MS)));
     }
 
     /** Kafka's defaults on the given address. */
