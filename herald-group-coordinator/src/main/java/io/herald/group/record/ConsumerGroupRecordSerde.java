@@ -1,7 +1,7 @@
 package io.herald.group.record;
 
-import io.herald.group.consumer.TopicPartitionSets;
 import io.herald.group.consumer.MemberState;
+import io.herald.group.consumer.TopicPartitionSets;
 import io.herald.group.record.ConsumerGroupRecord.CurrentAssignment;
 import io.herald.group.record.ConsumerGroupRecord.CurrentAssignmentRemoved;
 import io.herald.group.record.ConsumerGroupRecord.GroupDeleted;
@@ -12,29 +12,30 @@ import io.herald.group.record.ConsumerGroupRecord.TargetAssignmentEpoch;
 import io.herald.group.record.ConsumerGroupRecord.TargetAssignmentEpochRemoved;
 import io.herald.group.record.ConsumerGroupRecord.TargetAssignmentMember;
 import io.herald.group.record.ConsumerGroupRecord.TargetAssignmentMemberRemoved;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.BufferUnderflowException;
+import io.herald.common.codec.CorruptRecordException;
+import io.herald.common.codec.KeyValueCodec;
+import io.herald.common.codec.RecordFormat;
+import io.herald.common.codec.RecordFormat.TypeIdWidth;
+import io.herald.common.codec.RecordFormat.UnknownTypes;
+import io.herald.common.codec.RecordReader;
+import io.herald.common.codec.RecordType;
+import io.herald.common.codec.RecordWriter;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import org.apache.kafka.common.Uuid;
 
 /**
- * Binary layout of {@link ConsumerGroupRecord}s in {@code __consumer_offsets}.
+ * Binary layout of {@link ConsumerGroupRecord}s in {@code __consumer_offsets}, framed by {@link KeyValueCodec}.
  *
  * <p><b>Key</b>: {@code int16 type}, then {@code string groupId}, then for member-scoped types
  * {@code string memberId}. The type numbers are those Kafka gives the same facts (3 group epoch,
  * 5 member metadata, 6 target assignment epoch, 7 target assignment member, 8 current member
- * assignment), so they do not collide with the classic group's keys (0/1 offset commit, 2 group
+ * assignment), so they do not collide with the classic group's keys (1 offset commit, 2 group
  * metadata) sharing the topic. The field encodings are Herald's own, not Kafka's schemas.
  *
  * <p><b>Value</b>: {@code int16 version} (currently 0) then the fields in declaration order;
@@ -42,9 +43,10 @@ import org.apache.kafka.common.Uuid;
  * {@code int32 topics, then per topic: uuid (2 × int64), int32 count, int32 partitions…}, sorted.
  * Compatibility rule (the same as the classic group records'): a later value version may only
  * append fields, so this reader decodes the prefix it knows of any version &gt;= 0 and ignores
- * the rest; a negative version is corrupt.
+ * the rest; a negative version is corrupt. A key type other than these five is rejected: callers
+ * route by {@link #isConsumerGroupKey} first.
  *
- * <p>Stateless, thread-safe.
+ * <p>Golden fixtures: {@code golden/consumer-offsets-consumer-group/} in the tests. Stateless, thread-safe.
  */
 public final class ConsumerGroupRecordSerde {
 
@@ -54,37 +56,41 @@ public final class ConsumerGroupRecordSerde {
     public static final short TARGET_ASSIGNMENT_MEMBER_TYPE = 7;
     public static final short CURRENT_ASSIGNMENT_TYPE = 8;
 
-    private static final short VALUE_VERSION = 0;
+    static final RecordType GROUP_EPOCH = new RecordType(GROUP_EPOCH_TYPE, "group-epoch", (short) 0);
+    static final RecordType MEMBER_METADATA = new RecordType(MEMBER_METADATA_TYPE, "member-metadata", (short) 0);
+    static final RecordType TARGET_ASSIGNMENT_EPOCH =
+            new RecordType(TARGET_ASSIGNMENT_EPOCH_TYPE, "target-assignment-epoch", (short) 0);
+    static final RecordType TARGET_ASSIGNMENT_MEMBER =
+            new RecordType(TARGET_ASSIGNMENT_MEMBER_TYPE, "target-assignment-member", (short) 0);
+    static final RecordType CURRENT_ASSIGNMENT =
+            new RecordType(CURRENT_ASSIGNMENT_TYPE, "current-assignment", (short) 0);
+    /** The key types, disjoint from those of the classic group records that share the topic. */
+    public static final RecordFormat FORMAT = RecordFormat.of("__consumer_offsets consumer group record",
+            TypeIdWidth.INT16, UnknownTypes.REJECT, GROUP_EPOCH, MEMBER_METADATA, TARGET_ASSIGNMENT_EPOCH,
+            TARGET_ASSIGNMENT_MEMBER, CURRENT_ASSIGNMENT);
+    private static final KeyValueCodec CODEC = new KeyValueCodec(FORMAT);
 
     private ConsumerGroupRecordSerde() {
     }
 
     /** Whether a key read from {@code __consumer_offsets} belongs to a consumer group record. */
     public static boolean isConsumerGroupKey(byte[] key) {
-        if (key == null || key.length < 2) {
-            return false;
-        }
-        short type = ByteBuffer.wrap(key).getShort();
-        return type == GROUP_EPOCH_TYPE || type == MEMBER_METADATA_TYPE || type == TARGET_ASSIGNMENT_EPOCH_TYPE
-                || type == TARGET_ASSIGNMENT_MEMBER_TYPE || type == CURRENT_ASSIGNMENT_TYPE;
+        return CODEC.typeOf(key).isPresent();
     }
 
     public static byte[] key(ConsumerGroupRecord record) {
-        return write(out -> {
-            switch (record) {
-                case GroupEpoch r -> groupKey(out, GROUP_EPOCH_TYPE, r.groupId());
-                case GroupDeleted r -> groupKey(out, GROUP_EPOCH_TYPE, r.groupId());
-                case TargetAssignmentEpoch r -> groupKey(out, TARGET_ASSIGNMENT_EPOCH_TYPE, r.groupId());
-                case TargetAssignmentEpochRemoved r -> groupKey(out, TARGET_ASSIGNMENT_EPOCH_TYPE, r.groupId());
-                case MemberMetadata r -> memberKey(out, MEMBER_METADATA_TYPE, r.groupId(), r.memberId());
-                case MemberRemoved r -> memberKey(out, MEMBER_METADATA_TYPE, r.groupId(), r.memberId());
-                case TargetAssignmentMember r -> memberKey(out, TARGET_ASSIGNMENT_MEMBER_TYPE, r.groupId(), r.memberId());
-                case TargetAssignmentMemberRemoved r ->
-                        memberKey(out, TARGET_ASSIGNMENT_MEMBER_TYPE, r.groupId(), r.memberId());
-                case CurrentAssignment r -> memberKey(out, CURRENT_ASSIGNMENT_TYPE, r.groupId(), r.memberId());
-                case CurrentAssignmentRemoved r -> memberKey(out, CURRENT_ASSIGNMENT_TYPE, r.groupId(), r.memberId());
-            }
-        });
+        return switch (record) {
+            case GroupEpoch r -> groupKey(GROUP_EPOCH, r.groupId());
+            case GroupDeleted r -> groupKey(GROUP_EPOCH, r.groupId());
+            case TargetAssignmentEpoch r -> groupKey(TARGET_ASSIGNMENT_EPOCH, r.groupId());
+            case TargetAssignmentEpochRemoved r -> groupKey(TARGET_ASSIGNMENT_EPOCH, r.groupId());
+            case MemberMetadata r -> memberKey(MEMBER_METADATA, r.groupId(), r.memberId());
+            case MemberRemoved r -> memberKey(MEMBER_METADATA, r.groupId(), r.memberId());
+            case TargetAssignmentMember r -> memberKey(TARGET_ASSIGNMENT_MEMBER, r.groupId(), r.memberId());
+            case TargetAssignmentMemberRemoved r -> memberKey(TARGET_ASSIGNMENT_MEMBER, r.groupId(), r.memberId());
+            case CurrentAssignment r -> memberKey(CURRENT_ASSIGNMENT, r.groupId(), r.memberId());
+            case CurrentAssignmentRemoved r -> memberKey(CURRENT_ASSIGNMENT, r.groupId(), r.memberId());
+        };
     }
 
     /** The value bytes, or null for the tombstone records. */
@@ -95,40 +101,22 @@ public final class ConsumerGroupRecordSerde {
             case MemberRemoved r -> null;
             case TargetAssignmentMemberRemoved r -> null;
             case CurrentAssignmentRemoved r -> null;
-            case GroupEpoch r -> write(out -> {
-                out.writeShort(VALUE_VERSION);
-                out.writeInt(r.epoch());
-                out.writeLong(r.metadataHash());
-            });
-            case TargetAssignmentEpoch r -> write(out -> {
-                out.writeShort(VALUE_VERSION);
-                out.writeInt(r.epoch());
-            });
-            case MemberMetadata r -> write(out -> {
-                out.writeShort(VALUE_VERSION);
-                writeString(out, r.instanceId().orElse(null));
-                writeString(out, r.rackId().orElse(null));
-                writeString(out, r.clientId());
-                writeString(out, r.clientHost());
-                out.writeInt(r.subscribedTopicNames().size());
-                for (String name : r.subscribedTopicNames()) {
-                    writeString(out, name);
-                }
-                writeString(out, r.subscribedTopicRegex().orElse(null));
-                writeString(out, r.serverAssignor().orElse(null));
-                out.writeInt(r.rebalanceTimeoutMs());
-            });
-            case TargetAssignmentMember r -> write(out -> {
-                out.writeShort(VALUE_VERSION);
-                writePartitions(out, r.partitions());
-            });
-            case CurrentAssignment r -> write(out -> {
-                out.writeShort(VALUE_VERSION);
-                out.writeInt(r.memberEpoch());
-                out.writeInt(r.previousMemberEpoch());
-                out.writeByte(r.state().code());
-                writePartitions(out, r.assigned());
-                writePartitions(out, r.partitionsPendingRevocation());
+            case GroupEpoch r -> value(GROUP_EPOCH, w -> w.int32(r.epoch()).int64(r.metadataHash()));
+            case TargetAssignmentEpoch r -> value(TARGET_ASSIGNMENT_EPOCH, w -> w.int32(r.epoch()));
+            case MemberMetadata r -> value(MEMBER_METADATA, w -> w
+                    .nullableString(r.instanceId().orElse(null))
+                    .nullableString(r.rackId().orElse(null))
+                    .string(r.clientId())
+                    .string(r.clientHost())
+                    .list(r.subscribedTopicNames(), RecordWriter::string)
+                    .nullableString(r.subscribedTopicRegex().orElse(null))
+                    .nullableString(r.serverAssignor().orElse(null))
+                    .int32(r.rebalanceTimeoutMs()));
+            case TargetAssignmentMember r -> value(TARGET_ASSIGNMENT_MEMBER, w -> writePartitions(w, r.partitions()));
+            case CurrentAssignment r -> value(CURRENT_ASSIGNMENT, w -> {
+                w.int32(r.memberEpoch()).int32(r.previousMemberEpoch()).int8(r.state().code());
+                writePartitions(w, r.assigned());
+                writePartitions(w, r.partitionsPendingRevocation());
             });
         };
     }
@@ -137,141 +125,90 @@ public final class ConsumerGroupRecordSerde {
      * Reads a record back.
      *
      * @throws IllegalArgumentException if the key is not a consumer group key, the value version
-     *     is negative or the bytes are truncated
+     *     is negative or the bytes are truncated or otherwise corrupt
      */
     public static ConsumerGroupRecord deserialize(byte[] key, byte[] value) {
         try {
-            ByteBuffer k = ByteBuffer.wrap(key);
-            short type = k.getShort();
-            String groupId = readString(k);
-            ByteBuffer v = value == null ? null : ByteBuffer.wrap(value);
-            if (v != null) {
-                short version = v.getShort();
-                if (version < 0) {
-                    throw new IllegalArgumentException("value version " + version + " for key type " + type
-                            + " (expected: >= 0)");
-                }
+            // REJECT: an unknown type throws instead of being empty.
+            KeyValueCodec.Decoded record = CODEC.decode(ByteBuffer.wrap(key),
+                    value == null ? null : ByteBuffer.wrap(value)).orElseThrow();
+            return read(record);
+        } catch (CorruptRecordException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    private static ConsumerGroupRecord read(KeyValueCodec.Decoded record) {
+        RecordReader k = record.key();
+        String groupId = k.string();
+        // Version 0 is the only one; a later one only appended fields, so v0's prefix is read.
+        RecordReader v = record.value().map(KeyValueCodec.Value::fields).orElse(null);
+        return switch (record.type().id()) {
+            case GROUP_EPOCH_TYPE ->
+                    v == null ? new GroupDeleted(groupId) : new GroupEpoch(groupId, v.int32(), v.int64());
+            case TARGET_ASSIGNMENT_EPOCH_TYPE -> v == null
+                    ? new TargetAssignmentEpochRemoved(groupId)
+                    : new TargetAssignmentEpoch(groupId, v.int32());
+            case MEMBER_METADATA_TYPE -> {
+                String memberId = k.string();
+                yield v == null ? new MemberRemoved(groupId, memberId) : new MemberMetadata(groupId, memberId,
+                        Optional.ofNullable(v.nullableString()), Optional.ofNullable(v.nullableString()), v.string(),
+                        v.string(), v.list(RecordReader::string), Optional.ofNullable(v.nullableString()),
+                        Optional.ofNullable(v.nullableString()), v.int32());
             }
-            return switch (type) {
-                case GROUP_EPOCH_TYPE -> v == null ? new GroupDeleted(groupId) : new GroupEpoch(groupId, v.getInt(), v.getLong());
-                case TARGET_ASSIGNMENT_EPOCH_TYPE ->
-                        v == null ? new TargetAssignmentEpochRemoved(groupId) : new TargetAssignmentEpoch(groupId, v.getInt());
-                case MEMBER_METADATA_TYPE -> {
-                    String memberId = readString(k);
-                    if (v == null) {
-                        yield new MemberRemoved(groupId, memberId);
-                    }
-                    Optional<String> instanceId = Optional.ofNullable(readString(v));
-                    Optional<String> rackId = Optional.ofNullable(readString(v));
-                    String clientId = readString(v);
-                    String clientHost = readString(v);
-                    int n = v.getInt();
-                    List<String> names = new ArrayList<>(n);
-                    for (int i = 0; i < n; i++) {
-                        names.add(readString(v));
-                    }
-                    Optional<String> regex = Optional.ofNullable(readString(v));
-                    Optional<String> assignor = Optional.ofNullable(readString(v));
-                    yield new MemberMetadata(groupId, memberId, instanceId, rackId, clientId, clientHost, names,
-                            regex, assignor, v.getInt());
-                }
-                case TARGET_ASSIGNMENT_MEMBER_TYPE -> {
-                    String memberId = readString(k);
-                    yield v == null
-                            ? new TargetAssignmentMemberRemoved(groupId, memberId)
-                            : new TargetAssignmentMember(groupId, memberId, readPartitions(v));
-                }
-                case CURRENT_ASSIGNMENT_TYPE -> {
-                    String memberId = readString(k);
-                    if (v == null) {
-                        yield new CurrentAssignmentRemoved(groupId, memberId);
-                    }
-                    int epoch = v.getInt();
-                    int previous = v.getInt();
-                    MemberState state = MemberState.fromCode(v.get());
-                    yield new CurrentAssignment(groupId, memberId, epoch, previous, state, readPartitions(v),
-                            readPartitions(v));
-                }
-                default -> throw new IllegalArgumentException(
-                        "not a consumer group key type: " + type + " (expected: 3, 5, 6, 7 or 8)");
-            };
-        } catch (BufferUnderflowException e) {
-            throw new IllegalArgumentException("truncated consumer group record", e);
-        }
-    }
-
-    private interface Writer {
-        void write(DataOutputStream out) throws IOException;
-    }
-
-    private static byte[] write(Writer writer) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            writer.write(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // cannot happen with an in-memory stream
-        }
-        return bytes.toByteArray();
-    }
-
-    private static void groupKey(DataOutputStream out, short type, String groupId) throws IOException {
-        out.writeShort(type);
-        writeString(out, groupId);
-    }
-
-    private static void memberKey(DataOutputStream out, short type, String groupId, String memberId)
-            throws IOException {
-        groupKey(out, type, groupId);
-        writeString(out, memberId);
-    }
-
-    private static void writeString(DataOutputStream out, String s) throws IOException {
-        if (s == null) {
-            out.writeShort(-1);
-            return;
-        }
-        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-        if (utf8.length > Short.MAX_VALUE) {
-            throw new IllegalArgumentException("string too long: " + utf8.length + " bytes (expected: <= 32767)");
-        }
-        out.writeShort(utf8.length);
-        out.write(utf8);
-    }
-
-    private static String readString(ByteBuffer in) {
-        short length = in.getShort();
-        if (length < 0) {
-            return null;
-        }
-        byte[] utf8 = new byte[length];
-        in.get(utf8);
-        return new String(utf8, StandardCharsets.UTF_8);
-    }
-
-    private static void writePartitions(DataOutputStream out, Map<Uuid, Set<Integer>> partitions) throws IOException {
-        out.writeInt(partitions.size());
-        for (var entry : new TreeMap<>(partitions).entrySet()) {
-            out.writeLong(entry.getKey().getMostSignificantBits());
-            out.writeLong(entry.getKey().getLeastSignificantBits());
-            out.writeInt(entry.getValue().size());
-            for (int p : new TreeSet<>(entry.getValue())) {
-                out.writeInt(p);
+            case TARGET_ASSIGNMENT_MEMBER_TYPE -> {
+                String memberId = k.string();
+                yield v == null
+                        ? new TargetAssignmentMemberRemoved(groupId, memberId)
+                        : new TargetAssignmentMember(groupId, memberId, readPartitions(v));
             }
+            case CURRENT_ASSIGNMENT_TYPE -> {
+                String memberId = k.string();
+                if (v == null) {
+                    yield new CurrentAssignmentRemoved(groupId, memberId);
+                }
+                int epoch = v.int32();
+                int previous = v.int32();
+                MemberState state = readState(v);
+                yield new CurrentAssignment(groupId, memberId, epoch, previous, state, readPartitions(v),
+                        readPartitions(v));
+            }
+            default -> throw new IllegalStateException("type " + record.type() + " is registered but not decoded");
+        };
+    }
+
+    private static byte[] value(RecordType type, Consumer<RecordWriter> fields) {
+        return CODEC.value(type, fields);
+    }
+
+    private static byte[] groupKey(RecordType type, String groupId) {
+        return CODEC.key(type, w -> w.string(groupId));
+    }
+
+    private static byte[] memberKey(RecordType type, String groupId, String memberId) {
+        return CODEC.key(type, w -> w.string(groupId).string(memberId));
+    }
+
+    private static MemberState readState(RecordReader v) {
+        int at = v.position();
+        byte code = v.int8();
+        try {
+            return MemberState.fromCode(code);
+        } catch (IllegalArgumentException e) {
+            throw v.corrupt(at, e.getMessage());
         }
     }
 
-    private static Map<Uuid, Set<Integer>> readPartitions(ByteBuffer in) {
-        int topics = in.getInt();
-        Map<Uuid, Set<Integer>> out = new TreeMap<>();
-        for (int t = 0; t < topics; t++) {
-            Uuid topicId = new Uuid(in.getLong(), in.getLong());
-            int count = in.getInt();
-            Set<Integer> partitions = new TreeSet<>();
-            for (int i = 0; i < count; i++) {
-                partitions.add(in.getInt());
-            }
-            out.put(topicId, partitions);
-        }
-        return TopicPartitionSets.normalize(out);
+    private static void writePartitions(RecordWriter w, Map<Uuid, Set<Integer>> partitions) {
+        // Sorted here too, so that equal assignments give equal bytes whatever map the caller built.
+        w.map(new TreeMap<>(partitions),
+                (out, topicId) -> out.uuid(topicId.getMostSignificantBits(), topicId.getLeastSignificantBits()),
+                (out, set) -> out.list(new TreeSet<>(set), RecordWriter::int32));
+    }
+
+    private static Map<Uuid, Set<Integer>> readPartitions(RecordReader in) {
+        TreeMap<Uuid, Set<Integer>> partitions = in.map(TreeMap::new, r -> r.uuid(Uuid::new),
+                r -> new TreeSet<>(r.list(RecordReader::int32)));
+        return TopicPartitionSets.normalize(partitions);
     }
 }

@@ -94,6 +94,20 @@ class ConsumerGroupRecordSerdeTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("truncated");
     }
 
+    @Test
+    void unknownKeyTypesAndMemberStatesAreRejectedWithTheirOffset() {
+        assertThatThrownBy(() -> ConsumerGroupRecordSerde.deserialize(new byte[] {0, 9, 0, 1, 'g'}, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at offset 0: unknown record type 9 (expected: one of 3, 5, 6, 7, 8)");
+
+        CurrentAssignment r = (CurrentAssignment) samples().get(9);
+        byte[] value = r.value();
+        value[10] = 7; // the state code, after version, member epoch and previous member epoch
+        assertThatThrownBy(() -> ConsumerGroupRecordSerde.deserialize(r.key(), value))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("value at offset 10: unknown member state code: 7");
+    }
+
     @Property(tries = 200)
     void currentAssignmentRoundTrips(
             @ForAll String memberId,

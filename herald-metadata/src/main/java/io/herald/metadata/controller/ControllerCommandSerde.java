@@ -1,12 +1,17 @@
 package io.herald.metadata.controller;
 
-import static io.herald.metadata.record.MetadataRecordSerde.readInts;
-import static io.herald.metadata.record.MetadataRecordSerde.readOptional;
+import static io.herald.metadata.record.MetadataRecordSerde.readResourceKind;
 import static io.herald.metadata.record.MetadataRecordSerde.readUuid;
-import static io.herald.metadata.record.MetadataRecordSerde.writeInts;
-import static io.herald.metadata.record.MetadataRecordSerde.writeOptional;
+import static io.herald.metadata.record.MetadataRecordSerde.writeResourceKind;
 import static io.herald.metadata.record.MetadataRecordSerde.writeUuid;
 
+import io.herald.common.codec.CorruptRecordException;
+import io.herald.common.codec.RecordFormat;
+import io.herald.common.codec.RecordFormat.TypeIdWidth;
+import io.herald.common.codec.RecordFormat.UnknownTypes;
+import io.herald.common.codec.RecordReader;
+import io.herald.common.codec.RecordType;
+import io.herald.common.codec.RecordWriter;
 import io.herald.metadata.controller.ControllerCommand.AlterConfigs;
 import io.herald.metadata.controller.ControllerCommand.AlterPartition;
 import io.herald.metadata.controller.ControllerCommand.AlterReassignments;
@@ -26,13 +31,7 @@ import io.herald.metadata.controller.ControllerCommand.UnfenceBroker;
 import io.herald.metadata.controller.LeaderRequest.Heartbeat;
 import io.herald.metadata.controller.LeaderRequest.Validate;
 import io.herald.metadata.record.MetadataRecord.ResourceKind;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
+import io.herald.metadata.record.MetadataRecordSerde;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -40,32 +39,82 @@ import java.util.TreeMap;
 /**
  * Binary encoding of {@link ControllerCommand}s (quorum log entries) and {@link LeaderRequest}s.
  *
- * <p>Format: {@code [byte version][byte type][fields]}. The version is {@link #VERSION}; a member meeting an
- * entry of a newer version refuses it ({@link UnsupportedVersionException}) rather than guess, so every
- * member decides the same way. Adding a command type or a trailing field means a new version; readers keep
- * decoding every older one. Stateless, thread-safe.
+ * <pre>
+ * entry   := version:int8 command                    (version 1 or 2; 2 is written)
+ * command := type:int8 fields
+ *  1 init-cluster          clusterId:utf
+ *  2 register-broker       brokerId:int32 host:utf port:int32 rack:optional(utf) incarnationId:uuid
+ *  3 fence-broker          brokerId:int32 brokerEpoch:int64
+ *  4 unfence-broker        brokerId:int32 brokerEpoch:int64
+ *  5 controlled-shutdown   brokerId:int32
+ *  6 create-topic          name:utf partitions:int32 replicationFactor:int32
+ *                          assignments:map(int32, ints) configs:map(utf, utf)
+ *  7 delete-topic          topicId:uuid
+ *  8 create-partitions     name:utf newCount:int32 assignments:list(ints)
+ *  9 alter-configs         kind:int8 resource:utf changes:map(utf, optional(utf))
+ * 10 reserve-producer-ids  brokerId:int32 blockSize:int32
+ * 11 alter-partition       brokerId:int32 topicId:uuid partition:int32 leaderEpoch:int32 partitionEpoch:int32
+ *                          newIsr:ints
+ * 12 alter-reassignments   list(topic:utf partition:int32 target:optional(ints))
+ * 13 elect-leaders         unclean:bool partitions:optional(list(topic:utf partition:int32))
+ * 14 term-fenced           term:int64 command                        (since version 2)
+ * request := version:int8 type:int8 fields
+ *  1 heartbeat             brokerId:int32 incarnationId:uuid
+ *  2 validate              command
+ * </pre>
+ * The field encodings are {@link MetadataRecordSerde}'s (utf is Java's modified UTF-8; lists and maps have an
+ * int32 count; maps are sorted).
+ *
+ * <p>Compatibility: unlike the {@code __consumer_offsets} records, a member meeting an entry of a newer version,
+ * or a type it does not know, refuses it ({@link UnsupportedVersionException}) rather than read a prefix, so that
+ * every member decides the same way. Adding a command type or a trailing field means a new version; readers keep
+ * decoding every older one (version 1 differs from 2 only by lacking type 14). Bytes that cannot be decoded at
+ * all are refused the same way. Golden fixtures: {@code golden/controller-command/} and
+ * {@code golden/leader-request/} in the tests.
+ *
+ * <p>Stateless, thread-safe.
  */
 public final class ControllerCommandSerde {
     public static final byte VERSION = 2;
 
-    private static final byte INIT_CLUSTER = 1;
-    private static final byte REGISTER_BROKER = 2;
-    private static final byte FENCE_BROKER = 3;
-    private static final byte UNFENCE_BROKER = 4;
-    private static final byte CONTROLLED_SHUTDOWN = 5;
-    private static final byte CREATE_TOPIC = 6;
-    private static final byte DELETE_TOPIC = 7;
-    private static final byte CREATE_PARTITIONS = 8;
-    private static final byte ALTER_CONFIGS = 9;
-    private static final byte RESERVE_PRODUCER_IDS = 10;
-    private static final byte ALTER_PARTITION = 11;
-    private static final byte ALTER_REASSIGNMENTS = 12;
-    private static final byte ELECT_LEADERS = 13;
+    private static final int INIT_CLUSTER = 1;
+    private static final int REGISTER_BROKER = 2;
+    private static final int FENCE_BROKER = 3;
+    private static final int UNFENCE_BROKER = 4;
+    private static final int CONTROLLED_SHUTDOWN = 5;
+    private static final int CREATE_TOPIC = 6;
+    private static final int DELETE_TOPIC = 7;
+    private static final int CREATE_PARTITIONS = 8;
+    private static final int ALTER_CONFIGS = 9;
+    private static final int RESERVE_PRODUCER_IDS = 10;
+    private static final int ALTER_PARTITION = 11;
+    private static final int ALTER_REASSIGNMENTS = 12;
+    private static final int ELECT_LEADERS = 13;
     /** Since version 2. */
-    private static final byte TERM_FENCED = 14;
+    private static final int TERM_FENCED = 14;
 
-    private static final byte HEARTBEAT = 1;
-    private static final byte VALIDATE = 2;
+    /** The command types, named as in the table above. */
+    static final RecordFormat COMMANDS = RecordFormat.of("controller command", TypeIdWidth.INT8, UnknownTypes.REJECT,
+            new RecordType(INIT_CLUSTER, "init-cluster"),
+            new RecordType(REGISTER_BROKER, "register-broker"),
+            new RecordType(FENCE_BROKER, "fence-broker"),
+            new RecordType(UNFENCE_BROKER, "unfence-broker"),
+            new RecordType(CONTROLLED_SHUTDOWN, "controlled-shutdown"),
+            new RecordType(CREATE_TOPIC, "create-topic"),
+            new RecordType(DELETE_TOPIC, "delete-topic"),
+            new RecordType(CREATE_PARTITIONS, "create-partitions"),
+            new RecordType(ALTER_CONFIGS, "alter-configs"),
+            new RecordType(RESERVE_PRODUCER_IDS, "reserve-producer-ids"),
+            new RecordType(ALTER_PARTITION, "alter-partition"),
+            new RecordType(ALTER_REASSIGNMENTS, "alter-reassignments"),
+            new RecordType(ELECT_LEADERS, "elect-leaders"),
+            new RecordType(TERM_FENCED, "term-fenced"));
+
+    private static final int HEARTBEAT = 1;
+    private static final int VALIDATE = 2;
+
+    static final RecordFormat REQUESTS = RecordFormat.of("leader request", TypeIdWidth.INT8, UnknownTypes.REJECT,
+            new RecordType(HEARTBEAT, "heartbeat"), new RecordType(VALIDATE, "validate"));
 
     private ControllerCommandSerde() {
     }
@@ -75,275 +124,206 @@ public final class ControllerCommandSerde {
         UnsupportedVersionException(String message) {
             super(message);
         }
+
+        UnsupportedVersionException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     public static byte[] encode(ControllerCommand command) {
-        return write(out -> {
-            out.writeByte(VERSION);
-            writeCommand(command, out);
-        });
+        RecordWriter out = new RecordWriter().int8(VERSION);
+        writeCommand(out, command);
+        return out.toBytes();
     }
 
     public static ControllerCommand decode(byte[] entry) {
-        return read(entry, in -> {
-            checkVersion(in.readByte());
+        return read(entry, COMMANDS.name(), in -> {
+            checkVersion(in);
             return readCommand(in);
         });
     }
 
     public static byte[] encode(LeaderRequest request) {
-        return write(out -> {
-            out.writeByte(VERSION);
-            switch (request) {
-                case Heartbeat h -> {
-                    out.writeByte(HEARTBEAT);
-                    out.writeInt(h.brokerId());
-                    writeUuid(out, h.incarnationId());
-                }
-                case Validate v -> {
-                    out.writeByte(VALIDATE);
-                    writeCommand(v.command(), out);
-                }
+        RecordWriter out = new RecordWriter().int8(VERSION);
+        switch (request) {
+            case Heartbeat h -> {
+                writeType(out, REQUESTS, HEARTBEAT);
+                out.int32(h.brokerId());
+                writeUuid(out, h.incarnationId());
             }
-        });
+            case Validate v -> {
+                writeType(out, REQUESTS, VALIDATE);
+                writeCommand(out, v.command());
+            }
+        }
+        return out.toBytes();
     }
 
     public static LeaderRequest decodeLeaderRequest(byte[] request) {
-        return read(request, in -> {
-            checkVersion(in.readByte());
-            byte type = in.readByte();
-            return switch (type) {
-                case HEARTBEAT -> new Heartbeat(in.readInt(), readUuid(in));
+        return read(request, REQUESTS.name(), in -> {
+            checkVersion(in);
+            return switch (readType(in, REQUESTS)) {
+                case HEARTBEAT -> new Heartbeat(in.int32(), readUuid(in));
                 case VALIDATE -> new Validate(readCommand(in));
-                default -> throw new UnsupportedVersionException("unknown leader request type " + type);
+                default -> throw unreachable(REQUESTS);
             };
         });
     }
 
-    private static void checkVersion(byte version) {
-        if (version < 1 || version > VERSION) {
-            throw new UnsupportedVersionException("controller command version " + version + " (supported: 1.."
-                    + VERSION + ")");
+    /**
+     * Decodes a controller entry, request, reply or snapshot: anything it cannot decode, corrupt or of an
+     * unknown type, is an {@link UnsupportedVersionException}, which the state machine answers and skips the
+     * same way on every member.
+     */
+    static <T> T read(byte[] bytes, String source, RecordReader.FieldReader<T> reader) {
+        try {
+            return reader.read(RecordReader.of(bytes, source));
+        } catch (CorruptRecordException e) {
+            throw new UnsupportedVersionException(e.getMessage(), e);
         }
     }
 
-    private static void writeCommand(ControllerCommand command, DataOutputStream out) throws IOException {
+    private static void checkVersion(RecordReader in) {
+        int at = in.position();
+        byte version = in.int8();
+        if (version < 1 || version > VERSION) {
+            throw new UnsupportedVersionException(in.source() + " version " + version + " at offset " + at
+                    + " (supported: 1.." + VERSION + ")");
+        }
+    }
+
+    private static void writeCommand(RecordWriter out, ControllerCommand command) {
         switch (command) {
             case InitCluster c -> {
-                out.writeByte(INIT_CLUSTER);
-                out.writeUTF(c.clusterId());
+                writeType(out, COMMANDS, INIT_CLUSTER);
+                out.modifiedUtf8(c.clusterId());
             }
             case RegisterBroker c -> {
-                out.writeByte(REGISTER_BROKER);
-                out.writeInt(c.brokerId());
-                out.writeUTF(c.host());
-                out.writeInt(c.port());
-                writeOptional(out, c.rack());
+                writeType(out, COMMANDS, REGISTER_BROKER);
+                out.int32(c.brokerId()).modifiedUtf8(c.host()).int32(c.port())
+                        .optional(c.rack(), RecordWriter::modifiedUtf8);
                 writeUuid(out, c.incarnationId());
             }
             case FenceBroker c -> {
-                out.writeByte(FENCE_BROKER);
-                out.writeInt(c.brokerId());
-                out.writeLong(c.brokerEpoch());
+                writeType(out, COMMANDS, FENCE_BROKER);
+                out.int32(c.brokerId()).int64(c.brokerEpoch());
             }
             case UnfenceBroker c -> {
-                out.writeByte(UNFENCE_BROKER);
-                out.writeInt(c.brokerId());
-                out.writeLong(c.brokerEpoch());
+                writeType(out, COMMANDS, UNFENCE_BROKER);
+                out.int32(c.brokerId()).int64(c.brokerEpoch());
             }
             case ControlledShutdown c -> {
-                out.writeByte(CONTROLLED_SHUTDOWN);
-                out.writeInt(c.brokerId());
+                writeType(out, COMMANDS, CONTROLLED_SHUTDOWN);
+                out.int32(c.brokerId());
             }
             case CreateTopic c -> {
-                out.writeByte(CREATE_TOPIC);
-                out.writeUTF(c.name());
-                out.writeInt(c.partitions());
-                out.writeInt(c.replicationFactor());
-                out.writeInt(c.assignments().size());
-                for (var e : c.assignments().entrySet()) {
-                    out.writeInt(e.getKey());
-                    writeInts(out, e.getValue());
-                }
-                out.writeInt(c.configs().size());
-                for (var e : c.configs().entrySet()) {
-                    out.writeUTF(e.getKey());
-                    out.writeUTF(e.getValue());
-                }
+                writeType(out, COMMANDS, CREATE_TOPIC);
+                out.modifiedUtf8(c.name()).int32(c.partitions()).int32(c.replicationFactor())
+                        .map(c.assignments(), RecordWriter::int32, ControllerCommandSerde::writeInts)
+                        .map(c.configs(), RecordWriter::modifiedUtf8, RecordWriter::modifiedUtf8);
             }
             case DeleteTopic c -> {
-                out.writeByte(DELETE_TOPIC);
+                writeType(out, COMMANDS, DELETE_TOPIC);
                 writeUuid(out, c.topicId());
             }
             case CreatePartitions c -> {
-                out.writeByte(CREATE_PARTITIONS);
-                out.writeUTF(c.name());
-                out.writeInt(c.newCount());
-                out.writeInt(c.assignments().size());
-                for (List<Integer> replicas : c.assignments()) {
-                    writeInts(out, replicas);
-                }
+                writeType(out, COMMANDS, CREATE_PARTITIONS);
+                out.modifiedUtf8(c.name()).int32(c.newCount())
+                        .list(c.assignments(), ControllerCommandSerde::writeInts);
             }
             case AlterConfigs c -> {
-                out.writeByte(ALTER_CONFIGS);
-                out.writeByte(c.kind().ordinal());
-                out.writeUTF(c.resourceName());
-                out.writeInt(c.changes().size());
-                for (var e : c.changes().entrySet()) {
-                    out.writeUTF(e.getKey());
-                    writeOptional(out, e.getValue());
-                }
+                writeType(out, COMMANDS, ALTER_CONFIGS);
+                writeResourceKind(out, c.kind());
+                out.modifiedUtf8(c.resourceName()).map(c.changes(), RecordWriter::modifiedUtf8,
+                        (w, value) -> w.optional(value, RecordWriter::modifiedUtf8));
             }
             case ReserveProducerIds c -> {
-                out.writeByte(RESERVE_PRODUCER_IDS);
-                out.writeInt(c.brokerId());
-                out.writeInt(c.blockSize());
+                writeType(out, COMMANDS, RESERVE_PRODUCER_IDS);
+                out.int32(c.brokerId()).int32(c.blockSize());
             }
             case AlterPartition c -> {
-                out.writeByte(ALTER_PARTITION);
-                out.writeInt(c.brokerId());
+                writeType(out, COMMANDS, ALTER_PARTITION);
+                out.int32(c.brokerId());
                 writeUuid(out, c.topicId());
-                out.writeInt(c.partition());
-                out.writeInt(c.leaderEpoch());
-                out.writeInt(c.partitionEpoch());
+                out.int32(c.partition()).int32(c.leaderEpoch()).int32(c.partitionEpoch());
                 writeInts(out, c.newIsr());
             }
             case AlterReassignments c -> {
-                out.writeByte(ALTER_REASSIGNMENTS);
-                out.writeInt(c.reassignments().size());
-                for (Reassignment r : c.reassignments()) {
-                    out.writeUTF(r.topic());
-                    out.writeInt(r.partition());
-                    out.writeBoolean(r.target().isPresent());
-                    if (r.target().isPresent()) {
-                        writeInts(out, r.target().get());
-                    }
-                }
+                writeType(out, COMMANDS, ALTER_REASSIGNMENTS);
+                out.list(c.reassignments(), (w, r) -> w.modifiedUtf8(r.topic()).int32(r.partition())
+                        .optional(r.target(), ControllerCommandSerde::writeInts));
             }
             case ElectLeaders c -> {
-                out.writeByte(ELECT_LEADERS);
-                out.writeBoolean(c.unclean());
-                out.writeBoolean(c.partitions().isPresent());
-                if (c.partitions().isPresent()) {
-                    out.writeInt(c.partitions().get().size());
-                    for (PartitionRef ref : c.partitions().get()) {
-                        out.writeUTF(ref.topic());
-                        out.writeInt(ref.partition());
-                    }
-                }
+                writeType(out, COMMANDS, ELECT_LEADERS);
+                out.bool(c.unclean()).optional(c.partitions(), (w, refs) -> w.list(refs,
+                        (w2, ref) -> w2.modifiedUtf8(ref.topic()).int32(ref.partition())));
             }
             case TermFenced c -> {
-                out.writeByte(TERM_FENCED);
-                out.writeLong(c.term());
-                writeCommand(c.command(), out);
+                writeType(out, COMMANDS, TERM_FENCED);
+                out.int64(c.term());
+                writeCommand(out, c.command());
             }
         }
     }
 
-    private static ControllerCommand readCommand(DataInputStream in) throws IOException {
-        byte type = in.readByte();
-        return switch (type) {
-            case INIT_CLUSTER -> new InitCluster(in.readUTF());
-            case REGISTER_BROKER -> new RegisterBroker(in.readInt(), in.readUTF(), in.readInt(), readOptional(in),
-                    readUuid(in));
-            case FENCE_BROKER -> new FenceBroker(in.readInt(), in.readLong());
-            case UNFENCE_BROKER -> new UnfenceBroker(in.readInt(), in.readLong());
-            case CONTROLLED_SHUTDOWN -> new ControlledShutdown(in.readInt());
+    private static ControllerCommand readCommand(RecordReader in) {
+        return switch (readType(in, COMMANDS)) {
+            case INIT_CLUSTER -> new InitCluster(in.modifiedUtf8());
+            case REGISTER_BROKER -> new RegisterBroker(in.int32(), in.modifiedUtf8(), in.int32(),
+                    in.optional(RecordReader::modifiedUtf8), readUuid(in));
+            case FENCE_BROKER -> new FenceBroker(in.int32(), in.int64());
+            case UNFENCE_BROKER -> new UnfenceBroker(in.int32(), in.int64());
+            case CONTROLLED_SHUTDOWN -> new ControlledShutdown(in.int32());
             case CREATE_TOPIC -> {
-                String name = in.readUTF();
-                int partitions = in.readInt();
-                int replicationFactor = in.readInt();
-                TreeMap<Integer, List<Integer>> assignments = new TreeMap<>();
-                for (int i = in.readInt(); i > 0; i--) {
-                    assignments.put(in.readInt(), readInts(in));
-                }
-                TreeMap<String, String> configs = new TreeMap<>();
-                for (int i = in.readInt(); i > 0; i--) {
-                    configs.put(in.readUTF(), in.readUTF());
-                }
+                String name = in.modifiedUtf8();
+                int partitions = in.int32();
+                int replicationFactor = in.int32();
+                TreeMap<Integer, List<Integer>> assignments = in.map(TreeMap::new, RecordReader::int32,
+                        ControllerCommandSerde::readInts);
+                TreeMap<String, String> configs = in.map(TreeMap::new, RecordReader::modifiedUtf8,
+                        RecordReader::modifiedUtf8);
                 yield new CreateTopic(name, partitions, replicationFactor, assignments, configs);
             }
             case DELETE_TOPIC -> new DeleteTopic(readUuid(in));
-            case CREATE_PARTITIONS -> {
-                String name = in.readUTF();
-                int newCount = in.readInt();
-                List<List<Integer>> assignments = new ArrayList<>();
-                for (int i = in.readInt(); i > 0; i--) {
-                    assignments.add(readInts(in));
-                }
-                yield new CreatePartitions(name, newCount, assignments);
-            }
+            case CREATE_PARTITIONS -> new CreatePartitions(in.modifiedUtf8(), in.int32(),
+                    in.list(ControllerCommandSerde::readInts));
             case ALTER_CONFIGS -> {
-                ResourceKind kind = ResourceKind.values()[in.readByte()];
-                String resource = in.readUTF();
-                TreeMap<String, Optional<String>> changes = new TreeMap<>();
-                for (int i = in.readInt(); i > 0; i--) {
-                    changes.put(in.readUTF(), readOptional(in));
-                }
+                ResourceKind kind = readResourceKind(in);
+                String resource = in.modifiedUtf8();
+                TreeMap<String, Optional<String>> changes = in.map(TreeMap::new, RecordReader::modifiedUtf8,
+                        r -> r.optional(RecordReader::modifiedUtf8));
                 yield new AlterConfigs(kind, resource, changes);
             }
-            case RESERVE_PRODUCER_IDS -> new ReserveProducerIds(in.readInt(), in.readInt());
-            case ALTER_PARTITION -> new AlterPartition(in.readInt(), readUuid(in), in.readInt(), in.readInt(),
-                    in.readInt(), readInts(in));
-            case ALTER_REASSIGNMENTS -> {
-                List<Reassignment> list = new ArrayList<>();
-                for (int i = in.readInt(); i > 0; i--) {
-                    String topic = in.readUTF();
-                    int partition = in.readInt();
-                    Optional<List<Integer>> target = in.readBoolean() ? Optional.of(readInts(in)) : Optional.empty();
-                    list.add(new Reassignment(topic, partition, target));
-                }
-                yield new AlterReassignments(list);
-            }
-            case ELECT_LEADERS -> {
-                boolean unclean = in.readBoolean();
-                Optional<List<PartitionRef>> partitions = Optional.empty();
-                if (in.readBoolean()) {
-                    List<PartitionRef> refs = new ArrayList<>();
-                    for (int i = in.readInt(); i > 0; i--) {
-                        refs.add(new PartitionRef(in.readUTF(), in.readInt()));
-                    }
-                    partitions = Optional.of(refs);
-                }
-                yield new ElectLeaders(unclean, partitions);
-            }
-            case TERM_FENCED -> {
-                long term = in.readLong();
-                yield new TermFenced(term, readCommand(in));
-            }
-            default -> throw new UnsupportedVersionException("unknown controller command type " + type);
+            case RESERVE_PRODUCER_IDS -> new ReserveProducerIds(in.int32(), in.int32());
+            case ALTER_PARTITION -> new AlterPartition(in.int32(), readUuid(in), in.int32(), in.int32(), in.int32(),
+                    readInts(in));
+            case ALTER_REASSIGNMENTS -> new AlterReassignments(in.list(r -> new Reassignment(r.modifiedUtf8(),
+                    r.int32(), r.optional(ControllerCommandSerde::readInts))));
+            case ELECT_LEADERS -> new ElectLeaders(in.bool(), in.optional(r -> r.list(
+                    r2 -> new PartitionRef(r2.modifiedUtf8(), r2.int32()))));
+            case TERM_FENCED -> new TermFenced(in.int64(), readCommand(in));
+            default -> throw unreachable(COMMANDS);
         };
     }
 
-    @FunctionalInterface
-    interface Writer {
-        void write(DataOutputStream out) throws IOException;
+    private static void writeType(RecordWriter out, RecordFormat format, int id) {
+        format.writeType(out, format.type(id).orElseThrow());
     }
 
-    @FunctionalInterface
-    interface Reader<T> {
-        T read(DataInputStream in) throws IOException;
+    /** The id of a known type: REJECT makes an unknown one throw. */
+    private static int readType(RecordReader in, RecordFormat format) {
+        return format.readType(in).orElseThrow().id();
     }
 
-    static byte[] write(Writer writer) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try {
-            DataOutputStream out = new DataOutputStream(bytes);
-            writer.write(out);
-            out.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+    private static IllegalStateException unreachable(RecordFormat format) {
+        return new IllegalStateException("a registered type of " + format.name() + " is not decoded");
     }
 
-    static <T> T read(byte[] bytes, Reader<T> reader) {
-        try {
-            return reader.read(new DataInputStream(new ByteArrayInputStream(bytes)));
-        } catch (java.io.EOFException e) {
-            throw new UnsupportedVersionException("truncated controller entry");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    private static void writeInts(RecordWriter out, List<Integer> values) {
+        out.list(values, RecordWriter::int32);
+    }
+
+    private static List<Integer> readInts(RecordReader in) {
+        return in.list(RecordReader::int32);
     }
 }

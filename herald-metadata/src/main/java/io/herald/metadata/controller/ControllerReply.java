@@ -1,6 +1,7 @@
 package io.herald.metadata.controller;
 
-import java.util.ArrayList;
+import io.herald.common.codec.RecordReader;
+import io.herald.common.codec.RecordWriter;
 import java.util.List;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.protocol.Errors;
@@ -9,8 +10,10 @@ import org.apache.kafka.common.protocol.Errors;
  * The answer to a {@link ControllerCommand}: the log index it was applied at, a Kafka error code
  * ({@link Errors#NONE} on success) with its message, and a command-specific payload on success.
  *
- * <p>Format: {@code [byte version][int64 index][int16 error][utf message][int32 n][n bytes payload]}.
- * Immutable by convention (the payload array is not copied).
+ * <p>Format: {@code [byte version][int64 index][int16 error][utf message][int32 n][n bytes payload]}, where utf
+ * is Java's modified UTF-8 with a uint16 length ({@link RecordWriter#modifiedUtf8}); the payload helpers below
+ * are unversioned, their layout is part of the command's. Golden fixtures: {@code golden/controller-reply/} in
+ * the tests. Immutable by convention (the payload array is not copied).
  *
  * @param index the applying entry's index, or -1 for a validate-only answer
  */
@@ -39,28 +42,17 @@ public record ControllerReply(long index, short errorCode, String message, byte[
     }
 
     public byte[] encode() {
-        return ControllerCommandSerde.write(out -> {
-            out.writeByte(VERSION);
-            out.writeLong(index);
-            out.writeShort(errorCode);
-            out.writeUTF(message);
-            out.writeInt(payload.length);
-            out.write(payload);
-        });
+        return new RecordWriter(32 + payload.length).int8(VERSION).int64(index).int16(errorCode).modifiedUtf8(message)
+                .bytes(payload).toBytes();
     }
 
     public static ControllerReply decode(byte[] bytes) {
-        return ControllerCommandSerde.read(bytes, in -> {
-            byte version = in.readByte();
+        return ControllerCommandSerde.read(bytes, "controller reply", in -> {
+            byte version = in.int8();
             if (version != VERSION) {
                 throw new ControllerCommandSerde.UnsupportedVersionException("controller reply version " + version);
             }
-            long index = in.readLong();
-            short error = in.readShort();
-            String message = in.readUTF();
-            byte[] payload = new byte[in.readInt()];
-            in.readFully(payload);
-            return new ControllerReply(index, error, message, payload);
+            return new ControllerReply(in.int64(), in.int16(), in.modifiedUtf8(), in.bytes());
         });
     }
 
@@ -71,41 +63,30 @@ public record ControllerReply(long index, short errorCode, String message, byte[
         }
     }
 
+    /** {@code list(topic:utf partition:int32 error:int16 message:utf)}. */
     static byte[] encodePartitionErrors(List<PartitionError> errors) {
-        return ControllerCommandSerde.write(out -> {
-            out.writeInt(errors.size());
-            for (PartitionError e : errors) {
-                out.writeUTF(e.topic());
-                out.writeInt(e.partition());
-                out.writeShort(e.errorCode());
-                out.writeUTF(e.message());
-            }
-        });
+        return new RecordWriter().list(errors, (out, e) -> out.modifiedUtf8(e.topic()).int32(e.partition())
+                .int16(e.errorCode()).modifiedUtf8(e.message())).toBytes();
     }
 
     static List<PartitionError> decodePartitionErrors(byte[] payload) {
-        return ControllerCommandSerde.read(payload, in -> {
-            List<PartitionError> errors = new ArrayList<>();
-            for (int i = in.readInt(); i > 0; i--) {
-                errors.add(new PartitionError(in.readUTF(), in.readInt(), in.readShort(), in.readUTF()));
-            }
-            return errors;
-        });
+        return ControllerCommandSerde.read(payload, "controller reply partition errors", in -> in.list(r ->
+                new PartitionError(r.modifiedUtf8(), r.int32(), r.int16(), r.modifiedUtf8())));
     }
 
     static byte[] encodeLong(long value) {
-        return ControllerCommandSerde.write(out -> out.writeLong(value));
+        return new RecordWriter(8).int64(value).toBytes();
     }
 
     static long decodeLong(byte[] payload) {
-        return ControllerCommandSerde.read(payload, in -> in.readLong());
+        return ControllerCommandSerde.read(payload, "controller reply number", RecordReader::int64);
     }
 
     static byte[] encodeString(String value) {
-        return ControllerCommandSerde.write(out -> out.writeUTF(value));
+        return new RecordWriter().modifiedUtf8(value).toBytes();
     }
 
     static String decodeString(byte[] payload) {
-        return ControllerCommandSerde.read(payload, in -> in.readUTF());
+        return ControllerCommandSerde.read(payload, "controller reply text", RecordReader::modifiedUtf8);
     }
 }

@@ -1,5 +1,6 @@
 package io.herald.metadata.controller;
 
+import io.herald.common.codec.RecordWriter;
 import io.herald.metadata.image.BrokerImage;
 import io.herald.metadata.image.ClusterImage;
 import io.herald.metadata.image.PartitionImage;
@@ -23,7 +24,9 @@ import java.util.TreeMap;
  * brokers with their incarnations, epochs and fencing, cluster configs, topics with partitions and configs,
  * the producer id mark), in a fixed order so equal states give equal bytes.
  *
- * <p>Format: {@code [byte version][int64 image offset][record batch]}. The controller keeps no state outside
+ * <p>Format: {@code [byte version][int64 image offset][record batch]}, the batch as
+ * {@link MetadataRecordSerde} writes it. Golden fixtures: {@code golden/controller-snapshot/} in the tests.
+ * The controller keeps no state outside
  * the image (broker incarnations and epochs live in it; liveness timers are leader-only memory that a new
  * leader resets), so this is everything {@link ControllerStateMachine#restore} needs. Stateless.
  */
@@ -35,20 +38,18 @@ final class ControllerSnapshot {
 
     static byte[] write(ClusterImage image) {
         List<MetadataRecord> records = records(image);
-        return ControllerCommandSerde.write(out -> {
-            out.writeByte(VERSION);
-            out.writeLong(image.offset());
-            MetadataRecordSerde.writeBatch(records, out);
-        });
+        RecordWriter out = new RecordWriter(64 + 48 * records.size()).int8(VERSION).int64(image.offset());
+        MetadataRecordSerde.writeBatch(records, out);
+        return out.toBytes();
     }
 
     static ClusterImage read(byte[] bytes) {
-        return ControllerCommandSerde.read(bytes, in -> {
-            byte version = in.readByte();
+        return ControllerCommandSerde.read(bytes, "controller snapshot", in -> {
+            byte version = in.int8();
             if (version != VERSION) {
                 throw new ControllerCommandSerde.UnsupportedVersionException("controller snapshot version " + version);
             }
-            long offset = in.readLong();
+            long offset = in.int64();
             ClusterImage image = ClusterImage.EMPTY;
             for (MetadataRecord record : MetadataRecordSerde.readBatch(in)) {
                 image = image.apply(record);

@@ -1,5 +1,12 @@
 package io.herald.metadata.record;
 
+import io.herald.common.codec.CorruptRecordException;
+import io.herald.common.codec.RecordFormat;
+import io.herald.common.codec.RecordFormat.TypeIdWidth;
+import io.herald.common.codec.RecordFormat.UnknownTypes;
+import io.herald.common.codec.RecordReader;
+import io.herald.common.codec.RecordType;
+import io.herald.common.codec.RecordWriter;
 import io.herald.metadata.record.MetadataRecord.BrokerRecord;
 import io.herald.metadata.record.MetadataRecord.ClusterIdRecord;
 import io.herald.metadata.record.MetadataRecord.ConfigRecord;
@@ -8,165 +15,173 @@ import io.herald.metadata.record.MetadataRecord.ProducerIdsRecord;
 import io.herald.metadata.record.MetadataRecord.RemoveTopicRecord;
 import io.herald.metadata.record.MetadataRecord.ResourceKind;
 import io.herald.metadata.record.MetadataRecord.TopicRecord;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.apache.kafka.common.Uuid;
 
 /**
- * Binary encoding of metadata records: a count, then per record a type byte and its fields. Used for
- * controller snapshots and for records carried in controller replies. Stateless, thread-safe.
+ * Binary encoding of a batch of metadata records, used for controller snapshots and for records carried in
+ * controller replies.
+ *
+ * <pre>
+ * batch  := count:int32 record*
+ * record := type:int8 fields                       (no version: see below)
+ * 1 topic         name:utf topicId:uuid
+ * 2 partition     topicId:uuid partition:int32 replicas:ints isr:ints leader:int32 leaderEpoch:int32
+ *                 partitionEpoch:int32 addingReplicas:ints removingReplicas:ints
+ * 3 remove-topic  topicId:uuid
+ * 4 config        kind:int8 (ResourceKind ordinal) resource:utf name:utf value:optional(utf)
+ * 5 broker        brokerId:int32 host:utf port:int32 rack:optional(utf) incarnationId:uuid brokerEpoch:int64
+ *                 fenced:bool
+ * 6 producer-ids  brokerId:int32 nextProducerId:int64
+ * 7 cluster-id    clusterId:utf
+ * utf := Java's modified UTF-8 with a uint16 length (RecordWriter.modifiedUtf8); ints := count:int32 int32*;
+ * uuid := two int64; optional(x) := present:bool [x]
+ * </pre>
+ *
+ * <p>Records follow each other with no length, so an unknown type cannot be skipped and is reported
+ * ({@link UnknownTypes#REJECT}). The format has no version of its own: the frames that carry it
+ * ({@code ControllerSnapshot}, {@code ControllerReply}) are versioned, and a change of layout here needs a new
+ * version of them. The golden fixtures ({@code golden/metadata-record/}) call today's layout version 0.
+ *
+ * <p>Stateless, thread-safe.
  */
 public final class MetadataRecordSerde {
-    private static final byte TOPIC = 1;
-    private static final byte PARTITION = 2;
-    private static final byte REMOVE_TOPIC = 3;
-    private static final byte CONFIG = 4;
-    private static final byte BROKER = 5;
-    private static final byte PRODUCER_IDS = 6;
-    private static final byte CLUSTER_ID = 7;
+    private static final int TOPIC_ID = 1;
+    private static final int PARTITION_ID = 2;
+    private static final int REMOVE_TOPIC_ID = 3;
+    private static final int CONFIG_ID = 4;
+    private static final int BROKER_ID = 5;
+    private static final int PRODUCER_IDS_ID = 6;
+    private static final int CLUSTER_ID_ID = 7;
+
+    private static final RecordType TOPIC = new RecordType(TOPIC_ID, "topic");
+    private static final RecordType PARTITION = new RecordType(PARTITION_ID, "partition");
+    private static final RecordType REMOVE_TOPIC = new RecordType(REMOVE_TOPIC_ID, "remove-topic");
+    private static final RecordType CONFIG = new RecordType(CONFIG_ID, "config");
+    private static final RecordType BROKER = new RecordType(BROKER_ID, "broker");
+    private static final RecordType PRODUCER_IDS = new RecordType(PRODUCER_IDS_ID, "producer-ids");
+    private static final RecordType CLUSTER_ID = new RecordType(CLUSTER_ID_ID, "cluster-id");
+
+    /** The record types of a batch. */
+    public static final RecordFormat FORMAT = RecordFormat.of("metadata record batch", TypeIdWidth.INT8,
+            UnknownTypes.REJECT, TOPIC, PARTITION, REMOVE_TOPIC, CONFIG, BROKER, PRODUCER_IDS, CLUSTER_ID);
+
+    private static final ResourceKind[] KINDS = ResourceKind.values();
 
     private MetadataRecordSerde() {
     }
 
     /** The batch as bytes. */
     public static byte[] toBytes(List<MetadataRecord> records) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try {
-            writeBatch(records, new DataOutputStream(bytes));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+        RecordWriter out = new RecordWriter(64 + 32 * records.size());
+        writeBatch(records, out);
+        return out.toBytes();
     }
 
-    /** The batch {@link #toBytes} wrote. */
+    /**
+     * The batch {@link #toBytes} wrote.
+     *
+     * @throws CorruptRecordException if the bytes are not a batch (an unknown type: UnknownRecordTypeException)
+     */
     public static List<MetadataRecord> fromBytes(byte[] bytes) {
-        try {
-            return readBatch(new DataInputStream(new ByteArrayInputStream(bytes)));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return readBatch(RecordReader.of(bytes, FORMAT.name()));
     }
 
-    public static void writeBatch(List<MetadataRecord> records, DataOutputStream out) throws IOException {
-        out.writeInt(records.size());
-        for (MetadataRecord record : records) {
-            switch (record) {
-                case TopicRecord t -> {
-                    out.writeByte(TOPIC);
-                    out.writeUTF(t.name());
-                    writeUuid(out, t.topicId());
-                }
-                case PartitionRecord p -> {
-                    out.writeByte(PARTITION);
-                    writeUuid(out, p.topicId());
-                    out.writeInt(p.partition());
-                    writeInts(out, p.replicas());
-                    writeInts(out, p.isr());
-                    out.writeInt(p.leader());
-                    out.writeInt(p.leaderEpoch());
-                    out.writeInt(p.partitionEpoch());
-                    writeInts(out, p.addingReplicas());
-                    writeInts(out, p.removingReplicas());
-                }
-                case RemoveTopicRecord r -> {
-                    out.writeByte(REMOVE_TOPIC);
-                    writeUuid(out, r.topicId());
-                }
-                case ConfigRecord c -> {
-                    out.writeByte(CONFIG);
-                    out.writeByte(c.kind().ordinal());
-                    out.writeUTF(c.resourceName());
-                    out.writeUTF(c.name());
-                    writeOptional(out, c.value());
-                }
-                case ProducerIdsRecord ids -> {
-                    out.writeByte(PRODUCER_IDS);
-                    out.writeInt(ids.brokerId());
-                    out.writeLong(ids.nextProducerId());
-                }
-                case BrokerRecord b -> {
-                    out.writeByte(BROKER);
-                    out.writeInt(b.brokerId());
-                    out.writeUTF(b.host());
-                    out.writeInt(b.port());
-                    writeOptional(out, b.rack());
-                    writeUuid(out, b.incarnationId());
-                    out.writeLong(b.brokerEpoch());
-                    out.writeBoolean(b.fenced());
-                }
-                case ClusterIdRecord c -> {
-                    out.writeByte(CLUSTER_ID);
-                    out.writeUTF(c.clusterId());
-                }
+    /** Writes the batch into a larger structure (a snapshot). */
+    public static void writeBatch(List<MetadataRecord> records, RecordWriter out) {
+        out.list(records, MetadataRecordSerde::writeRecord);
+    }
+
+    /** Reads a batch {@link #writeBatch} wrote; the reader is left after it. */
+    public static List<MetadataRecord> readBatch(RecordReader in) {
+        return in.list(MetadataRecordSerde::readRecord);
+    }
+
+    private static void writeRecord(RecordWriter out, MetadataRecord record) {
+        switch (record) {
+            case TopicRecord t -> {
+                FORMAT.writeType(out, TOPIC);
+                out.modifiedUtf8(t.name());
+                writeUuid(out, t.topicId());
+            }
+            case PartitionRecord p -> {
+                FORMAT.writeType(out, PARTITION);
+                writeUuid(out, p.topicId());
+                out.int32(p.partition())
+                        .list(p.replicas(), RecordWriter::int32)
+                        .list(p.isr(), RecordWriter::int32)
+                        .int32(p.leader())
+                        .int32(p.leaderEpoch())
+                        .int32(p.partitionEpoch())
+                        .list(p.addingReplicas(), RecordWriter::int32)
+                        .list(p.removingReplicas(), RecordWriter::int32);
+            }
+            case RemoveTopicRecord r -> {
+                FORMAT.writeType(out, REMOVE_TOPIC);
+                writeUuid(out, r.topicId());
+            }
+            case ConfigRecord c -> {
+                FORMAT.writeType(out, CONFIG);
+                writeResourceKind(out, c.kind());
+                out.modifiedUtf8(c.resourceName()).modifiedUtf8(c.name())
+                        .optional(c.value(), RecordWriter::modifiedUtf8);
+            }
+            case ProducerIdsRecord ids -> {
+                FORMAT.writeType(out, PRODUCER_IDS);
+                out.int32(ids.brokerId()).int64(ids.nextProducerId());
+            }
+            case BrokerRecord b -> {
+                FORMAT.writeType(out, BROKER);
+                out.int32(b.brokerId()).modifiedUtf8(b.host()).int32(b.port())
+                        .optional(b.rack(), RecordWriter::modifiedUtf8);
+                writeUuid(out, b.incarnationId());
+                out.int64(b.brokerEpoch()).bool(b.fenced());
+            }
+            case ClusterIdRecord c -> {
+                FORMAT.writeType(out, CLUSTER_ID);
+                out.modifiedUtf8(c.clusterId());
             }
         }
-        out.flush();
     }
 
-    public static List<MetadataRecord> readBatch(DataInputStream in) throws IOException {
-        int count = in.readInt();
-        List<MetadataRecord> records = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            byte type = in.readByte();
-            records.add(switch (type) {
-                case TOPIC -> new TopicRecord(in.readUTF(), readUuid(in));
-                case PARTITION -> new PartitionRecord(readUuid(in), in.readInt(), readInts(in), readInts(in),
-                        in.readInt(), in.readInt(), in.readInt(), readInts(in), readInts(in));
-                case REMOVE_TOPIC -> new RemoveTopicRecord(readUuid(in));
-                case CONFIG -> new ConfigRecord(ResourceKind.values()[in.readByte()], in.readUTF(), in.readUTF(),
-                        readOptional(in));
-                case PRODUCER_IDS -> new ProducerIdsRecord(in.readInt(), in.readLong());
-                case BROKER -> new BrokerRecord(in.readInt(), in.readUTF(), in.readInt(), readOptional(in),
-                        readUuid(in), in.readLong(), in.readBoolean());
-                case CLUSTER_ID -> new ClusterIdRecord(in.readUTF());
-                default -> throw new IllegalStateException("unknown metadata record type " + type);
-            });
+    private static MetadataRecord readRecord(RecordReader in) {
+        RecordType type = FORMAT.readType(in).orElseThrow(); // REJECT: never empty
+        return switch (type.id()) {
+            case TOPIC_ID -> new TopicRecord(in.modifiedUtf8(), readUuid(in));
+            case PARTITION_ID -> new PartitionRecord(readUuid(in), in.int32(), in.list(RecordReader::int32),
+                    in.list(RecordReader::int32), in.int32(), in.int32(), in.int32(), in.list(RecordReader::int32),
+                    in.list(RecordReader::int32));
+            case REMOVE_TOPIC_ID -> new RemoveTopicRecord(readUuid(in));
+            case CONFIG_ID -> new ConfigRecord(readResourceKind(in), in.modifiedUtf8(), in.modifiedUtf8(),
+                    in.optional(RecordReader::modifiedUtf8));
+            case PRODUCER_IDS_ID -> new ProducerIdsRecord(in.int32(), in.int64());
+            case BROKER_ID -> new BrokerRecord(in.int32(), in.modifiedUtf8(), in.int32(),
+                    in.optional(RecordReader::modifiedUtf8), readUuid(in), in.int64(), in.bool());
+            case CLUSTER_ID_ID -> new ClusterIdRecord(in.modifiedUtf8());
+            default -> throw new IllegalStateException("type " + type + " is registered but not decoded");
+        };
+    }
+
+    /** A Kafka {@link Uuid} as two {@code int64}. */
+    public static void writeUuid(RecordWriter out, Uuid id) {
+        out.uuid(id.getMostSignificantBits(), id.getLeastSignificantBits());
+    }
+
+    public static Uuid readUuid(RecordReader in) {
+        return in.uuid(Uuid::new);
+    }
+
+    /** A {@link ResourceKind} as its ordinal in an {@code int8}; the enum's order is part of the format. */
+    public static void writeResourceKind(RecordWriter out, ResourceKind kind) {
+        out.int8((byte) kind.ordinal());
+    }
+
+    public static ResourceKind readResourceKind(RecordReader in) {
+        int at = in.position();
+        byte ordinal = in.int8();
+        if (ordinal < 0 || ordinal >= KINDS.length) {
+            throw in.corrupt(at, "resource kind " + ordinal + " (expected: 0 to " + (KINDS.length - 1) + ")");
         }
-        return records;
+        return KINDS[ordinal];
     }
-
-    public static void writeUuid(DataOutputStream out, Uuid id) throws IOException {
-        out.writeLong(id.getMostSignificantBits());
-        out.writeLong(id.getLeastSignificantBits());
-    }
-
-    public static Uuid readUuid(DataInputStream in) throws IOException {
-        return new Uuid(in.readLong(), in.readLong());
-    }
-
-    public static void writeInts(DataOutputStream out, List<Integer> values) throws IOException {
-        out.writeInt(values.size());
-        for (int v : values) {
-            out.writeInt(v);
-        }
-    }
-
-    public static List<Integer> readInts(DataInputStream in) throws IOException {
-        int n = in.readInt();
-        List<Integer> values = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            values.add(in.readInt());
-        }
-        return values;
-    }
-
-    public static void writeOptional(DataOutputStream out, Optional<String> value) throws IOException {
-        out.writeBoolean(value.isPresent());
-        if (value.isPresent()) {
-            out.writeUTF(value.get());
-        }
-    }
-
-    public static Optional<String> readOptional(DataInputStream in) throws IOException {
-        return in.readBoolean() ? Optional.of(in.readUTF()) : Optional.empty();
-    }
-
 }

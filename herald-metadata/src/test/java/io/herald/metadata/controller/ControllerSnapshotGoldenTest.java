@@ -1,0 +1,75 @@
+package io.herald.metadata.controller;
+
+import static io.herald.common.codec.GoldenCase.current;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.herald.common.codec.GoldenCase;
+import io.herald.common.codec.GoldenFixture;
+import io.herald.common.codec.GoldenFixtures;
+import io.herald.metadata.image.ClusterImage;
+import io.herald.metadata.record.MetadataRecord;
+import io.herald.metadata.record.MetadataRecord.BrokerRecord;
+import io.herald.metadata.record.MetadataRecord.ClusterIdRecord;
+import io.herald.metadata.record.MetadataRecord.ConfigRecord;
+import io.herald.metadata.record.MetadataRecord.PartitionRecord;
+import io.herald.metadata.record.MetadataRecord.ProducerIdsRecord;
+import io.herald.metadata.record.MetadataRecord.ResourceKind;
+import io.herald.metadata.record.MetadataRecord.TopicRecord;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.Uuid;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Golden bytes of the controller's snapshots ({@link ControllerSnapshot}, version 1): the state a quorum member
+ * restores from disk or from InstallSnapshot. Fixtures are under {@code golden/controller-snapshot/}; see
+ * {@link GoldenFixtures}.
+ */
+class ControllerSnapshotGoldenTest {
+    private static final GoldenFixtures GOLDEN = GoldenFixtures.of("controller-snapshot");
+
+    private static final Uuid ORDERS = new Uuid(0x0123456789abcdefL, 0xfedcba9876543210L);
+    private static final Uuid PAYMENTS = new Uuid(5L, -6L);
+
+    static List<GoldenCase<ClusterImage>> cases() {
+        List<MetadataRecord> records = List.of(
+                new ClusterIdRecord("Hk3xQ9-clüster"),
+                new BrokerRecord(1, "localhost", 19092, Optional.empty()),
+                new BrokerRecord(3, "broker-3.example", 9092, Optional.of("rack-ü"), new Uuid(-2L, 3L), 12_345L,
+                        true),
+                new ConfigRecord(ResourceKind.BROKER, "", "log.retention.ms", Optional.of("ü ✓ \u0000 🚀")),
+                new TopicRecord("orders.eu-1", ORDERS),
+                new PartitionRecord(ORDERS, 0, List.of(1, 3), List.of(1), 1, 4, 9),
+                new PartitionRecord(ORDERS, 1, List.of(3, 1, 2), List.of(1, 3), 3, 2, 5, List.of(3), List.of(2)),
+                new ConfigRecord(ResourceKind.TOPIC, "orders.eu-1", "cleanup.policy", Optional.of("compact")),
+                new TopicRecord("payments", PAYMENTS),
+                new PartitionRecord(PAYMENTS, 0, List.of(1), List.of(1), 1, 0, 0),
+                new ProducerIdsRecord(1, 7_000));
+        ClusterImage image = ClusterImage.EMPTY;
+        for (MetadataRecord record : records) {
+            image = image.apply(record);
+        }
+        return List.of(
+                current("snapshot-v1", "brokers, configs, two topics, producer ids", image.withOffset(98_765)),
+                current("snapshot-v1-empty", "the image before any record", ClusterImage.EMPTY));
+    }
+
+    // One test encodes and then decodes, so that a run writing missing fixtures writes before it reads.
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void encodesToAndDecodesFromItsGoldenBytes(GoldenCase<ClusterImage> c) {
+        GOLDEN.verify(c.name(), c.description(), GoldenFixture.entry(ControllerSnapshot.write(c.record())));
+
+        assertThat(ControllerSnapshot.read(GOLDEN.read(c.name()).bytes("entry"))).isEqualTo(c.record());
+    }
+
+    @Test
+    void everyStoredFixtureIsCheckedByACase() {
+        assertThat(GOLDEN.names()).isSubsetOf(cases().stream().map(GoldenCase::name)
+                .collect(Collectors.toCollection(TreeSet::new)));
+    }
+}

@@ -1,0 +1,66 @@
+package io.herald.metadata.record;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.herald.common.codec.CorruptRecordException;
+import io.herald.common.codec.GoldenFixtures;
+import io.herald.common.codec.RecordType;
+import io.herald.common.codec.UnknownRecordTypeException;
+import io.herald.metadata.record.MetadataRecord.ConfigRecord;
+import io.herald.metadata.record.MetadataRecord.ResourceKind;
+import io.herald.metadata.record.MetadataRecord.TopicRecord;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.common.Uuid;
+import org.junit.jupiter.api.Test;
+
+class MetadataRecordSerdeTest {
+
+    @Test
+    void anUnknownRecordTypeIsReportedWithItsOffsetAndId() {
+        byte[] bytes = MetadataRecordSerde.toBytes(List.of(new TopicRecord("t", Uuid.ZERO_UUID),
+                new TopicRecord("u", Uuid.ZERO_UUID)));
+        bytes[4 + 1 + 3 + 16] = 99; // the second record's type
+
+        assertThatThrownBy(() -> MetadataRecordSerde.fromBytes(bytes))
+                .isInstanceOfSatisfying(UnknownRecordTypeException.class, e -> {
+                    assertThat(e.typeId()).isEqualTo(99);
+                    assertThat(e.offset()).isEqualTo(24);
+                });
+    }
+
+    @Test
+    void aResourceKindOutOfRangeIsCorrupt() {
+        byte[] bytes = MetadataRecordSerde.toBytes(List.of(
+                new ConfigRecord(ResourceKind.BROKER, "", "x", Optional.empty())));
+        bytes[5] = 2;
+
+        assertThatThrownBy(() -> MetadataRecordSerde.fromBytes(bytes))
+                .isInstanceOf(CorruptRecordException.class)
+                .hasMessage("Corrupt metadata record batch at offset 5: resource kind 2 (expected: 0 to 1)");
+    }
+
+    @Test
+    void aHugeCountOrATruncatedBatchIsCorruptWithoutAllocatingForIt() {
+        assertThatThrownBy(() -> MetadataRecordSerde.fromBytes(new byte[] {0x7f, -1, -1, -1, 1}))
+                .isInstanceOf(CorruptRecordException.class).hasMessageContaining("list count 2147483647");
+        byte[] bytes = MetadataRecordSerde.toBytes(List.of(new TopicRecord("t", new Uuid(1, 2))));
+
+        for (int cut = 0; cut < bytes.length; cut++) {
+            byte[] truncated = Arrays.copyOf(bytes, cut);
+            assertThatThrownBy(() -> MetadataRecordSerde.fromBytes(truncated))
+                    .isInstanceOf(CorruptRecordException.class);
+        }
+    }
+
+    @Test
+    void everyRecordTypeHasAGoldenFixture() {
+        GoldenFixtures golden = GoldenFixtures.of("metadata-record");
+
+        for (RecordType type : MetadataRecordSerde.FORMAT.types()) {
+            assertThat(golden.names()).contains(type.name() + "-v0");
+        }
+    }
+}
