@@ -173,11 +173,11 @@ public final class Broker implements HeraldNode {
         GroupOffsetsHandler groupOffsets = new GroupOffsetsHandler(groups, controller::image);
         GroupAdminHandler groupAdmin = new GroupAdminHandler(groups);
         ConsumerGroupHandler consumerGroups = new ConsumerGroupHandler(groups, controller::image);
-        ReassignmentHandler reassignments = new ReassignmentHandler(controller, pool);
+        ReassignmentHandler reassignments = new ReassignmentHandler(controller, controller, pool);
         return new ApiRegistry()
                 .register(new ProduceHandler(replicas, controller::image, pool).api())
                 .register(new FetchHandler(replicas, controller::image, fetchPurgatory, pool, fetchSessions).api())
-                .register(new MetadataHandler(controller, new MetadataHandler.Settings(
+                .register(new MetadataHandler(controller, controller, new MetadataHandler.Settings(
                         config.nodeId(), config.autoCreateTopicsEnable(), config.numPartitions(),
                         config.defaultReplicationFactor()), pool).api())
                 .register(topics.createTopics())

@@ -1,5 +1,6 @@
 package io.herald.broker;
 
+import io.herald.common.config.ConfigValues;
 import io.herald.metadata.controller.ControllerSettings;
 import io.herald.metadata.controller.MetadataController;
 import io.herald.metadata.quorum.MetadataQuorum;
@@ -53,7 +54,8 @@ final class MetadataQuorums {
      */
     static MetadataController startController(BrokerConfig config, MetaProperties meta) throws IOException {
         MetadataController controller = MetadataController.start(open(config),
-                ControllerSettings.from(config.nodeId(), config.originals()), meta.clusterId());
+                ControllerSettings.from(config.nodeId(), ConfigValues.parse(ControllerSettings.CONFIG_DEF,
+                        config.originals())), meta.clusterId());
         try {
             String clusterId = controller.awaitClusterId(Duration.ofMillis(CLUSTER_ID_WAIT_MS));
             if (!clusterId.equals(meta.clusterId())) {

@@ -1,6 +1,6 @@
 package io.herald.broker.handler;
 
-import io.herald.metadata.controller.MetadataController;
+import io.herald.metadata.api.MetadataPublisher;
 import io.herald.metadata.image.BrokerImage;
 import io.herald.metadata.image.ClusterImage;
 import io.herald.protocol.ServedApi;
@@ -29,13 +29,13 @@ import org.apache.kafka.common.requests.DescribeLogDirsRequest;
 
 /** DescribeCluster (brokers, controller, cluster id) and DescribeLogDirs (dirs, space, partition sizes). */
 public final class ClusterHandler {
-    private final MetadataController controller;
+    private final MetadataPublisher metadata;
     private final LogManager logManager;
     private final int nodeId;
     private final Executor pool;
 
-    public ClusterHandler(MetadataController controller, LogManager logManager, int nodeId, Executor pool) {
-        this.controller = controller;
+    public ClusterHandler(MetadataPublisher metadata, LogManager logManager, int nodeId, Executor pool) {
+        this.metadata = metadata;
         this.logManager = logManager;
         this.nodeId = nodeId;
         this.pool = pool;
@@ -55,7 +55,7 @@ public final class ClusterHandler {
             if (asked != EndpointType.BROKER) {
                 return Requests.now(failEndpointType(response, asked));
             }
-            ClusterImage image = controller.image();
+            ClusterImage image = metadata.image();
             response.setErrorCode(Errors.NONE.code()).setClusterId(image.clusterId()).setControllerId(nodeId);
             for (BrokerImage broker : image.brokers().values()) {
                 if (broker.fenced() && !data.includeFencedBrokers()) {

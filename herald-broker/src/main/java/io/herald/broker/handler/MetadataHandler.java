@@ -1,6 +1,7 @@
 package io.herald.broker.handler;
 
-import io.herald.metadata.controller.MetadataController;
+import io.herald.metadata.api.MetadataPublisher;
+import io.herald.metadata.api.TopicAdmin;
 import io.herald.metadata.image.BrokerImage;
 import io.herald.metadata.image.ClusterImage;
 import io.herald.metadata.image.PartitionImage;
@@ -39,12 +40,14 @@ public final class MetadataHandler implements ApiHandler {
     /** The broker settings this handler reads. */
     public record Settings(int nodeId, boolean autoCreateTopics, int numPartitions, short replicationFactor) {}
 
-    private final MetadataController controller;
+    private final MetadataPublisher metadata;
+    private final TopicAdmin topics;
     private final Settings settings;
     private final Executor pool;
 
-    public MetadataHandler(MetadataController controller, Settings settings, Executor pool) {
-        this.controller = controller;
+    public MetadataHandler(MetadataPublisher metadata, TopicAdmin topics, Settings settings, Executor pool) {
+        this.metadata = metadata;
+        this.topics = topics;
         this.settings = settings;
         this.pool = pool;
     }
@@ -78,7 +81,7 @@ public final class MetadataHandler implements ApiHandler {
         if (!settings.autoCreateTopics()) {
             return true;
         }
-        ClusterImage image = controller.image();
+        ClusterImage image = metadata.image();
         for (MetadataRequestData.MetadataRequestTopic requested : data.topics()) {
             if (requested.name() != null && image.topic(requested.name()).isEmpty()) {
                 return false;
@@ -88,7 +91,7 @@ public final class MetadataHandler implements ApiHandler {
     }
 
     private MetadataResponseData metadata(MetadataRequestData data, boolean allTopics, short version) {
-        ClusterImage image = controller.image();
+        ClusterImage image = metadata.image();
         MetadataResponseData response = new MetadataResponseData()
                 .setClusterId(image.clusterId())
                 .setControllerId(settings.nodeId());
@@ -100,7 +103,7 @@ public final class MetadataHandler implements ApiHandler {
             for (MetadataRequestData.MetadataRequestTopic requested : data.topics()) {
                 response.topics().add(describeRequested(requested, allowAutoCreate));
             }
-            image = controller.image();
+            image = metadata.image();
         }
         for (BrokerImage broker : image.brokers().values()) {
             if (broker.fenced()) {
@@ -114,7 +117,7 @@ public final class MetadataHandler implements ApiHandler {
 
     private MetadataResponseTopic describeRequested(MetadataRequestData.MetadataRequestTopic requested,
                                                     boolean allowAutoCreate) {
-        ClusterImage image = controller.image();
+        ClusterImage image = metadata.image();
         if (requested.name() == null) {
             Uuid id = requested.topicId();
             return image.topic(id).map(this::describe).orElseGet(() -> new MetadataResponseTopic()
@@ -135,12 +138,12 @@ public final class MetadataHandler implements ApiHandler {
             return missing.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
         }
         try {
-            TopicImage created = controller.createTopic(name, settings.numPartitions(), settings.replicationFactor(),
+            TopicImage created = topics.createTopic(name, settings.numPartitions(), settings.replicationFactor(),
                     Map.of(), false);
             log.info("Auto-created topic {} with {} partitions", name, settings.numPartitions());
             return describe(created);
         } catch (TopicExistsException raced) {
-            return controller.image().topic(name).map(this::describe)
+            return metadata.image().topic(name).map(this::describe)
                     .orElseGet(() -> missing.setErrorCode(Errors.LEADER_NOT_AVAILABLE.code()));
         } catch (RuntimeException e) {
             return missing.setErrorCode(Requests.error(e).code());

@@ -1,6 +1,6 @@
 package io.herald.broker.handler;
 
-import io.herald.metadata.controller.MetadataController;
+import io.herald.metadata.api.ProducerIdSource;
 import io.herald.protocol.ApiHandler;
 import io.herald.protocol.ServedApi;
 import io.herald.protocol.VersionRange;
@@ -24,14 +24,14 @@ import org.apache.kafka.common.requests.InitProducerIdRequest;
 public final class ProducerIdHandler implements ApiHandler {
     static final int BLOCK_SIZE = 1000;
 
-    private final MetadataController controller;
+    private final ProducerIdSource producerIds;
     private final int nodeId;
     private final Executor pool;
     private long next;
     private long blockEnd;
 
-    public ProducerIdHandler(MetadataController controller, int nodeId, Executor pool) {
-        this.controller = controller;
+    public ProducerIdHandler(ProducerIdSource producerIds, int nodeId, Executor pool) {
+        this.producerIds = producerIds;
         this.nodeId = nodeId;
         this.pool = pool;
     }
@@ -65,7 +65,7 @@ public final class ProducerIdHandler implements ApiHandler {
 
     synchronized long nextProducerId() {
         if (next >= blockEnd) {
-            next = controller.reserveProducerIds(nodeId, BLOCK_SIZE);
+            next = producerIds.reserveProducerIds(nodeId, BLOCK_SIZE);
             blockEnd = next + BLOCK_SIZE;
         }
         return next++;

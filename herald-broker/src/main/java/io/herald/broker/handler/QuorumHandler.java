@@ -1,6 +1,6 @@
 package io.herald.broker.handler;
 
-import io.herald.metadata.controller.MetadataController;
+import io.herald.metadata.api.QuorumView;
 import io.herald.metadata.quorum.QuorumDescription;
 import io.herald.protocol.Response;
 import io.herald.protocol.ServedApi;
@@ -32,7 +32,7 @@ public final class QuorumHandler {
     /** Kafka's name for the metadata log's topic; DescribeQuorum asks for its partition 0. */
     public static final String METADATA_TOPIC = "__cluster_metadata";
 
-    private final MetadataController controller;
+    private final QuorumView quorum;
     private final Map<Integer, InetSocketAddress> voterEndpoints;
     private final String controllerListenerName;
 
@@ -41,9 +41,9 @@ public final class QuorumHandler {
      *                               has no controller listener)
      * @param controllerListenerName the listener name the voters' endpoints are reported under
      */
-    public QuorumHandler(MetadataController controller, Map<Integer, InetSocketAddress> voterEndpoints,
+    public QuorumHandler(QuorumView quorum, Map<Integer, InetSocketAddress> voterEndpoints,
                          String controllerListenerName) {
-        this.controller = controller;
+        this.quorum = quorum;
         this.voterEndpoints = Map.copyOf(voterEndpoints);
         this.controllerListenerName = controllerListenerName;
     }
@@ -58,7 +58,7 @@ public final class QuorumHandler {
                         .setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code())
                         .setErrorMessage(version >= 2 ? "DescribeQuorum knows only " + METADATA_TOPIC + "-0" : null));
             }
-            return controller.describeQuorum().handle((quorum, error) -> new Response.Send(error == null
+            return this.quorum.describeQuorum().handle((quorum, error) -> new Response.Send(error == null
                     ? answer(quorum, version)
                     : partitionError(Requests.error(error), Requests.message(error), version)));
         });

@@ -1,6 +1,7 @@
 package io.herald.broker.handler;
 
-import io.herald.metadata.controller.MetadataController;
+import io.herald.metadata.api.MetadataPublisher;
+import io.herald.metadata.api.ReassignmentAdmin;
 import io.herald.metadata.image.ClusterImage;
 import io.herald.metadata.image.PartitionImage;
 import io.herald.protocol.ServedApi;
@@ -37,11 +38,13 @@ import org.apache.kafka.common.requests.ListPartitionReassignmentsRequest;
  * (new replicas start fetching, and the reassignment completes once they are in sync).
  */
 public final class ReassignmentHandler {
-    private final MetadataController controller;
+    private final ReassignmentAdmin reassignments;
+    private final MetadataPublisher metadata;
     private final Executor pool;
 
-    public ReassignmentHandler(MetadataController controller, Executor pool) {
-        this.controller = controller;
+    public ReassignmentHandler(ReassignmentAdmin reassignments, MetadataPublisher metadata, Executor pool) {
+        this.reassignments = reassignments;
+        this.metadata = metadata;
         this.pool = pool;
     }
 
@@ -78,13 +81,13 @@ public final class ReassignmentHandler {
                 .setAllowReplicationFactorChange(data.allowReplicationFactorChange());
         Map<TopicPartition, ApiError> errors = new LinkedHashMap<>();
         if (!data.allowReplicationFactorChange()) {
-            errors.putAll(replicationFactorChanges(targets, controller.image()));
+            errors.putAll(replicationFactorChanges(targets, metadata.image()));
         }
         Map<TopicPartition, Optional<List<Integer>>> accepted = new LinkedHashMap<>(targets);
         accepted.keySet().removeAll(errors.keySet());
         try {
             if (!accepted.isEmpty()) {
-                errors.putAll(controller.alterPartitionReassignments(accepted));
+                errors.putAll(reassignments.alterPartitionReassignments(accepted));
             }
         } catch (RuntimeException e) {
             return response.setErrorCode(Requests.error(e).code()).setErrorMessage(Requests.message(e));
@@ -124,7 +127,7 @@ public final class ReassignmentHandler {
     }
 
     private ListPartitionReassignmentsResponseData list(ListPartitionReassignmentsRequestData data) {
-        var ongoing = controller.listPartitionReassignments();
+        var ongoing = reassignments.listPartitionReassignments();
         Map<String, OngoingTopicReassignment> byTopic = new LinkedHashMap<>();
         Set<TopicPartition> wanted = null;
         if (data.topics() != null) {
@@ -163,7 +166,7 @@ public final class ReassignmentHandler {
         ElectLeadersResponseData response = new ElectLeadersResponseData();
         Map<TopicPartition, ApiError> results;
         try {
-            results = controller.electLeaders(unclean, partitions);
+            results = reassignments.electLeaders(unclean, partitions);
         } catch (RuntimeException e) {
             return response.setErrorCode(Requests.error(e).code());
         }

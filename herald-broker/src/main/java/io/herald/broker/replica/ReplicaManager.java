@@ -6,7 +6,7 @@ import io.herald.common.timer.Timer;
 import io.herald.broker.replica.fetcher.LeaderEndpoint;
 import io.herald.broker.replica.fetcher.ReplicaFetcherManager;
 import io.herald.metadata.image.BrokerImage;
-import io.herald.metadata.controller.MetadataController;
+import io.herald.metadata.api.MetadataPublisher;
 import io.herald.metadata.image.ClusterImage;
 import io.herald.metadata.image.PartitionImage;
 import io.herald.metadata.image.TopicImage;
@@ -58,7 +58,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safety: {@link #onImage} runs on the controller's thread (serialized by this object's monitor);
  * lookups are lock-free reads of a concurrent map from any thread.
  */
-public final class ReplicaManager implements MetadataController.Listener, AutoCloseable {
+public final class ReplicaManager implements MetadataPublisher.Listener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReplicaManager.class);
     private static final String PARTITION_METADATA = "partition.metadata";
 

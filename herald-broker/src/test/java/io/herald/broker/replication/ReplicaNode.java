@@ -75,7 +75,7 @@ final class ReplicaNode implements AutoCloseable {
                         new io.herald.broker.fetch.FetchSessionCache(1000, Time.SYSTEM)).api())
                 .register(offsets.listOffsets())
                 .register(offsets.offsetForLeaderEpoch());
-        metadata.ifPresent(controller -> registry.register(new MetadataHandler(controller,
+        metadata.ifPresent(controller -> registry.register(new MetadataHandler(controller, controller,
                 new MetadataHandler.Settings(nodeId, false, 1, (short) 1), pool).api()));
         KafkaServer server = new KafkaServer(new ServerConfig("127.0.0.1", 0, 1, 100 << 20, 600_000), registry);
         server.start();

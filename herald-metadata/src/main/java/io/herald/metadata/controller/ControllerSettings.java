@@ -1,9 +1,13 @@
 package io.herald.metadata.controller;
 
+import io.herald.common.config.ConfigValues;
 import java.util.Map;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
 
 /**
- * The controller's local settings (Kafka names in {@link #from}). They steer only leader-side timers and the
+ * The controller's local settings (Kafka names in {@link #CONFIG_DEF}). They steer only leader-side timers and the
  * facade's waits, never {@link ControllerLogic}'s decisions, so members may differ without diverging.
  *
  * @param nodeId this node's id ({@code node.id})
@@ -31,19 +35,26 @@ public record ControllerSettings(int nodeId, long brokerHeartbeatIntervalMs, lon
         }
     }
 
+    /** The controller's share of the node configs, with Kafka's names, defaults and ranges. */
+    public static final ConfigDef CONFIG_DEF = new ConfigDef()
+            .define(BROKER_HEARTBEAT_INTERVAL_MS, Type.INT, 2000, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+                    "How often a broker heartbeats to the controller.")
+            .define(BROKER_SESSION_TIMEOUT_MS, Type.INT, 9000, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+                    "A broker without a heartbeat for this long is fenced.")
+            .define(AUTO_LEADER_REBALANCE_ENABLE, Type.BOOLEAN, true, Importance.HIGH,
+                    "Move leadership back to the preferred replica when it is imbalanced.")
+            .define(LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS, Type.LONG, 300L, ConfigDef.Range.atLeast(1),
+                    Importance.HIGH, "How often the controller checks leader imbalance.");
+
     /** Kafka's defaults. */
     public static ControllerSettings defaults(int nodeId) {
-        return new ControllerSettings(nodeId, 2000, 9000, true, 300_000, DEFAULT_REQUEST_TIMEOUT_MS);
+        return from(nodeId, ConfigValues.parse(CONFIG_DEF, Map.of()));
     }
 
-    /** From broker config (Kafka names), with Kafka's defaults for what is absent. */
-    public static ControllerSettings from(int nodeId, Map<String, String> config) {
-        ControllerSettings d = defaults(nodeId);
-        return new ControllerSettings(nodeId,
-                Long.parseLong(config.getOrDefault(BROKER_HEARTBEAT_INTERVAL_MS, "" + d.brokerHeartbeatIntervalMs()).trim()),
-                Long.parseLong(config.getOrDefault(BROKER_SESSION_TIMEOUT_MS, "" + d.brokerSessionTimeoutMs()).trim()),
-                Boolean.parseBoolean(config.getOrDefault(AUTO_LEADER_REBALANCE_ENABLE, "true").trim()),
-                1000 * Long.parseLong(config.getOrDefault(LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS, "300").trim()),
-                d.requestTimeoutMs());
+    /** From values parsed with a definition that includes {@link #CONFIG_DEF}. */
+    public static ControllerSettings from(int nodeId, ConfigValues v) {
+        return new ControllerSettings(nodeId, v.getInt(BROKER_HEARTBEAT_INTERVAL_MS),
+                v.getInt(BROKER_SESSION_TIMEOUT_MS), v.getBoolean(AUTO_LEADER_REBALANCE_ENABLE),
+                1000 * v.getLong(LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS), DEFAULT_REQUEST_TIMEOUT_MS);
     }
 }

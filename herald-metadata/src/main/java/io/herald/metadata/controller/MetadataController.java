@@ -1,5 +1,10 @@
 package io.herald.metadata.controller;
 
+import io.herald.metadata.api.MetadataPublisher;
+import io.herald.metadata.api.ProducerIdSource;
+import io.herald.metadata.api.QuorumView;
+import io.herald.metadata.api.ReassignmentAdmin;
+import io.herald.metadata.api.TopicAdmin;
 import io.herald.metadata.controller.ControllerCommand.AlterConfigs;
 import io.herald.metadata.controller.ControllerCommand.AlterPartition;
 import io.herald.metadata.controller.ControllerCommand.AlterReassignments;
@@ -67,17 +72,12 @@ import org.slf4j.LoggerFactory;
  * <p>Owns the quorum and the scheduler ({@link #close} closes both).
  *
  * <p>Thread-safety: all methods from any thread, except that the synchronous ones must not be called from a
- * {@link Listener} (the apply thread would wait for itself until the timeout). {@link #image()} is a volatile
+ * {@link MetadataPublisher.Listener} (the apply thread would wait for itself until the timeout). {@link #image()} is a volatile
  * read.
  */
-public final class MetadataController implements AutoCloseable {
+public final class MetadataController implements MetadataPublisher, TopicAdmin, ReassignmentAdmin, ProducerIdSource,
+        QuorumView, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MetadataController.class);
-
-    /** Told about every image an applied entry changed, on the apply thread, before the change's call returns. */
-    @FunctionalInterface
-    public interface Listener {
-        void onImage(ClusterImage previous, ClusterImage current);
-    }
 
     private final MetadataQuorum quorum;
     private final ControllerSettings settings;
@@ -130,10 +130,12 @@ public final class MetadataController implements AutoCloseable {
         return controller;
     }
 
+    @Override
     public ClusterImage image() {
         return machine.image();
     }
 
+    @Override
     public void addListener(Listener listener) {
         listeners.add(listener);
     }
@@ -233,6 +235,7 @@ public final class MetadataController implements AutoCloseable {
      * @param validateOnly check everything, change nothing
      * @return the new topic (or the topic it would be)
      */
+    @Override
     public TopicImage createTopic(String name, int partitions, int replicationFactor, Map<String, String> configs,
                                   boolean validateOnly) {
         return createTopic(new CreateTopic(name, partitions, replicationFactor, new TreeMap<>(), new TreeMap<>(configs)),
@@ -240,6 +243,7 @@ public final class MetadataController implements AutoCloseable {
     }
 
     /** Creates a topic with explicit replica assignments (partition → replicas, partitions 0..n-1). */
+    @Override
     public TopicImage createTopic(String name, Map<Integer, List<Integer>> assignments, Map<String, String> configs,
                                   boolean validateOnly) {
         return createTopic(new CreateTopic(name, assignments.size(),
@@ -256,6 +260,7 @@ public final class MetadataController implements AutoCloseable {
         return created.topic(command.name()).orElseThrow();
     }
 
+    @Override
     public void deleteTopic(Uuid topicId) {
         submit(new DeleteTopic(topicId));
     }
@@ -266,6 +271,7 @@ public final class MetadataController implements AutoCloseable {
     }
 
     /** Grows a topic; {@code assignments} (one replica list per new partition) empty = automatic placement. */
+    @Override
     public void createPartitions(String name, int newCount, List<List<Integer>> assignments, boolean validateOnly) {
         CreatePartitions command = new CreatePartitions(name, newCount, assignments);
         if (validateOnly) {
@@ -276,6 +282,7 @@ public final class MetadataController implements AutoCloseable {
     }
 
     /** Sets (value present) or removes (empty) config overrides of one resource, atomically. */
+    @Override
     public void alterConfigs(ResourceKind kind, String resourceName, Map<String, Optional<String>> changes) {
         if (kind == ResourceKind.TOPIC && image().topic(resourceName).isEmpty() || !changes.isEmpty()) {
             submit(new AlterConfigs(kind, resourceName, new TreeMap<>(changes)));
@@ -288,6 +295,7 @@ public final class MetadataController implements AutoCloseable {
      *
      * @return the first id of the block
      */
+    @Override
     public long reserveProducerIds(int brokerId, int blockSize) {
         return ControllerReply.decodeLong(submit(new ReserveProducerIds(brokerId, blockSize)).payload());
     }
@@ -325,6 +333,7 @@ public final class MetadataController implements AutoCloseable {
      * @return per partition {@link ApiError#NONE} or the Kafka error (NO_REASSIGNMENT_IN_PROGRESS,
      *         INVALID_REPLICA_ASSIGNMENT, UNKNOWN_TOPIC_OR_PARTITION)
      */
+    @Override
     public Map<TopicPartition, ApiError> alterPartitionReassignments(
             Map<TopicPartition, Optional<List<Integer>>> targets) {
         List<Reassignment> reassignments = new ArrayList<>();
@@ -337,6 +346,7 @@ public final class MetadataController implements AutoCloseable {
     }
 
     /** The reassignments in progress, from this node's image. */
+    @Override
     public Map<TopicPartition, PartitionReassignment> listPartitionReassignments() {
         Map<TopicPartition, PartitionReassignment> result = new LinkedHashMap<>();
         for (TopicImage topic : PartitionControl.sortedTopics(image())) {
@@ -359,6 +369,7 @@ public final class MetadataController implements AutoCloseable {
      * @return per partition {@link ApiError#NONE} or ELECTION_NOT_NEEDED, PREFERRED_LEADER_NOT_AVAILABLE,
      *         ELIGIBLE_LEADERS_NOT_AVAILABLE, UNKNOWN_TOPIC_OR_PARTITION
      */
+    @Override
     public Map<TopicPartition, ApiError> electLeaders(boolean unclean, Set<TopicPartition> partitions) {
         Optional<List<PartitionRef>> refs = partitions == null ? Optional.empty()
                 : Optional.of(partitions.stream()
@@ -380,6 +391,7 @@ public final class MetadataController implements AutoCloseable {
      * The quorum as its leader sees it (DescribeQuorum). No reachable leader fails the future with Kafka's
      * NOT_LEADER_OR_FOLLOWER, the error DescribeQuorum gives when the asked node does not lead.
      */
+    @Override
     public CompletableFuture<QuorumDescription> describeQuorum() {
         return quorum.describe().exceptionallyCompose(error -> {
             Throwable cause = error instanceof CompletionException && error.getCause() != null
