@@ -1,6 +1,8 @@
 package io.herald.broker.replica;
 
+import io.herald.common.config.ConfigValues;
 import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
@@ -29,7 +31,8 @@ public record ReplicationConfig(long replicaLagTimeMaxMs, int fetchMaxBytes, int
     public static final String NUM_REPLICA_FETCHERS = "num.replica.fetchers";
     public static final String REPLICA_SOCKET_TIMEOUT_MS = "replica.socket.timeout.ms";
 
-    private static final ConfigDef DEF = new ConfigDef()
+    /** The replica manager's share of the broker configs, with Kafka's names, defaults and ranges. */
+    public static final ConfigDef CONFIG_DEF = new ConfigDef()
             .define(REPLICA_LAG_TIME_MAX_MS, Type.LONG, 30000L, ConfigDef.Range.atLeast(1), Importance.HIGH,
                     "A follower that has not caught up for this long is removed from the ISR.")
             .define(REPLICA_FETCH_MAX_BYTES, Type.INT, 1048576, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
@@ -49,26 +52,30 @@ public record ReplicationConfig(long replicaLagTimeMaxMs, int fetchMaxBytes, int
 
     /** Kafka's defaults. */
     public static ReplicationConfig defaults() {
-        return from(Map.of());
+        return from(ConfigValues.parse(CONFIG_DEF, Map.of()));
+    }
+
+    /**
+     * From values parsed with a definition that includes {@link #CONFIG_DEF}.
+     *
+     * @throws ConfigException if {@code replica.fetch.wait.max.ms} exceeds {@code replica.lag.time.max.ms}:
+     *     followers would drop out of the ISR while their fetches wait (Kafka refuses it too)
+     */
+    public static ReplicationConfig from(ConfigValues v) {
+        ReplicationConfig c = new ReplicationConfig(v.getLong(REPLICA_LAG_TIME_MAX_MS), v.getInt(REPLICA_FETCH_MAX_BYTES),
+                v.getInt(REPLICA_FETCH_RESPONSE_MAX_BYTES), v.getInt(REPLICA_FETCH_WAIT_MAX_MS),
+                v.getInt(REPLICA_FETCH_MIN_BYTES), v.getInt(REPLICA_FETCH_BACKOFF_MS),
+                v.getInt(NUM_REPLICA_FETCHERS), v.getInt(REPLICA_SOCKET_TIMEOUT_MS));
+        if (c.fetchWaitMaxMs() > c.replicaLagTimeMaxMs()) {
+            throw new ConfigException(REPLICA_FETCH_WAIT_MAX_MS, c.fetchWaitMaxMs(), "must be at most "
+                    + REPLICA_LAG_TIME_MAX_MS + " (" + c.replicaLagTimeMaxMs() + "), or followers drop out of the ISR "
+                    + "while waiting");
+        }
+        return c;
     }
 
     /** Reads the replication configs out of the broker's static configs (other names are ignored). */
     public static ReplicationConfig from(Map<String, String> brokerConfigs) {
-        Map<String, String> mine = new java.util.HashMap<>();
-        for (String name : DEF.names()) {
-            if (brokerConfigs.containsKey(name)) {
-                mine.put(name, brokerConfigs.get(name));
-            }
-        }
-        Map<String, Object> v = DEF.parse(mine);
-        return new ReplicationConfig((Long) v.get(REPLICA_LAG_TIME_MAX_MS), (Integer) v.get(REPLICA_FETCH_MAX_BYTES),
-                (Integer) v.get(REPLICA_FETCH_RESPONSE_MAX_BYTES), (Integer) v.get(REPLICA_FETCH_WAIT_MAX_MS),
-                (Integer) v.get(REPLICA_FETCH_MIN_BYTES), (Integer) v.get(REPLICA_FETCH_BACKOFF_MS),
-                (Integer) v.get(NUM_REPLICA_FETCHERS), (Integer) v.get(REPLICA_SOCKET_TIMEOUT_MS));
-    }
-
-    /** The names this record reads (so the broker can tell they are used). */
-    public static java.util.Set<String> names() {
-        return DEF.names();
+        return from(ConfigValues.parse(CONFIG_DEF, brokerConfigs));
     }
 }
