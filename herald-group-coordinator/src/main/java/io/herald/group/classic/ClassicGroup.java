@@ -17,7 +17,7 @@ import org.apache.kafka.common.message.JoinGroupResponseData;
 /**
  * The state of one classic group: lifecycle state, generation, selected protocol, leader, members, and the
  * members the current rebalance is waiting for. The rules of the protocol live in
- * {@link ClassicGroupManager}; this class keeps the bookkeeping consistent.
+ * {@link ClassicGroupManager} and the classes it wires; this class keeps the bookkeeping consistent.
  *
  * <p>Invariants: a static member's instance id maps to exactly one member id; the leader, if any, is a
  * member; a pending (MEMBER_ID_REQUIRED) member is not yet a member.

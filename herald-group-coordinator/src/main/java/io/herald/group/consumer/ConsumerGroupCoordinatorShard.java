@@ -1,41 +1,35 @@
 package io.herald.group.consumer;
 
-import io.herald.group.record.ConsumerGroupRecord;
+import static io.herald.group.consumer.HeartbeatMemberValidator.throwIfEpochFenced;
+import static io.herald.group.consumer.HeartbeatMemberValidator.throwIfInstanceIdFenced;
+import static io.herald.group.consumer.HeartbeatMemberValidator.throwIfInstanceIdUnreleased;
+import static io.herald.group.consumer.HeartbeatMemberValidator.unknownMember;
 import static io.herald.group.consumer.HeartbeatRequestValidator.LEAVE_GROUP_MEMBER_EPOCH;
 import static io.herald.group.consumer.HeartbeatRequestValidator.LEAVE_GROUP_STATIC_MEMBER_EPOCH;
 
+import io.herald.group.record.ConsumerGroupRecord;
 import io.herald.group.record.ConsumerGroupRecord.CurrentAssignment;
 import io.herald.group.record.ConsumerGroupRecord.CurrentAssignmentRemoved;
 import io.herald.group.record.ConsumerGroupRecord.GroupDeleted;
 import io.herald.group.record.ConsumerGroupRecord.GroupEpoch;
 import io.herald.group.record.ConsumerGroupRecord.MemberMetadata;
 import io.herald.group.record.ConsumerGroupRecord.MemberRemoved;
-import io.herald.group.record.ConsumerGroupRecord.TargetAssignmentEpoch;
 import io.herald.group.record.ConsumerGroupRecord.TargetAssignmentEpochRemoved;
 import io.herald.group.record.ConsumerGroupRecord.TargetAssignmentMember;
 import io.herald.group.record.ConsumerGroupRecord.TargetAssignmentMemberRemoved;
 import io.herald.group.consumer.DeadlineTracker.MemberKey;
 import io.herald.group.consumer.DeadlineTracker.RebalanceDeadline;
-import io.herald.group.consumer.assignor.AssignmentSpec;
-import io.herald.group.consumer.assignor.AssignmentSpec.MemberSpec;
-import io.herald.group.consumer.assignor.PartitionAssignor;
-import io.herald.group.consumer.assignor.RangeAssignor;
-import io.herald.group.consumer.assignor.UniformAssignor;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
 import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData.DescribedGroup;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
@@ -63,21 +57,23 @@ import org.apache.kafka.common.protocol.Errors;
  * every member reconciles toward it ({@link Reconciler}), which guarantees that no partition is
  * owned by two members at any moment.
  *
+ * <p><b>Parts.</b> This class owns the groups, the timers and every record emitted; it asks
+ * {@link TargetAssignmentBuilder} for the subscribed topics' hash, the preferred assignor and the target
+ * assignment (as records it then replays), {@link HeartbeatRequestValidator} and
+ * {@link HeartbeatMemberValidator} whether a heartbeat may proceed, and answers the read-only requests
+ * through {@link ConsumerGroupQueries}.
+ *
  * <p>Not thread-safe: confined to the thread of the partition's coordinator.
  */
 public final class ConsumerGroupCoordinatorShard {
 
-    /** Kafka's internal topics, never matched by a regex subscription. */
-    private static final Set<String> INTERNAL_TOPICS =
-            Set.of("__consumer_offsets", "__transaction_state", "__share_group_state");
-
     private final ConsumerGroupConfig config;
-    private final Map<String, PartitionAssignor> assignors = new LinkedHashMap<>();
     private final Predicate<String> classicGroupExists;
     private final Supplier<String> memberIdGenerator;
     private final Map<String, ConsumerGroup> groups = new HashMap<>();
     private final DeadlineTracker timers = new DeadlineTracker();
-    private final Map<String, Pattern> patterns = new HashMap<>();
+    private final TargetAssignmentBuilder targetAssignment;
+    private final ConsumerGroupQueries queries;
 
     /**
      * @param classicGroupExists whether a classic group of that id exists in the same partition.
@@ -94,11 +90,9 @@ public final class ConsumerGroupCoordinatorShard {
         this.config = Objects.requireNonNull(config, "config");
         this.classicGroupExists = Objects.requireNonNull(classicGroupExists, "classicGroupExists");
         this.memberIdGenerator = Objects.requireNonNull(memberIdGenerator, "memberIdGenerator");
-        // Order matters for the UNSUPPORTED_ASSIGNOR message only.
-        PartitionAssignor uniform = new UniformAssignor();
-        PartitionAssignor range = new RangeAssignor();
-        assignors.put(uniform.name(), uniform);
-        assignors.put(range.name(), range);
+        this.targetAssignment = new TargetAssignmentBuilder(config);
+        this.queries = new ConsumerGroupQueries(Collections.unmodifiableMap(groups), classicGroupExists,
+                targetAssignment);
     }
 
     /** A shard with random member ids for v0 clients. */
@@ -149,7 +143,7 @@ public final class ConsumerGroupCoordinatorShard {
             TopicsView topics,
             long nowMs,
             List<ConsumerGroupRecord> records) {
-        HeartbeatRequestValidator.validate(request, context.apiVersion(), assignors.keySet());
+        HeartbeatRequestValidator.validate(request, context.apiVersion(), targetAssignment.assignorNames());
         String groupId = request.groupId();
         int requestEpoch = request.memberEpoch();
         if (classicGroupExists.test(groupId)) {
@@ -178,12 +172,8 @@ public final class ConsumerGroupCoordinatorShard {
                     .filter(m -> !m.memberId().equals(memberId));
             if (holder.isPresent()) {
                 replaced = holder.get();
+                throwIfInstanceIdUnreleased(groupId, memberId, request.instanceId(), replaced);
                 CurrentAssignment held = replaced.current();
-                if (held.memberEpoch() != LEAVE_GROUP_STATIC_MEMBER_EPOCH) {
-                    throw new GroupCoordinatorException(Errors.UNRELEASED_INSTANCE_ID, "Static member " + memberId
-                            + " with instance id " + request.instanceId() + " cannot join group " + groupId
-                            + ": the instance id is still held by active member " + replaced.memberId() + ".");
-                }
                 previousMetadata = replaced.metadata().orElse(null);
                 // KIP-848 static membership: the new incarnation takes over the departed one's
                 // assignment at the epoch it had before leaving, without a rebalance.
@@ -218,7 +208,7 @@ public final class ConsumerGroupCoordinatorShard {
                 || !metadata.subscribedTopicNames().equals(previousMetadata.subscribedTopicNames())
                 || !metadata.subscribedTopicRegex().equals(previousMetadata.subscribedTopicRegex())
                 || !metadata.serverAssignor().equals(previousMetadata.serverAssignor());
-        long metadataHash = subscribedTopicsHash(group, metadata, replaced, topics);
+        long metadataHash = targetAssignment.subscribedTopicsHash(group, metadata, replaced, topics);
         boolean bumpGroupEpoch = subscriptionChanged || metadataHash != group.metadataHash();
 
         // 3. Emit; from here on nothing throws.
@@ -239,7 +229,9 @@ public final class ConsumerGroupCoordinatorShard {
         }
         group = groups.get(groupId);
         if (group.groupEpoch() > group.assignmentEpoch()) {
-            updateTargetAssignment(group, topics, records);
+            for (ConsumerGroupRecord record : targetAssignment.targetAssignment(group, topics)) {
+                emit(records, record);
+            }
         }
 
         // 4. Reconcile the member toward its target.
@@ -317,44 +309,6 @@ public final class ConsumerGroupCoordinatorShard {
                 .setHeartbeatIntervalMs(config.heartbeatIntervalMs());
     }
 
-    private static GroupCoordinatorException unknownMember(String memberId, String groupId) {
-        return new GroupCoordinatorException(Errors.UNKNOWN_MEMBER_ID,
-                "Member " + memberId + " is not a member of group " + groupId + ".");
-    }
-
-    private static void throwIfInstanceIdFenced(ConsumerGroup group, String memberId, String instanceId) {
-        Optional<ConsumerGroup.Member> holder = group.memberByInstanceId(instanceId);
-        if (holder.isEmpty()) {
-            throw new GroupCoordinatorException(Errors.UNKNOWN_MEMBER_ID,
-                    "Instance id " + instanceId + " is unknown in group " + group.groupId() + ".");
-        }
-        if (!holder.get().memberId().equals(memberId)) {
-            throw new GroupCoordinatorException(Errors.FENCED_INSTANCE_ID, "Static member " + memberId
-                    + " with instance id " + instanceId + " was replaced by member " + holder.get().memberId() + ".");
-        }
-    }
-
-    /**
-     * A heartbeat may carry the member's epoch, or its previous epoch when the response that moved
-     * it on was lost, provided it owns nothing beyond what it is assigned now. Anything else means
-     * the member and the coordinator disagree about what it owns: it must drop everything and rejoin.
-     */
-    private static void throwIfEpochFenced(
-            CurrentAssignment current, int requestEpoch, Optional<Map<Uuid, Set<Integer>>> ownedByClient) {
-        if (requestEpoch > current.memberEpoch()) {
-            throw new GroupCoordinatorException(Errors.FENCED_MEMBER_EPOCH, "Member epoch " + requestEpoch
-                    + " is newer than the coordinator's " + current.memberEpoch() + "; rejoin with epoch 0.");
-        }
-        if (requestEpoch < current.memberEpoch()) {
-            boolean lostResponse = requestEpoch == current.previousMemberEpoch()
-                    && ownedByClient.map(o -> TopicPartitionSets.isSubset(o, current.assigned())).orElse(false);
-            if (!lostResponse) {
-                throw new GroupCoordinatorException(Errors.FENCED_MEMBER_EPOCH, "Member epoch " + requestEpoch
-                        + " is older than the coordinator's " + current.memberEpoch() + "; rejoin with epoch 0.");
-            }
-        }
-    }
-
     /** Fields the request leaves null (or -1) keep their previous value. */
     private static MemberMetadata mergeMetadata(
             String groupId,
@@ -383,100 +337,6 @@ public final class ConsumerGroupCoordinatorShard {
                 request.rebalanceTimeoutMs() != -1
                         ? request.rebalanceTimeoutMs()
                         : prev.map(MemberMetadata::rebalanceTimeoutMs).orElse(-1));
-    }
-
-    // ---------------------------------------------------------------------------------------
-    // Target assignment
-
-    private void updateTargetAssignment(ConsumerGroup group, TopicsView topics, List<ConsumerGroupRecord> records) {
-        PartitionAssignor assignor = assignors.get(preferredAssignor(group));
-        Map<String, MemberSpec> specs = new TreeMap<>();
-        Map<Uuid, Integer> partitionCounts = new TreeMap<>();
-        for (ConsumerGroup.Member m : group.members().values()) {
-            if (m.metadata().isEmpty()) {
-                continue;
-            }
-            MemberMetadata md = m.metadata().get();
-            Set<Uuid> topicIds = new TreeSet<>();
-            for (String name : subscribedTopicNames(md, topics)) {
-                topics.topic(name).ifPresent(t -> {
-                    topicIds.add(t.id());
-                    partitionCounts.put(t.id(), t.partitionCount());
-                });
-            }
-            specs.put(m.memberId(), new MemberSpec(topicIds, m.target(), md.instanceId(), md.rackId()));
-        }
-        Map<String, Map<Uuid, Set<Integer>>> target = assignor.assign(new AssignmentSpec(specs, partitionCounts));
-        for (String memberId : specs.keySet()) {
-            Map<Uuid, Set<Integer>> assignment = TopicPartitionSets.normalize(target.getOrDefault(memberId, Map.of()));
-            if (!assignment.equals(group.member(memberId).orElseThrow().target())) {
-                emit(records, new TargetAssignmentMember(group.groupId(), memberId, assignment));
-            }
-        }
-        emit(records, new TargetAssignmentEpoch(group.groupId(), group.groupEpoch()));
-    }
-
-    /** The assignor most members ask for (ties: by name), or the configured default. */
-    private String preferredAssignor(ConsumerGroup group) {
-        Map<String, Integer> votes = new TreeMap<>();
-        for (ConsumerGroup.Member m : group.members().values()) {
-            m.metadata().flatMap(MemberMetadata::serverAssignor).ifPresent(a -> votes.merge(a, 1, Integer::sum));
-        }
-        String best = config.defaultAssignor();
-        int bestVotes = 0;
-        for (var e : votes.entrySet()) {
-            if (e.getValue() > bestVotes && assignors.containsKey(e.getKey())) {
-                best = e.getKey();
-                bestVotes = e.getValue();
-            }
-        }
-        return best;
-    }
-
-    /**
-     * Subscribed names plus the existing topics the regex matches. Kafka uses RE2J and resolves
-     * regexes asynchronously; Herald uses java.util.regex (full match) synchronously, which
-     * accepts a superset of RE2 syntax (back-references, look-around).
-     */
-    private Set<String> subscribedTopicNames(MemberMetadata md, TopicsView topics) {
-        Set<String> names = new TreeSet<>(md.subscribedTopicNames());
-        md.subscribedTopicRegex().ifPresent(regex -> {
-            Pattern pattern = patterns.computeIfAbsent(regex, Pattern::compile);
-            for (String name : topics.topicNames()) {
-                if (!INTERNAL_TOPICS.contains(name) && pattern.matcher(name).matches()) {
-                    names.add(name);
-                }
-            }
-        });
-        return names;
-    }
-
-    /** Hash of (name, id, partition count) of every topic the group subscribes to once updated. */
-    private long subscribedTopicsHash(
-            ConsumerGroup group, MemberMetadata updated, ConsumerGroup.Member replaced, TopicsView topics) {
-        Set<String> names = new TreeSet<>(subscribedTopicNames(updated, topics));
-        for (ConsumerGroup.Member m : group.members().values()) {
-            if (m.memberId().equals(updated.memberId()) || m == replaced || m.metadata().isEmpty()) {
-                continue;
-            }
-            names.addAll(subscribedTopicNames(m.metadata().get(), topics));
-        }
-        long hash = 0x6A09E667F3BCC908L;
-        for (String name : names) {
-            Optional<TopicsView.TopicInfo> topic = topics.topic(name);
-            if (topic.isPresent()) {
-                hash = mix(hash, name.hashCode());
-                hash = mix(hash, topic.get().id().getMostSignificantBits());
-                hash = mix(hash, topic.get().id().getLeastSignificantBits());
-                hash = mix(hash, topic.get().partitionCount());
-            }
-        }
-        return hash;
-    }
-
-    private static long mix(long hash, long value) {
-        long h = (hash ^ value) * 0x9E3779B97F4A7C15L;
-        return h ^ (h >>> 29);
     }
 
     private static ConsumerGroupHeartbeatResponseData.Assignment toResponseAssignment(Map<Uuid, Set<Integer>> assigned) {
@@ -510,51 +370,7 @@ public final class ConsumerGroupCoordinatorShard {
 
     /** One group of a ConsumerGroupDescribe response. Produces no records. */
     public Result<DescribedGroup> describe(String groupId, TopicsView topics) {
-        DescribedGroup described = new DescribedGroup().setGroupId(groupId);
-        ConsumerGroup group = groups.get(groupId);
-        if (classicGroupExists.test(groupId)) {
-            return new Result<>(List.of(), described.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code())
-                    .setErrorMessage("Group " + groupId + " is not a consumer group."));
-        }
-        if (group == null) {
-            return new Result<>(List.of(), described.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code())
-                    .setErrorMessage("Group " + groupId + " not found."));
-        }
-        described.setGroupState(group.state().wireName())
-                .setGroupEpoch(group.groupEpoch())
-                .setAssignmentEpoch(group.assignmentEpoch())
-                .setAssignorName(preferredAssignor(group));
-        for (ConsumerGroup.Member m : group.members().values()) {
-            if (m.metadata().isEmpty()) {
-                continue;
-            }
-            MemberMetadata md = m.metadata().get();
-            CurrentAssignment c = m.current();
-            described.members().add(new ConsumerGroupDescribeResponseData.Member()
-                    .setMemberId(m.memberId())
-                    .setInstanceId(md.instanceId().orElse(null))
-                    .setRackId(md.rackId().orElse(null))
-                    .setMemberEpoch(c.memberEpoch())
-                    .setClientId(md.clientId())
-                    .setClientHost(md.clientHost())
-                    .setSubscribedTopicNames(new ArrayList<>(md.subscribedTopicNames()))
-                    .setSubscribedTopicRegex(md.subscribedTopicRegex().orElse(null))
-                    .setAssignment(toDescribeAssignment(c.assigned(), topics))
-                    .setTargetAssignment(toDescribeAssignment(m.target(), topics))
-                    .setMemberType((byte) 1));
-        }
-        return new Result<>(List.of(), described);
-    }
-
-    private static ConsumerGroupDescribeResponseData.Assignment toDescribeAssignment(
-            Map<Uuid, Set<Integer>> partitions, TopicsView topics) {
-        List<ConsumerGroupDescribeResponseData.TopicPartitions> out = new ArrayList<>();
-        partitions.forEach((topicId, ps) -> topics.topic(topicId).ifPresent(t ->
-                out.add(new ConsumerGroupDescribeResponseData.TopicPartitions()
-                        .setTopicId(topicId)
-                        .setTopicName(t.name())
-                        .setPartitions(new ArrayList<>(ps)))));
-        return new ConsumerGroupDescribeResponseData.Assignment().setTopicPartitions(out);
+        return new Result<>(List.of(), queries.describe(groupId, topics));
     }
 
     /**
@@ -594,14 +410,7 @@ public final class ConsumerGroupCoordinatorShard {
      * that epoch; Herald requires the exact epoch.
      */
     public Errors validateOffsetCommit(String groupId, String memberId, int memberEpoch) {
-        ConsumerGroup group = groups.get(groupId);
-        if (group == null) {
-            return Errors.GROUP_ID_NOT_FOUND;
-        }
-        if (memberEpoch < 0 && (memberId == null || memberId.isEmpty())) {
-            return group.members().isEmpty() ? Errors.NONE : Errors.UNKNOWN_MEMBER_ID;
-        }
-        return validateMemberEpoch(group, memberId, memberEpoch);
+        return queries.validateOffsetCommit(groupId, memberId, memberEpoch);
     }
 
     /**
@@ -610,22 +419,7 @@ public final class ConsumerGroupCoordinatorShard {
      * (STALE_MEMBER_EPOCH). GROUP_ID_NOT_FOUND when there is no such consumer group.
      */
     public Errors validateOffsetFetch(String groupId, String memberId, int memberEpoch) {
-        ConsumerGroup group = groups.get(groupId);
-        if (group == null) {
-            return Errors.GROUP_ID_NOT_FOUND;
-        }
-        if (memberEpoch < 0) {
-            return Errors.NONE;
-        }
-        return validateMemberEpoch(group, memberId, memberEpoch);
-    }
-
-    private static Errors validateMemberEpoch(ConsumerGroup group, String memberId, int memberEpoch) {
-        Optional<ConsumerGroup.Member> member = group.member(memberId == null ? "" : memberId);
-        if (member.isEmpty()) {
-            return Errors.UNKNOWN_MEMBER_ID;
-        }
-        return member.get().current().memberEpoch() == memberEpoch ? Errors.NONE : Errors.STALE_MEMBER_EPOCH;
+        return queries.validateOffsetFetch(groupId, memberId, memberEpoch);
     }
 
     // ---------------------------------------------------------------------------------------
