@@ -1,5 +1,6 @@
 package io.herald.metadata.controller;
 
+import io.herald.metadata.api.BrokerLifecycle;
 import io.herald.metadata.api.MetadataPublisher;
 import io.herald.metadata.api.ProducerIdSource;
 import io.herald.metadata.api.QuorumView;
@@ -76,7 +77,7 @@ import org.slf4j.LoggerFactory;
  * read.
  */
 public final class MetadataController implements MetadataPublisher, TopicAdmin, ReassignmentAdmin, ProducerIdSource,
-        QuorumView, AutoCloseable {
+        QuorumView, BrokerLifecycle, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MetadataController.class);
 
     private final MetadataQuorum quorum;
@@ -168,6 +169,7 @@ public final class MetadataController implements MetadataPublisher, TopicAdmin, 
     }
 
     /** Registers a broker with this instance's incarnation (see {@link #incarnationId()}). */
+    @Override
     public void registerBroker(int brokerId, String host, int port, Optional<String> rack) {
         registerBroker(brokerId, host, port, rack, incarnationId);
     }
@@ -184,6 +186,7 @@ public final class MetadataController implements MetadataPublisher, TopicAdmin, 
     }
 
     /** Heartbeats for {@code brokerId} (with this instance's incarnation) every broker.heartbeat.interval.ms. */
+    @Override
     public void startHeartbeats(int brokerId) {
         java.util.concurrent.atomic.AtomicBoolean inFlight = new java.util.concurrent.atomic.AtomicBoolean();
         heartbeats.computeIfAbsent(brokerId, id -> scheduler.schedule("heartbeat-" + id, () -> {
@@ -219,6 +222,7 @@ public final class MetadataController implements MetadataPublisher, TopicAdmin, 
      * {@code broker.session.timeout.ms}: a broker that cannot reach the quorum that long would be fenced by
      * then anyway, so a node that lost its quorum still stops promptly.
      */
+    @Override
     public void controlledShutdown(int brokerId) {
         ControllerScheduler.Periodic heartbeat = heartbeats.remove(brokerId);
         if (heartbeat != null) {
