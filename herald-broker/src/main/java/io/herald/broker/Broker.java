@@ -1,16 +1,7 @@
 package io.herald.broker;
 
+import io.herald.broker.config.TopicConfigs;
 import io.herald.broker.fetch.FetchSessionCache;
-import io.herald.broker.handler.ClusterHandler;
-import io.herald.broker.handler.ConfigsHandler;
-import io.herald.broker.handler.FetchHandler;
-import io.herald.broker.handler.MetadataHandler;
-import io.herald.broker.handler.OffsetsHandler;
-import io.herald.broker.handler.ProduceHandler;
-import io.herald.broker.handler.ReassignmentHandler;
-import io.herald.broker.handler.ProducerIdHandler;
-import io.herald.broker.handler.QuorumHandler;
-import io.herald.broker.handler.TopicsHandler;
 import io.herald.broker.group.GroupConfig;
 import io.herald.broker.group.GroupCoordinator;
 import io.herald.broker.group.OffsetsTopic;
@@ -21,19 +12,28 @@ import io.herald.broker.group.handler.ConsumerGroupHandler;
 import io.herald.broker.group.handler.FindCoordinatorHandler;
 import io.herald.broker.group.handler.GroupAdminHandler;
 import io.herald.broker.group.handler.GroupOffsetsHandler;
-import io.herald.common.purgatory.Purgatory;
-import io.herald.common.timer.SystemTimer;
+import io.herald.broker.handler.ClusterHandler;
+import io.herald.broker.handler.ConfigsHandler;
+import io.herald.broker.handler.FetchHandler;
+import io.herald.broker.handler.MetadataHandler;
+import io.herald.broker.handler.OffsetsHandler;
+import io.herald.broker.handler.ProduceHandler;
+import io.herald.broker.handler.ProducerIdHandler;
+import io.herald.broker.handler.QuorumHandler;
+import io.herald.broker.handler.ReassignmentHandler;
+import io.herald.broker.handler.TopicsHandler;
 import io.herald.broker.replica.AlterPartitionChannel;
 import io.herald.broker.replica.ReplicaManager;
-import io.herald.broker.config.TopicConfigs;
+import io.herald.common.purgatory.Purgatory;
+import io.herald.common.timer.SystemTimer;
 import io.herald.metadata.controller.MetadataController;
+import io.herald.metadata.image.ClusterImage;
 import io.herald.protocol.ApiRegistry;
 import io.herald.protocol.KafkaServer;
 import io.herald.protocol.ServerConfig;
+import io.herald.storage.log.LogConfig;
 import io.herald.storage.log.LogManager;
 import io.herald.storage.log.LogManagerConfig;
-import io.herald.metadata.image.ClusterImage;
-import io.herald.storage.log.LogConfig;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -110,7 +110,7 @@ public final class Broker implements HeraldNode {
         LogManager logManager = new LogManager(config.logDirs(), defaults,
                 new LogManagerConfig(config.retentionCheckIntervalMs(), config.flushSchedulerIntervalMs(),
                         config.flushCheckpointIntervalMs(), config.cleanerBackoffMs()),
-                Time.SYSTEM,
+                io.herald.common.time.Time.SYSTEM,
                 topic -> startImage.topic(topic).map(t -> TopicConfigs.toLogConfig(t.configs(),
                         startImage.brokerConfigs(), config.originals())).orElse(defaults));
         logManager.startup();

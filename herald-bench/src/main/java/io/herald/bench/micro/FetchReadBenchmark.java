@@ -1,6 +1,7 @@
 package io.herald.bench.micro;
 
 import io.herald.bench.SideBySide;
+import io.herald.common.time.Time;
 import io.herald.storage.log.LogConfig;
 import io.herald.storage.log.PartitionLog;
 import java.io.IOException;
@@ -10,7 +11,6 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.record.internal.MemoryRecords;
-import org.apache.kafka.common.utils.Time;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

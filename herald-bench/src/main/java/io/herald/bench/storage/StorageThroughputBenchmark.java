@@ -1,5 +1,6 @@
 package io.herald.bench.storage;
 
+import io.herald.common.time.Time;
 import io.herald.storage.log.FileSlice;
 import io.herald.storage.log.LogConfig;
 import io.herald.storage.log.LogReadResult;
@@ -19,7 +20,6 @@ import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MemoryRecordsBuilder;
 import org.apache.kafka.common.record.internal.RecordBatch;
-import org.apache.kafka.common.utils.Time;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -54,7 +54,7 @@ class DeleteRecordsLowWatermarkTest {
     }
 
     private Partition leaderOf(List<Integer> replicas) throws Exception {
-        PartitionLog log = PartitionLog.open(dir.resolve("leader"), TP, LogConfig.defaults(), time, false);
+        PartitionLog log = PartitionLog.open(dir.resolve("leader"), TP, LogConfig.defaults(), io.herald.common.time.Time.SYSTEM, false);
         logs.add(log);
         liveBrokers.addAll(replicas);
         Partition.Context ctx = new Partition.Context(1, time, new ReplicationConfig(10_000, 1 << 20, 10 << 20, 500,

@@ -1,5 +1,6 @@
 package io.herald.storage.cleaner;
 
+import io.herald.common.time.Time;
 import io.herald.storage.log.LogSegment;
 import io.herald.storage.log.PartitionLog;
 
@@ -19,7 +20,6 @@ import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.utils.BufferSupplier;
-import org.apache.kafka.common.utils.Time;
 
 /**
  * Compaction ({@code cleanup.policy=compact}): rewrites the inactive segments of a log keeping only

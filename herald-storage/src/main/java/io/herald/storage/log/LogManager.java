@@ -1,5 +1,6 @@
 package io.herald.storage.log;
 
+import io.herald.common.time.Time;
 import io.herald.storage.checkpoint.OffsetCheckpointFile;
 import io.herald.storage.cleaner.LogCleaner;
 
@@ -24,7 +25,6 @@ import java.util.function.Function;
 
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.KafkaStorageException;
-import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,5 +1,6 @@
 package io.herald.storage.log;
 
+import io.herald.common.time.Time;
 import io.herald.storage.checkpoint.OffsetCheckpointFile;
 import io.herald.storage.epoch.EpochEndOffset;
 import io.herald.storage.epoch.EpochEntry;
@@ -39,7 +40,6 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.RecordBatch;
-import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -2,10 +2,10 @@ package io.herald.storage.cleaner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.herald.common.time.ManualTime;
 import io.herald.storage.log.LogConfig;
 import io.herald.storage.log.PartitionCheckpoint;
 import io.herald.storage.log.PartitionLog;
-import io.herald.storage.testutil.MockTime;
 import io.herald.storage.testutil.TestRecords;
 import io.herald.storage.testutil.TestRecords.KV;
 import io.herald.storage.testutil.TestRecords.Rec;
@@ -29,7 +29,7 @@ class LogCleanerTest {
 
     @TempDir
     Path root;
-    private final MockTime time = new MockTime(1_000_000L);
+    private final ManualTime time = new ManualTime(1_000_000L);
     private final LogConfig config = LogConfig.defaults().withCleanupPolicy(true, false).withSegmentBytes(800)
         .withIndex(100, 4096).withDeleteRetentionMs(DELETE_RETENTION_MS).withFileDeleteDelayMs(0);
     private PartitionLog log;

@@ -3,7 +3,7 @@ package io.herald.storage.log;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.herald.storage.testutil.MockTime;
+import io.herald.common.time.ManualTime;
 import io.herald.storage.testutil.TestRecords;
 import io.herald.storage.testutil.TestRecords.KV;
 
@@ -33,7 +33,7 @@ class AppendValidationTest {
 
     @TempDir
     Path root;
-    private final MockTime time = new MockTime(50_000L);
+    private final ManualTime time = new ManualTime(50_000L);
     private PartitionLog log;
 
     @BeforeEach

@@ -2,7 +2,7 @@ package io.herald.storage.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.herald.storage.testutil.MockTime;
+import io.herald.common.time.ManualTime;
 import io.herald.storage.testutil.TestRecords;
 import io.herald.storage.testutil.TestRecords.KV;
 
@@ -32,7 +32,7 @@ class ConcurrentReadTest {
     @Test
     void readsDuringAppendsRollsAndRetentionSeeOnlyWholeBatches() throws Exception {
         LogConfig config = LogConfig.defaults().withSegmentBytes(2_000).withIndex(200, 4096).withRetention(-1, 20_000);
-        PartitionLog log = PartitionLog.open(root.resolve("concurrent-0"), TP, config, new MockTime(0), false, PartitionCheckpoint.NONE);
+        PartitionLog log = PartitionLog.open(root.resolve("concurrent-0"), TP, config, new ManualTime(0), false, PartitionCheckpoint.NONE);
         AtomicBoolean done = new AtomicBoolean();
         AtomicLong reads = new AtomicLong();
         try {

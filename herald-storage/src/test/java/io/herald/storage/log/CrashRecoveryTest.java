@@ -2,7 +2,7 @@ package io.herald.storage.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.herald.storage.testutil.MockTime;
+import io.herald.common.time.ManualTime;
 import io.herald.storage.testutil.TestDirs;
 import io.herald.storage.testutil.TestRecords;
 import io.herald.storage.testutil.TestRecords.KV;
@@ -28,7 +28,7 @@ class CrashRecoveryTest {
     private static final TopicPartition TP = new TopicPartition("crash", 0);
     private static final int BATCHES = 24;
 
-    private final MockTime time = new MockTime(5_000L);
+    private final ManualTime time = new ManualTime(5_000L);
     private Path root;
     private Path source;
     /** For each batch: its offsets and where it ends in the last segment (-1 if in an earlier segment). */

@@ -3,8 +3,8 @@ package io.herald.storage.log;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.herald.common.time.ManualTime;
 import io.herald.storage.checkpoint.OffsetCheckpointFile;
-import io.herald.storage.testutil.MockTime;
 import io.herald.storage.testutil.TestDirs;
 import io.herald.storage.testutil.TestRecords;
 import io.herald.storage.testutil.TestRecords.KV;
@@ -29,7 +29,7 @@ class LogManagerTest {
 
     @TempDir
     Path root;
-    private final MockTime time = new MockTime(1_000_000L);
+    private final ManualTime time = new ManualTime(1_000_000L);
     private final LogConfig config = LogConfig.defaults().withRetention(-1, -1).withSegmentBytes(500);
     private LogManager manager;
 

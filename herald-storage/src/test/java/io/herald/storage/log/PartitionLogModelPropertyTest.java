@@ -3,7 +3,7 @@ package io.herald.storage.log;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.herald.storage.testutil.MockTime;
+import io.herald.common.time.ManualTime;
 import io.herald.storage.testutil.TestDirs;
 import io.herald.storage.testutil.TestRecords;
 import io.herald.storage.testutil.TestRecords.KV;
@@ -79,7 +79,7 @@ class PartitionLogModelPropertyTest {
         Random random = new Random(seed);
         Path root = TestDirs.create("model-log");
         Path dir = root.resolve("model-0");
-        MockTime time = new MockTime(1_000_000L);
+        ManualTime time = new ManualTime(1_000_000L);
         LogConfig config = LogConfig.defaults()
             .withSegmentBytes(600 + random.nextInt(3000))
             .withIndex(random.nextInt(300), random.nextBoolean() ? 96 : 4096)

@@ -2,7 +2,7 @@ package io.herald.storage.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.herald.storage.testutil.MockTime;
+import io.herald.common.time.ManualTime;
 import io.herald.storage.testutil.TestDirs;
 import io.herald.storage.testutil.TestRecords;
 import io.herald.storage.testutil.TestRecords.KV;
@@ -40,7 +40,7 @@ class ReadBoundsPropertyTest {
         int[] intervals = {0, 1, 100, 700, 1 << 20};
         LogConfig config = LogConfig.defaults().withSegmentBytes(1 << 24)
             .withIndex(intervals[random.nextInt(intervals.length)], 4096);
-        PartitionLog log = PartitionLog.open(root.resolve("bounds-0"), TP, config, new MockTime(1_000_000L), false,
+        PartitionLog log = PartitionLog.open(root.resolve("bounds-0"), TP, config, new ManualTime(1_000_000L), false,
             PartitionCheckpoint.NONE);
         try {
             List<Batch> batches = new ArrayList<>();

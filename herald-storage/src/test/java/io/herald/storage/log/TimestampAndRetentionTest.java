@@ -2,7 +2,7 @@ package io.herald.storage.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.herald.storage.testutil.MockTime;
+import io.herald.common.time.ManualTime;
 import io.herald.storage.testutil.TestRecords;
 import io.herald.storage.testutil.TestRecords.KV;
 import io.herald.storage.testutil.TestRecords.Rec;
@@ -24,7 +24,7 @@ class TimestampAndRetentionTest {
 
     @TempDir
     Path root;
-    private final MockTime time = new MockTime(10_000_000L);
+    private final ManualTime time = new ManualTime(10_000_000L);
     private PartitionLog log;
 
     @AfterEach
