@@ -66,6 +66,7 @@ class ConcurrentReadTest {
             for (int i = 0; i < 3_000; i++) {
                 log.appendAsLeader(TestRecords.batch(List.of(KV.of("k" + i, "v".repeat(i % 50)), KV.of("x", "y"))), 0);
                 if (i % 200 == 0) {
+                    log.updateHighWatermark(log.logEndOffset());
                     log.deleteOldSegments();
                 }
             }

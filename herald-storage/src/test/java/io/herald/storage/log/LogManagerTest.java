@@ -124,7 +124,11 @@ class LogManagerTest {
         PartitionLog log = manager.getOrCreateLog(A0, config.withRetention(-1, 0));
         append(log, 12);
         int segments = log.numberOfSegments();
-        assertThat(manager.runRetention()).isEqualTo(segments - 1);
+        assertThat(manager.runRetention()).as("nothing above the high watermark goes").isZero();
+        log.updateHighWatermark(log.logEndOffset());
+        assertThat(manager.runRetention()).isEqualTo(segments);
+        assertThat(log.numberOfSegments()).as("retention.bytes=0 deletes the active segment too, after a roll")
+            .isEqualTo(1);
         manager.checkpointAll();
         assertThat(new OffsetCheckpointFile(d1.resolve(OffsetCheckpointFile.LOG_START_OFFSET)).read())
             .containsEntry(A0, log.logStartOffset());

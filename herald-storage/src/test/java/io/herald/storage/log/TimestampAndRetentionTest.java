@@ -91,6 +91,7 @@ class TimestampAndRetentionTest {
         log.roll();
         time.advance(40_000);
         log.appendAsLeader(TestRecords.batch(List.of(new KV("c", "1", time.milliseconds()))), 0);
+        log.updateHighWatermark(log.logEndOffset());
 
         assertThat(log.deleteOldSegments()).isEqualTo(1);
         assertThat(log.logStartOffset()).isEqualTo(1);
@@ -111,6 +112,7 @@ class TimestampAndRetentionTest {
         log.appendAsLeader(TestRecords.batch(List.of(new KV("a", "1", 1))), 0);
         log.roll();
         log.appendAsLeader(TestRecords.batch(List.of(new KV("a", "2", 1))), 0);
+        log.updateHighWatermark(log.logEndOffset());
         assertThat(log.deleteOldSegments()).isZero();
         assertThat(log.logStartOffset()).isZero();
     }
@@ -122,10 +124,27 @@ class TimestampAndRetentionTest {
         FileSlice slice = log.read(0, 1000, Long.MAX_VALUE, true).slice();
         log.roll();
         log.appendAsLeader(TestRecords.batch(List.of(KV.of("b", "1"))), 0);
+        log.updateHighWatermark(1); // keeps the active segment: only what is below the high watermark goes
         assertThat(log.deleteOldSegments()).isEqualTo(1);
         assertThat(TestRecords.records(slice)).extracting(Rec::key).containsExactly("a");
         assertThat(java.nio.file.Files.exists(log.dir().resolve(LogSegment.fileName(0, LogSegment.LOG_SUFFIX + LogSegment.DELETED_SUFFIX))))
             .isTrue();
+    }
+
+    @Test
+    void retentionKeepsSegmentsAboveTheHighWatermark() throws Exception {
+        open(LogConfig.defaults().withRetention(60_000, -1).withFileDeleteDelayMs(0));
+        for (int i = 0; i < 3; i++) {
+            log.appendAsLeader(TestRecords.batch(List.of(new KV("a", "1", time.milliseconds()))), 0);
+            log.roll();
+        }
+        time.advance(61_000);
+        log.updateHighWatermark(1);
+        assertThat(log.deleteOldSegments()).isEqualTo(1);
+        assertThat(log.logStartOffset()).isEqualTo(1);
+        log.updateHighWatermark(3);
+        assertThat(log.deleteOldSegments()).isEqualTo(2);
+        assertThat(log.logStartOffset()).isEqualTo(3);
     }
 
     @Test
