@@ -1,6 +1,6 @@
 package io.herald.broker;
 
-import io.herald.broker.config.TopicConfigs;
+import io.herald.storage.config.TopicConfigs;
 import io.herald.broker.fetch.FetchSessionCache;
 import io.herald.broker.group.GroupConfig;
 import io.herald.broker.group.GroupCoordinator;
@@ -31,7 +31,7 @@ import io.herald.metadata.image.ClusterImage;
 import io.herald.protocol.ApiRegistry;
 import io.herald.protocol.KafkaServer;
 import io.herald.protocol.ServerConfig;
-import io.herald.storage.log.LogConfig;
+import io.herald.storage.config.LogConfig;
 import io.herald.storage.log.LogManager;
 import io.herald.storage.log.LogManagerConfig;
 import java.util.Map;
@@ -105,13 +105,14 @@ public final class Broker implements HeraldNode {
                 config.clusterId());
         // Metadata first: recovering a log needs its topic's config (compaction, limits), which lives there.
         MetadataController controller = MetadataQuorums.startController(config, meta);
-        LogConfig defaults = TopicConfigs.toLogConfig(Map.of(), Map.of(), config.originals());
+        LogConfig defaults = TopicConfigs.logConfigOrDefaults("(broker defaults)", Map.of(), Map.of(),
+                config.originals());
         ClusterImage startImage = controller.image();
         LogManager logManager = new LogManager(config.logDirs(), defaults,
                 new LogManagerConfig(config.retentionCheckIntervalMs(), config.flushSchedulerIntervalMs(),
                         config.flushCheckpointIntervalMs(), config.cleanerBackoffMs()),
                 io.herald.common.time.Time.SYSTEM,
-                topic -> startImage.topic(topic).map(t -> TopicConfigs.toLogConfig(t.configs(),
+                topic -> startImage.topic(topic).map(t -> TopicConfigs.logConfigOrDefaults(topic, t.configs(),
                         startImage.brokerConfigs(), config.originals())).orElse(defaults));
         logManager.startup();
         // One timer for every deadline of the node (parked fetches, acks=all produces, DeleteRecords).
@@ -184,6 +185,7 @@ public final class Broker implements HeraldNode {
                 .register(ApiKeys.CREATE_PARTITIONS, topics.createPartitions())
                 .register(ApiKeys.DESCRIBE_CONFIGS, configs.describeConfigs())
                 .register(ApiKeys.INCREMENTAL_ALTER_CONFIGS, configs.incrementalAlterConfigs())
+                .register(ApiKeys.ALTER_CONFIGS, configs.alterConfigs())
                 .register(ApiKeys.LIST_OFFSETS, offsets.listOffsets())
                 .register(ApiKeys.DELETE_RECORDS, offsets.deleteRecords())
                 .register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, offsets.offsetForLeaderEpoch())

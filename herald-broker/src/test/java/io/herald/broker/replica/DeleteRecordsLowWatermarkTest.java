@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.herald.common.purgatory.Purgatory;
 import io.herald.common.timer.ManualTimer;
 import io.herald.metadata.image.PartitionImage;
-import io.herald.storage.log.LogConfig;
+import io.herald.storage.config.LogConfig;
 import io.herald.storage.log.PartitionLog;
 import java.nio.file.Path;
 import java.util.ArrayList;

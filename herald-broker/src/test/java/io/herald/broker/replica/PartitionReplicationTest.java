@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.herald.metadata.image.PartitionImage;
 import io.herald.storage.epoch.EpochEndOffset;
-import io.herald.storage.log.LogConfig;
+import io.herald.storage.config.LogConfig;
 import io.herald.storage.log.PartitionLog;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -13,7 +13,7 @@ import io.herald.metadata.image.ClusterImage;
 import io.herald.protocol.ApiRegistry;
 import io.herald.protocol.KafkaServer;
 import io.herald.protocol.ServerConfig;
-import io.herald.storage.log.LogConfig;
+import io.herald.storage.config.LogConfig;
 import io.herald.storage.log.LogManager;
 import io.herald.storage.log.LogManagerConfig;
 import io.herald.storage.log.PartitionLog;

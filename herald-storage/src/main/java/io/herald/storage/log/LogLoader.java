@@ -1,5 +1,6 @@
 package io.herald.storage.log;
 
+import io.herald.storage.config.LogConfig;
 import io.herald.storage.epoch.LeaderEpochCache;
 import io.herald.storage.producer.BatchMetadata;
 import io.herald.storage.producer.ProducerStateManager;

@@ -3,6 +3,7 @@ package io.herald.storage.log;
 import io.herald.common.time.Time;
 import io.herald.storage.checkpoint.OffsetCheckpointFile;
 import io.herald.storage.cleaner.LogCleaner;
+import io.herald.storage.config.LogConfig;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -219,6 +220,7 @@ public final class LogManager implements AutoCloseable {
         synchronized (createLock) {
             PartitionLog log = logs.remove(tp);
             if (log != null) {
+                cleaner.forget(tp);
                 log.deleteAll();
             }
         }
@@ -283,12 +285,12 @@ public final class LogManager implements AutoCloseable {
         }
     }
 
-    /** Compacts every log with {@code cleanup.policy=compact}. */
+    /** Compacts every log with {@code cleanup.policy=compact} that is due (see {@link LogCleaner}). */
     public void runCleaner() {
         for (PartitionLog log : logs.values()) {
             if (!log.isOffline() && log.config().compact()) {
                 try {
-                    cleaner.clean(log);
+                    cleaner.maybeClean(log);
                 } catch (KafkaStorageException e) {
                     LOG.error("Compaction failed for {}: {}", log.topicPartition(), e.toString());
                 }

@@ -1,5 +1,7 @@
 package io.herald.storage.log;
 
+import io.herald.storage.config.LogConfig;
+
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Files;
@@ -111,10 +113,11 @@ final class LogSegments {
 
     /** Opens a new active segment at {@code baseOffset}; the previous active one becomes inactive. */
     LogSegment roll(long baseOffset, LogConfig config, long nowMs) throws IOException {
-        LogSegment previous = active();
+        // Cut the old segment's files first: once a later segment exists, recovery may skip the old one and
+        // would then trust any preallocated space left at its end.
+        active().onBecomeInactive();
         LogSegment next = LogSegment.open(dir, baseOffset, config, nowMs, true);
         segments.put(baseOffset, next);
-        previous.onBecomeInactive();
         return next;
     }
 

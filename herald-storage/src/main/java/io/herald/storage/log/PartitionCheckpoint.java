@@ -1,6 +1,7 @@
 package io.herald.storage.log;
 
 import io.herald.storage.checkpoint.OffsetCheckpointFile;
+import io.herald.storage.config.LogConfig;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,6 +1,7 @@
 package io.herald.storage.log;
 
 import io.herald.common.time.Time;
+import io.herald.storage.config.LogConfig;
 import io.herald.storage.epoch.EpochEndOffset;
 import io.herald.storage.epoch.EpochEntry;
 import io.herald.storage.epoch.LeaderEpochCache;
@@ -23,6 +24,7 @@ import java.util.stream.Stream;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.CorruptRecordException;
+import org.apache.kafka.common.errors.InvalidTimestampException;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
@@ -216,31 +218,32 @@ public final class PartitionLog implements AutoCloseable {
     /**
      * Validates, stamps and appends {@code records} as the leader in {@code leaderEpoch}.
      *
-     * <p>Every batch is validated first ({@link BatchValidator}); nothing is appended if any batch fails.
-     * Offsets starting at the log end offset and the leader epoch are then stamped into each batch header in
-     * place (and, for LogAppendTime topics, the max timestamp). The bytes go to the active segment, which is
-     * rolled first when the append would overflow {@code segment.bytes}, it is older than {@code segment.ms},
-     * or its indexes are full. An idempotent retry of one of a producer's last five batches returns that batch's
-     * original offsets with {@code duplicate = true}.
+     * <p>Every batch is validated first, and recompressed when the topic's {@code compression.type} asks for
+     * another codec ({@link BatchValidator}, outside the lock); nothing is appended if any batch fails. Offsets
+     * starting at the log end offset and the leader epoch are then stamped into each batch header in place (and,
+     * for LogAppendTime topics, the max timestamp). The bytes go to the active segment, which is rolled first
+     * when {@link RollPolicy} says so. An idempotent retry of one of a producer's last five batches returns that
+     * batch's original offsets with {@code duplicate = true}.
      *
      * @throws CorruptRecordException                bad size, CRC or header
      * @throws UnsupportedForMessageFormatException  magic other than 2
-     * @throws RecordTooLargeException               a batch larger than {@code maxMessageBytes}
-     * @throws RecordBatchTooLargeException          the whole append larger than {@code segmentBytes}
+     * @throws RecordTooLargeException               a batch larger than {@code max.message.bytes}
+     * @throws RecordBatchTooLargeException          the whole append larger than a segment
      * @throws InvalidRecordException                an empty batch, or a null key on a compacted topic
+     * @throws InvalidTimestampException             a record timestamp outside the topic's bounds
      * @throws KafkaStorageException                 I/O failure; the log is now offline
      */
     public LogAppendInfo appendAsLeader(MemoryRecords records, int leaderEpoch) {
         LogConfig cfg = config;
-        List<MutableRecordBatch> batches = validator.validateForLeader(records, cfg);
-        LogAppendInfo info = withLock(() -> appendAsLeaderLocked(records, batches, leaderEpoch, cfg));
+        BatchValidator.Validated validated = validator.validateForLeader(records, cfg, time.milliseconds());
+        LogAppendInfo info = withLock(() -> appendAsLeaderLocked(validated, leaderEpoch, cfg));
         maybeFlush(cfg);
         return info;
     }
 
-    private LogAppendInfo appendAsLeaderLocked(MemoryRecords records, List<MutableRecordBatch> batches,
-                                               int leaderEpoch, LogConfig cfg) {
+    private LogAppendInfo appendAsLeaderLocked(BatchValidator.Validated validated, int leaderEpoch, LogConfig cfg) {
         ensureOnline();
+        List<MutableRecordBatch> batches = validated.batches();
         ProducerStateManager.Append producerAppend = producers.begin();
         Optional<BatchMetadata> dup = producerAppend.firstDuplicate(batches);
         if (dup.isPresent()) {
@@ -252,7 +255,7 @@ public final class PartitionLog implements AutoCloseable {
         }
         long now = time.milliseconds();
         long firstOffset = logEndOffset;
-        ByteBuffer buffer = records.buffer();
+        ByteBuffer buffer = validated.records().buffer();
         BatchValidator.Stamped stamped = validator.stamp(buffer, batches, firstOffset, leaderEpoch, cfg, now);
         for (BatchHeader h : stamped.headers()) {
             if (h.hasProducerId()) {
@@ -340,17 +343,8 @@ public final class PartitionLog implements AutoCloseable {
         });
     }
 
-    /** Rolls when the append would overflow the active segment, it is too old, or its indexes are full. */
     private LogSegment maybeRoll(int bytes, long lastOffset, long now) throws IOException {
-        LogSegment active = segments.active();
-        LogConfig cfg = config;
-        if (active.sizeInBytes() > 0 && ((long) active.sizeInBytes() + bytes > cfg.segmentBytes()
-            || now - active.createdMs() >= cfg.segmentMs()
-            || active.indexesFull()
-            || lastOffset - active.baseOffset() > Integer.MAX_VALUE)) {
-            return rollLocked();
-        }
-        return active;
+        return RollPolicy.shouldRoll(segments.active(), bytes, lastOffset, config, now) ? rollLocked() : segments.active();
     }
 
     /** Starts a new active segment at the log end offset (no-op when the active one is empty). */

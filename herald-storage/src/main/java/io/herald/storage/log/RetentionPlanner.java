@@ -1,5 +1,7 @@
 package io.herald.storage.log;
 
+import io.herald.storage.config.LogConfig;
+
 import java.util.List;
 
 /**

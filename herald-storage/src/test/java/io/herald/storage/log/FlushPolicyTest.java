@@ -3,11 +3,13 @@ package io.herald.storage.log;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.herald.common.time.ManualTime;
+import io.herald.storage.config.LogConfig;
 import io.herald.storage.testutil.TestRecords;
 import io.herald.storage.testutil.TestRecords.KV;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
@@ -30,7 +32,7 @@ class FlushPolicyTest {
 
     @Test
     void theAppendThatReachesFlushMessagesIsDurableWhenItReturns() throws Exception {
-        log = PartitionLog.open(root.resolve("flush-0"), TP, LogConfig.defaults().withFlush(3, Long.MAX_VALUE), time,
+        log = PartitionLog.open(root.resolve("flush-0"), TP, LogConfig.from(Map.of("flush.messages", 3)), time,
             false, PartitionCheckpoint.NONE);
         log.appendAsLeader(TestRecords.batch(List.of(KV.of("a", "1"))), 0);
         log.appendAsLeader(TestRecords.batch(List.of(KV.of("b", "1"))), 0);
@@ -41,7 +43,7 @@ class FlushPolicyTest {
 
     @Test
     void followerAppendsHonourFlushMessagesToo() throws Exception {
-        log = PartitionLog.open(root.resolve("flush-0"), TP, LogConfig.defaults().withFlush(1, Long.MAX_VALUE), time,
+        log = PartitionLog.open(root.resolve("flush-0"), TP, LogConfig.from(Map.of("flush.messages", 1)), time,
             false, PartitionCheckpoint.NONE);
         var batch = TestRecords.batch(List.of(KV.of("a", "1"), KV.of("b", "2")));
         batch.batches().iterator().next().setLastOffset(1);

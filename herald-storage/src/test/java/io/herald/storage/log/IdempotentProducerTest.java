@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.herald.common.time.ManualTime;
+import io.herald.storage.config.LogConfig;
 import io.herald.storage.producer.BatchMetadata;
 import io.herald.storage.producer.ProducerStateManager;
 import io.herald.storage.testutil.TestRecords;

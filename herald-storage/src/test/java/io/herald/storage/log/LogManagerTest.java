@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.herald.common.time.ManualTime;
 import io.herald.storage.checkpoint.OffsetCheckpointFile;
+import io.herald.storage.config.LogConfig;
 import io.herald.storage.testutil.TestDirs;
 import io.herald.storage.testutil.TestRecords;
 import io.herald.storage.testutil.TestRecords.KV;
@@ -30,7 +31,9 @@ class LogManagerTest {
     @TempDir
     Path root;
     private final ManualTime time = new ManualTime(1_000_000L);
-    private final LogConfig config = LogConfig.defaults().withRetention(-1, -1).withSegmentBytes(500);
+    private static final Map<String, Object> CONFIG = Map.of("retention.ms", -1, "retention.bytes", -1,
+        "internal.segment.bytes", 500);
+    private final LogConfig config = LogConfig.from(CONFIG);
     private LogManager manager;
 
     @AfterEach
@@ -121,7 +124,8 @@ class LogManagerTest {
     void runRetentionAndCheckpointAllWorkOnDemand() throws Exception {
         Path d1 = root.resolve("d1");
         start(List.of(d1));
-        PartitionLog log = manager.getOrCreateLog(A0, config.withRetention(-1, 0));
+        PartitionLog log = manager.getOrCreateLog(A0, LogConfig.from(Map.of("retention.ms", -1,
+            "retention.bytes", 0, "internal.segment.bytes", 500)));
         append(log, 12);
         int segments = log.numberOfSegments();
         assertThat(manager.runRetention()).as("nothing above the high watermark goes").isZero();
