@@ -190,4 +190,60 @@ class LogManagerTest {
         assertThat(LogManager.parseTopicPartition("topic")).isEmpty();
         assertThat(LogManager.parseTopicPartition("topic-x")).isEmpty();
     }
+
+    @Test
+    void aLogThatThrowsDoesNotStopRetentionOrFlushOfTheOthers() throws Exception {
+        start(List.of(root.resolve("d1")));
+        LogConfig sized = LogConfig.from(Map.of("retention.bytes", 0, "internal.segment.bytes", 500, "flush.ms", 0));
+        List<TopicPartition> healthy = List.of(A0, A1, new TopicPartition("c", 0));
+        for (TopicPartition tp : healthy) {
+            PartitionLog log = manager.getOrCreateLog(tp, sized);
+            append(log, 12);
+            log.updateHighWatermark(log.logEndOffset());
+        }
+        PartitionLog broken = manager.getOrCreateLog(B0, sized);
+        append(broken, 12);
+        broken.updateHighWatermark(broken.logEndOffset());
+        broken.updateConfig(null); // stands in for any bug that makes one log throw
+
+        assertThat(manager.runRetention()).isPositive();
+        manager.runTimeBasedFlush();
+
+        for (TopicPartition tp : healthy) {
+            PartitionLog log = manager.log(tp).orElseThrow();
+            assertThat(log.numberOfSegments()).as("%s", tp).isEqualTo(1);
+            assertThat(log.recoveryPoint()).as("%s", tp).isEqualTo(log.logEndOffset());
+        }
+        assertThat(broken.numberOfSegments()).isGreaterThan(1);
+    }
+
+    @Test
+    void aLogWhoseCleaningFailsIsMarkedUncleanableAndTheOthersAreCleaned() throws Exception {
+        start(List.of(root.resolve("d1")));
+        LogConfig compacted = LogConfig.from(Map.of("cleanup.policy", "compact", "internal.segment.bytes", 500));
+        PartitionLog corrupt = manager.getOrCreateLog(A0, compacted);
+        PartitionLog fine = manager.getOrCreateLog(A1, compacted);
+        for (PartitionLog log : List.of(corrupt, fine)) {
+            append(log, 12);
+            log.roll();
+            log.updateHighWatermark(log.logEndOffset());
+        }
+        // Garbage inside the records of the first batch: its header (and size) stay as they were.
+        Path first = corrupt.dir().resolve(LogSegment.fileName(0, LogSegment.LOG_SUFFIX));
+        try (RandomAccessFile f = new RandomAccessFile(first.toFile(), "rw")) {
+            f.seek(61);
+            f.write(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x7f});
+        }
+        long fineBefore = TestRecords.readAll(fine).size();
+
+        manager.runCleaner();
+
+        assertThat(manager.uncleanablePartitions()).containsExactly(A0);
+        assertThat(TestRecords.readAll(fine)).hasSizeLessThan((int) fineBefore);
+        manager.runCleaner(); // the uncleanable log is not tried again
+        assertThat(manager.uncleanablePartitions()).containsExactly(A0);
+        assertThat(corrupt.isOffline()).as("still served").isFalse();
+        manager.deleteLog(A0);
+        assertThat(manager.uncleanablePartitions()).isEmpty();
+    }
 }
