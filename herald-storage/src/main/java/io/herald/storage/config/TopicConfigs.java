@@ -58,27 +58,36 @@ public final class TopicConfigs {
     private static final Map<String, Key> ALL;
     private static final Map<String, Key> PUBLIC;
     private static final ConfigDef DEF;
+    /** One ConfigDef per config, so that checking one value parses only that value. */
+    private static final Map<String, ConfigDef> SINGLE;
 
     static {
         Map<String, Key> all = new LinkedHashMap<>();
         Map<String, Key> listed = new LinkedHashMap<>();
+        Map<String, ConfigDef> single = new HashMap<>();
         ConfigDef def = new ConfigDef();
         for (Key key : TopicConfigDefinitions.all()) {
             all.put(key.name(), key);
-            Object defaultValue = key.defaultValue() == null ? null
-                : ConfigDef.parseType(key.name(), key.defaultValue(), key.type());
-            if (key.internal()) {
-                def.defineInternal(key.name(), key.type(), defaultValue, key.validator(), ConfigDef.Importance.LOW,
-                    key.documentation());
-            } else {
+            if (!key.internal()) {
                 listed.put(key.name(), key);
-                def.define(key.name(), key.type(), defaultValue, key.validator(), ConfigDef.Importance.MEDIUM,
-                    key.documentation());
             }
+            define(def, key);
+            single.put(key.name(), define(new ConfigDef(), key));
         }
         ALL = Collections.unmodifiableMap(all);
         PUBLIC = Collections.unmodifiableMap(listed);
         DEF = def;
+        SINGLE = Map.copyOf(single);
+    }
+
+    private static ConfigDef define(ConfigDef def, Key key) {
+        Object defaultValue = key.defaultValue() == null ? null
+            : ConfigDef.parseType(key.name(), key.defaultValue(), key.type());
+        return key.internal()
+            ? def.defineInternal(key.name(), key.type(), defaultValue, key.validator(), ConfigDef.Importance.LOW,
+                key.documentation())
+            : def.define(key.name(), key.type(), defaultValue, key.validator(), ConfigDef.Importance.MEDIUM,
+                key.documentation());
     }
 
     private TopicConfigs() {
@@ -106,10 +115,11 @@ public final class TopicConfigs {
      * @throws ConfigException with a message that names the config and the rule
      */
     public static void validate(String name, String value) {
-        if (!ALL.containsKey(name)) {
+        ConfigDef def = SINGLE.get(name);
+        if (def == null) {
             throw new ConfigException("Unknown topic config name: " + name);
         }
-        DEF.parse(Map.of(name, value));
+        def.parse(Map.of(name, value));
     }
 
     /**

@@ -13,13 +13,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.TopicPartition;
@@ -246,12 +243,9 @@ public final class PartitionLog implements AutoCloseable {
         List<MutableRecordBatch> batches = validated.batches();
         ProducerStateManager.Append producerAppend = producers.begin();
         Optional<BatchMetadata> dup = producerAppend.firstDuplicate(batches);
-        if (dup.isPresent()) {
-            return new LogAppendInfo(dup.get().firstOffset(), dup.get().lastOffset(), -1, logStartOffset,
-                (int) (dup.get().lastOffset() - dup.get().firstOffset() + 1), true);
-        }
-        if (batches.isEmpty()) {
-            return new LogAppendInfo(logEndOffset, logEndOffset - 1, -1, logStartOffset, 0, false);
+        if (dup.isPresent() || batches.isEmpty()) {
+            return dup.map(d -> LogAppendInfo.duplicate(d.firstOffset(), d.lastOffset(), logStartOffset))
+                .orElseGet(() -> LogAppendInfo.empty(logEndOffset, logStartOffset));
         }
         long now = time.milliseconds();
         long firstOffset = logEndOffset;
@@ -293,7 +287,7 @@ public final class PartitionLog implements AutoCloseable {
     private LogAppendInfo appendAsFollowerLocked(MemoryRecords records, int batchCount) {
         ensureOnline();
         if (batchCount == 0) {
-            return new LogAppendInfo(logEndOffset, logEndOffset - 1, -1, logStartOffset, 0, false);
+            return LogAppendInfo.empty(logEndOffset, logStartOffset);
         }
         ByteBuffer buffer = records.buffer();
         List<BatchHeader> headers = validator.followerHeaders(buffer, batchCount, logEndOffset);
@@ -336,11 +330,7 @@ public final class PartitionLog implements AutoCloseable {
      * the latest epoch.
      */
     public void assignEpochStartOffset(int epoch, long startOffset) {
-        withLock(() -> {
-            ensureOnline();
-            epochs.maybeAssign(epoch, startOffset);
-            return null;
-        });
+        underLock("assign epoch", () -> epochs.maybeAssign(epoch, startOffset));
     }
 
     private LogSegment maybeRoll(int bytes, long lastOffset, long now) throws IOException {
@@ -349,15 +339,7 @@ public final class PartitionLog implements AutoCloseable {
 
     /** Starts a new active segment at the log end offset (no-op when the active one is empty). */
     public void roll() {
-        withLock(() -> {
-            ensureOnline();
-            try {
-                rollLocked();
-            } catch (IOException e) {
-                throw fail("roll", e);
-            }
-            return null;
-        });
+        underLock("roll", this::rollLocked);
     }
 
     private LogSegment rollLocked() throws IOException {
@@ -415,7 +397,7 @@ public final class PartitionLog implements AutoCloseable {
      * @throws OffsetOutOfRangeException when {@code newStart > highWatermark}
      */
     public long deleteRecordsBefore(long newStart) {
-        return withLock(() -> {
+        return underLock("delete records", () -> {
             if (newStart > highWatermark) {
                 throw new OffsetOutOfRangeException(tp + ": cannot delete before " + newStart + ", above high watermark "
                     + highWatermark);
@@ -436,25 +418,18 @@ public final class PartitionLog implements AutoCloseable {
      * @return the number of segments deleted
      */
     public int deleteOldSegments() {
-        return withLock(() -> {
-            ensureOnline();
-            return applyRetention(RetentionPlanner.Rules.of(config), "retention");
-        });
+        return underLock("retention", () -> applyRetention(RetentionPlanner.Rules.of(config), "retention"));
     }
 
-    private int applyRetention(RetentionPlanner.Rules rules, String reason) {
+    private int applyRetention(RetentionPlanner.Rules rules, String reason) throws IOException {
         List<LogSegment> all = segments.snapshot();
-        try {
-            RetentionPlanner.Plan plan = RetentionPlanner.plan(LogSegments.retentionView(all), logStartOffset, highWatermark, logEndOffset, rules,
-                time.milliseconds());
-            if (plan.rollFirst()) {
-                rollLocked(); // Kafka rolls an expired active segment so it can go.
-            }
-            deleteSegments(all.subList(0, plan.segmentsToDelete()), reason);
-            return plan.segmentsToDelete();
-        } catch (IOException e) {
-            throw fail(reason, e);
+        RetentionPlanner.Plan plan = RetentionPlanner.plan(LogSegments.retentionView(all), logStartOffset,
+            highWatermark, logEndOffset, rules, time.milliseconds());
+        if (plan.rollFirst()) {
+            rollLocked(); // Kafka rolls an expired active segment so it can go.
         }
+        deleteSegments(all.subList(0, plan.segmentsToDelete()), reason);
+        return plan.segmentsToDelete();
     }
 
     /** Removes a prefix of the segments (never the last one) and schedules their files for deletion. */
@@ -480,35 +455,29 @@ public final class PartitionLog implements AutoCloseable {
      * the log is emptied and restarts at {@code offset}.
      */
     public void truncateTo(long offset) {
-        withLock(() -> {
-            ensureOnline();
+        underLock("truncate", () -> {
             if (offset >= logEndOffset) {
                 // Nothing to cut, but an epoch this replica assigned as leader without writing anything may
                 // sit at the log end and would make it claim an epoch no other replica has (as Kafka does).
                 epochs.truncateFromEnd(logEndOffset);
-                return null;
+                return;
             }
-            try {
-                recoveryPoint.onTruncation(offset);
-                if (offset <= segments.firstBaseOffset() || offset < logStartOffset) {
-                    long start = Math.max(0, offset);
-                    segments.replaceAllByEmptySegmentAt(start, config, time.milliseconds());
-                    logStartOffset = start;
-                    epochs.clear();
-                } else {
-                    segments.truncateFrom(offset, config);
-                }
-                logEndOffset = segments.active().nextOffset();
-                // A batch straddling the log start offset may have gone.
-                logStartOffset = Math.max(segments.firstBaseOffset(), Math.min(logStartOffset, logEndOffset));
-                highWatermark = clamp(highWatermark);
-                recoveryPoint.onTruncation(logEndOffset); // a straddling batch may have taken it lower
-                epochs.truncateFromEnd(logEndOffset);
-                LogLoader.replayProducerState(segments.asMap(), producers, logStartOffset, logEndOffset);
-            } catch (IOException e) {
-                throw fail("truncate", e);
+            recoveryPoint.onTruncation(offset);
+            if (offset <= segments.firstBaseOffset() || offset < logStartOffset) {
+                long start = Math.max(0, offset);
+                segments.replaceAllByEmptySegmentAt(start, config, time.milliseconds());
+                logStartOffset = start;
+                epochs.clear();
+            } else {
+                segments.truncateFrom(offset, config);
             }
-            return null;
+            logEndOffset = segments.active().nextOffset();
+            // A batch straddling the log start offset may have gone.
+            logStartOffset = Math.max(segments.firstBaseOffset(), Math.min(logStartOffset, logEndOffset));
+            highWatermark = clamp(highWatermark);
+            recoveryPoint.onTruncation(logEndOffset); // a straddling batch may have taken it lower
+            epochs.truncateFromEnd(logEndOffset);
+            LogLoader.replayProducerState(segments.asMap(), producers, logStartOffset, logEndOffset);
         });
     }
 
@@ -518,32 +487,20 @@ public final class PartitionLog implements AutoCloseable {
      * {@code newOffset}; the epoch cache and producer state are cleared.
      */
     public void truncateFullyAndStartAt(long newOffset) {
-        withLock(() -> {
-            ensureOnline();
-            try {
-                recoveryPoint.resetTo(newOffset);
-                segments.replaceAllByEmptySegmentAt(newOffset, config, time.milliseconds());
-                logStartOffset = newOffset;
-                logEndOffset = newOffset;
-                highWatermark = newOffset;
-                epochs.clear();
-                producers.clear();
-                producers.deleteSnapshotsAfter(-1);
-            } catch (IOException e) {
-                throw fail("truncate fully", e);
-            }
+        underLock("truncate fully", () -> {
+            recoveryPoint.resetTo(newOffset);
+            segments.replaceAllByEmptySegmentAt(newOffset, config, time.milliseconds());
+            logStartOffset = newOffset;
+            logEndOffset = newOffset;
+            highWatermark = newOffset;
+            epochs.clear();
+            producers.clear();
+            producers.deleteSnapshotsAfter(-1);
             LOG.info("{}: log emptied and restarted at offset {}", tp, newOffset);
-            return null;
         });
     }
 
     // ---- compaction hooks (io.herald.storage.cleaner) ----
-
-    /** The inactive segments, oldest first: the part of the log the cleaner may rewrite. */
-    public List<LogSegment> inactiveSegments() {
-        List<LogSegment> all = segments();
-        return all.subList(0, all.size() - 1);
-    }
 
     /**
      * Replaces {@code old} by the complete, fsynced cleaned file {@code cleanedFile} (same base
@@ -552,14 +509,7 @@ public final class PartitionLog implements AutoCloseable {
      * @return false (and the cleaned file deleted) when {@code old} is no longer part of the log
      */
     public boolean replaceSegment(LogSegment old, Path cleanedFile) {
-        return withLock(() -> {
-            ensureOnline();
-            try {
-                return segments.swapIn(old, cleanedFile, config, time.milliseconds());
-            } catch (IOException e) {
-                throw fail("replace segment", e);
-            }
-        });
+        return underLock("replace segment", () -> segments.swapIn(old, cleanedFile, config, time.milliseconds()));
     }
 
     // ---- flush / close ----
@@ -609,10 +559,8 @@ public final class PartitionLog implements AutoCloseable {
     /** Closes the log and removes its directory. */
     public void deleteAll() {
         close();
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+        try {
+            LogSegments.deleteDirectory(dir);
         } catch (IOException e) {
             throw new KafkaStorageException(tp + ": failed to delete " + dir, e);
         }
@@ -642,6 +590,35 @@ public final class PartitionLog implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** A mutation of an online log, under the lock; an I/O failure takes the log offline. */
+    private interface LockedIo<T> {
+        T run() throws IOException;
+    }
+
+    /** A {@link LockedIo} without a result. */
+    private interface LockedIoAction {
+        void run() throws IOException;
+    }
+
+    private <T> T underLock(String operation, LockedIo<T> body) {
+        lock.lock();
+        try {
+            ensureOnline();
+            return body.run();
+        } catch (IOException e) {
+            throw fail(operation, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void underLock(String operation, LockedIoAction body) {
+        underLock(operation, () -> {
+            body.run();
+            return null;
+        });
     }
 
     @Override
