@@ -1,5 +1,6 @@
 package io.herald.broker;
 
+import io.herald.storage.config.TopicConfigs;
 import io.herald.broker.fetch.FetchSessionCache;
 import io.herald.broker.handler.ClusterHandler;
 import io.herald.broker.handler.ConfigsHandler;
@@ -28,15 +29,16 @@ import io.herald.common.purgatory.Purgatory;
 import io.herald.common.timer.SystemTimer;
 import io.herald.broker.replica.AlterPartitionChannel;
 import io.herald.broker.replica.ReplicaManager;
-import io.herald.broker.config.TopicConfigs;
+import io.herald.common.purgatory.Purgatory;
+import io.herald.common.timer.SystemTimer;
 import io.herald.metadata.controller.MetadataController;
+import io.herald.metadata.image.ClusterImage;
 import io.herald.protocol.ApiRegistry;
 import io.herald.protocol.KafkaServer;
 import io.herald.protocol.ServerConfig;
+import io.herald.storage.config.LogConfig;
 import io.herald.storage.log.LogManager;
 import io.herald.storage.log.LogManagerConfig;
-import io.herald.metadata.image.ClusterImage;
-import io.herald.storage.log.LogConfig;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -107,13 +109,14 @@ public final class Broker implements HeraldNode {
                 config.clusterId());
         // Metadata first: recovering a log needs its topic's config (compaction, limits), which lives there.
         MetadataController controller = MetadataQuorums.startController(config, meta);
-        LogConfig defaults = TopicConfigs.toLogConfig(Map.of(), Map.of(), config.originals());
+        LogConfig defaults = TopicConfigs.logConfigOrDefaults("(broker defaults)", Map.of(), Map.of(),
+                config.originals());
         ClusterImage startImage = controller.image();
         LogManager logManager = new LogManager(config.logDirs(), defaults,
                 new LogManagerConfig(config.retentionCheckIntervalMs(), config.flushSchedulerIntervalMs(),
                         config.flushCheckpointIntervalMs(), config.cleanerBackoffMs()),
-                Time.SYSTEM,
-                topic -> startImage.topic(topic).map(t -> TopicConfigs.toLogConfig(t.configs(),
+                io.herald.common.time.Time.SYSTEM,
+                topic -> startImage.topic(topic).map(t -> TopicConfigs.logConfigOrDefaults(topic, t.configs(),
                         startImage.brokerConfigs(), config.originals())).orElse(defaults));
         logManager.startup();
         // One timer for every deadline of the node (parked fetches, acks=all produces, DeleteRecords).
@@ -185,6 +188,7 @@ public final class Broker implements HeraldNode {
                 .register(topics.createPartitions())
                 .register(configs.describeConfigs())
                 .register(configs.incrementalAlterConfigs())
+                .register(configs.alterConfigs())
                 .register(offsets.listOffsets())
                 .register(offsets.deleteRecords())
                 .register(offsets.offsetForLeaderEpoch())

@@ -1,6 +1,6 @@
 package io.herald.broker;
 
-import io.herald.broker.config.TopicConfigs;
+import io.herald.storage.config.TopicConfigs;
 import io.herald.group.GroupConfig;
 
 import java.net.InetSocketAddress;
@@ -188,9 +188,7 @@ public final class BrokerConfig {
         }
         for (String name : DYNAMIC) {
             if (originals.containsKey(name)) {
-                String topicName = TopicConfigs.keys().values().stream()
-                        .filter(k -> k.brokerSynonyms().contains(name)).findFirst().orElseThrow().name();
-                validateSynonym(name, topicName, originals.get(name));
+                validateSynonym(name, originals.get(name));
             }
         }
         this.roles = ProcessRole.parse(list(PROCESS_ROLES));
@@ -306,17 +304,8 @@ public final class BrokerConfig {
         return new BrokerConfig(props);
     }
 
-    private static void validateSynonym(String name, String topicName, String value) {
-        String asTopicValue = value;
-        if (name.endsWith(".minutes") || name.endsWith(".hours")) {
-            ConfigDef.parseType(name, value, Type.LONG);
-            return;
-        }
-        try {
-            TopicConfigs.validate(topicName, asTopicValue);
-        } catch (ConfigException e) {
-            throw new ConfigException(name, value, e.getMessage());
-        }
+    private static void validateSynonym(String name, String value) {
+        TopicConfigs.validateBrokerSynonym(name, value);
     }
 
     public Map<String, String> originals() {

@@ -332,4 +332,22 @@ class BrokerConfigTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("num.replica.fetchers");
     }
+
+    @Test
+    void topicDefaultsAreValidatedAsTheTopicValuesTheyBecome() {
+        assertThatThrownBy(() -> BrokerConfig.from(Map.of("log.segment.bytes", "ten")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("log.segment.bytes");
+        assertThatThrownBy(() -> BrokerConfig.from(Map.of("log.segment.bytes", "4096")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("1048576");
+        // Hours are converted first: 0 hours is a segment.ms of 0, below its minimum of 1.
+        assertThatThrownBy(() -> BrokerConfig.from(Map.of("log.roll.hours", "0")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("log.roll.hours");
+        assertThatThrownBy(() -> BrokerConfig.from(Map.of("listeners", "SSL://127.0.0.1:9093")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("PLAINTEXT");
+        BrokerConfig config = BrokerConfig.from(Map.of("listeners", "PLAINTEXT://127.0.0.1:0",
+                "log.dirs", "/a,/b", "compression.type", "zstd", "log.roll.jitter.hours", "1"));
+        assertThat(config.listener().port()).isZero();
+        assertThat(config.logDirs()).hasSize(2);
+        assertThat(config.advertisedListener()).isEqualTo(config.listener());
+    }
 }

@@ -1,16 +1,17 @@
 package io.herald.bench.micro;
 
 import io.herald.bench.SideBySide;
-import io.herald.storage.log.LogConfig;
+import io.herald.common.time.Time;
+import io.herald.storage.config.LogConfig;
 import io.herald.storage.log.PartitionLog;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.record.internal.MemoryRecords;
-import org.apache.kafka.common.utils.Time;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -61,7 +62,7 @@ public class AppendValidationBenchmark {
     public void setUp() throws IOException {
         dir = Files.createTempDirectory("herald-jmh-append");
         log = PartitionLog.open(dir.resolve("bench-0"), new TopicPartition("bench", 0),
-                LogConfig.defaults().withSegmentBytes(256 * 1024 * 1024), Time.SYSTEM, false);
+                LogConfig.from(Map.of("segment.bytes", 256 * 1024 * 1024)), Time.SYSTEM, false);
         template = BenchRecords.batch(recordSize, BenchRecords.BATCH_BYTES, idempotent ? 1000L : -1L);
         copy = ByteBuffer.allocate(template.remaining());
         sequence = 0;

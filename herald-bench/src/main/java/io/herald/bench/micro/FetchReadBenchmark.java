@@ -1,16 +1,17 @@
 package io.herald.bench.micro;
 
 import io.herald.bench.SideBySide;
-import io.herald.storage.log.LogConfig;
+import io.herald.common.time.Time;
+import io.herald.storage.config.LogConfig;
 import io.herald.storage.log.PartitionLog;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.record.internal.MemoryRecords;
-import org.apache.kafka.common.utils.Time;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -55,7 +56,7 @@ public class FetchReadBenchmark {
     public void setUp() throws IOException {
         dir = Files.createTempDirectory("herald-jmh-read");
         log = PartitionLog.open(dir.resolve("bench-0"), new TopicPartition("bench", 0),
-                LogConfig.defaults().withSegmentBytes(256 * 1024 * 1024), Time.SYSTEM, false);
+                LogConfig.from(Map.of("segment.bytes", 256 * 1024 * 1024)), Time.SYSTEM, false);
         ByteBuffer template = BenchRecords.batch(1024, BenchRecords.BATCH_BYTES, -1L);
         recordsPerBatch = MemoryRecords.readableRecords(template.duplicate()).batches().iterator().next().countOrNull();
         for (int i = 0; i < (64 << 20) / template.remaining(); i++) {

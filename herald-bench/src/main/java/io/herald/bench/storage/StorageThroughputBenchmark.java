@@ -1,7 +1,8 @@
 package io.herald.bench.storage;
 
+import io.herald.common.time.Time;
 import io.herald.storage.log.FileSlice;
-import io.herald.storage.log.LogConfig;
+import io.herald.storage.config.LogConfig;
 import io.herald.storage.log.LogReadResult;
 import io.herald.storage.log.PartitionLog;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
@@ -19,7 +21,6 @@ import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MemoryRecordsBuilder;
 import org.apache.kafka.common.record.internal.RecordBatch;
-import org.apache.kafka.common.utils.Time;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -65,7 +66,7 @@ public class StorageThroughputBenchmark {
     @Setup(Level.Iteration)
     public void setUp() throws IOException {
         dir = Files.createTempDirectory("herald-bench");
-        LogConfig config = LogConfig.defaults().withSegmentBytes(256 * 1024 * 1024);
+        LogConfig config = LogConfig.from(Map.of("segment.bytes", 256 * 1024 * 1024));
         log = PartitionLog.open(dir.resolve("bench-0"), new TopicPartition("bench", 0), config, Time.SYSTEM, false);
         template = batch(batchBytes);
         recordsPerBatch = MemoryRecords.readableRecords(template.duplicate()).batches().iterator().next()

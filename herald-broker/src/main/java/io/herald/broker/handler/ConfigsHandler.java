@@ -1,7 +1,7 @@
 package io.herald.broker.handler;
 
 import io.herald.broker.BrokerConfig;
-import io.herald.broker.config.TopicConfigs;
+import io.herald.storage.config.TopicConfigs;
 import io.herald.metadata.controller.MetadataController;
 import io.herald.metadata.image.ClusterImage;
 import io.herald.metadata.image.TopicImage;
@@ -23,6 +23,8 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.message.AlterConfigsRequestData;
+import org.apache.kafka.common.message.AlterConfigsResponseData;
 import org.apache.kafka.common.message.DescribeConfigsRequestData;
 import org.apache.kafka.common.message.DescribeConfigsResponseData;
 import org.apache.kafka.common.message.DescribeConfigsResponseData.DescribeConfigsResourceResult;
@@ -33,18 +35,20 @@ import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.AlterConfigsRequest;
 import org.apache.kafka.common.requests.DescribeConfigsRequest;
 import org.apache.kafka.common.requests.DescribeConfigsResponse;
 import org.apache.kafka.common.requests.IncrementalAlterConfigsRequest;
 
 /**
- * DescribeConfigs and IncrementalAlterConfigs for topics and brokers.
+ * DescribeConfigs, IncrementalAlterConfigs and (the older) AlterConfigs for topics and brokers.
  *
  * <p>Topic configs resolve as Kafka's do (topic override, dynamic broker default, static broker config,
  * default), and DescribeConfigs reports the source and, when asked, the synonyms. Brokers accept dynamic
  * changes only to the configs Kafka lets change at runtime: the cluster-wide defaults of topic configs
  * ({@code log.retention.ms}, {@code message.max.bytes}, …). Until there are several brokers, a change to one
- * broker's config is stored as the cluster-wide default.
+ * broker's config is stored as the cluster-wide default. Every value is checked against the topic config
+ * definitions ({@link TopicConfigs}), a topic's also as a whole, and refused with INVALID_CONFIG naming the config.
  */
 public final class ConfigsHandler {
     private final MetadataController controller;
@@ -71,6 +75,15 @@ public final class ConfigsHandler {
         return new ServedApi(ApiKeys.INCREMENTAL_ALTER_CONFIGS, VersionRange.of(0, 1),
                 request -> Requests.onPool(pool,
                         () -> alter(((IncrementalAlterConfigsRequest) request.body()).data())));
+    }
+
+    /**
+     * The older AlterConfigs, v0 to v2 (v1 is v0, v2 only flexible encoding): the given configs replace all of
+     * the resource's dynamic configs.
+     */
+    public ServedApi alterConfigs() {
+        return new ServedApi(ApiKeys.ALTER_CONFIGS, VersionRange.of(0, 2),
+                request -> Requests.onPool(pool, () -> replace(((AlterConfigsRequest) request.body()).data())));
     }
 
     private DescribeConfigsResponseData describe(DescribeConfigsRequestData data) {
@@ -104,7 +117,11 @@ public final class ConfigsHandler {
         TopicImage topic = image.topic(name).orElseThrow(() ->
                 new UnknownTopicOrPartitionException("Topic '" + name + "' does not exist."));
         List<DescribeConfigsResourceResult> entries = new ArrayList<>();
-        for (TopicConfigs.Key key : TopicConfigs.keys().values()) {
+        List<TopicConfigs.Key> keys = new ArrayList<>(TopicConfigs.keys().values());
+        // Kafka's internal (test-only) configs are described only where the topic sets them.
+        topic.configs().keySet().stream().map(TopicConfigs::key).flatMap(Optional::stream)
+                .filter(TopicConfigs.Key::internal).forEach(keys::add);
+        for (TopicConfigs.Key key : keys) {
             TopicConfigs.Resolved resolved = TopicConfigs.resolve(key.name(), topic.configs(), image.brokerConfigs(),
                     config.originals());
             DescribeConfigsResourceResult entry = new DescribeConfigsResourceResult().setName(key.name())
@@ -137,8 +154,10 @@ public final class ConfigsHandler {
                         DescribeConfigsResponse.ConfigSource.STATIC_BROKER_CONFIG));
             }
         }
-        synonyms.add(synonym(key.brokerSynonyms().get(0), key.defaultValue(),
-                DescribeConfigsResponse.ConfigSource.DEFAULT_CONFIG));
+        if (!key.brokerSynonyms().isEmpty()) {
+            synonyms.add(synonym(key.brokerSynonyms().get(0), key.defaultValue(),
+                    DescribeConfigsResponse.ConfigSource.DEFAULT_CONFIG));
+        }
         return synonyms;
     }
 
@@ -155,6 +174,9 @@ public final class ConfigsHandler {
                 .setConfigSource((config.isDefault(key) ? DescribeConfigsResponse.ConfigSource.DEFAULT_CONFIG
                         : DescribeConfigsResponse.ConfigSource.STATIC_BROKER_CONFIG).id())));
         for (TopicConfigs.Key key : TopicConfigs.keys().values()) {
+            if (key.brokerSynonyms().isEmpty()) {
+                continue; // a topic-only config (replication throttles, tiered storage flags)
+            }
             String primary = key.brokerSynonyms().get(0);
             String value;
             DescribeConfigsResponse.ConfigSource source;
@@ -203,6 +225,48 @@ public final class ConfigsHandler {
             response.responses().add(result);
         }
         return response;
+    }
+
+    private AlterConfigsResponseData replace(AlterConfigsRequestData data) {
+        AlterConfigsResponseData response = new AlterConfigsResponseData();
+        for (AlterConfigsRequestData.AlterConfigsResource resource : data.resources()) {
+            AlterConfigsResponseData.AlterConfigsResourceResponse result =
+                    new AlterConfigsResponseData.AlterConfigsResourceResponse().setResourceType(resource.resourceType())
+                            .setResourceName(resource.resourceName()).setErrorCode(Errors.NONE.code());
+            try {
+                alterResource(asIncremental(resource), data.validateOnly());
+            } catch (ConfigException e) {
+                result.setErrorCode(Errors.INVALID_CONFIG.code()).setErrorMessage(e.getMessage());
+            } catch (RuntimeException e) {
+                result.setErrorCode(Requests.error(e).code()).setErrorMessage(Requests.message(e));
+            }
+            response.responses().add(result);
+        }
+        return response;
+    }
+
+    /** A replacement as incremental operations: SET each given config, DELETE every other current one. */
+    private IncrementalAlterConfigsRequestData.AlterConfigsResource asIncremental(
+            AlterConfigsRequestData.AlterConfigsResource resource) {
+        IncrementalAlterConfigsRequestData.AlterConfigsResource ops =
+                new IncrementalAlterConfigsRequestData.AlterConfigsResource()
+                        .setResourceType(resource.resourceType()).setResourceName(resource.resourceName());
+        Map<String, String> current = switch (ConfigResource.Type.forId(resource.resourceType())) {
+            case TOPIC -> controller.image().topic(resource.resourceName()).map(TopicImage::configs).orElse(Map.of());
+            case BROKER -> controller.image().brokerConfigs();
+            default -> Map.of();
+        };
+        for (AlterConfigsRequestData.AlterableConfig c : resource.configs()) {
+            ops.configs().add(new IncrementalAlterConfigsRequestData.AlterableConfig().setName(c.name())
+                    .setValue(c.value()).setConfigOperation(AlterConfigOp.OpType.SET.id()));
+        }
+        for (String name : current.keySet()) {
+            if (resource.configs().find(name) == null) {
+                ops.configs().add(new IncrementalAlterConfigsRequestData.AlterableConfig().setName(name)
+                        .setConfigOperation(AlterConfigOp.OpType.DELETE.id()));
+            }
+        }
+        return ops;
     }
 
     private void alterResource(IncrementalAlterConfigsRequestData.AlterConfigsResource resource,
@@ -262,13 +326,19 @@ public final class ConfigsHandler {
                 }
             };
             if (value.isPresent()) {
-                if (kind == ResourceKind.BROKER && (op.name().endsWith(".hours") || op.name().endsWith(".minutes"))) {
-                    ConfigDef.parseType(op.name(), value.get(), ConfigDef.Type.LONG);
+                if (kind == ResourceKind.BROKER) {
+                    TopicConfigs.validateBrokerSynonym(op.name(), value.get());
                 } else {
                     TopicConfigs.validate(topicKey, value.get());
                 }
             }
             changes.put(op.name(), value);
+        }
+        if (kind == ResourceKind.TOPIC) {
+            // The rules between configs apply to what the topic will run with, as the controller checks in Kafka.
+            Map<String, String> after = new HashMap<>(current);
+            changes.forEach((name, value) -> value.ifPresentOrElse(v -> after.put(name, v), () -> after.remove(name)));
+            TopicConfigs.validate(after, image.brokerConfigs(), config.originals());
         }
         if (!validateOnly) {
             controller.alterConfigs(kind, resourceName, changes);

@@ -1,6 +1,6 @@
 package io.herald.broker.handler;
 
-import io.herald.broker.config.TopicConfigs;
+import io.herald.storage.config.TopicConfigs;
 import io.herald.metadata.controller.MetadataController;
 import io.herald.metadata.image.ClusterImage;
 import io.herald.metadata.image.TopicImage;
@@ -141,6 +141,12 @@ public final class TopicsHandler {
                 throw new InvalidConfigurationException(e.getMessage());
             }
             configs.put(config.name(), config.value());
+        }
+        try {
+            // As a whole too: rules between configs, on the values the topic will run with.
+            TopicConfigs.validate(configs, controller.image().brokerConfigs(), settings.staticBrokerConfigs());
+        } catch (ConfigException e) {
+            throw new InvalidConfigurationException(e.getMessage());
         }
         TopicImage created;
         if (topic.assignments().isEmpty()) {

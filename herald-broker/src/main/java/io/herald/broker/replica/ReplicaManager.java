@@ -1,6 +1,6 @@
 package io.herald.broker.replica;
 
-import io.herald.broker.config.TopicConfigs;
+import io.herald.storage.config.TopicConfigs;
 import io.herald.common.purgatory.Purgatory;
 import io.herald.common.timer.Timer;
 import io.herald.broker.replica.fetcher.LeaderEndpoint;
@@ -10,7 +10,7 @@ import io.herald.metadata.api.MetadataPublisher;
 import io.herald.metadata.image.ClusterImage;
 import io.herald.metadata.image.PartitionImage;
 import io.herald.metadata.image.TopicImage;
-import io.herald.storage.log.LogConfig;
+import io.herald.storage.config.LogConfig;
 import io.herald.storage.log.LogManager;
 import io.herald.storage.log.PartitionLog;
 import java.io.IOException;
@@ -157,9 +157,13 @@ public final class ReplicaManager implements MetadataPublisher.Listener, AutoClo
         }
     }
 
-    /** The effective storage config of a topic under the given image. */
+    /**
+     * The effective storage config of a topic under the given image. Never fails: a stored value that cannot be
+     * served is logged and replaced by its default (see {@link TopicConfigs#logConfigOrDefaults}).
+     */
     public LogConfig logConfig(ClusterImage image, TopicImage topic) {
-        return TopicConfigs.toLogConfig(topic.configs(), image.brokerConfigs(), staticBrokerConfigs);
+        return TopicConfigs.logConfigOrDefaults(topic.name(), topic.configs(), image.brokerConfigs(),
+                staticBrokerConfigs);
     }
 
     /** The topic's effective {@code min.insync.replicas} (topic override, broker default, 1). */
@@ -195,8 +199,7 @@ public final class ReplicaManager implements MetadataPublisher.Listener, AutoClo
                 if (p.replicas().contains(nodeId)) {
                     TopicPartition tp = new TopicPartition(topic.name(), p.partition());
                     assigned.add(tp);
-                    Partition partition = ensurePartition(topic, p, config);
-                    applyRole(partition, topic, p, current);
+                    applyPartition(topic, p, config, current);
                 }
             }
         }
@@ -210,6 +213,20 @@ public final class ReplicaManager implements MetadataPublisher.Listener, AutoClo
         if (!previous.brokers().equals(current.brokers())) {
             // A broker fenced or unfenced changes which followers count for the low watermark.
             partitions.keySet().forEach(deleteRecordsPurgatory::checkAndComplete);
+        }
+    }
+
+    /**
+     * One partition's share of an image. A failure is confined to that partition: logged with its stack trace,
+     * and the rest of the image is still applied (the partition is retried with the next image).
+     */
+    private void applyPartition(TopicImage topic, PartitionImage p, LogConfig config, ClusterImage current) {
+        try {
+            Partition partition = ensurePartition(topic, p, config);
+            applyRole(partition, topic, p, current);
+        } catch (RuntimeException e) {
+            log.error("Cannot apply metadata to partition {}-{}; the other partitions go on", topic.name(),
+                    p.partition(), e);
         }
     }
 
@@ -277,14 +294,19 @@ public final class ReplicaManager implements MetadataPublisher.Listener, AutoClo
     }
 
     private void removePartition(TopicPartition tp) {
-        fetchers.removePartitions(Set.of(tp));
-        Partition removed = partitions.remove(tp);
-        if (removed != null) {
-            int epoch = removed.leaderEpoch();
-            if (removed.markRemoved()) {
-                leadershipListeners.forEach(l -> l.onResign(tp, epoch));
+        try {
+            fetchers.removePartitions(Set.of(tp));
+            Partition removed = partitions.remove(tp);
+            if (removed != null) {
+                int epoch = removed.leaderEpoch();
+                if (removed.markRemoved()) {
+                    leadershipListeners.forEach(l -> l.onResign(tp, epoch));
+                }
+                logManager.deleteLog(tp);
             }
-            logManager.deleteLog(tp);
+        } catch (RuntimeException e) {
+            // As in applyPartition: one partition's failure must not stop the rest of the image.
+            log.error("Cannot remove partition {}; the other partitions go on", tp, e);
         }
     }
 

@@ -220,7 +220,7 @@ class BadInputTest {
      */
     @Test
     void diskErrorOnOnePartitionIsStorageErrorAndOthersKeepWorking() throws Exception {
-        broker.createTopic("disk", 2, Map.of("segment.bytes", "1024"));
+        broker.createTopic("disk", 2, Map.of("internal.segment.bytes", "1024"));
         try (TestBroker.RawConnection c = broker.raw()) {
             assertThat(produce(c, "disk", 0, batch("first"))).isZero();
             assertThat(produce(c, "disk", 1, batch("first"))).isZero();

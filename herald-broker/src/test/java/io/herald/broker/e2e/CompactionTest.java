@@ -45,7 +45,7 @@ class CompactionTest {
     void compactionKeepsTheNewestValuePerKeyAndSurvivesRestart() throws Exception {
         String topic = "compacted";
         TopicPartition tp = new TopicPartition(topic, 0);
-        broker.createTopic(topic, 1, Map.of("cleanup.policy", "compact", "segment.bytes", "1024",
+        broker.createTopic(topic, 1, Map.of("cleanup.policy", "compact", "internal.segment.bytes", "1024",
                 "delete.retention.ms", "0"));
         KafkaProducer<String, String> producer = broker.producer(Map.of("compression.type", "lz4",
                 "linger.ms", 0));

@@ -353,7 +353,7 @@ class ProduceConsumeTest {
     @Test
     void restartKeepsTopicMetadataConfigsLogStartAndTimeIndex() throws Exception {
         String topic = "survivor";
-        broker.createTopic(topic, 2, Map.of("segment.bytes", "2048", "retention.ms", "987654321"));
+        broker.createTopic(topic, 2, Map.of("internal.segment.bytes", "2048", "retention.ms", "987654321"));
         String gone = "gone";
         broker.createTopic(gone, 1, Map.of());
         TopicPartition tp = new TopicPartition(topic, 0);
@@ -391,7 +391,7 @@ class ProduceConsumeTest {
             org.apache.kafka.clients.admin.Config cfg = admin.describeConfigs(List.of(res)).all()
                     .get(20, TimeUnit.SECONDS).get(res);
             assertThat(cfg.get("retention.ms").value()).isEqualTo("987654321");
-            assertThat(cfg.get("segment.bytes").value()).isEqualTo("2048");
+            assertThat(cfg.get("internal.segment.bytes").value()).isEqualTo("2048");
             assertThat(cfg.get("max.message.bytes").value()).isEqualTo("500000");
         }
         assertThat(broker.offset(tp, org.apache.kafka.clients.admin.OffsetSpec.earliest())).isEqualTo(30);

@@ -39,7 +39,7 @@ class RecoveryTest {
         TopicPartition tp = new TopicPartition(topic, 0);
         int n = 200;
         try (TestBroker broker = TestBroker.start(live)) {
-            broker.createTopic(topic, 1, Map.of("segment.bytes", "4096", "index.interval.bytes", "100"));
+            broker.createTopic(topic, 1, Map.of("internal.segment.bytes", "4096", "index.interval.bytes", "100"));
             KafkaProducer<String, String> producer = broker.producer();
             for (int i = 0; i < n; i++) {
                 producer.send(new ProducerRecord<>(topic, 0, 1_000_000L + i, "k" + i, "value-" + i))

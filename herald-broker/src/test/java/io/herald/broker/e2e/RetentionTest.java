@@ -59,7 +59,7 @@ class RetentionTest {
     void oldSegmentsAreDeletedWhileConsumersRead() throws Exception {
         String topic = "expiring";
         TopicPartition tp = new TopicPartition(topic, 0);
-        broker.createTopic(topic, 1, Map.of("segment.bytes", "4096", "retention.ms", "5000",
+        broker.createTopic(topic, 1, Map.of("internal.segment.bytes", "4096", "retention.ms", "5000",
                 "file.delete.delay.ms", "0"));
 
         AtomicBoolean stop = new AtomicBoolean();
@@ -168,7 +168,7 @@ class RetentionTest {
     void everySegmentOfAFullyExpiredLogIsDeletedIncludingTheActiveOne() throws Exception {
         String topic = "all-old";
         TopicPartition tp = new TopicPartition(topic, 0);
-        broker.createTopic(topic, 1, Map.of("segment.bytes", "4096", "retention.ms", "2000"));
+        broker.createTopic(topic, 1, Map.of("internal.segment.bytes", "4096", "retention.ms", "2000"));
         KafkaProducer<String, String> producer = broker.producer();
         long old = System.currentTimeMillis() - TimeUnit.HOURS.toMillis(1);
         for (int i = 0; i < 100; i++) {
@@ -188,7 +188,7 @@ class RetentionTest {
     void retentionBytesBoundsThePartitionSize() throws Exception {
         String topic = "bounded";
         TopicPartition tp = new TopicPartition(topic, 0);
-        broker.createTopic(topic, 1, Map.of("segment.bytes", "4096", "retention.bytes", "8192"));
+        broker.createTopic(topic, 1, Map.of("internal.segment.bytes", "4096", "retention.bytes", "8192"));
         KafkaProducer<String, String> producer = broker.producer();
         for (int i = 0; i < 400; i++) {
             producer.send(new ProducerRecord<>(topic, 0, "k-" + i, value(i))).get(20, TimeUnit.SECONDS);

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.herald.common.purgatory.Purgatory;
 import io.herald.common.timer.ManualTimer;
 import io.herald.metadata.image.PartitionImage;
-import io.herald.storage.log.LogConfig;
+import io.herald.storage.config.LogConfig;
 import io.herald.storage.log.PartitionLog;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,7 +54,7 @@ class DeleteRecordsLowWatermarkTest {
     }
 
     private Partition leaderOf(List<Integer> replicas) throws Exception {
-        PartitionLog log = PartitionLog.open(dir.resolve("leader"), TP, LogConfig.defaults(), time, false);
+        PartitionLog log = PartitionLog.open(dir.resolve("leader"), TP, LogConfig.defaults(), io.herald.common.time.Time.SYSTEM, false);
         logs.add(log);
         liveBrokers.addAll(replicas);
         Partition.Context ctx = new Partition.Context(1, time, new ReplicationConfig(10_000, 1 << 20, 10 << 20, 500,

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.herald.metadata.image.PartitionImage;
 import io.herald.storage.epoch.EpochEndOffset;
-import io.herald.storage.log.LogConfig;
+import io.herald.storage.config.LogConfig;
 import io.herald.storage.log.PartitionLog;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,7 +56,7 @@ class PartitionReplicationTest {
     }
 
     private Partition partition(int localId, String name) throws Exception {
-        PartitionLog log = PartitionLog.open(dir.resolve(name), TP, LogConfig.defaults(), time, false);
+        PartitionLog log = PartitionLog.open(dir.resolve(name), TP, LogConfig.defaults(), io.herald.common.time.Time.SYSTEM, false);
         logs.add(log);
         AlterPartitionChannel channel = (broker, topicId, p, leaderEpoch, partitionEpoch, isr) -> {
             CompletableFuture<PartitionImage> f = new CompletableFuture<>();

@@ -4,16 +4,16 @@ import io.herald.broker.handler.FetchHandler;
 import io.herald.broker.handler.MetadataHandler;
 import io.herald.broker.handler.OffsetsHandler;
 import io.herald.broker.handler.ProduceHandler;
-import io.herald.common.purgatory.Purgatory;
-import io.herald.common.timer.SystemTimer;
 import io.herald.broker.replica.AlterPartitionChannel;
 import io.herald.broker.replica.ReplicaManager;
+import io.herald.common.purgatory.Purgatory;
+import io.herald.common.timer.SystemTimer;
 import io.herald.metadata.controller.MetadataController;
 import io.herald.metadata.image.ClusterImage;
 import io.herald.protocol.ApiRegistry;
 import io.herald.protocol.KafkaServer;
 import io.herald.protocol.ServerConfig;
-import io.herald.storage.log.LogConfig;
+import io.herald.storage.config.LogConfig;
 import io.herald.storage.log.LogManager;
 import io.herald.storage.log.LogManagerConfig;
 import io.herald.storage.log.PartitionLog;
@@ -61,7 +61,7 @@ final class ReplicaNode implements AutoCloseable {
                              String clusterId, Optional<MetadataController> metadata) throws Exception {
         LogConfig defaults = LogConfig.defaults();
         LogManager logs = new LogManager(List.of(dir), defaults, new LogManagerConfig(300_000, Long.MAX_VALUE, 60_000,
-                15_000), Time.SYSTEM, topic -> defaults);
+                15_000), io.herald.common.time.Time.SYSTEM, topic -> defaults);
         logs.startup();
         ReplicaManager replicas = new ReplicaManager(nodeId, logs, configs, alterPartition, Time.SYSTEM, TIMER);
         ExecutorService pool = Executors.newFixedThreadPool(2);

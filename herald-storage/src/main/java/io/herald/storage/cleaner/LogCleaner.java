@@ -1,5 +1,7 @@
 package io.herald.storage.cleaner;
 
+import io.herald.common.time.Time;
+import io.herald.storage.config.LogConfig;
 import io.herald.storage.log.LogSegment;
 import io.herald.storage.log.PartitionLog;
 
@@ -9,42 +11,50 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.utils.BufferSupplier;
-import org.apache.kafka.common.utils.Time;
 
 /**
- * Compaction ({@code cleanup.policy=compact}): rewrites the inactive segments of a log keeping only
- * the newest record of each key, with its original offset.
+ * Compaction ({@code cleanup.policy=compact}): rewrites the cleanable segments of a log keeping only the
+ * newest record of each key, with its original offset.
  *
- * <p>One pass: (1) build a key → newest offset map over all inactive segments (the active segment
- * is never cleaned and does not contribute, as in Kafka); (2) for each inactive segment, filter its
- * batches with {@link MemoryRecords#filterTo}, which rebuilds partly retained batches (decompressing
- * them: the cleaner is off the hot path) and drops empty ones; (3) write the result to
- * {@code <base>.log.cleaned}, fsync, and hand it to {@link PartitionLog#replaceSegment}, which swaps
- * it in via a {@code .swap} rename.
+ * <p>When and how much: {@link CleaningPlanner} decides from {@code min.cleanable.dirty.ratio},
+ * {@code min.compaction.lag.ms}, {@code max.compaction.lag.ms}, the high watermark and how far the previous
+ * cleaning got (the first dirty offset). That progress is kept in memory, so after a restart every log
+ * counts as wholly dirty and is cleaned once; that costs a pass, never a missed cleaning.
+ *
+ * <p>One pass: (1) build a key → newest offset map over the cleanable segments (the active segment is never
+ * cleaned and does not contribute, as in Kafka); (2) for each of them, filter its batches with
+ * {@link MemoryRecords#filterTo}, which rebuilds partly retained batches (decompressing them: the cleaner is
+ * off the hot path) and drops empty ones; (3) write the result to {@code <base>.log.cleaned}, fsync, and hand
+ * it to {@link PartitionLog#replaceSegment}, which swaps it in via a {@code .swap} rename.
  *
  * <p>Tombstones (null value) follow KIP-534: the first cleaning that retains one stamps its batch
  * with {@code deleteHorizonMs = now + delete.retention.ms}; a later cleaning after that horizon
- * drops it. Consumers therefore have at least {@code delete.retention.ms} after the tombstone was
- * first cleaned to see it.
+ * drops it, and the earliest pending horizon makes a log due for that cleaning. Consumers therefore have at
+ * least {@code delete.retention.ms} after the tombstone was first cleaned to see it.
  *
  * <p>Limitations: the offset map is an in-memory {@link HashMap} of every key (no memory bound);
  * transaction markers are kept and aborted transactional data is not removed.
  *
- * <p>Thread-safety: stateless apart from the clock; one pass per log at a time (the log manager's
- * single scheduler thread guarantees it).
+ * <p>Thread-safety: one pass per log at a time (the log manager's single scheduler thread guarantees it); the
+ * progress map is concurrent.
  */
 public final class LogCleaner {
     private final Time time;
+    private final Map<TopicPartition, Progress> progress = new ConcurrentHashMap<>();
 
     public LogCleaner(Time time) {
         this.time = time;
@@ -53,8 +63,56 @@ public final class LogCleaner {
     /** What one pass did. */
     public record CleanResult(int segmentsRewritten, long bytesBefore, long bytesAfter) {}
 
+    /** How far cleaning got on a log object (a re-created log starts over), and its earliest tombstone horizon. */
+    private record Progress(PartitionLog log, long firstDirtyOffset, long pendingDeleteHorizon) {}
+
+    /** Cleans {@code log} if {@link CleaningPlanner} finds it due; empty when it was not. */
+    public Optional<CleanResult> maybeClean(PartitionLog log) {
+        CleaningPlanner.Plan plan = plan(log);
+        return plan.due() ? Optional.of(clean(log, plan)) : Optional.empty();
+    }
+
+    /** Cleans whatever of {@code log} is cleanable now, due or not. */
     public CleanResult clean(PartitionLog log) {
-        List<LogSegment> segments = log.inactiveSegments();
+        return clean(log, plan(log));
+    }
+
+    /** Drops what is known about a log that was deleted. */
+    public void forget(TopicPartition tp) {
+        progress.remove(tp);
+    }
+
+    private CleaningPlanner.Plan plan(PartitionLog log) {
+        List<LogSegment> all = log.segments();
+        List<CleaningPlanner.SegmentInfo> inactive = new ArrayList<>(all.size() - 1);
+        try {
+            for (int i = 0; i + 1 < all.size(); i++) {
+                LogSegment s = all.get(i);
+                inactive.add(new CleaningPlanner.SegmentInfo(s.baseOffset(), all.get(i + 1).baseOffset(),
+                    s.sizeInBytes(), s.largestTimestampOrMtime(), s.firstBatchTimestamp()));
+            }
+        } catch (IOException e) {
+            throw new KafkaStorageException(log.topicPartition() + ": cannot read segment times", e);
+        }
+        Progress known = progress(log);
+        LogConfig cfg = log.config();
+        return CleaningPlanner.plan(inactive, log.highWatermark(), known.firstDirtyOffset(),
+            new CleaningPlanner.Rules(cfg.minCompactionLagMs(), cfg.maxCompactionLagMs(), cfg.minCleanableDirtyRatio()),
+            known.pendingDeleteHorizon(), time.milliseconds());
+    }
+
+    private Progress progress(PartitionLog log) {
+        Progress known = progress.get(log.topicPartition());
+        long activeBase = log.segments().get(log.numberOfSegments() - 1).baseOffset();
+        if (known == null || known.log() != log || known.firstDirtyOffset() < log.logStartOffset()
+            || known.firstDirtyOffset() > activeBase) {
+            return new Progress(log, log.logStartOffset(), Long.MAX_VALUE);
+        }
+        return known;
+    }
+
+    private CleanResult clean(PartitionLog log, CleaningPlanner.Plan plan) {
+        List<LogSegment> segments = log.segments().subList(0, plan.segments());
         if (segments.isEmpty()) {
             return new CleanResult(0, 0, 0);
         }
@@ -73,7 +131,9 @@ public final class LogCleaner {
                 }
             }
             long now = time.milliseconds();
-            long deleteRetentionMs = log.config().deleteRetentionMs();
+            // now + delete.retention.ms is the horizon stamped into batches: keep it from overflowing.
+            long deleteRetentionMs = Math.min(log.config().deleteRetentionMs(), Long.MAX_VALUE - now);
+            CompactionFilter filter = new CompactionFilter(now, deleteRetentionMs, newest);
             int rewritten = 0;
             long before = 0;
             long after = 0;
@@ -81,8 +141,7 @@ public final class LogCleaner {
                 ByteBuffer input = readAll(s);
                 before += input.remaining();
                 MemoryRecords.FilterResult result = MemoryRecords.readableRecords(input.duplicate()).filterTo(
-                    new CompactionFilter(now, deleteRetentionMs, newest), ByteBuffer.allocate(Math.max(input.remaining(), 64)),
-                    BufferSupplier.NO_CACHING);
+                    filter, ByteBuffer.allocate(Math.max(input.remaining(), 64)), BufferSupplier.NO_CACHING);
                 ByteBuffer output = result.outputBuffer();
                 output.flip();
                 after += output.remaining();
@@ -101,12 +160,12 @@ public final class LogCleaner {
                     rewritten++;
                 }
             }
+            progress.put(log.topicPartition(), new Progress(log, plan.cleanableEndOffset(), filter.earliestHorizon));
             return new CleanResult(rewritten, before, after);
         } catch (IOException e) {
             throw new KafkaStorageException(log.topicPartition() + ": compaction failed", e);
         }
     }
-
     private static ByteBuffer copy(ByteBuffer key) {
         ByteBuffer out = ByteBuffer.allocate(key.remaining());
         out.put(key.duplicate()).flip();
@@ -128,9 +187,13 @@ public final class LogCleaner {
         return buf.flip();
     }
 
-    /** Keeps a keyed record only if it is the newest for its key, and a tombstone only until its horizon. */
+    /**
+     * Keeps a keyed record only if it is the newest for its key, and a tombstone only until its horizon; notes
+     * the earliest horizon of the tombstones it keeps.
+     */
     private static final class CompactionFilter extends MemoryRecords.RecordFilter {
         private final Map<ByteBuffer, Long> newest;
+        private long earliestHorizon = Long.MAX_VALUE;
 
         CompactionFilter(long now, long deleteRetentionMs, Map<ByteBuffer, Long> newest) {
             super(now, deleteRetentionMs);
@@ -152,7 +215,12 @@ public final class LogCleaner {
                 return false;
             }
             if (!record.hasValue()) {
-                return batch.deleteHorizonMs().isEmpty() || currentTime < batch.deleteHorizonMs().getAsLong();
+                if (batch.deleteHorizonMs().isPresent() && currentTime >= batch.deleteHorizonMs().getAsLong()) {
+                    return false;
+                }
+                // A batch without a horizon gets now + delete.retention.ms from filterTo, as it keeps a tombstone.
+                long horizon = batch.deleteHorizonMs().orElse(currentTime + deleteRetentionMs);
+                earliestHorizon = Math.min(earliestHorizon, horizon);
             }
             return true;
         }

@@ -32,9 +32,14 @@ public abstract sealed class MappedIndex implements AutoCloseable permits Offset
     protected int entries;
     private boolean closed;
 
+    /**
+     * @param maxIndexSize the preallocated size when {@code writable}, rounded down to whole entries. Below one
+     *                     entry the index holds none and is always full, so its segment rolls after every
+     *                     append; Kafka accepts {@code segment.index.bytes} from 4 and behaves the same way.
+     */
     MappedIndex(Path file, long baseOffset, int maxIndexSize, int entrySize, boolean writable) throws IOException {
-        if (maxIndexSize < entrySize) {
-            throw new IllegalArgumentException("maxIndexSize: " + maxIndexSize + " (expected: >= " + entrySize + ")");
+        if (maxIndexSize < 0) {
+            throw new IllegalArgumentException("maxIndexSize: " + maxIndexSize + " (expected: >= 0)");
         }
         this.file = file;
         this.baseOffset = baseOffset;

@@ -1,7 +1,9 @@
 package io.herald.storage.log;
 
+import io.herald.common.time.Time;
 import io.herald.storage.checkpoint.OffsetCheckpointFile;
 import io.herald.storage.cleaner.LogCleaner;
+import io.herald.storage.config.LogConfig;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -12,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,7 +27,6 @@ import java.util.function.Function;
 
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.KafkaStorageException;
-import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,9 +42,13 @@ import org.slf4j.LoggerFactory;
  * <p>A log dir that cannot be created or read is offline: its logs are not loaded and no new log
  * is placed there; the other dirs keep working (Kafka's JBOD behaviour).
  *
+ * <p>Background tasks (retention, time-based flush, checkpoints, compaction) treat each log on its own: an
+ * exception in one log is logged (with its stack trace unless it is a storage error, which has already taken
+ * that log offline) and the pass goes on with the next log; a log whose compaction fails is not cleaned again.
+ *
  * <p>Thread-safety: thread-safe. Log creation and deletion are serialised by a lock; lookups are
- * lock-free. Background tasks (retention, time-based flush, checkpoints, compaction) run on one
- * scheduler thread; the {@code run…} methods let tests drive them deterministically.
+ * lock-free. Background tasks run on one scheduler thread; the {@code run…} methods let tests drive them
+ * deterministically.
  */
 public final class LogManager implements AutoCloseable {
     public static final String CLEAN_SHUTDOWN_FILE = ".herald_cleanshutdown";
@@ -56,6 +62,8 @@ public final class LogManager implements AutoCloseable {
     private final LogCleaner cleaner;
     private final Set<Path> offlineDirs = ConcurrentHashMap.newKeySet();
     private final Map<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
+    /** By identity, so that a log deleted and created again is cleaned again. */
+    private final Set<PartitionLog> uncleanable = ConcurrentHashMap.newKeySet();
     private final Object createLock = new Object();
     private ScheduledExecutorService scheduler;
     private volatile boolean closed;
@@ -219,6 +227,8 @@ public final class LogManager implements AutoCloseable {
         synchronized (createLock) {
             PartitionLog log = logs.remove(tp);
             if (log != null) {
+                cleaner.forget(tp);
+                uncleanable.remove(log);
                 log.deleteAll();
             }
         }
@@ -254,45 +264,77 @@ public final class LogManager implements AutoCloseable {
 
     // ---- background tasks (public so tests and the broker can run them on demand) ----
 
-    /** Applies retention to every log; returns the number of segments deleted. */
+    /**
+     * Applies retention to every log; returns the number of segments deleted. A log that fails is logged and
+     * skipped; the other logs go on (see the class comment).
+     */
     public int runRetention() {
         int deleted = 0;
         for (PartitionLog log : logs.values()) {
             if (!log.isOffline()) {
                 try {
                     deleted += log.deleteOldSegments();
-                } catch (KafkaStorageException e) {
-                    LOG.error("Retention failed for {}: {}", log.topicPartition(), e.toString());
+                } catch (RuntimeException e) {
+                    logFailure("Retention", log, e);
                 }
             }
         }
         return deleted;
     }
 
-    /** Flushes logs whose {@code flush.ms} has elapsed since their last flush. */
+    /** Flushes logs whose {@code flush.ms} has elapsed since their last flush; failures as in retention. */
     public void runTimeBasedFlush() {
         long now = time.milliseconds();
         for (PartitionLog log : logs.values()) {
-            if (!log.isOffline() && now - log.lastFlushMs() >= log.config().flushIntervalMs()) {
-                try {
+            try {
+                if (!log.isOffline() && now - log.lastFlushMs() >= log.config().flushIntervalMs()) {
                     log.flush();
-                } catch (KafkaStorageException e) {
-                    LOG.error("Flush failed for {}: {}", log.topicPartition(), e.toString());
                 }
+            } catch (RuntimeException e) {
+                logFailure("Flush", log, e);
             }
         }
     }
 
-    /** Compacts every log with {@code cleanup.policy=compact}. */
+    /**
+     * Compacts every log with {@code cleanup.policy=compact} that is due (see {@link LogCleaner}). A log whose
+     * cleaning fails is marked uncleanable: logged once, with the stack trace when the failure is unexpected,
+     * and left alone from then on (as Kafka's cleaner does), so that it cannot fail every pass again; the other
+     * logs go on.
+     */
     public void runCleaner() {
         for (PartitionLog log : logs.values()) {
-            if (!log.isOffline() && log.config().compact()) {
-                try {
-                    cleaner.clean(log);
-                } catch (KafkaStorageException e) {
-                    LOG.error("Compaction failed for {}: {}", log.topicPartition(), e.toString());
-                }
+            if (uncleanable.contains(log)) {
+                continue;
             }
+            try {
+                if (!log.isOffline() && log.config().compact()) {
+                    cleaner.maybeClean(log);
+                }
+            } catch (RuntimeException e) {
+                uncleanable.add(log);
+                logFailure("Compaction", log, e);
+                LOG.error("{} is uncleanable from now on; the log itself is still served", log.topicPartition());
+            }
+        }
+    }
+
+    /** The logs the cleaner gave up on after a failure. */
+    public Set<TopicPartition> uncleanablePartitions() {
+        Set<TopicPartition> out = new HashSet<>();
+        uncleanable.forEach(l -> out.add(l.topicPartition()));
+        return out;
+    }
+
+    /**
+     * A storage error has been reported by the log, which is now offline: one line. Anything else is a bug or
+     * a corrupt log and is logged with its stack trace.
+     */
+    private static void logFailure(String task, PartitionLog log, RuntimeException e) {
+        if (e instanceof KafkaStorageException) {
+            LOG.error("{} failed for {}: {}", task, log.topicPartition(), e.toString());
+        } else {
+            LOG.error("{} failed for {}; the other logs go on", task, log.topicPartition(), e);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.herald.storage.log;
 
+import io.herald.storage.config.LogConfig;
 import io.herald.storage.index.OffsetIndex;
 import io.herald.storage.index.OffsetPosition;
 import io.herald.storage.index.TimeIndex;
@@ -7,6 +8,7 @@ import io.herald.storage.index.TimestampOffset;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -14,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
@@ -28,6 +31,10 @@ import org.apache.kafka.common.record.internal.RecordBatch;
  * range of it can be sent to a consumer with {@code transferTo}. The file name is the 20-digit
  * zero-padded base offset; every batch in it has {@code baseOffset >= base} and offsets increase
  * strictly from batch to batch.
+ *
+ * <p>With {@code preallocate} a new active segment's file is created at {@code segment.bytes} (sparse where
+ * the file system allows), and cut to its data when the segment becomes inactive or is closed; after a crash
+ * the zeros after the data fail the tail check and recovery cuts them.
  *
  * <p>Invariants: {@link #sizeInBytes()} only ever covers whole batches (it is published after the
  * bytes are written); offset index entries point at batch starts; {@code nextOffset} is the last
@@ -49,27 +56,32 @@ public final class LogSegment {
     private final TimeIndex timeIndex;
     private final int indexIntervalBytes;
     private final long createdMs;
+    /** How much earlier than {@code segment.ms} this segment rolls (segment.jitter.ms), drawn when opened. */
+    private final long rollJitterMs;
     private volatile Path logFile;
     private volatile int size;
     private volatile long nextOffset;
     private volatile long maxTimestamp = RecordBatch.NO_TIMESTAMP;
     /** Last offset of the batch holding {@link #maxTimestamp} (the first such batch). */
     private volatile long maxTimestampBatchOffset;
+    /** Max timestamp of the first batch, or NO_TIMESTAMP; max.compaction.lag.ms counts from it. */
+    private volatile long firstBatchTimestamp = RecordBatch.NO_TIMESTAMP;
     private int bytesSinceLastIndexEntry;
     /** Where the tail scan of {@link #loadTail} stopped, and the last whole batch it saw (-1: none). */
     private int tailEnd;
     private int lastBatchPosition = -1;
 
     private LogSegment(Path logFile, long baseOffset, FileChannel channel, OffsetIndex offsetIndex, TimeIndex timeIndex,
-                       int indexIntervalBytes, long createdMs) throws IOException {
+                       LogConfig config, long createdMs, int size) {
         this.logFile = logFile;
         this.baseOffset = baseOffset;
         this.channel = channel;
         this.offsetIndex = offsetIndex;
         this.timeIndex = timeIndex;
-        this.indexIntervalBytes = indexIntervalBytes;
+        this.indexIntervalBytes = config.indexIntervalBytes();
         this.createdMs = createdMs;
-        this.size = (int) Math.min(channel.size(), Integer.MAX_VALUE);
+        this.rollJitterMs = RollPolicy.drawJitter(config, ThreadLocalRandom.current());
+        this.size = size;
         this.nextOffset = baseOffset;
         this.maxTimestampBatchOffset = baseOffset;
     }
@@ -87,6 +99,11 @@ public final class LogSegment {
     public static LogSegment open(Path dir, long baseOffset, LogConfig config, long nowMs, boolean active) throws IOException {
         Path logFile = dir.resolve(fileName(baseOffset, LOG_SUFFIX));
         boolean existed = Files.exists(logFile);
+        if (!existed && active && config.preallocate() && config.segmentBytes() > 0) {
+            try (RandomAccessFile raf = new RandomAccessFile(logFile.toFile(), "rw")) {
+                raf.setLength(config.segmentBytes());
+            }
+        }
         FileChannel channel = FileChannel.open(logFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         OffsetIndex offsetIndex = null;
         try {
@@ -96,8 +113,9 @@ public final class LogSegment {
             offsetIndex = new OffsetIndex(indexFile, baseOffset, config.segmentIndexBytes(), active);
             TimeIndex timeIndex = new TimeIndex(timeIndexFile, baseOffset, config.segmentIndexBytes(), active);
             long created = existed ? Files.getLastModifiedTime(logFile).toMillis() : nowMs;
-            LogSegment segment = new LogSegment(logFile, baseOffset, channel, offsetIndex, timeIndex,
-                config.indexIntervalBytes(), Math.min(created, nowMs));
+            int size = existed ? (int) Math.min(channel.size(), Integer.MAX_VALUE) : 0;
+            LogSegment segment = new LogSegment(logFile, baseOffset, channel, offsetIndex, timeIndex, config,
+                Math.min(created, nowMs), size);
             if (existed) {
                 if (indexesMissing) {
                     segment.recover(Integer.MAX_VALUE, config.segmentIndexBytes());
@@ -129,12 +147,15 @@ public final class LogSegment {
         int position = last.position();
         int limit = size;
         ByteBuffer header = ByteBuffer.allocate(BatchHeader.SIZE);
+        if (position > 0 && limit >= BatchHeader.SIZE) {
+            firstBatchTimestamp = readHeader(header, 0).maxTimestamp();
+        }
         while (position + BatchHeader.SIZE <= limit) {
             BatchHeader h = readHeader(header, position);
             if (h.sizeInBytes() < BatchHeader.SIZE || position + h.sizeInBytes() > limit) {
                 break;
             }
-            observe(h);
+            observe(h, position);
             lastBatchPosition = position;
             position += h.sizeInBytes();
         }
@@ -157,7 +178,10 @@ public final class LogSegment {
         return h.magic() == RecordBatch.MAGIC_VALUE_V2 && readBatch(lastBatchPosition, h.sizeInBytes()).isValid();
     }
 
-    private void observe(BatchHeader h) {
+    private void observe(BatchHeader h, int position) {
+        if (position == 0) {
+            firstBatchTimestamp = h.maxTimestamp();
+        }
         nextOffset = h.nextOffset();
         if (h.maxTimestamp() > maxTimestamp) {
             maxTimestamp = h.maxTimestamp();
@@ -195,6 +219,9 @@ public final class LogSegment {
         }
         int batchPosition = position;
         for (BatchHeader h : batches) {
+            if (batchPosition == 0) {
+                firstBatchTimestamp = h.maxTimestamp();
+            }
             if (h.maxTimestamp() > maxTimestamp) {
                 maxTimestamp = h.maxTimestamp();
                 maxTimestampBatchOffset = h.lastOffset();
@@ -302,6 +329,7 @@ public final class LogSegment {
         timeIndex.resize(maxIndexBytes);
         maxTimestamp = RecordBatch.NO_TIMESTAMP;
         maxTimestampBatchOffset = baseOffset;
+        firstBatchTimestamp = RecordBatch.NO_TIMESTAMP;
         nextOffset = baseOffset;
         bytesSinceLastIndexEntry = 0;
         long fileSize = channel.size();
@@ -318,7 +346,7 @@ public final class LogSegment {
             if (!batch.isValid()) {
                 break;
             }
-            observe(h);
+            observe(h, position);
             maybeIndex(h, position);
             position += h.sizeInBytes();
         }
@@ -353,6 +381,7 @@ public final class LogSegment {
         // Recompute the tail state from the remaining index and batches.
         maxTimestamp = RecordBatch.NO_TIMESTAMP;
         maxTimestampBatchOffset = baseOffset;
+        firstBatchTimestamp = RecordBatch.NO_TIMESTAMP;
         nextOffset = baseOffset;
         lastBatchPosition = -1;
         loadTail();
@@ -456,6 +485,16 @@ public final class LogSegment {
         return createdMs;
     }
 
+    /** How much before {@code segment.ms} this segment rolls; drawn from {@code segment.jitter.ms} when opened. */
+    public long rollJitterMs() {
+        return rollJitterMs;
+    }
+
+    /** The max timestamp of the first batch, or {@link RecordBatch#NO_TIMESTAMP} when empty. */
+    public long firstBatchTimestamp() {
+        return firstBatchTimestamp;
+    }
+
     public Path logFile() {
         return logFile;
     }
@@ -473,7 +512,7 @@ public final class LogSegment {
     }
 
     /** Retention's notion of age: the largest record timestamp, or the file's mtime when there is none. */
-    long largestTimestampOrMtime() throws IOException {
+    public long largestTimestampOrMtime() throws IOException {
         return maxTimestamp >= 0 ? maxTimestamp : Files.getLastModifiedTime(logFile).toMillis();
     }
 
@@ -481,10 +520,17 @@ public final class LogSegment {
         return offsetIndex.isFull() || timeIndex.isFull();
     }
 
-    /** Called when this segment stops being the active one: indexes are cut to their entries. */
+    /** Called when this segment stops being the active one: indexes and a preallocated file are cut to their data. */
     void onBecomeInactive() throws IOException {
         offsetIndex.trimToValidSize();
         timeIndex.trimToValidSize();
+        trimFile();
+    }
+
+    private void trimFile() throws IOException {
+        if (channel.isOpen() && channel.size() > size) {
+            channel.truncate(size);
+        }
     }
 
     /** Re-grows the indexes when this segment becomes active again (after truncation). */
@@ -519,6 +565,7 @@ public final class LogSegment {
     void close() throws IOException {
         offsetIndex.close();
         timeIndex.close();
+        trimFile();
         channel.close();
     }
 

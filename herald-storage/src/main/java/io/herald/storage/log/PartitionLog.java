@@ -1,6 +1,7 @@
 package io.herald.storage.log;
 
-import io.herald.storage.checkpoint.OffsetCheckpointFile;
+import io.herald.common.time.Time;
+import io.herald.storage.config.LogConfig;
 import io.herald.storage.epoch.EpochEndOffset;
 import io.herald.storage.epoch.EpochEntry;
 import io.herald.storage.epoch.LeaderEpochCache;
@@ -10,57 +11,55 @@ import io.herald.storage.producer.ProducerStateManager;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.stream.Stream;
+import java.util.function.Supplier;
 
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.CorruptRecordException;
-
-import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.errors.InvalidTimestampException;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.UnsupportedForMessageFormatException;
-import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
-import org.apache.kafka.common.record.internal.Record;
-import org.apache.kafka.common.record.internal.RecordBatch;
-import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The log of one partition: an ordered set of {@link LogSegment}s in {@code <logDir>/<topic>-<partition>/},
- * plus its leader-epoch cache and idempotent-producer state.
+ * plus its leader-epoch cache and idempotent-producer state. This class owns the lock and the offsets, and
+ * appends, reads and truncates; loading and recovery are {@link LogLoader}'s, batch checks and stamping
+ * {@link BatchValidator}'s, the choice of what retention deletes {@link RetentionPlanner}'s, the segment files
+ * {@link LogSegments}' and ListOffsets lookups {@link TimestampLookup}'s.
  *
  * <p>On disk: {@code <20-digit base>.log/.index/.timeindex} per segment, {@code leader-epoch-checkpoint},
  * {@code <offset>.snapshot} producer snapshots. Transient names: {@code .deleted} (awaiting physical
  * removal), {@code .cleaned}/{@code .swap} (compaction output); {@link #open} finishes or discards them.
  *
  * <p>Invariants: {@code logStartOffset <= highWatermark <= logEndOffset}; {@code recoveryPoint <=
- * logEndOffset}; the last segment is the active one and its base offset is {@code <= logEndOffset};
- * segment base offsets increase, and every batch of a segment lies below the next segment's base.
+ * logEndOffset}, and every byte below the recovery point has been fsynced; the last segment is the active one
+ * and its base offset is {@code <= logEndOffset}; segment base offsets increase, and every batch of a segment
+ * lies below the next segment's base.
+ *
+ * <p>Durability: fsync happens only in {@link #flush()}, which {@code close} calls, which the log manager
+ * calls for {@code flush.ms} and which an append calls when {@code flush.messages} unflushed messages have
+ * accumulated. In that last case the appending thread fsyncs after it released the lock and before it
+ * returns, so the producer's acknowledgement still follows the fsync while other appends and reads go on.
+ * With Kafka's defaults (both {@link Long#MAX_VALUE}) an acknowledged write survives a process crash (it is in
+ * the page cache) but not a power loss; durability against machine loss comes from replication.
  *
  * <p>Thread-safety: thread-safe. Appends, roll, truncation, retention and segment replacement run
- * under one {@link ReentrantLock}. Reads take no lock: the segment map is a
- * {@link ConcurrentSkipListMap}, the offsets are volatile, and a segment publishes its size only
- * after whole batches are written. A reader racing with deletion still holds a valid channel,
- * because deleted segments' files are closed only after {@code fileDeleteDelayMs}.
- * {@link #flush()} runs outside the append lock (fsync never blocks appends).
+ * under one {@link ReentrantLock}; no file is fsynced while it is held (except by {@link #close}). Reads take
+ * no lock: the segment map is a concurrent skip list, the offsets are volatile, and a segment
+ * publishes its size only after whole batches are written. A reader racing with deletion still holds a valid
+ * channel, because deleted segments' files are closed only after {@code fileDeleteDelayMs}.
  */
 public final class PartitionLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PartitionLog.class);
@@ -69,27 +68,32 @@ public final class PartitionLog implements AutoCloseable {
     private final TopicPartition tp;
     private final Time time;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Object flushLock = new Object();
-    private final ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
+    private final LogSegments segments;
     private final ProducerStateManager producers;
     private final LeaderEpochCache epochs;
+    private final BatchValidator validator;
     private volatile LogConfig config;
     private volatile long logStartOffset;
     private volatile long logEndOffset;
     private volatile long highWatermark;
-    private volatile long recoveryPoint;
-    private volatile long lastFlushMs;
+    private final RecoveryPoint recoveryPoint;
     private volatile boolean offline;
     private volatile boolean closed;
 
-    private PartitionLog(Path dir, TopicPartition tp, LogConfig config, Time time) throws IOException {
+    private PartitionLog(Path dir, TopicPartition tp, LogConfig config, Time time, ProducerStateManager producers,
+                         LeaderEpochCache epochs, LogLoader.Loaded loaded) {
         this.dir = dir;
         this.tp = tp;
         this.config = config;
         this.time = time;
-        this.producers = new ProducerStateManager(dir);
-        this.epochs = new LeaderEpochCache(dir);
-        this.lastFlushMs = time.milliseconds();
+        this.producers = producers;
+        this.epochs = epochs;
+        this.validator = new BatchValidator(tp);
+        this.segments = new LogSegments(dir, loaded.segments());
+        this.logStartOffset = loaded.logStartOffset();
+        this.logEndOffset = loaded.logEndOffset();
+        this.recoveryPoint = new RecoveryPoint(lock, time, loaded.recoveryPoint());
+        this.highWatermark = loaded.highWatermark();
     }
 
     /**
@@ -97,16 +101,11 @@ public final class PartitionLog implements AutoCloseable {
      * the checkpoint files of the parent log dir when they have an entry for {@code tp}.
      */
     public static PartitionLog open(Path dir, TopicPartition tp, LogConfig config, Time time, boolean recover) throws IOException {
-        Path logDir = dir.toAbsolutePath().getParent();
-        PartitionCheckpoint cp = new PartitionCheckpoint(
-            new OffsetCheckpointFile(logDir.resolve(OffsetCheckpointFile.RECOVERY_POINT)).read().getOrDefault(tp, 0L),
-            new OffsetCheckpointFile(logDir.resolve(OffsetCheckpointFile.LOG_START_OFFSET)).read().getOrDefault(tp, 0L),
-            new OffsetCheckpointFile(logDir.resolve(OffsetCheckpointFile.HIGH_WATERMARK)).read().getOrDefault(tp, 0L));
-        return open(dir, tp, config, time, recover, cp);
+        return open(dir, tp, config, time, recover, PartitionCheckpoint.read(dir.toAbsolutePath().getParent(), tp));
     }
 
     /**
-     * Opens (creating if missing) the log in {@code dir}.
+     * Opens (creating if missing) the log in {@code dir}; see {@link LogLoader} for what loading does.
      *
      * @param recover true after an unclean shutdown: every batch after the checkpointed recovery
      *                point is re-validated and the log truncated at the first bad byte; false
@@ -115,133 +114,11 @@ public final class PartitionLog implements AutoCloseable {
     public static PartitionLog open(Path dir, TopicPartition tp, LogConfig config, Time time, boolean recover,
                                     PartitionCheckpoint checkpoint) throws IOException {
         Files.createDirectories(dir);
-        PartitionLog log = new PartitionLog(dir, tp, config, time);
-        try {
-            log.load(recover, checkpoint);
-        } catch (IOException | RuntimeException e) {
-            log.segments.values().forEach(s -> {
-                try {
-                    s.close();
-                } catch (IOException ignored) {
-                    // already failing
-                }
-            });
-            throw e;
-        }
-        return log;
-    }
-
-    private void load(boolean recover, PartitionCheckpoint cp) throws IOException {
-        List<Long> bases = cleanUpAndListSegments();
-        long now = time.milliseconds();
-        for (int i = 0; i < bases.size(); i++) {
-            long base = bases.get(i);
-            segments.put(base, LogSegment.open(dir, base, config, now, i == bases.size() - 1));
-        }
-        if (recover) {
-            recoverSegments(cp.recoveryPoint());
-        } else if (!segments.isEmpty()) {
-            LogSegment last = segments.lastEntry().getValue();
-            if (!last.verifyTail()) {
-                LOG.warn("{}: last segment {} failed its tail check; recovering it", tp, last.logFile());
-                recoverSegments(last.baseOffset());
-            }
-        }
-        if (segments.isEmpty()) {
-            long start = Math.max(0, cp.logStartOffset());
-            segments.put(start, LogSegment.open(dir, start, config, now, true));
-        }
-        LogSegment active = segments.lastEntry().getValue();
-        logEndOffset = active.nextOffset();
-        logStartOffset = Math.max(segments.firstKey(), Math.min(cp.logStartOffset(), logEndOffset));
-        if (recover) {
-            // Recovered bytes may only be in the page cache; make them durable before trusting them.
-            Map.Entry<Long, LogSegment> floor = segments.floorEntry(cp.recoveryPoint());
-            for (LogSegment s : segments.tailMap(floor == null ? segments.firstKey() : floor.getKey(), true).values()) {
-                s.flush();
-            }
-        }
-        recoveryPoint = logEndOffset;
-        highWatermark = clamp(cp.highWatermark());
-        epochs.truncateFromEnd(logEndOffset);
-        epochs.truncateFromStart(logStartOffset);
-        rebuildProducerState();
-        LOG.debug("{}: loaded {} segments, log start {}, log end {}", tp, segments.size(), logStartOffset, logEndOffset);
-    }
-
-    /** Finishes or discards interrupted file operations and returns the base offsets of the segments. */
-    private List<Long> cleanUpAndListSegments() throws IOException {
-        List<Long> bases = new ArrayList<>();
-        List<Path> files;
-        try (Stream<Path> s = Files.list(dir)) {
-            files = s.sorted().toList();
-        }
-        for (Path p : files) {
-            String name = p.getFileName().toString();
-            if (name.endsWith(LogSegment.DELETED_SUFFIX) || name.endsWith(".cleaned") || name.endsWith(".tmp")) {
-                Files.deleteIfExists(p);
-            } else if (name.endsWith(LogSegment.LOG_SUFFIX + ".swap")) {
-                // Compaction crashed after the cleaned file was complete: it wins over the original.
-                String logName = name.substring(0, name.length() - ".swap".length());
-                Files.move(p, p.resolveSibling(logName), StandardCopyOption.REPLACE_EXISTING);
-                String base = logName.substring(0, logName.length() - LogSegment.LOG_SUFFIX.length());
-                Files.deleteIfExists(dir.resolve(base + LogSegment.INDEX_SUFFIX));
-                Files.deleteIfExists(dir.resolve(base + LogSegment.TIME_INDEX_SUFFIX));
-            }
-        }
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*" + LogSegment.LOG_SUFFIX)) {
-            for (Path p : ds) {
-                String name = p.getFileName().toString();
-                String digits = name.substring(0, name.length() - LogSegment.LOG_SUFFIX.length());
-                if (digits.length() == 20 && digits.chars().allMatch(Character::isDigit)) {
-                    bases.add(Long.parseLong(digits));
-                }
-            }
-        }
-        bases.sort(Comparator.naturalOrder());
-        return bases;
-    }
-
-    /** Re-validates segments holding offsets at or above {@code from}; truncates at the first bad batch. */
-    private void recoverSegments(long from) throws IOException {
-        List<LogSegment> all = new ArrayList<>(segments.values());
-        for (int i = 0; i < all.size(); i++) {
-            LogSegment s = all.get(i);
-            boolean wholeBelow = i + 1 < all.size() && all.get(i + 1).baseOffset() <= from;
-            if (wholeBelow) {
-                continue;
-            }
-            int truncated = s.recover(Integer.MAX_VALUE, config.segmentIndexBytes());
-            boolean nextOverlaps = i + 1 < all.size() && all.get(i + 1).baseOffset() < s.nextOffset();
-            if (truncated > 0 || nextOverlaps) {
-                LOG.warn("{}: recovery truncated {} bytes of {}; deleting {} later segments", tp, truncated,
-                    s.logFile(), all.size() - i - 1);
-                for (LogSegment later : all.subList(i + 1, all.size())) {
-                    segments.remove(later.baseOffset());
-                    later.deleteFiles();
-                }
-                return;
-            }
-            if (i + 1 < all.size()) {
-                s.onBecomeInactive();
-            }
-        }
-    }
-
-    private void rebuildProducerState() throws IOException {
-        producers.deleteSnapshotsAfter(logEndOffset);
-        OptionalLong snapshot = producers.loadLatestSnapshot(logEndOffset);
-        long from = Math.max(logStartOffset, snapshot.orElse(logStartOffset));
-        Map.Entry<Long, LogSegment> floor = segments.floorEntry(from);
-        Long startKey = floor == null ? segments.firstKey() : floor.getKey();
-        for (LogSegment s : segments.tailMap(startKey, true).values()) {
-            s.forEachBatch(from, (position, h) -> {
-                if (h.hasProducerId() && !h.isControl() && h.baseOffset() >= from) {
-                    producers.replay(h.producerId(), h.producerEpoch(),
-                        new BatchMetadata(h.baseSequence(), h.lastSequence(), h.baseOffset(), h.lastOffset()));
-                }
-            });
-        }
+        ProducerStateManager producers = new ProducerStateManager(dir);
+        LeaderEpochCache epochs = new LeaderEpochCache(dir);
+        LogLoader.Loaded loaded = new LogLoader(dir, tp, config, time.milliseconds())
+            .load(recover, checkpoint, producers, epochs);
+        return new PartitionLog(dir, tp, config, time, producers, epochs, loaded);
     }
 
     // ---- accessors ----
@@ -283,24 +160,20 @@ public final class PartitionLog implements AutoCloseable {
     }
 
     public long recoveryPoint() {
-        return recoveryPoint;
+        return recoveryPoint.offset();
     }
 
     public long sizeInBytes() {
-        long total = 0;
-        for (LogSegment s : segments.values()) {
-            total += s.sizeInBytes();
-        }
-        return total;
+        return segments.sizeInBytes();
     }
 
     public int numberOfSegments() {
-        return segments.size();
+        return segments.count();
     }
 
     /** Snapshot of the segments, oldest first; the last one is active. */
     public List<LogSegment> segments() {
-        return List.copyOf(segments.values());
+        return segments.snapshot();
     }
 
     public boolean isOffline() {
@@ -309,12 +182,12 @@ public final class PartitionLog implements AutoCloseable {
 
     /** Wall-clock (injected {@link Time}) of the last completed flush. */
     public long lastFlushMs() {
-        return lastFlushMs;
+        return recoveryPoint.lastFlushMs();
     }
 
     /** The values to write to the log dir's checkpoint files. */
     public PartitionCheckpoint checkpoint() {
-        return new PartitionCheckpoint(recoveryPoint, logStartOffset, highWatermark);
+        return new PartitionCheckpoint(recoveryPoint.offset(), logStartOffset, highWatermark);
     }
 
     public int latestEpoch() {
@@ -342,78 +215,55 @@ public final class PartitionLog implements AutoCloseable {
     /**
      * Validates, stamps and appends {@code records} as the leader in {@code leaderEpoch}.
      *
-     * <p>Every batch is validated first (magic 2, size bounds, CRC, record count, idempotent
-     * sequence); nothing is appended if any batch fails. Offsets starting at the log end offset and
-     * the leader epoch are then stamped into each batch header in place (and, for LogAppendTime
-     * topics, the max timestamp, which re-computes the CRC); the records are never decompressed,
-     * except to check for null keys on compacted topics. The bytes go to the active segment, which
-     * is rolled first when the append would overflow {@code segment.bytes}, it is older than
-     * {@code segment.ms}, or its indexes are full. An idempotent retry of one of a producer's last
-     * five batches returns that batch's original offsets with {@code duplicate = true}.
+     * <p>Every batch is validated first, and recompressed when the topic's {@code compression.type} asks for
+     * another codec ({@link BatchValidator}, outside the lock); nothing is appended if any batch fails. Offsets
+     * starting at the log end offset and the leader epoch are then stamped into each batch header in place (and,
+     * for LogAppendTime topics, the max timestamp). The bytes go to the active segment, which is rolled first
+     * when {@link RollPolicy} says so. An idempotent retry of one of a producer's last five batches returns that
+     * batch's original offsets with {@code duplicate = true}.
      *
      * @throws CorruptRecordException                bad size, CRC or header
      * @throws UnsupportedForMessageFormatException  magic other than 2
-     * @throws RecordTooLargeException               a batch larger than {@code maxMessageBytes}
-     * @throws RecordBatchTooLargeException          the whole append larger than {@code segmentBytes}
+     * @throws RecordTooLargeException               a batch larger than {@code max.message.bytes}
+     * @throws RecordBatchTooLargeException          the whole append larger than a segment
      * @throws InvalidRecordException                an empty batch, or a null key on a compacted topic
+     * @throws InvalidTimestampException             a record timestamp outside the topic's bounds
      * @throws KafkaStorageException                 I/O failure; the log is now offline
      */
     public LogAppendInfo appendAsLeader(MemoryRecords records, int leaderEpoch) {
         LogConfig cfg = config;
-        List<MutableRecordBatch> batches = validate(records, cfg, false);
-        return withLock(() -> {
-            ensureOnline();
-            ProducerStateManager.Append producerAppend = producers.begin();
-            int numRecords = 0;
-            for (MutableRecordBatch b : batches) {
-                numRecords += b.countOrNull();
-                if (b.hasProducerId()) {
-                    Optional<BatchMetadata> dup = producerAppend.check(b.producerId(), b.producerEpoch(), b.baseSequence(), b.lastSequence());
-                    if (dup.isPresent()) {
-                        return new LogAppendInfo(dup.get().firstOffset(), dup.get().lastOffset(), -1, logStartOffset,
-                            (int) (dup.get().lastOffset() - dup.get().firstOffset() + 1), true);
-                    }
-                }
+        BatchValidator.Validated validated = validator.validateForLeader(records, cfg, time.milliseconds());
+        LogAppendInfo info = withLock(() -> appendAsLeaderLocked(validated, leaderEpoch, cfg));
+        maybeFlush(cfg);
+        return info;
+    }
+
+    private LogAppendInfo appendAsLeaderLocked(BatchValidator.Validated validated, int leaderEpoch, LogConfig cfg) {
+        ensureOnline();
+        List<MutableRecordBatch> batches = validated.batches();
+        ProducerStateManager.Append producerAppend = producers.begin();
+        Optional<BatchMetadata> dup = producerAppend.firstDuplicate(batches);
+        if (dup.isPresent() || batches.isEmpty()) {
+            return dup.map(d -> LogAppendInfo.duplicate(d.firstOffset(), d.lastOffset(), logStartOffset))
+                .orElseGet(() -> LogAppendInfo.empty(logEndOffset, logStartOffset));
+        }
+        long now = time.milliseconds();
+        long firstOffset = logEndOffset;
+        ByteBuffer buffer = validated.records().buffer();
+        BatchValidator.Stamped stamped = validator.stamp(buffer, batches, firstOffset, leaderEpoch, cfg, now);
+        for (BatchHeader h : stamped.headers()) {
+            if (h.hasProducerId()) {
+                producerAppend.stage(h.producerId(), h.producerEpoch(),
+                    new BatchMetadata(h.baseSequence(), h.lastSequence(), h.baseOffset(), h.lastOffset()));
             }
-            if (batches.isEmpty()) {
-                return new LogAppendInfo(logEndOffset, logEndOffset - 1, -1, logStartOffset, 0, false);
-            }
-            long now = time.milliseconds();
-            long firstOffset = logEndOffset;
-            long next = firstOffset;
-            List<BatchHeader> headers = new ArrayList<>(batches.size());
-            ByteBuffer buffer = records.buffer();
-            int position = buffer.position();
-            for (MutableRecordBatch b : batches) {
-                BatchHeader before = BatchHeader.parse(buffer, position);
-                b.setLastOffset(next + before.lastOffsetDelta());
-                b.setPartitionLeaderEpoch(leaderEpoch);
-                if (cfg.logAppendTime()) {
-                    b.setMaxTimestamp(TimestampType.LOG_APPEND_TIME, now);
-                }
-                BatchHeader h = BatchHeader.parse(buffer, position);
-                headers.add(h);
-                if (h.hasProducerId()) {
-                    producerAppend.stage(h.producerId(), h.producerEpoch(),
-                        new BatchMetadata(h.baseSequence(), h.lastSequence(), h.baseOffset(), h.lastOffset()));
-                }
-                next = h.nextOffset();
-                position += h.sizeInBytes();
-            }
-            try {
-                LogSegment active = maybeRoll(buffer.remaining(), next - 1, now);
-                active.append(buffer, headers);
-            } catch (IOException e) {
-                throw fail("append", e);
-            }
-            producerAppend.commit();
-            epochs.maybeAssign(leaderEpoch, firstOffset);
-            logEndOffset = next;
-            if (logEndOffset - recoveryPoint >= cfg.flushIntervalMessages()) {
-                flush();
-            }
-            return new LogAppendInfo(firstOffset, next - 1, cfg.logAppendTime() ? now : -1, logStartOffset, numRecords, false);
-        });
+        }
+        writeToActiveSegment(buffer, stamped.headers(), stamped.nextOffset() - 1, now);
+        producerAppend.commit();
+        epochs.maybeAssign(leaderEpoch, firstOffset);
+        logEndOffset = stamped.nextOffset();
+        int numRecords = batches.stream().mapToInt(MutableRecordBatch::countOrNull).sum();
+        return new LogAppendInfo(firstOffset, stamped.nextOffset() - 1, cfg.logAppendTime() ? now : -1,
+            logStartOffset, numRecords, false);
     }
 
     /**
@@ -428,52 +278,50 @@ public final class PartitionLog implements AutoCloseable {
      */
     public LogAppendInfo appendAsFollower(MemoryRecords records) {
         LogConfig cfg = config;
-        List<MutableRecordBatch> batches = validate(records, cfg, true);
-        return withLock(() -> {
-            ensureOnline();
-            if (batches.isEmpty()) {
-                return new LogAppendInfo(logEndOffset, logEndOffset - 1, -1, logStartOffset, 0, false);
+        List<MutableRecordBatch> batches = validator.validateForFollower(records, cfg);
+        LogAppendInfo info = withLock(() -> appendAsFollowerLocked(records, batches.size()));
+        maybeFlush(cfg);
+        return info;
+    }
+
+    private LogAppendInfo appendAsFollowerLocked(MemoryRecords records, int batchCount) {
+        ensureOnline();
+        if (batchCount == 0) {
+            return LogAppendInfo.empty(logEndOffset, logStartOffset);
+        }
+        ByteBuffer buffer = records.buffer();
+        List<BatchHeader> headers = validator.followerHeaders(buffer, batchCount, logEndOffset);
+        BatchHeader last = headers.get(headers.size() - 1);
+        writeToActiveSegment(buffer, headers, last.lastOffset(), time.milliseconds());
+        int numRecords = 0;
+        for (BatchHeader h : headers) {
+            numRecords += h.recordCount();
+            LogLoader.replay(producers, h);
+            if (h.partitionLeaderEpoch() >= 0) {
+                epochs.maybeAssign(h.partitionLeaderEpoch(), h.baseOffset());
             }
-            ByteBuffer buffer = records.buffer();
-            int position = buffer.position();
-            List<BatchHeader> headers = new ArrayList<>(batches.size());
-            long previousLast = logEndOffset - 1;
-            int numRecords = 0;
-            for (int i = 0; i < batches.size(); i++) {
-                BatchHeader h = BatchHeader.parse(buffer, position);
-                if (h.baseOffset() <= previousLast) {
-                    throw new IllegalArgumentException(tp + ": replicated batch at offset " + h.baseOffset()
-                        + " does not follow offset " + previousLast + " (log end offset " + logEndOffset + ")");
-                }
-                headers.add(h);
-                numRecords += h.recordCount();
-                previousLast = h.lastOffset();
-                position += h.sizeInBytes();
-            }
-            long firstOffset = headers.get(0).baseOffset();
-            BatchHeader last = headers.get(headers.size() - 1);
-            long now = time.milliseconds();
-            try {
-                LogSegment active = maybeRoll(buffer.remaining(), last.lastOffset(), now);
-                active.append(buffer, headers);
-            } catch (IOException e) {
-                throw fail("append", e);
-            }
-            for (BatchHeader h : headers) {
-                if (h.hasProducerId() && !h.isControl()) {
-                    producers.replay(h.producerId(), h.producerEpoch(),
-                        new BatchMetadata(h.baseSequence(), h.lastSequence(), h.baseOffset(), h.lastOffset()));
-                }
-                if (h.partitionLeaderEpoch() >= 0) {
-                    epochs.maybeAssign(h.partitionLeaderEpoch(), h.baseOffset());
-                }
-            }
-            logEndOffset = last.nextOffset();
-            if (logEndOffset - recoveryPoint >= cfg.flushIntervalMessages()) {
-                flush();
-            }
-            return new LogAppendInfo(firstOffset, last.lastOffset(), -1, logStartOffset, numRecords, false);
-        });
+        }
+        logEndOffset = last.nextOffset();
+        return new LogAppendInfo(headers.get(0).baseOffset(), last.lastOffset(), -1, logStartOffset, numRecords, false);
+    }
+
+    /**
+     * The fsync {@code flush.messages} asks for, run by the appending thread after it released the lock (see
+     * the class comment). Reading the offsets without the lock is fine: a concurrent flush only makes it moot.
+     */
+    private void maybeFlush(LogConfig cfg) {
+        if (recoveryPoint.flushDue(logEndOffset, cfg.flushIntervalMessages())) {
+            flush();
+        }
+    }
+
+    private void writeToActiveSegment(ByteBuffer buffer, List<BatchHeader> headers, long lastOffset, long now) {
+        try {
+            LogSegment active = maybeRoll(buffer.remaining(), lastOffset, now);
+            active.append(buffer, headers);
+        } catch (IOException e) {
+            throw fail("append", e);
+        }
     }
 
     /**
@@ -482,141 +330,25 @@ public final class PartitionLog implements AutoCloseable {
      * the latest epoch.
      */
     public void assignEpochStartOffset(int epoch, long startOffset) {
-        withLock(() -> {
-            ensureOnline();
-            epochs.maybeAssign(epoch, startOffset);
-            return null;
-        });
+        underLock("assign epoch", () -> epochs.maybeAssign(epoch, startOffset));
     }
 
-    /**
-     * Throws the whole log away and restarts it empty at {@code newOffset} (a follower whose fetch offset fell
-     * below the leader's log start offset). Log start, log end, high watermark and recovery point all become
-     * {@code newOffset}; the epoch cache and producer state are cleared.
-     */
-    public void truncateFullyAndStartAt(long newOffset) {
-        withLock(() -> {
-            ensureOnline();
-            try {
-                List<LogSegment> all = new ArrayList<>(segments.values());
-                for (LogSegment s : all) {
-                    s.markDeleted();
-                }
-                segments.clear();
-                segments.put(newOffset, LogSegment.open(dir, newOffset, config, time.milliseconds(), true));
-                SegmentDeleter.deleteLater(all, config.fileDeleteDelayMs());
-                logStartOffset = newOffset;
-                logEndOffset = newOffset;
-                highWatermark = newOffset;
-                recoveryPoint = newOffset;
-                epochs.clear();
-                producers.clear();
-                producers.deleteSnapshotsAfter(-1);
-            } catch (IOException e) {
-                throw fail("truncate fully", e);
-            }
-            LOG.info("{}: log emptied and restarted at offset {}", tp, newOffset);
-            return null;
-        });
-    }
-
-    /**
-     * Checks every batch (no lock needed: only the caller's buffer is read). A follower skips the checks the
-     * leader already made on the producer's behalf (record size, keys on compacted topics), as Kafka does.
-     */
-    private List<MutableRecordBatch> validate(MemoryRecords records, LogConfig cfg, boolean asFollower) {
-        ByteBuffer buffer = records.buffer();
-        int position = buffer.position();
-        int limit = buffer.limit();
-        if (limit - position > cfg.segmentBytes()) {
-            throw new RecordBatchTooLargeException("append of " + (limit - position) + " bytes exceeds segment.bytes "
-                + cfg.segmentBytes() + " of " + tp);
-        }
-        List<MutableRecordBatch> out = new ArrayList<>();
-        while (position < limit) {
-            int remaining = limit - position;
-            // Every message format (v0..v2) has its magic byte at offset 16, so check it first.
-            if (remaining <= BatchHeader.MAGIC_OFFSET) {
-                throw new CorruptRecordException(tp + ": " + remaining + " trailing bytes are not a record batch");
-            }
-            byte magic = buffer.get(position + BatchHeader.MAGIC_OFFSET);
-            if (magic != RecordBatch.MAGIC_VALUE_V2) {
-                throw new UnsupportedForMessageFormatException(tp + ": batch magic " + magic + " (expected: 2)");
-            }
-            int length = buffer.getInt(position + 8);
-            if (remaining < BatchHeader.SIZE || length < BatchHeader.SIZE - BatchHeader.LOG_OVERHEAD) {
-                throw new CorruptRecordException(tp + ": batch length " + length + " with " + remaining
-                    + " bytes remaining (expected: >= " + (BatchHeader.SIZE - BatchHeader.LOG_OVERHEAD) + ")");
-            }
-            int size = length + BatchHeader.LOG_OVERHEAD;
-            if (!asFollower && size > cfg.maxMessageBytes()) {
-                throw new RecordTooLargeException(tp + ": batch of " + size + " bytes exceeds max.message.bytes "
-                    + cfg.maxMessageBytes());
-            }
-            if (size > remaining) {
-                throw new CorruptRecordException(tp + ": batch of " + size + " bytes but only " + remaining + " remain");
-            }
-            ByteBuffer slice = buffer.duplicate().position(position).limit(position + size).slice();
-            MutableRecordBatch batch = MemoryRecords.readableRecords(slice).batches().iterator().next();
-            if (!batch.isValid()) {
-                throw new CorruptRecordException(tp + ": batch at byte " + position + " fails its CRC check");
-            }
-            BatchHeader h = BatchHeader.parse(buffer, position);
-            if (h.recordCount() == 0) {
-                throw new InvalidRecordException(tp + ": batch at byte " + position + " has no records");
-            }
-            if (h.recordCount() < 0 || h.lastOffsetDelta() != h.recordCount() - 1) {
-                throw new CorruptRecordException(tp + ": batch record count " + h.recordCount()
-                    + " inconsistent with last offset delta " + h.lastOffsetDelta());
-            }
-            if (!asFollower && cfg.compact() && !h.isControl()) {
-                for (Record r : batch) {
-                    if (!r.hasKey()) {
-                        throw new InvalidRecordException(tp + ": compacted topic requires a key on every record");
-                    }
-                }
-            }
-            out.add(batch);
-            position += size;
-        }
-        return out;
-    }
-
-    /** Rolls when the append would overflow the active segment, it is too old, or its indexes are full. */
     private LogSegment maybeRoll(int bytes, long lastOffset, long now) throws IOException {
-        LogSegment active = segments.lastEntry().getValue();
-        LogConfig cfg = config;
-        if (active.sizeInBytes() > 0 && ((long) active.sizeInBytes() + bytes > cfg.segmentBytes()
-            || now - active.createdMs() >= cfg.segmentMs()
-            || active.indexesFull()
-            || lastOffset - active.baseOffset() > Integer.MAX_VALUE)) {
-            return rollLocked();
-        }
-        return active;
+        return RollPolicy.shouldRoll(segments.active(), bytes, lastOffset, config, now) ? rollLocked() : segments.active();
     }
 
     /** Starts a new active segment at the log end offset (no-op when the active one is empty). */
     public void roll() {
-        withLock(() -> {
-            ensureOnline();
-            try {
-                rollLocked();
-            } catch (IOException e) {
-                throw fail("roll", e);
-            }
-            return null;
-        });
+        underLock("roll", this::rollLocked);
     }
 
     private LogSegment rollLocked() throws IOException {
-        LogSegment active = segments.lastEntry().getValue();
+        LogSegment active = segments.active();
         if (active.sizeInBytes() == 0) {
             return active;
         }
         long base = logEndOffset;
-        LogSegment next = LogSegment.open(dir, base, config, time.milliseconds(), true);
-        segments.put(base, next);
-        active.onBecomeInactive();
+        LogSegment next = segments.roll(base, config, time.milliseconds());
         // The producer snapshot lets recovery replay only the new segment.
         producers.takeSnapshot(base);
         LOG.debug("{}: rolled new segment at {}", tp, base);
@@ -640,74 +372,21 @@ public final class PartitionLog implements AutoCloseable {
         if (startOffset == leo) {
             return new LogReadResult(FileSlice.empty(), lso, leo, hw);
         }
-        Map.Entry<Long, LogSegment> entry = segments.floorEntry(startOffset);
-        if (entry == null) {
-            // logStartOffset >= first base offset always holds, so retention ran since we looked.
-            throw new OffsetOutOfRangeException(tp + ": offset " + startOffset + " was deleted concurrently (log start now "
-                + logStartOffset + ")");
-        }
         try {
-            // Compaction can leave a segment without any batch at or after startOffset: move on.
-            while (entry != null) {
-                Optional<FileSlice> slice = entry.getValue().read(startOffset, maxBytes, maxOffsetExclusive, minOneMessage);
-                if (slice.isPresent()) {
-                    return new LogReadResult(slice.get(), lso, leo, hw);
-                }
-                entry = segments.higherEntry(entry.getKey());
-            }
+            Optional<FileSlice> slice = segments.read(startOffset, maxBytes, maxOffsetExclusive, minOneMessage);
+            return new LogReadResult(slice.orElseThrow(() -> new OffsetOutOfRangeException(tp + ": offset " + startOffset
+                + " was deleted concurrently (log start now " + logStartOffset + ")")), lso, leo, hw);
         } catch (IOException e) {
             throw new KafkaStorageException(tp + ": read at " + startOffset + " failed", e);
         }
-        return new LogReadResult(FileSlice.empty(), lso, leo, hw);
     }
 
-    /** ListOffsets lookup; see the interface contract for the special timestamps -1..-4. */
+    /**
+     * ListOffsets: the first record with a timestamp at or after {@code targetTimestamp}, or for the special
+     * timestamps -1 (latest), -2 (earliest), -3 (max timestamp), -4 (earliest local) the matching offset.
+     */
     public Optional<TimestampAndOffset> offsetForTimestamp(long targetTimestamp) {
-        long lso = logStartOffset;
-        try {
-            if (targetTimestamp == -2L || targetTimestamp == -4L) {
-                return Optional.of(new TimestampAndOffset(RecordBatch.NO_TIMESTAMP, lso, epochForOffset(lso)));
-            }
-            if (targetTimestamp == -1L) {
-                long leo = logEndOffset;
-                int latest = epochs.latestEpoch();
-                return Optional.of(new TimestampAndOffset(RecordBatch.NO_TIMESTAMP, leo,
-                    latest >= 0 ? Optional.of(latest) : Optional.empty()));
-            }
-            if (targetTimestamp == -3L) {
-                LogSegment best = null;
-                for (LogSegment s : segments.values()) {
-                    if (s.maxTimestamp() >= 0 && (best == null || s.maxTimestamp() > best.maxTimestamp())) {
-                        best = s;
-                    }
-                }
-                return best == null ? Optional.empty() : best.maxTimestampRecord();
-            }
-            if (targetTimestamp < 0) {
-                throw new InvalidRequestException(tp + ": unsupported timestamp " + targetTimestamp);
-            }
-            for (LogSegment s : segments.values()) {
-                if (s.maxTimestamp() >= targetTimestamp) {
-                    Optional<TimestampAndOffset> found = s.findOffsetByTimestamp(targetTimestamp, lso);
-                    if (found.isPresent()) {
-                        return found;
-                    }
-                }
-            }
-            return Optional.empty();
-        } catch (IOException e) {
-            throw new KafkaStorageException(tp + ": timestamp lookup failed", e);
-        }
-    }
-
-    private Optional<Integer> epochForOffset(long offset) {
-        Optional<Integer> out = Optional.empty();
-        for (EpochEntry e : epochs.entries()) {
-            if (e.startOffset() <= offset) {
-                out = Optional.of(e.epoch());
-            }
-        }
-        return out;
+        return TimestampLookup.find(tp, segments.view(), logStartOffset, logEndOffset, epochs, targetTimestamp);
     }
 
     // ---- deletion, retention, truncation ----
@@ -718,7 +397,7 @@ public final class PartitionLog implements AutoCloseable {
      * @throws OffsetOutOfRangeException when {@code newStart > highWatermark}
      */
     public long deleteRecordsBefore(long newStart) {
-        return withLock(() -> {
+        return underLock("delete records", () -> {
             if (newStart > highWatermark) {
                 throw new OffsetOutOfRangeException(tp + ": cannot delete before " + newStart + ", above high watermark "
                     + highWatermark);
@@ -726,110 +405,48 @@ public final class PartitionLog implements AutoCloseable {
             if (newStart > logStartOffset) {
                 logStartOffset = newStart;
                 epochs.truncateFromStart(newStart);
-                deleteSegments(segmentsBelowLogStart(), "log start offset " + newStart);
+                applyRetention(RetentionPlanner.Rules.LOG_START_ONLY, "log start offset " + newStart);
             }
             return logStartOffset;
         });
     }
 
-    private List<LogSegment> segmentsBelowLogStart() {
-        List<LogSegment> out = new ArrayList<>();
-        LogSegment previous = null;
-        for (LogSegment s : segments.values()) {
-            if (previous != null) {
-                if (s.baseOffset() <= logStartOffset) {
-                    out.add(previous);
-                } else {
-                    break;
-                }
-            }
-            previous = s;
-        }
-        return out;
-    }
-
     /**
-     * Applies {@code retention.ms} and {@code retention.bytes} (whole segments, oldest first) and
-     * removes segments below the log start offset. Only when {@code cleanup.policy} has {@code delete}.
+     * Applies retention: the segments {@link RetentionPlanner} picks (log start, {@code retention.bytes},
+     * {@code retention.ms}) are removed, whole segments only, rolling first when the active one goes too.
      *
      * @return the number of segments deleted
      */
     public int deleteOldSegments() {
-        return withLock(() -> {
-            ensureOnline();
-            LogConfig cfg = config;
-            List<LogSegment> doomed = new ArrayList<>(segmentsBelowLogStart());
-            if (cfg.delete()) {
-                try {
-                    long now = time.milliseconds();
-                    if (cfg.retentionMs() >= 0) {
-                        for (LogSegment s : segments.values()) {
-                            if (doomed.contains(s)) {
-                                continue;
-                            }
-                            if (s.sizeInBytes() == 0 || now - s.largestTimestampOrMtime() <= cfg.retentionMs()) {
-                                break;
-                            }
-                            if (s == segments.lastEntry().getValue()) {
-                                rollLocked(); // Kafka rolls an expired active segment so it can go.
-                            }
-                            doomed.add(s);
-                        }
-                    }
-                    if (cfg.retentionBytes() >= 0) {
-                        long diff = sizeInBytes() - cfg.retentionBytes();
-                        for (LogSegment s : doomed) {
-                            diff -= s.sizeInBytes();
-                        }
-                        LogSegment active = segments.lastEntry().getValue();
-                        for (LogSegment s : segments.values()) {
-                            if (doomed.contains(s)) {
-                                continue;
-                            }
-                            if (s == active || diff - s.sizeInBytes() < 0) {
-                                break;
-                            }
-                            diff -= s.sizeInBytes();
-                            doomed.add(s);
-                        }
-                    }
-                } catch (IOException e) {
-                    throw fail("retention", e);
-                }
-            }
-            if (!doomed.isEmpty()) {
-                deleteSegments(doomed, "retention");
-            }
-            return doomed.size();
-        });
+        return underLock("retention", () -> applyRetention(RetentionPlanner.Rules.of(config), "retention"));
     }
 
-    /** Removes segments (never the last one) from the map and schedules their files for deletion. */
-    private void deleteSegments(List<LogSegment> doomed, String reason) {
+    private int applyRetention(RetentionPlanner.Rules rules, String reason) throws IOException {
+        List<LogSegment> all = segments.snapshot();
+        RetentionPlanner.Plan plan = RetentionPlanner.plan(LogSegments.retentionView(all), logStartOffset,
+            highWatermark, logEndOffset, rules, time.milliseconds());
+        if (plan.rollFirst()) {
+            rollLocked(); // Kafka rolls an expired active segment so it can go.
+        }
+        deleteSegments(all.subList(0, plan.segmentsToDelete()), reason);
+        return plan.segmentsToDelete();
+    }
+
+    /** Removes a prefix of the segments (never the last one) and schedules their files for deletion. */
+    private void deleteSegments(List<LogSegment> doomed, String reason) throws IOException {
         if (doomed.isEmpty()) {
             return;
         }
-        long firstKept = segments.values().stream().filter(s -> !doomed.contains(s)).findFirst().orElseThrow().baseOffset();
-        long newStart = Math.max(logStartOffset, firstKept);
+        long firstKept = segments.next(doomed.get(doomed.size() - 1)).orElseThrow().baseOffset();
         // Publish the new start before the segments vanish, so a reader that finds no segment for
         // its offset can rely on the start having moved (see read).
-        if (newStart > logStartOffset) {
-            logStartOffset = newStart;
-            epochs.truncateFromStart(newStart);
+        if (firstKept > logStartOffset) {
+            logStartOffset = firstKept;
+            epochs.truncateFromStart(firstKept);
         }
-        for (LogSegment s : doomed) {
-            segments.remove(s.baseOffset(), s);
-        }
+        segments.removePrefix(doomed, config.fileDeleteDelayMs());
         highWatermark = clamp(highWatermark);
-        try {
-            for (LogSegment s : doomed) {
-                s.markDeleted();
-            }
-        } catch (IOException e) {
-            throw fail("delete segments", e);
-        }
         LOG.info("{}: deleted {} segments ({}), log start offset now {}", tp, doomed.size(), reason, logStartOffset);
-        SegmentDeleter.deleteLater(doomed, config.fileDeleteDelayMs());
     }
 
     /**
@@ -838,124 +455,85 @@ public final class PartitionLog implements AutoCloseable {
      * the log is emptied and restarts at {@code offset}.
      */
     public void truncateTo(long offset) {
-        withLock(() -> {
-            ensureOnline();
+        underLock("truncate", () -> {
             if (offset >= logEndOffset) {
                 // Nothing to cut, but an epoch this replica assigned as leader without writing anything may
                 // sit at the log end and would make it claim an epoch no other replica has (as Kafka does).
                 epochs.truncateFromEnd(logEndOffset);
-                return null;
+                return;
             }
-            try {
-                if (offset <= segments.firstKey() || offset < logStartOffset) {
-                    List<LogSegment> all = new ArrayList<>(segments.values());
-                    long start = Math.max(0, offset);
-                    // Rename the old files first: the fresh segment may reuse a base offset.
-                    for (LogSegment s : all) {
-                        s.markDeleted();
-                    }
-                    segments.clear();
-                    segments.put(start, LogSegment.open(dir, start, config, time.milliseconds(), true));
-                    SegmentDeleter.deleteLater(all, config.fileDeleteDelayMs());
-                    logStartOffset = start;
-                    epochs.clear();
-                } else {
-                    List<LogSegment> later = new ArrayList<>(segments.tailMap(offset, false).values());
-                    for (LogSegment s : later) {
-                        segments.remove(s.baseOffset());
-                        s.markDeleted();
-                    }
-                    SegmentDeleter.deleteLater(later, config.fileDeleteDelayMs());
-                    LogSegment active = segments.lastEntry().getValue();
-                    active.truncateTo(offset);
-                    if (!later.isEmpty()) {
-                        active.onBecomeActive(config.segmentIndexBytes());
-                    }
-                }
-                logEndOffset = segments.lastEntry().getValue().nextOffset();
-                // A batch straddling the log start offset may have gone.
-                logStartOffset = Math.max(segments.firstKey(), Math.min(logStartOffset, logEndOffset));
-                highWatermark = clamp(highWatermark);
-                recoveryPoint = Math.min(recoveryPoint, logEndOffset);
-                epochs.truncateFromEnd(logEndOffset);
-                rebuildProducerState();
-            } catch (IOException e) {
-                throw fail("truncate", e);
+            recoveryPoint.onTruncation(offset);
+            if (offset <= segments.firstBaseOffset() || offset < logStartOffset) {
+                long start = Math.max(0, offset);
+                segments.replaceAllByEmptySegmentAt(start, config, time.milliseconds());
+                logStartOffset = start;
+                epochs.clear();
+            } else {
+                segments.truncateFrom(offset, config);
             }
-            return null;
+            logEndOffset = segments.active().nextOffset();
+            // A batch straddling the log start offset may have gone.
+            logStartOffset = Math.max(segments.firstBaseOffset(), Math.min(logStartOffset, logEndOffset));
+            highWatermark = clamp(highWatermark);
+            recoveryPoint.onTruncation(logEndOffset); // a straddling batch may have taken it lower
+            epochs.truncateFromEnd(logEndOffset);
+            LogLoader.replayProducerState(segments.asMap(), producers, logStartOffset, logEndOffset);
+        });
+    }
+
+    /**
+     * Throws the whole log away and restarts it empty at {@code newOffset} (a follower whose fetch offset fell
+     * below the leader's log start offset). Log start, log end, high watermark and recovery point all become
+     * {@code newOffset}; the epoch cache and producer state are cleared.
+     */
+    public void truncateFullyAndStartAt(long newOffset) {
+        underLock("truncate fully", () -> {
+            recoveryPoint.resetTo(newOffset);
+            segments.replaceAllByEmptySegmentAt(newOffset, config, time.milliseconds());
+            logStartOffset = newOffset;
+            logEndOffset = newOffset;
+            highWatermark = newOffset;
+            epochs.clear();
+            producers.clear();
+            producers.deleteSnapshotsAfter(-1);
+            LOG.info("{}: log emptied and restarted at offset {}", tp, newOffset);
         });
     }
 
     // ---- compaction hooks (io.herald.storage.cleaner) ----
 
-    /** The inactive segments, oldest first: the part of the log the cleaner may rewrite. */
-    public List<LogSegment> inactiveSegments() {
-        List<LogSegment> all = segments();
-        return all.subList(0, all.size() - 1);
-    }
-
     /**
      * Replaces {@code old} by the complete, fsynced cleaned file {@code cleanedFile} (same base
-     * offset). Crash-safe: the cleaned file is renamed to {@code .swap} before the original is
-     * renamed away; {@link #open} completes a swap it finds.
+     * offset), crash-safely (see {@link LogSegments#swapIn}).
      *
      * @return false (and the cleaned file deleted) when {@code old} is no longer part of the log
      */
     public boolean replaceSegment(LogSegment old, Path cleanedFile) {
-        return withLock(() -> {
-            ensureOnline();
-            try {
-                if (segments.get(old.baseOffset()) != old || old == segments.lastEntry().getValue()) {
-                    Files.deleteIfExists(cleanedFile);
-                    return false;
-                }
-                Path logFile = dir.resolve(LogSegment.fileName(old.baseOffset(), LogSegment.LOG_SUFFIX));
-                Path swap = logFile.resolveSibling(logFile.getFileName() + ".swap");
-                Files.move(cleanedFile, swap, StandardCopyOption.REPLACE_EXISTING);
-                old.markDeleted();
-                Files.move(swap, logFile);
-                LogSegment fresh = LogSegment.open(dir, old.baseOffset(), config, time.milliseconds(), false);
-                segments.put(old.baseOffset(), fresh);
-                SegmentDeleter.deleteLater(List.of(old), config.fileDeleteDelayMs());
-                return true;
-            } catch (IOException e) {
-                throw fail("replace segment", e);
-            }
-        });
+        return underLock("replace segment", () -> segments.swapIn(old, cleanedFile, config, time.milliseconds()));
     }
 
     // ---- flush / close ----
 
-    /** Fsyncs all segments up to the current log end offset and advances the recovery point. */
+    /**
+     * Fsyncs every segment up to the log end offset and advances the recovery point to it. The partition lock
+     * is held only to read the range and to publish the result, never during the fsync (see
+     * {@link RecoveryPoint}).
+     */
     public void flush() {
         ensureOnline();
-        synchronized (flushLock) {
-            long target = logEndOffset;
-            if (target <= recoveryPoint) {
-                lastFlushMs = time.milliseconds();
-                return;
+        try {
+            recoveryPoint.flush(() -> logEndOffset, segments::fsync);
+        } catch (IOException e) {
+            if (!closed) {
+                throw fail("flush", e);
             }
-            Map.Entry<Long, LogSegment> from = segments.floorEntry(recoveryPoint);
-            Long fromKey = from == null ? segments.firstKey() : from.getKey();
-            try {
-                for (LogSegment s : segments.tailMap(fromKey, true).values()) {
-                    if (s.baseOffset() < target) {
-                        s.flush();
-                    }
-                }
-            } catch (IOException e) {
-                if (!closed) {
-                    throw fail("flush", e);
-                }
-            }
-            if (target > recoveryPoint) {
-                recoveryPoint = target;
-            }
-            lastFlushMs = time.milliseconds();
         }
     }
 
-    /** Flushes, writes a producer snapshot, trims indexes and closes every file. Idempotent. */
+    /**
+     * Flushes, writes a producer snapshot, trims indexes and closes every file. Idempotent; never throws: a
+     * failed fsync leaves the log offline, so its log dir is not marked as cleanly shut down.
+     */
     @Override
     public void close() {
         withLock(() -> {
@@ -964,20 +542,15 @@ public final class PartitionLog implements AutoCloseable {
             }
             try {
                 if (!offline) {
-                    flush();
+                    // Still under the lock, so that nothing is appended between the last fsync and the close.
+                    recoveryPoint.flushHoldingLock(logEndOffset, segments::fsync);
                     producers.takeSnapshot(logEndOffset);
                 }
             } catch (IOException e) {
-                LOG.warn("{}: failed to snapshot producer state on close: {}", tp, e.toString());
+                fail("close", e);
             } finally {
                 closed = true;
-                for (LogSegment s : segments.values()) {
-                    try {
-                        s.close();
-                    } catch (IOException e) {
-                        LOG.warn("{}: failed to close {}: {}", tp, s.logFile(), e.toString());
-                    }
-                }
+                segments.closeAll(tp);
             }
             return null;
         });
@@ -986,10 +559,8 @@ public final class PartitionLog implements AutoCloseable {
     /** Closes the log and removes its directory. */
     public void deleteAll() {
         close();
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+        try {
+            LogSegments.deleteDirectory(dir);
         } catch (IOException e) {
             throw new KafkaStorageException(tp + ": failed to delete " + dir, e);
         }
@@ -1012,21 +583,46 @@ public final class PartitionLog implements AutoCloseable {
         return new KafkaStorageException(tp + ": " + operation + " failed", e);
     }
 
-    private interface Locked<T> {
-        T run();
-    }
-
-    private <T> T withLock(Locked<T> body) {
+    private <T> T withLock(Supplier<T> body) {
         lock.lock();
         try {
-            return body.run();
+            return body.get();
         } finally {
             lock.unlock();
         }
     }
 
+    /** A mutation of an online log, under the lock; an I/O failure takes the log offline. */
+    private interface LockedIo<T> {
+        T run() throws IOException;
+    }
+
+    /** A {@link LockedIo} without a result. */
+    private interface LockedIoAction {
+        void run() throws IOException;
+    }
+
+    private <T> T underLock(String operation, LockedIo<T> body) {
+        lock.lock();
+        try {
+            ensureOnline();
+            return body.run();
+        } catch (IOException e) {
+            throw fail(operation, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void underLock(String operation, LockedIoAction body) {
+        underLock(operation, () -> {
+            body.run();
+            return null;
+        });
+    }
+
     @Override
     public String toString() {
-        return "PartitionLog(" + tp + ", start=" + logStartOffset + ", end=" + logEndOffset + ", segments=" + segments.size() + ")";
+        return "PartitionLog(" + tp + ", start=" + logStartOffset + ", end=" + logEndOffset + ", segments=" + segments.count() + ")";
     }
 }

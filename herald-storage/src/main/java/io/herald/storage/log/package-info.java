@@ -1,7 +1,10 @@
 /**
- * Partition logs: segments ({@code .log} + sparse indexes), the {@link io.herald.storage.log.PartitionLog}
- * that appends, reads, rolls, truncates, recovers and applies retention, and the
- * {@link io.herald.storage.log.LogManager} that owns the log dirs, checkpoints and background tasks.
+ * Partition logs. {@link io.herald.storage.log.PartitionLog} owns a log's lock and offsets and appends, reads
+ * and truncates; around it: {@link io.herald.storage.log.LogSegments} (the segment files, {@code .log} plus
+ * sparse indexes), {@code LogLoader} (opening and crash recovery), {@code BatchValidator} (checks and stamping
+ * of appended batches), {@code RetentionPlanner} (what retention deletes, a pure function),
+ * {@code RecoveryPoint} (flushes) and {@code TimestampLookup} (ListOffsets). The
+ * {@link io.herald.storage.log.LogManager} owns the log dirs, checkpoints and background tasks.
  * Knows nothing about the network or Kafka request classes; speaks record batches
  * ({@code MemoryRecords}) and {@link io.herald.storage.log.FileSlice}s for zero-copy reads.
  */

@@ -23,6 +23,7 @@ import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.record.internal.DefaultRecordBatch;
+import org.apache.kafka.common.record.internal.RecordBatch;
 
 /**
  * Idempotent-producer state of one partition, and its snapshots.
@@ -80,6 +81,23 @@ public final class ProducerStateManager {
         private Optional<ProducerStateEntry> current(long producerId) {
             ProducerStateEntry e = staged.get(producerId);
             return e != null ? Optional.of(e) : entry(producerId);
+        }
+
+        /**
+         * Checks the sequences of an append's producer batches ({@link #check}); the original of the first
+         * duplicate, if one is a retry.
+         */
+        public Optional<BatchMetadata> firstDuplicate(List<? extends RecordBatch> batches) {
+            for (RecordBatch b : batches) {
+                if (b.hasProducerId()) {
+                    Optional<BatchMetadata> dup = check(b.producerId(), b.producerEpoch(), b.baseSequence(),
+                        b.lastSequence());
+                    if (dup.isPresent()) {
+                        return dup;
+                    }
+                }
+            }
+            return Optional.empty();
         }
 
         /**

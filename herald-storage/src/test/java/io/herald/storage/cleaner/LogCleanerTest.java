@@ -2,10 +2,10 @@ package io.herald.storage.cleaner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.herald.storage.log.LogConfig;
+import io.herald.common.time.ManualTime;
+import io.herald.storage.config.LogConfig;
 import io.herald.storage.log.PartitionCheckpoint;
 import io.herald.storage.log.PartitionLog;
-import io.herald.storage.testutil.MockTime;
 import io.herald.storage.testutil.TestRecords;
 import io.herald.storage.testutil.TestRecords.KV;
 import io.herald.storage.testutil.TestRecords.Rec;
@@ -29,9 +29,10 @@ class LogCleanerTest {
 
     @TempDir
     Path root;
-    private final MockTime time = new MockTime(1_000_000L);
-    private final LogConfig config = LogConfig.defaults().withCleanupPolicy(true, false).withSegmentBytes(800)
-        .withIndex(100, 4096).withDeleteRetentionMs(DELETE_RETENTION_MS).withFileDeleteDelayMs(0);
+    private final ManualTime time = new ManualTime(1_000_000L);
+    private final LogConfig config = LogConfig.from(Map.of("cleanup.policy", "compact", "internal.segment.bytes", 800,
+        "index.interval.bytes", 100, "segment.index.bytes", 4096, "delete.retention.ms", DELETE_RETENTION_MS,
+        "file.delete.delay.ms", 0));
     private PartitionLog log;
     private final List<Rec> written = new ArrayList<>();
 
@@ -61,6 +62,8 @@ class LogCleanerTest {
                 written.add(new Rec(first + i, kvs.get(i).key(), kvs.get(i).value(), kvs.get(i).timestamp()));
             }
         }
+        // Replicated: the cleaner never works above the high watermark.
+        log.updateHighWatermark(log.logEndOffset());
     }
 
     /** Newest record per key among offsets below {@code cleanableEnd}; everything at or above it untouched. */
@@ -140,5 +143,37 @@ class LogCleanerTest {
         log = PartitionLog.open(root.resolve("compacted-0"), TP, config, time, true, PartitionCheckpoint.NONE);
         assertThat(TestRecords.readAll(log)).isEqualTo(after);
         assertThat(log.appendAsLeader(TestRecords.batch(List.of(KV.of("k1", "new"))), 0).firstOffset()).isEqualTo(written.size());
+    }
+
+    @Test
+    void maybeCleanWaitsForEnoughDirtyBytesAndForTombstoneHorizons() throws Exception {
+        write(20);
+        log.roll();
+        write(1);
+        LogCleaner cleaner = new LogCleaner(time);
+        assertThat(cleaner.maybeClean(log)).as("never cleaned: all dirty").isPresent();
+        List<Rec> cleaned = TestRecords.readAll(log);
+        assertThat(cleaner.maybeClean(log)).as("nothing new since").isEmpty();
+
+        time.advance(DELETE_RETENTION_MS);
+        assertThat(cleaner.maybeClean(log)).as("kept tombstones reached their horizon").isPresent();
+        assertThat(TestRecords.readAll(log)).hasSizeLessThan(cleaned.size()).noneMatch(r -> r.value() == null
+            && r.offset() < log.segments().get(log.segments().size() - 1).baseOffset());
+        assertThat(cleaner.maybeClean(log)).isEmpty();
+    }
+
+    @Test
+    void minCompactionLagKeepsYoungSegmentsUncleaned() throws Exception {
+        log.updateConfig(LogConfig.from(Map.of("cleanup.policy", "compact", "internal.segment.bytes", 800,
+            "min.compaction.lag.ms", 60_000, "delete.retention.ms", DELETE_RETENTION_MS, "file.delete.delay.ms", 0)));
+        write(20);
+        log.roll();
+        write(1);
+        LogCleaner cleaner = new LogCleaner(time);
+        assertThat(cleaner.maybeClean(log)).isEmpty();
+        assertThat(TestRecords.readAll(log)).hasSameSizeAs(written);
+        time.advance(60_001);
+        assertThat(cleaner.maybeClean(log)).isPresent();
+        assertThat(TestRecords.readAll(log)).hasSizeLessThan(written.size());
     }
 }

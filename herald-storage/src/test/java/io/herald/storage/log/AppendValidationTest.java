@@ -3,13 +3,15 @@ package io.herald.storage.log;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.herald.storage.testutil.MockTime;
+import io.herald.common.time.ManualTime;
+import io.herald.storage.config.LogConfig;
 import io.herald.storage.testutil.TestRecords;
 import io.herald.storage.testutil.TestRecords.KV;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.TopicPartition;
@@ -33,12 +35,12 @@ class AppendValidationTest {
 
     @TempDir
     Path root;
-    private final MockTime time = new MockTime(50_000L);
+    private final ManualTime time = new ManualTime(50_000L);
     private PartitionLog log;
 
     @BeforeEach
     void open() throws Exception {
-        log = PartitionLog.open(root.resolve("valid-0"), TP, LogConfig.defaults().withMaxMessageBytes(400), time, false,
+        log = PartitionLog.open(root.resolve("valid-0"), TP, LogConfig.from(Map.of("max.message.bytes", 400)), time, false,
             PartitionCheckpoint.NONE);
         log.appendAsLeader(TestRecords.batch(List.of(KV.of("a", "1"))), 0);
     }
@@ -87,7 +89,7 @@ class AppendValidationTest {
 
     @Test
     void nullKeyIsInvalidOnCompactedTopic() {
-        log.updateConfig(log.config().withCleanupPolicy(true, false));
+        log.updateConfig(LogConfig.from(Map.of("max.message.bytes", 400, "cleanup.policy", "compact")));
         assertThatThrownBy(() -> log.appendAsLeader(TestRecords.batch(List.of(new KV(null, "v", 1L))), 0))
             .isInstanceOf(InvalidRecordException.class);
         assertThat(log.appendAsLeader(TestRecords.batch(Compression.gzip().build(), List.of(KV.of("k", "v"))), 0).firstOffset())
@@ -109,7 +111,7 @@ class AppendValidationTest {
 
     @Test
     void logAppendTimeIsStampedIntoTheBatch() {
-        log.updateConfig(log.config().withLogAppendTime(true));
+        log.updateConfig(LogConfig.from(Map.of("max.message.bytes", 400, "message.timestamp.type", "LogAppendTime")));
         MemoryRecords records = TestRecords.batch(Compression.lz4().build(), List.of(new KV("b", "2", 5L)));
         LogAppendInfo info = log.appendAsLeader(records, 0);
         assertThat(info.logAppendTime()).isEqualTo(50_000L);

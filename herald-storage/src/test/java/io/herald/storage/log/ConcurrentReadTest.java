@@ -2,12 +2,14 @@ package io.herald.storage.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.herald.storage.testutil.MockTime;
+import io.herald.common.time.ManualTime;
+import io.herald.storage.config.LogConfig;
 import io.herald.storage.testutil.TestRecords;
 import io.herald.storage.testutil.TestRecords.KV;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -31,8 +33,9 @@ class ConcurrentReadTest {
 
     @Test
     void readsDuringAppendsRollsAndRetentionSeeOnlyWholeBatches() throws Exception {
-        LogConfig config = LogConfig.defaults().withSegmentBytes(2_000).withIndex(200, 4096).withRetention(-1, 20_000);
-        PartitionLog log = PartitionLog.open(root.resolve("concurrent-0"), TP, config, new MockTime(0), false, PartitionCheckpoint.NONE);
+        LogConfig config = LogConfig.from(Map.of("internal.segment.bytes", 2_000, "index.interval.bytes", 200,
+            "segment.index.bytes", 4096, "retention.ms", -1, "retention.bytes", 20_000));
+        PartitionLog log = PartitionLog.open(root.resolve("concurrent-0"), TP, config, new ManualTime(0), false, PartitionCheckpoint.NONE);
         AtomicBoolean done = new AtomicBoolean();
         AtomicLong reads = new AtomicLong();
         try {
@@ -66,6 +69,7 @@ class ConcurrentReadTest {
             for (int i = 0; i < 3_000; i++) {
                 log.appendAsLeader(TestRecords.batch(List.of(KV.of("k" + i, "v".repeat(i % 50)), KV.of("x", "y"))), 0);
                 if (i % 200 == 0) {
+                    log.updateHighWatermark(log.logEndOffset());
                     log.deleteOldSegments();
                 }
             }

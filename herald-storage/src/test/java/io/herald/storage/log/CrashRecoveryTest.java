@@ -2,7 +2,8 @@ package io.herald.storage.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.herald.storage.testutil.MockTime;
+import io.herald.common.time.ManualTime;
+import io.herald.storage.config.LogConfig;
 import io.herald.storage.testutil.TestDirs;
 import io.herald.storage.testutil.TestRecords;
 import io.herald.storage.testutil.TestRecords.KV;
@@ -12,6 +13,7 @@ import java.io.RandomAccessFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
@@ -28,7 +30,7 @@ class CrashRecoveryTest {
     private static final TopicPartition TP = new TopicPartition("crash", 0);
     private static final int BATCHES = 24;
 
-    private final MockTime time = new MockTime(5_000L);
+    private final ManualTime time = new ManualTime(5_000L);
     private Path root;
     private Path source;
     /** For each batch: its offsets and where it ends in the last segment (-1 if in an earlier segment). */
@@ -41,7 +43,8 @@ class CrashRecoveryTest {
     void writeLog() throws Exception {
         root = TestDirs.create("crash");
         source = root.resolve("src").resolve("crash-0");
-        config = LogConfig.defaults().withSegmentBytes(1000).withIndex(150, 4096).withRetention(-1, -1);
+        config = LogConfig.from(Map.of("internal.segment.bytes", 1000, "index.interval.bytes", 150,
+            "segment.index.bytes", 4096, "retention.ms", -1, "retention.bytes", -1));
         PartitionLog log = PartitionLog.open(source, TP, config, time, false, PartitionCheckpoint.NONE);
         for (int i = 0; i < BATCHES; i++) {
             List<KV> kvs = List.of(new KV("k" + i, "value-" + i + "-a", 100 + i), new KV("k" + i, "value-" + i + "-b", 101 + i));

@@ -3,9 +3,10 @@ package io.herald.storage.log;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.herald.common.time.ManualTime;
+import io.herald.storage.config.LogConfig;
 import io.herald.storage.producer.BatchMetadata;
 import io.herald.storage.producer.ProducerStateManager;
-import io.herald.storage.testutil.MockTime;
 import io.herald.storage.testutil.TestRecords;
 import io.herald.storage.testutil.TestRecords.KV;
 
@@ -30,7 +31,7 @@ class IdempotentProducerTest {
 
     @TempDir
     Path root;
-    private final MockTime time = new MockTime(1_000L);
+    private final ManualTime time = new ManualTime(1_000L);
     private PartitionLog log;
 
     @BeforeEach

@@ -3,8 +3,9 @@ package io.herald.storage.log;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.herald.common.time.ManualTime;
 import io.herald.storage.checkpoint.OffsetCheckpointFile;
-import io.herald.storage.testutil.MockTime;
+import io.herald.storage.config.LogConfig;
 import io.herald.storage.testutil.TestDirs;
 import io.herald.storage.testutil.TestRecords;
 import io.herald.storage.testutil.TestRecords.KV;
@@ -29,8 +30,10 @@ class LogManagerTest {
 
     @TempDir
     Path root;
-    private final MockTime time = new MockTime(1_000_000L);
-    private final LogConfig config = LogConfig.defaults().withRetention(-1, -1).withSegmentBytes(500);
+    private final ManualTime time = new ManualTime(1_000_000L);
+    private static final Map<String, Object> CONFIG = Map.of("retention.ms", -1, "retention.bytes", -1,
+        "internal.segment.bytes", 500);
+    private final LogConfig config = LogConfig.from(CONFIG);
     private LogManager manager;
 
     @AfterEach
@@ -121,10 +124,15 @@ class LogManagerTest {
     void runRetentionAndCheckpointAllWorkOnDemand() throws Exception {
         Path d1 = root.resolve("d1");
         start(List.of(d1));
-        PartitionLog log = manager.getOrCreateLog(A0, config.withRetention(-1, 0));
+        PartitionLog log = manager.getOrCreateLog(A0, LogConfig.from(Map.of("retention.ms", -1,
+            "retention.bytes", 0, "internal.segment.bytes", 500)));
         append(log, 12);
         int segments = log.numberOfSegments();
-        assertThat(manager.runRetention()).isEqualTo(segments - 1);
+        assertThat(manager.runRetention()).as("nothing above the high watermark goes").isZero();
+        log.updateHighWatermark(log.logEndOffset());
+        assertThat(manager.runRetention()).isEqualTo(segments);
+        assertThat(log.numberOfSegments()).as("retention.bytes=0 deletes the active segment too, after a roll")
+            .isEqualTo(1);
         manager.checkpointAll();
         assertThat(new OffsetCheckpointFile(d1.resolve(OffsetCheckpointFile.LOG_START_OFFSET)).read())
             .containsEntry(A0, log.logStartOffset());
@@ -181,5 +189,61 @@ class LogManagerTest {
         assertThat(LogManager.parseTopicPartition("my-topic-12")).contains(new TopicPartition("my-topic", 12));
         assertThat(LogManager.parseTopicPartition("topic")).isEmpty();
         assertThat(LogManager.parseTopicPartition("topic-x")).isEmpty();
+    }
+
+    @Test
+    void aLogThatThrowsDoesNotStopRetentionOrFlushOfTheOthers() throws Exception {
+        start(List.of(root.resolve("d1")));
+        LogConfig sized = LogConfig.from(Map.of("retention.bytes", 0, "internal.segment.bytes", 500, "flush.ms", 0));
+        List<TopicPartition> healthy = List.of(A0, A1, new TopicPartition("c", 0));
+        for (TopicPartition tp : healthy) {
+            PartitionLog log = manager.getOrCreateLog(tp, sized);
+            append(log, 12);
+            log.updateHighWatermark(log.logEndOffset());
+        }
+        PartitionLog broken = manager.getOrCreateLog(B0, sized);
+        append(broken, 12);
+        broken.updateHighWatermark(broken.logEndOffset());
+        broken.updateConfig(null); // stands in for any bug that makes one log throw
+
+        assertThat(manager.runRetention()).isPositive();
+        manager.runTimeBasedFlush();
+
+        for (TopicPartition tp : healthy) {
+            PartitionLog log = manager.log(tp).orElseThrow();
+            assertThat(log.numberOfSegments()).as("%s", tp).isEqualTo(1);
+            assertThat(log.recoveryPoint()).as("%s", tp).isEqualTo(log.logEndOffset());
+        }
+        assertThat(broken.numberOfSegments()).isGreaterThan(1);
+    }
+
+    @Test
+    void aLogWhoseCleaningFailsIsMarkedUncleanableAndTheOthersAreCleaned() throws Exception {
+        start(List.of(root.resolve("d1")));
+        LogConfig compacted = LogConfig.from(Map.of("cleanup.policy", "compact", "internal.segment.bytes", 500));
+        PartitionLog corrupt = manager.getOrCreateLog(A0, compacted);
+        PartitionLog fine = manager.getOrCreateLog(A1, compacted);
+        for (PartitionLog log : List.of(corrupt, fine)) {
+            append(log, 12);
+            log.roll();
+            log.updateHighWatermark(log.logEndOffset());
+        }
+        // Garbage inside the records of the first batch: its header (and size) stay as they were.
+        Path first = corrupt.dir().resolve(LogSegment.fileName(0, LogSegment.LOG_SUFFIX));
+        try (RandomAccessFile f = new RandomAccessFile(first.toFile(), "rw")) {
+            f.seek(61);
+            f.write(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x7f});
+        }
+        long fineBefore = TestRecords.readAll(fine).size();
+
+        manager.runCleaner();
+
+        assertThat(manager.uncleanablePartitions()).containsExactly(A0);
+        assertThat(TestRecords.readAll(fine)).hasSizeLessThan((int) fineBefore);
+        manager.runCleaner(); // the uncleanable log is not tried again
+        assertThat(manager.uncleanablePartitions()).containsExactly(A0);
+        assertThat(corrupt.isOffline()).as("still served").isFalse();
+        manager.deleteLog(A0);
+        assertThat(manager.uncleanablePartitions()).isEmpty();
     }
 }

@@ -3,7 +3,8 @@ package io.herald.storage.log;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.herald.storage.testutil.MockTime;
+import io.herald.common.time.ManualTime;
+import io.herald.storage.config.LogConfig;
 import io.herald.storage.testutil.TestDirs;
 import io.herald.storage.testutil.TestRecords;
 import io.herald.storage.testutil.TestRecords.KV;
@@ -11,7 +12,9 @@ import io.herald.storage.testutil.TestRecords.Rec;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 import net.jqwik.api.ForAll;
@@ -79,12 +82,11 @@ class PartitionLogModelPropertyTest {
         Random random = new Random(seed);
         Path root = TestDirs.create("model-log");
         Path dir = root.resolve("model-0");
-        MockTime time = new MockTime(1_000_000L);
-        LogConfig config = LogConfig.defaults()
-            .withSegmentBytes(600 + random.nextInt(3000))
-            .withIndex(random.nextInt(300), random.nextBoolean() ? 96 : 4096)
-            .withRetention(-1, -1)
-            .withFileDeleteDelayMs(0);
+        ManualTime time = new ManualTime(1_000_000L);
+        Map<String, Object> overrides = new HashMap<>(Map.of("internal.segment.bytes", 600 + random.nextInt(3000),
+            "index.interval.bytes", random.nextInt(300), "segment.index.bytes", random.nextBoolean() ? 96 : 4096,
+            "retention.ms", -1, "retention.bytes", -1, "file.delete.delay.ms", 0));
+        LogConfig config = LogConfig.from(overrides);
         PartitionLog log = PartitionLog.open(dir, TP, config, time, false, PartitionCheckpoint.NONE);
         Model model = new Model();
         StringBuilder trace = new StringBuilder();
@@ -100,7 +102,9 @@ class PartitionLogModelPropertyTest {
                     log.roll();
                 } else if (op == 14) {
                     long before = log.logStartOffset();
-                    log.updateConfig(config.withRetention(-1, random.nextInt(4000)));
+                    Map<String, Object> sized = new HashMap<>(overrides);
+                    sized.put("retention.bytes", random.nextInt(4000));
+                    log.updateConfig(LogConfig.from(sized));
                     log.deleteOldSegments();
                     log.updateConfig(config);
                     long after = log.logStartOffset();

@@ -2,7 +2,8 @@ package io.herald.storage.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.herald.storage.testutil.MockTime;
+import io.herald.common.time.ManualTime;
+import io.herald.storage.config.LogConfig;
 import io.herald.storage.testutil.TestDirs;
 import io.herald.storage.testutil.TestRecords;
 import io.herald.storage.testutil.TestRecords.KV;
@@ -10,6 +11,7 @@ import io.herald.storage.testutil.TestRecords.KV;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 import net.jqwik.api.ForAll;
@@ -38,9 +40,9 @@ class ReadBoundsPropertyTest {
         Random random = new Random(seed);
         Path root = TestDirs.create("read-bounds");
         int[] intervals = {0, 1, 100, 700, 1 << 20};
-        LogConfig config = LogConfig.defaults().withSegmentBytes(1 << 24)
-            .withIndex(intervals[random.nextInt(intervals.length)], 4096);
-        PartitionLog log = PartitionLog.open(root.resolve("bounds-0"), TP, config, new MockTime(1_000_000L), false,
+        LogConfig config = LogConfig.from(Map.of("segment.bytes", 1 << 24,
+            "index.interval.bytes", intervals[random.nextInt(intervals.length)], "segment.index.bytes", 4096));
+        PartitionLog log = PartitionLog.open(root.resolve("bounds-0"), TP, config, new ManualTime(1_000_000L), false,
             PartitionCheckpoint.NONE);
         try {
             List<Batch> batches = new ArrayList<>();

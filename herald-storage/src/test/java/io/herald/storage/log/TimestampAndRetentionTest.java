@@ -2,7 +2,8 @@ package io.herald.storage.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.herald.storage.testutil.MockTime;
+import io.herald.common.time.ManualTime;
+import io.herald.storage.config.LogConfig;
 import io.herald.storage.testutil.TestRecords;
 import io.herald.storage.testutil.TestRecords.KV;
 import io.herald.storage.testutil.TestRecords.Rec;
@@ -10,6 +11,7 @@ import io.herald.storage.testutil.TestRecords.Rec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 
@@ -24,7 +26,7 @@ class TimestampAndRetentionTest {
 
     @TempDir
     Path root;
-    private final MockTime time = new MockTime(10_000_000L);
+    private final ManualTime time = new ManualTime(10_000_000L);
     private PartitionLog log;
 
     @AfterEach
@@ -41,7 +43,8 @@ class TimestampAndRetentionTest {
 
     @Test
     void offsetForTimestampMatchesABruteForceScan() throws Exception {
-        open(LogConfig.defaults().withSegmentBytes(1200).withIndex(100, 4096).withRetention(-1, -1));
+        open(LogConfig.from(Map.of("internal.segment.bytes", 1200, "index.interval.bytes", 100,
+            "segment.index.bytes", 4096, "retention.ms", -1, "retention.bytes", -1)));
         Random random = new Random(42);
         long ts = 1_000;
         for (int b = 0; b < 60; b++) {
@@ -83,7 +86,7 @@ class TimestampAndRetentionTest {
 
     @Test
     void timeRetentionDeletesExpiredSegmentsAndRollsAnExpiredActiveOne() throws Exception {
-        open(LogConfig.defaults().withRetention(60_000, -1).withFileDeleteDelayMs(0));
+        open(LogConfig.from(Map.of("retention.ms", 60_000, "file.delete.delay.ms", 0)));
         log.appendAsLeader(TestRecords.batch(List.of(new KV("a", "1", time.milliseconds()))), 0);
         log.roll();
         time.advance(30_000);
@@ -91,6 +94,7 @@ class TimestampAndRetentionTest {
         log.roll();
         time.advance(40_000);
         log.appendAsLeader(TestRecords.batch(List.of(new KV("c", "1", time.milliseconds()))), 0);
+        log.updateHighWatermark(log.logEndOffset());
 
         assertThat(log.deleteOldSegments()).isEqualTo(1);
         assertThat(log.logStartOffset()).isEqualTo(1);
@@ -107,21 +111,23 @@ class TimestampAndRetentionTest {
 
     @Test
     void retentionDoesNothingWithoutTheDeletePolicy() throws Exception {
-        open(LogConfig.defaults().withRetention(1, 0).withCleanupPolicy(true, false));
+        open(LogConfig.from(Map.of("retention.ms", 1, "retention.bytes", 0, "cleanup.policy", "compact")));
         log.appendAsLeader(TestRecords.batch(List.of(new KV("a", "1", 1))), 0);
         log.roll();
         log.appendAsLeader(TestRecords.batch(List.of(new KV("a", "2", 1))), 0);
+        log.updateHighWatermark(log.logEndOffset());
         assertThat(log.deleteOldSegments()).isZero();
         assertThat(log.logStartOffset()).isZero();
     }
 
     @Test
     void deletedSegmentStaysReadableUntilTheDeleteDelay() throws Exception {
-        open(LogConfig.defaults().withRetention(-1, 0).withFileDeleteDelayMs(600_000));
+        open(LogConfig.from(Map.of("retention.ms", -1, "retention.bytes", 0, "file.delete.delay.ms", 600_000)));
         log.appendAsLeader(TestRecords.batch(List.of(KV.of("a", "1"))), 0);
         FileSlice slice = log.read(0, 1000, Long.MAX_VALUE, true).slice();
         log.roll();
         log.appendAsLeader(TestRecords.batch(List.of(KV.of("b", "1"))), 0);
+        log.updateHighWatermark(1); // keeps the active segment: only what is below the high watermark goes
         assertThat(log.deleteOldSegments()).isEqualTo(1);
         assertThat(TestRecords.records(slice)).extracting(Rec::key).containsExactly("a");
         assertThat(java.nio.file.Files.exists(log.dir().resolve(LogSegment.fileName(0, LogSegment.LOG_SUFFIX + LogSegment.DELETED_SUFFIX))))
@@ -129,8 +135,24 @@ class TimestampAndRetentionTest {
     }
 
     @Test
+    void retentionKeepsSegmentsAboveTheHighWatermark() throws Exception {
+        open(LogConfig.from(Map.of("retention.ms", 60_000, "file.delete.delay.ms", 0)));
+        for (int i = 0; i < 3; i++) {
+            log.appendAsLeader(TestRecords.batch(List.of(new KV("a", "1", time.milliseconds()))), 0);
+            log.roll();
+        }
+        time.advance(61_000);
+        log.updateHighWatermark(1);
+        assertThat(log.deleteOldSegments()).isEqualTo(1);
+        assertThat(log.logStartOffset()).isEqualTo(1);
+        log.updateHighWatermark(3);
+        assertThat(log.deleteOldSegments()).isEqualTo(2);
+        assertThat(log.logStartOffset()).isEqualTo(3);
+    }
+
+    @Test
     void segmentMsRollsAnOldSegment() throws Exception {
-        open(LogConfig.defaults().withSegmentMs(1_000));
+        open(LogConfig.from(Map.of("segment.ms", 1_000)));
         log.appendAsLeader(TestRecords.batch(List.of(KV.of("a", "1"))), 0);
         time.advance(999);
         log.appendAsLeader(TestRecords.batch(List.of(KV.of("b", "1"))), 0);

@@ -1,0 +1,290 @@
+package io.herald.storage.log;
+
+import io.herald.storage.config.LogConfig;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.CorruptRecordException;
+import org.apache.kafka.common.errors.InvalidTimestampException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.UnsupportedForMessageFormatException;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.MutableRecordBatch;
+import org.apache.kafka.common.record.internal.Record;
+import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.utils.BufferSupplier;
+import org.apache.kafka.common.utils.CloseableIterator;
+
+/**
+ * Checks the record batches of one append before anything is written, recompresses a leader's batches when the
+ * topic asks for another codec, and stamps them.
+ *
+ * <p>Checks, per batch: magic 2, size bounds, CRC, a record count that matches the last offset delta and is
+ * not zero. A leader also enforces what the producer is responsible for, as Kafka does: {@code max.message.bytes}
+ * (before and, when recompressed, after), a key on every record of a compacted topic, and on CreateTime topics
+ * record timestamps within {@code [now - message.timestamp.before.max.ms, now + message.timestamp.after.max.ms]}
+ * (INVALID_TIMESTAMP otherwise; a record without timestamp passes). A follower skips those: its leader already
+ * applied them. The whole append must fit in one segment. Any failure rejects the whole append.
+ *
+ * <p>Looking inside records costs a decompression for compressed batches, so it happens only where a topic
+ * asks for it: keys on compacted topics, timestamps when {@code message.timestamp.before.max.ms} is set (with
+ * only the default forward bound, the header's max timestamp decides), and recompression.
+ *
+ * <p>Recompression (Kafka's rule): with {@code compression.type} other than {@code producer}, a batch whose
+ * codec differs is rebuilt with the topic's codec and level, keeping its records (key, value, headers,
+ * timestamps, in order, with consecutive offset deltas), producer id, epoch, base sequence and transactional
+ * flag. A batch already in the topic's codec, and every control batch, is kept as is.
+ *
+ * <p>Stamping, for a leader: base offset (from the log end offset) and partition leader epoch are written
+ * into each batch header in place, and on {@code LogAppendTime} topics the max timestamp, which makes the
+ * batch recompute its CRC.
+ *
+ * <p>Thread-safety: stateless; validation reads only the caller's buffer and runs outside the partition lock,
+ * {@link #stamp} needs the log end offset and runs under it.
+ */
+final class BatchValidator {
+    private final TopicPartition tp;
+
+    BatchValidator(TopicPartition tp) {
+        this.tp = tp;
+    }
+
+    /** A leader append after validation: the records to write (rebuilt when recompressed) and their batches. */
+    record Validated(MemoryRecords records, List<MutableRecordBatch> batches) {}
+
+    /** Validates a producer's batches for a leader append at broker time {@code nowMs}. */
+    Validated validateForLeader(MemoryRecords records, LogConfig cfg, long nowMs) {
+        List<MutableRecordBatch> batches = new ArrayList<>();
+        ByteBuffer buffer = records.buffer();
+        for (int position = buffer.position(); position < buffer.limit(); ) {
+            MutableRecordBatch batch = checkBatch(buffer, position);
+            if (batch.sizeInBytes() > cfg.maxMessageBytes()) {
+                throw new RecordTooLargeException(tp + ": batch of " + batch.sizeInBytes()
+                    + " bytes exceeds max.message.bytes " + cfg.maxMessageBytes());
+            }
+            checkTimestampType(batch, cfg, position);
+            if (needsRecords(batch, cfg)) {
+                checkRecords(batch, cfg, nowMs, position);
+            } else if (!cfg.logAppendTime()) {
+                checkMaxTimestamp(batch, cfg, nowMs, position);
+            }
+            batches.add(batch);
+            position += batch.sizeInBytes();
+        }
+        Validated validated = cfg.compression().isPresent() ? recompress(records, batches, cfg) : null;
+        if (validated == null) {
+            validated = new Validated(records, batches);
+        } else {
+            for (MutableRecordBatch b : validated.batches()) {
+                if (b.sizeInBytes() > cfg.maxMessageBytes()) {
+                    throw new RecordTooLargeException(tp + ": batch of " + b.sizeInBytes() + " bytes after "
+                        + "recompression exceeds max.message.bytes " + cfg.maxMessageBytes());
+                }
+            }
+        }
+        checkFitsSegment(validated.records(), cfg);
+        return validated;
+    }
+
+    /** Validates batches replicated from the leader: structure and CRC only. */
+    List<MutableRecordBatch> validateForFollower(MemoryRecords records, LogConfig cfg) {
+        checkFitsSegment(records, cfg);
+        List<MutableRecordBatch> batches = new ArrayList<>();
+        ByteBuffer buffer = records.buffer();
+        for (int position = buffer.position(); position < buffer.limit(); ) {
+            MutableRecordBatch batch = checkBatch(buffer, position);
+            batches.add(batch);
+            position += batch.sizeInBytes();
+        }
+        return batches;
+    }
+
+    private void checkFitsSegment(MemoryRecords records, LogConfig cfg) {
+        if (records.sizeInBytes() > cfg.segmentBytes()) {
+            throw new RecordBatchTooLargeException("append of " + records.sizeInBytes()
+                + " bytes exceeds segment.bytes " + cfg.segmentBytes() + " of " + tp);
+        }
+    }
+
+    /** Framing, CRC and record count of the batch at {@code position}. */
+    private MutableRecordBatch checkBatch(ByteBuffer buffer, int position) {
+        int remaining = buffer.limit() - position;
+        // Every message format (v0..v2) has its magic byte at offset 16, so check it first.
+        if (remaining <= BatchHeader.MAGIC_OFFSET) {
+            throw new CorruptRecordException(tp + ": " + remaining + " trailing bytes are not a record batch");
+        }
+        byte magic = buffer.get(position + BatchHeader.MAGIC_OFFSET);
+        if (magic != RecordBatch.MAGIC_VALUE_V2) {
+            throw new UnsupportedForMessageFormatException(tp + ": batch magic " + magic + " (expected: 2)");
+        }
+        int length = buffer.getInt(position + 8);
+        if (remaining < BatchHeader.SIZE || length < BatchHeader.SIZE - BatchHeader.LOG_OVERHEAD) {
+            throw new CorruptRecordException(tp + ": batch length " + length + " with " + remaining
+                + " bytes remaining (expected: >= " + (BatchHeader.SIZE - BatchHeader.LOG_OVERHEAD) + ")");
+        }
+        int size = length + BatchHeader.LOG_OVERHEAD;
+        if (size > remaining) {
+            throw new CorruptRecordException(tp + ": batch of " + size + " bytes but only " + remaining + " remain");
+        }
+        ByteBuffer slice = buffer.duplicate().position(position).limit(position + size).slice();
+        MutableRecordBatch batch = MemoryRecords.readableRecords(slice).batches().iterator().next();
+        if (!batch.isValid()) {
+            throw new CorruptRecordException(tp + ": batch at byte " + position + " fails its CRC check");
+        }
+        BatchHeader h = BatchHeader.parse(buffer, position);
+        if (h.recordCount() == 0) {
+            throw new InvalidRecordException(tp + ": batch at byte " + position + " has no records");
+        }
+        if (h.recordCount() < 0 || h.lastOffsetDelta() != h.recordCount() - 1) {
+            throw new CorruptRecordException(tp + ": batch record count " + h.recordCount()
+                + " inconsistent with last offset delta " + h.lastOffsetDelta());
+        }
+        return batch;
+    }
+
+    /**
+     * A producer may not claim LogAppendTime, Kafka's rule: refused on a LogAppendTime topic, and on a
+     * CreateTime topic unless the batch carries a timestamp (which is then range-checked like any other).
+     */
+    private void checkTimestampType(MutableRecordBatch batch, LogConfig cfg, int position) {
+        if (batch.timestampType() == TimestampType.LOG_APPEND_TIME && !batch.isControlBatch()
+            && (cfg.logAppendTime() || batch.maxTimestamp() == RecordBatch.NO_TIMESTAMP)) {
+            throw new InvalidTimestampException(tp + ": the batch at byte " + position + " has timestamp type "
+                + "LogAppendTime; producers must not set it");
+        }
+    }
+
+    private static boolean needsRecords(MutableRecordBatch batch, LogConfig cfg) {
+        boolean keys = cfg.compact() && !batch.isControlBatch();
+        boolean oldTimestamps = !cfg.logAppendTime() && cfg.timestampBeforeMaxMs() != Long.MAX_VALUE;
+        return keys || oldTimestamps;
+    }
+
+    /** Per-record keys (compacted topics) and timestamps; decompresses a compressed batch. */
+    private void checkRecords(MutableRecordBatch batch, LogConfig cfg, long nowMs, int position) {
+        boolean keys = cfg.compact() && !batch.isControlBatch();
+        boolean timestamps = !cfg.logAppendTime();
+        try (CloseableIterator<Record> records = keys ? batch.streamingIterator(BufferSupplier.NO_CACHING)
+            : batch.skipKeyValueIterator(BufferSupplier.NO_CACHING)) {
+            while (records.hasNext()) {
+                Record r = records.next();
+                if (keys && !r.hasKey()) {
+                    throw new InvalidRecordException(tp + ": compacted topic requires a key on every record");
+                }
+                if (timestamps) {
+                    checkTimestamp(r.timestamp(), cfg, nowMs, position);
+                }
+            }
+        } catch (KafkaException e) {
+            if (e instanceof InvalidRecordException || e instanceof InvalidTimestampException) {
+                throw e;
+            }
+            throw new CorruptRecordException(tp + ": the records of the batch at byte " + position
+                + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** With only the forward bound set, the batch's max timestamp decides for all its records. */
+    private void checkMaxTimestamp(MutableRecordBatch batch, LogConfig cfg, long nowMs, int position) {
+        checkTimestamp(batch.maxTimestamp(), cfg, nowMs, position);
+    }
+
+    private void checkTimestamp(long timestamp, LogConfig cfg, long nowMs, int position) {
+        if (timestamp == RecordBatch.NO_TIMESTAMP) {
+            return;
+        }
+        // Compared as differences, so that the Long.MAX_VALUE bounds (no limit) cannot overflow; an age too large
+        // for a long (a timestamp far below zero) counts as Long.MAX_VALUE.
+        long age = nowMs - timestamp < 0 && timestamp < 0 ? Long.MAX_VALUE : nowMs - timestamp;
+        boolean tooOld = age > cfg.timestampBeforeMaxMs();
+        boolean tooNew = timestamp > nowMs && timestamp - nowMs > cfg.timestampAfterMaxMs();
+        if (tooOld || tooNew) {
+            throw new InvalidTimestampException(tp + ": timestamp " + timestamp + " of a record in the batch at byte "
+                + position + " is " + (tooOld ? "more than message.timestamp.before.max.ms ("
+                + cfg.timestampBeforeMaxMs() + ") before" : "more than message.timestamp.after.max.ms ("
+                + cfg.timestampAfterMaxMs() + ") after") + " the broker time " + nowMs);
+        }
+    }
+
+    /** The append with every batch in the topic's codec, or null when no batch needed rebuilding. */
+    private Validated recompress(MemoryRecords records, List<MutableRecordBatch> batches, LogConfig cfg) {
+        var target = cfg.compression().orElseThrow();
+        List<ByteBuffer> parts = new ArrayList<>(batches.size());
+        boolean rebuilt = false;
+        int position = records.buffer().position();
+        for (MutableRecordBatch batch : batches) {
+            if (batch.isControlBatch() || batch.compressionType() == target.type()) {
+                parts.add(records.buffer().duplicate().position(position).limit(position + batch.sizeInBytes()));
+            } else {
+                parts.add(BatchRecompressor.rebuild(tp, batch, target, position));
+                rebuilt = true;
+            }
+            position += batch.sizeInBytes();
+        }
+        if (!rebuilt) {
+            return null;
+        }
+        ByteBuffer out = ByteBuffer.allocate(parts.stream().mapToInt(ByteBuffer::remaining).sum());
+        parts.forEach(out::put);
+        MemoryRecords rebuiltRecords = MemoryRecords.readableRecords(out.flip());
+        List<MutableRecordBatch> rebuiltBatches = new ArrayList<>(batches.size());
+        rebuiltRecords.batches().forEach(rebuiltBatches::add);
+        return new Validated(rebuiltRecords, rebuiltBatches);
+    }
+
+    /** The headers of stamped batches and the offset after the last one. */
+    record Stamped(List<BatchHeader> headers, long nextOffset) {}
+
+    /**
+     * Stamps offsets from {@code firstOffset}, the leader epoch and, on LogAppendTime topics, {@code nowMs}
+     * into the batches, in place. {@code buffer} is the one the batches were validated from.
+     */
+    Stamped stamp(ByteBuffer buffer, List<MutableRecordBatch> batches, long firstOffset, int leaderEpoch,
+                  LogConfig cfg, long nowMs) {
+        long next = firstOffset;
+        List<BatchHeader> headers = new ArrayList<>(batches.size());
+        int position = buffer.position();
+        for (MutableRecordBatch b : batches) {
+            BatchHeader before = BatchHeader.parse(buffer, position);
+            b.setLastOffset(next + before.lastOffsetDelta());
+            b.setPartitionLeaderEpoch(leaderEpoch);
+            if (cfg.logAppendTime()) {
+                b.setMaxTimestamp(TimestampType.LOG_APPEND_TIME, nowMs);
+            }
+            BatchHeader h = BatchHeader.parse(buffer, position);
+            headers.add(h);
+            next = h.nextOffset();
+            position += h.sizeInBytes();
+        }
+        return new Stamped(headers, next);
+    }
+
+    /**
+     * The headers of replicated batches, checking that offsets increase strictly from {@code logEndOffset}.
+     *
+     * @throws IllegalArgumentException a batch does not follow the one before it
+     */
+    List<BatchHeader> followerHeaders(ByteBuffer buffer, int batchCount, long logEndOffset) {
+        int position = buffer.position();
+        List<BatchHeader> headers = new ArrayList<>(batchCount);
+        long previousLast = logEndOffset - 1;
+        for (int i = 0; i < batchCount; i++) {
+            BatchHeader h = BatchHeader.parse(buffer, position);
+            if (h.baseOffset() <= previousLast) {
+                throw new IllegalArgumentException(tp + ": replicated batch at offset " + h.baseOffset()
+                    + " does not follow offset " + previousLast + " (log end offset " + logEndOffset + ")");
+            }
+            headers.add(h);
+            previousLast = h.lastOffset();
+            position += h.sizeInBytes();
+        }
+        return headers;
+    }
+}
