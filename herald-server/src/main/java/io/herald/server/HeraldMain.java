@@ -1,7 +1,8 @@
 package io.herald.server;
 
-import io.herald.broker.HeraldNode;
-import io.herald.broker.BrokerConfig;
+import io.herald.server.config.HeraldConfig;
+import io.herald.server.config.NodeConfig;
+import io.herald.server.node.HeraldNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
@@ -67,11 +68,13 @@ public final class HeraldMain {
                     heraldHome.map(home -> home.resolve(ServerConfigLoader.DEFAULT_CONFIG))
                             .orElse(ServerConfigLoader.DEFAULT_CONFIG).toAbsolutePath().normalize());
         }
-        BrokerConfig config;
+        NodeConfig config;
         HeraldNode node;
         try {
-            config = BrokerConfig.from(loaded.props());
-            node = HeraldNode.start(config);
+            // Every config is parsed and validated here, before log recovery or anything else starts.
+            HeraldConfig parsed = HeraldConfig.parse(loaded.props());
+            config = parsed.node();
+            node = HeraldNode.start(parsed);
         } catch (ConfigException e) {
             throw new StartupException("invalid configuration: " + e.getMessage(), e);
         } catch (BindException e) {
@@ -132,13 +135,13 @@ public final class HeraldMain {
         return prefix + ":" + boundPort;
     }
 
-    static String roles(BrokerConfig config) {
+    static String roles(NodeConfig config) {
         return config.processRoles().stream().map(role -> role.name().toLowerCase(java.util.Locale.ROOT))
                 .collect(Collectors.joining(","));
     }
 
     /** "single node", or the voters as configured, e.g. "1@127.0.0.1:19093,2@127.0.0.1:29093". */
-    static String quorum(BrokerConfig config) {
+    static String quorum(NodeConfig config) {
         if (config.isSingleNode()) {
             return "single node";
         }

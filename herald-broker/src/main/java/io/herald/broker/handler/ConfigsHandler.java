@@ -1,8 +1,9 @@
 package io.herald.broker.handler;
 
-import io.herald.broker.BrokerConfig;
+import io.herald.broker.StaticBrokerConfigs;
 import io.herald.storage.config.TopicConfigs;
-import io.herald.metadata.controller.MetadataController;
+import io.herald.metadata.api.MetadataPublisher;
+import io.herald.metadata.api.TopicAdmin;
 import io.herald.metadata.image.ClusterImage;
 import io.herald.metadata.image.TopicImage;
 import io.herald.metadata.record.MetadataRecord.ResourceKind;
@@ -51,12 +52,17 @@ import org.apache.kafka.common.requests.IncrementalAlterConfigsRequest;
  * definitions ({@link TopicConfigs}), a topic's also as a whole, and refused with INVALID_CONFIG naming the config.
  */
 public final class ConfigsHandler {
-    private final MetadataController controller;
-    private final BrokerConfig config;
+    private final TopicAdmin admin;
+    private final MetadataPublisher metadata;
+    private final StaticBrokerConfigs config;
+    private final int nodeId;
     private final Executor pool;
 
-    public ConfigsHandler(MetadataController controller, BrokerConfig config, Executor pool) {
-        this.controller = controller;
+    public ConfigsHandler(TopicAdmin admin, MetadataPublisher metadata, StaticBrokerConfigs config, int nodeId,
+                          Executor pool) {
+        this.admin = admin;
+        this.metadata = metadata;
+        this.nodeId = nodeId;
         this.config = config;
         this.pool = pool;
     }
@@ -87,7 +93,7 @@ public final class ConfigsHandler {
     }
 
     private DescribeConfigsResponseData describe(DescribeConfigsRequestData data) {
-        ClusterImage image = controller.image();
+        ClusterImage image = metadata.image();
         DescribeConfigsResponseData response = new DescribeConfigsResponseData();
         for (DescribeConfigsRequestData.DescribeConfigsResource resource : data.resources()) {
             DescribeConfigsResult result = new DescribeConfigsResult().setResourceType(resource.resourceType())
@@ -203,8 +209,8 @@ public final class ConfigsHandler {
     }
 
     private void checkBrokerName(String name) {
-        if (!name.isEmpty() && !name.equals(String.valueOf(config.nodeId()))) {
-            throw new InvalidRequestException("Unexpected broker id, expected " + config.nodeId()
+        if (!name.isEmpty() && !name.equals(String.valueOf(nodeId))) {
+            throw new InvalidRequestException("Unexpected broker id, expected " + nodeId
                     + " or empty string, but received " + name);
         }
     }
@@ -252,8 +258,8 @@ public final class ConfigsHandler {
                 new IncrementalAlterConfigsRequestData.AlterConfigsResource()
                         .setResourceType(resource.resourceType()).setResourceName(resource.resourceName());
         Map<String, String> current = switch (ConfigResource.Type.forId(resource.resourceType())) {
-            case TOPIC -> controller.image().topic(resource.resourceName()).map(TopicImage::configs).orElse(Map.of());
-            case BROKER -> controller.image().brokerConfigs();
+            case TOPIC -> metadata.image().topic(resource.resourceName()).map(TopicImage::configs).orElse(Map.of());
+            case BROKER -> metadata.image().brokerConfigs();
             default -> Map.of();
         };
         for (AlterConfigsRequestData.AlterableConfig c : resource.configs()) {
@@ -271,7 +277,7 @@ public final class ConfigsHandler {
 
     private void alterResource(IncrementalAlterConfigsRequestData.AlterConfigsResource resource,
                                boolean validateOnly) {
-        ClusterImage image = controller.image();
+        ClusterImage image = metadata.image();
         ConfigResource.Type type = ConfigResource.Type.forId(resource.resourceType());
         Map<String, String> current;
         ResourceKind kind;
@@ -341,7 +347,7 @@ public final class ConfigsHandler {
             TopicConfigs.validate(after, image.brokerConfigs(), config.originals());
         }
         if (!validateOnly) {
-            controller.alterConfigs(kind, resourceName, changes);
+            admin.alterConfigs(kind, resourceName, changes);
         }
     }
 
@@ -353,7 +359,7 @@ public final class ConfigsHandler {
     }
 
     private static String topicKeyOfBrokerConfig(String brokerName) {
-        if (!BrokerConfig.DYNAMIC.contains(brokerName)) {
+        if (!TopicConfigs.brokerSynonyms().contains(brokerName)) {
             throw new InvalidRequestException("Cannot update these configs dynamically: [" + brokerName + "]");
         }
         return TopicConfigs.keys().values().stream().filter(k -> k.brokerSynonyms().contains(brokerName))

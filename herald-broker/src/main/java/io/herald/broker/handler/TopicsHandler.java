@@ -1,7 +1,8 @@
 package io.herald.broker.handler;
 
 import io.herald.storage.config.TopicConfigs;
-import io.herald.metadata.controller.MetadataController;
+import io.herald.metadata.api.MetadataPublisher;
+import io.herald.metadata.api.TopicAdmin;
 import io.herald.metadata.image.ClusterImage;
 import io.herald.metadata.image.TopicImage;
 import io.herald.protocol.KafkaRequest;
@@ -48,12 +49,14 @@ public final class TopicsHandler {
     public record Settings(int numPartitions, short replicationFactor, boolean deleteTopicEnable,
                            Map<String, String> staticBrokerConfigs) {}
 
-    private final MetadataController controller;
+    private final TopicAdmin admin;
+    private final MetadataPublisher metadata;
     private final Settings settings;
     private final Executor pool;
 
-    public TopicsHandler(MetadataController controller, Settings settings, Executor pool) {
-        this.controller = controller;
+    public TopicsHandler(TopicAdmin admin, MetadataPublisher metadata, Settings settings, Executor pool) {
+        this.admin = admin;
+        this.metadata = metadata;
         this.settings = settings;
         this.pool = pool;
     }
@@ -120,7 +123,7 @@ public final class TopicsHandler {
             }
             partitions = topic.assignments().size();
             replicationFactor = topic.assignments().iterator().next().brokerIds().size();
-            Set<Integer> brokers = controller.image().brokers().keySet();
+            Set<Integer> brokers = metadata.image().brokers().keySet();
             for (var assignment : topic.assignments()) {
                 if (assignment.brokerIds().size() != replicationFactor
                         || !brokers.containsAll(assignment.brokerIds())
@@ -144,25 +147,25 @@ public final class TopicsHandler {
         }
         try {
             // As a whole too: rules between configs, on the values the topic will run with.
-            TopicConfigs.validate(configs, controller.image().brokerConfigs(), settings.staticBrokerConfigs());
+            TopicConfigs.validate(configs, metadata.image().brokerConfigs(), settings.staticBrokerConfigs());
         } catch (ConfigException e) {
             throw new InvalidConfigurationException(e.getMessage());
         }
         TopicImage created;
         if (topic.assignments().isEmpty()) {
-            created = controller.createTopic(topic.name(), partitions, replicationFactor, configs, validateOnly);
+            created = admin.createTopic(topic.name(), partitions, replicationFactor, configs, validateOnly);
         } else {
             Map<Integer, List<Integer>> assignments = new TreeMap<>();
             for (var assignment : topic.assignments()) {
                 assignments.put(assignment.partitionIndex(), List.copyOf(assignment.brokerIds()));
             }
-            created = controller.createTopic(topic.name(), assignments, configs, validateOnly);
+            created = admin.createTopic(topic.name(), assignments, configs, validateOnly);
         }
         result.setErrorCode(Errors.NONE.code())
                 .setTopicId(validateOnly ? Uuid.ZERO_UUID : created.topicId())
                 .setNumPartitions(partitions)
                 .setReplicationFactor((short) replicationFactor);
-        ClusterImage image = controller.image();
+        ClusterImage image = metadata.image();
         for (String name : TopicConfigs.keys().keySet()) {
             TopicConfigs.Resolved resolved = TopicConfigs.resolve(name, configs, image.brokerConfigs(),
                     settings.staticBrokerConfigs());
@@ -200,14 +203,14 @@ public final class TopicsHandler {
         if (!settings.deleteTopicEnable()) {
             return result.setErrorCode(Errors.TOPIC_DELETION_DISABLED.code());
         }
-        ClusterImage image = controller.image();
+        ClusterImage image = metadata.image();
         Optional<TopicImage> topic = name.isPresent() ? image.topic(name.get()) : image.topic(topicId);
         if (topic.isEmpty()) {
             return result.setErrorCode((name.isPresent() ? Errors.UNKNOWN_TOPIC_OR_PARTITION
                     : Errors.UNKNOWN_TOPIC_ID).code());
         }
         try {
-            controller.deleteTopic(topic.get().topicId());
+            admin.deleteTopic(topic.get().topicId());
             return result.setName(topic.get().name()).setTopicId(topic.get().topicId())
                     .setErrorCode(Errors.NONE.code());
         } catch (RuntimeException e) {
@@ -221,7 +224,7 @@ public final class TopicsHandler {
             CreatePartitionsTopicResult result = new CreatePartitionsTopicResult().setName(topic.name());
             try {
                 if (topic.assignments() != null) {
-                    Set<Integer> brokers = controller.image().brokers().keySet();
+                    Set<Integer> brokers = metadata.image().brokers().keySet();
                     for (var assignment : topic.assignments()) {
                         if (!brokers.containsAll(assignment.brokerIds())) {
                             throw new InvalidReplicaAssignmentException("Unknown broker in assignment "
@@ -230,9 +233,9 @@ public final class TopicsHandler {
                     }
                 }
                 if (topic.assignments() == null) {
-                    controller.createPartitions(topic.name(), topic.count(), data.validateOnly());
+                    admin.createPartitions(topic.name(), topic.count(), List.of(), data.validateOnly());
                 } else {
-                    controller.createPartitions(topic.name(), topic.count(), topic.assignments().stream()
+                    admin.createPartitions(topic.name(), topic.count(), topic.assignments().stream()
                             .map(a -> List.copyOf(a.brokerIds())).toList(), data.validateOnly());
                 }
                 result.setErrorCode(Errors.NONE.code());

@@ -1,6 +1,7 @@
 package io.herald.broker.replica;
 
 import io.herald.storage.config.TopicConfigs;
+import io.herald.common.concurrent.ThreadFactories;
 import io.herald.common.purgatory.Purgatory;
 import io.herald.common.timer.Timer;
 import io.herald.broker.replica.fetcher.LeaderEndpoint;
@@ -78,23 +79,22 @@ public final class ReplicaManager implements MetadataPublisher.Listener, AutoClo
     private volatile ClusterImage image;
 
     /**
+     * @param staticBrokerConfigs the broker's static configs, which topic configs fall back to
      * @param timer the node's shared timer, for the deadlines of parked produces and DeleteRecords; not closed
      *     here
      */
-    public ReplicaManager(int nodeId, LogManager logManager, Map<String, String> staticBrokerConfigs,
-                          AlterPartitionChannel alterPartition, Time time, Timer timer) {
+    public ReplicaManager(int nodeId, LogManager logManager, ReplicationConfig config,
+                          Map<String, String> staticBrokerConfigs, AlterPartitionChannel alterPartition, Time time,
+                          Timer timer) {
         this.nodeId = nodeId;
         this.logManager = logManager;
         this.staticBrokerConfigs = Map.copyOf(staticBrokerConfigs);
-        this.config = ReplicationConfig.from(staticBrokerConfigs);
+        this.config = config;
         this.time = time;
         this.producePurgatory = new Purgatory<>("produce", timer);
         this.deleteRecordsPurgatory = new Purgatory<>("delete-records", timer);
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "herald-replica-manager-" + nodeId);
-            t.setDaemon(true);
-            return t;
-        });
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(
+                ThreadFactories.single("herald-replica-manager-" + nodeId));
         this.partitionContext = new Partition.Context(nodeId, time, config, alterPartition, scheduler,
                 this::onHighWatermarkOrRoleChange, this::isBrokerAlive, deleteRecordsPurgatory::checkAndComplete);
         this.fetchers = new ReplicaFetcherManager(nodeId, config, this::partition, time);

@@ -73,9 +73,4 @@ public record ReplicationConfig(long replicaLagTimeMaxMs, int fetchMaxBytes, int
         }
         return c;
     }
-
-    /** Reads the replication configs out of the broker's static configs (other names are ignored). */
-    public static ReplicationConfig from(Map<String, String> brokerConfigs) {
-        return from(ConfigValues.parse(CONFIG_DEF, brokerConfigs));
-    }
 }

@@ -38,7 +38,8 @@ class ReplicaManagerIsolationTest {
         logs = new LogManager(List.of(dir), LogConfig.defaults(), LogManagerConfig.defaults(),
                 io.herald.common.time.Time.SYSTEM);
         logs.startup();
-        replicas = new ReplicaManager(1, logs, Map.of(), (broker, topicId, partition, epoch, partitionEpoch, isr) ->
+        replicas = new ReplicaManager(1, logs, ReplicationConfig.defaults(), Map.of(),
+                (broker, topicId, partition, epoch, partitionEpoch, isr) ->
                 new CompletableFuture<>(), Time.SYSTEM, new ManualTimer(new ManualTime()));
     }
 

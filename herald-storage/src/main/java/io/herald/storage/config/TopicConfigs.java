@@ -60,6 +60,7 @@ public final class TopicConfigs {
     private static final ConfigDef DEF;
     /** One ConfigDef per config, so that checking one value parses only that value. */
     private static final Map<String, ConfigDef> SINGLE;
+    private static final Set<String> BROKER_SYNONYMS;
 
     static {
         Map<String, Key> all = new LinkedHashMap<>();
@@ -78,6 +79,9 @@ public final class TopicConfigs {
         PUBLIC = Collections.unmodifiableMap(listed);
         DEF = def;
         SINGLE = Map.copyOf(single);
+        Set<String> synonyms = new java.util.LinkedHashSet<>();
+        all.values().forEach(k -> synonyms.addAll(k.brokerSynonyms()));
+        BROKER_SYNONYMS = Collections.unmodifiableSet(synonyms);
     }
 
     private static ConfigDef define(ConfigDef def, Key key) {
@@ -101,6 +105,15 @@ public final class TopicConfigs {
     /** Any topic config by name, internal ones included. */
     public static Optional<Key> key(String name) {
         return Optional.ofNullable(ALL.get(name));
+    }
+
+    /**
+     * Every broker config that supplies a topic config's cluster-wide default ({@code log.retention.ms},
+     * {@code log.segment.bytes}, {@code min.insync.replicas}, ...): the names the broker reads through here, and
+     * the ones IncrementalAlterConfigs may change on the default broker resource.
+     */
+    public static Set<String> brokerSynonyms() {
+        return BROKER_SYNONYMS;
     }
 
     /** The topic configs as a Kafka {@link ConfigDef} fragment; a copy, so callers may add to it. */

@@ -1,0 +1,55 @@
+package io.herald.broker;
+
+import io.herald.common.config.ConfigValues;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+
+/**
+ * The request handlers' share of the broker configs, with Kafka's names, defaults and ranges.
+ *
+ * @param numIoThreads             {@code num.io.threads} (8): threads for requests that touch the disk
+ * @param numPartitions            {@code num.partitions} (1): partitions of auto-created topics and of
+ *                                 CreateTopics without a count
+ * @param defaultReplicationFactor {@code default.replication.factor} (1)
+ * @param autoCreateTopicsEnable   {@code auto.create.topics.enable} (true): Metadata for a missing topic
+ *                                 creates it
+ * @param deleteTopicEnable        {@code delete.topic.enable} (true)
+ * @param fetchSessionCacheSlots   {@code max.incremental.fetch.session.cache.slots} (1000): incremental fetch
+ *                                 sessions (KIP-227) kept; 0 turns them off
+ */
+public record BrokerSettings(int numIoThreads, int numPartitions, short defaultReplicationFactor,
+                             boolean autoCreateTopicsEnable, boolean deleteTopicEnable, int fetchSessionCacheSlots) {
+    public static final String NUM_IO_THREADS = "num.io.threads";
+    public static final String NUM_PARTITIONS = "num.partitions";
+    public static final String DEFAULT_REPLICATION_FACTOR = "default.replication.factor";
+    public static final String AUTO_CREATE_TOPICS_ENABLE = "auto.create.topics.enable";
+    public static final String DELETE_TOPIC_ENABLE = "delete.topic.enable";
+    public static final String MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS = "max.incremental.fetch.session.cache.slots";
+
+    public static final ConfigDef CONFIG_DEF = new ConfigDef()
+            .define(NUM_IO_THREADS, Type.INT, 8, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+                    "Threads that run requests which touch the disk.")
+            .define(NUM_PARTITIONS, Type.INT, 1, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+                    "Partitions of auto-created topics.")
+            .define(DEFAULT_REPLICATION_FACTOR, Type.SHORT, (short) 1, ConfigDef.Range.atLeast(1),
+                    Importance.MEDIUM, "Replication factor of auto-created topics.")
+            .define(AUTO_CREATE_TOPICS_ENABLE, Type.BOOLEAN, true, Importance.MEDIUM,
+                    "Create a topic when a client asks for metadata of a missing one.")
+            .define(DELETE_TOPIC_ENABLE, Type.BOOLEAN, true, Importance.MEDIUM, "Allow DeleteTopics.")
+            .define(MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS, Type.INT, 1000, ConfigDef.Range.atLeast(0),
+                    Importance.MEDIUM, "Incremental fetch sessions (KIP-227) kept at once; 0 turns them off.");
+
+    /** Kafka's defaults. */
+    public static BrokerSettings defaults() {
+        return from(ConfigValues.parse(CONFIG_DEF, Map.of()));
+    }
+
+    /** From values parsed with a definition that includes {@link #CONFIG_DEF}. */
+    public static BrokerSettings from(ConfigValues v) {
+        return new BrokerSettings(v.getInt(NUM_IO_THREADS), v.getInt(NUM_PARTITIONS),
+                v.getShort(DEFAULT_REPLICATION_FACTOR), v.getBoolean(AUTO_CREATE_TOPICS_ENABLE),
+                v.getBoolean(DELETE_TOPIC_ENABLE), v.getInt(MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS));
+    }
+}

@@ -1,0 +1,151 @@
+package io.herald.server.config;
+
+import io.herald.broker.BrokerSettings;
+import io.herald.broker.StaticBrokerConfigs;
+import io.herald.broker.replica.ReplicationConfig;
+import io.herald.common.config.ConfigFragments;
+import io.herald.common.config.ConfigValues;
+import io.herald.group.GroupConfig;
+import io.herald.metadata.controller.ControllerSettings;
+import io.herald.protocol.ServerConfig;
+import io.herald.storage.config.LogConfig;
+import io.herald.storage.config.TopicConfigs;
+import io.herald.storage.log.LogManagerConfig;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A node's whole static configuration, by Kafka's names: every subsystem's fragment composed into one
+ * definition, parsed once, and turned into each subsystem's typed settings before anything starts, so a bad
+ * value stops the node with one line naming the config before log recovery begins.
+ *
+ * <ul>
+ *   <li>{@link NodeConfig}: identity, roles, listeners, quorum voters, directories.</li>
+ *   <li>{@link ServerConfig}: the network layer ({@code socket.request.max.bytes}, ...).</li>
+ *   <li>{@link LogManagerConfig}: the log manager's background jobs.</li>
+ *   <li>Broker defaults of topic configs ({@code log.retention.ms}, {@code log.segment.bytes}, ...): validated
+ *       as the topic values they stand for ({@link TopicConfigs}); {@link #logDefaults} is the result.</li>
+ *   <li>{@link ReplicationConfig}, {@link BrokerSettings}, {@link ControllerSettings}, {@link GroupConfig}.</li>
+ * </ul>
+ *
+ * A name no fragment reads is logged once and ignored, as Kafka does, so a Kafka {@code server.properties} works
+ * unchanged.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class HeraldConfig implements StaticBrokerConfigs {
+    private static final Logger log = LoggerFactory.getLogger(HeraldConfig.class);
+
+    /** Every fragment of the node, in the order DescribeConfigs lists them. */
+    static final ConfigDef DEFINITION = ConfigFragments.compose(List.of(NodeConfig.CONFIG_DEF,
+            ServerConfig.CONFIG_DEF, LogManagerConfig.CONFIG_DEF, ReplicationConfig.CONFIG_DEF,
+            BrokerSettings.CONFIG_DEF, ControllerSettings.CONFIG_DEF, GroupConfig.CONFIG_DEF));
+
+    private final ConfigValues values;
+    private final NodeConfig node;
+    private final LogManagerConfig logManager;
+    private final LogConfig logDefaults;
+    private final ReplicationConfig replication;
+    private final BrokerSettings broker;
+    private final ControllerSettings controller;
+    private final GroupConfig groups;
+    private final Set<String> unknownNames;
+
+    private HeraldConfig(Map<String, String> originals) {
+        this.values = ConfigValues.parse(DEFINITION, originals);
+        for (String synonym : TopicConfigs.brokerSynonyms()) {
+            if (originals.containsKey(synonym)) {
+                TopicConfigs.validateBrokerSynonym(synonym, originals.get(synonym));
+            }
+        }
+        this.node = NodeConfig.from(values);
+        this.logManager = LogManagerConfig.from(values);
+        this.logDefaults = TopicConfigs.toLogConfig(Map.of(), Map.of(), values.originals());
+        this.replication = ReplicationConfig.from(values);
+        this.broker = BrokerSettings.from(values);
+        this.controller = ControllerSettings.from(node.nodeId(), values);
+        this.groups = GroupConfig.from(values);
+        this.unknownNames = ConfigFragments.unknownNames(DEFINITION, originals,
+                TopicConfigs.brokerSynonyms()::contains);
+    }
+
+    /**
+     * Parses and validates every config; logs the names nothing reads.
+     *
+     * @throws ConfigException naming the first config that is wrong
+     */
+    public static HeraldConfig parse(Map<String, String> originals) {
+        HeraldConfig config = new HeraldConfig(originals);
+        config.unknownNames.forEach(name -> log.info("Ignoring config {}: Herald does not use it", name));
+        return config;
+    }
+
+    public NodeConfig node() {
+        return node;
+    }
+
+    /** The client listener's network settings (on a broker). */
+    public ServerConfig network() {
+        Listeners.Listener listener = node.listener();
+        return ServerConfig.from(listener.host(), listener.port(), values);
+    }
+
+    public LogManagerConfig logManager() {
+        return logManager;
+    }
+
+    /** The log config of a topic without overrides: Kafka's defaults and the broker defaults given here. */
+    public LogConfig logDefaults() {
+        return logDefaults;
+    }
+
+    public ReplicationConfig replication() {
+        return replication;
+    }
+
+    public BrokerSettings broker() {
+        return broker;
+    }
+
+    public ControllerSettings controller() {
+        return controller;
+    }
+
+    public GroupConfig groups() {
+        return groups;
+    }
+
+    /**
+     * The static broker default of a topic config ({@code min.insync.replicas}, {@code retention.ms}, ...): the
+     * value a topic without an override and without a dynamic default runs with.
+     */
+    public String topicDefault(String topicConfig) {
+        return TopicConfigs.resolve(topicConfig, Map.of(), Map.of(), values.originals()).value();
+    }
+
+    /** The names given that no subsystem reads (sorted). */
+    public Set<String> unknownNames() {
+        return unknownNames;
+    }
+
+    @Override
+    public Map<String, String> originals() {
+        return values.originals();
+    }
+
+    /** Every defined config with its effective value (lists joined by commas; null when unset). */
+    @Override
+    public Map<String, String> effectiveValues() {
+        Map<String, String> all = new TreeMap<>();
+        values.parsed().forEach((name, v) -> all.put(name, v == null ? null
+                : v instanceof List<?> list ? String.join(",", list.stream().map(Object::toString).toList())
+                : v.toString()));
+        return all;
+    }
+}

@@ -1,0 +1,93 @@
+package io.herald.server.node;
+
+import io.herald.broker.BrokerSettings;
+import io.herald.broker.fetch.FetchSessionCache;
+import io.herald.broker.group.OffsetsTopicCreator;
+import io.herald.broker.group.handler.ClassicGroupHandler;
+import io.herald.broker.group.handler.ConsumerGroupHandler;
+import io.herald.broker.group.handler.FindCoordinatorHandler;
+import io.herald.broker.group.handler.GroupAdminHandler;
+import io.herald.broker.group.handler.GroupOffsetsHandler;
+import io.herald.broker.handler.ClusterHandler;
+import io.herald.broker.handler.ConfigsHandler;
+import io.herald.broker.handler.FetchHandler;
+import io.herald.broker.handler.MetadataHandler;
+import io.herald.broker.handler.OffsetsHandler;
+import io.herald.broker.handler.ProduceHandler;
+import io.herald.broker.handler.ProducerIdHandler;
+import io.herald.broker.handler.QuorumHandler;
+import io.herald.broker.handler.ReassignmentHandler;
+import io.herald.broker.handler.TopicsHandler;
+import io.herald.broker.replica.ReplicaManager;
+import io.herald.common.purgatory.Purgatory;
+import io.herald.group.GroupCoordinator;
+import io.herald.metadata.controller.MetadataController;
+import io.herald.protocol.ApiRegistry;
+import io.herald.server.config.HeraldConfig;
+import io.herald.server.config.NodeConfig;
+import io.herald.storage.log.LogManager;
+import java.util.concurrent.ExecutorService;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Every API a broker serves, each handler given only the ports and settings it uses. The handlers declare their
+ * versions; the registry builds ApiVersions from them.
+ *
+ * @param fetchPurgatory where parked fetches wait for appends
+ */
+record BrokerApis(HeraldConfig config, LogManager logManager, MetadataController controller,
+                  ReplicaManager replicas, ExecutorService pool, Purgatory<TopicPartition> fetchPurgatory,
+                  FetchSessionCache fetchSessions, GroupCoordinator groups, OffsetsTopicCreator offsetsTopic) {
+
+    ApiRegistry registry() {
+        NodeConfig node = config.node();
+        BrokerSettings broker = config.broker();
+        TopicsHandler topics = new TopicsHandler(controller, controller, new TopicsHandler.Settings(
+                broker.numPartitions(), broker.defaultReplicationFactor(), broker.deleteTopicEnable(),
+                config.originals()), pool);
+        ConfigsHandler configs = new ConfigsHandler(controller, controller, config, node.nodeId(), pool);
+        OffsetsHandler offsets = new OffsetsHandler(replicas, pool);
+        ClusterHandler cluster = new ClusterHandler(controller, logManager, node.nodeId(), pool);
+        ClassicGroupHandler classic = new ClassicGroupHandler(groups);
+        GroupOffsetsHandler groupOffsets = new GroupOffsetsHandler(groups, controller::image);
+        GroupAdminHandler groupAdmin = new GroupAdminHandler(groups);
+        ConsumerGroupHandler consumerGroups = new ConsumerGroupHandler(groups, controller::image);
+        ReassignmentHandler reassignments = new ReassignmentHandler(controller, controller, pool);
+        return new ApiRegistry()
+                .register(new ProduceHandler(replicas, controller::image, pool).api())
+                .register(new FetchHandler(replicas, controller::image, fetchPurgatory, pool, fetchSessions).api())
+                .register(new MetadataHandler(controller, controller, new MetadataHandler.Settings(node.nodeId(),
+                        broker.autoCreateTopicsEnable(), broker.numPartitions(), broker.defaultReplicationFactor()),
+                        pool).api())
+                .register(topics.createTopics())
+                .register(topics.deleteTopics())
+                .register(topics.createPartitions())
+                .register(configs.describeConfigs())
+                .register(configs.incrementalAlterConfigs())
+                .register(configs.alterConfigs())
+                .register(offsets.listOffsets())
+                .register(offsets.deleteRecords())
+                .register(offsets.offsetForLeaderEpoch())
+                .register(cluster.describeCluster())
+                .register(cluster.describeLogDirs())
+                .register(new ProducerIdHandler(controller, node.nodeId(), pool).api())
+                .register(new FindCoordinatorHandler(groups, offsetsTopic, controller::image).api())
+                .register(classic.joinGroup())
+                .register(classic.syncGroup())
+                .register(classic.heartbeat())
+                .register(classic.leaveGroup())
+                .register(groupOffsets.offsetCommit())
+                .register(groupOffsets.offsetFetch())
+                .register(groupOffsets.offsetDelete())
+                .register(groupAdmin.listGroups())
+                .register(groupAdmin.describeGroups())
+                .register(groupAdmin.deleteGroups())
+                .register(consumerGroups.heartbeat())
+                .register(consumerGroups.describe())
+                .register(reassignments.alterPartitionReassignments())
+                .register(reassignments.listPartitionReassignments())
+                .register(reassignments.electLeaders())
+                .register(new QuorumHandler(controller, node.quorumVoters(),
+                        node.controllerListenerNames().getFirst()).describeQuorum());
+    }
+}
