@@ -3,9 +3,7 @@ package io.herald.coordinator.runtime;
 import io.herald.common.time.Time;
 import io.herald.common.timer.Timer;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -81,7 +79,7 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> implemen
     private final Time time;
     private final Timer timer;
     private final Executor loop;
-    private final List<Slot> slots;
+    private final List<PartitionSlot<S, R>> slots;
     private volatile boolean closed;
     /** The event running on the loop, or null between events. Loop-confined. */
     private Event current;
@@ -100,9 +98,9 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> implemen
         this.time = Objects.requireNonNull(time, "time");
         this.timer = Objects.requireNonNull(timer, "timer");
         this.loop = Objects.requireNonNull(loop, "loop");
-        List<Slot> all = new ArrayList<>(settings.partitions());
+        List<PartitionSlot<S, R>> all = new ArrayList<>(settings.partitions());
         for (int p = 0; p < settings.partitions(); p++) {
-            all.add(new Slot(p));
+            all.add(new PartitionSlot<>(settings.topic(), p));
         }
         this.slots = List.copyOf(all);
     }
@@ -116,7 +114,7 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> implemen
     /** This broker became the partition's leader at {@code leaderEpoch}: load its shard. */
     @Override
     public void onBecomeLeader(int partition, int leaderEpoch) {
-        Slot slot = slotOrNull(partition, "leadership");
+        PartitionSlot<S, R> slot = slotOrNull(partition, "leadership");
         if (slot == null) {
             return;
         }
@@ -127,7 +125,7 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> implemen
     /** This broker stopped leading the partition: unload its shard. */
     @Override
     public void onResign(int partition, int leaderEpoch) {
-        Slot slot = slotOrNull(partition, "resignation");
+        PartitionSlot<S, R> slot = slotOrNull(partition, "resignation");
         if (slot == null) {
             return;
         }
@@ -135,7 +133,7 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> implemen
         execute(() -> unload(slot, leaderEpoch));
     }
 
-    private Slot slotOrNull(int partition, String what) {
+    private PartitionSlot<S, R> slotOrNull(int partition, String what) {
         if (partition < 0 || partition >= slots.size()) {
             log.warn("Ignoring the {} of {}-{}: the {} coordinator places state on {} partitions", what,
                     settings.topic(), partition, settings.name(), slots.size());
@@ -153,7 +151,7 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> implemen
         return availability(slots.get(partition));
     }
 
-    private Errors availability(Slot slot) {
+    private Errors availability(PartitionSlot<S, R> slot) {
         int leading = slot.leaderEpoch;
         if (leading < 0) {
             return Errors.NOT_COORDINATOR;
@@ -223,7 +221,7 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> implemen
             List<T> results = new ArrayList<>();
             List<CompletableFuture<?>> commits = new ArrayList<>();
             boolean loading = false;
-            for (Slot slot : slots) {
+            for (PartitionSlot<S, R> slot : slots) {
                 Errors availability = availability(slot);
                 loading |= availability == Errors.COORDINATOR_LOAD_IN_PROGRESS;
                 if (availability == Errors.NONE) {
@@ -246,13 +244,13 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> implemen
     }
 
     /** Queues an operation that runs only if the partition is served, else fails {@code answer}. */
-    private void submit(CompletableFuture<?> answer, int partition, Consumer<Slot> body) {
+    private void submit(CompletableFuture<?> answer, int partition, Consumer<PartitionSlot<S, R>> body) {
         if (partition < 0 || partition >= slots.size()) {
             answer.completeExceptionally(new IllegalArgumentException("partition " + partition
                     + " (expected: 0.." + (slots.size() - 1) + ")"));
             return;
         }
-        Slot slot = slots.get(partition);
+        PartitionSlot<S, R> slot = slots.get(partition);
         execute(answer, () -> {
             Errors availability = availability(slot);
             if (availability != Errors.NONE) {
@@ -315,11 +313,11 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> implemen
      * (rule 2), or fail together (rule 3).
      */
     private final class Event {
-        final Slot slot;
+        final PartitionSlot<S, R> slot;
         final String name;
         private final List<Answer<?>> answers = new ArrayList<>();
 
-        Event(Slot slot, String name) {
+        Event(PartitionSlot<S, R> slot, String name) {
             this.slot = slot;
             this.name = name;
         }
@@ -342,11 +340,11 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> implemen
     private record Answer<T>(CompletableFuture<T> future, T value) {
     }
 
-    private <T> void releaseAnswer(Slot slot, Answer<T> answer) {
+    private <T> void releaseAnswer(PartitionSlot<S, R> slot, Answer<T> answer) {
         release(slot, answer.future(), answer.value());
     }
 
-    private <T> void runWrite(Slot slot, String name, Function<S, CoordinatorResult<T, R>> op,
+    private <T> void runWrite(PartitionSlot<S, R> slot, String name, Function<S, CoordinatorResult<T, R>> op,
                               CompletableFuture<T> answer) {
         Event event = new Event(slot, name);
         CoordinatorResult<T, R> result;
@@ -389,7 +387,7 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> implemen
         event.releaseAll();
     }
 
-    private <T> void failAndReload(Slot slot, Event event, CompletableFuture<T> answer, ApiException error) {
+    private <T> void failAndReload(PartitionSlot<S, R> slot, Event event, CompletableFuture<T> answer, ApiException error) {
         event.failAll(error);
         if (answer != null) {
             answer.completeExceptionally(error);
@@ -397,7 +395,7 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> implemen
         reload(slot);
     }
 
-    private <T> void onParkedCompleted(Slot slot, CompletableFuture<T> answer, T value, Throwable error) {
+    private <T> void onParkedCompleted(PartitionSlot<S, R> slot, CompletableFuture<T> answer, T value, Throwable error) {
         if (error != null) {
             answer.completeExceptionally(CoordinatorErrors.unwrap(error));
             return;
@@ -411,7 +409,7 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> implemen
     }
 
     /** Rule 2: answers once the log end of now is committed; at once if the partition is no longer served. */
-    private <T> void release(Slot slot, CompletableFuture<T> answer, T value) {
+    private <T> void release(PartitionSlot<S, R> slot, CompletableFuture<T> answer, T value) {
         if (slot.state != ShardState.ACTIVE) {
             answer.complete(value); // answered because the partition left: the answer says so itself
             return;
@@ -433,7 +431,7 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> implemen
 
     // ---- loading (loop) ----
 
-    private void load(Slot slot, int epoch) {
+    private void load(PartitionSlot<S, R> slot, int epoch) {
         if (slot.leaderEpoch != epoch) {
             return; // overtaken by a resign or a newer epoch, which scheduled its own event
         }
@@ -447,7 +445,8 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> implemen
         }
         slot.transitionTo(ShardState.LOADING);
         long incarnation = ++slot.incarnation;
-        ShardTimer timers = new ShardTimer(slot, incarnation);
+        ShardTimers<R> timers = new ShardTimers<>(timer, this::execute, () -> closed,
+                (key, task) -> fireTimer(slot, incarnation, key, task));
         long start = time.nanoseconds();
         long[] records = new long[1];
         S shard;
@@ -487,13 +486,22 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> implemen
         }
     }
 
-    private void retryLoad(Slot slot, int epoch, long delayMs) {
+    /** A timer task fell due: it runs as a write of the shard that scheduled it, if that shard still serves. */
+    private void fireTimer(PartitionSlot<S, R> slot, long incarnation, String key,
+                           Supplier<CoordinatorResult<Void, R>> task) {
+        if (slot.incarnation != incarnation || availability(slot) != Errors.NONE) {
+            return; // the shard that scheduled it is gone, or is about to be (a resign is queued)
+        }
+        runWrite(slot, "timer " + key, shard -> task.get(), null);
+    }
+
+    private void retryLoad(PartitionSlot<S, R> slot, int epoch, long delayMs) {
         if (!closed) {
             timer.schedule(delayMs, () -> execute(() -> load(slot, epoch)));
         }
     }
 
-    private void unload(Slot slot, int epoch) {
+    private void unload(PartitionSlot<S, R> slot, int epoch) {
         boolean wasLoaded = slot.shard != null;
         dropShard(slot, ShardState.UNLOADED);
         if (wasLoaded) {
@@ -502,7 +510,7 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> implemen
     }
 
     /** Rule 3: back to what the log holds. The partition answers COORDINATOR_LOAD_IN_PROGRESS meanwhile. */
-    private void reload(Slot slot) {
+    private void reload(PartitionSlot<S, R> slot) {
         dropShard(slot, ShardState.FAILED);
         int epoch = slot.leaderEpoch;
         if (epoch >= 0) {
@@ -511,9 +519,9 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> implemen
     }
 
     /** Forgets the shard: its timers stop, its parked requests are answered; nothing is written. */
-    private void dropShard(Slot slot, ShardState next) {
+    private void dropShard(PartitionSlot<S, R> slot, ShardState next) {
         S shard = slot.shard;
-        ShardTimer timers = slot.timers;
+        ShardTimers<R> timers = slot.timers;
         slot.shard = null;
         slot.timers = null;
         slot.loadedEpoch = -1;
@@ -541,112 +549,12 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> implemen
         }
         CompletableFuture<Void> unloaded = new CompletableFuture<>();
         execute(unloaded, () -> {
-            for (Slot slot : slots) {
+            for (PartitionSlot<S, R> slot : slots) {
                 slot.leaderEpoch = -1;
                 dropShard(slot, ShardState.UNLOADED);
             }
             unloaded.complete(null);
         });
         closed = true;
-    }
-
-    // ---- per-partition state ----
-
-    /** One partition of the internal topic. */
-    private final class Slot {
-        final int partition;
-        /** The epoch this broker leads the partition at, or -1. Written by the leadership callbacks. */
-        volatile int leaderEpoch = -1;
-        /** Written on the loop; read by {@link #availability} from any thread. */
-        volatile ShardState state = ShardState.UNLOADED;
-        /** The leader epoch the shard was loaded at, or -1. Written on the loop. */
-        volatile int loadedEpoch = -1;
-        // Loop-confined:
-        S shard;
-        ShardTimer timers;
-        /** Counts shard instances, so a timer of a dropped shard never fires into its successor. */
-        long incarnation;
-        /** The log end offset after the last append or load: what the next answer waits to see committed. */
-        long lastWrittenOffset;
-
-        Slot(int partition) {
-            this.partition = partition;
-        }
-
-        void transitionTo(ShardState next) {
-            if (!next.canTransitionFrom(state)) {
-                throw new IllegalStateException(name() + ": illegal transition " + state + " -> " + next);
-            }
-            state = next;
-        }
-
-        String name() {
-            return settings.topic() + "-" + partition;
-        }
-    }
-
-    /** A shard's keyed timers; their tasks run as write operations of that shard, on the loop. */
-    private final class ShardTimer implements CoordinatorTimer<R> {
-        private final Slot slot;
-        private final long incarnation;
-        private final Map<String, Scheduled> tasks = new HashMap<>();
-        private boolean cancelled;
-
-        /** One scheduled task; identity tells a task from the one that replaced it under the same key. */
-        private final class Scheduled {
-            Timer.Timeout timeout;
-        }
-
-        ShardTimer(Slot slot, long incarnation) {
-            this.slot = slot;
-            this.incarnation = incarnation;
-        }
-
-        @Override
-        public void schedule(String key, long delayMs, Supplier<CoordinatorResult<Void, R>> task) {
-            cancel(key);
-            if (cancelled || closed) {
-                return;
-            }
-            Scheduled scheduled = new Scheduled();
-            tasks.put(key, scheduled);
-            // fire() runs on the loop after this event, so it sees the timeout assigned here.
-            scheduled.timeout = timer.schedule(delayMs, () -> execute(() -> fire(key, scheduled, task)));
-        }
-
-        private void fire(String key, Scheduled scheduled, Supplier<CoordinatorResult<Void, R>> task) {
-            if (tasks.get(key) != scheduled) {
-                return; // replaced or cancelled after it fell due
-            }
-            tasks.remove(key);
-            if (slot.incarnation != incarnation || availability(slot) != Errors.NONE) {
-                return; // the shard that scheduled it is gone, or is about to be (a resign is queued)
-            }
-            runWrite(slot, "timer " + key, shard -> task.get(), null);
-        }
-
-        @Override
-        public void cancel(String key) {
-            Scheduled scheduled = tasks.remove(key);
-            if (scheduled != null) {
-                scheduled.timeout.cancel();
-            }
-        }
-
-        @Override
-        public boolean isScheduled(String key) {
-            return tasks.containsKey(key);
-        }
-
-        @Override
-        public int size() {
-            return tasks.size();
-        }
-
-        void cancelAll() {
-            cancelled = true;
-            tasks.values().forEach(t -> t.timeout.cancel());
-            tasks.clear();
-        }
     }
 }
