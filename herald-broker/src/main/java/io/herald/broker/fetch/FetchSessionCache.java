@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.utils.Time;
+import io.herald.common.time.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

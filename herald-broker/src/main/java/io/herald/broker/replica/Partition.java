@@ -20,7 +20,7 @@ import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.UnknownLeaderEpochException;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
-import org.apache.kafka.common.utils.Time;
+import io.herald.common.time.Time;
 
 /**
  * A partition replica hosted by this broker: its log, its role (leader or follower) in the current leader epoch,

@@ -34,7 +34,7 @@ import java.util.function.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.utils.Time;
+import io.herald.common.time.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -2,7 +2,7 @@ package io.herald.broker.fetch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.herald.broker.replica.ManualTime;
+import io.herald.common.time.ManualTime;
 import java.util.List;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.FetchRequestData;

@@ -1,5 +1,6 @@
 package io.herald.broker.replica;
 
+import io.herald.common.time.ManualTime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -100,7 +100,7 @@ public final class BrokerNode implements HeraldNode {
         SystemTimer timer = new SystemTimer("broker-" + node.nodeId());
         ReplicaManager replicas = new ReplicaManager(node.nodeId(), logManager, config.replication(),
                 config.originals(), alterPartition.orElse(controller::alterPartition),
-                org.apache.kafka.common.utils.Time.SYSTEM, timer);
+                Time.SYSTEM, timer);
         // Groups are placed on the partitions the offsets topic has (created lazily with the configured count).
         GroupConfig groupConfig = controller.image().topic(OffsetsTopic.NAME)
                 .map(t -> config.groups().withOffsetsTopicPartitions(t.partitionCount())).orElse(config.groups());
@@ -123,7 +123,7 @@ public final class BrokerNode implements HeraldNode {
                 (name, partitions, replicationFactor, configs) -> controller.createTopic(name, partitions,
                         replicationFactor, configs, false), groupConfig, pool);
         FetchSessionCache fetchSessions = new FetchSessionCache(config.broker().fetchSessionCacheSlots(),
-                org.apache.kafka.common.utils.Time.SYSTEM);
+                Time.SYSTEM);
         KafkaServer server = new KafkaServer(config.network(), new BrokerApis(config, logManager, controller,
                 replicas, pool, fetchPurgatory, fetchSessions, groups, offsetsTopic).registry());
         server.start();

@@ -28,7 +28,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.utils.Time;
+import io.herald.common.time.Time;
 
 /**
  * A second broker for the replication tests, without a controller of its own: a log manager, a replica manager

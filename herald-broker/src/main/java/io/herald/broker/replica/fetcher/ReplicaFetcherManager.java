@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.function.Function;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.utils.Time;
+import io.herald.common.time.Time;
 
 /**
  * The replica fetcher threads of this broker: {@code num.replica.fetchers} per source (leader) broker, a

@@ -30,7 +30,7 @@ import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.FetchResponse;
 import org.apache.kafka.common.requests.ListOffsetsRequest;
 import org.apache.kafka.common.requests.ListOffsetsResponse;
-import org.apache.kafka.common.utils.Time;
+import io.herald.common.time.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
