@@ -7,7 +7,7 @@ import io.herald.metadata.controller.LeaderRequest.Validate;
 import io.herald.metadata.image.ClusterImage;
 import io.herald.metadata.quorum.QuorumStateMachine;
 import io.herald.metadata.record.MetadataRecord;
-import java.time.InstantSource;
+import io.herald.common.time.Time;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.protocol.Errors;
@@ -43,7 +43,7 @@ public final class ControllerStateMachine implements QuorumStateMachine {
     private volatile ApplyListener applyListener = (index, previous, current) -> { };
     private final LeaderDuties duties;
 
-    public ControllerStateMachine(ControllerSettings settings, InstantSource clock, CommandSink sink) {
+    public ControllerStateMachine(ControllerSettings settings, Time clock, CommandSink sink) {
         this.duties = new LeaderDuties(settings, clock, this::image, sink);
     }
 

@@ -7,7 +7,7 @@ import io.herald.metadata.controller.ControllerCommand.UnfenceBroker;
 import io.herald.metadata.controller.LeaderRequest.Heartbeat;
 import io.herald.metadata.image.BrokerImage;
 import io.herald.metadata.image.ClusterImage;
-import java.time.InstantSource;
+import io.herald.common.time.Time;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -31,7 +31,7 @@ public final class LeaderDuties {
     private static final Logger log = LoggerFactory.getLogger(LeaderDuties.class);
 
     private final ControllerSettings settings;
-    private final InstantSource clock;
+    private final Time clock;
     private final Supplier<ClusterImage> image;
     private final CommandSink sink;
     private final LivenessTracker liveness;
@@ -49,7 +49,7 @@ public final class LeaderDuties {
     private long nextRebalanceMs;
     private long lastPollNanos = System.nanoTime();
 
-    LeaderDuties(ControllerSettings settings, InstantSource clock, Supplier<ClusterImage> image, CommandSink sink) {
+    LeaderDuties(ControllerSettings settings, Time clock, Supplier<ClusterImage> image, CommandSink sink) {
         this.settings = settings;
         this.clock = clock;
         this.image = image;
@@ -61,7 +61,7 @@ public final class LeaderDuties {
         leader = isLeader;
         if (isLeader) {
             term = leaderTerm;
-            long now = clock.millis();
+            long now = clock.milliseconds();
             liveness.reset(image.get(), leaderTerm > 1 ? now + TAKEOVER_GRACE_MS : now);
             lastPollNanos = System.nanoTime();
             nextRebalanceMs = now + settings.leaderImbalanceCheckIntervalMs();
@@ -86,7 +86,7 @@ public final class LeaderDuties {
         if (!leader || previous.brokers() == current.brokers()) {
             return;
         }
-        long now = clock.millis();
+        long now = clock.milliseconds();
         for (BrokerImage b : current.brokers().values()) {
             BrokerImage before = previous.brokers().get(b.brokerId());
             if (before == null || before.brokerEpoch() != b.brokerEpoch()) {
@@ -105,7 +105,7 @@ public final class LeaderDuties {
             return reply(Errors.STALE_BROKER_EPOCH, "Broker " + heartbeat.brokerId()
                     + " registered again with another incarnation.");
         }
-        liveness.touch(broker.brokerId(), broker.brokerEpoch(), clock.millis());
+        liveness.touch(broker.brokerId(), broker.brokerEpoch(), clock.milliseconds());
         if (broker.fenced()) {
             // Answered without waiting for the unfence to commit: the heartbeat may have come through this
             // node's own quorum client, which sends in order, so waiting here would hold up the very append it
@@ -134,7 +134,7 @@ public final class LeaderDuties {
         if (!leader) {
             return;
         }
-        long now = clock.millis();
+        long now = clock.milliseconds();
         // Measured on the monotonic clock of this process: a pause is a fact about the process, not about the
         // (injectable) controller clock.
         long nanos = System.nanoTime();

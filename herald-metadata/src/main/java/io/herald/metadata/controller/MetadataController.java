@@ -33,7 +33,7 @@ import io.herald.metadata.record.MetadataRecord.ResourceKind;
 import io.herald.metadata.record.MetadataRecordSerde;
 import java.io.IOException;
 import java.time.Duration;
-import java.time.InstantSource;
+import io.herald.common.time.Time;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -91,7 +91,7 @@ public final class MetadataController implements MetadataPublisher, TopicAdmin, 
     private final ControllerScheduler.Periodic leaderPoll;
     private long appliedIndex;
 
-    private MetadataController(MetadataQuorum quorum, ControllerSettings settings, InstantSource clock,
+    private MetadataController(MetadataQuorum quorum, ControllerSettings settings, Time clock,
                                ControllerScheduler scheduler) {
         this.quorum = quorum;
         this.settings = settings;
@@ -106,7 +106,7 @@ public final class MetadataController implements MetadataPublisher, TopicAdmin, 
     /** Joins the quorum on the system clock with its own scheduler thread; see the full overload. */
     public static MetadataController start(MetadataQuorum quorum, ControllerSettings settings,
                                            String proposedClusterId) throws IOException {
-        return start(quorum, settings, proposedClusterId, InstantSource.system(),
+        return start(quorum, settings, proposedClusterId, Time.SYSTEM,
                 ControllerScheduler.threaded("herald-controller"));
     }
 
@@ -116,7 +116,7 @@ public final class MetadataController implements MetadataPublisher, TopicAdmin, 
      * the log wins) and waits for a bounded time for the cluster id to be decided.
      */
     public static MetadataController start(MetadataQuorum quorum, ControllerSettings settings,
-                                           String proposedClusterId, InstantSource clock,
+                                           String proposedClusterId, Time clock,
                                            ControllerScheduler scheduler) throws IOException {
         MetadataController controller = new MetadataController(quorum, settings, clock, scheduler);
         quorum.start(controller.machine);

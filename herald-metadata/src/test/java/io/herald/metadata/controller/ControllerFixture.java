@@ -1,5 +1,6 @@
 package io.herald.metadata.controller;
 
+import io.herald.common.time.ManualTime;
 import io.herald.metadata.image.BrokerImage;
 import io.herald.metadata.image.PartitionImage;
 import io.herald.metadata.quorum.local.LocalMetadataQuorum;
@@ -11,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 final class ControllerFixture implements AutoCloseable {
     static final ControllerSettings SETTINGS = new ControllerSettings(1, 2000, 9000, false, 300_000, 10_000);
 
-    final ManualClock clock = new ManualClock();
+    final ManualTime clock = new ManualTime();
     final ManualScheduler scheduler = new ManualScheduler();
     final MetadataController controller;
 

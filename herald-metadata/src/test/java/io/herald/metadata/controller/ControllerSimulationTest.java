@@ -1,5 +1,6 @@
 package io.herald.metadata.controller;
 
+import io.herald.common.time.ManualTime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.herald.metadata.controller.ControllerCommand.AlterPartition;
@@ -94,7 +95,7 @@ class ControllerSimulationTest {
     static final class Simulation {
         final long seed;
         final Random random;
-        final ManualClock clock = new ManualClock();
+        final ManualTime clock = new ManualTime();
         final Queue<ControllerCommand> fromLeaderDuties = new ArrayDeque<>();
         final ControllerStateMachine machine;
         final Map<Integer, SimBroker> brokers = new TreeMap<>();

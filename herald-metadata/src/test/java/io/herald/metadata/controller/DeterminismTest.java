@@ -1,5 +1,6 @@
 package io.herald.metadata.controller;
 
+import io.herald.common.time.ManualTime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.herald.metadata.controller.ControllerCommand.AlterConfigs;
@@ -35,7 +36,7 @@ import org.junit.jupiter.api.Test;
 class DeterminismTest {
 
     static ControllerStateMachine machine() {
-        return new ControllerStateMachine(ControllerFixture.SETTINGS, new ManualClock(),
+        return new ControllerStateMachine(ControllerFixture.SETTINGS, new ManualTime(),
                 command -> CompletableFuture.completedFuture(new byte[0]));
     }
 

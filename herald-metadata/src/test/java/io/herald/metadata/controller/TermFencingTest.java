@@ -1,5 +1,6 @@
 package io.herald.metadata.controller;
 
+import io.herald.common.time.ManualTime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.herald.metadata.controller.ControllerCommand.FenceBroker;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * while its decision was on the way (paused, cut off, slow) must not overrule the leader that replaced it.
  */
 class TermFencingTest {
-    private final ManualClock clock = new ManualClock();
+    private final ManualTime clock = new ManualTime();
     private final List<ControllerCommand> decided = new ArrayList<>();
     private final ControllerStateMachine machine = new ControllerStateMachine(ControllerFixture.SETTINGS, clock,
             command -> {
