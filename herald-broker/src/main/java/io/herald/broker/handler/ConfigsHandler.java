@@ -36,6 +36,7 @@ import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.ApiError;
 import org.apache.kafka.common.requests.AlterConfigsRequest;
 import org.apache.kafka.common.requests.DescribeConfigsRequest;
 import org.apache.kafka.common.requests.DescribeConfigsResponse;
@@ -221,13 +222,8 @@ public final class ConfigsHandler {
             AlterConfigsResourceResponse result = new AlterConfigsResourceResponse()
                     .setResourceType(resource.resourceType()).setResourceName(resource.resourceName())
                     .setErrorCode(Errors.NONE.code());
-            try {
-                alterResource(resource, data.validateOnly());
-            } catch (ConfigException e) {
-                result.setErrorCode(Errors.INVALID_CONFIG.code()).setErrorMessage(e.getMessage());
-            } catch (RuntimeException e) {
-                result.setErrorCode(Requests.error(e).code()).setErrorMessage(Requests.message(e));
-            }
+            tryAlter(() -> alterResource(resource, data.validateOnly()))
+                    .ifPresent(error -> result.setErrorCode(error.error().code()).setErrorMessage(error.message()));
             response.responses().add(result);
         }
         return response;
@@ -239,16 +235,23 @@ public final class ConfigsHandler {
             AlterConfigsResponseData.AlterConfigsResourceResponse result =
                     new AlterConfigsResponseData.AlterConfigsResourceResponse().setResourceType(resource.resourceType())
                             .setResourceName(resource.resourceName()).setErrorCode(Errors.NONE.code());
-            try {
-                alterResource(asIncremental(resource), data.validateOnly());
-            } catch (ConfigException e) {
-                result.setErrorCode(Errors.INVALID_CONFIG.code()).setErrorMessage(e.getMessage());
-            } catch (RuntimeException e) {
-                result.setErrorCode(Requests.error(e).code()).setErrorMessage(Requests.message(e));
-            }
+            tryAlter(() -> alterResource(asIncremental(resource), data.validateOnly()))
+                    .ifPresent(error -> result.setErrorCode(error.error().code()).setErrorMessage(error.message()));
             response.responses().add(result);
         }
         return response;
+    }
+
+    /** Runs one resource's change; empty if it succeeded, else its Kafka error (INVALID_CONFIG for a bad value). */
+    private static Optional<ApiError> tryAlter(Runnable alter) {
+        try {
+            alter.run();
+            return Optional.empty();
+        } catch (ConfigException e) {
+            return Optional.of(new ApiError(Errors.INVALID_CONFIG, e.getMessage()));
+        } catch (RuntimeException e) {
+            return Optional.of(new ApiError(Requests.error(e), Requests.message(e)));
+        }
     }
 
     /** A replacement as incremental operations: SET each given config, DELETE every other current one. */
