@@ -149,7 +149,7 @@ final class GroupCoordinatorShard implements CoordinatorShard<GroupCoordinatorRe
             }
         }
         offsetOnlyGroups = null;
-        classic.onLoaded(g -> true);
+        classic.onLoaded();
         consumerGroups.onLoaded();
         scheduleOffsetExpiry();
     }
@@ -160,7 +160,7 @@ final class GroupCoordinatorShard implements CoordinatorShard<GroupCoordinatorRe
      */
     @Override
     public void onUnloaded() {
-        classic.unload(g -> true);
+        classic.unload();
     }
 
     private void scheduleOffsetExpiry() {

@@ -111,12 +111,11 @@ public final class ClassicGroupManager {
     }
 
     /**
-     * Forgets the groups {@code unloaded} selects, without writing anything: their partition is no longer
-     * served here. Parked joins and syncs answer NOT_COORDINATOR (the client finds the new coordinator), their
-     * timers stop.
+     * Forgets every group without writing anything: the partition is no longer served here. Parked joins and
+     * syncs answer NOT_COORDINATOR (the client finds the new coordinator), their timers stop.
      */
-    public void unload(Predicate<String> unloaded) {
-        groups.unload(unloaded);
+    public void unload() {
+        groups.unload();
     }
 
     /** Rebuilds a group from its metadata record (partition load); a tombstone removes it. */
@@ -125,29 +124,18 @@ public final class ClassicGroupManager {
     }
 
     /** After a partition loaded: loaded members must heartbeat within their session timeout. */
-    public void onLoaded(Predicate<String> inPartition) {
-        membership.onLoaded(inPartition);
+    public void onLoaded() {
+        membership.onLoaded();
     }
 
-    // ---- record, response and timer-key builders, for the coordinator and tests ----
-
-    public static GroupRecord.GroupMetadata metadataRecord(ClassicGroup group, Function<ClassicMember, byte[]> assignmentOf) {
-        return ClassicGroupRecords.metadataRecord(group, assignmentOf);
-    }
+    // ---- builders, for the coordinator and tests ----
 
     public static JoinGroupResponseData joinError(String memberId, Errors error) {
         return ClassicResponses.joinError(memberId, error);
     }
 
-    public static String heartbeatKey(String groupId, String memberId) {
-        return ClassicTimerKeys.heartbeat(groupId, memberId);
-    }
-
+    /** The key of the group's join-phase timer (tests check it is armed). */
     public static String joinKey(String groupId) {
         return ClassicTimerKeys.join(groupId);
-    }
-
-    public static String syncKey(String groupId) {
-        return ClassicTimerKeys.sync(groupId);
     }
 }

@@ -53,14 +53,12 @@ final class ClassicGroupRegistry {
         }
     }
 
-    /** Forgets the groups {@code unloaded} selects; parked requests answer NOT_COORDINATOR. */
-    void unload(Predicate<String> unloaded) {
+    /** Forgets every group; parked requests answer NOT_COORDINATOR. */
+    void unload() {
         for (var it = groups.values().iterator(); it.hasNext(); ) {
             ClassicGroup group = it.next();
-            if (unloaded.test(group.groupId())) {
-                it.remove();
-                drop(group, Errors.NOT_COORDINATOR);
-            }
+            it.remove();
+            drop(group, Errors.NOT_COORDINATOR);
         }
     }
 

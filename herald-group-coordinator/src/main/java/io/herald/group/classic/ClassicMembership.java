@@ -96,12 +96,10 @@ final class ClassicMembership {
     }
 
     /** After a partition loaded: loaded members must heartbeat within their session timeout. */
-    void onLoaded(Predicate<String> inPartition) {
+    void onLoaded() {
         for (ClassicGroup group : groups.groups()) {
-            if (inPartition.test(group.groupId())) {
-                for (ClassicMember m : group.members()) {
-                    sessions.reschedule(group, m);
-                }
+            for (ClassicMember m : group.members()) {
+                sessions.reschedule(group, m);
             }
         }
     }
