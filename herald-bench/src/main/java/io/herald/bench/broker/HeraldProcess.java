@@ -1,6 +1,8 @@
 package io.herald.bench.broker;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,8 +70,9 @@ public final class HeraldProcess extends JvmBrokerProcess {
         List<String> cmd = new ArrayList<>();
         cmd.add(settings.java().toString());
         cmd.addAll(LAUNCHER_GC_OPTIONS);
-        cmd.addAll(List.of("-XX:+AutoCreateSharedArchive",
-                "-XX:SharedArchiveFile=" + settings.heraldHome().resolve("herald-server/target/herald-server.jsa"),
+        Path archive = settings.heraldHome().resolve("herald-server/target/herald-server.jsa");
+        dropStaleArchive(archive, settings.heraldJar());
+        cmd.addAll(List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + archive,
                 "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
         cmd.addAll(settings.jvmOptions(kind()));
         cmd.addAll(profilingOptions());
@@ -83,6 +86,37 @@ public final class HeraldProcess extends JvmBrokerProcess {
         overrides.putAll(extraConfig);
         overrides.forEach((k, v) -> cmd.addAll(List.of("--override", k + "=" + v)));
         return cmd;
+    }
+
+    /**
+     * Deletes a class-data sharing archive older than the jar or its libraries, as {@code bin/herald} does: JDK 25
+     * refuses such an archive but does not write a new one over it, so every run would start without one.
+     */
+    private static void dropStaleArchive(Path archive, Path jar) {
+        try {
+            if (!Files.exists(archive)) {
+                return;
+            }
+            FileTime built = Files.getLastModifiedTime(archive);
+            boolean stale = Files.getLastModifiedTime(jar).compareTo(built) > 0;
+            Path lib = jar.resolveSibling("lib");
+            if (!stale && Files.isDirectory(lib)) {
+                try (var jars = Files.list(lib)) {
+                    stale = jars.anyMatch(j -> {
+                        try {
+                            return Files.getLastModifiedTime(j).compareTo(built) > 0;
+                        } catch (java.io.IOException e) {
+                            return true;
+                        }
+                    });
+                }
+            }
+            if (stale) {
+                Files.delete(archive);
+            }
+        } catch (java.io.IOException e) {
+            // No archive, or one that cannot be checked: the JVM runs without it and says nothing (cds=off).
+        }
     }
 
     @Override
