@@ -48,7 +48,7 @@ final class ShardFixture {
     /** A partition loaded from {@code replayed}, at {@code nowMs}. */
     private ShardFixture(GroupConfig config, List<GroupCoordinatorRecord> replayed, long nowMs) {
         clock.time.advance(nowMs - clock.time.milliseconds());
-        this.shard = new GroupCoordinatorShard(config, new CoordinatorShardContext<>(0, clock.time, clock));
+        this.shard = new GroupCoordinatorShard(config, new CoordinatorShardContext<>(0, 0, clock.time, clock));
         log.addAll(replayed);
         replayed.forEach(shard::replay);
         shard.onLoaded();

@@ -452,7 +452,7 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> implemen
         S shard;
         long end;
         try {
-            shard = factory.create(new CoordinatorShardContext<>(slot.partition, time, timers));
+            shard = factory.create(new CoordinatorShardContext<>(slot.partition, epoch, time, timers));
             end = coordinatorLog.replay(slot.partition, r -> {
                 shard.replay(r);
                 records[0]++;
