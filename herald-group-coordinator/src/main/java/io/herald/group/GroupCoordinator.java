@@ -7,6 +7,7 @@ import io.herald.coordinator.runtime.CoordinatorLog;
 import io.herald.coordinator.runtime.CoordinatorRuntime;
 import io.herald.coordinator.runtime.CoordinatorRuntimeSettings;
 import io.herald.coordinator.runtime.PartitionLeadership;
+import io.herald.coordinator.runtime.TransactionalProducer;
 import io.herald.group.classic.ClassicGroupManager;
 import io.herald.group.consumer.TopicsView;
 import io.herald.group.offsets.OffsetAndMetadata;
@@ -40,7 +41,10 @@ import org.apache.kafka.common.message.OffsetDeleteRequestData;
 import org.apache.kafka.common.message.OffsetDeleteResponseData;
 import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.message.SyncGroupResponseData;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
+import org.apache.kafka.common.message.TxnOffsetCommitResponseData;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.TransactionResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -166,13 +170,39 @@ public final class GroupCoordinator implements PartitionLeadership, AutoCloseabl
     }
 
     /**
-     * The group's committed offsets. OffsetFetch v9+ names the fetching member: for a consumer group its epoch is
+     * The group's committed offsets, and its partitions with offsets of an open transaction. OffsetFetch v9+
+     * names the fetching member: for a consumer group its epoch is
      * validated (the future fails with STALE_MEMBER_EPOCH or UNKNOWN_MEMBER_ID).
      */
-    public CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> committedOffsets(String groupId, String memberId,
-                                                                                   int memberEpoch) {
+    public CompletableFuture<CommittedOffsets> committedOffsets(String groupId, String memberId, int memberEpoch) {
         return runtime.scheduleReadOperation("offset-fetch", partitionFor(groupId),
                 s -> s.committedOffsets(groupId, memberId, memberEpoch));
+    }
+
+    /**
+     * TxnOffsetCommit: the offsets are written in the producer's transaction and count once its COMMIT marker
+     * reaches the group's partition ({@link #completeTransaction}).
+     */
+    public CompletableFuture<TxnOffsetCommitResponseData> txnCommitOffsets(RequestContext ctx,
+                                                                          TxnOffsetCommitRequestData req,
+                                                                          Predicate<TopicPartition> partitionExists) {
+        if (isEmpty(req.groupId())) {
+            return CompletableFuture.failedFuture(new InvalidGroupIdException("The group id is empty."));
+        }
+        return runtime.scheduleTransactionalWriteOperation("txn-offset-commit", partitionFor(req.groupId()),
+                new TransactionalProducer(req.producerId(), req.producerEpoch()),
+                s -> s.txnCommitOffsets(ctx, new TransactionalProducer(req.producerId(), req.producerEpoch()), req,
+                        partitionExists));
+    }
+
+    /**
+     * Writes a transaction's marker to one {@code __consumer_offsets} partition (WriteTxnMarkers): its pending
+     * offsets become committed, or are dropped. Answers once the marker is on every in-sync replica.
+     */
+    public CompletableFuture<Void> completeTransaction(int partition, long producerId, short producerEpoch,
+                                                       int coordinatorEpoch, TransactionResult result) {
+        return runtime.scheduleTransactionCompletion("complete-transaction", partition,
+                new TransactionalProducer(producerId, producerEpoch), coordinatorEpoch, result);
     }
 
     public CompletableFuture<OffsetDeleteResponseData> deleteOffsets(OffsetDeleteRequestData req) {

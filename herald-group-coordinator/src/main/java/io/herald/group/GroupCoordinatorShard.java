@@ -4,6 +4,7 @@ import io.herald.common.time.Time;
 import io.herald.coordinator.runtime.CoordinatorResult;
 import io.herald.coordinator.runtime.CoordinatorShard;
 import io.herald.coordinator.runtime.CoordinatorShardContext;
+import io.herald.coordinator.runtime.TransactionalProducer;
 import io.herald.group.classic.ClassicGroup;
 import io.herald.group.classic.ClassicGroupManager;
 import io.herald.group.classic.GroupState;
@@ -13,6 +14,7 @@ import io.herald.group.consumer.TopicsView;
 import io.herald.group.offsets.OffsetAndMetadata;
 import io.herald.group.offsets.OffsetManager;
 import io.herald.group.offsets.OffsetStore;
+import io.herald.group.offsets.TransactionalOffsets;
 import io.herald.group.record.ConsumerGroupRecord;
 import io.herald.group.record.GroupCoordinatorRecord;
 import io.herald.group.record.GroupRecord;
@@ -42,7 +44,10 @@ import org.apache.kafka.common.message.OffsetDeleteRequestData;
 import org.apache.kafka.common.message.OffsetDeleteResponseData;
 import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.message.SyncGroupResponseData;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
+import org.apache.kafka.common.message.TxnOffsetCommitResponseData;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.TransactionResult;
 
 /**
  * The groups and offsets of one {@code __consumer_offsets} partition, as a shard of the coordinator runtime:
@@ -80,6 +85,7 @@ final class GroupCoordinatorShard implements CoordinatorShard<GroupCoordinatorRe
     final ConsumerGroups consumerGroups;
     final OffsetStore store;
     final OffsetManager offsets;
+    final TransactionalOffsets transactionalOffsets;
     final GroupAdmin admin;
     /** Groups seen only through offset commits while loading (see {@link #onLoaded}); null once loaded. */
     private Set<String> offsetOnlyGroups = new HashSet<>();
@@ -111,6 +117,7 @@ final class GroupCoordinatorShard implements CoordinatorShard<GroupCoordinatorRe
                 id -> classic.group(id).isPresent());
         this.store = new OffsetStore();
         this.offsets = new OffsetManager(config, time, classic, consumerGroups, store, sink);
+        this.transactionalOffsets = new TransactionalOffsets(config, time, classic, consumerGroups);
         this.admin = new GroupAdmin(classic, consumerGroups, store, sink);
     }
 
@@ -137,6 +144,23 @@ final class GroupCoordinatorShard implements CoordinatorShard<GroupCoordinatorRe
             case GroupRecord.GroupMetadata gm -> classic.replay(gm);
             case ConsumerGroupRecord cg -> consumerGroups.replay(cg);
         }
+    }
+
+    /** An offset commit of a producer's transaction: it counts once the transaction commits. */
+    @Override
+    public void replayTransactional(TransactionalProducer producer, GroupCoordinatorRecord record) {
+        if (!(record instanceof GroupRecord.OffsetCommit oc)) {
+            throw new IllegalStateException("only offset commits are written in transactions, not " + record);
+        }
+        if (offsetOnlyGroups != null && oc.value().isPresent() && classic.group(oc.groupId()).isEmpty()) {
+            offsetOnlyGroups.add(oc.groupId());
+        }
+        store.replayPending(producer.producerId(), oc);
+    }
+
+    @Override
+    public void replayEndTransactionMarker(TransactionalProducer producer, TransactionResult result) {
+        store.completeTransaction(producer.producerId(), result == TransactionResult.COMMIT);
     }
 
     /** After the partition's records were replayed: restores offset-only groups, arms the timers. */
@@ -236,17 +260,32 @@ final class GroupCoordinatorShard implements CoordinatorShard<GroupCoordinatorRe
     }
 
     /**
+     * TxnOffsetCommit: the offsets are written in the producer's transaction ({@code producer}'s transactional
+     * batch) and stay pending until its marker.
+     */
+    CoordinatorResult<TxnOffsetCommitResponseData, GroupCoordinatorRecord> txnCommitOffsets(
+            RequestContext ctx, TransactionalProducer producer, TxnOffsetCommitRequestData req,
+            Predicate<TopicPartition> partitionExists) {
+        TransactionalOffsets.Commit commit = transactionalOffsets.commit(ctx, req, partitionExists);
+        commit.records().forEach(r -> replayTransactional(producer, r));
+        List<GroupCoordinatorRecord> records = new ArrayList<>(pending);
+        pending.clear();
+        records.addAll(commit.records());
+        return CoordinatorResult.applied(records, commit.response());
+    }
+
+    /**
      * The group's committed offsets for an OffsetFetch; a fetch by a consumer group member (v9+: member id and
      * epoch) is validated first, failing with STALE_MEMBER_EPOCH or UNKNOWN_MEMBER_ID as in Kafka.
      */
-    Map<TopicPartition, OffsetAndMetadata> committedOffsets(String groupId, String memberId, int memberEpoch) {
+    CommittedOffsets committedOffsets(String groupId, String memberId, int memberEpoch) {
         if (consumerGroups.exists(groupId)) {
             Errors error = consumerGroups.validateOffsetFetch(groupId, memberId, memberEpoch);
             if (error != Errors.NONE) {
                 throw error.exception();
             }
         }
-        return offsets.committed(groupId);
+        return new CommittedOffsets(offsets.committed(groupId), store.pendingPartitions(groupId));
     }
 
     CoordinatorResult<OffsetDeleteResponseData, GroupCoordinatorRecord> deleteOffsets(OffsetDeleteRequestData req) {

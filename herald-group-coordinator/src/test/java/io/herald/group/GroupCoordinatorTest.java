@@ -32,6 +32,7 @@ import org.apache.kafka.common.message.OffsetCommitResponseData;
 import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.message.SyncGroupResponseData;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.TransactionResult;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -121,7 +122,7 @@ class GroupCoordinatorTest {
         timer.advance(1_000);
         loop.runAll();
         assertThat(c.availability("g")).isEqualTo(Errors.NONE);
-        assertThat(run(c.committedOffsets("g", null, -1)).join().get(new TopicPartition("t", 0)).offset())
+        assertThat(run(c.committedOffsets("g", null, -1)).join().offsets().get(new TopicPartition("t", 0)).offset())
                 .isEqualTo(17);
         assertThat(run(c.listGroups(List.of(), List.of())).join().groups()).extracting(g -> g.groupId())
                 .containsExactly("g");
@@ -139,23 +140,23 @@ class GroupCoordinatorTest {
         int partition = c.partitionFor("g");
         CompletableFuture<OffsetCommitResponseData> commit = run(c.commitOffsets(CTX, commitRequest("g", 5),
                 tp -> true));
-        CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> fetch = run(c.committedOffsets("g", null, -1));
+        CompletableFuture<CommittedOffsets> fetch = run(c.committedOffsets("g", null, -1));
         assertThat(log.records(partition)).hasSize(1);
         assertThat(commit).as("appended on the leader, not yet on the ISR").isNotDone();
         assertThat(fetch).as("the fetch must not show 5 before the ISR has it").isNotDone();
         log.commit(partition);
         assertThat(commitError(commit.join())).isEqualTo(Errors.NONE);
-        assertThat(fetch.join().get(new TopicPartition("t", 1)).offset()).isEqualTo(5);
+        assertThat(fetch.join().offsets().get(new TopicPartition("t", 1)).offset()).isEqualTo(5);
 
         // The ISR too slow: the commit fails with a retriable error, and reads wait until it commits after all.
         CompletableFuture<OffsetCommitResponseData> slow = run(c.commitOffsets(CTX, commitRequest("g", 6),
                 tp -> true));
         timer.advance(CONFIG.offsetsCommitTimeoutMs());
         assertThat(failure(slow)).isInstanceOf(CoordinatorNotAvailableException.class);
-        CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> later = run(c.committedOffsets("g", null, -1));
+        CompletableFuture<CommittedOffsets> later = run(c.committedOffsets("g", null, -1));
         assertThat(later).isNotDone();
         log.commit(partition);
-        assertThat(later.join().get(new TopicPartition("t", 1)).offset()).isEqualTo(6);
+        assertThat(later.join().offsets().get(new TopicPartition("t", 1)).offset()).isEqualTo(6);
 
         // Leadership lost before the commit: the client looks for the new coordinator.
         CompletableFuture<OffsetCommitResponseData> deposed = run(c.commitOffsets(CTX, commitRequest("g", 7),
@@ -259,7 +260,7 @@ class GroupCoordinatorTest {
         assertThat(timer.pending()).as("the partition's timers are gone").isZero();
 
         lead(c, "g", 2);
-        assertThat(run(c.committedOffsets("g", null, -1)).join().get(new TopicPartition("t", 1)).offset())
+        assertThat(run(c.committedOffsets("g", null, -1)).join().offsets().get(new TopicPartition("t", 1)).offset())
                 .isEqualTo(8);
         assertThat(run(c.describeGroup("g", (short) 5)).join().members()).as("membership was soft state")
                 .isEmpty();
@@ -289,8 +290,71 @@ class GroupCoordinatorTest {
         timer.advance(CONFIG.offsetsRetentionMs());
         loop.runAll();
         log.commit(partition);
-        assertThat(run(c.committedOffsets("g", null, -1)).join()).isEmpty();
+        assertThat(run(c.committedOffsets("g", null, -1)).join().offsets()).isEmpty();
         assertThat(log.records(partition)).last().isEqualTo(new GroupRecord.GroupMetadata("g", Optional.empty()));
+    }
+
+    private static org.apache.kafka.common.message.TxnOffsetCommitRequestData txnCommit(String group, long producerId,
+                                                                                      long offset) {
+        var topic = new org.apache.kafka.common.message.TxnOffsetCommitRequestData.TxnOffsetCommitRequestTopic()
+                .setName("t");
+        topic.partitions().add(new org.apache.kafka.common.message.TxnOffsetCommitRequestData
+                .TxnOffsetCommitRequestPartition().setPartitionIndex(1).setCommittedOffset(offset));
+        return new org.apache.kafka.common.message.TxnOffsetCommitRequestData().setTransactionalId("tx")
+                .setGroupId(group).setProducerId(producerId).setProducerEpoch((short) 0).setGenerationId(-1)
+                .setTopics(List.of(topic));
+    }
+
+    @Test
+    void transactionalOffsetsCountOnlyOnceTheTransactionCommits() {
+        GroupCoordinator c = coordinator(CONFIG);
+        lead(c, "g", 1);
+        int partition = c.partitionFor("g");
+        TopicPartition tp = new TopicPartition("t", 1);
+        var committed = run(c.txnCommitOffsets(CTX, txnCommit("g", 42, 10), p -> true));
+        log.commit(partition);
+        assertThat(committed.join().topics().get(0).partitions().get(0).errorCode()).isZero();
+        assertThat(log.entries(partition)).singleElement().isInstanceOf(MemoryLog.Entry.Transactional.class);
+        CommittedOffsets pending = run(c.committedOffsets("g", null, -1)).join();
+        assertThat(pending.offsets()).as("not before the marker").isEmpty();
+        assertThat(pending.unstable()).containsExactly(tp);
+
+        run(c.completeTransaction(partition, 42, (short) 0, 5, TransactionResult.COMMIT));
+        log.commit(partition);
+        CommittedOffsets after = run(c.committedOffsets("g", null, -1)).join();
+        assertThat(after.offsets().get(tp).offset()).isEqualTo(10);
+        assertThat(after.unstable()).isEmpty();
+
+        // An aborted transaction's offsets never count, and a reload of the log agrees.
+        run(c.txnCommitOffsets(CTX, txnCommit("g", 43, 99), p -> true));
+        run(c.completeTransaction(partition, 43, (short) 0, 5, TransactionResult.ABORT));
+        run(c.txnCommitOffsets(CTX, txnCommit("g", 44, 77), p -> true));
+        log.commit(partition);
+        c.onResign(partition, 1);
+        lead(c, "g", 2);
+        CommittedOffsets reloaded = run(c.committedOffsets("g", null, -1)).join();
+        assertThat(reloaded.offsets().get(tp).offset()).isEqualTo(10);
+        assertThat(reloaded.unstable()).as("producer 44's transaction is still open").containsExactly(tp);
+    }
+
+    @Test
+    void aTransactionalCommitByAStaleGenerationIsRefused() {
+        GroupCoordinator c = coordinator(CONFIG);
+        lead(c, "g", 1);
+        int partition = c.partitionFor("g");
+        var ctx = new RequestContext("c", "/h", (short) 3);
+        CompletableFuture<JoinGroupResponseData> join = run(c.joinGroup(ctx,
+                ShardFixture.joinRequest("g", "", null, "range", new byte[]{1})));
+        timer.advance(0);
+        loop.runAll();
+        log.commit(partition);
+        JoinGroupResponseData joined = join.join();
+        var request = txnCommit("g", 42, 10).setMemberId(joined.memberId()).setGenerationId(joined.generationId() + 1);
+        var answer = run(c.txnCommitOffsets(CTX, request, p -> true));
+        log.commit(partition);
+        assertThat(Errors.forCode(answer.join().topics().get(0).partitions().get(0).errorCode()))
+                .isEqualTo(Errors.ILLEGAL_GENERATION);
+        assertThat(log.entries(partition)).noneMatch(MemoryLog.Entry.Transactional.class::isInstance);
     }
 
     @Test

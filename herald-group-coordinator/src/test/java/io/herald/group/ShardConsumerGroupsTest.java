@@ -104,8 +104,8 @@ class ShardConsumerGroupsTest {
         assertThat(doCommit(commit("g", "", -1), (short) 9)).isEqualTo(Errors.UNKNOWN_MEMBER_ID);
         assertThat(fixture.shard.classic.group("g")).isEmpty();
 
-        assertThat(fixture.shard.committedOffsets("g", "m1", 1)).containsKey(new TopicPartition("t", 0));
-        assertThat(fixture.shard.committedOffsets("g", null, -1)).containsKey(new TopicPartition("t", 0));
+        assertThat(fixture.shard.committedOffsets("g", "m1", 1).offsets()).containsKey(new TopicPartition("t", 0));
+        assertThat(fixture.shard.committedOffsets("g", null, -1).offsets()).containsKey(new TopicPartition("t", 0));
         assertThatThrownBy(() -> fixture.shard.committedOffsets("g", "m1", 7)).isInstanceOf(StaleMemberEpochException.class);
     }
 

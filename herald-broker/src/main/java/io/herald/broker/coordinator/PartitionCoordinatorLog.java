@@ -4,6 +4,8 @@ import io.herald.broker.replica.Partition;
 import io.herald.broker.replica.ReplicaManager;
 import io.herald.coordinator.runtime.CoordinatorLog;
 import io.herald.coordinator.runtime.CoordinatorRecordSerde;
+import io.herald.coordinator.runtime.CoordinatorShard;
+import io.herald.coordinator.runtime.TransactionalProducer;
 import io.herald.storage.log.FileSlice;
 import io.herald.storage.log.LogAppendInfo;
 import io.herald.storage.log.LogReadResult;
@@ -13,17 +15,18 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
+import org.apache.kafka.common.record.internal.ControlRecordType;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.SimpleRecord;
+import org.apache.kafka.common.requests.TransactionResult;
 
 /**
  * A coordinator's internal topic ({@code __consumer_offsets}, later {@code __transaction_state}, ...) on the
@@ -78,6 +81,18 @@ public final class PartitionCoordinatorLog<R> implements CoordinatorLog<R> {
     }
 
     @Override
+    public long appendTransactional(int partition, TransactionalProducer producer, List<R> records) {
+        throw new UnsupportedOperationException("transactional coordinator writes need the storage support of "
+                + "transactions");
+    }
+
+    @Override
+    public long appendEndTransactionMarker(int partition, TransactionalProducer producer, int coordinatorEpoch,
+                                           TransactionResult result) {
+        throw new UnsupportedOperationException("transaction markers need the storage support of transactions");
+    }
+
+    @Override
     public long committedOffset(int partition) {
         return partition(partition).map(Partition::highWatermark).orElse(-1L);
     }
@@ -93,7 +108,7 @@ public final class PartitionCoordinatorLog<R> implements CoordinatorLog<R> {
     }
 
     @Override
-    public long replay(int partition, Consumer<R> replay) {
+    public long replay(int partition, CoordinatorShard<R> shard) {
         Partition p = hosted(partition);
         PartitionLog log = p.log();
         long offset = log.logStartOffset();
@@ -106,13 +121,7 @@ public final class PartitionCoordinatorLog<R> implements CoordinatorLog<R> {
             }
             long next = offset;
             for (MutableRecordBatch batch : MemoryRecords.readableRecords(readFully(slice, p)).batches()) {
-                if (!batch.isControlBatch()) {
-                    for (Record record : batch) {
-                        if (record.hasKey()) {
-                            serde.decode(record.key(), record.hasValue() ? record.value() : null).ifPresent(replay);
-                        }
-                    }
-                }
+                replayBatch(batch, shard);
                 next = batch.nextOffset();
             }
             if (next <= offset) {
@@ -121,6 +130,39 @@ public final class PartitionCoordinatorLog<R> implements CoordinatorLog<R> {
             offset = next;
         }
         return end;
+    }
+
+    /**
+     * A control batch is an end-transaction marker; a transactional batch holds a producer's pending records
+     * (a TxnOffsetCommit's offsets); anything else is the coordinator's own.
+     */
+    private void replayBatch(MutableRecordBatch batch, CoordinatorShard<R> shard) {
+        if (batch.isControlBatch()) {
+            for (Record record : batch) {
+                ControlRecordType type = ControlRecordType.parse(record.key());
+                if (type == ControlRecordType.COMMIT || type == ControlRecordType.ABORT) {
+                    shard.replayEndTransactionMarker(new TransactionalProducer(batch.producerId(),
+                            batch.producerEpoch()), type == ControlRecordType.COMMIT ? TransactionResult.COMMIT
+                            : TransactionResult.ABORT);
+                }
+            }
+            return;
+        }
+        for (Record record : batch) {
+            if (!record.hasKey()) {
+                continue;
+            }
+            Optional<R> decoded = serde.decode(record.key(), record.hasValue() ? record.value() : null);
+            if (decoded.isEmpty()) {
+                continue;
+            }
+            if (batch.isTransactional()) {
+                shard.replayTransactional(new TransactionalProducer(batch.producerId(), batch.producerEpoch()),
+                        decoded.get());
+            } else {
+                shard.replay(decoded.get());
+            }
+        }
     }
 
     private static ByteBuffer readFully(FileSlice slice, Partition p) {

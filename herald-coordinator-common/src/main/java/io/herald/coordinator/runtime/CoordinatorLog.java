@@ -2,7 +2,7 @@ package io.herald.coordinator.runtime;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
+import org.apache.kafka.common.requests.TransactionResult;
 
 /**
  * The runtime's narrow view of its internal topic on this broker: append records as leader, learn when they
@@ -28,6 +28,23 @@ public interface CoordinatorLog<R> {
      */
     long append(int partition, List<R> records);
 
+    /**
+     * Appends the records as one transactional batch of {@code producer} (a TxnOffsetCommit's offsets), without
+     * the sequence checks a client batch gets: the coordinator writes on the producer's behalf.
+     *
+     * @return the log end offset after the batch
+     */
+    long appendTransactional(int partition, TransactionalProducer producer, List<R> records);
+
+    /**
+     * Appends the end-transaction marker (a control batch) of {@code producer}'s transaction.
+     *
+     * @param coordinatorEpoch the transaction coordinator's epoch, which fences markers of an older coordinator
+     * @return the log end offset after the marker
+     */
+    long appendEndTransactionMarker(int partition, TransactionalProducer producer, int coordinatorEpoch,
+                                    TransactionResult result);
+
     /** The partition's high watermark: every offset below it is committed. */
     long committedOffset(int partition);
 
@@ -39,10 +56,13 @@ public interface CoordinatorLog<R> {
     CompletableFuture<Void> awaitCommitted(int partition, long offset, long timeoutMs);
 
     /**
-     * Feeds every record of the partition, from its log start to its log end (not only the committed part: a
-     * new leader's high watermark may lag its log), oldest first.
+     * Feeds every record of the partition to {@code shard}, from its log start to its log end (not only the
+     * committed part: a new leader's high watermark may lag its log), oldest first: plain records to
+     * {@link CoordinatorShard#replay}, records of transactional batches to
+     * {@link CoordinatorShard#replayTransactional}, end-transaction markers to
+     * {@link CoordinatorShard#replayEndTransactionMarker}.
      *
      * @return the log end offset read to
      */
-    long replay(int partition, Consumer<R> replay);
+    long replay(int partition, CoordinatorShard<R> shard);
 }

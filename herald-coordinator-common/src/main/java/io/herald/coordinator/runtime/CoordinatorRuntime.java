@@ -4,6 +4,7 @@ import io.herald.common.time.Time;
 import io.herald.common.timer.Timer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -18,6 +19,7 @@ import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
 import org.apache.kafka.common.errors.NotCoordinatorException;
 import org.apache.kafka.common.errors.UnknownServerException;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.TransactionResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -175,7 +177,47 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> implemen
     public <T> CompletableFuture<T> scheduleWriteOperation(String name, int partition,
                                                            Function<S, CoordinatorResult<T, R>> op) {
         CompletableFuture<T> answer = new CompletableFuture<>();
-        submit(answer, partition, slot -> runWrite(slot, name, op, answer));
+        submit(answer, partition, slot -> runWrite(slot, name, Optional.empty(), op, answer));
+        return answer;
+    }
+
+    /**
+     * Like {@link #scheduleWriteOperation}, but the records are written as a transactional batch of
+     * {@code producer} (and replayed through {@link CoordinatorShard#replayTransactional}): they count only once
+     * the transaction's COMMIT marker reaches the partition ({@link #scheduleTransactionCompletion}).
+     */
+    public <T> CompletableFuture<T> scheduleTransactionalWriteOperation(String name, int partition,
+                                                                        TransactionalProducer producer,
+                                                                        Function<S, CoordinatorResult<T, R>> op) {
+        CompletableFuture<T> answer = new CompletableFuture<>();
+        submit(answer, partition, slot -> runWrite(slot, name, Optional.of(producer), op, answer));
+        return answer;
+    }
+
+    /**
+     * Ends {@code producer}'s transaction on the partition (a WriteTxnMarkers for this coordinator's internal
+     * topic): the marker is replayed into the shard ({@link CoordinatorShard#replayEndTransactionMarker}) and
+     * appended, and the answer leaves once it is committed, by the class rules.
+     */
+    public CompletableFuture<Void> scheduleTransactionCompletion(String name, int partition,
+                                                                 TransactionalProducer producer,
+                                                                 int coordinatorEpoch, TransactionResult result) {
+        CompletableFuture<Void> answer = new CompletableFuture<>();
+        submit(answer, partition, slot -> {
+            Event event = new Event(slot, name);
+            event.add(answer, null);
+            try {
+                slot.shard.replayEndTransactionMarker(producer, result);
+                slot.lastWrittenOffset = coordinatorLog.appendEndTransactionMarker(slot.partition, producer,
+                        coordinatorEpoch, result);
+            } catch (RuntimeException e) {
+                log.warn("Writing the {} marker of producer {} to {} failed ({}); reloading the partition", result,
+                        producer.producerId(), slot.name(), e.toString());
+                failAndReload(slot, event, null, CoordinatorErrors.forAppend(e));
+                return;
+            }
+            event.releaseAll();
+        });
         return answer;
     }
 
@@ -192,7 +234,7 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> implemen
             CompletableFuture<T> parked = new CompletableFuture<>();
             // Registered before op runs, so a future completed inside op belongs to op's own event.
             parked.whenComplete((value, error) -> onParkedCompleted(slot, answer, value, error));
-            runWrite(slot, name, shard -> op.apply(shard, parked), null);
+            runWrite(slot, name, Optional.empty(), shard -> op.apply(shard, parked), null);
         });
         return answer;
     }
@@ -344,8 +386,8 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> implemen
         release(slot, answer.future(), answer.value());
     }
 
-    private <T> void runWrite(PartitionSlot<S, R> slot, String name, Function<S, CoordinatorResult<T, R>> op,
-                              CompletableFuture<T> answer) {
+    private <T> void runWrite(PartitionSlot<S, R> slot, String name, Optional<TransactionalProducer> producer,
+                              Function<S, CoordinatorResult<T, R>> op, CompletableFuture<T> answer) {
         Event event = new Event(slot, name);
         CoordinatorResult<T, R> result;
         current = event;
@@ -373,9 +415,17 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> implemen
         if (!result.records().isEmpty()) {
             try {
                 if (result.replay()) {
-                    result.records().forEach(slot.shard::replay);
+                    for (R record : result.records()) {
+                        if (producer.isPresent()) {
+                            slot.shard.replayTransactional(producer.get(), record);
+                        } else {
+                            slot.shard.replay(record);
+                        }
+                    }
                 }
-                slot.lastWrittenOffset = coordinatorLog.append(slot.partition, result.records());
+                slot.lastWrittenOffset = producer.isPresent()
+                        ? coordinatorLog.appendTransactional(slot.partition, producer.get(), result.records())
+                        : coordinatorLog.append(slot.partition, result.records());
             } catch (RuntimeException e) {
                 ApiException error = CoordinatorErrors.forAppend(e);
                 log.warn("Writing {} records of {} to {} failed ({}); reloading the partition",
@@ -453,10 +503,7 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> implemen
         long end;
         try {
             shard = factory.create(new CoordinatorShardContext<>(slot.partition, epoch, time, timers));
-            end = coordinatorLog.replay(slot.partition, r -> {
-                shard.replay(r);
-                records[0]++;
-            });
+            end = coordinatorLog.replay(slot.partition, new CountingShard<>(shard, records));
         } catch (RuntimeException e) {
             timers.cancelAll();
             slot.transitionTo(ShardState.FAILED);
@@ -492,7 +539,7 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> implemen
         if (slot.incarnation != incarnation || availability(slot) != Errors.NONE) {
             return; // the shard that scheduled it is gone, or is about to be (a resign is queued)
         }
-        runWrite(slot, "timer " + key, shard -> task.get(), null);
+        runWrite(slot, "timer " + key, Optional.empty(), shard -> task.get(), null);
     }
 
     private void retryLoad(PartitionSlot<S, R> slot, int epoch, long delayMs) {

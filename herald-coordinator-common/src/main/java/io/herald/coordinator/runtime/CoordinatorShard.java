@@ -1,5 +1,7 @@
 package io.herald.coordinator.runtime;
 
+import org.apache.kafka.common.requests.TransactionResult;
+
 /**
  * The state machine of one partition of a coordinator's internal topic (a {@code __consumer_offsets}
  * partition's groups and offsets, a {@code __transaction_state} partition's transactions, ...).
@@ -18,6 +20,19 @@ public interface CoordinatorShard<R> {
 
     /** Applies one record: read back from the log while loading, or just written by an operation. */
     void replay(R record);
+
+    /**
+     * Applies a record written in {@code producer}'s transaction: it must stay pending until the transaction's
+     * marker ({@link #replayEndTransactionMarker}) says whether it counts. Only coordinators that accept
+     * transactional writes override this.
+     */
+    default void replayTransactional(TransactionalProducer producer, R record) {
+        throw new IllegalStateException(getClass().getSimpleName() + " does not take transactional writes");
+    }
+
+    /** The end of {@code producer}'s transaction: its pending records count (COMMIT) or are dropped (ABORT). */
+    default void replayEndTransactionMarker(TransactionalProducer producer, TransactionResult result) {
+    }
 
     /**
      * Called once, after every record of the partition was replayed and before the first operation: arm the

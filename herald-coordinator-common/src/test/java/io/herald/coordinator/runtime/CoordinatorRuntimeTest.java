@@ -18,6 +18,7 @@ import org.apache.kafka.common.errors.NotCoordinatorException;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.errors.UnknownServerException;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.TransactionResult;
 import org.junit.jupiter.api.Test;
 
 /** The runtime's rules one at a time, on a manual loop, clock and log: nothing here sleeps. */
@@ -304,5 +305,51 @@ class CoordinatorRuntimeTest {
         assertThat(parked).isCompletedWithValue(KvShard.UNLOADED);
         assertThat(failure(put(0, "k", "v"))).isInstanceOf(CoordinatorNotAvailableException.class);
         assertThat(timer.pending()).isZero();
+    }
+
+    @Test
+    void recordsOfATransactionCountOnlyOnceItsCommitMarkerIsWritten() {
+        lead(0, 1);
+        TransactionalProducer producer = new TransactionalProducer(7, (short) 0);
+        CompletableFuture<String> write = runtime.scheduleTransactionalWriteOperation("txn-put", 0, producer,
+                s -> s.put("k", "v"));
+        loop.runAll();
+        log.commit(0);
+        assertThat(write).isCompletedWithValue("ok:v");
+        assertThat(read(0).join().values()).as("pending until the marker").isEmpty();
+        assertThat(log.entries(0)).singleElement().isInstanceOf(MemoryLog.Entry.Transactional.class);
+
+        CompletableFuture<Void> commit = runtime.scheduleTransactionCompletion("commit", 0, producer, 3,
+                TransactionResult.COMMIT);
+        loop.runAll();
+        assertThat(commit).as("the marker is on the leader only").isNotDone();
+        log.commit(0);
+        assertThat(commit).isCompleted();
+        assertThat(read(0).join().values()).isEqualTo(Map.of("k", "v"));
+        assertThat(log.entries(0)).last().isEqualTo(new MemoryLog.Entry.Marker<KvShard.Put>(producer, 3,
+                TransactionResult.COMMIT));
+    }
+
+    @Test
+    void anAbortMarkerDropsTheTransactionsRecordsAndAReloadAgreesWithTheLog() {
+        lead(0, 1);
+        TransactionalProducer aborted = new TransactionalProducer(7, (short) 0);
+        TransactionalProducer open = new TransactionalProducer(8, (short) 0);
+        runtime.scheduleTransactionalWriteOperation("txn-put", 0, aborted, s -> s.put("a", "1"));
+        runtime.scheduleTransactionalWriteOperation("txn-put", 0, open, s -> s.put("b", "2"));
+        runtime.scheduleTransactionCompletion("abort", 0, aborted, 3, TransactionResult.ABORT);
+        loop.runAll();
+        log.commit(0);
+        assertThat(read(0).join().values()).isEmpty();
+
+        runtime.onResign(0, 1);
+        lead(0, 2);
+        KvShard reloaded = shards.getLast();
+        assertThat(reloaded.hasPending(aborted)).isFalse();
+        assertThat(reloaded.hasPending(open)).as("still open after the reload").isTrue();
+        runtime.scheduleTransactionCompletion("commit", 0, open, 3, TransactionResult.COMMIT);
+        loop.runAll();
+        log.commit(0);
+        assertThat(read(0).join().values()).isEqualTo(Map.of("b", "2"));
     }
 }

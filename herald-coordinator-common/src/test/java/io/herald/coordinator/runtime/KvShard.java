@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.requests.TransactionResult;
 
 /**
  * A toy coordinator for runtime tests: string keys and values, written by {@link Put} records (a null value
@@ -27,6 +28,8 @@ final class KvShard implements CoordinatorShard<KvShard.Put> {
     final CoordinatorShardContext<Put> context;
     private final Map<String, String> values = new TreeMap<>();
     private final Map<String, List<CompletableFuture<String>>> parked = new HashMap<>();
+    /** Records of open transactions, by producer: they count only once committed. */
+    private final Map<TransactionalProducer, List<Put>> pending = new HashMap<>();
     private long applied;
     boolean loadedCalled;
 
@@ -42,6 +45,32 @@ final class KvShard implements CoordinatorShard<KvShard.Put> {
             values.put(record.key(), record.value());
         }
         applied++;
+    }
+
+    @Override
+    public void replayTransactional(TransactionalProducer producer, Put record) {
+        pending.computeIfAbsent(producer, p -> new ArrayList<>()).add(record);
+        applied++;
+    }
+
+    @Override
+    public void replayEndTransactionMarker(TransactionalProducer producer, TransactionResult result) {
+        List<Put> records = pending.remove(producer);
+        if (records != null && result == TransactionResult.COMMIT) {
+            for (Put r : records) {
+                if (r.value() == null) {
+                    values.remove(r.key());
+                } else {
+                    values.put(r.key(), r.value());
+                }
+            }
+        }
+        applied++;
+    }
+
+    /** Whether the producer has records waiting for its transaction's end. */
+    boolean hasPending(TransactionalProducer producer) {
+        return pending.containsKey(producer);
     }
 
     @Override

@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.requests.TransactionResult;
 
 /**
  * An in-memory internal topic for tests of the runtime and of the coordinators on it (published in this module's
@@ -22,8 +22,24 @@ public final class MemoryLog<R> implements CoordinatorLog<R> {
     private record Waiter(int partition, long offset, CompletableFuture<Void> future) {
     }
 
+    /** What one offset of the log holds. */
+    public sealed interface Entry<R> {
+        /** A record the coordinator wrote itself. */
+        record Plain<R>(R record) implements Entry<R> {
+        }
+
+        /** A record of a producer's transaction. */
+        record Transactional<R>(TransactionalProducer producer, R record) implements Entry<R> {
+        }
+
+        /** An end-transaction marker. */
+        record Marker<R>(TransactionalProducer producer, int coordinatorEpoch, TransactionResult result)
+                implements Entry<R> {
+        }
+    }
+
     private final ManualTimer timer;
-    private final Map<Integer, List<R>> logs = new HashMap<>();
+    private final Map<Integer, List<Entry<R>>> logs = new HashMap<>();
     private final Map<Integer, Long> highWatermarks = new HashMap<>();
     private final Set<Integer> unavailable = new HashSet<>();
     private final Map<Integer, RuntimeException> failNextAppend = new HashMap<>();
@@ -36,7 +52,21 @@ public final class MemoryLog<R> implements CoordinatorLog<R> {
         this.timer = timer;
     }
 
+    /** The records (not the markers), in log order; an index is an offset while no marker was written. */
     public synchronized List<R> records(int partition) {
+        List<R> records = new ArrayList<>();
+        for (Entry<R> e : logs.getOrDefault(partition, List.of())) {
+            switch (e) {
+                case Entry.Plain<R> p -> records.add(p.record());
+                case Entry.Transactional<R> t -> records.add(t.record());
+                case Entry.Marker<R> m -> { }
+            }
+        }
+        return records;
+    }
+
+    /** Every offset of the partition's log. */
+    public synchronized List<Entry<R>> entries(int partition) {
         return List.copyOf(logs.getOrDefault(partition, List.of()));
     }
 
@@ -77,7 +107,7 @@ public final class MemoryLog<R> implements CoordinatorLog<R> {
     public void failover(int partition) {
         List<Waiter> failed = new ArrayList<>();
         synchronized (this) {
-            List<R> log = logs.computeIfAbsent(partition, p -> new ArrayList<>());
+            List<Entry<R>> log = logs.computeIfAbsent(partition, p -> new ArrayList<>());
             int hw = (int) committedOffset(partition);
             log.subList(hw, log.size()).clear();
             for (var it = waiters.iterator(); it.hasNext(); ) {
@@ -98,13 +128,29 @@ public final class MemoryLog<R> implements CoordinatorLog<R> {
 
     @Override
     public synchronized long append(int partition, List<R> records) {
+        return appendEntries(partition, records.stream().<Entry<R>>map(Entry.Plain::new).toList());
+    }
+
+    @Override
+    public synchronized long appendTransactional(int partition, TransactionalProducer producer, List<R> records) {
+        return appendEntries(partition, records.stream()
+                .<Entry<R>>map(r -> new Entry.Transactional<>(producer, r)).toList());
+    }
+
+    @Override
+    public synchronized long appendEndTransactionMarker(int partition, TransactionalProducer producer,
+                                                        int coordinatorEpoch, TransactionResult result) {
+        return appendEntries(partition, List.of(new Entry.Marker<>(producer, coordinatorEpoch, result)));
+    }
+
+    private long appendEntries(int partition, List<Entry<R>> entries) {
         RuntimeException fail = failNextAppend.remove(partition);
         if (fail != null) {
             throw fail;
         }
         appends++;
-        List<R> log = logs.computeIfAbsent(partition, p -> new ArrayList<>());
-        log.addAll(records);
+        List<Entry<R>> log = logs.computeIfAbsent(partition, p -> new ArrayList<>());
+        log.addAll(entries);
         return log.size();
     }
 
@@ -129,16 +175,22 @@ public final class MemoryLog<R> implements CoordinatorLog<R> {
     }
 
     @Override
-    public long replay(int partition, Consumer<R> replay) {
-        List<R> copy;
+    public long replay(int partition, CoordinatorShard<R> shard) {
+        List<Entry<R>> copy;
         synchronized (this) {
             replays++;
             if (failReplay != null) {
                 throw failReplay;
             }
-            copy = records(partition);
+            copy = entries(partition);
         }
-        copy.forEach(replay);
+        for (Entry<R> e : copy) {
+            switch (e) {
+                case Entry.Plain<R> p -> shard.replay(p.record());
+                case Entry.Transactional<R> t -> shard.replayTransactional(t.producer(), t.record());
+                case Entry.Marker<R> m -> shard.replayEndTransactionMarker(m.producer(), m.result());
+            }
+        }
         return copy.size();
     }
 }

@@ -44,6 +44,7 @@ public final class OffsetManager {
     private final ConsumerGroups consumerGroups;
     private final OffsetStore store;
     private final RecordSink sink;
+    private final CommitValidator validator;
 
     public OffsetManager(GroupConfig config, Time time, ClassicGroupManager groups, ConsumerGroups consumerGroups,
                          OffsetStore store, RecordSink sink) {
@@ -53,6 +54,7 @@ public final class OffsetManager {
         this.consumerGroups = consumerGroups;
         this.store = store;
         this.sink = sink;
+        this.validator = new CommitValidator(groups, consumerGroups);
     }
 
     /**
@@ -63,7 +65,9 @@ public final class OffsetManager {
      */
     public OffsetCommitResponseData commit(RequestContext ctx, OffsetCommitRequestData req,
                                     Predicate<TopicPartition> partitionExists) {
-        Errors groupError = validateCommit(ctx, req);
+        Errors groupError = validator.validate(new CommitValidator.Commit(CommitValidator.Kind.OFFSET_COMMIT,
+                req.groupId(), req.memberId(), req.groupInstanceId(), req.generationIdOrMemberEpoch(),
+                ctx.apiVersion()));
         long now = time.milliseconds();
         OptionalLong expire = req.retentionTimeMs() > 0 ? OptionalLong.of(now + req.retentionTimeMs())
                 : OptionalLong.empty();
@@ -101,58 +105,6 @@ public final class OffsetManager {
             groups.group(req.groupId()).ifPresent(g -> groups.onMemberCommitted(g, req.memberId()));
         }
         return response;
-    }
-
-    private Errors validateCommit(RequestContext ctx, OffsetCommitRequestData req) {
-        if (req.groupId() == null || req.groupId().isEmpty()) {
-            return Errors.INVALID_GROUP_ID;
-        }
-        int generation = req.generationIdOrMemberEpoch();
-        String memberId = req.memberId() == null ? "" : req.memberId();
-        if (consumerGroups.exists(req.groupId())) {
-            // KIP-848: the field carries the member epoch; an old one gets STALE_MEMBER_EPOCH.
-            Errors error = consumerGroups.validateOffsetCommit(req.groupId(), memberId, generation);
-            if (error == Errors.NONE && generation >= 0 && ctx.apiVersion() < 9) {
-                // Kafka: members of the consumer protocol must commit with OffsetCommit v9+.
-                return Errors.UNSUPPORTED_VERSION;
-            }
-            return error;
-        }
-        Optional<ClassicGroup> found = groups.group(req.groupId());
-        if (found.isEmpty()) {
-            if (generation < 0) {
-                // A "simple" group: admin client or a consumer using assign(); it exists for its offsets.
-                groups.getOrCreate(req.groupId());
-                return Errors.NONE;
-            }
-            // v9+ says so; older clients expect ILLEGAL_GENERATION (Kafka keeps that for compatibility).
-            return ctx.apiVersion() >= 9 ? Errors.GROUP_ID_NOT_FOUND : Errors.ILLEGAL_GENERATION;
-        }
-        ClassicGroup group = found.get();
-        if (group.isInState(GroupState.DEAD)) {
-            return Errors.COORDINATOR_NOT_AVAILABLE;
-        }
-        if (generation < 0 && group.isInState(GroupState.EMPTY)) {
-            return Errors.NONE;
-        }
-        if (generation >= 0 || !memberId.isEmpty() || req.groupInstanceId() != null) {
-            Optional<Errors> memberError = ClassicGroupManager.validateExistingMember(group, memberId,
-                    req.groupInstanceId());
-            if (memberError.isPresent()) {
-                return memberError.get();
-            }
-            if (generation != group.generationId()) {
-                return Errors.ILLEGAL_GENERATION;
-            }
-        } else if (!group.isInState(GroupState.EMPTY)) {
-            // No member id and no generation: only accepted while nobody is a member.
-            return Errors.UNKNOWN_MEMBER_ID;
-        }
-        if (group.isInState(GroupState.COMPLETING_REBALANCE)) {
-            // The member has its new generation but not its assignment yet; let it retry after SyncGroup.
-            return Errors.REBALANCE_IN_PROGRESS;
-        }
-        return Errors.NONE;
     }
 
     /** A copy of the group's committed offsets (empty for an unknown group). */

@@ -1,5 +1,6 @@
 package io.herald.broker.group.handler;
 
+import io.herald.group.CommittedOffsets;
 import io.herald.group.GroupCoordinator;
 import io.herald.group.offsets.OffsetAndMetadata;
 import io.herald.metadata.image.ClusterImage;
@@ -77,13 +78,15 @@ public final class GroupOffsetsHandler {
      * One group's fetch, version-neutral: topics by name (null = all committed); v9+ names the fetching member
      * (KIP-848), whose epoch a consumer group validates (-1: no member).
      */
-    private record GroupFetch(String groupId, List<RequestedTopic> topics, String memberId, int memberEpoch) {}
+    private record GroupFetch(String groupId, List<RequestedTopic> topics, String memberId, int memberEpoch,
+                              boolean requireStable) {}
 
     private record RequestedTopic(String name, Uuid topicId, List<Integer> partitions) {}
 
     /**
-     * OffsetFetch v1 (Kafka 4's oldest) to v10: see the class comment for the layouts; v7's require_stable
-     * needs no wait, as there are no transactional offset commits.
+     * OffsetFetch v1 (Kafka 4's oldest) to v10: see the class comment for the layouts. With v7's
+     * {@code require_stable} a partition whose offset waits for a transaction's end answers
+     * UNSTABLE_OFFSET_COMMIT (KIP-447), and the client retries.
      */
     public ServedApi offsetFetch() {
         return new ServedApi(ApiKeys.OFFSET_FETCH, VersionRange.of(1, 10), request -> {
@@ -94,14 +97,15 @@ public final class GroupOffsetsHandler {
             if (version < 8) {
                 fetches.add(new GroupFetch(data.groupId(), data.topics() == null ? null : data.topics().stream()
                         .map(t -> new RequestedTopic(t.name(), Uuid.ZERO_UUID, t.partitionIndexes())).toList(),
-                        null, -1));
+                        null, -1, version >= 7 && data.requireStable()));
             } else {
                 for (OffsetFetchRequestData.OffsetFetchRequestGroup g : data.groups()) {
                     fetches.add(new GroupFetch(g.groupId(), g.topics() == null ? null : g.topics().stream()
                             .map(t -> new RequestedTopic(version >= 10
                                     ? image.topic(t.topicId()).map(TopicImage::name).orElse(null) : t.name(),
                                     t.topicId(), t.partitionIndexes())).toList(),
-                            version >= 9 ? g.memberId() : null, version >= 9 ? g.memberEpoch() : -1));
+                            version >= 9 ? g.memberId() : null, version >= 9 ? g.memberEpoch() : -1,
+                            data.requireStable()));
                 }
             }
             List<CompletableFuture<OffsetFetchResponseData.OffsetFetchResponseGroup>> results = new ArrayList<>();
@@ -119,6 +123,22 @@ public final class GroupOffsetsHandler {
                         : singleGroup(groups.get(0), version));
             });
         });
+    }
+
+    private static OffsetFetchResponseData.OffsetFetchResponseGroup groupResult(
+            GroupFetch fetch, CommittedOffsets offsets, ClusterImage image) {
+        var group = groupResult(fetch, offsets.offsets(), image);
+        if (fetch.requireStable() && !offsets.unstable().isEmpty()) {
+            for (var topic : group.topics()) {
+                for (var p : topic.partitions()) {
+                    if (offsets.unstable().contains(new TopicPartition(topic.name(), p.partitionIndex()))) {
+                        p.setErrorCode(Errors.UNSTABLE_OFFSET_COMMIT.code()).setCommittedOffset(-1)
+                                .setCommittedLeaderEpoch(-1).setMetadata("");
+                    }
+                }
+            }
+        }
+        return group;
     }
 
     private static OffsetFetchResponseData.OffsetFetchResponseGroup groupResult(
