@@ -33,8 +33,8 @@ import org.apache.kafka.common.requests.ApiVersionsRequest;
 public final class ApiRegistry {
 
     /**
-     * ApiVersions v0 to v4: v3 adds the client software name and version, validated below (KIP-511); v4 only
-     * changes how SupportedFeatures may be encoded (KAFKA-17011), and no features are advertised.
+     * ApiVersions v0 to v4: v3 adds the client software name and version, validated below (KIP-511), and the
+     * features (KIP-584); v4 only changes how SupportedFeatures may be encoded (KAFKA-17011).
      */
     static final VersionRange API_VERSIONS_RANGE = VersionRange.of(0, 4);
 
@@ -46,6 +46,7 @@ public final class ApiRegistry {
 
     private final Map<ApiKeys, Entry> entries = new EnumMap<>(ApiKeys.class);
     private volatile boolean frozen;
+    private volatile FeatureSet features = FeatureSet.NONE;
 
     public ApiRegistry() {
         entries.put(ApiKeys.API_VERSIONS,
@@ -108,6 +109,19 @@ public final class ApiRegistry {
         return entry == null ? Optional.empty() : Optional.of(entry.versions());
     }
 
+    /**
+     * Reports {@code features} in ApiVersions v3+.
+     *
+     * @throws IllegalStateException if the registry is frozen
+     */
+    public ApiRegistry features(FeatureSet features) {
+        if (frozen) {
+            throw new IllegalStateException("registry is frozen: the server has started");
+        }
+        this.features = Objects.requireNonNull(features, "features");
+        return this;
+    }
+
     /** The handler for {@code key}, or empty if the API is not served. */
     public Optional<ApiHandler> handler(ApiKeys key) {
         Entry entry = entries.get(key);
@@ -133,7 +147,33 @@ public final class ApiRegistry {
             && isValidSoftwareToken(request.clientSoftwareVersion()))) {
             return response.setErrorCode(Errors.INVALID_REQUEST.code());
         }
-        return response.setErrorCode(Errors.NONE.code()).setApiKeys(apiKeys());
+        response.setErrorCode(Errors.NONE.code()).setApiKeys(apiKeys());
+        if (requestVersion >= 3) {
+            addFeatures(response, requestVersion);
+        }
+        return response;
+    }
+
+    /**
+     * The features of v3+. Clients that speak only v3 fail on a supported feature whose minimum level is 0
+     * (KAFKA-17011), so v3 answers leave those out, as Kafka does; v4 lists them all.
+     */
+    private void addFeatures(ApiVersionsResponseData response, short requestVersion) {
+        FeatureSet set = features;
+        ApiVersionsResponseData.SupportedFeatureKeyCollection supported =
+                new ApiVersionsResponseData.SupportedFeatureKeyCollection();
+        set.supported().forEach((name, range) -> {
+            if (requestVersion >= 4 || range.min() > 0) {
+                supported.add(new ApiVersionsResponseData.SupportedFeatureKey().setName(name)
+                        .setMinVersion(range.min()).setMaxVersion(range.max()));
+            }
+        });
+        ApiVersionsResponseData.FinalizedFeatureKeyCollection finalized =
+                new ApiVersionsResponseData.FinalizedFeatureKeyCollection();
+        set.finalized().forEach((name, level) -> finalized.add(new ApiVersionsResponseData.FinalizedFeatureKey()
+                .setName(name).setMinVersionLevel(level).setMaxVersionLevel(level)));
+        response.setSupportedFeatures(supported).setFinalizedFeatures(finalized)
+                .setFinalizedFeaturesEpoch(set.finalizedEpoch());
     }
 
     private CompletableFuture<Response> handleApiVersions(KafkaRequest request) {

@@ -116,4 +116,29 @@ class ApiRegistryTest {
         assertThat(ok.apiKeys()).hasSize(1);
         assertThat(registry.apiVersionsResponse((short) 99, good).errorCode()).isEqualTo(Errors.UNSUPPORTED_VERSION.code());
     }
+
+    @Test
+    void featuresAreReportedFromV3AndLevelZeroRangesOnlyFromV4() {
+        ApiRegistry registry = new ApiRegistry().features(new FeatureSet(Map.of(
+                "transaction.version", VersionRange.of(0, 2), "metadata.version", VersionRange.of(7, 30)),
+                Map.of("transaction.version", (short) 2), 51));
+        ApiVersionsRequestData request = new ApiVersionsRequestData().setClientSoftwareName("test")
+                .setClientSoftwareVersion("1");
+        ApiVersionsResponseData v4 = registry.apiVersionsResponse((short) 4, request);
+        assertThat(v4.supportedFeatures()).extracting(f -> f.name() + " " + f.minVersion() + ".." + f.maxVersion())
+                .containsExactlyInAnyOrder("transaction.version 0..2", "metadata.version 7..30");
+        assertThat(v4.finalizedFeatures()).extracting(f -> f.name() + "=" + f.maxVersionLevel())
+                .containsExactly("transaction.version=2");
+        assertThat(v4.finalizedFeaturesEpoch()).isEqualTo(51);
+        // KAFKA-17011: a v3 client cannot read a supported range that starts at 0.
+        assertThat(registry.apiVersionsResponse((short) 3, request).supportedFeatures())
+                .extracting(ApiVersionsResponseData.SupportedFeatureKey::name).containsExactly("metadata.version");
+        assertThat(registry.apiVersionsResponse((short) 2, request).supportedFeatures()).isEmpty();
+    }
+
+    @Test
+    void aFinalizedLevelOutsideTheSupportedRangeIsRefused() {
+        assertThatThrownBy(() -> new FeatureSet(Map.of("transaction.version", VersionRange.of(0, 1)),
+                Map.of("transaction.version", (short) 2), 1)).isInstanceOf(IllegalArgumentException.class);
+    }
 }
