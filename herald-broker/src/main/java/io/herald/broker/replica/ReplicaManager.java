@@ -4,7 +4,7 @@ import io.herald.storage.config.TopicConfigs;
 import io.herald.common.concurrent.ThreadFactories;
 import io.herald.common.purgatory.Purgatory;
 import io.herald.common.timer.Timer;
-import io.herald.broker.replica.fetcher.LeaderEndpoint;
+import io.herald.broker.network.BrokerEndpoint;
 import io.herald.broker.replica.fetcher.ReplicaFetcherManager;
 import io.herald.metadata.image.BrokerImage;
 import io.herald.metadata.api.MetadataPublisher;
@@ -129,7 +129,7 @@ public final class ReplicaManager implements MetadataPublisher.Listener, AutoClo
     }
 
     /** The partitions being fetched from a leader (follower role), with that leader. */
-    public Map<TopicPartition, LeaderEndpoint> fetchedPartitions() {
+    public Map<TopicPartition, BrokerEndpoint> fetchedPartitions() {
         return fetchers.fetchedPartitions();
     }
 
@@ -252,7 +252,7 @@ public final class ReplicaManager implements MetadataPublisher.Listener, AutoClo
             fetchers.removePartitions(Set.of(tp));
             return;
         }
-        LeaderEndpoint endpoint = new LeaderEndpoint(leader.get().brokerId(), leader.get().host(),
+        BrokerEndpoint endpoint = new BrokerEndpoint(leader.get().brokerId(), leader.get().host(),
                 leader.get().port());
         boolean retarget = resigned || epochBefore != partition.leaderEpoch() || leaderBefore != image.leader()
                 || !endpoint.equals(fetchers.fetchedPartitions().get(tp));

@@ -1,5 +1,7 @@
 package io.herald.broker.replica.fetcher;
 
+import io.herald.broker.network.BrokerConnection;
+import io.herald.broker.network.BrokerEndpoint;
 import io.herald.broker.replica.Partition;
 import io.herald.broker.replica.ReplicationConfig;
 import java.util.HashMap;
@@ -21,7 +23,7 @@ import io.herald.common.time.Time;
  * <p>Thread-safety: thread-safe (this object's monitor); called from the metadata thread.
  */
 public final class ReplicaFetcherManager implements AutoCloseable {
-    private record FetcherKey(LeaderEndpoint leader, int fetcherId) {}
+    private record FetcherKey(BrokerEndpoint leader, int fetcherId) {}
 
     private final int localBrokerId;
     private final ReplicationConfig config;
@@ -40,7 +42,7 @@ public final class ReplicaFetcherManager implements AutoCloseable {
     }
 
     /** Fetches {@code tp} from {@code leader} in {@code leaderEpoch} (replacing any earlier target). */
-    public synchronized void addPartition(TopicPartition tp, Uuid topicId, int leaderEpoch, LeaderEndpoint leader) {
+    public synchronized void addPartition(TopicPartition tp, Uuid topicId, int leaderEpoch, BrokerEndpoint leader) {
         if (closed) {
             return;
         }
@@ -81,8 +83,8 @@ public final class ReplicaFetcherManager implements AutoCloseable {
     }
 
     /** The partitions being fetched, with the leader each is fetched from. */
-    public synchronized Map<TopicPartition, LeaderEndpoint> fetchedPartitions() {
-        Map<TopicPartition, LeaderEndpoint> out = new HashMap<>();
+    public synchronized Map<TopicPartition, BrokerEndpoint> fetchedPartitions() {
+        Map<TopicPartition, BrokerEndpoint> out = new HashMap<>();
         assignment.forEach((tp, key) -> out.put(tp, key.leader()));
         return out;
     }

@@ -1,5 +1,7 @@
 package io.herald.broker.replica.fetcher;
 
+import io.herald.broker.network.BrokerConnection;
+import io.herald.broker.network.BrokerEndpoint;
 import io.herald.broker.replica.Partition;
 import io.herald.broker.replica.ReplicationConfig;
 import io.herald.storage.epoch.EpochEndOffset;
@@ -70,14 +72,14 @@ final class ReplicaFetcherThread extends Thread {
     private final ReplicationConfig config;
     private final Function<TopicPartition, Optional<Partition>> partitions;
     private final Time time;
-    private final LeaderClient client;
+    private final BrokerConnection client;
     private final ReentrantLock partitionMapLock = new ReentrantLock();
     private final Condition changed = partitionMapLock.newCondition();
     private final Map<TopicPartition, FetchState> fetchStates = new LinkedHashMap<>();
     private volatile boolean running = true;
     private boolean connectionWarned;
 
-    ReplicaFetcherThread(String name, int localBrokerId, LeaderEndpoint leader, ReplicationConfig config,
+    ReplicaFetcherThread(String name, int localBrokerId, BrokerEndpoint leader, ReplicationConfig config,
                          Function<TopicPartition, Optional<Partition>> partitions, Time time) {
         super(name);
         setDaemon(true);
@@ -85,10 +87,10 @@ final class ReplicaFetcherThread extends Thread {
         this.config = config;
         this.partitions = partitions;
         this.time = time;
-        this.client = new LeaderClient(leader, "herald-replica-fetcher-" + localBrokerId, config.socketTimeoutMs());
+        this.client = new BrokerConnection(leader, "herald-replica-fetcher-" + localBrokerId, config.socketTimeoutMs());
     }
 
-    LeaderEndpoint leader() {
+    BrokerEndpoint leader() {
         return client.endpoint();
     }
 

@@ -1,4 +1,4 @@
-package io.herald.broker.replica.fetcher;
+package io.herald.broker.network;
 
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
@@ -11,30 +11,32 @@ import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.RequestHeader;
 
 /**
- * A minimal blocking Kafka client for one follower-to-leader connection: one request at a time, length-prefixed
+ * A minimal blocking Kafka client for one broker-to-broker connection (a follower to its leader, a
+ * coordinator to a partition leader): one request at a time, length-prefixed
  * frames, kafka-clients' generated messages for encoding and decoding. Connects lazily; any I/O or decoding
  * failure closes the connection (the next request reconnects).
  *
- * <p>Thread-safety: used by its fetcher thread only, except {@link #close()}, which any thread may call to
+ * <p>Thread-safety: used by one thread at a time (its fetcher, its sender), except {@link #close()}, which any
+ * thread may call to
  * unblock it.
  */
-final class LeaderClient implements AutoCloseable {
+public final class BrokerConnection implements AutoCloseable {
     private static final int MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
 
-    private final LeaderEndpoint endpoint;
+    private final BrokerEndpoint endpoint;
     private final String clientId;
     private final int connectTimeoutMs;
     private volatile SocketChannel channel;
     private DataInputStream in;
     private int correlationId;
 
-    LeaderClient(LeaderEndpoint endpoint, String clientId, int connectTimeoutMs) {
+    public BrokerConnection(BrokerEndpoint endpoint, String clientId, int connectTimeoutMs) {
         this.endpoint = endpoint;
         this.clientId = clientId;
         this.connectTimeoutMs = connectTimeoutMs;
     }
 
-    LeaderEndpoint endpoint() {
+    public BrokerEndpoint endpoint() {
         return endpoint;
     }
 
@@ -43,7 +45,7 @@ final class LeaderClient implements AutoCloseable {
      *
      * @throws IOException connection refused or lost, timeout, or an answer that does not parse
      */
-    AbstractResponse send(AbstractRequest request, int timeoutMs) throws IOException {
+    public AbstractResponse send(AbstractRequest request, int timeoutMs) throws IOException {
         try {
             SocketChannel ch = connect();
             RequestHeader header = new RequestHeader(request.apiKey(), request.version(), clientId, ++correlationId);
