@@ -2,7 +2,7 @@ package io.herald.server.node;
 
 import io.herald.broker.BrokerSettings;
 import io.herald.broker.fetch.FetchSessionCache;
-import io.herald.broker.group.OffsetsTopicCreator;
+import io.herald.broker.coordinator.InternalTopicCreator;
 import io.herald.broker.group.handler.ClassicGroupHandler;
 import io.herald.broker.group.handler.ConsumerGroupHandler;
 import io.herald.broker.group.handler.FindCoordinatorHandler;
@@ -37,7 +37,7 @@ import org.apache.kafka.common.TopicPartition;
  */
 record BrokerApis(HeraldConfig config, LogManager logManager, MetadataController controller,
                   ReplicaManager replicas, ExecutorService pool, Purgatory<TopicPartition> fetchPurgatory,
-                  FetchSessionCache fetchSessions, GroupCoordinator groups, OffsetsTopicCreator offsetsTopic) {
+                  FetchSessionCache fetchSessions, GroupCoordinator groups, InternalTopicCreator offsetsTopic) {
 
     ApiRegistry registry() {
         NodeConfig node = config.node();

@@ -3,7 +3,7 @@ package io.herald.server.node;
 import io.herald.broker.coordinator.InternalTopicLeadership;
 import io.herald.broker.coordinator.PartitionCoordinatorLog;
 import io.herald.broker.fetch.FetchSessionCache;
-import io.herald.broker.group.OffsetsTopicCreator;
+import io.herald.broker.coordinator.InternalTopicCreator;
 import io.herald.broker.replica.AlterPartitionChannel;
 import io.herald.broker.replica.ReplicaManager;
 import io.herald.common.concurrent.ThreadFactories;
@@ -23,6 +23,7 @@ import io.herald.server.config.NodeConfig;
 import io.herald.storage.config.LogConfig;
 import io.herald.storage.config.TopicConfigs;
 import io.herald.storage.log.LogManager;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -119,9 +120,9 @@ public final class BrokerNode implements HeraldNode {
                 ThreadFactories.daemon("herald-request"));
         Purgatory<TopicPartition> fetchPurgatory = new Purgatory<>("fetch", timer);
         replicas.addAppendListener(fetchPurgatory::checkAndComplete);
-        OffsetsTopicCreator offsetsTopic = new OffsetsTopicCreator(controller::image,
+        InternalTopicCreator offsetsTopic = new InternalTopicCreator(controller::image,
                 (name, partitions, replicationFactor, configs) -> controller.createTopic(name, partitions,
-                        replicationFactor, configs, false), groupConfig, pool);
+                        replicationFactor, configs, false), offsetsTopicSpec(groupConfig), pool);
         FetchSessionCache fetchSessions = new FetchSessionCache(config.broker().fetchSessionCacheSlots(),
                 Time.SYSTEM);
         KafkaServer server = new KafkaServer(config.network(), new BrokerApis(config, logManager, controller,
@@ -133,6 +134,14 @@ public final class BrokerNode implements HeraldNode {
         log.info("Broker {} serving on {}:{}", node.nodeId(), node.listener().host(), server.boundPort());
         return new BrokerNode(config, meta, logManager, controller, pool, timer, fetchPurgatory, server, groups,
                 replicas, fetchSessions);
+    }
+
+    /** {@code __consumer_offsets}: compacted, {@code offsets.topic.*} (Kafka's rules). */
+    private static InternalTopicCreator.Spec offsetsTopicSpec(GroupConfig groups) {
+        return new InternalTopicCreator.Spec(OffsetsTopic.NAME, groups.offsetsTopicPartitions(),
+                groups.offsetsTopicReplicationFactor(), GroupConfig.OFFSETS_TOPIC_REPLICATION_FACTOR,
+                Map.of("cleanup.policy", "compact", "segment.bytes",
+                        Integer.toString(groups.offsetsTopicSegmentBytes())));
     }
 
     /** Opens and recovers every log, each with its topic's config from the metadata it has at start. */

@@ -2,7 +2,7 @@ package io.herald.broker.group.handler;
 
 import io.herald.group.GroupCoordinator;
 import io.herald.group.OffsetsTopic;
-import io.herald.broker.group.OffsetsTopicCreator;
+import io.herald.broker.coordinator.InternalTopicCreator;
 import io.herald.metadata.image.BrokerImage;
 import io.herald.metadata.image.ClusterImage;
 import io.herald.metadata.image.PartitionImage;
@@ -33,10 +33,10 @@ import org.apache.kafka.common.requests.FindCoordinatorRequest;
  */
 public final class FindCoordinatorHandler implements ApiHandler {
     private final GroupCoordinator coordinator;
-    private final OffsetsTopicCreator offsetsTopic;
+    private final InternalTopicCreator offsetsTopic;
     private final Supplier<ClusterImage> images;
 
-    public FindCoordinatorHandler(GroupCoordinator coordinator, OffsetsTopicCreator offsetsTopic,
+    public FindCoordinatorHandler(GroupCoordinator coordinator, InternalTopicCreator offsetsTopic,
                                   Supplier<ClusterImage> images) {
         this.coordinator = coordinator;
         this.offsetsTopic = offsetsTopic;

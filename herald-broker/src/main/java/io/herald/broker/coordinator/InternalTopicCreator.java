@@ -1,7 +1,5 @@
-package io.herald.broker.group;
+package io.herald.broker.coordinator;
 
-import io.herald.group.GroupConfig;
-import io.herald.group.OffsetsTopic;
 import io.herald.metadata.image.ClusterImage;
 import io.herald.metadata.image.TopicImage;
 import java.util.Map;
@@ -15,9 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates {@code __consumer_offsets} the first time a group needs it, as Kafka does: with
- * {@code offsets.topic.num.partitions} partitions, a replication factor of {@code offsets.topic.replication.factor}
- * capped at the number of registered brokers, compaction, and {@code offsets.topic.segment.bytes}.
+ * Creates a coordinator's internal topic the first time a client needs it (FindCoordinator), as Kafka does for
+ * {@code __consumer_offsets} and {@code __transaction_state}: with the configured partitions, the configured
+ * replication factor capped at the number of registered brokers (Herald's rule, so a single node works with the
+ * defaults), and the topic configs of the {@link Spec}.
  *
  * <p>Creation runs on the given executor, at most one attempt at a time: the request that asked answers at once
  * (COORDINATOR_NOT_AVAILABLE, which clients retry) and never waits for the controller. A failed attempt is
@@ -25,8 +24,21 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe.
  */
-public final class OffsetsTopicCreator {
-    private static final Logger log = LoggerFactory.getLogger(OffsetsTopicCreator.class);
+public final class InternalTopicCreator {
+    private static final Logger log = LoggerFactory.getLogger(InternalTopicCreator.class);
+
+    /**
+     * One internal topic.
+     *
+     * @param replicationFactorConfig the config that sets {@code replicationFactor}, for log lines
+     * @param configs                 its topic configs (compaction, segment size, ...)
+     */
+    public record Spec(String name, int partitions, int replicationFactor, String replicationFactorConfig,
+                       Map<String, String> configs) {
+        public Spec {
+            configs = Map.copyOf(configs);
+        }
+    }
 
     /** The controller's topic creation (MetadataController#createTopic, not validate-only); may block. */
     @FunctionalInterface
@@ -36,21 +48,20 @@ public final class OffsetsTopicCreator {
 
     private final Supplier<ClusterImage> images;
     private final TopicCreation creation;
-    private final GroupConfig config;
+    private final Spec spec;
     private final Executor executor;
     private final AtomicBoolean creating = new AtomicBoolean();
 
-    public OffsetsTopicCreator(Supplier<ClusterImage> images, TopicCreation creation, GroupConfig config,
-                               Executor executor) {
+    public InternalTopicCreator(Supplier<ClusterImage> images, TopicCreation creation, Spec spec, Executor executor) {
         this.images = images;
         this.creation = creation;
-        this.config = config;
+        this.spec = spec;
         this.executor = executor;
     }
 
     /** The topic in {@code image}; when it is absent, starts creating it (unless under way) and returns empty. */
     public Optional<TopicImage> topicOrCreate(ClusterImage image) {
-        Optional<TopicImage> topic = image.topic(OffsetsTopic.NAME);
+        Optional<TopicImage> topic = image.topic(spec.name());
         if (topic.isEmpty()) {
             maybeCreate();
         }
@@ -59,7 +70,7 @@ public final class OffsetsTopicCreator {
 
     /** Starts creating the topic unless it exists or an attempt is under way; returns at once. */
     public void maybeCreate() {
-        if (images.get().topic(OffsetsTopic.NAME).isPresent() || !creating.compareAndSet(false, true)) {
+        if (images.get().topic(spec.name()).isPresent() || !creating.compareAndSet(false, true)) {
             return;
         }
         try {
@@ -77,29 +88,27 @@ public final class OffsetsTopicCreator {
     private void create() {
         try {
             ClusterImage image = images.get();
-            if (image.topic(OffsetsTopic.NAME).isPresent()) {
+            if (image.topic(spec.name()).isPresent()) {
                 return;
             }
             int brokers = (int) image.brokers().values().stream().filter(b -> !b.fenced()).count();
             if (brokers == 0) {
-                log.warn("Cannot create {} yet: no broker is registered", OffsetsTopic.NAME);
+                log.warn("Cannot create {} yet: no broker is registered", spec.name());
                 return;
             }
-            int wanted = config.offsetsTopicReplicationFactor();
+            int wanted = spec.replicationFactor();
             int replicationFactor = Math.min(wanted, brokers);
             if (replicationFactor < wanted) {
-                log.info("Creating {} with replication factor {} instead of offsets.topic.replication.factor={}: "
-                        + "only {} broker(s) registered", OffsetsTopic.NAME, replicationFactor, wanted, brokers);
+                log.info("Creating {} with replication factor {} instead of {}={}: only {} broker(s) registered",
+                        spec.name(), replicationFactor, spec.replicationFactorConfig(), wanted, brokers);
             }
-            creation.create(OffsetsTopic.NAME, config.offsetsTopicPartitions(), replicationFactor,
-                    Map.of("cleanup.policy", "compact",
-                            "segment.bytes", Integer.toString(config.offsetsTopicSegmentBytes())));
-            log.info("Created internal topic {} with {} partitions, replication factor {}", OffsetsTopic.NAME,
-                    config.offsetsTopicPartitions(), replicationFactor);
+            creation.create(spec.name(), spec.partitions(), replicationFactor, spec.configs());
+            log.info("Created internal topic {} with {} partitions, replication factor {}", spec.name(),
+                    spec.partitions(), replicationFactor);
         } catch (TopicExistsException raced) {
             // created concurrently (another broker's request): fine
         } catch (RuntimeException e) {
-            log.warn("Creating {} failed; the next request that needs it tries again: {}", OffsetsTopic.NAME,
+            log.warn("Creating {} failed; the next request that needs it tries again: {}", spec.name(),
                     e.toString());
         } finally {
             creating.set(false);
