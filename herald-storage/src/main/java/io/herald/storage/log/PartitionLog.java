@@ -15,8 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Supplier;
 
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.TopicPartition;
@@ -55,11 +53,11 @@ import org.slf4j.LoggerFactory;
  * With Kafka's defaults (both {@link Long#MAX_VALUE}) an acknowledged write survives a process crash (it is in
  * the page cache) but not a power loss; durability against machine loss comes from replication.
  *
- * <p>Thread-safety: thread-safe. Appends, roll, truncation, retention and segment replacement run
- * under one {@link ReentrantLock}; no file is fsynced while it is held (except by {@link #close}). Reads take
- * no lock: the segment map is a concurrent skip list, the offsets are volatile, and a segment
- * publishes its size only after whole batches are written. A reader racing with deletion still holds a valid
- * channel, because deleted segments' files are closed only after {@code fileDeleteDelayMs}.
+ * <p>Thread-safety: thread-safe. Appends, roll, truncation, retention and segment replacement run under one lock
+ * ({@link LogGuard}, which also takes the log offline after an I/O error); no file is fsynced while it is held
+ * (except by {@link #close}). Reads take no lock: the segment map is a concurrent skip list, the offsets are
+ * volatile, and a segment publishes its size only after whole batches are written. A reader racing with deletion
+ * still holds a valid channel, because deleted segments' files are closed only after {@code fileDeleteDelayMs}.
  */
 public final class PartitionLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PartitionLog.class);
@@ -67,7 +65,7 @@ public final class PartitionLog implements AutoCloseable {
     private final Path dir;
     private final TopicPartition tp;
     private final Time time;
-    private final ReentrantLock lock = new ReentrantLock();
+    private final LogGuard guard;
     private final LogSegments segments;
     private final ProducerStateManager producers;
     private final LeaderEpochCache epochs;
@@ -77,13 +75,12 @@ public final class PartitionLog implements AutoCloseable {
     private volatile long logEndOffset;
     private volatile long highWatermark;
     private final RecoveryPoint recoveryPoint;
-    private volatile boolean offline;
-    private volatile boolean closed;
 
     private PartitionLog(Path dir, TopicPartition tp, LogConfig config, Time time, ProducerStateManager producers,
                          LeaderEpochCache epochs, LogLoader.Loaded loaded) {
         this.dir = dir;
         this.tp = tp;
+        this.guard = new LogGuard(tp);
         this.config = config;
         this.time = time;
         this.producers = producers;
@@ -92,7 +89,7 @@ public final class PartitionLog implements AutoCloseable {
         this.segments = new LogSegments(dir, loaded.segments());
         this.logStartOffset = loaded.logStartOffset();
         this.logEndOffset = loaded.logEndOffset();
-        this.recoveryPoint = new RecoveryPoint(lock, time, loaded.recoveryPoint());
+        this.recoveryPoint = new RecoveryPoint(guard.lock(), time, loaded.recoveryPoint());
         this.highWatermark = loaded.highWatermark();
     }
 
@@ -153,7 +150,7 @@ public final class PartitionLog implements AutoCloseable {
 
     /** Sets the high watermark, clamped to {@code [logStartOffset, logEndOffset]}. */
     public void updateHighWatermark(long hw) {
-        withLock(() -> {
+        guard.withLock(() -> {
             highWatermark = clamp(hw);
             return null;
         });
@@ -177,7 +174,7 @@ public final class PartitionLog implements AutoCloseable {
     }
 
     public boolean isOffline() {
-        return offline;
+        return guard.isOffline();
     }
 
     /** Wall-clock (injected {@link Time}) of the last completed flush. */
@@ -233,13 +230,13 @@ public final class PartitionLog implements AutoCloseable {
     public LogAppendInfo appendAsLeader(MemoryRecords records, int leaderEpoch) {
         LogConfig cfg = config;
         BatchValidator.Validated validated = validator.validateForLeader(records, cfg, time.milliseconds());
-        LogAppendInfo info = withLock(() -> appendAsLeaderLocked(validated, leaderEpoch, cfg));
+        LogAppendInfo info = guard.withLock(() -> appendAsLeaderLocked(validated, leaderEpoch, cfg));
         maybeFlush(cfg);
         return info;
     }
 
     private LogAppendInfo appendAsLeaderLocked(BatchValidator.Validated validated, int leaderEpoch, LogConfig cfg) {
-        ensureOnline();
+        guard.ensureOnline();
         List<MutableRecordBatch> batches = validated.batches();
         ProducerStateManager.Append producerAppend = producers.begin();
         Optional<BatchMetadata> dup = producerAppend.firstDuplicate(batches);
@@ -279,13 +276,13 @@ public final class PartitionLog implements AutoCloseable {
     public LogAppendInfo appendAsFollower(MemoryRecords records) {
         LogConfig cfg = config;
         List<MutableRecordBatch> batches = validator.validateForFollower(records, cfg);
-        LogAppendInfo info = withLock(() -> appendAsFollowerLocked(records, batches.size()));
+        LogAppendInfo info = guard.withLock(() -> appendAsFollowerLocked(records, batches.size()));
         maybeFlush(cfg);
         return info;
     }
 
     private LogAppendInfo appendAsFollowerLocked(MemoryRecords records, int batchCount) {
-        ensureOnline();
+        guard.ensureOnline();
         if (batchCount == 0) {
             return LogAppendInfo.empty(logEndOffset, logStartOffset);
         }
@@ -320,7 +317,7 @@ public final class PartitionLog implements AutoCloseable {
             LogSegment active = maybeRoll(buffer.remaining(), lastOffset, now);
             active.append(buffer, headers);
         } catch (IOException e) {
-            throw fail("append", e);
+            throw guard.fail("append", e);
         }
     }
 
@@ -330,7 +327,7 @@ public final class PartitionLog implements AutoCloseable {
      * the latest epoch.
      */
     public void assignEpochStartOffset(int epoch, long startOffset) {
-        underLock("assign epoch", () -> epochs.maybeAssign(epoch, startOffset));
+        guard.underLock("assign epoch", () -> epochs.maybeAssign(epoch, startOffset));
     }
 
     private LogSegment maybeRoll(int bytes, long lastOffset, long now) throws IOException {
@@ -339,7 +336,7 @@ public final class PartitionLog implements AutoCloseable {
 
     /** Starts a new active segment at the log end offset (no-op when the active one is empty). */
     public void roll() {
-        underLock("roll", this::rollLocked);
+        guard.underLock("roll", this::rollLocked);
     }
 
     private LogSegment rollLocked() throws IOException {
@@ -397,7 +394,7 @@ public final class PartitionLog implements AutoCloseable {
      * @throws OffsetOutOfRangeException when {@code newStart > highWatermark}
      */
     public long deleteRecordsBefore(long newStart) {
-        return underLock("delete records", () -> {
+        return guard.underLock("delete records", () -> {
             if (newStart > highWatermark) {
                 throw new OffsetOutOfRangeException(tp + ": cannot delete before " + newStart + ", above high watermark "
                     + highWatermark);
@@ -418,7 +415,7 @@ public final class PartitionLog implements AutoCloseable {
      * @return the number of segments deleted
      */
     public int deleteOldSegments() {
-        return underLock("retention", () -> applyRetention(RetentionPlanner.Rules.of(config), "retention"));
+        return guard.underLock("retention", () -> applyRetention(RetentionPlanner.Rules.of(config), "retention"));
     }
 
     private int applyRetention(RetentionPlanner.Rules rules, String reason) throws IOException {
@@ -455,7 +452,7 @@ public final class PartitionLog implements AutoCloseable {
      * the log is emptied and restarts at {@code offset}.
      */
     public void truncateTo(long offset) {
-        underLock("truncate", () -> {
+        guard.underLock("truncate", () -> {
             if (offset >= logEndOffset) {
                 // Nothing to cut, but an epoch this replica assigned as leader without writing anything may
                 // sit at the log end and would make it claim an epoch no other replica has (as Kafka does).
@@ -487,7 +484,7 @@ public final class PartitionLog implements AutoCloseable {
      * {@code newOffset}; the epoch cache and producer state are cleared.
      */
     public void truncateFullyAndStartAt(long newOffset) {
-        underLock("truncate fully", () -> {
+        guard.underLock("truncate fully", () -> {
             recoveryPoint.resetTo(newOffset);
             segments.replaceAllByEmptySegmentAt(newOffset, config, time.milliseconds());
             logStartOffset = newOffset;
@@ -509,7 +506,7 @@ public final class PartitionLog implements AutoCloseable {
      * @return false (and the cleaned file deleted) when {@code old} is no longer part of the log
      */
     public boolean replaceSegment(LogSegment old, Path cleanedFile) {
-        return underLock("replace segment", () -> segments.swapIn(old, cleanedFile, config, time.milliseconds()));
+        return guard.underLock("replace segment", () -> segments.swapIn(old, cleanedFile, config, time.milliseconds()));
     }
 
     // ---- flush / close ----
@@ -520,12 +517,12 @@ public final class PartitionLog implements AutoCloseable {
      * {@link RecoveryPoint}).
      */
     public void flush() {
-        ensureOnline();
+        guard.ensureOnline();
         try {
             recoveryPoint.flush(() -> logEndOffset, segments::fsync);
         } catch (IOException e) {
-            if (!closed) {
-                throw fail("flush", e);
+            if (!guard.isClosed()) {
+                throw guard.fail("flush", e);
             }
         }
     }
@@ -536,20 +533,20 @@ public final class PartitionLog implements AutoCloseable {
      */
     @Override
     public void close() {
-        withLock(() -> {
-            if (closed) {
+        guard.withLock(() -> {
+            if (guard.isClosed()) {
                 return null;
             }
             try {
-                if (!offline) {
+                if (!guard.isOffline()) {
                     // Still under the lock, so that nothing is appended between the last fsync and the close.
                     recoveryPoint.flushHoldingLock(logEndOffset, segments::fsync);
                     producers.takeSnapshot(logEndOffset);
                 }
             } catch (IOException e) {
-                fail("close", e);
+                guard.fail("close", e);
             } finally {
-                closed = true;
+                guard.markClosed();
                 segments.closeAll(tp);
             }
             return null;
@@ -564,61 +561,6 @@ public final class PartitionLog implements AutoCloseable {
         } catch (IOException e) {
             throw new KafkaStorageException(tp + ": failed to delete " + dir, e);
         }
-    }
-
-    // ---- helpers ----
-
-    private void ensureOnline() {
-        if (offline) {
-            throw new KafkaStorageException(tp + " is offline after an earlier disk error");
-        }
-        if (closed) {
-            throw new KafkaStorageException(tp + " is closed");
-        }
-    }
-
-    private KafkaStorageException fail(String operation, IOException e) {
-        offline = true;
-        LOG.error("{}: {} failed; the log is offline: {}", tp, operation, e.toString());
-        return new KafkaStorageException(tp + ": " + operation + " failed", e);
-    }
-
-    private <T> T withLock(Supplier<T> body) {
-        lock.lock();
-        try {
-            return body.get();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** A mutation of an online log, under the lock; an I/O failure takes the log offline. */
-    private interface LockedIo<T> {
-        T run() throws IOException;
-    }
-
-    /** A {@link LockedIo} without a result. */
-    private interface LockedIoAction {
-        void run() throws IOException;
-    }
-
-    private <T> T underLock(String operation, LockedIo<T> body) {
-        lock.lock();
-        try {
-            ensureOnline();
-            return body.run();
-        } catch (IOException e) {
-            throw fail(operation, e);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void underLock(String operation, LockedIoAction body) {
-        underLock(operation, () -> {
-            body.run();
-            return null;
-        });
     }
 
     @Override
