@@ -31,8 +31,8 @@ import org.apache.kafka.common.utils.BufferSupplier;
  * newest record of each key, with its original offset.
  *
  * <p>When and how much: {@link CleaningPlanner} decides from {@code min.cleanable.dirty.ratio},
- * {@code min.compaction.lag.ms}, {@code max.compaction.lag.ms}, the high watermark and how far the previous
- * cleaning got (the first dirty offset). That progress is kept in memory, so after a restart every log
+ * {@code min.compaction.lag.ms}, {@code max.compaction.lag.ms}, the last stable offset (Kafka never cleans above it,
+ * so no batch of an ongoing transaction is touched) and how far the previous cleaning got (the first dirty offset). That progress is kept in memory, so after a restart every log
  * counts as wholly dirty and is cleaned once; that costs a pass, never a missed cleaning.
  *
  * <p>One pass: (1) build a key → newest offset map over the cleanable segments (the active segment is never
@@ -96,7 +96,7 @@ public final class LogCleaner {
         }
         Progress known = progress(log);
         LogConfig cfg = log.config();
-        return CleaningPlanner.plan(inactive, log.highWatermark(), known.firstDirtyOffset(),
+        return CleaningPlanner.plan(inactive, log.lastStableOffset(), known.firstDirtyOffset(),
             new CleaningPlanner.Rules(cfg.minCompactionLagMs(), cfg.maxCompactionLagMs(), cfg.minCleanableDirtyRatio()),
             known.pendingDeleteHorizon(), time.milliseconds());
     }
@@ -156,7 +156,8 @@ public final class LogCleaner {
                     }
                     ch.force(true);
                 }
-                if (log.replaceSegment(s, cleaned)) {
+                // Every aborted transaction stays indexed: its records may still be in the cleaned segment.
+                if (log.replaceSegment(s, cleaned, s.abortedTxns())) {
                     rewritten++;
                 }
             }
