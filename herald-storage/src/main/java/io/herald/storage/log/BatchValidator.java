@@ -68,7 +68,7 @@ final class BatchValidator {
         List<MutableRecordBatch> batches = new ArrayList<>();
         ByteBuffer buffer = records.buffer();
         for (int position = buffer.position(); position < buffer.limit(); ) {
-            MutableRecordBatch batch = checkBatch(buffer, position);
+            MutableRecordBatch batch = checkBatch(buffer, position, origin);
             checkProducerFields(batch, origin, position);
             if (batch.sizeInBytes() > cfg.maxMessageBytes()) {
                 throw new RecordTooLargeException(tp + ": batch of " + batch.sizeInBytes()
@@ -104,7 +104,7 @@ final class BatchValidator {
         List<MutableRecordBatch> batches = new ArrayList<>();
         ByteBuffer buffer = records.buffer();
         for (int position = buffer.position(); position < buffer.limit(); ) {
-            MutableRecordBatch batch = checkBatch(buffer, position);
+            MutableRecordBatch batch = checkBatch(buffer, position, AppendOrigin.REPLICATION);
             batches.add(batch);
             position += batch.sizeInBytes();
         }
@@ -118,8 +118,12 @@ final class BatchValidator {
         }
     }
 
-    /** Framing, CRC and record count of the batch at {@code position}. */
-    private MutableRecordBatch checkBatch(ByteBuffer buffer, int position) {
+    /**
+     * Framing, CRC and record count of the batch at {@code position}. A replicated batch may be empty: the
+     * leader's cleaner keeps a producer's last batch without its records, so that its sequence survives (Kafka
+     * checks the record count of client batches only).
+     */
+    private MutableRecordBatch checkBatch(ByteBuffer buffer, int position, AppendOrigin origin) {
         int remaining = buffer.limit() - position;
         // Every message format (v0..v2) has its magic byte at offset 16, so check it first.
         if (remaining <= BatchHeader.MAGIC_OFFSET) {
@@ -144,6 +148,9 @@ final class BatchValidator {
             throw new CorruptRecordException(tp + ": batch at byte " + position + " fails its CRC check");
         }
         BatchHeader h = BatchHeader.parse(buffer, position);
+        if (h.recordCount() == 0 && origin == AppendOrigin.REPLICATION) {
+            return batch;
+        }
         if (h.recordCount() == 0) {
             throw new InvalidRecordException(tp + ": batch at byte " + position + " has no records");
         }
