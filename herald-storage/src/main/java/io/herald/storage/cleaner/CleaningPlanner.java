@@ -7,8 +7,8 @@ import java.util.List;
  * segments' metadata, the log's offsets, the cleaner's progress, the compaction settings and the time.
  *
  * <p>Cleanable: a prefix of the inactive segments, ending before the first segment that is not wholly below
- * the high watermark (Kafka cleans nothing above the last stable offset, which without transactions is the high
- * watermark), and before the first <em>dirty</em> segment (one at or after the cleaner's first dirty offset)
+ * the last stable offset (Kafka cleans nothing above it: not what may still be truncated, not an ongoing
+ * transaction's batches, whose fate is unknown), and before the first <em>dirty</em> segment (one at or after the cleaner's first dirty offset)
  * holding a record younger than {@code min.compaction.lag.ms}. The active segment never is.
  *
  * <p>Due, as in Kafka, when there is something cleanable and one of: the dirty share of the cleanable bytes is
@@ -47,7 +47,7 @@ final class CleaningPlanner {
      * @param firstDirtyOffset     where the last cleaning ended (below it everything has been cleaned once)
      * @param pendingDeleteHorizon the earliest delete horizon of a tombstone kept so far, or Long.MAX_VALUE
      */
-    static Plan plan(List<SegmentInfo> inactive, long highWatermark, long firstDirtyOffset, Rules rules,
+    static Plan plan(List<SegmentInfo> inactive, long lastStableOffset, long firstDirtyOffset, Rules rules,
                      long pendingDeleteHorizon, long nowMs) {
         int cleanable = 0;
         long cleanBytes = 0;
@@ -58,7 +58,7 @@ final class CleaningPlanner {
             boolean dirty = s.endOffset() > firstDirtyOffset;
             boolean tooYoung = dirty && rules.minCompactionLagMs() > 0
                 && s.largestTimestamp() > nowMs - rules.minCompactionLagMs();
-            if (s.endOffset() > highWatermark || tooYoung) {
+            if (s.endOffset() > lastStableOffset || tooYoung) {
                 break;
             }
             if (dirty) {

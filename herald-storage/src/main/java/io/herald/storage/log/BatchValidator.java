@@ -1,6 +1,7 @@
 package io.herald.storage.log;
 
 import io.herald.storage.config.LogConfig;
+import io.herald.storage.producer.AppendOrigin;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -27,7 +28,10 @@ import org.apache.kafka.common.utils.CloseableIterator;
  * topic asks for another codec, and stamps them.
  *
  * <p>Checks, per batch: magic 2, size bounds, CRC, a record count that matches the last offset delta and is
- * not zero. A leader also enforces what the producer is responsible for, as Kafka does: {@code max.message.bytes}
+ * not zero. A leader refuses control batches (only the coordinator writes end markers, through
+ * {@link PartitionLog#appendTransactionMarker}) and, from a producer, a producer id without a base sequence
+ * (Kafka's INVALID_RECORD for both). It also enforces what the producer is responsible for, as Kafka does:
+ * {@code max.message.bytes}
  * (before and, when recompressed, after), a key on every record of a compacted topic, and on CreateTime topics
  * record timestamps within {@code [now - message.timestamp.before.max.ms, now + message.timestamp.after.max.ms]}
  * (INVALID_TIMESTAMP otherwise; a record without timestamp passes). A follower skips those: its leader already
@@ -59,12 +63,13 @@ final class BatchValidator {
     /** A leader append after validation: the records to write (rebuilt when recompressed) and their batches. */
     record Validated(MemoryRecords records, List<MutableRecordBatch> batches) {}
 
-    /** Validates a producer's batches for a leader append at broker time {@code nowMs}. */
-    Validated validateForLeader(MemoryRecords records, LogConfig cfg, long nowMs) {
+    /** Validates a producer's (or coordinator's) batches for a leader append at broker time {@code nowMs}. */
+    Validated validateForLeader(MemoryRecords records, AppendOrigin origin, LogConfig cfg, long nowMs) {
         List<MutableRecordBatch> batches = new ArrayList<>();
         ByteBuffer buffer = records.buffer();
         for (int position = buffer.position(); position < buffer.limit(); ) {
-            MutableRecordBatch batch = checkBatch(buffer, position);
+            MutableRecordBatch batch = checkBatch(buffer, position, origin);
+            checkProducerFields(batch, origin, position);
             if (batch.sizeInBytes() > cfg.maxMessageBytes()) {
                 throw new RecordTooLargeException(tp + ": batch of " + batch.sizeInBytes()
                     + " bytes exceeds max.message.bytes " + cfg.maxMessageBytes());
@@ -99,7 +104,7 @@ final class BatchValidator {
         List<MutableRecordBatch> batches = new ArrayList<>();
         ByteBuffer buffer = records.buffer();
         for (int position = buffer.position(); position < buffer.limit(); ) {
-            MutableRecordBatch batch = checkBatch(buffer, position);
+            MutableRecordBatch batch = checkBatch(buffer, position, AppendOrigin.REPLICATION);
             batches.add(batch);
             position += batch.sizeInBytes();
         }
@@ -113,8 +118,12 @@ final class BatchValidator {
         }
     }
 
-    /** Framing, CRC and record count of the batch at {@code position}. */
-    private MutableRecordBatch checkBatch(ByteBuffer buffer, int position) {
+    /**
+     * Framing, CRC and record count of the batch at {@code position}. A replicated batch may be empty: the
+     * leader's cleaner keeps a producer's last batch without its records, so that its sequence survives (Kafka
+     * checks the record count of client batches only).
+     */
+    private MutableRecordBatch checkBatch(ByteBuffer buffer, int position, AppendOrigin origin) {
         int remaining = buffer.limit() - position;
         // Every message format (v0..v2) has its magic byte at offset 16, so check it first.
         if (remaining <= BatchHeader.MAGIC_OFFSET) {
@@ -139,6 +148,9 @@ final class BatchValidator {
             throw new CorruptRecordException(tp + ": batch at byte " + position + " fails its CRC check");
         }
         BatchHeader h = BatchHeader.parse(buffer, position);
+        if (h.recordCount() == 0 && origin == AppendOrigin.REPLICATION) {
+            return batch;
+        }
         if (h.recordCount() == 0) {
             throw new InvalidRecordException(tp + ": batch at byte " + position + " has no records");
         }
@@ -147,6 +159,17 @@ final class BatchValidator {
                 + " inconsistent with last offset delta " + h.lastOffsetDelta());
         }
         return batch;
+    }
+
+    private void checkProducerFields(MutableRecordBatch batch, AppendOrigin origin, int position) {
+        if (batch.isControlBatch()) {
+            throw new InvalidRecordException(tp + ": clients are not allowed to write control records (batch at byte "
+                + position + ")");
+        }
+        if (origin == AppendOrigin.CLIENT && batch.hasProducerId() && batch.baseSequence() < 0) {
+            throw new InvalidRecordException(tp + ": invalid sequence number " + batch.baseSequence() + " in the batch "
+                + "of producer " + batch.producerId() + " at byte " + position);
+        }
     }
 
     /**

@@ -2,7 +2,9 @@ package io.herald.storage.log;
 
 import io.herald.storage.config.LogConfig;
 import io.herald.storage.epoch.LeaderEpochCache;
-import io.herald.storage.producer.BatchMetadata;
+import io.herald.storage.producer.AppendOrigin;
+import io.herald.storage.producer.ProducerAppend;
+import io.herald.storage.producer.ProducerBatch;
 import io.herald.storage.producer.ProducerStateManager;
 
 import java.io.IOException;
@@ -14,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.NavigableMap;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.stream.Stream;
@@ -28,12 +31,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Steps, in order: (1) finish or discard interrupted file operations: {@code .deleted}, {@code .cleaned}
  * and {@code .tmp} files are removed, a {@code .log.swap} (a compaction that crashed after its output was
- * complete) replaces its original and the original's indexes are dropped so they are rebuilt; (2) open every
- * {@code <20-digit base>.log} in base-offset order, the last one as the active segment; (3) after an unclean
- * shutdown, re-validate every segment holding offsets at or above the checkpointed recovery point and truncate
- * at the first bad batch, deleting any later segment (a clean start only checks the tail of the last segment);
- * (4) clamp the checkpointed offsets to what was found; (5) truncate the leader-epoch cache to the log and
- * rebuild producer state from the latest snapshot plus the batches after it.
+ * complete) replaces its original, with its {@code .txnindex.swap} if it has one, and the original's offset and
+ * time indexes are dropped so they are rebuilt; a {@code .txnindex.swap} without its {@code .log.swap} belongs to a
+ * compaction that never committed and is removed; (2) open every {@code <20-digit base>.log} in base-offset
+ * order, the last one as the active segment; (3) after an unclean shutdown, re-validate every segment holding
+ * offsets at or above the checkpointed recovery point and truncate at the first bad batch, deleting any later
+ * segment (a clean start only checks the tail of the last segment); (4) clamp the checkpointed offsets to what
+ * was found; (5) truncate the leader-epoch cache to the log and rebuild producer state from the latest snapshot
+ * plus the batches after it, rebuilding on the way the transaction index of every segment from the first
+ * re-validated one (and of any segment whose {@code .txnindex} was corrupt), as Kafka's segment recovery does.
  *
  * <p>Recovered bytes may exist only in the page cache (the crash may have been the process, not the
  * machine), so the recovered segments are fsynced before the recovery point is moved to the log end.
@@ -42,6 +48,7 @@ import org.slf4j.LoggerFactory;
  */
 final class LogLoader {
     private static final Logger LOG = LoggerFactory.getLogger(LogLoader.class);
+    static final String SWAP_SUFFIX = ".swap";
 
     /** What a log starts from; the segment map is handed over to the log. */
     record Loaded(ConcurrentSkipListMap<Long, LogSegment> segments, long logStartOffset, long logEndOffset,
@@ -84,17 +91,22 @@ final class LogLoader {
     private Loaded loadSegments(boolean recover, PartitionCheckpoint cp, ProducerStateManager producers,
                                 LeaderEpochCache epochs) throws IOException {
         List<Long> bases = cleanUpAndListSegments();
+        long rebuildTxnIndexFrom = Long.MAX_VALUE;
         for (int i = 0; i < bases.size(); i++) {
             long base = bases.get(i);
-            segments.put(base, LogSegment.open(dir, base, config, nowMs, i == bases.size() - 1));
+            LogSegment segment = LogSegment.open(dir, base, config, nowMs, i == bases.size() - 1);
+            segments.put(base, segment);
+            if (segment.txnIndex().needsRebuild()) {
+                rebuildTxnIndexFrom = Math.min(rebuildTxnIndexFrom, base);
+            }
         }
         if (recover) {
-            recoverSegments(cp.recoveryPoint());
+            rebuildTxnIndexFrom = Math.min(rebuildTxnIndexFrom, recoverSegments(cp.recoveryPoint()));
         } else if (!segments.isEmpty()) {
             LogSegment last = segments.lastEntry().getValue();
             if (!last.verifyTail()) {
                 LOG.warn("{}: last segment {} failed its tail check; recovering it", tp, last.logFile());
-                recoverSegments(last.baseOffset());
+                rebuildTxnIndexFrom = Math.min(rebuildTxnIndexFrom, recoverSegments(last.baseOffset()));
             }
         }
         if (segments.isEmpty()) {
@@ -111,7 +123,7 @@ final class LogLoader {
         long highWatermark = Math.max(logStartOffset, Math.min(cp.highWatermark(), logEndOffset));
         epochs.truncateFromEnd(logEndOffset);
         epochs.truncateFromStart(logStartOffset);
-        replayProducerState(segments, producers, logStartOffset, logEndOffset);
+        replayProducerState(segments, producers, logStartOffset, logEndOffset, rebuildTxnIndexFrom);
         LOG.debug("{}: loaded {} segments, log start {}, log end {}", tp, segments.size(), logStartOffset, logEndOffset);
         return new Loaded(segments, logStartOffset, logEndOffset, logEndOffset, highWatermark);
     }
@@ -126,13 +138,27 @@ final class LogLoader {
             String name = p.getFileName().toString();
             if (name.endsWith(LogSegment.DELETED_SUFFIX) || name.endsWith(".cleaned") || name.endsWith(".tmp")) {
                 Files.deleteIfExists(p);
-            } else if (name.endsWith(LogSegment.LOG_SUFFIX + ".swap")) {
+            } else if (name.endsWith(LogSegment.LOG_SUFFIX + SWAP_SUFFIX)) {
                 // Compaction crashed after the cleaned file was complete: it wins over the original.
-                String logName = name.substring(0, name.length() - ".swap".length());
-                Files.move(p, p.resolveSibling(logName), StandardCopyOption.REPLACE_EXISTING);
+                String logName = name.substring(0, name.length() - SWAP_SUFFIX.length());
                 String base = logName.substring(0, logName.length() - LogSegment.LOG_SUFFIX.length());
+                // Its transaction index first: the .log.swap is the commit point, so while it exists the cleaned
+                // index (or its absence: no aborted transaction left) is the one that goes with the cleaned log.
+                Path txnSwap = dir.resolve(base + LogSegment.TXN_INDEX_SUFFIX + SWAP_SUFFIX);
+                Path txnIndex = dir.resolve(base + LogSegment.TXN_INDEX_SUFFIX);
+                if (Files.exists(txnSwap)) {
+                    Files.move(txnSwap, txnIndex, StandardCopyOption.REPLACE_EXISTING);
+                } else {
+                    Files.deleteIfExists(txnIndex);
+                }
+                Files.move(p, p.resolveSibling(logName), StandardCopyOption.REPLACE_EXISTING);
                 Files.deleteIfExists(dir.resolve(base + LogSegment.INDEX_SUFFIX));
                 Files.deleteIfExists(dir.resolve(base + LogSegment.TIME_INDEX_SUFFIX));
+            }
+        }
+        for (Path p : files) {
+            if (p.getFileName().toString().endsWith(LogSegment.TXN_INDEX_SUFFIX + SWAP_SUFFIX)) {
+                Files.deleteIfExists(p); // left by a compaction that crashed before its commit point
             }
         }
         List<Long> bases = new ArrayList<>();
@@ -149,15 +175,21 @@ final class LogLoader {
         return bases;
     }
 
-    /** Re-validates segments holding offsets at or above {@code from}; truncates at the first bad batch. */
-    private void recoverSegments(long from) throws IOException {
+    /**
+     * Re-validates segments holding offsets at or above {@code from}; truncates at the first bad batch.
+     *
+     * @return the base offset of the first segment re-validated, or Long.MAX_VALUE when there was none
+     */
+    private long recoverSegments(long from) throws IOException {
         List<LogSegment> all = new ArrayList<>(segments.values());
+        long first = Long.MAX_VALUE;
         for (int i = 0; i < all.size(); i++) {
             LogSegment s = all.get(i);
             boolean wholeBelow = i + 1 < all.size() && all.get(i + 1).baseOffset() <= from;
             if (wholeBelow) {
                 continue;
             }
+            first = Math.min(first, s.baseOffset());
             int truncated = s.recover(Integer.MAX_VALUE, config.segmentIndexBytes());
             boolean nextOverlaps = i + 1 < all.size() && all.get(i + 1).baseOffset() < s.nextOffset();
             if (truncated > 0 || nextOverlaps) {
@@ -167,37 +199,50 @@ final class LogLoader {
                     segments.remove(later.baseOffset());
                     later.deleteFiles();
                 }
-                return;
+                return first;
             }
             if (i + 1 < all.size()) {
                 s.onBecomeInactive();
             }
         }
+        return first;
     }
 
     /**
-     * Rebuilds idempotent-producer state: the latest snapshot at or below the log end, then every producer batch
-     * after it. Also used after truncation, which can remove batches the state already counted.
+     * Rebuilds producer state: the latest snapshot between the log start and the log end (or nothing), then every
+     * producer batch after it, replayed with origin {@link AppendOrigin#RECOVERY}. Also used after truncation, which can remove batches the
+     * state already counted.
+     *
+     * <p>Segments from {@code rebuildTxnIndexFrom} on get their transaction index rebuilt on the way: it is emptied
+     * and receives the aborted transactions the replay completes in it. The replay then has to start at or below
+     * that segment, so the snapshot is taken from there at the latest (Kafka recovers a segment with producer state
+     * rebuilt up to its base offset, the same thing).
+     *
+     * @param rebuildTxnIndexFrom a segment base offset, or Long.MAX_VALUE to rebuild no index
      */
     static void replayProducerState(NavigableMap<Long, LogSegment> segments, ProducerStateManager producers,
-                                    long logStartOffset, long logEndOffset) throws IOException {
+                                    long logStartOffset, long logEndOffset, long rebuildTxnIndexFrom) throws IOException {
         producers.deleteSnapshotsAfter(logEndOffset);
-        OptionalLong snapshot = producers.loadLatestSnapshot(logEndOffset);
-        long from = Math.max(logStartOffset, snapshot.orElse(logStartOffset));
+        // Not a snapshot below the log start offset: the batches between it and the log start are gone, and
+        // skipping them could reopen a transaction whose marker was among them (Kafka drops such snapshots too).
+        OptionalLong snapshot = producers.loadLatestSnapshot(logStartOffset, Math.min(logEndOffset, rebuildTxnIndexFrom));
+        long from = snapshot.orElse(logStartOffset);
         for (LogSegment s : from(segments, from).values()) {
+            boolean rebuild = s.baseOffset() >= rebuildTxnIndexFrom;
+            if (rebuild) {
+                s.txnIndex().reset();
+            }
+            ProducerAppend.AbortedTxnSink sink = rebuild ? s.txnIndex()::append : txn -> { };
+            // From the batch holding offset `from` (Kafka's replay reads from there too): when that is the log start
+            // offset, a batch straddling it still tells which producer a transaction began with.
             s.forEachBatch(from, (position, h) -> {
-                if (h.baseOffset() >= from) {
-                    replay(producers, h);
+                Optional<ProducerBatch> batch = ProducerBatches.of(s, position, h);
+                if (batch.isPresent()) {
+                    ProducerAppend replay = producers.begin(AppendOrigin.RECOVERY);
+                    replay.append(batch.get());
+                    replay.commit(sink);
                 }
             });
-        }
-    }
-
-    /** Applies a producer batch found in the log (or replicated) to the producer state, unchecked. */
-    static void replay(ProducerStateManager producers, BatchHeader h) {
-        if (h.hasProducerId() && !h.isControl()) {
-            producers.replay(h.producerId(), h.producerEpoch(),
-                new BatchMetadata(h.baseSequence(), h.lastSequence(), h.baseOffset(), h.lastOffset()));
         }
     }
 

@@ -5,6 +5,8 @@ import io.herald.storage.index.OffsetIndex;
 import io.herald.storage.index.OffsetPosition;
 import io.herald.storage.index.TimeIndex;
 import io.herald.storage.index.TimestampOffset;
+import io.herald.storage.txn.AbortedTxn;
+import io.herald.storage.txn.TransactionIndex;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -15,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -24,7 +27,8 @@ import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.RecordBatch;
 
 /**
- * One segment of a partition log: {@code <base>.log} plus its {@code .index} and {@code .timeindex}.
+ * One segment of a partition log: {@code <base>.log} plus its {@code .index}, {@code .timeindex} and, once a
+ * transaction aborted in it, {@code .txnindex} ({@link TransactionIndex}).
  *
  * <p>On disk the {@code .log} file is a plain concatenation of magic v2 record batches exactly as
  * they travel on the wire (offsets and leader epoch stamped in), with no framing of its own, so a
@@ -48,12 +52,14 @@ public final class LogSegment {
     public static final String LOG_SUFFIX = ".log";
     public static final String INDEX_SUFFIX = ".index";
     public static final String TIME_INDEX_SUFFIX = ".timeindex";
+    public static final String TXN_INDEX_SUFFIX = TransactionIndex.SUFFIX;
     public static final String DELETED_SUFFIX = ".deleted";
 
     private final long baseOffset;
     private final FileChannel channel;
     private final OffsetIndex offsetIndex;
     private final TimeIndex timeIndex;
+    private final TransactionIndex txnIndex;
     private final int indexIntervalBytes;
     private final long createdMs;
     /** How much earlier than {@code segment.ms} this segment rolls (segment.jitter.ms), drawn when opened. */
@@ -72,12 +78,13 @@ public final class LogSegment {
     private int lastBatchPosition = -1;
 
     private LogSegment(Path logFile, long baseOffset, FileChannel channel, OffsetIndex offsetIndex, TimeIndex timeIndex,
-                       LogConfig config, long createdMs, int size) {
+                       TransactionIndex txnIndex, LogConfig config, long createdMs, int size) {
         this.logFile = logFile;
         this.baseOffset = baseOffset;
         this.channel = channel;
         this.offsetIndex = offsetIndex;
         this.timeIndex = timeIndex;
+        this.txnIndex = txnIndex;
         this.indexIntervalBytes = config.indexIntervalBytes();
         this.createdMs = createdMs;
         this.rollJitterMs = RollPolicy.drawJitter(config, ThreadLocalRandom.current());
@@ -106,15 +113,17 @@ public final class LogSegment {
         }
         FileChannel channel = FileChannel.open(logFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         OffsetIndex offsetIndex = null;
+        TimeIndex timeIndex = null;
         try {
             Path indexFile = dir.resolve(fileName(baseOffset, INDEX_SUFFIX));
             Path timeIndexFile = dir.resolve(fileName(baseOffset, TIME_INDEX_SUFFIX));
             boolean indexesMissing = !Files.exists(indexFile) || !Files.exists(timeIndexFile);
             offsetIndex = new OffsetIndex(indexFile, baseOffset, config.segmentIndexBytes(), active);
-            TimeIndex timeIndex = new TimeIndex(timeIndexFile, baseOffset, config.segmentIndexBytes(), active);
+            timeIndex = new TimeIndex(timeIndexFile, baseOffset, config.segmentIndexBytes(), active);
+            TransactionIndex txnIndex = TransactionIndex.open(dir.resolve(fileName(baseOffset, TXN_INDEX_SUFFIX)), baseOffset);
             long created = existed ? Files.getLastModifiedTime(logFile).toMillis() : nowMs;
             int size = existed ? (int) Math.min(channel.size(), Integer.MAX_VALUE) : 0;
-            LogSegment segment = new LogSegment(logFile, baseOffset, channel, offsetIndex, timeIndex, config,
+            LogSegment segment = new LogSegment(logFile, baseOffset, channel, offsetIndex, timeIndex, txnIndex, config,
                 Math.min(created, nowMs), size);
             if (existed) {
                 if (indexesMissing) {
@@ -131,6 +140,9 @@ public final class LogSegment {
             channel.close();
             if (offsetIndex != null) {
                 offsetIndex.closeHandler();
+            }
+            if (timeIndex != null) {
+                timeIndex.closeHandler();
             }
             throw e;
         }
@@ -376,6 +388,7 @@ public final class LogSegment {
         // only describes kept batches and stays true.
         offsetIndex.truncateTo(offset);
         timeIndex.truncateTo(offset);
+        txnIndex.truncateTo(offset);
         channel.truncate(position);
         size = position;
         // Recompute the tail state from the remaining index and batches.
@@ -511,6 +524,15 @@ public final class LogSegment {
         return timeIndex;
     }
 
+    TransactionIndex txnIndex() {
+        return txnIndex;
+    }
+
+    /** The aborted transactions whose marker lies in this segment, in marker order. */
+    public List<AbortedTxn> abortedTxns() throws IOException {
+        return txnIndex.entries();
+    }
+
     /** Retention's notion of age: the largest record timestamp, or the file's mtime when there is none. */
     public long largestTimestampOrMtime() throws IOException {
         return maxTimestamp >= 0 ? maxTimestamp : Files.getLastModifiedTime(logFile).toMillis();
@@ -543,15 +565,17 @@ public final class LogSegment {
         channel.force(true);
         offsetIndex.flush();
         timeIndex.flush();
+        txnIndex.flush();
     }
 
-    /** Renames all three files with the {@code .deleted} suffix; the channel stays usable. */
+    /** Renames all files with the {@code .deleted} suffix; the channels stay usable. */
     void markDeleted() throws IOException {
         Path target = logFile.resolveSibling(logFile.getFileName() + DELETED_SUFFIX);
         Files.move(logFile, target, StandardCopyOption.REPLACE_EXISTING);
         logFile = target;
         offsetIndex.renameTo(offsetIndex.file().resolveSibling(offsetIndex.file().getFileName() + DELETED_SUFFIX));
         timeIndex.renameTo(timeIndex.file().resolveSibling(timeIndex.file().getFileName() + DELETED_SUFFIX));
+        txnIndex.renameTo(txnIndex.file().resolveSibling(txnIndex.file().getFileName() + DELETED_SUFFIX));
     }
 
     /** Closes the channel and removes all files. */
@@ -559,12 +583,14 @@ public final class LogSegment {
         channel.close();
         offsetIndex.deleteIfExists();
         timeIndex.deleteIfExists();
+        txnIndex.deleteIfExists();
         Files.deleteIfExists(logFile);
     }
 
     void close() throws IOException {
         offsetIndex.close();
         timeIndex.close();
+        txnIndex.close();
         trimFile();
         channel.close();
     }

@@ -1,6 +1,8 @@
 package io.herald.storage.log;
 
 import io.herald.storage.config.LogConfig;
+import io.herald.storage.txn.AbortedTxn;
+import io.herald.storage.txn.TransactionIndex;
 
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
@@ -104,6 +106,23 @@ final class LogSegments {
         return Optional.of(FileSlice.empty());
     }
 
+    /**
+     * Kafka's search for the aborted transactions of a fetch of {@code [fetchOffset, upperBoundOffset)}: the
+     * transaction indexes from the segment holding {@code fetchOffset} on, until one says the search is complete
+     * (see {@link TransactionIndex#collect}). Earlier segments only index markers below {@code fetchOffset}.
+     */
+    List<AbortedTxn> collectAbortedTxns(long fetchOffset, long upperBoundOffset) throws IOException {
+        List<AbortedTxn> out = new ArrayList<>();
+        for (LogSegment s : from(fetchOffset)) {
+            TransactionIndex.SearchResult result = s.txnIndex().collect(fetchOffset, upperBoundOffset);
+            out.addAll(result.abortedTxns());
+            if (result.complete()) {
+                break;
+            }
+        }
+        return out;
+    }
+
     /** The segments that may hold offsets at or above {@code offset}: from its floor segment on. */
     Collection<LogSegment> from(long offset) {
         return LogLoader.from(segments, offset).values();
@@ -166,20 +185,29 @@ final class LogSegments {
 
     /**
      * Replaces the inactive segment {@code old} by the complete, fsynced file {@code cleanedFile} with the same
-     * base offset. Crash-safe: the cleaned file is renamed to {@code .swap} before the original is renamed
-     * away, and {@link LogLoader} completes a swap it finds.
+     * base offset, whose transaction index holds {@code cleanedTxnIndex}. Crash-safe: the cleaned index and then the
+     * cleaned file are renamed to {@code .swap} before the original is renamed away; the {@code .log.swap} rename is
+     * the commit point, and {@link LogLoader} completes a swap it finds (with the index swap, or without an index
+     * when there is none) and discards an index swap without a log swap.
      *
      * @return false (and the cleaned file deleted) when {@code old} is no longer an inactive segment here
      */
-    boolean swapIn(LogSegment old, Path cleanedFile, LogConfig config, long nowMs) throws IOException {
+    boolean swapIn(LogSegment old, Path cleanedFile, List<AbortedTxn> cleanedTxnIndex, LogConfig config, long nowMs)
+        throws IOException {
         if (!contains(old) || old == active()) {
             Files.deleteIfExists(cleanedFile);
             return false;
         }
         Path logFile = dir.resolve(LogSegment.fileName(old.baseOffset(), LogSegment.LOG_SUFFIX));
-        Path swap = logFile.resolveSibling(logFile.getFileName() + ".swap");
+        Path txnFile = dir.resolve(LogSegment.fileName(old.baseOffset(), LogSegment.TXN_INDEX_SUFFIX));
+        Path swap = logFile.resolveSibling(logFile.getFileName() + LogLoader.SWAP_SUFFIX);
+        Path txnSwap = txnFile.resolveSibling(txnFile.getFileName() + LogLoader.SWAP_SUFFIX);
+        boolean hasTxnIndex = TransactionIndex.writeFile(txnSwap, cleanedTxnIndex);
         Files.move(cleanedFile, swap, StandardCopyOption.REPLACE_EXISTING);
         old.markDeleted();
+        if (hasTxnIndex) {
+            Files.move(txnSwap, txnFile);
+        }
         Files.move(swap, logFile);
         segments.put(old.baseOffset(), LogSegment.open(dir, old.baseOffset(), config, nowMs, false));
         SegmentDeleter.deleteLater(List.of(old), config.fileDeleteDelayMs());

@@ -5,45 +5,55 @@ import io.herald.storage.config.LogConfig;
 import io.herald.storage.epoch.EpochEndOffset;
 import io.herald.storage.epoch.EpochEntry;
 import io.herald.storage.epoch.LeaderEpochCache;
-import io.herald.storage.producer.BatchMetadata;
+import io.herald.storage.producer.AppendOrigin;
 import io.herald.storage.producer.ProducerStateEntry;
 import io.herald.storage.producer.ProducerStateManager;
+import io.herald.storage.txn.AbortedTransaction;
+import io.herald.storage.txn.AbortedTxn;
+import io.herald.storage.txn.TransactionMarker;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Supplier;
+import java.util.OptionalLong;
 
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.CorruptRecordException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.InvalidTimestampException;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.TransactionCoordinatorFencedException;
 import org.apache.kafka.common.errors.UnsupportedForMessageFormatException;
 import org.apache.kafka.common.record.internal.MemoryRecords;
-import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The log of one partition: an ordered set of {@link LogSegment}s in {@code <logDir>/<topic>-<partition>/},
- * plus its leader-epoch cache and idempotent-producer state. This class owns the lock and the offsets, and
- * appends, reads and truncates; loading and recovery are {@link LogLoader}'s, batch checks and stamping
- * {@link BatchValidator}'s, the choice of what retention deletes {@link RetentionPlanner}'s, the segment files
- * {@link LogSegments}' and ListOffsets lookups {@link TimestampLookup}'s.
+ * plus its leader-epoch cache and producer state (idempotence and transactions). This class owns the lock and the
+ * offsets, and appends, reads and truncates; loading and recovery are {@link LogLoader}'s, batch checks and stamping
+ * {@link BatchValidator}'s, the append pipeline {@link LogAppender}'s, the choice of what retention deletes
+ * {@link RetentionPlanner}'s, the segment files {@link LogSegments}' and ListOffsets lookups {@link TimestampLookup}'s.
  *
- * <p>On disk: {@code <20-digit base>.log/.index/.timeindex} per segment, {@code leader-epoch-checkpoint},
+ * <p>Transactions (KIP-98): producer state tracks each producer's ongoing transaction, end markers complete them,
+ * and {@link #firstUnstableOffset()} is the first offset a read_committed consumer must not pass; the last stable
+ * offset is {@code min(firstUnstableOffset, highWatermark)} ({@link #lastStableOffset()}). Each segment indexes
+ * the transactions aborted in it ({@code .txnindex}), which {@link #abortedTransactions} searches for fetches.
+ *
+ * <p>On disk: {@code <20-digit base>.log/.index/.timeindex[/.txnindex]} per segment, {@code leader-epoch-checkpoint},
  * {@code <offset>.snapshot} producer snapshots. Transient names: {@code .deleted} (awaiting physical
  * removal), {@code .cleaned}/{@code .swap} (compaction output); {@link #open} finishes or discards them.
  *
- * <p>Invariants: {@code logStartOffset <= highWatermark <= logEndOffset}; {@code recoveryPoint <=
+ * <p>Invariants: {@code logStartOffset <= highWatermark <= logEndOffset}; {@code logStartOffset <=
+ * firstUnstableOffset <= logEndOffset} when there is one; {@code recoveryPoint <=
  * logEndOffset}, and every byte below the recovery point has been fsynced; the last segment is the active one
  * and its base offset is {@code <= logEndOffset}; segment base offsets increase, and every batch of a segment
  * lies below the next segment's base.
@@ -55,11 +65,12 @@ import org.slf4j.LoggerFactory;
  * With Kafka's defaults (both {@link Long#MAX_VALUE}) an acknowledged write survives a process crash (it is in
  * the page cache) but not a power loss; durability against machine loss comes from replication.
  *
- * <p>Thread-safety: thread-safe. Appends, roll, truncation, retention and segment replacement run
- * under one {@link ReentrantLock}; no file is fsynced while it is held (except by {@link #close}). Reads take
- * no lock: the segment map is a concurrent skip list, the offsets are volatile, and a segment
- * publishes its size only after whole batches are written. A reader racing with deletion still holds a valid
- * channel, because deleted segments' files are closed only after {@code fileDeleteDelayMs}.
+ * <p>Thread-safety: thread-safe. Appends, roll, truncation, retention and segment replacement run under one lock
+ * ({@link LogGuard}, which also takes the log offline after an I/O error); no file is fsynced while it is held
+ * (except by {@link #close}). Reads take no lock: the segment map is a concurrent skip list, the offsets are
+ * volatile, a segment publishes its size only after whole batches are written, and so does a transaction index
+ * after whole entries. A reader racing with deletion still holds a valid channel, because deleted segments' files
+ * are closed only after {@code fileDeleteDelayMs}.
  */
 public final class PartitionLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PartitionLog.class);
@@ -67,23 +78,23 @@ public final class PartitionLog implements AutoCloseable {
     private final Path dir;
     private final TopicPartition tp;
     private final Time time;
-    private final ReentrantLock lock = new ReentrantLock();
+    private final LogGuard guard;
     private final LogSegments segments;
     private final ProducerStateManager producers;
     private final LeaderEpochCache epochs;
     private final BatchValidator validator;
+    private final LogAppender appender;
     private volatile LogConfig config;
     private volatile long logStartOffset;
     private volatile long logEndOffset;
     private volatile long highWatermark;
     private final RecoveryPoint recoveryPoint;
-    private volatile boolean offline;
-    private volatile boolean closed;
 
     private PartitionLog(Path dir, TopicPartition tp, LogConfig config, Time time, ProducerStateManager producers,
                          LeaderEpochCache epochs, LogLoader.Loaded loaded) {
         this.dir = dir;
         this.tp = tp;
+        this.guard = new LogGuard(tp);
         this.config = config;
         this.time = time;
         this.producers = producers;
@@ -92,8 +103,9 @@ public final class PartitionLog implements AutoCloseable {
         this.segments = new LogSegments(dir, loaded.segments());
         this.logStartOffset = loaded.logStartOffset();
         this.logEndOffset = loaded.logEndOffset();
-        this.recoveryPoint = new RecoveryPoint(lock, time, loaded.recoveryPoint());
-        this.highWatermark = loaded.highWatermark();
+        this.recoveryPoint = new RecoveryPoint(guard.lock(), time, loaded.recoveryPoint());
+        this.appender = new LogAppender(segments, producers, epochs, validator, this::maybeRoll);
+        setHighWatermark(loaded.highWatermark());
     }
 
     /**
@@ -153,10 +165,16 @@ public final class PartitionLog implements AutoCloseable {
 
     /** Sets the high watermark, clamped to {@code [logStartOffset, logEndOffset]}. */
     public void updateHighWatermark(long hw) {
-        withLock(() -> {
-            highWatermark = clamp(hw);
+        guard.withLock(() -> {
+            setHighWatermark(clamp(hw));
             return null;
         });
+    }
+
+    /** Under the lock: a transaction whose marker the high watermark passed is stable now. */
+    private void setHighWatermark(long hw) {
+        highWatermark = hw;
+        producers.onHighWatermarkUpdated(hw);
     }
 
     public long recoveryPoint() {
@@ -177,7 +195,7 @@ public final class PartitionLog implements AutoCloseable {
     }
 
     public boolean isOffline() {
-        return offline;
+        return guard.isOffline();
     }
 
     /** Wall-clock (injected {@link Time}) of the last completed flush. */
@@ -206,6 +224,28 @@ public final class PartitionLog implements AutoCloseable {
         return producers.entry(producerId);
     }
 
+    /** Every producer the log knows (what DescribeProducers reports), in no particular order. */
+    public Collection<ProducerStateEntry> activeProducers() {
+        return List.copyOf(producers.entries().values());
+    }
+
+    /**
+     * Kafka's first unstable offset: the smallest first offset of a transaction that is ongoing, or completed but
+     * with its marker not yet below the high watermark; raised to the log start offset when retention or
+     * DeleteRecords removed a transaction's first batches. Empty when there is none.
+     */
+    public OptionalLong firstUnstableOffset() {
+        OptionalLong first = producers.firstUnstableOffset();
+        return first.isEmpty() ? first : OptionalLong.of(Math.max(first.getAsLong(), logStartOffset));
+    }
+
+    /** The last stable offset, {@code min(firstUnstableOffset, highWatermark)}: read_committed reads stop there. */
+    public long lastStableOffset() {
+        long hw = highWatermark;
+        OptionalLong first = firstUnstableOffset();
+        return first.isPresent() ? Math.min(first.getAsLong(), hw) : hw;
+    }
+
     private long clamp(long offset) {
         return Math.max(logStartOffset, Math.min(offset, logEndOffset));
     }
@@ -213,96 +253,94 @@ public final class PartitionLog implements AutoCloseable {
     // ---- append ----
 
     /**
-     * Validates, stamps and appends {@code records} as the leader in {@code leaderEpoch}.
+     * Validates, stamps and appends {@code records} from a producer as the leader in {@code leaderEpoch}.
      *
      * <p>Every batch is validated first, and recompressed when the topic's {@code compression.type} asks for
      * another codec ({@link BatchValidator}, outside the lock); nothing is appended if any batch fails. Offsets
      * starting at the log end offset and the leader epoch are then stamped into each batch header in place (and,
-     * for LogAppendTime topics, the max timestamp). The bytes go to the active segment, which is rolled first
+     * for LogAppendTime topics, the max timestamp), and the producer state rules are checked
+     * ({@link io.herald.storage.producer.ProducerAppend}). The bytes go to the active segment, which is rolled first
      * when {@link RollPolicy} says so. An idempotent retry of one of a producer's last five batches returns that
-     * batch's original offsets with {@code duplicate = true}.
+     * batch's original offsets with {@code duplicate = true}. A transactional batch of a producer without an ongoing
+     * transaction starts one.
      *
      * @throws CorruptRecordException                bad size, CRC or header
      * @throws UnsupportedForMessageFormatException  magic other than 2
      * @throws RecordTooLargeException               a batch larger than {@code max.message.bytes}
      * @throws RecordBatchTooLargeException          the whole append larger than a segment
-     * @throws InvalidRecordException                an empty batch, or a null key on a compacted topic
+     * @throws InvalidRecordException                an empty batch, a null key on a compacted topic, a control batch
+     *                                               (only the coordinator writes markers), or a producer id without
+     *                                               a sequence
      * @throws InvalidTimestampException             a record timestamp outside the topic's bounds
+     * @throws InvalidProducerEpochException         a fenced producer epoch
+     * @throws org.apache.kafka.common.errors.OutOfOrderSequenceException a sequence gap
+     * @throws InvalidTxnStateException              a non-transactional batch of a producer inside a transaction
      * @throws KafkaStorageException                 I/O failure; the log is now offline
      */
     public LogAppendInfo appendAsLeader(MemoryRecords records, int leaderEpoch) {
+        return appendValidated(records, AppendOrigin.CLIENT, leaderEpoch);
+    }
+
+    /**
+     * Appends records a coordinator wrote (transactional offset commits to {@code __consumer_offsets}, for
+     * instance) as the leader: like {@link #appendAsLeader}, with Kafka's {@code COORDINATOR} origin, which checks
+     * producer epochs but not sequences (coordinators write no sequence numbers).
+     */
+    public LogAppendInfo appendAsCoordinator(MemoryRecords records, int leaderEpoch) {
+        return appendValidated(records, AppendOrigin.COORDINATOR, leaderEpoch);
+    }
+
+    private LogAppendInfo appendValidated(MemoryRecords records, AppendOrigin origin, int leaderEpoch) {
         LogConfig cfg = config;
-        BatchValidator.Validated validated = validator.validateForLeader(records, cfg, time.milliseconds());
-        LogAppendInfo info = withLock(() -> appendAsLeaderLocked(validated, leaderEpoch, cfg));
+        BatchValidator.Validated validated = validator.validateForLeader(records, origin, cfg, time.milliseconds());
+        LogAppendInfo info = guard.underLock("append", () -> published(appender.asLeader(validated, origin, leaderEpoch,
+            logEndOffset, logStartOffset, cfg, time.milliseconds())));
         maybeFlush(cfg);
         return info;
     }
 
-    private LogAppendInfo appendAsLeaderLocked(BatchValidator.Validated validated, int leaderEpoch, LogConfig cfg) {
-        ensureOnline();
-        List<MutableRecordBatch> batches = validated.batches();
-        ProducerStateManager.Append producerAppend = producers.begin();
-        Optional<BatchMetadata> dup = producerAppend.firstDuplicate(batches);
-        if (dup.isPresent() || batches.isEmpty()) {
-            return dup.map(d -> LogAppendInfo.duplicate(d.firstOffset(), d.lastOffset(), logStartOffset))
-                .orElseGet(() -> LogAppendInfo.empty(logEndOffset, logStartOffset));
-        }
-        long now = time.milliseconds();
-        long firstOffset = logEndOffset;
-        ByteBuffer buffer = validated.records().buffer();
-        BatchValidator.Stamped stamped = validator.stamp(buffer, batches, firstOffset, leaderEpoch, cfg, now);
-        for (BatchHeader h : stamped.headers()) {
-            if (h.hasProducerId()) {
-                producerAppend.stage(h.producerId(), h.producerEpoch(),
-                    new BatchMetadata(h.baseSequence(), h.lastSequence(), h.baseOffset(), h.lastOffset()));
-            }
-        }
-        writeToActiveSegment(buffer, stamped.headers(), stamped.nextOffset() - 1, now);
-        producerAppend.commit();
-        epochs.maybeAssign(leaderEpoch, firstOffset);
-        logEndOffset = stamped.nextOffset();
-        int numRecords = batches.stream().mapToInt(MutableRecordBatch::countOrNull).sum();
-        return new LogAppendInfo(firstOffset, stamped.nextOffset() - 1, cfg.logAppendTime() ? now : -1,
-            logStartOffset, numRecords, false);
+    /**
+     * Writes an end-transaction marker for the transaction coordinator (WriteTxnMarkers) as the leader: a control
+     * batch with one COMMIT or ABORT record at the log end offset, stamped with the broker time. It completes the
+     * producer's ongoing transaction, if any: the first unstable offset moves on once the high watermark passes the
+     * marker, and an aborted transaction is added to the active segment's transaction index.
+     *
+     * @throws InvalidProducerEpochException         the marker's producer epoch is older than the producer's (with
+     *                                               transaction version 2, not newer unless it is a retry)
+     * @throws TransactionCoordinatorFencedException the coordinator epoch is older than the last one seen
+     * @throws KafkaStorageException                 I/O failure; the log is now offline
+     */
+    public LogAppendInfo appendTransactionMarker(TransactionMarker marker, int leaderEpoch) {
+        LogConfig cfg = config;
+        LogAppendInfo info = guard.underLock("append marker", () -> published(appender.marker(marker, leaderEpoch,
+            logEndOffset, logStartOffset, cfg, time.milliseconds())));
+        maybeFlush(cfg);
+        return info;
     }
 
     /**
      * Appends batches replicated from the leader exactly as the leader wrote them: offsets, leader epochs and
      * timestamps are kept, nothing is re-stamped. Each batch is CRC-checked; the leader epoch cache learns every
-     * epoch that starts in these batches and the producer state replays their sequences (no duplicate check:
-     * the leader already decided).
+     * epoch that starts in these batches and the producer state replays them (no duplicate or sequence check, fencing
+     * only logged: the leader already decided), so end markers complete transactions here too.
      *
      * @throws CorruptRecordException   bad size, CRC or header
      * @throws IllegalArgumentException the first offset is below the log end offset, or offsets do not increase
+     * @throws InvalidTxnStateException a non-transactional batch of a producer inside a transaction (as in Kafka)
      * @throws KafkaStorageException    I/O failure; the log is now offline
      */
     public LogAppendInfo appendAsFollower(MemoryRecords records) {
         LogConfig cfg = config;
-        List<MutableRecordBatch> batches = validator.validateForFollower(records, cfg);
-        LogAppendInfo info = withLock(() -> appendAsFollowerLocked(records, batches.size()));
+        int batchCount = validator.validateForFollower(records, cfg).size();
+        LogAppendInfo info = guard.underLock("append", () -> published(appender.asFollower(records, batchCount, logEndOffset,
+            logStartOffset, time.milliseconds())));
         maybeFlush(cfg);
         return info;
     }
 
-    private LogAppendInfo appendAsFollowerLocked(MemoryRecords records, int batchCount) {
-        ensureOnline();
-        if (batchCount == 0) {
-            return LogAppendInfo.empty(logEndOffset, logStartOffset);
-        }
-        ByteBuffer buffer = records.buffer();
-        List<BatchHeader> headers = validator.followerHeaders(buffer, batchCount, logEndOffset);
-        BatchHeader last = headers.get(headers.size() - 1);
-        writeToActiveSegment(buffer, headers, last.lastOffset(), time.milliseconds());
-        int numRecords = 0;
-        for (BatchHeader h : headers) {
-            numRecords += h.recordCount();
-            LogLoader.replay(producers, h);
-            if (h.partitionLeaderEpoch() >= 0) {
-                epochs.maybeAssign(h.partitionLeaderEpoch(), h.baseOffset());
-            }
-        }
-        logEndOffset = last.nextOffset();
-        return new LogAppendInfo(headers.get(0).baseOffset(), last.lastOffset(), -1, logStartOffset, numRecords, false);
+    private LogAppendInfo published(LogAppender.Appended appended) {
+        logEndOffset = appended.nextOffset();
+        return appended.info();
     }
 
     /**
@@ -315,31 +353,23 @@ public final class PartitionLog implements AutoCloseable {
         }
     }
 
-    private void writeToActiveSegment(ByteBuffer buffer, List<BatchHeader> headers, long lastOffset, long now) {
-        try {
-            LogSegment active = maybeRoll(buffer.remaining(), lastOffset, now);
-            active.append(buffer, headers);
-        } catch (IOException e) {
-            throw fail("append", e);
-        }
-    }
-
     /**
      * Records that leader epoch {@code epoch} starts at {@code startOffset} (a new leader does this before its
      * first append, so followers asking about older epochs learn where they ended). Ignored unless newer than
      * the latest epoch.
      */
     public void assignEpochStartOffset(int epoch, long startOffset) {
-        underLock("assign epoch", () -> epochs.maybeAssign(epoch, startOffset));
+        guard.underLock("assign epoch", () -> epochs.maybeAssign(epoch, startOffset));
     }
 
     private LogSegment maybeRoll(int bytes, long lastOffset, long now) throws IOException {
+        assert guard.isHeldByCurrentThread();
         return RollPolicy.shouldRoll(segments.active(), bytes, lastOffset, config, now) ? rollLocked() : segments.active();
     }
 
     /** Starts a new active segment at the log end offset (no-op when the active one is empty). */
     public void roll() {
-        underLock("roll", this::rollLocked);
+        guard.underLock("roll", this::rollLocked);
     }
 
     private LogSegment rollLocked() throws IOException {
@@ -382,6 +412,22 @@ public final class PartitionLog implements AutoCloseable {
     }
 
     /**
+     * The aborted transactions a read_committed fetch of {@code [fetchOffset, upperBoundOffset)} must report (Kafka's
+     * {@code collectAbortedTransactions}): those whose marker is at or after {@code fetchOffset} and whose first
+     * offset is below {@code upperBoundOffset}, in marker order. Any bound at or above the end of the records
+     * returned is correct (Kafka too passes an index-aligned overestimate): an extra entry only names a transaction
+     * the consumer gets no records of. Lock-free, like {@link #read}.
+     */
+    public List<AbortedTransaction> abortedTransactions(long fetchOffset, long upperBoundOffset) {
+        try {
+            return segments.collectAbortedTxns(fetchOffset, upperBoundOffset).stream()
+                .map(AbortedTxn::asAbortedTransaction).toList();
+        } catch (IOException e) {
+            throw new KafkaStorageException(tp + ": reading the transaction index at " + fetchOffset + " failed", e);
+        }
+    }
+
+    /**
      * ListOffsets: the first record with a timestamp at or after {@code targetTimestamp}, or for the special
      * timestamps -1 (latest), -2 (earliest), -3 (max timestamp), -4 (earliest local) the matching offset.
      */
@@ -397,7 +443,7 @@ public final class PartitionLog implements AutoCloseable {
      * @throws OffsetOutOfRangeException when {@code newStart > highWatermark}
      */
     public long deleteRecordsBefore(long newStart) {
-        return underLock("delete records", () -> {
+        return guard.underLock("delete records", () -> {
             if (newStart > highWatermark) {
                 throw new OffsetOutOfRangeException(tp + ": cannot delete before " + newStart + ", above high watermark "
                     + highWatermark);
@@ -405,6 +451,7 @@ public final class PartitionLog implements AutoCloseable {
             if (newStart > logStartOffset) {
                 logStartOffset = newStart;
                 epochs.truncateFromStart(newStart);
+                producers.onLogStartOffsetIncremented(newStart);
                 applyRetention(RetentionPlanner.Rules.LOG_START_ONLY, "log start offset " + newStart);
             }
             return logStartOffset;
@@ -418,7 +465,7 @@ public final class PartitionLog implements AutoCloseable {
      * @return the number of segments deleted
      */
     public int deleteOldSegments() {
-        return underLock("retention", () -> applyRetention(RetentionPlanner.Rules.of(config), "retention"));
+        return guard.underLock("retention", () -> applyRetention(RetentionPlanner.Rules.of(config), "retention"));
     }
 
     private int applyRetention(RetentionPlanner.Rules rules, String reason) throws IOException {
@@ -443,9 +490,10 @@ public final class PartitionLog implements AutoCloseable {
         if (firstKept > logStartOffset) {
             logStartOffset = firstKept;
             epochs.truncateFromStart(firstKept);
+            producers.onLogStartOffsetIncremented(firstKept);
         }
         segments.removePrefix(doomed, config.fileDeleteDelayMs());
-        highWatermark = clamp(highWatermark);
+        setHighWatermark(clamp(highWatermark));
         LOG.info("{}: deleted {} segments ({}), log start offset now {}", tp, doomed.size(), reason, logStartOffset);
     }
 
@@ -455,7 +503,7 @@ public final class PartitionLog implements AutoCloseable {
      * the log is emptied and restarts at {@code offset}.
      */
     public void truncateTo(long offset) {
-        underLock("truncate", () -> {
+        guard.underLock("truncate", () -> {
             if (offset >= logEndOffset) {
                 // Nothing to cut, but an epoch this replica assigned as leader without writing anything may
                 // sit at the log end and would make it claim an epoch no other replica has (as Kafka does).
@@ -474,10 +522,12 @@ public final class PartitionLog implements AutoCloseable {
             logEndOffset = segments.active().nextOffset();
             // A batch straddling the log start offset may have gone.
             logStartOffset = Math.max(segments.firstBaseOffset(), Math.min(logStartOffset, logEndOffset));
-            highWatermark = clamp(highWatermark);
             recoveryPoint.onTruncation(logEndOffset); // a straddling batch may have taken it lower
             epochs.truncateFromEnd(logEndOffset);
-            LogLoader.replayProducerState(segments.asMap(), producers, logStartOffset, logEndOffset);
+            // Kafka's truncateAndReload: the newest snapshot at or below the new end, then the log after it; the
+            // index entries of markers that are gone went with the truncated bytes.
+            LogLoader.replayProducerState(segments.asMap(), producers, logStartOffset, logEndOffset, Long.MAX_VALUE);
+            setHighWatermark(clamp(highWatermark));
         });
     }
 
@@ -487,7 +537,7 @@ public final class PartitionLog implements AutoCloseable {
      * {@code newOffset}; the epoch cache and producer state are cleared.
      */
     public void truncateFullyAndStartAt(long newOffset) {
-        underLock("truncate fully", () -> {
+        guard.underLock("truncate fully", () -> {
             recoveryPoint.resetTo(newOffset);
             segments.replaceAllByEmptySegmentAt(newOffset, config, time.milliseconds());
             logStartOffset = newOffset;
@@ -504,12 +554,13 @@ public final class PartitionLog implements AutoCloseable {
 
     /**
      * Replaces {@code old} by the complete, fsynced cleaned file {@code cleanedFile} (same base
-     * offset), crash-safely (see {@link LogSegments#swapIn}).
+     * offset) with {@code cleanedTxnIndex} as its transaction index, crash-safely (see {@link LogSegments#swapIn}).
      *
      * @return false (and the cleaned file deleted) when {@code old} is no longer part of the log
      */
-    public boolean replaceSegment(LogSegment old, Path cleanedFile) {
-        return underLock("replace segment", () -> segments.swapIn(old, cleanedFile, config, time.milliseconds()));
+    public boolean replaceSegment(LogSegment old, Path cleanedFile, List<AbortedTxn> cleanedTxnIndex) {
+        return guard.underLock("replace segment", () -> segments.swapIn(old, cleanedFile, cleanedTxnIndex, config,
+            time.milliseconds()));
     }
 
     // ---- flush / close ----
@@ -520,12 +571,12 @@ public final class PartitionLog implements AutoCloseable {
      * {@link RecoveryPoint}).
      */
     public void flush() {
-        ensureOnline();
+        guard.ensureOnline();
         try {
             recoveryPoint.flush(() -> logEndOffset, segments::fsync);
         } catch (IOException e) {
-            if (!closed) {
-                throw fail("flush", e);
+            if (!guard.isClosed()) {
+                throw guard.fail("flush", e);
             }
         }
     }
@@ -536,20 +587,20 @@ public final class PartitionLog implements AutoCloseable {
      */
     @Override
     public void close() {
-        withLock(() -> {
-            if (closed) {
+        guard.withLock(() -> {
+            if (guard.isClosed()) {
                 return null;
             }
             try {
-                if (!offline) {
+                if (!guard.isOffline()) {
                     // Still under the lock, so that nothing is appended between the last fsync and the close.
                     recoveryPoint.flushHoldingLock(logEndOffset, segments::fsync);
                     producers.takeSnapshot(logEndOffset);
                 }
             } catch (IOException e) {
-                fail("close", e);
+                guard.fail("close", e);
             } finally {
-                closed = true;
+                guard.markClosed();
                 segments.closeAll(tp);
             }
             return null;
@@ -564,61 +615,6 @@ public final class PartitionLog implements AutoCloseable {
         } catch (IOException e) {
             throw new KafkaStorageException(tp + ": failed to delete " + dir, e);
         }
-    }
-
-    // ---- helpers ----
-
-    private void ensureOnline() {
-        if (offline) {
-            throw new KafkaStorageException(tp + " is offline after an earlier disk error");
-        }
-        if (closed) {
-            throw new KafkaStorageException(tp + " is closed");
-        }
-    }
-
-    private KafkaStorageException fail(String operation, IOException e) {
-        offline = true;
-        LOG.error("{}: {} failed; the log is offline: {}", tp, operation, e.toString());
-        return new KafkaStorageException(tp + ": " + operation + " failed", e);
-    }
-
-    private <T> T withLock(Supplier<T> body) {
-        lock.lock();
-        try {
-            return body.get();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** A mutation of an online log, under the lock; an I/O failure takes the log offline. */
-    private interface LockedIo<T> {
-        T run() throws IOException;
-    }
-
-    /** A {@link LockedIo} without a result. */
-    private interface LockedIoAction {
-        void run() throws IOException;
-    }
-
-    private <T> T underLock(String operation, LockedIo<T> body) {
-        lock.lock();
-        try {
-            ensureOnline();
-            return body.run();
-        } catch (IOException e) {
-            throw fail(operation, e);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void underLock(String operation, LockedIoAction body) {
-        underLock(operation, () -> {
-            body.run();
-            return null;
-        });
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.herald.storage.producer;
 
-import java.io.DataInputStream;
+import io.herald.storage.txn.TransactionTracker;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -11,49 +12,53 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.zip.CRC32C;
 
 import org.apache.kafka.common.errors.CorruptRecordException;
-import org.apache.kafka.common.errors.InvalidProducerEpochException;
-import org.apache.kafka.common.errors.OutOfOrderSequenceException;
-import org.apache.kafka.common.record.internal.DefaultRecordBatch;
-import org.apache.kafka.common.record.internal.RecordBatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Idempotent-producer state of one partition, and its snapshots.
+ * Producer state of one partition: an entry per producer id ({@link ProducerStateEntry}), the transactions not yet
+ * stable ({@link TransactionTracker}), and their snapshots.
  *
- * <p>Validation rules for a batch with a producer id (see {@link Append#check}): an older epoch is
- * fenced; a newer epoch must start at sequence 0; within an epoch, a batch whose sequence range
- * equals one of the last five is a duplicate (the original offsets are returned, nothing is
- * appended), one that continues the last sequence (with int wraparound) is accepted, anything else
- * is out of order. An <em>unknown</em> producer id is accepted at any sequence: its state may have
- * been dropped because retention deleted every segment holding its batches (Kafka's
- * UNKNOWN_PRODUCER_ID case), and rejecting it would make that producer's next retry fail forever.
+ * <p>Changes come in two ways: an append stages its batches in a {@link ProducerAppend} (which applies the
+ * idempotence and transaction rules for its {@link AppendOrigin}) and commits them after the bytes are written; a
+ * load or truncation reads the latest snapshot and replays the log after it with origin
+ * {@link AppendOrigin#RECOVERY}, so the same code builds the state live and on recovery.
  *
- * <p>Snapshot file {@code <offset>.snapshot} (big-endian): {@code int magic 0x48505331 ("HPS1"),
- * int crc32c of everything after it, int entryCount}, then per entry {@code long producerId,
- * short epoch, int batchCount} and per batch {@code int firstSeq, int lastSeq, long firstOffset,
- * long lastOffset}. A snapshot at offset {@code o} holds the state after every batch below {@code o}.
+ * <p>Snapshot file {@code <20-digit offset>.snapshot}, in {@link ProducerSnapshot}'s format; a snapshot at offset
+ * {@code o} holds the state after every batch below {@code o}. It holds the entries with their ongoing
+ * transactions; completed transactions whose marker was not yet replicated are not kept (as in Kafka), so after a
+ * reload they count as stable once the replay that follows the snapshot has passed them. The two newest snapshots
+ * are kept.
  *
- * <p>Thread-safety: mutations happen under the partition lock; {@link #entry} may be called from
- * any thread (entries are immutable, the map is concurrent).
+ * <p>Invariants: the tracker's ongoing transactions are exactly the entries' {@code currentTxnFirstOffset}s (after
+ * every commit and load).
+ *
+ * <p>Thread-safety: mutations happen under the partition lock; {@link #entry}, {@link #entries} and
+ * {@link #firstUnstableOffset} may be called from any thread (entries are immutable, the map is concurrent, the
+ * first unstable offset volatile).
  */
 public final class ProducerStateManager {
     public static final String SNAPSHOT_SUFFIX = ".snapshot";
-    private static final int MAGIC = 0x48505331;
+    private static final Logger LOG = LoggerFactory.getLogger(ProducerStateManager.class);
     private static final int SNAPSHOTS_TO_KEEP = 2;
 
     private final Path dir;
     private final Map<Long, ProducerStateEntry> producers = new ConcurrentHashMap<>();
+    private final TransactionTracker transactions = new TransactionTracker();
 
     public ProducerStateManager(Path dir) {
         this.dir = dir;
+    }
+
+    String name() {
+        return String.valueOf(dir.getFileName());
     }
 
     public Optional<ProducerStateEntry> entry(long producerId) {
@@ -64,110 +69,47 @@ public final class ProducerStateManager {
         return Collections.unmodifiableMap(producers);
     }
 
-    /** Starts staging the producer batches of one append; nothing changes until {@link Append#commit}. */
-    public Append begin() {
-        return new Append();
+    /** Starts staging the producer batches of one append; nothing changes until {@link ProducerAppend#commit}. */
+    public ProducerAppend begin(AppendOrigin origin) {
+        return new ProducerAppend(this, origin);
     }
 
-    /**
-     * The staged producer updates of one append call. Checks see earlier batches of the same append.
-     */
-    public final class Append {
-        private final Map<Long, ProducerStateEntry> staged = new HashMap<>();
-
-        private Append() {
-        }
-
-        private Optional<ProducerStateEntry> current(long producerId) {
-            ProducerStateEntry e = staged.get(producerId);
-            return e != null ? Optional.of(e) : entry(producerId);
-        }
-
-        /**
-         * Checks the sequences of an append's producer batches ({@link #check}); the original of the first
-         * duplicate, if one is a retry.
-         */
-        public Optional<BatchMetadata> firstDuplicate(List<? extends RecordBatch> batches) {
-            for (RecordBatch b : batches) {
-                if (b.hasProducerId()) {
-                    Optional<BatchMetadata> dup = check(b.producerId(), b.producerEpoch(), b.baseSequence(),
-                        b.lastSequence());
-                    if (dup.isPresent()) {
-                        return dup;
-                    }
-                }
-            }
-            return Optional.empty();
-        }
-
-        /**
-         * Validates one batch's sequence.
-         *
-         * @return the original batch when this one is a duplicate
-         * @throws InvalidProducerEpochException when the epoch is older than the known one
-         * @throws OutOfOrderSequenceException   when the sequence neither continues nor repeats
-         */
-        public Optional<BatchMetadata> check(long producerId, short epoch, int firstSeq, int lastSeq) {
-            Optional<ProducerStateEntry> known = current(producerId);
-            if (known.isEmpty()) {
-                return Optional.empty();
-            }
-            ProducerStateEntry e = known.get();
-            if (epoch < e.producerEpoch()) {
-                throw new InvalidProducerEpochException("producer " + producerId + " epoch " + epoch
-                    + " is older than current epoch " + e.producerEpoch());
-            }
-            if (epoch > e.producerEpoch()) {
-                if (firstSeq != 0) {
-                    throw new OutOfOrderSequenceException("producer " + producerId + " new epoch " + epoch
-                        + " must start at sequence 0, got " + firstSeq);
-                }
-                return Optional.empty();
-            }
-            Optional<BatchMetadata> dup = e.findDuplicate(firstSeq, lastSeq);
-            if (dup.isPresent()) {
-                return dup;
-            }
-            Optional<BatchMetadata> last = e.lastBatch();
-            if (last.isPresent() && firstSeq != DefaultRecordBatch.incrementSequence(last.get().lastSeq(), 1)) {
-                throw new OutOfOrderSequenceException("producer " + producerId + " epoch " + epoch + ": sequence "
-                    + firstSeq + " (expected: " + DefaultRecordBatch.incrementSequence(last.get().lastSeq(), 1) + ")");
-            }
-            return Optional.empty();
-        }
-
-        /** Stages an accepted batch with its assigned offsets. */
-        public void stage(long producerId, short epoch, BatchMetadata batch) {
-            ProducerStateEntry base = current(producerId).orElse(new ProducerStateEntry(producerId, epoch, List.of()));
-            staged.put(producerId, base.withBatch(epoch, batch));
-        }
-
-        public void commit() {
-            producers.putAll(staged);
-        }
+    void putAll(Map<Long, ProducerStateEntry> entries) {
+        producers.putAll(entries);
     }
 
-    /** Applies a batch read back from the log (recovery replay); no validation. */
-    public void replay(long producerId, short epoch, BatchMetadata batch) {
-        ProducerStateEntry base = producers.getOrDefault(producerId, new ProducerStateEntry(producerId, epoch, List.of()));
-        if (epoch >= base.producerEpoch()) {
-            producers.put(producerId, base.withBatch(epoch, batch));
-        }
+    TransactionTracker tracker() {
+        return transactions;
+    }
+
+    /** The smallest first offset of an ongoing or unreplicated transaction; not clamped to the log start. */
+    public OptionalLong firstUnstableOffset() {
+        return transactions.firstUnstableOffset();
+    }
+
+    /** The smallest first offset of an ongoing transaction. */
+    public OptionalLong firstUndecidedOffset() {
+        return transactions.firstUndecidedOffset();
+    }
+
+    public void onHighWatermarkUpdated(long highWatermark) {
+        transactions.onHighWatermarkUpdated(highWatermark);
+    }
+
+    public void onLogStartOffsetIncremented(long logStartOffset) {
+        transactions.onLogStartOffsetIncremented(logStartOffset);
     }
 
     public void clear() {
         producers.clear();
+        transactions.clear();
     }
 
-    /** Forgets batches at or after {@code offset}; producers left with no batch are forgotten. */
-    public void truncateFrom(long offset) {
-        for (ProducerStateEntry e : List.copyOf(producers.values())) {
-            List<BatchMetadata> kept = e.batches().stream().filter(b -> b.lastOffset() < offset).toList();
-            if (kept.isEmpty()) {
-                producers.remove(e.producerId());
-            } else if (kept.size() != e.batches().size()) {
-                producers.put(e.producerId(), new ProducerStateEntry(e.producerId(), e.producerEpoch(), kept));
-            }
+    private void load(List<ProducerStateEntry> entries) {
+        clear();
+        for (ProducerStateEntry e : entries) {
+            producers.put(e.producerId(), e);
+            e.currentTxnFirstOffset().ifPresent(first -> transactions.start(e.producerId(), first));
         }
     }
 
@@ -179,32 +121,13 @@ public final class ProducerStateManager {
 
     /** Writes the current state as of {@code offset} (write to temp, fsync, rename) and prunes old snapshots. */
     public void takeSnapshot(long offset) throws IOException {
-        List<ProducerStateEntry> all = new ArrayList<>(producers.values());
-        int size = 4;
-        for (ProducerStateEntry e : all) {
-            size += 14 + e.batches().size() * 24;
-        }
-        ByteBuffer body = ByteBuffer.allocate(size);
-        body.putInt(all.size());
-        for (ProducerStateEntry e : all) {
-            body.putLong(e.producerId()).putShort(e.producerEpoch()).putInt(e.batches().size());
-            for (BatchMetadata b : e.batches()) {
-                body.putInt(b.firstSeq()).putInt(b.lastSeq()).putLong(b.firstOffset()).putLong(b.lastOffset());
-            }
-        }
-        body.flip();
-        CRC32C crc = new CRC32C();
-        crc.update(body.duplicate());
-        ByteBuffer header = ByteBuffer.allocate(8).putInt(MAGIC).putInt((int) crc.getValue()).flip();
+        ByteBuffer bytes = ByteBuffer.wrap(ProducerSnapshot.encode(producers.values()));
         Path target = snapshotFile(dir, offset);
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
             StandardOpenOption.TRUNCATE_EXISTING)) {
-            while (header.hasRemaining()) {
-                ch.write(header);
-            }
-            while (body.hasRemaining()) {
-                ch.write(body);
+            while (bytes.hasRemaining()) {
+                ch.write(bytes);
             }
             ch.force(true);
         }
@@ -242,59 +165,27 @@ public final class ProducerStateManager {
     }
 
     /**
-     * Loads the newest valid snapshot at or below {@code maxOffset}, deleting corrupt ones.
+     * Replaces the state by the newest valid snapshot in {@code [minOffset, maxOffset]}, deleting corrupt ones.
      *
      * @return the snapshot's offset, empty (and state cleared) when none is usable
      */
-    public OptionalLong loadLatestSnapshot(long maxOffset) throws IOException {
+    public OptionalLong loadLatestSnapshot(long minOffset, long maxOffset) throws IOException {
         List<Long> offsets = snapshotOffsets();
-        for (int i = offsets.size() - 1; i >= 0; i--) {
+        for (int i = offsets.size() - 1; i >= 0 && offsets.get(i) >= minOffset; i--) {
             long o = offsets.get(i);
             if (o > maxOffset) {
                 continue;
             }
+            Path file = snapshotFile(dir, o);
             try {
-                Map<Long, ProducerStateEntry> loaded = read(snapshotFile(dir, o));
-                producers.clear();
-                producers.putAll(loaded);
+                load(ProducerSnapshot.decode(Files.readAllBytes(file)));
                 return OptionalLong.of(o);
             } catch (CorruptRecordException | IOException e) {
-                Files.deleteIfExists(snapshotFile(dir, o));
+                LOG.warn("{}: ignoring producer snapshot {}: {}", name(), file.getFileName(), e.getMessage());
+                Files.deleteIfExists(file);
             }
         }
-        producers.clear();
+        clear();
         return OptionalLong.empty();
-    }
-
-    private static Map<Long, ProducerStateEntry> read(Path file) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
-        if (bytes.length < 12) {
-            throw new CorruptRecordException("snapshot " + file + " too short: " + bytes.length);
-        }
-        ByteBuffer buf = ByteBuffer.wrap(bytes);
-        if (buf.getInt() != MAGIC) {
-            throw new CorruptRecordException("snapshot " + file + " has a bad magic");
-        }
-        int expected = buf.getInt();
-        CRC32C crc = new CRC32C();
-        crc.update(buf.duplicate());
-        if ((int) crc.getValue() != expected) {
-            throw new CorruptRecordException("snapshot " + file + " has a bad CRC");
-        }
-        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes, 8, bytes.length - 8))) {
-            int n = in.readInt();
-            Map<Long, ProducerStateEntry> out = new HashMap<>();
-            for (int i = 0; i < n; i++) {
-                long pid = in.readLong();
-                short epoch = in.readShort();
-                int nb = in.readInt();
-                List<BatchMetadata> batches = new ArrayList<>(nb);
-                for (int j = 0; j < nb; j++) {
-                    batches.add(new BatchMetadata(in.readInt(), in.readInt(), in.readLong(), in.readLong()));
-                }
-                out.put(pid, new ProducerStateEntry(pid, epoch, batches));
-            }
-            return out;
-        }
     }
 }

@@ -43,9 +43,19 @@ public final class TestRecords {
     }
 
     public static MemoryRecords idempotentBatch(Compression compression, long producerId, short epoch, int baseSequence, List<KV> records) {
-        MemoryRecordsBuilder b = MemoryRecords.builder(ByteBuffer.allocate(1024), RecordBatch.MAGIC_VALUE_V2, compression,
-            TimestampType.CREATE_TIME, 0L, RecordBatch.NO_TIMESTAMP, producerId, epoch, baseSequence, false,
-            RecordBatch.NO_PARTITION_LEADER_EPOCH);
+        return producerBatch(compression, producerId, epoch, baseSequence, false, records);
+    }
+
+    /** A batch of a transactional producer. */
+    public static MemoryRecords transactionalBatch(long producerId, short epoch, int baseSequence, List<KV> records) {
+        return producerBatch(Compression.NONE, producerId, epoch, baseSequence, true, records);
+    }
+
+    private static MemoryRecords producerBatch(Compression compression, long producerId, short epoch, int baseSequence,
+                                               boolean transactional, List<KV> records) {
+        MemoryRecordsBuilder b = MemoryRecords.builder(ByteBuffer.allocate(1024 + records.size() * 128),
+            RecordBatch.MAGIC_VALUE_V2, compression, TimestampType.CREATE_TIME, 0L, RecordBatch.NO_TIMESTAMP, producerId,
+            epoch, baseSequence, transactional, RecordBatch.NO_PARTITION_LEADER_EPOCH);
         for (KV kv : records) {
             b.append(kv.timestamp(), bytes(kv.key()), bytes(kv.value()));
         }
