@@ -2,9 +2,9 @@ package io.herald.broker;
 
 import io.herald.common.config.ConfigValues;
 import java.util.Map;
-import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef;
 
 /**
  * The request handlers' share of the broker configs, with Kafka's names, defaults and ranges.
@@ -18,15 +18,20 @@ import org.apache.kafka.common.config.ConfigDef.Type;
  * @param deleteTopicEnable        {@code delete.topic.enable} (true)
  * @param fetchSessionCacheSlots   {@code max.incremental.fetch.session.cache.slots} (1000): incremental fetch
  *                                 sessions (KIP-227) kept; 0 turns them off
+ * @param requestTimeoutMs         {@code request.timeout.ms} (30000): how long this broker waits for another
+ *                                 broker's answer (transaction markers, verification), and how long a transaction
+ *                                 marker waits for the ISR
  */
 public record BrokerSettings(int numIoThreads, int numPartitions, short defaultReplicationFactor,
-                             boolean autoCreateTopicsEnable, boolean deleteTopicEnable, int fetchSessionCacheSlots) {
+                             boolean autoCreateTopicsEnable, boolean deleteTopicEnable, int fetchSessionCacheSlots,
+                             int requestTimeoutMs) {
     public static final String NUM_IO_THREADS = "num.io.threads";
     public static final String NUM_PARTITIONS = "num.partitions";
     public static final String DEFAULT_REPLICATION_FACTOR = "default.replication.factor";
     public static final String AUTO_CREATE_TOPICS_ENABLE = "auto.create.topics.enable";
     public static final String DELETE_TOPIC_ENABLE = "delete.topic.enable";
     public static final String MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS = "max.incremental.fetch.session.cache.slots";
+    public static final String REQUEST_TIMEOUT_MS = "request.timeout.ms";
 
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
             .define(NUM_IO_THREADS, Type.INT, 8, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
@@ -39,7 +44,9 @@ public record BrokerSettings(int numIoThreads, int numPartitions, short defaultR
                     "Create a topic when a client asks for metadata of a missing one.")
             .define(DELETE_TOPIC_ENABLE, Type.BOOLEAN, true, Importance.MEDIUM, "Allow DeleteTopics.")
             .define(MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS, Type.INT, 1000, ConfigDef.Range.atLeast(0),
-                    Importance.MEDIUM, "Incremental fetch sessions (KIP-227) kept at once; 0 turns them off.");
+                    Importance.MEDIUM, "Incremental fetch sessions (KIP-227) kept at once; 0 turns them off.")
+            .define(REQUEST_TIMEOUT_MS, Type.INT, 30000, ConfigDef.Range.atLeast(0), Importance.HIGH,
+                    "How long a request to another broker, or a transaction marker's replication, may take.");
 
     /** Kafka's defaults. */
     public static BrokerSettings defaults() {
@@ -50,6 +57,7 @@ public record BrokerSettings(int numIoThreads, int numPartitions, short defaultR
     public static BrokerSettings from(ConfigValues v) {
         return new BrokerSettings(v.getInt(NUM_IO_THREADS), v.getInt(NUM_PARTITIONS),
                 v.getShort(DEFAULT_REPLICATION_FACTOR), v.getBoolean(AUTO_CREATE_TOPICS_ENABLE),
-                v.getBoolean(DELETE_TOPIC_ENABLE), v.getInt(MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS));
+                v.getBoolean(DELETE_TOPIC_ENABLE), v.getInt(MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS),
+                v.getInt(REQUEST_TIMEOUT_MS));
     }
 }

@@ -59,6 +59,11 @@ public final class InternalTopicCreator {
         this.executor = executor;
     }
 
+    /** The name of the topic this creates. */
+    public String topicName() {
+        return spec.name();
+    }
+
     /** The topic in {@code image}; when it is absent, starts creating it (unless under way) and returns empty. */
     public Optional<TopicImage> topicOrCreate(ClusterImage image) {
         Optional<TopicImage> topic = image.topic(spec.name());

@@ -10,11 +10,13 @@ import io.herald.storage.log.FileSlice;
 import io.herald.storage.log.LogAppendInfo;
 import io.herald.storage.log.LogReadResult;
 import io.herald.storage.log.PartitionLog;
+import io.herald.storage.txn.TransactionMarker;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
@@ -29,10 +31,11 @@ import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.requests.TransactionResult;
 
 /**
- * A coordinator's internal topic ({@code __consumer_offsets}, later {@code __transaction_state}, ...) on the
- * {@link ReplicaManager}: appends go through {@link Partition#appendAsLeader} like produced batches (one
- * uncompressed batch per operation, so an operation's records are durable together or not at all); commits are
- * the partition's high watermark; replay reads the local log, start to end, with the ordinary read path.
+ * A coordinator's internal topic ({@code __consumer_offsets}, {@code __transaction_state}, ...) on the
+ * {@link ReplicaManager}: appends go through {@link Partition#appendAsCoordinator} (one uncompressed batch per
+ * operation, so an operation's records are durable together or not at all; a transactional batch for a
+ * producer's pending offsets; a control batch for a transaction's marker); commits are the partition's high
+ * watermark; replay reads the local log, start to end, with the ordinary read path.
  *
  * <p>Thread-safety: as thread-safe as the partitions.
  *
@@ -71,25 +74,37 @@ public final class PartitionCoordinatorLog<R> implements CoordinatorLog<R> {
 
     @Override
     public long append(int partition, List<R> records) {
-        Partition p = hosted(partition);
-        long now = clockMs.getAsLong();
-        SimpleRecord[] batch = records.stream()
-                .map(r -> new SimpleRecord(now, serde.key(r), serde.value(r))).toArray(SimpleRecord[]::new);
-        LogAppendInfo info = p.appendAsLeader(MemoryRecords.withRecords(Compression.NONE, batch));
-        replicas.onAppend(p.topicPartition());
-        return info.lastOffset() + 1;
+        return appendBatch(partition, batch -> MemoryRecords.withRecords(Compression.NONE, batch), records);
     }
 
+    /** Sequence 0: the log checks no sequences of a coordinator's batch (Kafka writes the same). */
     @Override
     public long appendTransactional(int partition, TransactionalProducer producer, List<R> records) {
-        throw new UnsupportedOperationException("transactional coordinator writes need the storage support of "
-                + "transactions");
+        return appendBatch(partition, batch -> MemoryRecords.withTransactionalRecords(Compression.NONE,
+                producer.producerId(), producer.producerEpoch(), 0, batch), records);
     }
 
     @Override
     public long appendEndTransactionMarker(int partition, TransactionalProducer producer, int coordinatorEpoch,
                                            TransactionResult result) {
-        throw new UnsupportedOperationException("transaction markers need the storage support of transactions");
+        Partition p = hosted(partition);
+        TransactionMarker marker = new TransactionMarker(producer.producerId(), producer.producerEpoch(),
+                coordinatorEpoch, result == TransactionResult.COMMIT ? ControlRecordType.COMMIT
+                : ControlRecordType.ABORT);
+        // min.insync 1: the runtime answers only once the high watermark passes the marker anyway
+        LogAppendInfo info = p.appendTransactionMarkerToLeader(marker, 1);
+        replicas.onAppend(p.topicPartition());
+        return info.lastOffset() + 1;
+    }
+
+    private long appendBatch(int partition, Function<SimpleRecord[], MemoryRecords> build, List<R> records) {
+        Partition p = hosted(partition);
+        long now = clockMs.getAsLong();
+        SimpleRecord[] batch = records.stream()
+                .map(r -> new SimpleRecord(now, serde.key(r), serde.value(r))).toArray(SimpleRecord[]::new);
+        LogAppendInfo info = p.appendAsCoordinator(build.apply(batch));
+        replicas.onAppend(p.topicPartition());
+        return info.lastOffset() + 1;
     }
 
     @Override

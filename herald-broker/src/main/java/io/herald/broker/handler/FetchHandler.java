@@ -3,10 +3,10 @@ package io.herald.broker.handler;
 import io.herald.broker.fetch.FetchContext;
 import io.herald.broker.fetch.FetchSessionCache;
 import io.herald.broker.fetch.PartitionFetch;
-import io.herald.common.purgatory.DelayedOperation;
-import io.herald.common.purgatory.Purgatory;
 import io.herald.broker.replica.Partition;
 import io.herald.broker.replica.ReplicaManager;
+import io.herald.common.purgatory.DelayedOperation;
+import io.herald.common.purgatory.Purgatory;
 import io.herald.metadata.image.BrokerImage;
 import io.herald.metadata.image.ClusterImage;
 import io.herald.metadata.image.PartitionImage;
@@ -19,6 +19,7 @@ import io.herald.protocol.ServedApi;
 import io.herald.protocol.VersionRange;
 import io.herald.storage.log.FileSlice;
 import io.herald.storage.log.LogReadResult;
+import io.herald.storage.txn.AbortedTransaction;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,26 +28,27 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.FetchRequestData;
-import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.FetchResponseData.FetchableTopicResponse;
 import org.apache.kafka.common.message.FetchResponseData.PartitionData;
+import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.requests.FetchRequest;
 
 /**
- * Fetch for consumers and followers. Consumers read whole batches below the high watermark, from the leader
- * only (elsewhere NOT_LEADER_OR_FOLLOWER, with the current leader and its endpoint where the version has the
+ * Fetch for consumers and followers. Consumers read whole batches below the high watermark (read_uncommitted) or
+ * the last stable offset (read_committed, with the aborted transactions among the batches returned, which the
+ * consumer drops: KIP-98), from the leader only (elsewhere NOT_LEADER_OR_FOLLOWER, with the current leader and its endpoint where the version has the
  * fields); a follower (replica id >= 0, in the replica state from v15) reads up to the log end offset, and its
  * fetch offset tells the leader how far it got ({@link Partition#fetchForFollower}); when its last fetched epoch
  * does not match this log, the answer is the diverging epoch instead of records (KIP-320, v12+).
  *
- * <p>Consumers read whole batches below the high watermark and hands them to the protocol layer as
- * file regions, so log bytes go from the page cache to the socket without passing through the heap.
+ * <p>Consumer reads are handed to the protocol layer as file regions, so log bytes go from the page cache to the socket without passing through the heap.
  *
  * <p>Long poll: when fewer than {@code min_bytes} are available and {@code max_wait_ms > 0}, the request parks
  * in the fetch purgatory watching its partitions; the next append to one of them or the deadline completes
@@ -86,8 +88,8 @@ public final class FetchHandler implements ApiHandler {
         return new ServedApi(ApiKeys.FETCH, VersionRange.of(4, 18), this);
     }
 
-    /** Who fetches, and the version the answer is encoded with. */
-    private record Fetcher(int replicaId, short version) {
+    /** Who fetches, what a consumer may see, and the version the answer is encoded with. */
+    private record Fetcher(int replicaId, IsolationLevel isolation, short version) {
         boolean isFollower() {
             return replicaId >= 0;
         }
@@ -99,7 +101,7 @@ public final class FetchHandler implements ApiHandler {
     public CompletableFuture<Response> handle(KafkaRequest request) {
         FetchRequest fetch = (FetchRequest) request.body();
         FetchRequestData data = fetch.data();
-        Fetcher fetcher = new Fetcher(fetch.replicaId(), request.apiVersion());
+        Fetcher fetcher = new Fetcher(fetch.replicaId(), fetch.isolationLevel(), request.apiVersion());
         FetchContext context = sessions.context(data, request.apiVersion(), plan(data, images.get()));
         if (context.error().isPresent()) {
             return Requests.now(new FetchResponseData().setErrorCode(context.error().get().code()).setSessionId(0));
@@ -208,11 +210,13 @@ public final class FetchHandler implements ApiHandler {
                     int limit = (int) Math.max(0, Math.min(p.maxBytes(), remaining));
                     LogReadResult read;
                     long hw;
+                    long lastStable;
                     if (fetcher.isFollower()) {
                         Partition.FollowerFetch f = part.fetchForFollower(fetcher.replicaId(), p.fetchOffset(),
                                 p.lastFetchedEpoch(), p.currentLeaderEpoch(), p.logStartOffset(), limit, total == 0);
                         read = f.read();
                         hw = f.highWatermark();
+                        lastStable = hw; // followers read to the log end; the LSO is a consumer's bound
                         if (f.divergingEpoch().isPresent()) {
                             pd.divergingEpoch().setEpoch(f.divergingEpoch().get().epoch())
                                     .setEndOffset(f.divergingEpoch().get().endOffset());
@@ -221,8 +225,13 @@ public final class FetchHandler implements ApiHandler {
                     } else {
                         part.checkLeader();
                         part.checkLeaderEpoch(p.currentLeaderEpoch());
-                        read = part.read(p.fetchOffset(), limit, total == 0);
+                        Partition.ConsumerRead consumerRead = part.read(p.fetchOffset(), limit, total == 0,
+                                fetcher.isolation());
+                        read = consumerRead.read();
                         hw = read.highWatermark();
+                        lastStable = consumerRead.lastStableOffset();
+                        pd.setAbortedTransactions(consumerRead.abortedTransactions().map(FetchHandler::aborted)
+                                .orElse(null));
                     }
                     FileSlice slice = read.slice();
                     if (slice.size() > 0) {
@@ -231,7 +240,7 @@ public final class FetchHandler implements ApiHandler {
                         total += slice.size();
                     }
                     pd.setHighWatermark(hw)
-                            .setLastStableOffset(hw)
+                            .setLastStableOffset(lastStable)
                             .setLogStartOffset(read.logStartOffset());
                 } catch (RuntimeException e) {
                     error = Requests.error(e);
@@ -257,6 +266,11 @@ public final class FetchHandler implements ApiHandler {
         FetchResponseData response = new FetchResponseData().setErrorCode(Errors.NONE.code())
                 .setResponses(responses).setNodeEndpoints(endpoints);
         return new FetchResult(response, total, hasError);
+    }
+
+    private static List<FetchResponseData.AbortedTransaction> aborted(List<AbortedTransaction> aborted) {
+        return aborted.stream().map(a -> new FetchResponseData.AbortedTransaction().setProducerId(a.producerId())
+                .setFirstOffset(a.firstOffset())).toList();
     }
 
     /** KIP-951: the current leader (v12+) and its endpoint (v16+), so the client can go there at once. */

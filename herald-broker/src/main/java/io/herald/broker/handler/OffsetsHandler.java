@@ -15,15 +15,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.message.DeleteRecordsRequestData;
-import org.apache.kafka.common.message.DeleteRecordsResponseData;
 import org.apache.kafka.common.message.DeleteRecordsResponseData.DeleteRecordsPartitionResult;
+import org.apache.kafka.common.message.DeleteRecordsResponseData;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
-import org.apache.kafka.common.message.ListOffsetsResponseData;
 import org.apache.kafka.common.message.ListOffsetsResponseData.ListOffsetsPartitionResponse;
 import org.apache.kafka.common.message.ListOffsetsResponseData.ListOffsetsTopicResponse;
+import org.apache.kafka.common.message.ListOffsetsResponseData;
 import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData;
 import org.apache.kafka.common.message.OffsetForLeaderEpochResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -116,7 +117,8 @@ public final class OffsetsHandler {
                         partition.checkLeader();
                     }
                     partition.checkLeaderEpoch(p.currentLeaderEpoch());
-                    TimestampAndOffset found = lookup(partition, p.timestamp(), replicaId >= 0);
+                    TimestampAndOffset found = lookup(partition, p.timestamp(), replicaId >= 0,
+                            IsolationLevel.forId(data.isolationLevel()));
                     pr.setErrorCode(Errors.NONE.code()).setTimestamp(found.timestamp()).setOffset(found.offset());
                     if (version >= 4) { // leader epochs in ListOffsets arrived with v4 (KIP-320)
                         pr.setLeaderEpoch(found.leaderEpoch().orElse(-1));
@@ -131,8 +133,15 @@ public final class OffsetsHandler {
         return response;
     }
 
-    private static TimestampAndOffset lookup(Partition partition, long timestamp, boolean fromReplica) {
-        long hw = fromReplica ? partition.log().logEndOffset() : partition.highWatermark();
+    /**
+     * The offset for {@code timestamp} among what the asker may fetch: a replica up to the log end, a
+     * read_uncommitted consumer below the high watermark, a read_committed one below the last stable offset.
+     */
+    private static TimestampAndOffset lookup(Partition partition, long timestamp, boolean fromReplica,
+                                             IsolationLevel isolation) {
+        long hw = fromReplica ? partition.log().logEndOffset()
+                : isolation == IsolationLevel.READ_COMMITTED ? partition.log().lastStableOffset()
+                : partition.highWatermark();
         if (timestamp == ListOffsetsRequest.LATEST_TIMESTAMP) {
             return new TimestampAndOffset(-1, hw, Optional.of(partition.log().latestEpoch()).filter(e -> e >= 0));
         }

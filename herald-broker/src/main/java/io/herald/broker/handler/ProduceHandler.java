@@ -3,6 +3,8 @@ package io.herald.broker.handler;
 import io.herald.broker.replica.DelayedProduce;
 import io.herald.broker.replica.Partition;
 import io.herald.broker.replica.ReplicaManager;
+import io.herald.broker.txn.ProduceVerification;
+import io.herald.broker.txn.TransactionVerifier;
 import io.herald.metadata.image.BrokerImage;
 import io.herald.metadata.image.ClusterImage;
 import io.herald.metadata.image.PartitionImage;
@@ -24,11 +26,11 @@ import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.ProduceRequestData;
-import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.message.ProduceResponseData.LeaderIdAndEpoch;
 import org.apache.kafka.common.message.ProduceResponseData.NodeEndpoint;
 import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
 import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
+import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
@@ -44,6 +46,11 @@ import org.slf4j.LoggerFactory;
  * timeout, REQUEST_TIMED_OUT). A partition this broker does not lead answers NOT_LEADER_OR_FOLLOWER with the
  * current leader and its endpoint (KIP-951, v10+), so the producer need not refresh its metadata first.
  *
+ * <p>Transactional batches are appended only to partitions the producer's transaction coordinator confirms are
+ * in its transaction (KIP-890; with transaction version 2 the check adds them), unless the partition already has
+ * that producer's transaction ongoing ({@link ProduceVerification}); the others answer the verification's error
+ * ({@link TransactionVerifier#forProduce}).
+ *
  * <p>acks=0 gets no response; if any partition failed, the connection is closed instead, as Kafka does, so the
  * producer notices and refreshes its metadata.
  */
@@ -55,17 +62,20 @@ public final class ProduceHandler implements ApiHandler {
     private final ReplicaManager replicas;
     private final Supplier<ClusterImage> images;
     private final Executor pool;
+    private final TransactionVerifier verifier;
 
-    public ProduceHandler(ReplicaManager replicas, Supplier<ClusterImage> images, Executor pool) {
+    public ProduceHandler(ReplicaManager replicas, Supplier<ClusterImage> images, Executor pool,
+                          TransactionVerifier verifier) {
         this.replicas = replicas;
         this.images = images;
         this.pool = pool;
+        this.verifier = verifier;
     }
 
     /**
      * Produce v3 (Kafka 4's oldest, KIP-896) to v13: the current leader on NOT_LEADER_OR_FOLLOWER from v10
-     * (KIP-951), topics by id from v13 (KIP-516). v11 and v12 change transactional produce (KIP-890), which
-     * needs a transaction coordinator first: transactional producers cannot get a producer id yet.
+     * (KIP-951), TRANSACTION_ABORTABLE understood from v11 and partitions added to the transaction by the broker
+     * from v12 (KIP-890), topics by id from v13 (KIP-516).
      */
     public ServedApi api() {
         return new ServedApi(ApiKeys.PRODUCE, VersionRange.of(3, 13), this);
@@ -81,36 +91,21 @@ public final class ProduceHandler implements ApiHandler {
         CompletableFuture<Response> future = new CompletableFuture<>();
         pool.execute(() -> {
             try {
-                List<Waiting> waiting = new ArrayList<>();
                 ClusterImage image = images.get();
-                ProduceResponseData response = produce(data, image, version, waiting);
-                if (data.acks() == 0) {
-                    boolean failed = response.responses().stream().flatMap(t -> t.partitionResponses().stream())
-                            .anyMatch(p -> p.errorCode() != Errors.NONE.code());
-                    future.complete(failed ? new Response.Close("acks=0 produce failed for at least one partition")
-                            : new Response.NoResponse());
-                    return;
-                }
-                if (waiting.isEmpty()) {
-                    future.complete(new Response.Send(response));
-                    return;
-                }
-                Map<TopicPartition, PartitionProduceResponse> byPartition = new HashMap<>();
-                waiting.forEach(w -> byPartition.put(w.partitionWait().partition().topicPartition(), w.response()));
-                DelayedProduce delayed = new DelayedProduce(Math.max(0, data.timeoutMs()),
-                        waiting.stream().map(Waiting::partitionWait).toList(), results -> {
-                            results.forEach((tp, error) -> {
-                                if (error != Errors.NONE) {
-                                    PartitionProduceResponse pr = byPartition.get(tp);
-                                    pr.setErrorCode(error.code()).setErrorMessage(null);
-                                    if (error == Errors.NOT_LEADER_OR_FOLLOWER) {
-                                        addCurrentLeader(pr, tp, response, images.get(), version);
-                                    }
+                ProduceVerification.Needed needed = ProduceVerification.of(data, version, image, replicas);
+                switch (needed) {
+                    case ProduceVerification.Needed.Refused refused -> future.complete(
+                            new Response.Send(refused(data, refused.error())));
+                    case ProduceVerification.Needed.None none -> produceAndAnswer(data, image, version, Map.of(), future);
+                    case ProduceVerification.Needed.Verify verify -> verifier.verify(verify.verification())
+                            .whenComplete((unverified, failure) -> pool.execute(() -> {
+                                try {
+                                    produceAndAnswer(data, images.get(), version, unverified, future);
+                                } catch (RuntimeException e) {
+                                    future.completeExceptionally(e);
                                 }
-                            });
-                            future.complete(new Response.Send(response));
-                        });
-                replicas.producePurgatory().tryCompleteElseWatch(delayed, delayed.keys());
+                            }));
+                }
             } catch (RuntimeException e) {
                 future.completeExceptionally(e);
             }
@@ -118,8 +113,58 @@ public final class ProduceHandler implements ApiHandler {
         return future;
     }
 
+    /**
+     * Appends every partition not in {@code unverified} (those answer their verification error) and completes
+     * {@code future} as the acks say.
+     */
+    private void produceAndAnswer(ProduceRequestData data, ClusterImage image, short version,
+                                  Map<TopicPartition, Errors> unverified, CompletableFuture<Response> future) {
+        List<Waiting> waiting = new ArrayList<>();
+        ProduceResponseData response = produce(data, image, version, unverified, waiting);
+        if (data.acks() == 0) {
+            boolean failed = response.responses().stream().flatMap(t -> t.partitionResponses().stream())
+                    .anyMatch(p -> p.errorCode() != Errors.NONE.code());
+            future.complete(failed ? new Response.Close("acks=0 produce failed for at least one partition")
+                    : new Response.NoResponse());
+            return;
+        }
+        if (waiting.isEmpty()) {
+            future.complete(new Response.Send(response));
+            return;
+        }
+        Map<TopicPartition, PartitionProduceResponse> byPartition = new HashMap<>();
+        waiting.forEach(w -> byPartition.put(w.partitionWait().partition().topicPartition(), w.response()));
+        DelayedProduce delayed = new DelayedProduce(Math.max(0, data.timeoutMs()),
+                waiting.stream().map(Waiting::partitionWait).toList(), results -> {
+                    results.forEach((tp, error) -> {
+                        if (error != Errors.NONE) {
+                            PartitionProduceResponse pr = byPartition.get(tp);
+                            pr.setErrorCode(error.code()).setErrorMessage(null);
+                            if (error == Errors.NOT_LEADER_OR_FOLLOWER) {
+                                addCurrentLeader(pr, tp, response, images.get(), version);
+                            }
+                        }
+                    });
+                    future.complete(new Response.Send(response));
+                });
+        replicas.producePurgatory().tryCompleteElseWatch(delayed, delayed.keys());
+    }
+
+    /** Every partition of the request answers {@code error} (a request refused as a whole). */
+    private static ProduceResponseData refused(ProduceRequestData data, Errors error) {
+        ProduceResponseData response = new ProduceResponseData();
+        for (ProduceRequestData.TopicProduceData topicData : data.topicData()) {
+            TopicProduceResponse topic = new TopicProduceResponse().setName(topicData.name())
+                    .setTopicId(topicData.topicId());
+            topicData.partitionData().forEach(pd -> topic.partitionResponses().add(
+                    new PartitionProduceResponse().setIndex(pd.index()).setErrorCode(error.code())));
+            response.responses().add(topic);
+        }
+        return response;
+    }
+
     private ProduceResponseData produce(ProduceRequestData data, ClusterImage image, short version,
-                                        List<Waiting> waiting) {
+                                        Map<TopicPartition, Errors> unverified, List<Waiting> waiting) {
         ProduceResponseData response = new ProduceResponseData();
         boolean validAcks = data.acks() == -1 || data.acks() == 0 || data.acks() == 1;
         for (ProduceRequestData.TopicProduceData topicData : data.topicData()) {
@@ -141,6 +186,16 @@ public final class ProduceHandler implements ApiHandler {
                     pr.setErrorCode(topicError.code());
                 } else {
                     TopicPartition tp = new TopicPartition(topic.get().name(), pd.index());
+                    Errors verification = unverified.getOrDefault(tp, Errors.NONE);
+                    if (verification != Errors.NONE) {
+                        Errors error = TransactionVerifier.forProduce(verification);
+                        pr.setErrorCode(error.code()).setErrorMessage(error == Errors.INVALID_TXN_STATE
+                                ? "Partition was not added to the transaction" : error != verification
+                                ? "Unable to verify the partition has been added to the transaction. Underlying "
+                                + "error: " + verification : null);
+                        partitions.add(pr);
+                        continue;
+                    }
                     appendPartition(tp, pd, pr, data.acks(), replicas.minInsyncReplicas(image, topic.get()), waiting);
                     if (pr.errorCode() == Errors.NOT_LEADER_OR_FOLLOWER.code()) {
                         addCurrentLeader(pr, tp, response, image, version);

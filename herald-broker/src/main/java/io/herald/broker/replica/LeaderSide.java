@@ -5,9 +5,14 @@ import io.herald.storage.log.FileSlice;
 import io.herald.storage.log.LogAppendInfo;
 import io.herald.storage.log.LogReadResult;
 import io.herald.storage.log.PartitionLog;
+import io.herald.storage.txn.AbortedTransaction;
+import io.herald.storage.txn.TransactionMarker;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.IntFunction;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
@@ -53,6 +58,19 @@ final class LeaderSide {
     }
 
     LogAppendInfo append(MemoryRecords records, int requiredAcks, int minInsyncReplicas) {
+        return appendAsLeader(requiredAcks, minInsyncReplicas, epoch -> log.appendAsLeader(records, epoch));
+    }
+
+    LogAppendInfo appendAsCoordinator(MemoryRecords records) {
+        return appendAsLeader(1, 1, epoch -> log.appendAsCoordinator(records, epoch));
+    }
+
+    /** A transaction marker, as acks=all: the coordinator waits for it to reach the ISR. */
+    LogAppendInfo appendMarker(TransactionMarker marker, int minInsyncReplicas) {
+        return appendAsLeader(-1, minInsyncReplicas, epoch -> log.appendTransactionMarker(marker, epoch));
+    }
+
+    private LogAppendInfo appendAsLeader(int requiredAcks, int minInsyncReplicas, IntFunction<LogAppendInfo> append) {
         LogAppendInfo info;
         lock.readLock().lock();
         try {
@@ -66,7 +84,7 @@ final class LeaderSide {
                         + " is insufficient to satisfy the min.isr requirement of " + minIsr + " for partition "
                         + topicPartition);
             }
-            info = log.appendAsLeader(records, current.leaderEpoch());
+            info = append.apply(current.leaderEpoch());
         } finally {
             lock.readLock().unlock();
         }
@@ -92,9 +110,29 @@ final class LeaderSide {
         }
     }
 
-    LogReadResult read(long offset, int maxBytes, boolean minOneMessage) {
+    Partition.ConsumerRead read(long offset, int maxBytes, boolean minOneMessage, IsolationLevel isolation) {
         checkLeader();
-        return log.read(offset, maxBytes, log.highWatermark(), minOneMessage);
+        // The LSO first: it is computed from the HW, which only grows, so lso <= the hw read after it.
+        long lastStable = log.lastStableOffset();
+        long hw = log.highWatermark();
+        if (isolation == IsolationLevel.READ_UNCOMMITTED) {
+            return new Partition.ConsumerRead(log.read(offset, maxBytes, hw, minOneMessage), lastStable,
+                    Optional.empty());
+        }
+        LogReadResult read = offset >= lastStable && offset <= log.logEndOffset()
+                ? emptyRead(offset) : log.read(offset, maxBytes, lastStable, minOneMessage);
+        List<AbortedTransaction> aborted = read.slice().size() == 0 ? List.of()
+                : log.abortedTransactions(offset, lastStable);
+        return new Partition.ConsumerRead(read, lastStable, Optional.of(aborted));
+    }
+
+    /** Nothing to return at {@code offset} (at or past what the isolation level may see); still range-checked. */
+    private LogReadResult emptyRead(long offset) {
+        if (offset < log.logStartOffset()) {
+            throw new org.apache.kafka.common.errors.OffsetOutOfRangeException(topicPartition + ": offset " + offset
+                    + " is below the log start offset " + log.logStartOffset());
+        }
+        return new LogReadResult(FileSlice.empty(), log.logStartOffset(), log.logEndOffset(), log.highWatermark());
     }
 
     Partition.FollowerFetch fetchForFollower(int replicaId, long fetchOffset, int lastFetchedEpoch,

@@ -1,10 +1,13 @@
 package io.herald.broker.replica;
 
+import io.herald.common.time.Time;
 import io.herald.metadata.image.PartitionImage;
 import io.herald.storage.epoch.EpochEndOffset;
 import io.herald.storage.log.LogAppendInfo;
 import io.herald.storage.log.LogReadResult;
 import io.herald.storage.log.PartitionLog;
+import io.herald.storage.txn.AbortedTransaction;
+import io.herald.storage.txn.TransactionMarker;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -12,6 +15,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 import java.util.function.IntPredicate;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.FencedLeaderEpochException;
@@ -20,7 +24,6 @@ import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.UnknownLeaderEpochException;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
-import io.herald.common.time.Time;
 
 /**
  * A partition replica hosted by this broker: its log, its role (leader or follower) in the current leader epoch,
@@ -199,13 +202,14 @@ public final class Partition {
     // ---- leader (see LeaderSide) ----
 
     /**
-     * Appends as leader with acks=1 semantics (used by the group coordinator), then advances the HW as far as
-     * the ISR allows.
+     * Appends a coordinator's records as leader with acks=1 semantics, then advances the HW as far as the ISR
+     * allows. Kafka's COORDINATOR origin: a transactional batch (a TxnOffsetCommit's offsets) gets its producer
+     * epoch checked but no sequence checks, since the coordinator writes on the producer's behalf.
      *
      * @throws NotLeaderOrFollowerException when this replica does not lead
      */
-    public LogAppendInfo appendAsLeader(MemoryRecords records) {
-        return appendRecordsToLeader(records, 1, 1);
+    public LogAppendInfo appendAsCoordinator(MemoryRecords records) {
+        return leader.appendAsCoordinator(records);
     }
 
     /**
@@ -218,6 +222,19 @@ public final class Partition {
      */
     public LogAppendInfo appendRecordsToLeader(MemoryRecords records, int requiredAcks, int minInsyncReplicas) {
         return leader.append(records, requiredAcks, minInsyncReplicas);
+    }
+
+    /**
+     * Appends a transaction marker as leader (WriteTxnMarkers), refused as an acks=all append when the ISR is
+     * smaller than {@code min.insync.replicas}; the caller waits for the HW to pass it.
+     *
+     * @throws NotLeaderOrFollowerException when this replica does not lead
+     * @throws NotEnoughReplicasException   too few in-sync replicas
+     * @throws org.apache.kafka.common.errors.TransactionCoordinatorFencedException a newer coordinator epoch wrote
+     *         this producer's last marker
+     */
+    public LogAppendInfo appendTransactionMarkerToLeader(TransactionMarker marker, int minInsyncReplicas) {
+        return leader.appendMarker(marker, minInsyncReplicas);
     }
 
     /**
@@ -235,9 +252,20 @@ public final class Partition {
         leader.checkLeader();
     }
 
-    /** Reads committed data (below the HW), as consumers see it. Leader only. */
-    public LogReadResult read(long offset, int maxBytes, boolean minOneMessage) {
-        return leader.read(offset, maxBytes, minOneMessage);
+    /**
+     * What a consumer's fetch read: the records, the last stable offset, and for read_committed the aborted
+     * transactions among them (empty for read_uncommitted, which the response encodes as null).
+     */
+    public record ConsumerRead(LogReadResult read, long lastStableOffset,
+                               Optional<List<AbortedTransaction>> abortedTransactions) {}
+
+    /**
+     * Reads as a consumer sees the log (leader only): read_uncommitted below the high watermark, read_committed
+     * below the last stable offset, with the aborted transactions whose records it may return (Kafka's fetch
+     * rules, KIP-98).
+     */
+    public ConsumerRead read(long offset, int maxBytes, boolean minOneMessage, IsolationLevel isolation) {
+        return leader.read(offset, maxBytes, minOneMessage, isolation);
     }
 
     /**

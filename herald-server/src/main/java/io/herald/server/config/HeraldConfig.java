@@ -11,6 +11,7 @@ import io.herald.protocol.ServerConfig;
 import io.herald.storage.config.LogConfig;
 import io.herald.storage.config.TopicConfigs;
 import io.herald.storage.log.LogManagerConfig;
+import io.herald.transaction.TransactionConfig;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,7 +32,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link LogManagerConfig}: the log manager's background jobs.</li>
  *   <li>Broker defaults of topic configs ({@code log.retention.ms}, {@code log.segment.bytes}, ...): validated
  *       as the topic values they stand for ({@link TopicConfigs}); {@link #logDefaults} is the result.</li>
- *   <li>{@link ReplicationConfig}, {@link BrokerSettings}, {@link ControllerSettings}, {@link GroupConfig}.</li>
+ *   <li>{@link ReplicationConfig}, {@link BrokerSettings}, {@link ControllerSettings}, {@link GroupConfig},
+ *       {@link TransactionConfig}.</li>
  * </ul>
  *
  * A name no fragment reads is logged once and ignored, as Kafka does, so a Kafka {@code server.properties} works
@@ -45,7 +47,8 @@ public final class HeraldConfig implements StaticBrokerConfigs {
     /** Every fragment of the node, in the order DescribeConfigs lists them. */
     static final ConfigDef DEFINITION = ConfigFragments.compose(List.of(NodeConfig.CONFIG_DEF,
             ServerConfig.CONFIG_DEF, LogManagerConfig.CONFIG_DEF, ReplicationConfig.CONFIG_DEF,
-            BrokerSettings.CONFIG_DEF, ControllerSettings.CONFIG_DEF, GroupConfig.CONFIG_DEF));
+            BrokerSettings.CONFIG_DEF, ControllerSettings.CONFIG_DEF, GroupConfig.CONFIG_DEF,
+            TransactionConfig.CONFIG_DEF));
 
     private final ConfigValues values;
     private final NodeConfig node;
@@ -55,6 +58,7 @@ public final class HeraldConfig implements StaticBrokerConfigs {
     private final BrokerSettings broker;
     private final ControllerSettings controller;
     private final GroupConfig groups;
+    private final TransactionConfig transactions;
     private final Set<String> unknownNames;
 
     private HeraldConfig(Map<String, String> originals) {
@@ -71,6 +75,7 @@ public final class HeraldConfig implements StaticBrokerConfigs {
         this.broker = BrokerSettings.from(values);
         this.controller = ControllerSettings.from(node.nodeId(), values);
         this.groups = GroupConfig.from(values);
+        this.transactions = TransactionConfig.from(values);
         this.unknownNames = ConfigFragments.unknownNames(DEFINITION, originals,
                 TopicConfigs.brokerSynonyms()::contains);
     }
@@ -119,6 +124,11 @@ public final class HeraldConfig implements StaticBrokerConfigs {
 
     public GroupConfig groups() {
         return groups;
+    }
+
+    /** The transaction coordinator's configs ({@code transaction.*}, {@code transactional.id.expiration.ms}). */
+    public TransactionConfig transactions() {
+        return transactions;
     }
 
     /**

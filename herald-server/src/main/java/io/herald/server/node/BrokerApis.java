@@ -1,11 +1,11 @@
 package io.herald.server.node;
 
 import io.herald.broker.BrokerSettings;
-import io.herald.broker.fetch.FetchSessionCache;
+import io.herald.broker.coordinator.FindCoordinatorHandler;
 import io.herald.broker.coordinator.InternalTopicCreator;
+import io.herald.broker.fetch.FetchSessionCache;
 import io.herald.broker.group.handler.ClassicGroupHandler;
 import io.herald.broker.group.handler.ConsumerGroupHandler;
-import io.herald.broker.group.handler.FindCoordinatorHandler;
 import io.herald.broker.group.handler.GroupAdminHandler;
 import io.herald.broker.group.handler.GroupOffsetsHandler;
 import io.herald.broker.handler.ClusterHandler;
@@ -14,11 +14,18 @@ import io.herald.broker.handler.FetchHandler;
 import io.herald.broker.handler.MetadataHandler;
 import io.herald.broker.handler.OffsetsHandler;
 import io.herald.broker.handler.ProduceHandler;
-import io.herald.broker.handler.ProducerIdHandler;
 import io.herald.broker.handler.QuorumHandler;
 import io.herald.broker.handler.ReassignmentHandler;
 import io.herald.broker.handler.TopicsHandler;
 import io.herald.broker.replica.ReplicaManager;
+import io.herald.broker.txn.MarkerWriter;
+import io.herald.broker.txn.ProducerIdBlocks;
+import io.herald.broker.txn.TransactionVerifier;
+import io.herald.broker.txn.handler.InitProducerIdHandler;
+import io.herald.broker.txn.handler.TransactionAdminHandler;
+import io.herald.broker.txn.handler.TransactionHandler;
+import io.herald.broker.txn.handler.TxnOffsetCommitHandler;
+import io.herald.broker.txn.handler.WriteTxnMarkersHandler;
 import io.herald.common.purgatory.Purgatory;
 import io.herald.group.GroupCoordinator;
 import io.herald.metadata.controller.MetadataController;
@@ -26,8 +33,11 @@ import io.herald.protocol.ApiRegistry;
 import io.herald.server.config.HeraldConfig;
 import io.herald.server.config.NodeConfig;
 import io.herald.storage.log.LogManager;
+import io.herald.transaction.TransactionCoordinator;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.requests.FindCoordinatorRequest.CoordinatorType;
 
 /**
  * Every API a broker serves, each handler given only the ports and settings it uses. The handlers declare their
@@ -37,7 +47,12 @@ import org.apache.kafka.common.TopicPartition;
  */
 record BrokerApis(HeraldConfig config, LogManager logManager, MetadataController controller,
                   ReplicaManager replicas, ExecutorService pool, Purgatory<TopicPartition> fetchPurgatory,
-                  FetchSessionCache fetchSessions, GroupCoordinator groups, InternalTopicCreator offsetsTopic) {
+                  FetchSessionCache fetchSessions, GroupCoordinator groups, InternalTopicCreator offsetsTopic,
+                  Transactions transactions) {
+
+    /** The transaction side: the coordinator and the broker's parts of KIP-98 and KIP-890. */
+    record Transactions(TransactionCoordinator coordinator, InternalTopicCreator topic, TransactionVerifier verifier,
+                        MarkerWriter markers, ProducerIdBlocks producerIds) {}
 
     ApiRegistry registry() {
         NodeConfig node = config.node();
@@ -53,8 +68,16 @@ record BrokerApis(HeraldConfig config, LogManager logManager, MetadataController
         GroupAdminHandler groupAdmin = new GroupAdminHandler(groups);
         ConsumerGroupHandler consumerGroups = new ConsumerGroupHandler(groups, controller::image);
         ReassignmentHandler reassignments = new ReassignmentHandler(controller, controller, pool);
+        TransactionHandler txn = new TransactionHandler(transactions.coordinator(), controller::image);
+        TransactionAdminHandler txnAdmin = new TransactionAdminHandler(transactions.coordinator(), replicas,
+                controller::image);
+        FindCoordinatorHandler findCoordinator = new FindCoordinatorHandler(Map.of(
+                CoordinatorType.GROUP, new FindCoordinatorHandler.Placement(offsetsTopic, groups::partitionFor),
+                CoordinatorType.TRANSACTION, new FindCoordinatorHandler.Placement(transactions.topic(),
+                        transactions.coordinator()::partitionFor)), controller::image);
         return new ApiRegistry()
-                .register(new ProduceHandler(replicas, controller::image, pool).api())
+                .features(BrokerFeatures.CURRENT)
+                .register(new ProduceHandler(replicas, controller::image, pool, transactions.verifier()).api())
                 .register(new FetchHandler(replicas, controller::image, fetchPurgatory, pool, fetchSessions).api())
                 .register(new MetadataHandler(controller, controller, new MetadataHandler.Settings(node.nodeId(),
                         broker.autoCreateTopicsEnable(), broker.numPartitions(), broker.defaultReplicationFactor()),
@@ -70,8 +93,17 @@ record BrokerApis(HeraldConfig config, LogManager logManager, MetadataController
                 .register(offsets.offsetForLeaderEpoch())
                 .register(cluster.describeCluster())
                 .register(cluster.describeLogDirs())
-                .register(new ProducerIdHandler(controller, node.nodeId(), pool).api())
-                .register(new FindCoordinatorHandler(groups, offsetsTopic, controller::image).api())
+                .register(new InitProducerIdHandler(transactions.coordinator(), transactions.producerIds(), pool).api())
+                .register(findCoordinator.api())
+                .register(txn.addPartitionsToTxn())
+                .register(txn.addOffsetsToTxn())
+                .register(txn.endTxn())
+                .register(new TxnOffsetCommitHandler(groups, transactions.verifier(), replicas, controller::image)
+                        .api())
+                .register(new WriteTxnMarkersHandler(transactions.markers(), pool).api())
+                .register(txnAdmin.listTransactions())
+                .register(txnAdmin.describeTransactions())
+                .register(txnAdmin.describeProducers())
                 .register(classic.joinGroup())
                 .register(classic.syncGroup())
                 .register(classic.heartbeat())

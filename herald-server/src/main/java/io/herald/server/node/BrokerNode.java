@@ -1,11 +1,16 @@
 package io.herald.server.node;
 
+import io.herald.broker.coordinator.InternalTopicCreator;
 import io.herald.broker.coordinator.InternalTopicLeadership;
 import io.herald.broker.coordinator.PartitionCoordinatorLog;
 import io.herald.broker.fetch.FetchSessionCache;
-import io.herald.broker.coordinator.InternalTopicCreator;
+import io.herald.broker.network.InterBrokerSender;
 import io.herald.broker.replica.AlterPartitionChannel;
 import io.herald.broker.replica.ReplicaManager;
+import io.herald.broker.txn.CoordinatorVerifier;
+import io.herald.broker.txn.LocalMarkerWriter;
+import io.herald.broker.txn.ProducerIdBlocks;
+import io.herald.broker.txn.TransactionMarkerSender;
 import io.herald.common.concurrent.ThreadFactories;
 import io.herald.common.purgatory.Purgatory;
 import io.herald.common.time.Time;
@@ -23,6 +28,11 @@ import io.herald.server.config.NodeConfig;
 import io.herald.storage.config.LogConfig;
 import io.herald.storage.config.TopicConfigs;
 import io.herald.storage.log.LogManager;
+import io.herald.transaction.TransactionConfig;
+import io.herald.transaction.TransactionCoordinator;
+import io.herald.transaction.TransactionMarkers;
+import io.herald.transaction.TransactionTopic;
+import io.herald.transaction.record.TransactionRecordSerde;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -33,8 +43,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Herald broker: wires storage, metadata, the replica manager, the group coordinator, the request handlers
- * and the network server, and owns their lifecycle. A single node is a cluster of one: this process is also the
+ * One Herald broker: wires storage, metadata, the replica manager, the group and transaction coordinators, the
+ * request handlers and the network server, and owns their lifecycle. A single node is a cluster of one: this process is also the
  * controller. On a combined {@code broker,controller} node it is also a voter of the metadata quorum; on a
  * broker-only node it follows the quorum's log as an observer (see {@link MetadataQuorums}).
  *
@@ -59,11 +69,14 @@ public final class BrokerNode implements HeraldNode {
     private final GroupCoordinator groupCoordinator;
     private final ReplicaManager replicas;
     private final FetchSessionCache fetchSessions;
+    private final TransactionParts transactions;
+    private final InterBrokerSender interBroker;
 
     private BrokerNode(HeraldConfig config, MetaProperties meta, LogManager logManager, MetadataController controller,
                        ExecutorService requestPool, SystemTimer timer, Purgatory<TopicPartition> fetchPurgatory,
                        KafkaServer server, GroupCoordinator groupCoordinator, ReplicaManager replicas,
-                       FetchSessionCache fetchSessions) {
+                       FetchSessionCache fetchSessions, TransactionParts transactions,
+                       InterBrokerSender interBroker) {
         this.config = config;
         this.meta = meta;
         this.logManager = logManager;
@@ -75,6 +88,8 @@ public final class BrokerNode implements HeraldNode {
         this.groupCoordinator = groupCoordinator;
         this.replicas = replicas;
         this.fetchSessions = fetchSessions;
+        this.transactions = transactions;
+        this.interBroker = interBroker;
     }
 
     /** Starts a broker; when this returns, it serves requests on {@link #boundPort()}. */
@@ -109,6 +124,15 @@ public final class BrokerNode implements HeraldNode {
                 replicas, GroupCoordinatorRecordSerde.INSTANCE, System::currentTimeMillis), Time.SYSTEM, timer);
         // Before the partitions start, so the coordinator hears of the __consumer_offsets partitions led here.
         replicas.addLeadershipListener(new InternalTopicLeadership(OffsetsTopic.NAME, groups));
+
+        ExecutorService pool = Executors.newFixedThreadPool(config.broker().numIoThreads(),
+                ThreadFactories.daemon("herald-request"));
+        int requestTimeoutMs = config.broker().requestTimeoutMs();
+        InterBrokerSender interBroker = new InterBrokerSender(node.nodeId(), controller::image, requestTimeoutMs);
+        TransactionParts txn = startTransactions(config, controller, replicas, groups, groupConfig, interBroker,
+                timer, pool);
+        replicas.addLeadershipListener(new InternalTopicLeadership(TransactionTopic.NAME, txn.coordinator()));
+
         // Register before the partitions so placement (round-robin over brokers) has this broker to place on.
         Listener advertised = node.advertisedListener();
         controller.registerBroker(node.nodeId(), advertised.host(), advertised.port(), node.rack());
@@ -116,24 +140,75 @@ public final class BrokerNode implements HeraldNode {
         replicas.startup(controller.image());
         controller.addListener(replicas);
 
-        ExecutorService pool = Executors.newFixedThreadPool(config.broker().numIoThreads(),
-                ThreadFactories.daemon("herald-request"));
         Purgatory<TopicPartition> fetchPurgatory = new Purgatory<>("fetch", timer);
         replicas.addAppendListener(fetchPurgatory::checkAndComplete);
-        InternalTopicCreator offsetsTopic = new InternalTopicCreator(controller::image,
-                (name, partitions, replicationFactor, configs) -> controller.createTopic(name, partitions,
-                        replicationFactor, configs, false), offsetsTopicSpec(groupConfig), pool);
+        InternalTopicCreator offsetsTopic = internalTopic(controller, offsetsTopicSpec(groupConfig), pool);
+        InternalTopicCreator transactionTopic = internalTopic(controller, transactionTopicSpec(txn.config()), pool);
         FetchSessionCache fetchSessions = new FetchSessionCache(config.broker().fetchSessionCacheSlots(),
                 Time.SYSTEM);
+        BrokerApis.Transactions transactions = new BrokerApis.Transactions(txn.coordinator(), transactionTopic,
+                new CoordinatorVerifier(node.nodeId(), controller::image, txn.coordinator(), interBroker),
+                txn.localMarkers(), txn.producerIds());
         KafkaServer server = new KafkaServer(config.network(), new BrokerApis(config, logManager, controller,
-                replicas, pool, fetchPurgatory, fetchSessions, groups, offsetsTopic).registry());
+                replicas, pool, fetchPurgatory, fetchSessions, groups, offsetsTopic, transactions).registry());
         server.start();
         if (advertised.port() == 0) {
             controller.registerBroker(node.nodeId(), advertised.host(), server.boundPort(), node.rack());
         }
         log.info("Broker {} serving on {}:{}", node.nodeId(), node.listener().host(), server.boundPort());
         return new BrokerNode(config, meta, logManager, controller, pool, timer, fetchPurgatory, server, groups,
-                replicas, fetchSessions);
+                replicas, fetchSessions, txn, interBroker);
+    }
+
+    /** The transaction coordinator and what it writes through: producer ids, the marker channel. */
+    private record TransactionParts(TransactionConfig config, TransactionCoordinator coordinator,
+                                    TransactionMarkerSender markerSender, LocalMarkerWriter localMarkers,
+                                    ProducerIdBlocks producerIds) {}
+
+    private static TransactionParts startTransactions(HeraldConfig config, MetadataController controller,
+                                                      ReplicaManager replicas, GroupCoordinator groups,
+                                                      GroupConfig groupConfig, InterBrokerSender interBroker,
+                                                      SystemTimer timer, ExecutorService pool) {
+        int nodeId = config.node().nodeId();
+        // Like groups: placed on the partitions the existing topics have.
+        TransactionConfig txnConfig = controller.image().topic(TransactionTopic.NAME)
+                .map(t -> config.transactions().withStateLogPartitions(t.partitionCount()))
+                .orElse(config.transactions()).withOffsetsTopicPartitions(groupConfig.offsetsTopicPartitions());
+        ProducerIdBlocks producerIds = new ProducerIdBlocks(controller, nodeId, pool);
+        LocalMarkerWriter localMarkers = new LocalMarkerWriter(replicas, controller::image, groups,
+                config.broker().requestTimeoutMs());
+        TransactionMarkerSender markerSender = new TransactionMarkerSender(nodeId, controller::image, localMarkers,
+                interBroker, timer, pool, markers -> coordinates(controller.image(), nodeId, markers));
+        TransactionCoordinator coordinator = TransactionCoordinator.start(txnConfig, new PartitionCoordinatorLog<>(
+                        TransactionTopic.NAME, replicas, TransactionRecordSerde.INSTANCE, System::currentTimeMillis),
+                producerIds, markerSender, Time.SYSTEM, timer);
+        return new TransactionParts(txnConfig, coordinator, markerSender, localMarkers, producerIds);
+    }
+
+    /** Whether this broker leads the markers' {@code __transaction_state} partition at their coordinator epoch. */
+    private static boolean coordinates(ClusterImage image, int nodeId, TransactionMarkers markers) {
+        return image.topic(TransactionTopic.NAME).flatMap(t -> t.partition(TransactionTopic.partitionFor(
+                        markers.transactionalId(), t.partitionCount())))
+                .filter(p -> p.leader() == nodeId && p.leaderEpoch() == markers.coordinatorEpoch()).isPresent();
+    }
+
+    private static InternalTopicCreator internalTopic(MetadataController controller, InternalTopicCreator.Spec spec,
+                                                      ExecutorService pool) {
+        return new InternalTopicCreator(controller::image, (name, partitions, replicationFactor, configs) ->
+                controller.createTopic(name, partitions, replicationFactor, configs, false), spec, pool);
+    }
+
+    /**
+     * {@code __transaction_state}: compacted, uncompressed, no unclean election, {@code transaction.state.log.*}
+     * (Kafka's rules).
+     */
+    private static InternalTopicCreator.Spec transactionTopicSpec(TransactionConfig txn) {
+        return new InternalTopicCreator.Spec(TransactionTopic.NAME, txn.stateLogPartitions(),
+                txn.stateLogReplicationFactor(), TransactionConfig.STATE_LOG_REPLICATION_FACTOR,
+                Map.of("cleanup.policy", "compact", "compression.type", "uncompressed",
+                        "unclean.leader.election.enable", "false",
+                        "min.insync.replicas", Integer.toString(txn.stateLogMinIsr()),
+                        "segment.bytes", Integer.toString(txn.stateLogSegmentBytes())));
     }
 
     /** {@code __consumer_offsets}: compacted, {@code offsets.topic.*} (Kafka's rules). */
@@ -201,6 +276,9 @@ public final class BrokerNode implements HeraldNode {
         replicas.close();
         server.close();
         fetchPurgatory.close();
+        transactions.coordinator().close();
+        transactions.markerSender().close();
+        interBroker.close();
         groupCoordinator.close();
         timer.close();
         requestPool.shutdown();

@@ -17,6 +17,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.FeatureMetadata;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
@@ -81,6 +82,23 @@ class AdvertisedApiVersionsTest {
                     %s
                     If the change is intended, review it and replace the table's rows with the broker's answer:
                     %s""", TABLE, diff, String.join("\n", advertised.values().stream().map(Row::line).toList()));
+        }
+    }
+
+    /**
+     * The finalized feature levels are Kafka 4.3.1's on a new cluster for the features Herald implements: clients
+     * pick the transaction protocol (KIP-890 part 2 at transaction.version 2) by them.
+     */
+    @Test
+    void featuresAreThoseOfANewKafkaCluster() throws Exception {
+        try (TestBroker broker = TestBroker.start(dir)) {
+            FeatureMetadata features = broker.admin().describeFeatures().featureMetadata().get(20, TimeUnit.SECONDS);
+            assertThat(features.finalizedFeatures()).containsOnlyKeys("transaction.version", "group.version");
+            assertThat(features.finalizedFeatures().get("transaction.version").maxVersionLevel()).isEqualTo((short) 2);
+            assertThat(features.finalizedFeatures().get("group.version").maxVersionLevel()).isEqualTo((short) 1);
+            assertThat(features.supportedFeatures().get("transaction.version").minVersion()).isEqualTo((short) 0);
+            assertThat(features.supportedFeatures().get("transaction.version").maxVersion()).isEqualTo((short) 2);
+            assertThat(features.finalizedFeaturesEpoch()).hasValueSatisfying(e -> assertThat(e).isNotNegative());
         }
     }
 

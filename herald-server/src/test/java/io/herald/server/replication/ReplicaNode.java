@@ -9,6 +9,7 @@ import io.herald.broker.replica.ReplicaManager;
 import io.herald.broker.replica.ReplicationConfig;
 import io.herald.common.config.ConfigValues;
 import io.herald.common.purgatory.Purgatory;
+import io.herald.common.time.Time;
 import io.herald.common.timer.SystemTimer;
 import io.herald.metadata.controller.MetadataController;
 import io.herald.metadata.image.ClusterImage;
@@ -28,7 +29,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.TopicPartition;
-import io.herald.common.time.Time;
 
 /**
  * A second broker for the replication tests, without a controller of its own: a log manager, a replica manager
@@ -73,7 +73,8 @@ final class ReplicaNode implements AutoCloseable {
         AtomicReference<ClusterImage> image = new AtomicReference<>(ClusterImage.empty(clusterId));
         OffsetsHandler offsets = new OffsetsHandler(replicas, pool);
         ApiRegistry registry = new ApiRegistry()
-                .register(new ProduceHandler(replicas, image::get, pool).api())
+                .register(new ProduceHandler(replicas, image::get, pool,
+                        io.herald.broker.txn.TransactionVerifier.unavailable()).api())
                 .register(new FetchHandler(replicas, image::get, fetchPurgatory, pool,
                         new io.herald.broker.fetch.FetchSessionCache(1000, Time.SYSTEM)).api())
                 .register(offsets.listOffsets())

@@ -2,6 +2,7 @@ package io.herald.storage.log;
 
 import io.herald.storage.config.LogConfig;
 import io.herald.storage.epoch.LeaderEpochCache;
+import io.herald.common.txn.VerificationGuard;
 import io.herald.storage.producer.AppendOrigin;
 import io.herald.storage.producer.BatchMetadata;
 import io.herald.storage.producer.ProducerAppend;
@@ -53,15 +54,16 @@ final class LogAppender {
     }
 
     /** A leader append of validated batches from a producer ({@code CLIENT}) or a coordinator. */
-    Appended asLeader(BatchValidator.Validated validated, AppendOrigin origin, int leaderEpoch, long logEndOffset,
-                      long logStartOffset, LogConfig cfg, long nowMs) throws IOException {
+    Appended asLeader(BatchValidator.Validated validated, AppendOrigin origin, int leaderEpoch,
+                      Optional<VerificationGuard> verification, long logEndOffset, long logStartOffset, LogConfig cfg,
+                      long nowMs) throws IOException {
         List<MutableRecordBatch> batches = validated.batches();
         if (batches.isEmpty()) {
             return new Appended(LogAppendInfo.empty(logEndOffset, logStartOffset), logEndOffset);
         }
         ByteBuffer buffer = validated.records().buffer();
         BatchValidator.Stamped stamped = validator.stamp(buffer, batches, logEndOffset, leaderEpoch, cfg, nowMs);
-        ProducerAppend producerAppend = producers.begin(origin);
+        ProducerAppend producerAppend = producers.begin(origin, verification);
         for (ProducerBatch b : ProducerBatches.of(buffer, stamped.headers())) {
             Optional<BatchMetadata> dup = producerAppend.append(b);
             if (dup.isPresent()) {

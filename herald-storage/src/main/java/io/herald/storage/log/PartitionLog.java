@@ -5,6 +5,7 @@ import io.herald.storage.config.LogConfig;
 import io.herald.storage.epoch.EpochEndOffset;
 import io.herald.storage.epoch.EpochEntry;
 import io.herald.storage.epoch.LeaderEpochCache;
+import io.herald.common.txn.VerificationGuard;
 import io.herald.storage.producer.AppendOrigin;
 import io.herald.storage.producer.ProducerStateEntry;
 import io.herald.storage.producer.ProducerStateManager;
@@ -278,23 +279,54 @@ public final class PartitionLog implements AutoCloseable {
      * @throws KafkaStorageException                 I/O failure; the log is now offline
      */
     public LogAppendInfo appendAsLeader(MemoryRecords records, int leaderEpoch) {
-        return appendValidated(records, AppendOrigin.CLIENT, leaderEpoch);
+        return appendValidated(records, AppendOrigin.CLIENT, leaderEpoch, Optional.empty());
+    }
+
+    /**
+     * Like {@link #appendAsLeader(MemoryRecords, int)}, for a produce whose transaction was verified (KIP-890): a
+     * transactional batch that starts a transaction is appended only if {@code verification} is the guard
+     * {@link #maybeStartTransactionVerification} handed out for its producer and no end marker was written since.
+     *
+     * @throws InvalidTxnStateException also when a transaction would start without a valid verification
+     */
+    public LogAppendInfo appendAsLeader(MemoryRecords records, int leaderEpoch, VerificationGuard verification) {
+        return appendValidated(records, AppendOrigin.CLIENT, leaderEpoch, Optional.of(verification));
     }
 
     /**
      * Appends records a coordinator wrote (transactional offset commits to {@code __consumer_offsets}, for
      * instance) as the leader: like {@link #appendAsLeader}, with Kafka's {@code COORDINATOR} origin, which checks
-     * producer epochs but not sequences (coordinators write no sequence numbers).
+     * producer epochs but not sequences (coordinators write no sequence numbers), and with the verification of
+     * the producer's transaction as {@link #appendAsLeader(MemoryRecords, int, VerificationGuard)} checks it.
      */
-    public LogAppendInfo appendAsCoordinator(MemoryRecords records, int leaderEpoch) {
-        return appendValidated(records, AppendOrigin.COORDINATOR, leaderEpoch);
+    public LogAppendInfo appendAsCoordinator(MemoryRecords records, int leaderEpoch, VerificationGuard verification) {
+        return appendValidated(records, AppendOrigin.COORDINATOR, leaderEpoch, Optional.of(verification));
     }
 
-    private LogAppendInfo appendValidated(MemoryRecords records, AppendOrigin origin, int leaderEpoch) {
+    /** A coordinator's append whose transactional batches, if any, need no verification (tests, plain writes). */
+    public LogAppendInfo appendAsCoordinator(MemoryRecords records, int leaderEpoch) {
+        return appendValidated(records, AppendOrigin.COORDINATOR, leaderEpoch, Optional.empty());
+    }
+
+    /**
+     * Starts the verification of {@code producerId}'s transaction on this partition (Kafka's
+     * {@code maybeStartTransactionVerification}): {@link VerificationGuard#SENTINEL} when the producer already has a
+     * transaction ongoing here at {@code producerEpoch} (nothing to verify), else a new guard, which the next end
+     * marker of the producer invalidates.
+     */
+    public VerificationGuard maybeStartTransactionVerification(long producerId, short producerEpoch) {
+        return guard.underLock("start verification", () -> producers.entry(producerId)
+            .filter(e -> e.producerEpoch() == producerEpoch && e.hasOngoingTransaction())
+            .map(e -> VerificationGuard.SENTINEL)
+            .orElseGet(() -> producers.startVerification(producerId)));
+    }
+
+    private LogAppendInfo appendValidated(MemoryRecords records, AppendOrigin origin, int leaderEpoch,
+                                          Optional<VerificationGuard> verification) {
         LogConfig cfg = config;
         BatchValidator.Validated validated = validator.validateForLeader(records, origin, cfg, time.milliseconds());
         LogAppendInfo info = guard.underLock("append", () -> published(appender.asLeader(validated, origin, leaderEpoch,
-            logEndOffset, logStartOffset, cfg, time.milliseconds())));
+            verification, logEndOffset, logStartOffset, cfg, time.milliseconds())));
         maybeFlush(cfg);
         return info;
     }

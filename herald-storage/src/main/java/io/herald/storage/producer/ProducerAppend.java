@@ -1,5 +1,6 @@
 package io.herald.storage.producer;
 
+import io.herald.common.txn.VerificationGuard;
 import io.herald.storage.txn.AbortedTxn;
 import io.herald.storage.txn.CompletedTxn;
 import io.herald.storage.txn.TransactionTracker;
@@ -7,9 +8,11 @@ import io.herald.storage.txn.TransactionTracker;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.InvalidTxnStateException;
@@ -36,7 +39,9 @@ import org.slf4j.LoggerFactory;
  *       UNKNOWN_PRODUCER_ID case);</li>
  *   <li>a non-transactional batch of a producer with an ongoing transaction is refused
  *       ({@code InvalidTxnStateException}, for followers too); a transactional batch of a producer without one
- *       starts a transaction at its base offset.</li>
+ *       starts a transaction at its base offset, provided (for an append that asks for verification) it presents
+ *       the producer's current {@link VerificationGuard} (KIP-890 part 1; else {@code InvalidTxnStateException}).
+ *       Starting the transaction, or any end marker of the producer, uses the guard up.</li>
  * </ul>
  *
  * <p>Rules for an end marker: an older producer epoch is fenced ({@code InvalidProducerEpochException}); with
@@ -66,12 +71,16 @@ public final class ProducerAppend {
 
     private final ProducerStateManager manager;
     private final AppendOrigin origin;
+    private final Optional<VerificationGuard> verification;
     private final Map<Long, ProducerStateEntry> staged = new HashMap<>();
     private final List<TxnEvent> events = new ArrayList<>();
+    /** Producers whose transaction started or ended in this append: their verification guard is used up. */
+    private final Set<Long> verificationsEnded = new HashSet<>();
 
-    ProducerAppend(ProducerStateManager manager, AppendOrigin origin) {
+    ProducerAppend(ProducerStateManager manager, AppendOrigin origin, Optional<VerificationGuard> verification) {
         this.manager = manager;
         this.origin = origin;
+        this.verification = verification;
     }
 
     private ProducerStateEntry current(long producerId) {
@@ -124,11 +133,27 @@ public final class ProducerAppend {
         }
         ProducerStateEntry next = e.withBatch(b.producerEpoch(), b.metadata(), b.maxTimestamp());
         if (b.transactional() && !e.hasOngoingTransaction()) {
+            checkVerified(b);
             next = next.withTransactionStartedAt(b.baseOffset());
             events.add(new TxnEvent.Started(b.producerId(), b.baseOffset()));
+            verificationsEnded.add(b.producerId());
         }
         staged.put(b.producerId(), next);
         return Optional.empty();
+    }
+
+    /**
+     * A transaction may start only with the guard its verification handed out, and only while no end marker of the
+     * producer came after the verification (KIP-890 part 1); appends that asked for no verification start freely.
+     */
+    private void checkVerified(ProducerBatch.Data b) {
+        if (verification.isEmpty()) {
+            return;
+        }
+        if (!verification.get().verifies(manager.verification(b.producerId()).orElse(null))) {
+            throw new InvalidTxnStateException("producer " + b.producerId() + " epoch " + b.producerEpoch()
+                + ": the transaction was not verified to include this partition, or it ended since");
+        }
     }
 
     private void checkSequence(ProducerStateEntry e, ProducerBatch.Data b) {
@@ -161,6 +186,7 @@ public final class ProducerAppend {
                 m.offset(), m.type() == ControlRecordType.ABORT)));
         }
         staged.put(m.producerId(), e.withEndMarker(m.producerEpoch(), m.coordinatorEpoch(), m.timestamp()));
+        verificationsEnded.add(m.producerId());
     }
 
     private void checkMarkerEpoch(ProducerStateEntry e, ProducerBatch.Marker m) {
@@ -197,6 +223,7 @@ public final class ProducerAppend {
      */
     public void commit(AbortedTxnSink sink) throws IOException {
         manager.putAll(staged);
+        verificationsEnded.forEach(manager::endVerification);
         TransactionTracker tracker = manager.tracker();
         for (TxnEvent event : events) {
             switch (event) {

@@ -1,5 +1,6 @@
 package io.herald.storage.producer;
 
+import io.herald.common.txn.VerificationGuard;
 import io.herald.storage.txn.TransactionTracker;
 
 import java.io.IOException;
@@ -52,6 +53,8 @@ public final class ProducerStateManager {
     private final Path dir;
     private final Map<Long, ProducerStateEntry> producers = new ConcurrentHashMap<>();
     private final TransactionTracker transactions = new TransactionTracker();
+    /** The verification guards handed out and not yet used or ended (KIP-890); in memory only, as in Kafka. */
+    private final Map<Long, VerificationGuard> verifications = new ConcurrentHashMap<>();
 
     public ProducerStateManager(Path dir) {
         this.dir = dir;
@@ -71,7 +74,32 @@ public final class ProducerStateManager {
 
     /** Starts staging the producer batches of one append; nothing changes until {@link ProducerAppend#commit}. */
     public ProducerAppend begin(AppendOrigin origin) {
-        return new ProducerAppend(this, origin);
+        return new ProducerAppend(this, origin, Optional.empty());
+    }
+
+    /**
+     * Like {@link #begin(AppendOrigin)}, for an append that must present {@code verification} to start a
+     * transaction ({@link ProducerAppend}); empty: no verification asked.
+     */
+    public ProducerAppend begin(AppendOrigin origin, Optional<VerificationGuard> verification) {
+        return new ProducerAppend(this, origin, verification);
+    }
+
+    /** A new verification guard for the producer, replacing any earlier one (under the partition lock). */
+    public VerificationGuard startVerification(long producerId) {
+        VerificationGuard created = VerificationGuard.create(producerId);
+        verifications.put(producerId, created);
+        return created;
+    }
+
+    /** The producer's current verification guard, if one was handed out and is still valid. */
+    Optional<VerificationGuard> verification(long producerId) {
+        return Optional.ofNullable(verifications.get(producerId));
+    }
+
+    /** The producer's transaction started or ended: its guard is used up. */
+    void endVerification(long producerId) {
+        verifications.remove(producerId);
     }
 
     void putAll(Map<Long, ProducerStateEntry> entries) {
@@ -103,6 +131,7 @@ public final class ProducerStateManager {
     public void clear() {
         producers.clear();
         transactions.clear();
+        verifications.clear();
     }
 
     private void load(List<ProducerStateEntry> entries) {

@@ -12,13 +12,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Helpers shared by the group handlers: request context, error mapping, answering futures. */
-final class GroupResponses {
+public final class GroupResponses {
     private static final Logger log = LoggerFactory.getLogger(GroupResponses.class);
 
     private GroupResponses() {
     }
 
-    static RequestContext context(KafkaRequest request) {
+    /** The request's client, as the group coordinator records it (also for TxnOffsetCommit). */
+    public static RequestContext context(KafkaRequest request) {
         // Kafka reports the client host as InetAddress.toString(), e.g. "/127.0.0.1".
         return new RequestContext(request.clientId(), request.clientAddress().getAddress() == null
                 ? request.clientAddress().getHostString() : request.clientAddress().getAddress().toString(),

@@ -1,0 +1,120 @@
+package io.herald.broker.coordinator;
+
+import io.herald.metadata.image.BrokerImage;
+import io.herald.metadata.image.ClusterImage;
+import io.herald.metadata.image.PartitionImage;
+import io.herald.metadata.image.TopicImage;
+import io.herald.protocol.ApiHandler;
+import io.herald.protocol.KafkaRequest;
+import io.herald.protocol.Response;
+import io.herald.protocol.ServedApi;
+import io.herald.protocol.VersionRange;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
+import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.message.FindCoordinatorRequestData;
+import org.apache.kafka.common.message.FindCoordinatorResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.FindCoordinatorRequest.CoordinatorType;
+import org.apache.kafka.common.requests.FindCoordinatorRequest;
+
+/**
+ * FindCoordinator, v0-v3 (one key) and v4+ (batched keys, KIP-699). A key is coordinated by the leader of its
+ * partition of the coordinator's internal topic in the metadata image: a group's {@code __consumer_offsets}
+ * partition, a transactional id's {@code __transaction_state} partition (whether that broker has loaded it yet is
+ * for the coordinator's APIs to say). The first key of a kind creates its topic (Kafka's lazy creation); until it
+ * exists and the partition has a leader the answer is COORDINATOR_NOT_AVAILABLE, which clients retry. Share keys
+ * get COORDINATOR_NOT_AVAILABLE until the share coordinator exists (INVALID_REQUEST before v6, as Kafka).
+ *
+ * <p>Cheap: answered on the event loop (a topic is created on another thread).
+ */
+public final class FindCoordinatorHandler implements ApiHandler {
+    private static final short SHARE_KEYS_VERSION = 6;
+
+    /**
+     * Where one kind of coordinator keeps its keys.
+     *
+     * @param partitionFor the key's partition of the topic (the coordinator's placement)
+     */
+    public record Placement(InternalTopicCreator topic, ToIntFunction<String> partitionFor) {}
+
+    private final Map<CoordinatorType, Placement> placements;
+    private final Supplier<ClusterImage> images;
+
+    public FindCoordinatorHandler(Map<CoordinatorType, Placement> placements, Supplier<ClusterImage> images) {
+        this.placements = new EnumMap<>(placements);
+        this.images = images;
+    }
+
+    /** One answer: the node, or an error with node -1. */
+    private record Answer(Errors error, String message, int nodeId, String host, int port) {
+        static Answer failed(Errors error, String message) {
+            return new Answer(error, message, -1, "", -1);
+        }
+    }
+
+    /** FindCoordinator v0 to v6: key types from v1, batched keys from v4 (KIP-699), share keys from v6 (KIP-932). */
+    public ServedApi api() {
+        return new ServedApi(ApiKeys.FIND_COORDINATOR, VersionRange.of(0, 6), this);
+    }
+
+    @Override
+    public CompletableFuture<Response> handle(KafkaRequest request) {
+        FindCoordinatorRequestData data = ((FindCoordinatorRequest) request.body()).data();
+        FindCoordinatorResponseData response = new FindCoordinatorResponseData();
+        ClusterImage image = images.get();
+        short version = request.apiVersion();
+        if (version < 4) {
+            Answer a = find(image, data.key(), data.keyType(), version);
+            // v0 has no error message field
+            response.setErrorCode(a.error().code()).setErrorMessage(version >= 1 ? a.message() : null)
+                    .setNodeId(a.nodeId()).setHost(a.host()).setPort(a.port());
+        } else {
+            for (String key : data.coordinatorKeys()) {
+                Answer a = find(image, key, data.keyType(), version);
+                response.coordinators().add(new FindCoordinatorResponseData.Coordinator().setKey(key)
+                        .setErrorCode(a.error().code()).setErrorMessage(a.message()).setNodeId(a.nodeId())
+                        .setHost(a.host()).setPort(a.port()));
+            }
+        }
+        return CompletableFuture.completedFuture(new Response.Send(response));
+    }
+
+    private Answer find(ClusterImage image, String key, byte keyType, short version) {
+        if (key == null) {
+            return Answer.failed(Errors.INVALID_REQUEST, "The coordinator key is null.");
+        }
+        CoordinatorType type;
+        try {
+            type = CoordinatorType.forId(keyType);
+        } catch (InvalidRequestException e) {
+            return Answer.failed(Errors.INVALID_REQUEST, "Unknown coordinator key type " + keyType + ".");
+        }
+        if (type == CoordinatorType.SHARE && version < SHARE_KEYS_VERSION) {
+            return Answer.failed(Errors.INVALID_REQUEST, "Share coordinator keys need FindCoordinator v6.");
+        }
+        Placement placement = placements.get(type);
+        return placement == null ? Answer.failed(Errors.COORDINATOR_NOT_AVAILABLE, null)
+                : coordinator(image, placement, key);
+    }
+
+    private static Answer coordinator(ClusterImage image, Placement placement, String key) {
+        String topicName = placement.topic().topicName();
+        Optional<TopicImage> topic = placement.topic().topicOrCreate(image);
+        if (topic.isEmpty()) {
+            return Answer.failed(Errors.COORDINATOR_NOT_AVAILABLE, "The internal topic " + topicName
+                    + " is being created.");
+        }
+        int partition = placement.partitionFor().applyAsInt(key);
+        Optional<BrokerImage> leader = topic.get().partition(partition).map(PartitionImage::leader)
+                .filter(id -> id >= 0).map(id -> image.brokers().get(id));
+        return leader.map(b -> new Answer(Errors.NONE, null, b.brokerId(), b.host(), b.port()))
+                .orElseGet(() -> Answer.failed(Errors.COORDINATOR_NOT_AVAILABLE, topicName + "-" + partition
+                        + " has no leader."));
+    }
+}
