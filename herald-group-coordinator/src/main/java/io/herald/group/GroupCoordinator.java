@@ -7,6 +7,7 @@ import io.herald.coordinator.runtime.CoordinatorLog;
 import io.herald.coordinator.runtime.CoordinatorRuntime;
 import io.herald.coordinator.runtime.CoordinatorRuntimeSettings;
 import io.herald.coordinator.runtime.PartitionLeadership;
+import io.herald.common.txn.VerificationGuard;
 import io.herald.coordinator.runtime.TransactionalProducer;
 import io.herald.group.classic.ClassicGroupManager;
 import io.herald.group.consumer.TopicsView;
@@ -182,15 +183,19 @@ public final class GroupCoordinator implements PartitionLeadership, AutoCloseabl
     /**
      * TxnOffsetCommit: the offsets are written in the producer's transaction and count once its COMMIT marker
      * reaches the group's partition ({@link #completeTransaction}).
+     *
+     * @param verification the group partition's guard from verifying the transaction (KIP-890), or
+     *                     {@link VerificationGuard#SENTINEL} when the transaction was ongoing there already
      */
     public CompletableFuture<TxnOffsetCommitResponseData> txnCommitOffsets(RequestContext ctx,
                                                                           TxnOffsetCommitRequestData req,
-                                                                          Predicate<TopicPartition> partitionExists) {
+                                                                          Predicate<TopicPartition> partitionExists,
+                                                                          VerificationGuard verification) {
         if (isEmpty(req.groupId())) {
             return CompletableFuture.failedFuture(new InvalidGroupIdException("The group id is empty."));
         }
         return runtime.scheduleTransactionalWriteOperation("txn-offset-commit", partitionFor(req.groupId()),
-                new TransactionalProducer(req.producerId(), req.producerEpoch()),
+                new TransactionalProducer(req.producerId(), req.producerEpoch()), verification,
                 s -> s.txnCommitOffsets(ctx, new TransactionalProducer(req.producerId(), req.producerEpoch()), req,
                         partitionExists));
     }

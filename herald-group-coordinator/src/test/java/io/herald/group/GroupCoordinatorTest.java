@@ -1,5 +1,6 @@
 package io.herald.group;
 
+import io.herald.common.txn.VerificationGuard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.herald.common.concurrent.ManualExecutor;
@@ -311,7 +312,7 @@ class GroupCoordinatorTest {
         lead(c, "g", 1);
         int partition = c.partitionFor("g");
         TopicPartition tp = new TopicPartition("t", 1);
-        var committed = run(c.txnCommitOffsets(CTX, txnCommit("g", 42, 10), p -> true));
+        var committed = run(c.txnCommitOffsets(CTX, txnCommit("g", 42, 10), p -> true, VerificationGuard.SENTINEL));
         log.commit(partition);
         assertThat(committed.join().topics().get(0).partitions().get(0).errorCode()).isZero();
         assertThat(log.entries(partition)).singleElement().isInstanceOf(MemoryLog.Entry.Transactional.class);
@@ -326,9 +327,9 @@ class GroupCoordinatorTest {
         assertThat(after.unstable()).isEmpty();
 
         // An aborted transaction's offsets never count, and a reload of the log agrees.
-        run(c.txnCommitOffsets(CTX, txnCommit("g", 43, 99), p -> true));
+        run(c.txnCommitOffsets(CTX, txnCommit("g", 43, 99), p -> true, VerificationGuard.SENTINEL));
         run(c.completeTransaction(partition, 43, (short) 0, 5, TransactionResult.ABORT));
-        run(c.txnCommitOffsets(CTX, txnCommit("g", 44, 77), p -> true));
+        run(c.txnCommitOffsets(CTX, txnCommit("g", 44, 77), p -> true, VerificationGuard.SENTINEL));
         log.commit(partition);
         c.onResign(partition, 1);
         lead(c, "g", 2);
@@ -350,7 +351,7 @@ class GroupCoordinatorTest {
         log.commit(partition);
         JoinGroupResponseData joined = join.join();
         var request = txnCommit("g", 42, 10).setMemberId(joined.memberId()).setGenerationId(joined.generationId() + 1);
-        var answer = run(c.txnCommitOffsets(CTX, request, p -> true));
+        var answer = run(c.txnCommitOffsets(CTX, request, p -> true, VerificationGuard.SENTINEL));
         log.commit(partition);
         assertThat(Errors.forCode(answer.join().topics().get(0).partitions().get(0).errorCode()))
                 .isEqualTo(Errors.ILLEGAL_GENERATION);

@@ -162,7 +162,7 @@ final class TransactionCoordinatorShard implements CoordinatorShard<TransactionR
         return store.get(transactionalId).filter(m -> m.state().isPrepare()).map(m -> new TransactionMarkers(
                 transactionalId, m.producerId(), m.producerEpoch(), coordinatorEpoch,
                 m.state() == TransactionState.PREPARE_COMMIT ? TransactionResult.COMMIT : TransactionResult.ABORT,
-                m.partitions()));
+                m.partitions(), m.clientTransactionVersion().level()));
     }
 
     /**

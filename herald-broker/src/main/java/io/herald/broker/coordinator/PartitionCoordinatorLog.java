@@ -2,6 +2,7 @@ package io.herald.broker.coordinator;
 
 import io.herald.broker.replica.Partition;
 import io.herald.broker.replica.ReplicaManager;
+import io.herald.common.txn.VerificationGuard;
 import io.herald.coordinator.runtime.CoordinatorLog;
 import io.herald.coordinator.runtime.CoordinatorRecordSerde;
 import io.herald.coordinator.runtime.CoordinatorShard;
@@ -74,14 +75,16 @@ public final class PartitionCoordinatorLog<R> implements CoordinatorLog<R> {
 
     @Override
     public long append(int partition, List<R> records) {
-        return appendBatch(partition, batch -> MemoryRecords.withRecords(Compression.NONE, batch), records);
+        return appendBatch(partition, batch -> MemoryRecords.withRecords(Compression.NONE, batch),
+                VerificationGuard.SENTINEL, records);
     }
 
     /** Sequence 0: the log checks no sequences of a coordinator's batch (Kafka writes the same). */
     @Override
-    public long appendTransactional(int partition, TransactionalProducer producer, List<R> records) {
+    public long appendTransactional(int partition, TransactionalProducer producer, VerificationGuard verification,
+                                    List<R> records) {
         return appendBatch(partition, batch -> MemoryRecords.withTransactionalRecords(Compression.NONE,
-                producer.producerId(), producer.producerEpoch(), 0, batch), records);
+                producer.producerId(), producer.producerEpoch(), 0, batch), verification, records);
     }
 
     @Override
@@ -97,12 +100,13 @@ public final class PartitionCoordinatorLog<R> implements CoordinatorLog<R> {
         return info.lastOffset() + 1;
     }
 
-    private long appendBatch(int partition, Function<SimpleRecord[], MemoryRecords> build, List<R> records) {
+    private long appendBatch(int partition, Function<SimpleRecord[], MemoryRecords> build,
+                             VerificationGuard verification, List<R> records) {
         Partition p = hosted(partition);
         long now = clockMs.getAsLong();
         SimpleRecord[] batch = records.stream()
                 .map(r -> new SimpleRecord(now, serde.key(r), serde.value(r))).toArray(SimpleRecord[]::new);
-        LogAppendInfo info = p.appendAsCoordinator(build.apply(batch));
+        LogAppendInfo info = p.appendAsCoordinator(build.apply(batch), verification);
         replicas.onAppend(p.topicPartition());
         return info.lastOffset() + 1;
     }

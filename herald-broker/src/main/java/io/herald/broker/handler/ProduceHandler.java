@@ -5,6 +5,7 @@ import io.herald.broker.replica.Partition;
 import io.herald.broker.replica.ReplicaManager;
 import io.herald.broker.txn.ProduceVerification;
 import io.herald.broker.txn.TransactionVerifier;
+import io.herald.common.txn.VerificationGuard;
 import io.herald.metadata.image.BrokerImage;
 import io.herald.metadata.image.ClusterImage;
 import io.herald.metadata.image.PartitionImage;
@@ -92,15 +93,17 @@ public final class ProduceHandler implements ApiHandler {
         pool.execute(() -> {
             try {
                 ClusterImage image = images.get();
-                ProduceVerification.Needed needed = ProduceVerification.of(data, version, image, replicas);
-                switch (needed) {
+                switch (ProduceVerification.of(data, version, image, replicas)) {
                     case ProduceVerification.Needed.Refused refused -> future.complete(
                             new Response.Send(refused(data, refused.error())));
-                    case ProduceVerification.Needed.None none -> produceAndAnswer(data, image, version, Map.of(), future);
-                    case ProduceVerification.Needed.Verify verify -> verifier.verify(verify.verification())
+                    case ProduceVerification.Needed.Append append when append.verification().isEmpty() ->
+                            produceAndAnswer(data, image, version, new Verified(append.guards(), Map.of()), future);
+                    case ProduceVerification.Needed.Append append -> verifier.verify(append.verification().get())
                             .whenComplete((unverified, failure) -> pool.execute(() -> {
                                 try {
-                                    produceAndAnswer(data, images.get(), version, unverified, future);
+                                    produceAndAnswer(data, images.get(), version, new Verified(append.guards(),
+                                            failure == null ? unverified : every(append, Errors.NETWORK_EXCEPTION)),
+                                            future);
                                 } catch (RuntimeException e) {
                                     future.completeExceptionally(e);
                                 }
@@ -114,13 +117,25 @@ public final class ProduceHandler implements ApiHandler {
     }
 
     /**
-     * Appends every partition not in {@code unverified} (those answer their verification error) and completes
+     * The outcome of verification: each transactional partition's guard for its append, and the partitions the
+     * coordinator did not confirm, with the error they answer.
+     */
+    private record Verified(Map<TopicPartition, VerificationGuard> guards, Map<TopicPartition, Errors> unverified) {}
+
+    private static Map<TopicPartition, Errors> every(ProduceVerification.Needed.Append append, Errors error) {
+        Map<TopicPartition, Errors> errors = new HashMap<>();
+        append.verification().ifPresent(v -> v.partitions().forEach(tp -> errors.put(tp, error)));
+        return errors;
+    }
+
+    /**
+     * Appends every partition not unverified (those answer their verification error) and completes
      * {@code future} as the acks say.
      */
-    private void produceAndAnswer(ProduceRequestData data, ClusterImage image, short version,
-                                  Map<TopicPartition, Errors> unverified, CompletableFuture<Response> future) {
+    private void produceAndAnswer(ProduceRequestData data, ClusterImage image, short version, Verified verified,
+                                  CompletableFuture<Response> future) {
         List<Waiting> waiting = new ArrayList<>();
-        ProduceResponseData response = produce(data, image, version, unverified, waiting);
+        ProduceResponseData response = produce(data, image, version, verified, waiting);
         if (data.acks() == 0) {
             boolean failed = response.responses().stream().flatMap(t -> t.partitionResponses().stream())
                     .anyMatch(p -> p.errorCode() != Errors.NONE.code());
@@ -164,7 +179,7 @@ public final class ProduceHandler implements ApiHandler {
     }
 
     private ProduceResponseData produce(ProduceRequestData data, ClusterImage image, short version,
-                                        Map<TopicPartition, Errors> unverified, List<Waiting> waiting) {
+                                        Verified verified, List<Waiting> waiting) {
         ProduceResponseData response = new ProduceResponseData();
         boolean validAcks = data.acks() == -1 || data.acks() == 0 || data.acks() == 1;
         for (ProduceRequestData.TopicProduceData topicData : data.topicData()) {
@@ -186,7 +201,7 @@ public final class ProduceHandler implements ApiHandler {
                     pr.setErrorCode(topicError.code());
                 } else {
                     TopicPartition tp = new TopicPartition(topic.get().name(), pd.index());
-                    Errors verification = unverified.getOrDefault(tp, Errors.NONE);
+                    Errors verification = verified.unverified().getOrDefault(tp, Errors.NONE);
                     if (verification != Errors.NONE) {
                         Errors error = TransactionVerifier.forProduce(verification);
                         pr.setErrorCode(error.code()).setErrorMessage(error == Errors.INVALID_TXN_STATE
@@ -196,7 +211,8 @@ public final class ProduceHandler implements ApiHandler {
                         partitions.add(pr);
                         continue;
                     }
-                    appendPartition(tp, pd, pr, data.acks(), replicas.minInsyncReplicas(image, topic.get()), waiting);
+                    appendPartition(tp, pd, pr, data.acks(), replicas.minInsyncReplicas(image, topic.get()),
+                            Optional.ofNullable(verified.guards().get(tp)), waiting);
                     if (pr.errorCode() == Errors.NOT_LEADER_OR_FOLLOWER.code()) {
                         addCurrentLeader(pr, tp, response, image, version);
                     }
@@ -209,7 +225,8 @@ public final class ProduceHandler implements ApiHandler {
     }
 
     private void appendPartition(TopicPartition tp, ProduceRequestData.PartitionProduceData pd,
-                                 PartitionProduceResponse pr, short acks, int minInsync, List<Waiting> waiting) {
+                                 PartitionProduceResponse pr, short acks, int minInsync,
+                                 Optional<VerificationGuard> verification, List<Waiting> waiting) {
         Optional<Partition> partition = replicas.partition(tp);
         if (partition.isEmpty()) {
             pr.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
@@ -220,7 +237,9 @@ public final class ProduceHandler implements ApiHandler {
             return;
         }
         try {
-            LogAppendInfo info = partition.get().appendRecordsToLeader(records, acks, minInsync);
+            LogAppendInfo info = verification.isPresent()
+                    ? partition.get().appendRecordsToLeader(records, acks, minInsync, verification.get())
+                    : partition.get().appendRecordsToLeader(records, acks, minInsync);
             pr.setErrorCode(Errors.NONE.code())
                     .setBaseOffset(info.firstOffset())
                     .setLogAppendTimeMs(info.logAppendTime())

@@ -1,5 +1,6 @@
 package io.herald.broker.replica;
 
+import io.herald.common.txn.VerificationGuard;
 import io.herald.storage.epoch.EpochEndOffset;
 import io.herald.storage.log.FileSlice;
 import io.herald.storage.log.LogAppendInfo;
@@ -57,12 +58,14 @@ final class LeaderSide {
         this.epochs = epochs;
     }
 
-    LogAppendInfo append(MemoryRecords records, int requiredAcks, int minInsyncReplicas) {
-        return appendAsLeader(requiredAcks, minInsyncReplicas, epoch -> log.appendAsLeader(records, epoch));
+    LogAppendInfo append(MemoryRecords records, int requiredAcks, int minInsyncReplicas,
+                         Optional<VerificationGuard> verification) {
+        return appendAsLeader(requiredAcks, minInsyncReplicas, epoch -> verification.isPresent()
+                ? log.appendAsLeader(records, epoch, verification.get()) : log.appendAsLeader(records, epoch));
     }
 
-    LogAppendInfo appendAsCoordinator(MemoryRecords records) {
-        return appendAsLeader(1, 1, epoch -> log.appendAsCoordinator(records, epoch));
+    LogAppendInfo appendAsCoordinator(MemoryRecords records, VerificationGuard verification) {
+        return appendAsLeader(1, 1, epoch -> log.appendAsCoordinator(records, epoch, verification));
     }
 
     /** A transaction marker, as acks=all: the coordinator waits for it to reach the ISR. */

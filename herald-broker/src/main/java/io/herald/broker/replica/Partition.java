@@ -1,6 +1,7 @@
 package io.herald.broker.replica;
 
 import io.herald.common.time.Time;
+import io.herald.common.txn.VerificationGuard;
 import io.herald.metadata.image.PartitionImage;
 import io.herald.storage.epoch.EpochEndOffset;
 import io.herald.storage.log.LogAppendInfo;
@@ -204,12 +205,14 @@ public final class Partition {
     /**
      * Appends a coordinator's records as leader with acks=1 semantics, then advances the HW as far as the ISR
      * allows. Kafka's COORDINATOR origin: a transactional batch (a TxnOffsetCommit's offsets) gets its producer
-     * epoch checked but no sequence checks, since the coordinator writes on the producer's behalf.
+     * epoch checked but no sequence checks, since the coordinator writes on the producer's behalf. A batch that
+     * starts the producer's transaction needs {@code verification} (see {@link #maybeStartTransactionVerification});
+     * {@link VerificationGuard#SENTINEL} is enough for everything else.
      *
      * @throws NotLeaderOrFollowerException when this replica does not lead
      */
-    public LogAppendInfo appendAsCoordinator(MemoryRecords records) {
-        return leader.appendAsCoordinator(records);
+    public LogAppendInfo appendAsCoordinator(MemoryRecords records, VerificationGuard verification) {
+        return leader.appendAsCoordinator(records, verification);
     }
 
     /**
@@ -221,7 +224,26 @@ public final class Partition {
      * @throws NotEnoughReplicasException   acks=all and too few in-sync replicas
      */
     public LogAppendInfo appendRecordsToLeader(MemoryRecords records, int requiredAcks, int minInsyncReplicas) {
-        return leader.append(records, requiredAcks, minInsyncReplicas);
+        return leader.append(records, requiredAcks, minInsyncReplicas, Optional.empty());
+    }
+
+    /**
+     * A produce of transactional batches whose transaction was verified (KIP-890): as
+     * {@link #appendRecordsToLeader(MemoryRecords, int, int)}, and a batch that starts the producer's transaction is
+     * refused (INVALID_TXN_STATE) unless {@code verification} is still the log's guard for the producer.
+     */
+    public LogAppendInfo appendRecordsToLeader(MemoryRecords records, int requiredAcks, int minInsyncReplicas,
+                                               VerificationGuard verification) {
+        return leader.append(records, requiredAcks, minInsyncReplicas, Optional.of(verification));
+    }
+
+    /**
+     * Starts verifying the producer's transaction here, before the coordinator is asked:
+     * {@link VerificationGuard#SENTINEL} when the producer's transaction is ongoing here at that epoch (nothing to
+     * verify), else a guard for the append that an end marker written meanwhile invalidates.
+     */
+    public VerificationGuard maybeStartTransactionVerification(long producerId, short producerEpoch) {
+        return log.maybeStartTransactionVerification(producerId, producerEpoch);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.herald.coordinator.runtime;
 
+import io.herald.common.txn.VerificationGuard;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.requests.TransactionResult;
@@ -30,11 +31,14 @@ public interface CoordinatorLog<R> {
 
     /**
      * Appends the records as one transactional batch of {@code producer} (a TxnOffsetCommit's offsets), without
-     * the sequence checks a client batch gets: the coordinator writes on the producer's behalf.
+     * the sequence checks a client batch gets: the coordinator writes on the producer's behalf. If the batch starts
+     * the producer's transaction on the partition, the log accepts it only with {@code verification} still valid
+     * (KIP-890: no end marker of the producer came after the verification).
      *
      * @return the log end offset after the batch
      */
-    long appendTransactional(int partition, TransactionalProducer producer, List<R> records);
+    long appendTransactional(int partition, TransactionalProducer producer, VerificationGuard verification,
+                             List<R> records);
 
     /**
      * Appends the end-transaction marker (a control batch) of {@code producer}'s transaction.

@@ -2,6 +2,7 @@ package io.herald.coordinator.runtime;
 
 import io.herald.common.time.Time;
 import io.herald.common.timer.Timer;
+import io.herald.common.txn.VerificationGuard;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -185,14 +186,22 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> implemen
      * Like {@link #scheduleWriteOperation}, but the records are written as a transactional batch of
      * {@code producer} (and replayed through {@link CoordinatorShard#replayTransactional}): they count only once
      * the transaction's COMMIT marker reaches the partition ({@link #scheduleTransactionCompletion}).
+     *
+     * @param verification what the partition's log handed out when the producer's transaction was verified to
+     *                     include the partition (KIP-890), presented with the append that may start the transaction
      */
     public <T> CompletableFuture<T> scheduleTransactionalWriteOperation(String name, int partition,
                                                                         TransactionalProducer producer,
+                                                                        VerificationGuard verification,
                                                                         Function<S, CoordinatorResult<T, R>> op) {
         CompletableFuture<T> answer = new CompletableFuture<>();
-        submit(answer, partition, slot -> runWrite(slot, name, Optional.of(producer), op, answer));
+        submit(answer, partition, slot -> runWrite(slot, name,
+                Optional.of(new TransactionalWrite(producer, verification)), op, answer));
         return answer;
     }
+
+    /** The producer a transactional write is for, and its verification. */
+    private record TransactionalWrite(TransactionalProducer producer, VerificationGuard verification) {}
 
     /**
      * Ends {@code producer}'s transaction on the partition (a WriteTxnMarkers for this coordinator's internal
@@ -386,7 +395,7 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> implemen
         release(slot, answer.future(), answer.value());
     }
 
-    private <T> void runWrite(PartitionSlot<S, R> slot, String name, Optional<TransactionalProducer> producer,
+    private <T> void runWrite(PartitionSlot<S, R> slot, String name, Optional<TransactionalWrite> transactional,
                               Function<S, CoordinatorResult<T, R>> op, CompletableFuture<T> answer) {
         Event event = new Event(slot, name);
         CoordinatorResult<T, R> result;
@@ -416,15 +425,16 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> implemen
             try {
                 if (result.replay()) {
                     for (R record : result.records()) {
-                        if (producer.isPresent()) {
-                            slot.shard.replayTransactional(producer.get(), record);
+                        if (transactional.isPresent()) {
+                            slot.shard.replayTransactional(transactional.get().producer(), record);
                         } else {
                             slot.shard.replay(record);
                         }
                     }
                 }
-                slot.lastWrittenOffset = producer.isPresent()
-                        ? coordinatorLog.appendTransactional(slot.partition, producer.get(), result.records())
+                slot.lastWrittenOffset = transactional.isPresent()
+                        ? coordinatorLog.appendTransactional(slot.partition, transactional.get().producer(),
+                        transactional.get().verification(), result.records())
                         : coordinatorLog.append(slot.partition, result.records());
             } catch (RuntimeException e) {
                 ApiException error = CoordinatorErrors.forAppend(e);

@@ -1,5 +1,6 @@
 package io.herald.coordinator.runtime;
 
+import io.herald.common.txn.VerificationGuard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.herald.common.concurrent.ManualExecutor;
@@ -311,7 +312,7 @@ class CoordinatorRuntimeTest {
     void recordsOfATransactionCountOnlyOnceItsCommitMarkerIsWritten() {
         lead(0, 1);
         TransactionalProducer producer = new TransactionalProducer(7, (short) 0);
-        CompletableFuture<String> write = runtime.scheduleTransactionalWriteOperation("txn-put", 0, producer,
+        CompletableFuture<String> write = runtime.scheduleTransactionalWriteOperation("txn-put", 0, producer, VerificationGuard.SENTINEL,
                 s -> s.put("k", "v"));
         loop.runAll();
         log.commit(0);
@@ -335,8 +336,8 @@ class CoordinatorRuntimeTest {
         lead(0, 1);
         TransactionalProducer aborted = new TransactionalProducer(7, (short) 0);
         TransactionalProducer open = new TransactionalProducer(8, (short) 0);
-        runtime.scheduleTransactionalWriteOperation("txn-put", 0, aborted, s -> s.put("a", "1"));
-        runtime.scheduleTransactionalWriteOperation("txn-put", 0, open, s -> s.put("b", "2"));
+        runtime.scheduleTransactionalWriteOperation("txn-put", 0, aborted, VerificationGuard.SENTINEL, s -> s.put("a", "1"));
+        runtime.scheduleTransactionalWriteOperation("txn-put", 0, open, VerificationGuard.SENTINEL, s -> s.put("b", "2"));
         runtime.scheduleTransactionCompletion("abort", 0, aborted, 3, TransactionResult.ABORT);
         loop.runAll();
         log.commit(0);

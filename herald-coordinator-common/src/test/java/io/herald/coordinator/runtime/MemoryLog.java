@@ -1,5 +1,6 @@
 package io.herald.coordinator.runtime;
 
+import io.herald.common.txn.VerificationGuard;
 import io.herald.common.timer.ManualTimer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -132,7 +133,8 @@ public final class MemoryLog<R> implements CoordinatorLog<R> {
     }
 
     @Override
-    public synchronized long appendTransactional(int partition, TransactionalProducer producer, List<R> records) {
+    public synchronized long appendTransactional(int partition, TransactionalProducer producer,
+                                                 VerificationGuard verification, List<R> records) {
         return appendEntries(partition, records.stream()
                 .<Entry<R>>map(r -> new Entry.Transactional<>(producer, r)).toList());
     }

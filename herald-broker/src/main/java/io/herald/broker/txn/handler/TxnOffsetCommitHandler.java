@@ -1,0 +1,118 @@
+package io.herald.broker.txn.handler;
+
+import io.herald.broker.group.handler.GroupResponses;
+import io.herald.broker.replica.Partition;
+import io.herald.broker.replica.ReplicaManager;
+import io.herald.broker.txn.TransactionVerifier.Operation;
+import io.herald.broker.txn.TransactionVerifier.Verification;
+import io.herald.broker.txn.TransactionVerifier;
+import io.herald.common.txn.VerificationGuard;
+import io.herald.group.GroupCoordinator;
+import io.herald.group.OffsetsTopic;
+import io.herald.metadata.image.ClusterImage;
+import io.herald.protocol.KafkaRequest;
+import io.herald.protocol.Response;
+import io.herald.protocol.ServedApi;
+import io.herald.protocol.VersionRange;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.TxnOffsetCommitRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * TxnOffsetCommit: a transactional producer's offsets, written to the group's {@code __consumer_offsets} partition
+ * inside its transaction and visible once the COMMIT marker lands there. Before writing, the group's partition is
+ * checked to be in the producer's transaction (KIP-890), unless the partition's log already has that producer's
+ * transaction ongoing: with transaction version 2 (v5) the check adds it, since such producers send no
+ * AddOffsetsToTxn; before, it only verifies what AddOffsetsToTxn added. The partition's verification guard goes
+ * with the write, so offsets of a transaction that ended meanwhile are refused (INVALID_TXN_STATE).
+ *
+ * <p>Failures answer every partition with the error, mapped as Kafka's group coordinator does: NOT_ENOUGH_REPLICAS,
+ * REQUEST_TIMED_OUT and UNKNOWN_TOPIC_OR_PARTITION become COORDINATOR_NOT_AVAILABLE, NOT_LEADER_OR_FOLLOWER and
+ * KAFKA_STORAGE_ERROR become NOT_COORDINATOR, so the producer looks up the coordinator again.
+ */
+public final class TxnOffsetCommitHandler {
+    private static final Logger log = LoggerFactory.getLogger(TxnOffsetCommitHandler.class);
+
+    private final GroupCoordinator groups;
+    private final TransactionVerifier verifier;
+    private final ReplicaManager replicas;
+    private final Supplier<ClusterImage> images;
+
+    public TxnOffsetCommitHandler(GroupCoordinator groups, TransactionVerifier verifier, ReplicaManager replicas,
+                                  Supplier<ClusterImage> images) {
+        this.groups = groups;
+        this.verifier = verifier;
+        this.replicas = replicas;
+        this.images = images;
+    }
+
+    /** TxnOffsetCommit v0 to v5: the group's generation and member from v3 (KIP-447), implicit add from v5. */
+    public ServedApi api() {
+        return new ServedApi(ApiKeys.TXN_OFFSET_COMMIT, VersionRange.of(0, 5), this::handle);
+    }
+
+    private CompletableFuture<Response> handle(KafkaRequest request) {
+        TxnOffsetCommitRequestData data = ((TxnOffsetCommitRequest) request.body()).data();
+        short version = request.apiVersion();
+        if (data.transactionalId() == null || data.transactionalId().isEmpty()) {
+            return answer(data, Errors.INVALID_REQUEST);
+        }
+        if (data.groupId() == null || data.groupId().isEmpty()) {
+            return answer(data, Errors.INVALID_GROUP_ID);
+        }
+        TopicPartition offsets = new TopicPartition(OffsetsTopic.NAME, groups.partitionFor(data.groupId()));
+        // The guard first, then the coordinator: an end marker that lands between its answer and the write
+        // invalidates the guard (KIP-890). Not hosted here: the coordinator answers NOT_COORDINATOR.
+        VerificationGuard guard = replicas.partition(offsets).filter(Partition::isLeader)
+                .map(p -> p.maybeStartTransactionVerification(data.producerId(), data.producerEpoch()))
+                .orElse(VerificationGuard.SENTINEL);
+        boolean ongoing = guard == VerificationGuard.SENTINEL;
+        CompletableFuture<Map<TopicPartition, Errors>> verified = ongoing
+                ? CompletableFuture.completedFuture(Map.of())
+                : verifier.verify(new Verification(data.transactionalId(), data.producerId(), data.producerEpoch(),
+                        Set.of(offsets), Operation.ofTxnOffsetCommit(version)));
+        ClusterImage image = images.get();
+        return verified.thenCompose(unverified -> {
+            if (!unverified.isEmpty()) {
+                return answer(data, coordinatorError(unverified.get(offsets)));
+            }
+            return groups.txnCommitOffsets(GroupResponses.context(request), data, tp -> image.topic(tp.topic())
+                            .map(t -> t.partitions().containsKey(tp.partition())).orElse(false), guard)
+                    .handle((response, failure) -> failure == null ? new Response.Send(response)
+                            : new Response.Send(TxnOffsetCommitRequest.getErrorResponse(data,
+                            coordinatorError(errorOf(failure)))));
+        });
+    }
+
+    private static Errors coordinatorError(Errors error) {
+        return switch (error) {
+            case NOT_ENOUGH_REPLICAS, REQUEST_TIMED_OUT, UNKNOWN_TOPIC_OR_PARTITION -> Errors.COORDINATOR_NOT_AVAILABLE;
+            case NOT_LEADER_OR_FOLLOWER, KAFKA_STORAGE_ERROR -> Errors.NOT_COORDINATOR;
+            default -> error;
+        };
+    }
+
+    private static Errors errorOf(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        Errors error = Errors.forException(cause);
+        if (error == Errors.UNKNOWN_SERVER_ERROR) {
+            log.warn("Unexpected error committing transactional offsets", cause);
+        }
+        return error;
+    }
+
+    private static CompletableFuture<Response> answer(TxnOffsetCommitRequestData data, Errors error) {
+        return CompletableFuture.completedFuture(new Response.Send(TxnOffsetCommitRequest.getErrorResponse(data,
+                error)));
+    }
+}
