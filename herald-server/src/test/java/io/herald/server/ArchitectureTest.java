@@ -27,7 +27,7 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("io.herald.common..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.herald.storage..", "io.herald.protocol..",
                         "io.herald.metadata..", "io.herald.coordinator..", "io.herald.group..",
-                        "io.herald.broker..", "io.herald.server..")
+                        "io.herald.transaction..", "io.herald.broker..", "io.herald.server..")
                 .check(classes);
     }
 
@@ -37,7 +37,7 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage("org.apache.kafka.common.requests..",
                         "org.apache.kafka.common.message..", "io.netty..", "io.herald.protocol..",
                         "io.herald.metadata..", "io.herald.coordinator..", "io.herald.group..",
-                        "io.herald.broker..", "io.herald.server..")
+                        "io.herald.transaction..", "io.herald.broker..", "io.herald.server..")
                 .check(classes);
     }
 
@@ -45,7 +45,8 @@ class ArchitectureTest {
     void protocolKnowsNoBrokerState() {
         noClasses().that().resideInAPackage("io.herald.protocol..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.herald.storage..", "io.herald.metadata..",
-                        "io.herald.coordinator..", "io.herald.group..", "io.herald.broker..", "io.herald.server..")
+                        "io.herald.coordinator..", "io.herald.group..", "io.herald.transaction..",
+                        "io.herald.broker..", "io.herald.server..")
                 .check(classes);
     }
 
@@ -53,13 +54,15 @@ class ArchitectureTest {
     void metadataKnowsNoRequestHandling() {
         noClasses().that().resideInAPackage("io.herald.metadata..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.herald.storage..", "io.herald.protocol..",
-                        "io.herald.coordinator..", "io.herald.group..", "io.herald.broker..", "io.herald.server..")
+                        "io.herald.coordinator..", "io.herald.group..", "io.herald.transaction..",
+                        "io.herald.broker..", "io.herald.server..")
                 .check(classes);
     }
 
     @Test
     void coordinatorsDoNotKnowTheBroker() {
-        noClasses().that().resideInAnyPackage("io.herald.coordinator..", "io.herald.group..")
+        noClasses().that().resideInAnyPackage("io.herald.coordinator..", "io.herald.group..",
+                        "io.herald.transaction..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.herald.storage..", "io.herald.protocol..",
                         "io.herald.metadata..", "io.herald.broker..", "io.herald.server..")
                 .check(classes);
@@ -68,6 +71,16 @@ class ArchitectureTest {
     @Test
     void theCoordinatorRuntimeKnowsNoCoordinator() {
         noClasses().that().resideInAPackage("io.herald.coordinator..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.herald.group..", "io.herald.transaction..")
+                .check(classes);
+    }
+
+    @Test
+    void theCoordinatorsDoNotKnowEachOther() {
+        noClasses().that().resideInAPackage("io.herald.group..")
+                .should().dependOnClassesThat().resideInAPackage("io.herald.transaction..")
+                .check(classes);
+        noClasses().that().resideInAPackage("io.herald.transaction..")
                 .should().dependOnClassesThat().resideInAPackage("io.herald.group..")
                 .check(classes);
     }

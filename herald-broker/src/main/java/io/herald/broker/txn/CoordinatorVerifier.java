@@ -28,15 +28,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The broker's {@link TransactionVerifier}: the coordinator is the leader of the id's {@code __transaction_state}
- * partition; this broker's own coordinator is called directly, another broker's by AddPartitionsToTxn v4 (verify
- * only) or v5 (add), as Kafka's {@code AddPartitionsToTxnManager} does.
+ * partition; this broker's own coordinator is called directly, another broker's by AddPartitionsToTxn v5
+ * (verify only, or add), as Kafka's {@code AddPartitionsToTxnManager} does.
  *
  * <p>Thread-safety: thread-safe; futures complete on the coordinator's loop or the inter-broker thread.
  */
 public final class CoordinatorVerifier implements TransactionVerifier {
     private static final Logger log = LoggerFactory.getLogger(CoordinatorVerifier.class);
-    private static final short VERIFY_VERSION = 4;
-    private static final short ADD_VERSION = 5;
+    /**
+     * Both kinds at v5, as Kafka's leaders send them (the newest version the coordinator serves): v4 would have
+     * the coordinator turn TRANSACTION_ABORTABLE into INVALID_TXN_STATE before the client's version is known.
+     */
+    private static final short VERSION = 5;
 
     private final int localBrokerId;
     private final Supplier<ClusterImage> images;
@@ -61,14 +64,13 @@ public final class CoordinatorVerifier implements TransactionVerifier {
             return CompletableFuture.completedFuture(every(verification, Errors.COORDINATOR_NOT_AVAILABLE));
         }
         boolean add = verification.operation() == Operation.ADD_PARTITION;
-        short version = add ? ADD_VERSION : VERIFY_VERSION;
         AddPartitionsToTxnRequestData request = request(verification, !add);
         CompletableFuture<AddPartitionsToTxnResponseData> answer;
         if (node.get() == localBrokerId) {
-            answer = coordinator.addPartitionsToTxn(request, version);
+            answer = coordinator.addPartitionsToTxn(request, VERSION);
         } else {
             answer = sender.send(node.get(), AddPartitionsToTxnRequest.Builder.forBroker(
-                            request.transactions()).build(version))
+                            request.transactions()).build(VERSION))
                     .thenApply(r -> ((AddPartitionsToTxnResponse) r).data());
         }
         return answer.handle((response, failure) -> {
