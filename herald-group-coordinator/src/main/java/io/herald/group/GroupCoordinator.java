@@ -1,9 +1,9 @@
 package io.herald.group;
 
-import io.herald.common.concurrent.ThreadFactories;
 import io.herald.common.time.Time;
 import io.herald.common.timer.Timer;
 import io.herald.coordinator.runtime.CoordinatorLog;
+import io.herald.coordinator.runtime.CoordinatorLoop;
 import io.herald.coordinator.runtime.CoordinatorRuntime;
 import io.herald.coordinator.runtime.CoordinatorRuntimeSettings;
 import io.herald.coordinator.runtime.PartitionLeadership;
@@ -16,12 +16,8 @@ import io.herald.group.record.GroupCoordinatorRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidGroupIdException;
@@ -70,8 +66,7 @@ public final class GroupCoordinator implements PartitionLeadership, AutoCloseabl
 
     private final GroupConfig config;
     private final CoordinatorRuntime<GroupCoordinatorShard, GroupCoordinatorRecord> runtime;
-    /** The loop thread when this coordinator created it, else empty (a test drives the loop). */
-    private final Optional<ExecutorService> ownLoop;
+    private final CoordinatorLoop loop;
 
     /**
      * A coordinator on its own event loop thread, {@code herald-group-coordinator}.
@@ -80,23 +75,23 @@ public final class GroupCoordinator implements PartitionLeadership, AutoCloseabl
      */
     public static GroupCoordinator start(GroupConfig config, CoordinatorLog<GroupCoordinatorRecord> log, Time time,
                                          Timer timer) {
-        ExecutorService loop = Executors.newSingleThreadExecutor(ThreadFactories.single("herald-group-coordinator"));
-        return new GroupCoordinator(config, log, time, timer, loop, Optional.of(loop));
+        return new GroupCoordinator(config, log, time, timer, CoordinatorLoop.ownThread("herald-group-coordinator"));
     }
 
     /** A coordinator on {@code loop}, which its caller runs and stops (tests use a manual executor). */
     public static GroupCoordinator onLoop(GroupConfig config, CoordinatorLog<GroupCoordinatorRecord> log, Time time,
                                           Timer timer, Executor loop) {
-        return new GroupCoordinator(config, log, time, timer, loop, Optional.empty());
+        return new GroupCoordinator(config, log, time, timer, CoordinatorLoop.on(loop));
     }
 
     private GroupCoordinator(GroupConfig config, CoordinatorLog<GroupCoordinatorRecord> log, Time time, Timer timer,
-                             Executor loop, Optional<ExecutorService> ownLoop) {
+                             CoordinatorLoop loop) {
         this.config = config;
-        this.ownLoop = ownLoop;
-        this.runtime = new CoordinatorRuntime<GroupCoordinatorShard, GroupCoordinatorRecord>(new CoordinatorRuntimeSettings("group", OffsetsTopic.NAME,
+        this.loop = loop;
+        this.runtime = new CoordinatorRuntime<GroupCoordinatorShard, GroupCoordinatorRecord>(
+                new CoordinatorRuntimeSettings("group", OffsetsTopic.NAME,
                 config.offsetsTopicPartitions(), config.offsetsCommitTimeoutMs(), LOAD_RETRY_BACKOFF_MS), log,
-                context -> new GroupCoordinatorShard(config, context), time, timer, loop);
+                context -> new GroupCoordinatorShard(config, context), time, timer, loop.executor());
     }
 
     // ---- leadership ----
@@ -264,15 +259,6 @@ public final class GroupCoordinator implements PartitionLeadership, AutoCloseabl
     @Override
     public void close() {
         runtime.close();
-        ownLoop.ifPresent(loop -> {
-            loop.shutdown();
-            try {
-                if (!loop.awaitTermination(5, TimeUnit.SECONDS)) {
-                    log.warn("The group coordinator thread did not stop within 5 s");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        loop.close();
     }
 }

@@ -2,10 +2,10 @@ package io.herald.transaction;
 
 import io.herald.transaction.state.TransactionMetadata;
 
-import io.herald.common.concurrent.ThreadFactories;
 import io.herald.common.time.Time;
 import io.herald.common.timer.Timer;
 import io.herald.coordinator.runtime.CoordinatorLog;
+import io.herald.coordinator.runtime.CoordinatorLoop;
 import io.herald.coordinator.runtime.CoordinatorRuntime;
 import io.herald.coordinator.runtime.CoordinatorRuntimeSettings;
 import io.herald.coordinator.runtime.PartitionLeadership;
@@ -20,9 +20,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.apache.kafka.common.TopicPartition;
@@ -69,8 +66,7 @@ public final class TransactionCoordinator implements PartitionLeadership, AutoCl
     private final TransactionConfig config;
     private final CoordinatorRuntime<TransactionCoordinatorShard, TransactionRecord> runtime;
     private final MarkerDriver markers;
-    /** The loop thread when this coordinator created it, else empty (a test drives the loop). */
-    private final Optional<ExecutorService> ownLoop;
+    private final CoordinatorLoop loop;
 
     /**
      * A coordinator on its own event loop thread, {@code herald-transaction-coordinator}.
@@ -80,28 +76,28 @@ public final class TransactionCoordinator implements PartitionLeadership, AutoCl
     public static TransactionCoordinator start(TransactionConfig config, CoordinatorLog<TransactionRecord> log,
                                                ProducerIdGenerator producerIds, TransactionMarkerChannel markers,
                                                Time time, Timer timer) {
-        ExecutorService loop = Executors.newSingleThreadExecutor(
-                ThreadFactories.single("herald-transaction-coordinator"));
-        return new TransactionCoordinator(config, log, producerIds, markers, time, timer, loop, Optional.of(loop));
+        return new TransactionCoordinator(config, log, producerIds, markers, time, timer,
+                CoordinatorLoop.ownThread("herald-transaction-coordinator"));
     }
 
     /** A coordinator on {@code loop}, which its caller runs and stops (tests use a manual executor). */
     public static TransactionCoordinator onLoop(TransactionConfig config, CoordinatorLog<TransactionRecord> log,
                                                 ProducerIdGenerator producerIds, TransactionMarkerChannel markers,
                                                 Time time, Timer timer, Executor loop) {
-        return new TransactionCoordinator(config, log, producerIds, markers, time, timer, loop, Optional.empty());
+        return new TransactionCoordinator(config, log, producerIds, markers, time, timer, CoordinatorLoop.on(loop));
     }
 
     private TransactionCoordinator(TransactionConfig config, CoordinatorLog<TransactionRecord> log,
                                    ProducerIdGenerator producerIds, TransactionMarkerChannel channel, Time time,
-                                   Timer timer, Executor loop, Optional<ExecutorService> ownLoop) {
+                                   Timer timer, CoordinatorLoop loop) {
         this.config = config;
-        this.ownLoop = ownLoop;
+        this.loop = loop;
         this.markers = new MarkerDriver(channel, timer);
         this.runtime = new CoordinatorRuntime<TransactionCoordinatorShard, TransactionRecord>(
                 new CoordinatorRuntimeSettings("transaction", TransactionTopic.NAME,
                 config.stateLogPartitions(), config.commitTimeoutMs(), LOAD_RETRY_BACKOFF_MS), log,
-                context -> new TransactionCoordinatorShard(config, context, producerIds, markers), time, timer, loop);
+                context -> new TransactionCoordinatorShard(config, context, producerIds, markers), time, timer,
+                loop.executor());
         markers.attach(runtime);
     }
 
@@ -322,16 +318,7 @@ public final class TransactionCoordinator implements PartitionLeadership, AutoCl
     public void close() {
         markers.close();
         runtime.close();
-        ownLoop.ifPresent(loop -> {
-            loop.shutdown();
-            try {
-                if (!loop.awaitTermination(5, TimeUnit.SECONDS)) {
-                    log.warn("The transaction coordinator thread did not stop within 5 s");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        loop.close();
     }
 
     // ---- tests ----

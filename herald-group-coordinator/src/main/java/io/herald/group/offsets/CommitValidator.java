@@ -5,6 +5,8 @@ import io.herald.group.classic.ClassicGroup;
 import io.herald.group.classic.ClassicGroupManager;
 import io.herald.group.classic.GroupState;
 import java.util.Optional;
+import java.util.function.Predicate;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
@@ -33,6 +35,21 @@ final class CommitValidator {
     CommitValidator(ClassicGroupManager groups, ConsumerGroups consumerGroups) {
         this.groups = groups;
         this.consumerGroups = consumerGroups;
+    }
+
+    /**
+     * One partition's error in a commit that passed {@link #validate} with {@code groupError}: the group's error,
+     * else UNKNOWN_TOPIC_OR_PARTITION for a partition that does not exist, else OFFSET_METADATA_TOO_LARGE.
+     */
+    static Errors partitionError(Errors groupError, TopicPartition tp, Predicate<TopicPartition> partitionExists,
+                                 String metadata, int metadataMaxBytes) {
+        if (groupError != Errors.NONE) {
+            return groupError;
+        }
+        if (!partitionExists.test(tp)) {
+            return Errors.UNKNOWN_TOPIC_OR_PARTITION;
+        }
+        return metadata.length() > metadataMaxBytes ? Errors.OFFSET_METADATA_TOO_LARGE : Errors.NONE;
     }
 
     /** NONE, or the error every partition of the commit gets. */

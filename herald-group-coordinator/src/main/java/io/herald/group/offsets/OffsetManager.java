@@ -80,17 +80,10 @@ public final class OffsetManager {
                 var pr = new OffsetCommitResponseData.OffsetCommitResponsePartition()
                         .setPartitionIndex(p.partitionIndex());
                 String metadata = p.committedMetadata() == null ? "" : p.committedMetadata();
-                Errors error;
-                if (groupError != Errors.NONE) {
-                    error = groupError;
-                } else if (topic.name() == null) {
-                    error = Errors.UNKNOWN_TOPIC_ID;
-                } else if (!partitionExists.test(new TopicPartition(topic.name(), p.partitionIndex()))) {
-                    error = Errors.UNKNOWN_TOPIC_OR_PARTITION;
-                } else if (metadata.length() > config.offsetMetadataMaxBytes()) {
-                    error = Errors.OFFSET_METADATA_TOO_LARGE;
-                } else {
-                    error = Errors.NONE;
+                Errors error = groupError == Errors.NONE && topic.name() == null ? Errors.UNKNOWN_TOPIC_ID
+                        : CommitValidator.partitionError(groupError, new TopicPartition(topic.name(),
+                        p.partitionIndex()), partitionExists, metadata, config.offsetMetadataMaxBytes());
+                if (error == Errors.NONE) {
                     records.add(new GroupRecord.OffsetCommit(req.groupId(), topic.name(), p.partitionIndex(),
                             Optional.of(new OffsetAndMetadata(p.committedOffset(), p.committedLeaderEpoch(),
                                     metadata, now, expire))));

@@ -57,15 +57,9 @@ public final class TransactionalOffsets {
             var topicResponse = new TxnOffsetCommitResponseData.TxnOffsetCommitResponseTopic().setName(topic.name());
             for (TxnOffsetCommitRequestData.TxnOffsetCommitRequestPartition p : topic.partitions()) {
                 String metadata = p.committedMetadata() == null ? "" : p.committedMetadata();
-                Errors error;
-                if (groupError != Errors.NONE) {
-                    error = groupError;
-                } else if (!partitionExists.test(new TopicPartition(topic.name(), p.partitionIndex()))) {
-                    error = Errors.UNKNOWN_TOPIC_OR_PARTITION;
-                } else if (metadata.length() > config.offsetMetadataMaxBytes()) {
-                    error = Errors.OFFSET_METADATA_TOO_LARGE;
-                } else {
-                    error = Errors.NONE;
+                Errors error = CommitValidator.partitionError(groupError, new TopicPartition(topic.name(),
+                        p.partitionIndex()), partitionExists, metadata, config.offsetMetadataMaxBytes());
+                if (error == Errors.NONE) {
                     records.add(new GroupRecord.OffsetCommit(req.groupId(), topic.name(), p.partitionIndex(),
                             Optional.of(new OffsetAndMetadata(p.committedOffset(), p.committedLeaderEpoch(),
                                     metadata, now, OptionalLong.empty()))));
