@@ -21,10 +21,16 @@ import org.apache.kafka.common.config.ConfigDef;
  * @param requestTimeoutMs         {@code request.timeout.ms} (30000): how long this broker waits for another
  *                                 broker's answer (transaction markers, verification), and how long a transaction
  *                                 marker waits for the ISR
+ * @param addPartitionsRetryBackoffMs    {@code add.partitions.to.txn.retry.backoff.ms} (20): when verifying a
+ *                                 transactional produce finds the previous transaction still completing
+ *                                 (CONCURRENT_TRANSACTIONS), ask the coordinator again after this long...
+ * @param addPartitionsRetryBackoffMaxMs {@code add.partitions.to.txn.retry.backoff.max.ms} (100): ...for at most
+ *                                 this long, before the producer gets the error
  */
 public record BrokerSettings(int numIoThreads, int numPartitions, short defaultReplicationFactor,
                              boolean autoCreateTopicsEnable, boolean deleteTopicEnable, int fetchSessionCacheSlots,
-                             int requestTimeoutMs) {
+                             int requestTimeoutMs, int addPartitionsRetryBackoffMs,
+                             int addPartitionsRetryBackoffMaxMs) {
     public static final String NUM_IO_THREADS = "num.io.threads";
     public static final String NUM_PARTITIONS = "num.partitions";
     public static final String DEFAULT_REPLICATION_FACTOR = "default.replication.factor";
@@ -32,6 +38,9 @@ public record BrokerSettings(int numIoThreads, int numPartitions, short defaultR
     public static final String DELETE_TOPIC_ENABLE = "delete.topic.enable";
     public static final String MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS = "max.incremental.fetch.session.cache.slots";
     public static final String REQUEST_TIMEOUT_MS = "request.timeout.ms";
+    public static final String ADD_PARTITIONS_TO_TXN_RETRY_BACKOFF_MS = "add.partitions.to.txn.retry.backoff.ms";
+    public static final String ADD_PARTITIONS_TO_TXN_RETRY_BACKOFF_MAX_MS =
+            "add.partitions.to.txn.retry.backoff.max.ms";
 
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
             .define(NUM_IO_THREADS, Type.INT, 8, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
@@ -46,7 +55,13 @@ public record BrokerSettings(int numIoThreads, int numPartitions, short defaultR
             .define(MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS, Type.INT, 1000, ConfigDef.Range.atLeast(0),
                     Importance.MEDIUM, "Incremental fetch sessions (KIP-227) kept at once; 0 turns them off.")
             .define(REQUEST_TIMEOUT_MS, Type.INT, 30000, ConfigDef.Range.atLeast(0), Importance.HIGH,
-                    "How long a request to another broker, or a transaction marker's replication, may take.");
+                    "How long a request to another broker, or a transaction marker's replication, may take.")
+            .define(ADD_PARTITIONS_TO_TXN_RETRY_BACKOFF_MS, Type.INT, 20, ConfigDef.Range.atLeast(1),
+                    Importance.LOW, "Pause before a partition leader asks a transaction coordinator again after "
+                            + "CONCURRENT_TRANSACTIONS.")
+            .define(ADD_PARTITIONS_TO_TXN_RETRY_BACKOFF_MAX_MS, Type.INT, 100, ConfigDef.Range.atLeast(0),
+                    Importance.LOW, "How long a partition leader keeps asking before the producer gets "
+                            + "CONCURRENT_TRANSACTIONS.");
 
     /** Kafka's defaults. */
     public static BrokerSettings defaults() {
@@ -58,6 +73,7 @@ public record BrokerSettings(int numIoThreads, int numPartitions, short defaultR
         return new BrokerSettings(v.getInt(NUM_IO_THREADS), v.getInt(NUM_PARTITIONS),
                 v.getShort(DEFAULT_REPLICATION_FACTOR), v.getBoolean(AUTO_CREATE_TOPICS_ENABLE),
                 v.getBoolean(DELETE_TOPIC_ENABLE), v.getInt(MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS),
-                v.getInt(REQUEST_TIMEOUT_MS));
+                v.getInt(REQUEST_TIMEOUT_MS), v.getInt(ADD_PARTITIONS_TO_TXN_RETRY_BACKOFF_MS),
+                v.getInt(ADD_PARTITIONS_TO_TXN_RETRY_BACKOFF_MAX_MS));
     }
 }

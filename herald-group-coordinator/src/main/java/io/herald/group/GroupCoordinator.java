@@ -2,12 +2,13 @@ package io.herald.group;
 
 import io.herald.common.time.Time;
 import io.herald.common.timer.Timer;
+import io.herald.common.txn.VerificationGuard;
 import io.herald.coordinator.runtime.CoordinatorLog;
 import io.herald.coordinator.runtime.CoordinatorLoop;
 import io.herald.coordinator.runtime.CoordinatorRuntime;
 import io.herald.coordinator.runtime.CoordinatorRuntimeSettings;
 import io.herald.coordinator.runtime.PartitionLeadership;
-import io.herald.common.txn.VerificationGuard;
+import io.herald.coordinator.runtime.TransactionEnd;
 import io.herald.coordinator.runtime.TransactionalProducer;
 import io.herald.group.classic.ClassicGroupManager;
 import io.herald.group.consumer.TopicsView;
@@ -200,9 +201,11 @@ public final class GroupCoordinator implements PartitionLeadership, AutoCloseabl
      * offsets become committed, or are dropped. Answers once the marker is on every in-sync replica.
      */
     public CompletableFuture<Void> completeTransaction(int partition, long producerId, short producerEpoch,
-                                                       int coordinatorEpoch, TransactionResult result) {
+                                                       int coordinatorEpoch, TransactionResult result,
+                                                       short transactionVersion) {
         return runtime.scheduleTransactionCompletion("complete-transaction", partition,
-                new TransactionalProducer(producerId, producerEpoch), coordinatorEpoch, result);
+                new TransactionalProducer(producerId, producerEpoch),
+                new TransactionEnd(coordinatorEpoch, result, transactionVersion));
     }
 
     public CompletableFuture<OffsetDeleteResponseData> deleteOffsets(OffsetDeleteRequestData req) {

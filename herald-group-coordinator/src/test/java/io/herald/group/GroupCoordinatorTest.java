@@ -320,7 +320,7 @@ class GroupCoordinatorTest {
         assertThat(pending.offsets()).as("not before the marker").isEmpty();
         assertThat(pending.unstable()).containsExactly(tp);
 
-        run(c.completeTransaction(partition, 42, (short) 0, 5, TransactionResult.COMMIT));
+        run(c.completeTransaction(partition, 42, (short) 0, 5, TransactionResult.COMMIT, (short) 0));
         log.commit(partition);
         CommittedOffsets after = run(c.committedOffsets("g", null, -1)).join();
         assertThat(after.offsets().get(tp).offset()).isEqualTo(10);
@@ -328,7 +328,7 @@ class GroupCoordinatorTest {
 
         // An aborted transaction's offsets never count, and a reload of the log agrees.
         run(c.txnCommitOffsets(CTX, txnCommit("g", 43, 99), p -> true, VerificationGuard.SENTINEL));
-        run(c.completeTransaction(partition, 43, (short) 0, 5, TransactionResult.ABORT));
+        run(c.completeTransaction(partition, 43, (short) 0, 5, TransactionResult.ABORT, (short) 0));
         run(c.txnCommitOffsets(CTX, txnCommit("g", 44, 77), p -> true, VerificationGuard.SENTINEL));
         log.commit(partition);
         c.onResign(partition, 1);

@@ -6,6 +6,7 @@ import io.herald.common.txn.VerificationGuard;
 import io.herald.coordinator.runtime.CoordinatorLog;
 import io.herald.coordinator.runtime.CoordinatorRecordSerde;
 import io.herald.coordinator.runtime.CoordinatorShard;
+import io.herald.coordinator.runtime.TransactionEnd;
 import io.herald.coordinator.runtime.TransactionalProducer;
 import io.herald.storage.log.FileSlice;
 import io.herald.storage.log.LogAppendInfo;
@@ -88,12 +89,11 @@ public final class PartitionCoordinatorLog<R> implements CoordinatorLog<R> {
     }
 
     @Override
-    public long appendEndTransactionMarker(int partition, TransactionalProducer producer, int coordinatorEpoch,
-                                           TransactionResult result) {
+    public long appendEndTransactionMarker(int partition, TransactionalProducer producer, TransactionEnd end) {
         Partition p = hosted(partition);
         TransactionMarker marker = new TransactionMarker(producer.producerId(), producer.producerEpoch(),
-                coordinatorEpoch, result == TransactionResult.COMMIT ? ControlRecordType.COMMIT
-                : ControlRecordType.ABORT);
+                end.coordinatorEpoch(), end.result() == TransactionResult.COMMIT ? ControlRecordType.COMMIT
+                : ControlRecordType.ABORT, end.transactionVersion());
         // min.insync 1: the runtime answers only once the high watermark passes the marker anyway
         LogAppendInfo info = p.appendTransactionMarkerToLeader(marker, 1);
         replicas.onAppend(p.topicPartition());

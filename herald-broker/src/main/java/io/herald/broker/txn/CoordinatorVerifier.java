@@ -1,16 +1,20 @@
 package io.herald.broker.txn;
 
 import io.herald.broker.network.InterBrokerSender;
+import io.herald.common.time.Time;
+import io.herald.common.timer.Timer;
 import io.herald.metadata.image.ClusterImage;
 import io.herald.metadata.image.PartitionImage;
 import io.herald.metadata.image.TopicImage;
 import io.herald.transaction.TransactionCoordinator;
 import io.herald.transaction.TransactionTopic;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
@@ -41,21 +45,75 @@ public final class CoordinatorVerifier implements TransactionVerifier {
      */
     private static final short VERSION = 5;
 
+    /** Kafka's {@code add.partitions.to.txn.retry.backoff.ms} and {@code ...max.ms}. */
+    public record Retry(Timer timer, Time time, long backoffMs, long maxMs) {}
+
     private final int localBrokerId;
     private final Supplier<ClusterImage> images;
     private final TransactionCoordinator coordinator;
     private final InterBrokerSender sender;
+    private final Retry retry;
 
     public CoordinatorVerifier(int localBrokerId, Supplier<ClusterImage> images, TransactionCoordinator coordinator,
-                               InterBrokerSender sender) {
+                               InterBrokerSender sender, Retry retry) {
         this.localBrokerId = localBrokerId;
         this.images = images;
         this.coordinator = coordinator;
         this.sender = sender;
+        this.retry = retry;
     }
 
+    /**
+     * Verifies, and asks again the partitions answered CONCURRENT_TRANSACTIONS (the producer's previous transaction
+     * is still writing its markers) every {@code backoffMs} for up to {@code maxMs}, as Kafka's leaders do, so a
+     * producer that starts its next transaction at once rarely sees the error.
+     */
     @Override
     public CompletableFuture<Map<TopicPartition, Errors>> verify(Verification verification) {
+        CompletableFuture<Map<TopicPartition, Errors>> answer = new CompletableFuture<>();
+        attempt(verification, retry.time().milliseconds() + retry.maxMs(), answer);
+        return answer;
+    }
+
+    private void attempt(Verification verification, long deadlineMs,
+                         CompletableFuture<Map<TopicPartition, Errors>> answer) {
+        verifyOnce(verification).whenComplete((unverified, failure) -> {
+            if (failure != null) {
+                answer.completeExceptionally(failure);
+                return;
+            }
+            Set<TopicPartition> concurrent = new HashSet<>();
+            unverified.forEach((tp, e) -> {
+                if (e == Errors.CONCURRENT_TRANSACTIONS) {
+                    concurrent.add(tp);
+                }
+            });
+            if (concurrent.isEmpty() || retry.time().milliseconds() + retry.backoffMs() > deadlineMs) {
+                answer.complete(unverified);
+                return;
+            }
+            Map<TopicPartition, Errors> settled = new HashMap<>(unverified);
+            concurrent.forEach(settled::remove);
+            Verification again = new Verification(verification.transactionalId(), verification.producerId(),
+                    verification.producerEpoch(), concurrent, verification.operation());
+            CompletableFuture<Map<TopicPartition, Errors>> retried = new CompletableFuture<>();
+            retried.whenComplete((errors, e) -> {
+                if (e != null) {
+                    answer.completeExceptionally(e);
+                } else {
+                    settled.putAll(errors);
+                    answer.complete(settled);
+                }
+            });
+            try {
+                retry.timer().schedule(retry.backoffMs(), () -> attempt(again, deadlineMs, retried));
+            } catch (IllegalStateException closed) {
+                answer.complete(unverified);
+            }
+        });
+    }
+
+    private CompletableFuture<Map<TopicPartition, Errors>> verifyOnce(Verification verification) {
         if (verification.partitions().isEmpty()) {
             return CompletableFuture.completedFuture(Map.of());
         }

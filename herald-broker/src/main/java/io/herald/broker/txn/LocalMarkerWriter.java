@@ -110,7 +110,8 @@ public final class LocalMarkerWriter implements MarkerWriter {
      */
     private CompletableFuture<Errors> completeGroupTransaction(TopicPartition tp, TxnMarkerEntry entry) {
         return groups.completeTransaction(tp.partition(), entry.producerId(), entry.producerEpoch(),
-                entry.coordinatorEpoch(), entry.transactionResult()).handle((ok, failure) -> {
+                entry.coordinatorEpoch(), entry.transactionResult(), entry.transactionVersion())
+                .handle((ok, failure) -> {
                     if (failure == null) {
                         return Errors.NONE;
                     }

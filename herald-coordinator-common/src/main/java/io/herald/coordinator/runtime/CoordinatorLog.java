@@ -3,7 +3,6 @@ package io.herald.coordinator.runtime;
 import io.herald.common.txn.VerificationGuard;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.apache.kafka.common.requests.TransactionResult;
 
 /**
  * The runtime's narrow view of its internal topic on this broker: append records as leader, learn when they
@@ -43,11 +42,9 @@ public interface CoordinatorLog<R> {
     /**
      * Appends the end-transaction marker (a control batch) of {@code producer}'s transaction.
      *
-     * @param coordinatorEpoch the transaction coordinator's epoch, which fences markers of an older coordinator
      * @return the log end offset after the marker
      */
-    long appendEndTransactionMarker(int partition, TransactionalProducer producer, int coordinatorEpoch,
-                                    TransactionResult result);
+    long appendEndTransactionMarker(int partition, TransactionalProducer producer, TransactionEnd end);
 
     /** The partition's high watermark: every offset below it is committed. */
     long committedOffset(int partition);

@@ -20,7 +20,6 @@ import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
 import org.apache.kafka.common.errors.NotCoordinatorException;
 import org.apache.kafka.common.errors.UnknownServerException;
 import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.requests.TransactionResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -209,18 +208,17 @@ public final class CoordinatorRuntime<S extends CoordinatorShard<R>, R> implemen
      * appended, and the answer leaves once it is committed, by the class rules.
      */
     public CompletableFuture<Void> scheduleTransactionCompletion(String name, int partition,
-                                                                 TransactionalProducer producer,
-                                                                 int coordinatorEpoch, TransactionResult result) {
+                                                                 TransactionalProducer producer, TransactionEnd end) {
         CompletableFuture<Void> answer = new CompletableFuture<>();
         submit(answer, partition, slot -> {
             Event event = new Event(slot, name);
             event.add(answer, null);
             try {
-                slot.shard.replayEndTransactionMarker(producer, result);
-                slot.lastWrittenOffset = coordinatorLog.appendEndTransactionMarker(slot.partition, producer,
-                        coordinatorEpoch, result);
+                slot.shard.replayEndTransactionMarker(producer, end.result());
+                slot.lastWrittenOffset = coordinatorLog.appendEndTransactionMarker(slot.partition, producer, end);
             } catch (RuntimeException e) {
-                log.warn("Writing the {} marker of producer {} to {} failed ({}); reloading the partition", result,
+                log.warn("Writing the {} marker of producer {} to {} failed ({}); reloading the partition",
+                        end.result(),
                         producer.producerId(), slot.name(), e.toString());
                 failAndReload(slot, event, null, CoordinatorErrors.forAppend(e));
                 return;

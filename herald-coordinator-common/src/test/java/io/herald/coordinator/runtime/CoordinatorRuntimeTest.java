@@ -320,8 +320,7 @@ class CoordinatorRuntimeTest {
         assertThat(read(0).join().values()).as("pending until the marker").isEmpty();
         assertThat(log.entries(0)).singleElement().isInstanceOf(MemoryLog.Entry.Transactional.class);
 
-        CompletableFuture<Void> commit = runtime.scheduleTransactionCompletion("commit", 0, producer, 3,
-                TransactionResult.COMMIT);
+        CompletableFuture<Void> commit = runtime.scheduleTransactionCompletion("commit", 0, producer, new TransactionEnd(3, TransactionResult.COMMIT, (short) 0));
         loop.runAll();
         assertThat(commit).as("the marker is on the leader only").isNotDone();
         log.commit(0);
@@ -338,7 +337,7 @@ class CoordinatorRuntimeTest {
         TransactionalProducer open = new TransactionalProducer(8, (short) 0);
         runtime.scheduleTransactionalWriteOperation("txn-put", 0, aborted, VerificationGuard.SENTINEL, s -> s.put("a", "1"));
         runtime.scheduleTransactionalWriteOperation("txn-put", 0, open, VerificationGuard.SENTINEL, s -> s.put("b", "2"));
-        runtime.scheduleTransactionCompletion("abort", 0, aborted, 3, TransactionResult.ABORT);
+        runtime.scheduleTransactionCompletion("abort", 0, aborted, new TransactionEnd(3, TransactionResult.ABORT, (short) 0));
         loop.runAll();
         log.commit(0);
         assertThat(read(0).join().values()).isEmpty();
@@ -348,7 +347,7 @@ class CoordinatorRuntimeTest {
         KvShard reloaded = shards.getLast();
         assertThat(reloaded.hasPending(aborted)).isFalse();
         assertThat(reloaded.hasPending(open)).as("still open after the reload").isTrue();
-        runtime.scheduleTransactionCompletion("commit", 0, open, 3, TransactionResult.COMMIT);
+        runtime.scheduleTransactionCompletion("commit", 0, open, new TransactionEnd(3, TransactionResult.COMMIT, (short) 0));
         loop.runAll();
         log.commit(0);
         assertThat(read(0).join().values()).isEqualTo(Map.of("b", "2"));

@@ -141,8 +141,8 @@ public final class MemoryLog<R> implements CoordinatorLog<R> {
 
     @Override
     public synchronized long appendEndTransactionMarker(int partition, TransactionalProducer producer,
-                                                        int coordinatorEpoch, TransactionResult result) {
-        return appendEntries(partition, List.of(new Entry.Marker<>(producer, coordinatorEpoch, result)));
+                                                        TransactionEnd end) {
+        return appendEntries(partition, List.of(new Entry.Marker<>(producer, end.coordinatorEpoch(), end.result())));
     }
 
     private long appendEntries(int partition, List<Entry<R>> entries) {

@@ -147,7 +147,10 @@ public final class BrokerNode implements HeraldNode {
         FetchSessionCache fetchSessions = new FetchSessionCache(config.broker().fetchSessionCacheSlots(),
                 Time.SYSTEM);
         BrokerApis.Transactions transactions = new BrokerApis.Transactions(txn.coordinator(), transactionTopic,
-                new CoordinatorVerifier(node.nodeId(), controller::image, txn.coordinator(), interBroker),
+                new CoordinatorVerifier(node.nodeId(), controller::image, txn.coordinator(), interBroker,
+                        new CoordinatorVerifier.Retry(timer, Time.SYSTEM,
+                                config.broker().addPartitionsRetryBackoffMs(),
+                                config.broker().addPartitionsRetryBackoffMaxMs())),
                 txn.localMarkers(), txn.producerIds());
         KafkaServer server = new KafkaServer(config.network(), new BrokerApis(config, logManager, controller,
                 replicas, pool, fetchPurgatory, fetchSessions, groups, offsetsTopic, transactions).registry());

@@ -311,14 +311,15 @@ public final class PartitionLog implements AutoCloseable {
     /**
      * Starts the verification of {@code producerId}'s transaction on this partition (Kafka's
      * {@code maybeStartTransactionVerification}): {@link VerificationGuard#SENTINEL} when the producer already has a
-     * transaction ongoing here at {@code producerEpoch} (nothing to verify), else a new guard, which the next end
-     * marker of the producer invalidates.
+     * transaction ongoing here at {@code producerEpoch} (nothing to verify), else the producer's guard (the one
+     * already handed out to a produce in flight at that epoch, or a new one), which the producer's next end marker
+     * invalidates unless, with transaction version 2, the marker carries the guard's epoch.
      */
     public VerificationGuard maybeStartTransactionVerification(long producerId, short producerEpoch) {
         return guard.underLock("start verification", () -> producers.entry(producerId)
             .filter(e -> e.producerEpoch() == producerEpoch && e.hasOngoingTransaction())
             .map(e -> VerificationGuard.SENTINEL)
-            .orElseGet(() -> producers.startVerification(producerId)));
+            .orElseGet(() -> producers.startVerification(producerId, producerEpoch)));
     }
 
     private LogAppendInfo appendValidated(MemoryRecords records, AppendOrigin origin, int leaderEpoch,

@@ -150,7 +150,8 @@ public final class ProducerAppend {
         if (verification.isEmpty()) {
             return;
         }
-        if (!verification.get().verifies(manager.verification(b.producerId()).orElse(null))) {
+        if (!verification.get().verifies(manager.verification(b.producerId())
+                .map(ProducerStateManager.Verification::guard).orElse(null))) {
             throw new InvalidTxnStateException("producer " + b.producerId() + " epoch " + b.producerEpoch()
                 + ": the transaction was not verified to include this partition, or it ended since");
         }
@@ -186,7 +187,20 @@ public final class ProducerAppend {
                 m.offset(), m.type() == ControlRecordType.ABORT)));
         }
         staged.put(m.producerId(), e.withEndMarker(m.producerEpoch(), m.coordinatorEpoch(), m.timestamp()));
-        verificationsEnded.add(m.producerId());
+        if (!verifiesNextTransaction(m)) {
+            verificationsEnded.add(m.producerId());
+        }
+    }
+
+    /**
+     * With transaction version 2 the coordinator ends a transaction with the epoch it bumped to, which is the epoch
+     * the producer's next transaction already runs at: a guard handed out for that epoch belongs to the next
+     * transaction, verified after this one ended, and stays (as in Kafka 4.3). Before version 2 the epochs are the
+     * same and the marker must end the guard: it may be a verification of the ended transaction.
+     */
+    private boolean verifiesNextTransaction(ProducerBatch.Marker m) {
+        return m.transactionVersion() >= 2 && manager.verification(m.producerId())
+                .filter(v -> v.producerEpoch() == m.producerEpoch()).isPresent();
     }
 
     private void checkMarkerEpoch(ProducerStateEntry e, ProducerBatch.Marker m) {

@@ -54,7 +54,10 @@ public final class ProducerStateManager {
     private final Map<Long, ProducerStateEntry> producers = new ConcurrentHashMap<>();
     private final TransactionTracker transactions = new TransactionTracker();
     /** The verification guards handed out and not yet used or ended (KIP-890); in memory only, as in Kafka. */
-    private final Map<Long, VerificationGuard> verifications = new ConcurrentHashMap<>();
+    private final Map<Long, Verification> verifications = new ConcurrentHashMap<>();
+
+    /** A guard and the producer epoch it was handed out for. */
+    record Verification(VerificationGuard guard, short producerEpoch) {}
 
     public ProducerStateManager(Path dir) {
         this.dir = dir;
@@ -85,15 +88,23 @@ public final class ProducerStateManager {
         return new ProducerAppend(this, origin, verification);
     }
 
-    /** A new verification guard for the producer, replacing any earlier one (under the partition lock). */
-    public VerificationGuard startVerification(long producerId) {
+    /**
+     * The producer's verification guard for {@code producerEpoch} (under the partition lock): the one already handed
+     * out, so produces in flight together share it (Kafka's verification state entry), unless that was for an older
+     * epoch; else a new one.
+     */
+    public VerificationGuard startVerification(long producerId, short producerEpoch) {
+        Verification current = verifications.get(producerId);
+        if (current != null && current.producerEpoch() >= producerEpoch) {
+            return current.guard();
+        }
         VerificationGuard created = VerificationGuard.create(producerId);
-        verifications.put(producerId, created);
+        verifications.put(producerId, new Verification(created, producerEpoch));
         return created;
     }
 
-    /** The producer's current verification guard, if one was handed out and is still valid. */
-    Optional<VerificationGuard> verification(long producerId) {
+    /** The producer's current verification, if one was handed out and is still valid. */
+    Optional<Verification> verification(long producerId) {
         return Optional.ofNullable(verifications.get(producerId));
     }
 

@@ -106,6 +106,38 @@ class TransactionVerificationTest {
     }
 
     @Test
+    void produceRequestsInFlightTogetherShareTheGuard() {
+        VerificationGuard first = log.maybeStartTransactionVerification(PID, EPOCH);
+        VerificationGuard second = log.maybeStartTransactionVerification(PID, EPOCH);
+        assertThat(second).isSameAs(first);
+        log.appendAsLeader(txn(0), 0, first);
+        log.appendAsLeader(txn(1), 0, second);
+        assertThat(log.logEndOffset()).isEqualTo(2);
+    }
+
+    /**
+     * Transaction version 2: the previous transaction's marker carries the bumped epoch, the one the next
+     * transaction already runs at; when it lands after the next transaction was verified, the guard stays.
+     */
+    @Test
+    void aVersion2MarkerOfThePreviousTransactionKeepsTheNextOnesGuard() {
+        short next = (short) (EPOCH + 1);
+        log.appendAsLeader(txn(0), 0, log.maybeStartTransactionVerification(PID, EPOCH));
+        VerificationGuard nextGuard = log.maybeStartTransactionVerification(PID, next);
+        log.appendTransactionMarker(new TransactionMarker(PID, next, 0, COMMIT, (short) 2), 0);
+        log.appendAsLeader(TestRecords.transactionalBatch(PID, next, 0, List.of(KV.of("k", "v"))), 0, nextGuard);
+        assertThat(log.producerState(PID).orElseThrow().currentTxnFirstOffset()).hasValue(2);
+    }
+
+    @Test
+    void aVersion2MarkerOfAnotherEpochStillEndsTheGuard() {
+        VerificationGuard guard = log.maybeStartTransactionVerification(PID, EPOCH);
+        log.appendTransactionMarker(new TransactionMarker(PID, (short) (EPOCH + 1), 0, ABORT, (short) 2), 0);
+        assertThatThrownBy(() -> log.appendAsLeader(TestRecords.transactionalBatch(PID, (short) (EPOCH + 1), 0,
+                List.of(KV.of("k", "v"))), 0, guard)).isInstanceOf(InvalidTxnStateException.class);
+    }
+
+    @Test
     void appendsThatAskForNoVerificationAreUnchanged() {
         log.appendAsLeader(txn(0), 0);
         assertThat(log.producerState(PID).orElseThrow().hasOngoingTransaction()).isTrue();
