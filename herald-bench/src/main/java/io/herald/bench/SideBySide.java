@@ -7,11 +7,13 @@ import io.herald.bench.broker.BrokerSettings;
 import io.herald.bench.broker.BrokerStartException;
 import io.herald.bench.broker.HeraldProcess;
 import io.herald.bench.broker.KafkaProcess;
+import io.herald.bench.load.Commits;
 import io.herald.bench.load.Deployment;
 import io.herald.bench.load.LatencyResult;
 import io.herald.bench.load.LoadGenerator;
 import io.herald.bench.load.RssSampler;
 import io.herald.bench.load.Throughput;
+import io.herald.bench.load.TransactionalThroughput;
 import io.herald.bench.load.Workload;
 import io.herald.bench.report.Charts;
 import io.herald.bench.report.MachineInfo;
@@ -36,6 +38,7 @@ import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.apache.kafka.common.IsolationLevel;
 
 /**
  * Side-by-side benchmark of Herald against Apache Kafka 4.3.1 on this machine: each workload runs on a fresh
@@ -51,6 +54,9 @@ public final class SideBySide {
     static final int PARTITIONS = 6;
     static final List<String> JVM_OPTIONS = List.of("-Xms1g", "-Xmx1g");
     static final long START_TIMEOUT_MS = 60_000;
+    /** The one transactional workload of --quick. */
+    static final String QUICK_TRANSACTIONAL_PRODUCE = "produce-1KiB-txn100";
+    static final int READ_COMMITTED_FILL_TRANSACTION = 1000;
 
     private final BenchOptions options;
     private final BrokerSettings brokers;
@@ -132,7 +138,13 @@ public final class SideBySide {
         }
     }
 
-    /** The workloads in the order they run; latency workloads after the produce workload their rate comes from. */
+    /**
+     * The workloads in the order they run; latency workloads after the produce workload their rate comes from, the
+     * transactional ones after the acks=all producer they are a variant of. The read_committed consumer's topic is
+     * filled in transactions of {@link #READ_COMMITTED_FILL_TRANSACTION} records: each leaves a commit marker in
+     * every partition (sixty-odd 16 KiB batches spread over all six), while the fill of the full run's 1,000,000
+     * records stays at 1,000 commits.
+     */
     static List<Workload> allWorkloads() {
         Deployment single = Deployment.SINGLE_BROKER;
         Deployment rf3 = Deployment.THREE_BROKERS_RF3;
@@ -142,24 +154,31 @@ public final class SideBySide {
                 new Workload.Produce("produce-100B-acksall", 100, "all", single),
                 produce1KiBAcks1,
                 new Workload.Produce("produce-1KiB-acksall", 1024, "all", single),
+                new Workload.TransactionalProduce(QUICK_TRANSACTIONAL_PRODUCE, 1024, 100),
+                new Workload.TransactionalProduce("produce-1KiB-txn1000", 1024, 1000),
                 new Workload.Produce("produce-100B-acksall-rf3", 100, "all", rf3),
                 new Workload.Produce("produce-1KiB-acksall-rf3", 1024, "all", rf3),
-                new Workload.Consume("consume-1KiB", 1024, 0),
+                new Workload.Consume("consume-1KiB", 1024, 0, new Workload.Fill.Plain(),
+                        IsolationLevel.READ_UNCOMMITTED),
+                new Workload.Consume("consume-1KiB-read-committed", 1024, 0,
+                        new Workload.Fill.Transactional(READ_COMMITTED_FILL_TRANSACTION),
+                        IsolationLevel.READ_COMMITTED),
                 new Workload.EndToEndLatency("e2e-1KiB-acks1-25pct", 1024, "1", 0.25, produce1KiBAcks1),
                 new Workload.EndToEndLatency("e2e-1KiB-acks1-50pct", 1024, "1", 0.50, produce1KiBAcks1));
     }
 
     /**
-     * Applies --only, keeping the produce workloads that selected latency workloads take their rate from. Without
-     * --only, --quick leaves out the cluster workloads: three JVMs per run and a quorum to form would double the
-     * smoke run that CI runs; --only selects them in --quick as well.
+     * Applies --only, matching a workload's name or one of its {@link Workload#tags()}, and keeps the produce
+     * workloads that selected latency workloads take their rate from. Without --only, --quick runs only the
+     * workloads {@link #inQuickRun} admits; --only selects the others in --quick as well.
      */
     static List<Workload> select(List<Workload> all, BenchOptions options) {
         Set<Workload> chosen = new LinkedHashSet<>();
         for (Workload w : all) {
             boolean selected = options.only()
-                    .map(pattern -> pattern.matcher(w.name()).find())
-                    .orElse(!(options.quick() && w.deployment().isCluster()));
+                    .map(pattern -> pattern.matcher(w.name()).find()
+                            || w.tags().stream().anyMatch(tag -> pattern.matcher(tag).find()))
+                    .orElse(!options.quick() || inQuickRun(w));
             if (selected) {
                 if (w instanceof Workload.EndToEndLatency l) {
                     chosen.add(l.peakSource());
@@ -167,8 +186,25 @@ public final class SideBySide {
                 chosen.add(w);
             }
         }
-        return all.stream().filter(chosen::contains).map(w -> w instanceof Workload.Consume c
-                ? new Workload.Consume(c.name(), c.recordSize(), options.consumeRecords()) : w).toList();
+        return all.stream().filter(chosen::contains)
+                .map(w -> w instanceof Workload.Consume c ? c.withRecords(options.consumeRecords()) : w).toList();
+    }
+
+    /**
+     * The smoke run that CI runs takes every kind of workload once, on a single broker: no cluster workloads (three
+     * JVMs per run and a quorum to form would double it), and of the transactional family only
+     * {@value #QUICK_TRANSACTIONAL_PRODUCE}, which goes through initTransactions, the coordinator, the implicit
+     * add of partitions (transaction version 2), commits and markers. On the 2-core development machine its pair
+     * of runs adds about 16 s; the read_committed consumer (a transactional fill, then two reads) would add
+     * another 19 s and produce-1KiB-txn1000 another 18 s, for little the smaller transactions do not already smoke.
+     */
+    static boolean inQuickRun(Workload w) {
+        return switch (w) {
+            case Workload.Produce p -> !p.deployment().isCluster();
+            case Workload.TransactionalProduce t -> t.name().equals(QUICK_TRANSACTIONAL_PRODUCE);
+            case Workload.Consume c -> c.fill() instanceof Workload.Fill.Plain;
+            case Workload.EndToEndLatency l -> !l.deployment().isCluster();
+        };
     }
 
     private int runAll() {
@@ -249,6 +285,7 @@ public final class SideBySide {
             OptionalLong idleRss = RssSampler.rssBytes(started.pids());
             LoadGenerator load = new LoadGenerator(started.bootstrapServers(), PARTITIONS, options.load());
             Optional<Throughput> throughput = Optional.empty();
+            Optional<Commits> commits = Optional.empty();
             Optional<LatencyResult> latency = Optional.empty();
             Optional<String> failure = Optional.empty();
             RssSampler sampler = new RssSampler(started.pids());
@@ -256,6 +293,11 @@ public final class SideBySide {
                 load.createTopic(w);
                 switch (w) {
                     case Workload.Produce p -> throughput = Optional.of(load.produce(p));
+                    case Workload.TransactionalProduce t -> {
+                        TransactionalThroughput measured = load.produceTransactional(t);
+                        throughput = Optional.of(measured.throughput());
+                        commits = Optional.of(measured.commits());
+                    }
                     case Workload.Consume c -> throughput = Optional.of(load.consume(c));
                     case Workload.EndToEndLatency l -> latency = Optional.of(load.endToEnd(l,
                             latencyRate.orElseThrow(() -> new IllegalStateException(
@@ -270,7 +312,7 @@ public final class SideBySide {
                 sampler.close();
             }
             return new RunResult(w, kind, pair, started.startupNanos(), idleRss, sampler.peakBytes(), throughput,
-                    latency, failure);
+                    commits, latency, failure);
         } finally {
             deleteTree(dataDir);
         }
@@ -330,6 +372,9 @@ public final class SideBySide {
         }
         workloads.stream().filter(w -> w.deployment().isCluster()).findFirst()
                 .ifPresent(w -> notes.add(clusterNote(w.deployment())));
+        if (workloads.stream().anyMatch(w -> w.tags().contains(Workload.TRANSACTIONAL_TAG))) {
+            notes.add(transactionNote());
+        }
         options.profileDir().ifPresent(dir -> notes.add("**Profiled**: both brokers ran with a JFR recording "
                 + "(settings=profile) into `" + dir + "`, which costs a few percent."));
         return notes;
@@ -346,6 +391,23 @@ public final class SideBySide {
                 + "bootstraps from all nodes. Their startup time runs from the first node's launch until every node "
                 + "answers and the cluster lists all " + d.brokers() + " brokers; RSS is the sum over the "
                 + d.brokers() + " JVMs. Both are reported per workload, not in the \"every run\" rows.";
+    }
+
+    private String transactionNote() {
+        var load = options.load();
+        return "Transactional workloads: both single nodes run with `transaction.state.log.replication.factor=1` "
+                + "and `transaction.state.log.min.isr=1` (Kafka refuses transactions on one node otherwise), "
+                + "`__transaction_state` at the default 50 partitions, created by the first `initTransactions()`, "
+                + "which is not timed. `produce-1KiB-txnN`: one producer with a `transactional.id` (acks=all, "
+                + "idempotence), transactions of N records then `commitTransaction()`, one after the other, for "
+                + load.produceDuration().toSeconds() + " s after " + load.warmup().toSeconds() + " s warm-up; "
+                + "throughput counts the transactions begun after the warm-up, up to the last commit's return. "
+                + "commitTransaction p50/p99 = how long that call took, which includes sending what the producer "
+                + "still buffered (linger.ms=5) and EndTxn. `consume-1KiB-read-committed`: the topic filled by one "
+                + "transactional producer committing every " + String.format("%,d", READ_COMMITTED_FILL_TRANSACTION)
+                + " records (each transaction leaves a commit marker in every partition it wrote, with 1 KiB "
+                + "records and 16 KiB batches all " + PARTITIONS + "), then read as `consume-1KiB` reads but with "
+                + "`isolation.level=read_committed` (up to the last stable offset, markers skipped).";
     }
 
     private List<String> baseSetupNotes() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.herald.bench.load.Workload;
 import java.util.List;
+import org.apache.kafka.common.IsolationLevel;
 import org.junit.jupiter.api.Test;
 
 class WorkloadSelectionTest {
@@ -35,5 +36,48 @@ class WorkloadSelectionTest {
     void onlyStillPullsInThePeakSourceOfLatencyWorkloads() {
         assertThat(selected("--quick", "--only", "e2e-1KiB-acks1-25pct"))
                 .containsExactly("produce-1KiB-acks1", "e2e-1KiB-acks1-25pct");
+    }
+
+    @Test
+    void fullRunIncludesTheTransactionalWorkloads() {
+        assertThat(selected()).contains("produce-1KiB-txn100", "produce-1KiB-txn1000", "consume-1KiB-read-committed");
+    }
+
+    @Test
+    void quickRunSmokesOnlyTheSmallTransactions() {
+        assertThat(selected("--quick")).contains("produce-1KiB-txn100")
+                .doesNotContain("produce-1KiB-txn1000", "consume-1KiB-read-committed");
+    }
+
+    @Test
+    void onlyTxnSelectsTheTransactionalFamilyByTagAsWellAsByName() {
+        List<String> family = List.of("produce-1KiB-txn100", "produce-1KiB-txn1000", "consume-1KiB-read-committed");
+        assertThat(selected("--only", "txn")).containsExactlyElementsOf(family);
+        assertThat(selected("--quick", "--only", "txn")).containsExactlyElementsOf(family);
+    }
+
+    @Test
+    void onlyConsumeSelectsBothIsolationLevels() {
+        assertThat(selected("--only", "consume")).containsExactly("consume-1KiB", "consume-1KiB-read-committed");
+    }
+
+    @Test
+    void quickShrinksTheConsumeFillButKeepsHowItIsWrittenAndRead() {
+        List<Workload.Consume> consumes = SideBySide.select(SideBySide.allWorkloads(),
+                        BenchOptions.parse(new String[] {"--quick", "--only", "consume"})).stream()
+                .map(Workload.Consume.class::cast).toList();
+        assertThat(consumes).allMatch(c -> c.records() == 100_000);
+        assertThat(consumes.get(0).fill()).isInstanceOf(Workload.Fill.Plain.class);
+        assertThat(consumes.get(0).isolation()).isEqualTo(IsolationLevel.READ_UNCOMMITTED);
+        assertThat(consumes.get(1).fill()).isEqualTo(new Workload.Fill.Transactional(1000));
+        assertThat(consumes.get(1).isolation()).isEqualTo(IsolationLevel.READ_COMMITTED);
+    }
+
+    @Test
+    void transactionalProduceWorkloadsCommitTheirNamedTransactionSize() {
+        assertThat(SideBySide.allWorkloads()).filteredOn(w -> w instanceof Workload.TransactionalProduce)
+                .map(w -> (Workload.TransactionalProduce) w)
+                .allSatisfy(t -> assertThat(t.name()).endsWith("-txn" + t.recordsPerTransaction()))
+                .allSatisfy(t -> assertThat(t.recordSize()).isEqualTo(1024));
     }
 }

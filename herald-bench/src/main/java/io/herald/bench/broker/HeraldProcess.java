@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * Herald from {@code herald-server/target/herald-server.jar}, started the way {@code bin/herald start} starts
  * it (its GC and class-data sharing flags, the bench's heap flags), with the listener, data directory and
- * partition count given as {@code --override}s on top of {@code config/server.properties}. It is stopped with
+ * partition count given as {@code --override}s on top of {@code config/server.properties}, and, on one node,
+ * the same {@link SingleNodeInternalTopics} settings as the Kafka node. It is stopped with
  * SIGTERM, as an operator stops it, so that the first run writes the class-data archive that later runs (and
  * {@code bin/herald}) start from.
  *
@@ -25,6 +26,7 @@ public final class HeraldProcess extends JvmBrokerProcess {
     /** Kafka's default {@code offsets.topic.replication.factor}, which the Kafka nodes of a cluster keep. */
     private static final int CLUSTER_OFFSETS_REPLICATION_FACTOR = 3;
 
+    /** A single node's {@link SingleNodeInternalTopics}, or a cluster node's identity, roles and quorum. */
     private final Map<String, String> clusterConfig;
     private final Map<String, String> extraConfig;
 
@@ -35,7 +37,7 @@ public final class HeraldProcess extends JvmBrokerProcess {
     /** With extra broker configs, passed as further {@code --override}s after the bench's own. */
     public HeraldProcess(BrokerSettings settings, Path dataDir, Map<String, String> extraConfig) {
         super(settings, dataDir);
-        this.clusterConfig = Map.of();
+        this.clusterConfig = SingleNodeInternalTopics.CONFIGS;
         this.extraConfig = Map.copyOf(extraConfig);
     }
 

@@ -28,15 +28,6 @@ import org.apache.kafka.common.Uuid;
 public final class KafkaProcess extends JvmBrokerProcess {
     private static final long FORMAT_TIMEOUT_SECONDS = 60;
 
-    /** A single node cannot hold Kafka's default 3 replicas of its internal topics. */
-    private static final String SINGLE_NODE_INTERNAL_TOPICS = String.join("\n",
-            "offsets.topic.replication.factor=1",
-            "transaction.state.log.replication.factor=1",
-            "transaction.state.log.min.isr=1",
-            "share.coordinator.state.topic.replication.factor=1",
-            "share.coordinator.state.topic.min.isr=1",
-            "");
-
     private final int controllerPort;
     private final Path config;
     private final Map<String, String> extraConfig;
@@ -107,7 +98,7 @@ public final class KafkaProcess extends JvmBrokerProcess {
                 "log.dirs=" + dataDir.resolve("logs"),
                 "num.partitions=" + settings.partitions(),
                 "group.initial.rebalance.delay.ms=0",
-                "") + (cluster.isPresent() ? "" : SINGLE_NODE_INTERNAL_TOPICS) + extra;
+                "") + (cluster.isPresent() ? "" : SingleNodeInternalTopics.asProperties()) + extra;
     }
 
     private void format() throws BrokerStartException, InterruptedException {

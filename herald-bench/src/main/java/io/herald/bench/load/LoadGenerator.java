@@ -28,6 +28,8 @@ import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -35,8 +37,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * The in-process load generator: stock kafka-clients producers and consumers, so it drives Herald and Kafka
  * through exactly the same code. Client settings are kafka-clients 4.3 defaults (batch.size=16384, linger.ms=5,
- * no compression, idempotence with acks=all) except where a method says otherwise. Not thread-safe; one
- * instance per broker run.
+ * no compression, idempotence with acks=all) except where a method says otherwise; consumers read uncommitted
+ * unless the workload asks for read_committed. Not thread-safe; one instance per broker run.
  */
 public final class LoadGenerator {
     private static final Duration NO_PROGRESS_TIMEOUT = Duration.ofSeconds(30);
@@ -131,9 +133,67 @@ public final class LoadGenerator {
         return new Throughput(records, records * recordSize, Math.max(1, lastAck.get() - measureFrom));
     }
 
-    /** Fills the topic, then times one consumer reading it all from the beginning. */
+    /**
+     * One transactional producer for warm-up + duration: {@code initTransactions()} before the clock starts (it
+     * finds the coordinator, which creates {@code __transaction_state} on a fresh broker), then transactions of
+     * {@link Workload.TransactionalProduce#recordsPerTransaction()} records, each committed before the next begins.
+     * Only whole transactions are measured: from the first one begun after the warm-up to the last commit's return.
+     */
+    public TransactionalThroughput produceTransactional(Workload.TransactionalProduce workload) throws Exception {
+        byte[] value = randomBytes(workload.recordSize());
+        AtomicReference<Exception> firstError = new AtomicReference<>();
+        Callback callback = failuresInto(firstError);
+        Histogram commitMicros = new Histogram(MAX_LATENCY_MICROS, 3);
+        long begun = 0;
+        long transactions = 0;
+        long measuredStart = 0;
+        long lastCommitEnd = 0;
+        try (KafkaProducer<byte[], byte[]> producer =
+                     new KafkaProducer<>(transactionalProducerConfig(workload.name()))) {
+            producer.initTransactions();
+            long measureFrom = System.nanoTime() + settings.warmup().toNanos();
+            long end = measureFrom + settings.produceDuration().toNanos();
+            while (firstError.get() == null) {
+                long begin = System.nanoTime();
+                if (begin >= end) {
+                    break;
+                }
+                producer.beginTransaction();
+                begun++;
+                for (int i = 0; i < workload.recordsPerTransaction(); i++) {
+                    producer.send(new ProducerRecord<>(workload.topic(), value), callback);
+                }
+                long commitStart = System.nanoTime();
+                commit(producer, begun);
+                long commitEnd = System.nanoTime();
+                if (begin >= measureFrom) {
+                    if (transactions == 0) {
+                        measuredStart = begin;
+                    }
+                    transactions++;
+                    commitMicros.recordValue(Math.min(MAX_LATENCY_MICROS, (commitEnd - commitStart) / 1000));
+                    lastCommitEnd = commitEnd;
+                }
+            }
+        }
+        throwIfFailed(firstError, "transactional produce");
+        if (transactions == 0) {
+            throw new IllegalStateException("no transaction began and committed within the "
+                    + settings.produceDuration().toSeconds() + " s measured");
+        }
+        long records = transactions * workload.recordsPerTransaction();
+        long nanos = Math.max(1, lastCommitEnd - measuredStart);
+        return new TransactionalThroughput(new Throughput(records, records * workload.recordSize(), nanos),
+                new Commits(transactions, nanos, commitMicros));
+    }
+
+    /** Fills the topic as the workload says, then times one consumer reading it all from the beginning. */
     public Throughput consume(Workload.Consume workload) throws Exception {
-        fill(workload.topic(), workload.recordSize(), workload.records());
+        switch (workload.fill()) {
+            case Workload.Fill.Plain p -> fill(workload.topic(), workload.recordSize(), workload.records());
+            case Workload.Fill.Transactional t -> fillTransactional(workload.topic(), workload.recordSize(),
+                    workload.records(), t.recordsPerTransaction());
+        }
         // An untimed first pass: the benchmark JVM's consumer code is compiled by the JIT during it. Without it
         // whichever broker runs first in a pair (Herald) is read by a cold client, and the client, decoding
         // records, is what bounds this workload.
@@ -143,7 +203,7 @@ public final class LoadGenerator {
 
     /** One consumer reading the whole topic from the beginning; the time counts from the first poll. */
     private Throughput readAll(Workload.Consume workload) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig())) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig(workload.isolation()))) {
             consumer.assign(partitionsOf(workload.topic()));
             consumer.seekToBeginning(consumer.assignment());
             long records = 0;
@@ -173,11 +233,7 @@ public final class LoadGenerator {
     private void fill(String topic, int recordSize, long count) throws Exception {
         byte[] value = randomBytes(recordSize);
         AtomicReference<Exception> firstError = new AtomicReference<>();
-        Callback callback = (metadata, e) -> {
-            if (e != null) {
-                firstError.compareAndSet(null, e);
-            }
-        };
+        Callback callback = failuresInto(firstError);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig("1"))) {
             for (long i = 0; i < count && firstError.get() == null; i++) {
                 producer.send(new ProducerRecord<>(topic, value), callback);
@@ -185,6 +241,28 @@ public final class LoadGenerator {
             producer.flush();
         }
         throwIfFailed(firstError, "fill");
+    }
+
+    /** Like {@link #fill}, with one transactional producer committing every {@code perTransaction} records. */
+    private void fillTransactional(String topic, int recordSize, long count, int perTransaction) throws Exception {
+        byte[] value = randomBytes(recordSize);
+        AtomicReference<Exception> firstError = new AtomicReference<>();
+        Callback callback = failuresInto(firstError);
+        try (KafkaProducer<byte[], byte[]> producer =
+                     new KafkaProducer<>(transactionalProducerConfig("fill-" + topic))) {
+            producer.initTransactions();
+            long begun = 0;
+            for (long sent = 0; sent < count && firstError.get() == null; ) {
+                producer.beginTransaction();
+                begun++;
+                long last = Math.min(count, sent + perTransaction);
+                for (; sent < last; sent++) {
+                    producer.send(new ProducerRecord<>(topic, value), callback);
+                }
+                commit(producer, begun);
+            }
+        }
+        throwIfFailed(firstError, "transactional fill");
     }
 
     /**
@@ -209,11 +287,7 @@ public final class LoadGenerator {
         Thread consumerThread = Thread.ofPlatform().name("bench-latency-consumer").start(consumerLoop);
         long sent = 0;
         long lastSendNanos = start;
-        Callback callback = (metadata, e) -> {
-            if (e != null) {
-                firstError.compareAndSet(null, e);
-            }
-        };
+        Callback callback = failuresInto(firstError);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig(workload.acks()))) {
             consumerLoop.awaitAssigned();
             while (sent < total && firstError.get() == null) {
@@ -268,7 +342,8 @@ public final class LoadGenerator {
 
         @Override
         public void run() {
-            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig())) {
+            try (KafkaConsumer<byte[], byte[]> consumer =
+                         new KafkaConsumer<>(consumerConfig(IsolationLevel.READ_UNCOMMITTED))) {
                 consumer.assign(partitionsOf(topic));
                 consumer.seekToBeginning(consumer.assignment());
                 // Resolve the start positions before the producer starts, so the first records are not
@@ -318,14 +393,53 @@ public final class LoadGenerator {
         return props;
     }
 
-    private Properties consumerConfig() {
+    /**
+     * acks=all and idempotence, which a transactional producer needs (the client refuses anything else), stated
+     * rather than left to the defaults; otherwise the settings of {@link #producerConfig}. One id per producer: a
+     * second producer with the same id would fence the first.
+     */
+    private Properties transactionalProducerConfig(String transactionalId) {
+        Properties props = producerConfig("all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "bench-" + transactionalId);
+        return props;
+    }
+
+    private Properties consumerConfig(IsolationLevel isolation) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation.toString());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         return props;
+    }
+
+    /**
+     * Commits, or fails the run saying which transaction and why: the client throws a TransactionAbortableException
+     * whose message only says that retries are exhausted; the broker's answer is in its cause.
+     */
+    private static void commit(KafkaProducer<byte[], byte[]> producer, long transaction) {
+        try {
+            producer.commitTransaction();
+        } catch (KafkaException e) {
+            throw failCommit(e, transaction);
+        }
+    }
+
+    private static IllegalStateException failCommit(KafkaException e, long transaction) {
+        Throwable cause = e.getCause();
+        return new IllegalStateException("commitTransaction of transaction " + transaction + " failed: " + e
+                + (cause == null || cause == e ? "" : " (cause: " + cause + ")"), e);
+    }
+
+    private static Callback failuresInto(AtomicReference<Exception> firstError) {
+        return (metadata, e) -> {
+            if (e != null) {
+                firstError.compareAndSet(null, e);
+            }
+        };
     }
 
     private static byte[] randomBytes(int size) {

@@ -1,11 +1,17 @@
 package io.herald.bench.load;
 
+import java.util.Set;
+import org.apache.kafka.common.IsolationLevel;
+
 /**
  * One thing the benchmark measures. Every run of a workload gets a fresh broker with an empty data directory and
  * one topic, {@link #topic()}, with the configured partition count. The set of cases is closed: the report
  * lays each out differently.
  */
 public sealed interface Workload {
+
+    /** The tag of the workloads that use Kafka transactions, for {@code --only txn}. */
+    String TRANSACTIONAL_TAG = "txn";
 
     /** Short name used in the report, the progress bar and {@code --only}. */
     String name();
@@ -20,6 +26,15 @@ public sealed interface Workload {
     }
 
     /**
+     * Families the workload belongs to beyond what its name says, which {@code --only} matches as well as the name:
+     * {@value #TRANSACTIONAL_TAG} for every workload that writes transactionally, including the consume workload
+     * whose name says only how it reads.
+     */
+    default Set<String> tags() {
+        return Set.of();
+    }
+
+    /**
      * Produce as fast as one producer can for a fixed time; throughput counts records acknowledged after the
      * warm-up.
      *
@@ -30,11 +45,67 @@ public sealed interface Workload {
     }
 
     /**
-     * Fill the topic with {@code records} records (acks=1), then read them all back with one consumer that
-     * {@code assign()}s every partition and seeks to the beginning (no group), twice: the first read warms the
-     * benchmark JVM's consumer code, the second is timed.
+     * Produce as fast as one transactional producer can for a fixed time: {@code recordsPerTransaction} records,
+     * then {@code commitTransaction()}, again and again (acks=all and idempotence, which transactions imply).
+     * Throughput counts the records of the transactions begun after the warm-up, up to the end of the last commit;
+     * the commit latency is the duration of each {@code commitTransaction()} call, which includes sending what the
+     * producer still buffers (up to linger.ms) as well as EndTxn.
      */
-    record Consume(String name, int recordSize, long records) implements Workload {
+    record TransactionalProduce(String name, int recordSize, int recordsPerTransaction) implements Workload {
+
+        public TransactionalProduce {
+            if (recordsPerTransaction < 1) {
+                throw new IllegalArgumentException("recordsPerTransaction: " + recordsPerTransaction
+                        + " (expected: >= 1)");
+            }
+        }
+
+        @Override
+        public Set<String> tags() {
+            return Set.of(TRANSACTIONAL_TAG);
+        }
+    }
+
+    /**
+     * Fill the topic with {@code records} records as {@code fill} says, then read them all back with one consumer
+     * at {@code isolation} that {@code assign()}s every partition and seeks to the beginning (no group), twice: the
+     * first read warms the benchmark JVM's consumer code, the second is timed.
+     */
+    record Consume(String name, int recordSize, long records, Fill fill, IsolationLevel isolation)
+            implements Workload {
+
+        /** This workload with another record count (--quick fills fewer). */
+        public Consume withRecords(long count) {
+            return new Consume(name, recordSize, count, fill, isolation);
+        }
+
+        @Override
+        public Set<String> tags() {
+            return fill instanceof Fill.Transactional ? Set.of(TRANSACTIONAL_TAG) : Set.of();
+        }
+    }
+
+    /** How a consume workload's topic is written before it is read. */
+    sealed interface Fill {
+
+        /** One acks=1 producer (acks=1 turns the client's default idempotence off): data batches only. */
+        record Plain() implements Fill {
+        }
+
+        /**
+         * One transactional producer committing every {@code recordsPerTransaction} records: every partition a
+         * transaction wrote gets a commit marker, so the log interleaves data batches and control batches, and a
+         * read_committed consumer reads up to the last stable offset and skips the markers.
+         */
+        record Transactional(int recordsPerTransaction) implements Fill {
+
+            public Transactional {
+                if (recordsPerTransaction < 1) {
+                    throw new IllegalArgumentException("recordsPerTransaction: " + recordsPerTransaction
+                            + " (expected: >= 1)");
+                }
+            }
+        }
     }
 
     /**

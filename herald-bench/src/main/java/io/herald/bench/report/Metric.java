@@ -20,6 +20,10 @@ record Metric(String name, String unit, boolean higherIsBetter, String format,
             r -> r.throughput().map(t -> OptionalDouble.of(t.recordsPerSecond())).orElse(OptionalDouble.empty()));
     static final Metric MB_PER_SEC = new Metric("throughput", "MB/s", true, "%.1f",
             r -> r.throughput().map(t -> OptionalDouble.of(t.megabytesPerSecond())).orElse(OptionalDouble.empty()));
+    static final Metric TRANSACTIONS_PER_SEC = new Metric("transactions", "txn/s", true, "%,.0f",
+            r -> r.commits().map(c -> OptionalDouble.of(c.transactionsPerSecond())).orElse(OptionalDouble.empty()));
+    static final Metric COMMIT_P50 = commitLatency("p50", 50);
+    static final Metric COMMIT_P99 = commitLatency("p99", 99);
     static final Metric P50 = latency("p50", 50);
     static final Metric P99 = latency("p99", 99);
     static final Metric P999 = latency("p99.9", 99.9);
@@ -31,6 +35,13 @@ record Metric(String name, String unit, boolean higherIsBetter, String format,
     private static Metric latency(String name, double percentile) {
         return new Metric("latency " + name, "ms", false, "%.2f",
                 r -> r.latency().map(l -> OptionalDouble.of(l.percentileMillis(percentile))).orElse(OptionalDouble.empty()));
+    }
+
+    /** Duration of {@code commitTransaction()}: a client-side latency, like the end-to-end ones. */
+    private static Metric commitLatency(String name, double percentile) {
+        return new Metric("commitTransaction " + name, "ms", false, "%.2f",
+                r -> r.commits().map(c -> OptionalDouble.of(c.percentileMillis(percentile)))
+                        .orElse(OptionalDouble.empty()));
     }
 
     String label() {

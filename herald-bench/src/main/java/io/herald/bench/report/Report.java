@@ -82,6 +82,8 @@ public record Report(String title, String startedAt, Duration elapsed, String mo
             case Workload.Produce p when p.deployment().isCluster() -> List.of(Metric.RECORDS_PER_SEC,
                     Metric.MB_PER_SEC, Metric.STARTUP, Metric.IDLE_RSS, Metric.PEAK_RSS);
             case Workload.Produce p -> List.of(Metric.RECORDS_PER_SEC, Metric.MB_PER_SEC, Metric.PEAK_RSS);
+            case Workload.TransactionalProduce t -> List.of(Metric.RECORDS_PER_SEC, Metric.MB_PER_SEC,
+                    Metric.TRANSACTIONS_PER_SEC, Metric.COMMIT_P50, Metric.COMMIT_P99, Metric.PEAK_RSS);
             case Workload.Consume c -> List.of(Metric.RECORDS_PER_SEC, Metric.MB_PER_SEC, Metric.PEAK_RSS);
             case Workload.EndToEndLatency l -> List.of(Metric.P50, Metric.P99, Metric.P999, Metric.MAX,
                     Metric.ACHIEVED_RATE, Metric.PEAK_RSS);
@@ -107,8 +109,9 @@ public record Report(String title, String startedAt, Duration elapsed, String mo
     private void appendRuns(StringBuilder md) {
         md.append("## Every run\n\n")
                 .append("| workload | pair | broker | startup ms | idle RSS MiB | peak RSS MiB | records/s | MB/s "
-                        + "| p50 ms | p99 ms | p99.9 ms | max ms | result |\n")
-                .append("|---|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n");
+                        + "| txn/s | commit p50 ms | commit p99 ms "
+                        + "| e2e p50 ms | e2e p99 ms | e2e p99.9 ms | e2e max ms | result |\n")
+                .append("|---|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n");
         for (RunResult r : runs) {
             List<String> cells = new ArrayList<>(List.of(r.workload().name(), Integer.toString(r.pair()),
                     r.broker().displayName()));
@@ -118,6 +121,9 @@ public record Report(String title, String startedAt, Duration elapsed, String mo
             boolean latency = r.latency().isPresent();
             cells.add(cell(latency ? Metric.ACHIEVED_RATE : Metric.RECORDS_PER_SEC, r));
             cells.add(cell(Metric.MB_PER_SEC, r));
+            for (Metric m : List.of(Metric.TRANSACTIONS_PER_SEC, Metric.COMMIT_P50, Metric.COMMIT_P99)) {
+                cells.add(cell(m, r));
+            }
             for (Metric m : List.of(Metric.P50, Metric.P99, Metric.P999, Metric.MAX)) {
                 cells.add(cell(m, r));
             }

@@ -1,6 +1,7 @@
 package io.herald.bench.report;
 
 import io.herald.bench.broker.BrokerKind;
+import io.herald.bench.load.Commits;
 import io.herald.bench.load.LatencyResult;
 import io.herald.bench.load.Throughput;
 import io.herald.bench.load.Workload;
@@ -12,11 +13,13 @@ import java.util.OptionalLong;
  * run starts its own broker); the workload's own numbers are in {@code throughput} or {@code latency}, or the
  * run failed and {@code failure} says why.
  *
- * @param pair 1-based index of the Herald/Kafka pair this run belongs to
+ * @param pair    1-based index of the Herald/Kafka pair this run belongs to
+ * @param commits a transactional produce run's transactions and commit latencies, over the interval of its
+ *                {@code throughput}
  */
 public record RunResult(Workload workload, BrokerKind broker, int pair, long startupNanos, OptionalLong idleRssBytes,
-                 OptionalLong peakRssBytes, Optional<Throughput> throughput, Optional<LatencyResult> latency,
-                 Optional<String> failure) {
+                 OptionalLong peakRssBytes, Optional<Throughput> throughput, Optional<Commits> commits,
+                 Optional<LatencyResult> latency, Optional<String> failure) {
 
     public boolean ok() {
         return failure.isEmpty();
