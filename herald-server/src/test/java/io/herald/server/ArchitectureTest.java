@@ -5,6 +5,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +28,7 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("io.herald.common..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.herald.storage..", "io.herald.protocol..",
                         "io.herald.metadata..", "io.herald.coordinator..", "io.herald.group..",
-                        "io.herald.transaction..", "io.herald.broker..", "io.herald.server..")
+                        "io.herald.transaction..", "io.herald.share..", "io.herald.broker..", "io.herald.server..")
                 .check(classes);
     }
 
@@ -37,7 +38,7 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage("org.apache.kafka.common.requests..",
                         "org.apache.kafka.common.message..", "io.netty..", "io.herald.protocol..",
                         "io.herald.metadata..", "io.herald.coordinator..", "io.herald.group..",
-                        "io.herald.transaction..", "io.herald.broker..", "io.herald.server..")
+                        "io.herald.transaction..", "io.herald.share..", "io.herald.broker..", "io.herald.server..")
                 .check(classes);
     }
 
@@ -45,7 +46,7 @@ class ArchitectureTest {
     void protocolKnowsNoBrokerState() {
         noClasses().that().resideInAPackage("io.herald.protocol..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.herald.storage..", "io.herald.metadata..",
-                        "io.herald.coordinator..", "io.herald.group..", "io.herald.transaction..",
+                        "io.herald.coordinator..", "io.herald.group..", "io.herald.transaction..", "io.herald.share..",
                         "io.herald.broker..", "io.herald.server..")
                 .check(classes);
     }
@@ -54,7 +55,7 @@ class ArchitectureTest {
     void metadataKnowsNoRequestHandling() {
         noClasses().that().resideInAPackage("io.herald.metadata..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.herald.storage..", "io.herald.protocol..",
-                        "io.herald.coordinator..", "io.herald.group..", "io.herald.transaction..",
+                        "io.herald.coordinator..", "io.herald.group..", "io.herald.transaction..", "io.herald.share..",
                         "io.herald.broker..", "io.herald.server..")
                 .check(classes);
     }
@@ -62,7 +63,7 @@ class ArchitectureTest {
     @Test
     void coordinatorsDoNotKnowTheBroker() {
         noClasses().that().resideInAnyPackage("io.herald.coordinator..", "io.herald.group..",
-                        "io.herald.transaction..")
+                        "io.herald.transaction..", "io.herald.share..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.herald.storage..", "io.herald.protocol..",
                         "io.herald.metadata..", "io.herald.broker..", "io.herald.server..")
                 .check(classes);
@@ -71,18 +72,19 @@ class ArchitectureTest {
     @Test
     void theCoordinatorRuntimeKnowsNoCoordinator() {
         noClasses().that().resideInAPackage("io.herald.coordinator..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.herald.group..", "io.herald.transaction..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.herald.group..", "io.herald.transaction..", "io.herald.share..")
                 .check(classes);
     }
 
     @Test
     void theCoordinatorsDoNotKnowEachOther() {
-        noClasses().that().resideInAPackage("io.herald.group..")
-                .should().dependOnClassesThat().resideInAPackage("io.herald.transaction..")
-                .check(classes);
-        noClasses().that().resideInAPackage("io.herald.transaction..")
-                .should().dependOnClassesThat().resideInAPackage("io.herald.group..")
-                .check(classes);
+        List<String> coordinators = List.of("io.herald.group..", "io.herald.transaction..", "io.herald.share..");
+        for (String coordinator : coordinators) {
+            noClasses().that().resideInAPackage(coordinator)
+                    .should().dependOnClassesThat().resideInAnyPackage(coordinators.stream()
+                            .filter(other -> !other.equals(coordinator)).toArray(String[]::new))
+                    .check(classes);
+        }
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.herald.common.config.ConfigValues;
 import io.herald.group.GroupConfig;
 import io.herald.metadata.controller.ControllerSettings;
 import io.herald.protocol.ServerConfig;
+import io.herald.share.ShareCoordinatorConfig;
 import io.herald.storage.config.LogConfig;
 import io.herald.storage.config.TopicConfigs;
 import io.herald.storage.log.LogManagerConfig;
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
  *   <li>Broker defaults of topic configs ({@code log.retention.ms}, {@code log.segment.bytes}, ...): validated
  *       as the topic values they stand for ({@link TopicConfigs}); {@link #logDefaults} is the result.</li>
  *   <li>{@link ReplicationConfig}, {@link BrokerSettings}, {@link ControllerSettings}, {@link GroupConfig},
- *       {@link TransactionConfig}.</li>
+ *       {@link TransactionConfig}, {@link ShareCoordinatorConfig}.</li>
  * </ul>
  *
  * A name no fragment reads is logged once and ignored, as Kafka does, so a Kafka {@code server.properties} works
@@ -48,7 +49,7 @@ public final class HeraldConfig implements StaticBrokerConfigs {
     static final ConfigDef DEFINITION = ConfigFragments.compose(List.of(NodeConfig.CONFIG_DEF,
             ServerConfig.CONFIG_DEF, LogManagerConfig.CONFIG_DEF, ReplicationConfig.CONFIG_DEF,
             BrokerSettings.CONFIG_DEF, ControllerSettings.CONFIG_DEF, GroupConfig.CONFIG_DEF,
-            TransactionConfig.CONFIG_DEF));
+            TransactionConfig.CONFIG_DEF, ShareCoordinatorConfig.CONFIG_DEF));
 
     private final ConfigValues values;
     private final NodeConfig node;
@@ -59,6 +60,7 @@ public final class HeraldConfig implements StaticBrokerConfigs {
     private final ControllerSettings controller;
     private final GroupConfig groups;
     private final TransactionConfig transactions;
+    private final ShareCoordinatorConfig shareCoordinator;
     private final Set<String> unknownNames;
 
     private HeraldConfig(Map<String, String> originals) {
@@ -76,6 +78,7 @@ public final class HeraldConfig implements StaticBrokerConfigs {
         this.controller = ControllerSettings.from(node.nodeId(), values);
         this.groups = GroupConfig.from(values);
         this.transactions = TransactionConfig.from(values);
+        this.shareCoordinator = ShareCoordinatorConfig.from(values);
         this.unknownNames = ConfigFragments.unknownNames(DEFINITION, originals,
                 TopicConfigs.brokerSynonyms()::contains);
     }
@@ -129,6 +132,11 @@ public final class HeraldConfig implements StaticBrokerConfigs {
     /** The transaction coordinator's configs ({@code transaction.*}, {@code transactional.id.expiration.ms}). */
     public TransactionConfig transactions() {
         return transactions;
+    }
+
+    /** The share coordinator's configs ({@code share.coordinator.*}). */
+    public ShareCoordinatorConfig shareCoordinator() {
+        return shareCoordinator;
     }
 
     /**

@@ -2,7 +2,6 @@ package io.herald.server.node;
 
 import io.herald.broker.BrokerSettings;
 import io.herald.broker.coordinator.FindCoordinatorHandler;
-import io.herald.broker.coordinator.InternalTopicCreator;
 import io.herald.broker.fetch.FetchSessionCache;
 import io.herald.broker.group.handler.ClassicGroupHandler;
 import io.herald.broker.group.handler.ConsumerGroupHandler;
@@ -18,9 +17,7 @@ import io.herald.broker.handler.QuorumHandler;
 import io.herald.broker.handler.ReassignmentHandler;
 import io.herald.broker.handler.TopicsHandler;
 import io.herald.broker.replica.ReplicaManager;
-import io.herald.broker.txn.MarkerWriter;
-import io.herald.broker.txn.ProducerIdBlocks;
-import io.herald.broker.txn.TransactionVerifier;
+import io.herald.broker.sharestate.ShareStateHandler;
 import io.herald.broker.txn.handler.InitProducerIdHandler;
 import io.herald.broker.txn.handler.TransactionAdminHandler;
 import io.herald.broker.txn.handler.TransactionHandler;
@@ -47,12 +44,7 @@ import org.apache.kafka.common.requests.FindCoordinatorRequest.CoordinatorType;
  */
 record BrokerApis(HeraldConfig config, LogManager logManager, MetadataController controller,
                   ReplicaManager replicas, ExecutorService pool, Purgatory<TopicPartition> fetchPurgatory,
-                  FetchSessionCache fetchSessions, GroupCoordinator groups, InternalTopicCreator offsetsTopic,
-                  Transactions transactions) {
-
-    /** The transaction side: the coordinator and the broker's parts of KIP-98 and KIP-890. */
-    record Transactions(TransactionCoordinator coordinator, InternalTopicCreator topic, TransactionVerifier verifier,
-                        MarkerWriter markers, ProducerIdBlocks producerIds) {}
+                  FetchSessionCache fetchSessions, NodeCoordinators coordinators) {
 
     ApiRegistry registry() {
         NodeConfig node = config.node();
@@ -63,21 +55,26 @@ record BrokerApis(HeraldConfig config, LogManager logManager, MetadataController
         ConfigsHandler configs = new ConfigsHandler(controller, controller, config, node.nodeId(), pool);
         OffsetsHandler offsets = new OffsetsHandler(replicas, pool);
         ClusterHandler cluster = new ClusterHandler(controller, logManager, node.nodeId(), pool);
+        GroupCoordinator groups = coordinators.groups;
+        TransactionCoordinator transactions = coordinators.transactions;
         ClassicGroupHandler classic = new ClassicGroupHandler(groups);
         GroupOffsetsHandler groupOffsets = new GroupOffsetsHandler(groups, controller::image);
         GroupAdminHandler groupAdmin = new GroupAdminHandler(groups);
         ConsumerGroupHandler consumerGroups = new ConsumerGroupHandler(groups, controller::image);
         ReassignmentHandler reassignments = new ReassignmentHandler(controller, controller, pool);
-        TransactionHandler txn = new TransactionHandler(transactions.coordinator(), controller::image);
-        TransactionAdminHandler txnAdmin = new TransactionAdminHandler(transactions.coordinator(), replicas,
-                controller::image);
+        TransactionHandler txn = new TransactionHandler(transactions, controller::image);
+        TransactionAdminHandler txnAdmin = new TransactionAdminHandler(transactions, replicas, controller::image);
+        ShareStateHandler shareState = new ShareStateHandler(coordinators.shareStateService());
         FindCoordinatorHandler findCoordinator = new FindCoordinatorHandler(Map.of(
-                CoordinatorType.GROUP, new FindCoordinatorHandler.Placement(offsetsTopic, groups::partitionFor),
-                CoordinatorType.TRANSACTION, new FindCoordinatorHandler.Placement(transactions.topic(),
-                        transactions.coordinator()::partitionFor)), controller::image);
+                CoordinatorType.GROUP, new FindCoordinatorHandler.Placement(coordinators.offsetsTopic,
+                        groups::partitionFor),
+                CoordinatorType.TRANSACTION, new FindCoordinatorHandler.Placement(coordinators.transactionTopic,
+                        transactions::partitionFor),
+                CoordinatorType.SHARE, new FindCoordinatorHandler.Placement(coordinators.shareStateTopic,
+                        coordinators.shares::partitionFor)), controller::image);
         return new ApiRegistry()
                 .features(BrokerFeatures.CURRENT)
-                .register(new ProduceHandler(replicas, controller::image, pool, transactions.verifier()).api())
+                .register(new ProduceHandler(replicas, controller::image, pool, coordinators.verifier).api())
                 .register(new FetchHandler(replicas, controller::image, fetchPurgatory, pool, fetchSessions).api())
                 .register(new MetadataHandler(controller, controller, new MetadataHandler.Settings(node.nodeId(),
                         broker.autoCreateTopicsEnable(), broker.numPartitions(), broker.defaultReplicationFactor()),
@@ -93,17 +90,22 @@ record BrokerApis(HeraldConfig config, LogManager logManager, MetadataController
                 .register(offsets.offsetForLeaderEpoch())
                 .register(cluster.describeCluster())
                 .register(cluster.describeLogDirs())
-                .register(new InitProducerIdHandler(transactions.coordinator(), transactions.producerIds(), pool).api())
+                .register(new InitProducerIdHandler(transactions, coordinators.producerIds, pool).api())
                 .register(findCoordinator.api())
                 .register(txn.addPartitionsToTxn())
                 .register(txn.addOffsetsToTxn())
                 .register(txn.endTxn())
-                .register(new TxnOffsetCommitHandler(groups, transactions.verifier(), replicas, controller::image)
+                .register(new TxnOffsetCommitHandler(groups, coordinators.verifier, replicas, controller::image)
                         .api())
-                .register(new WriteTxnMarkersHandler(transactions.markers(), pool).api())
+                .register(new WriteTxnMarkersHandler(coordinators.localMarkers, pool).api())
                 .register(txnAdmin.listTransactions())
                 .register(txnAdmin.describeTransactions())
                 .register(txnAdmin.describeProducers())
+                .register(shareState.initialize())
+                .register(shareState.read())
+                .register(shareState.write())
+                .register(shareState.delete())
+                .register(shareState.readSummary())
                 .register(classic.joinGroup())
                 .register(classic.syncGroup())
                 .register(classic.heartbeat())

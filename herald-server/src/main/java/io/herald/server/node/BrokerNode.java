@@ -1,24 +1,13 @@
 package io.herald.server.node;
 
-import io.herald.broker.coordinator.InternalTopicCreator;
-import io.herald.broker.coordinator.InternalTopicLeadership;
-import io.herald.broker.coordinator.PartitionCoordinatorLog;
 import io.herald.broker.fetch.FetchSessionCache;
 import io.herald.broker.network.InterBrokerSender;
 import io.herald.broker.replica.AlterPartitionChannel;
 import io.herald.broker.replica.ReplicaManager;
-import io.herald.broker.txn.CoordinatorVerifier;
-import io.herald.broker.txn.LocalMarkerWriter;
-import io.herald.broker.txn.ProducerIdBlocks;
-import io.herald.broker.txn.TransactionMarkerSender;
 import io.herald.common.concurrent.ThreadFactories;
 import io.herald.common.purgatory.Purgatory;
 import io.herald.common.time.Time;
 import io.herald.common.timer.SystemTimer;
-import io.herald.group.GroupConfig;
-import io.herald.group.GroupCoordinator;
-import io.herald.group.OffsetsTopic;
-import io.herald.group.record.GroupCoordinatorRecordSerde;
 import io.herald.metadata.controller.MetadataController;
 import io.herald.metadata.image.ClusterImage;
 import io.herald.protocol.KafkaServer;
@@ -28,12 +17,6 @@ import io.herald.server.config.NodeConfig;
 import io.herald.storage.config.LogConfig;
 import io.herald.storage.config.TopicConfigs;
 import io.herald.storage.log.LogManager;
-import io.herald.transaction.TransactionConfig;
-import io.herald.transaction.TransactionCoordinator;
-import io.herald.transaction.TransactionMarkers;
-import io.herald.transaction.TransactionTopic;
-import io.herald.transaction.record.TransactionRecordSerde;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -43,7 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Herald broker: wires storage, metadata, the replica manager, the group and transaction coordinators, the
+ * One Herald broker: wires storage, metadata, the replica manager, the coordinators ({@link NodeCoordinators}), the
  * request handlers and the network server, and owns their lifecycle. A single node is a cluster of one: this process is also the
  * controller. On a combined {@code broker,controller} node it is also a voter of the metadata quorum; on a
  * broker-only node it follows the quorum's log as an observer (see {@link MetadataQuorums}).
@@ -66,17 +49,15 @@ public final class BrokerNode implements HeraldNode {
     private final SystemTimer timer;
     private final Purgatory<TopicPartition> fetchPurgatory;
     private final KafkaServer server;
-    private final GroupCoordinator groupCoordinator;
+    private final NodeCoordinators coordinators;
     private final ReplicaManager replicas;
     private final FetchSessionCache fetchSessions;
-    private final TransactionParts transactions;
     private final InterBrokerSender interBroker;
 
     private BrokerNode(HeraldConfig config, MetaProperties meta, LogManager logManager, MetadataController controller,
                        ExecutorService requestPool, SystemTimer timer, Purgatory<TopicPartition> fetchPurgatory,
-                       KafkaServer server, GroupCoordinator groupCoordinator, ReplicaManager replicas,
-                       FetchSessionCache fetchSessions, TransactionParts transactions,
-                       InterBrokerSender interBroker) {
+                       KafkaServer server, NodeCoordinators coordinators, ReplicaManager replicas,
+                       FetchSessionCache fetchSessions, InterBrokerSender interBroker) {
         this.config = config;
         this.meta = meta;
         this.logManager = logManager;
@@ -85,10 +66,9 @@ public final class BrokerNode implements HeraldNode {
         this.timer = timer;
         this.fetchPurgatory = fetchPurgatory;
         this.server = server;
-        this.groupCoordinator = groupCoordinator;
+        this.coordinators = coordinators;
         this.replicas = replicas;
         this.fetchSessions = fetchSessions;
-        this.transactions = transactions;
         this.interBroker = interBroker;
     }
 
@@ -117,21 +97,12 @@ public final class BrokerNode implements HeraldNode {
         ReplicaManager replicas = new ReplicaManager(node.nodeId(), logManager, config.replication(),
                 config.originals(), alterPartition.orElse(controller::alterPartition),
                 Time.SYSTEM, timer);
-        // Groups are placed on the partitions the offsets topic has (created lazily with the configured count).
-        GroupConfig groupConfig = controller.image().topic(OffsetsTopic.NAME)
-                .map(t -> config.groups().withOffsetsTopicPartitions(t.partitionCount())).orElse(config.groups());
-        GroupCoordinator groups = GroupCoordinator.start(groupConfig, new PartitionCoordinatorLog<>(OffsetsTopic.NAME,
-                replicas, GroupCoordinatorRecordSerde.INSTANCE, System::currentTimeMillis), Time.SYSTEM, timer);
-        // Before the partitions start, so the coordinator hears of the __consumer_offsets partitions led here.
-        replicas.addLeadershipListener(new InternalTopicLeadership(OffsetsTopic.NAME, groups));
-
         ExecutorService pool = Executors.newFixedThreadPool(config.broker().numIoThreads(),
                 ThreadFactories.daemon("herald-request"));
-        int requestTimeoutMs = config.broker().requestTimeoutMs();
-        InterBrokerSender interBroker = new InterBrokerSender(node.nodeId(), controller::image, requestTimeoutMs);
-        TransactionParts txn = startTransactions(config, controller, replicas, groups, groupConfig, interBroker,
-                timer, pool);
-        replicas.addLeadershipListener(new InternalTopicLeadership(TransactionTopic.NAME, txn.coordinator()));
+        InterBrokerSender interBroker = new InterBrokerSender(node.nodeId(), controller::image,
+                config.broker().requestTimeoutMs());
+        // Before the partitions start, so the coordinators hear of their internal topics' partitions led here.
+        NodeCoordinators coordinators = NodeCoordinators.start(config, controller, replicas, interBroker, timer, pool);
 
         // Register before the partitions so placement (round-robin over brokers) has this broker to place on.
         Listener advertised = node.advertisedListener();
@@ -142,84 +113,17 @@ public final class BrokerNode implements HeraldNode {
 
         Purgatory<TopicPartition> fetchPurgatory = new Purgatory<>("fetch", timer);
         replicas.addAppendListener(fetchPurgatory::checkAndComplete);
-        InternalTopicCreator offsetsTopic = internalTopic(controller, offsetsTopicSpec(groupConfig), pool);
-        InternalTopicCreator transactionTopic = internalTopic(controller, transactionTopicSpec(txn.config()), pool);
         FetchSessionCache fetchSessions = new FetchSessionCache(config.broker().fetchSessionCacheSlots(),
                 Time.SYSTEM);
-        BrokerApis.Transactions transactions = new BrokerApis.Transactions(txn.coordinator(), transactionTopic,
-                new CoordinatorVerifier(node.nodeId(), controller::image, txn.coordinator(), interBroker,
-                        new CoordinatorVerifier.Retry(timer, Time.SYSTEM,
-                                config.broker().addPartitionsRetryBackoffMs(),
-                                config.broker().addPartitionsRetryBackoffMaxMs())),
-                txn.localMarkers(), txn.producerIds());
         KafkaServer server = new KafkaServer(config.network(), new BrokerApis(config, logManager, controller,
-                replicas, pool, fetchPurgatory, fetchSessions, groups, offsetsTopic, transactions).registry());
+                replicas, pool, fetchPurgatory, fetchSessions, coordinators).registry());
         server.start();
         if (advertised.port() == 0) {
             controller.registerBroker(node.nodeId(), advertised.host(), server.boundPort(), node.rack());
         }
         log.info("Broker {} serving on {}:{}", node.nodeId(), node.listener().host(), server.boundPort());
-        return new BrokerNode(config, meta, logManager, controller, pool, timer, fetchPurgatory, server, groups,
-                replicas, fetchSessions, txn, interBroker);
-    }
-
-    /** The transaction coordinator and what it writes through: producer ids, the marker channel. */
-    private record TransactionParts(TransactionConfig config, TransactionCoordinator coordinator,
-                                    TransactionMarkerSender markerSender, LocalMarkerWriter localMarkers,
-                                    ProducerIdBlocks producerIds) {}
-
-    private static TransactionParts startTransactions(HeraldConfig config, MetadataController controller,
-                                                      ReplicaManager replicas, GroupCoordinator groups,
-                                                      GroupConfig groupConfig, InterBrokerSender interBroker,
-                                                      SystemTimer timer, ExecutorService pool) {
-        int nodeId = config.node().nodeId();
-        // Like groups: placed on the partitions the existing topics have.
-        TransactionConfig txnConfig = controller.image().topic(TransactionTopic.NAME)
-                .map(t -> config.transactions().withStateLogPartitions(t.partitionCount()))
-                .orElse(config.transactions()).withOffsetsTopicPartitions(groupConfig.offsetsTopicPartitions());
-        ProducerIdBlocks producerIds = new ProducerIdBlocks(controller, nodeId, pool);
-        LocalMarkerWriter localMarkers = new LocalMarkerWriter(replicas, controller::image, groups,
-                config.broker().requestTimeoutMs());
-        TransactionMarkerSender markerSender = new TransactionMarkerSender(nodeId, controller::image, localMarkers,
-                interBroker, timer, pool, markers -> coordinates(controller.image(), nodeId, markers));
-        TransactionCoordinator coordinator = TransactionCoordinator.start(txnConfig, new PartitionCoordinatorLog<>(
-                        TransactionTopic.NAME, replicas, TransactionRecordSerde.INSTANCE, System::currentTimeMillis),
-                producerIds, markerSender, Time.SYSTEM, timer);
-        return new TransactionParts(txnConfig, coordinator, markerSender, localMarkers, producerIds);
-    }
-
-    /** Whether this broker leads the markers' {@code __transaction_state} partition at their coordinator epoch. */
-    private static boolean coordinates(ClusterImage image, int nodeId, TransactionMarkers markers) {
-        return image.topic(TransactionTopic.NAME).flatMap(t -> t.partition(TransactionTopic.partitionFor(
-                        markers.transactionalId(), t.partitionCount())))
-                .filter(p -> p.leader() == nodeId && p.leaderEpoch() == markers.coordinatorEpoch()).isPresent();
-    }
-
-    private static InternalTopicCreator internalTopic(MetadataController controller, InternalTopicCreator.Spec spec,
-                                                      ExecutorService pool) {
-        return new InternalTopicCreator(controller::image, (name, partitions, replicationFactor, configs) ->
-                controller.createTopic(name, partitions, replicationFactor, configs, false), spec, pool);
-    }
-
-    /**
-     * {@code __transaction_state}: compacted, uncompressed, no unclean election, {@code transaction.state.log.*}
-     * (Kafka's rules).
-     */
-    private static InternalTopicCreator.Spec transactionTopicSpec(TransactionConfig txn) {
-        return new InternalTopicCreator.Spec(TransactionTopic.NAME, txn.stateLogPartitions(),
-                txn.stateLogReplicationFactor(), TransactionConfig.STATE_LOG_REPLICATION_FACTOR,
-                Map.of("cleanup.policy", "compact", "compression.type", "uncompressed",
-                        "unclean.leader.election.enable", "false",
-                        "min.insync.replicas", Integer.toString(txn.stateLogMinIsr()),
-                        "segment.bytes", Integer.toString(txn.stateLogSegmentBytes())));
-    }
-
-    /** {@code __consumer_offsets}: compacted, {@code offsets.topic.*} (Kafka's rules). */
-    private static InternalTopicCreator.Spec offsetsTopicSpec(GroupConfig groups) {
-        return new InternalTopicCreator.Spec(OffsetsTopic.NAME, groups.offsetsTopicPartitions(),
-                groups.offsetsTopicReplicationFactor(), GroupConfig.OFFSETS_TOPIC_REPLICATION_FACTOR,
-                Map.of("cleanup.policy", "compact", "segment.bytes",
-                        Integer.toString(groups.offsetsTopicSegmentBytes())));
+        return new BrokerNode(config, meta, logManager, controller, pool, timer, fetchPurgatory, server, coordinators,
+                replicas, fetchSessions, interBroker);
     }
 
     /** Opens and recovers every log, each with its topic's config from the metadata it has at start. */
@@ -279,10 +183,8 @@ public final class BrokerNode implements HeraldNode {
         replicas.close();
         server.close();
         fetchPurgatory.close();
-        transactions.coordinator().close();
-        transactions.markerSender().close();
+        coordinators.close();
         interBroker.close();
-        groupCoordinator.close();
         timer.close();
         requestPool.shutdown();
         try {

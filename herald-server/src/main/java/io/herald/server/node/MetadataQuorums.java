@@ -1,13 +1,13 @@
 package io.herald.server.node;
 
 import io.herald.metadata.controller.MetadataController;
-import io.herald.server.config.HeraldConfig;
-import io.herald.server.config.NodeConfig;
 import io.herald.metadata.quorum.MetadataQuorum;
 import io.herald.metadata.quorum.local.LocalMetadataQuorum;
 import io.herald.metadata.quorum.raft.ObserverMetadataQuorum;
 import io.herald.metadata.quorum.raft.RaftMetadataQuorum;
 import io.herald.metadata.quorum.raft.RaftQuorumSettings;
+import io.herald.server.config.HeraldConfig;
+import io.herald.server.config.NodeConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
