@@ -128,7 +128,7 @@ class ShardConsumerGroupsTest {
                 d.offsetsTopicReplicationFactor(), d.initialRebalanceDelayMs(), d.minSessionTimeoutMs(), d.maxSessionTimeoutMs(), d.maxSize(),
                 retentionMs, d.retentionCheckIntervalMs(), d.offsetMetadataMaxBytes(), d.offsetsCommitTimeoutMs(),
                 d.newMemberJoinTimeoutMs(),
-                d.consumer());
+                d.consumer(), d.consumerBounds(), d.share());
         ShardFixture f = new ShardFixture(config);
         heartbeat(f, join("g", "m1"));
         OffsetCommitRequestData req = commit("g", "m1", 1);

@@ -83,6 +83,26 @@ class MetadataControllerTest {
     }
 
     @Test
+    void groupConfigsNeedNoGroupAndSurviveReplay() throws IOException {
+        try (MetadataController controller = open()) {
+            controller.alterConfigs(ResourceKind.GROUP, "g", Map.of("share.auto.offset.reset", Optional.of("earliest"),
+                    "share.delivery.count.limit", Optional.of("3")));
+            controller.alterConfigs(ResourceKind.GROUP, "g", Map.of("share.delivery.count.limit", Optional.empty()));
+            controller.alterConfigs(ResourceKind.GROUP, "h", Map.of("consumer.session.timeout.ms",
+                    Optional.of("50000")));
+            assertThatThrownBy(() -> controller.alterConfigs(ResourceKind.GROUP, "",
+                    Map.of("share.auto.offset.reset", Optional.of("earliest"))))
+                    .isInstanceOf(org.apache.kafka.common.errors.InvalidRequestException.class)
+                    .hasMessage("Default group resources are not allowed.");
+        }
+        try (MetadataController controller = open()) {
+            assertThat(controller.image().groupConfigs()).isEqualTo(Map.of(
+                    "g", Map.of("share.auto.offset.reset", "earliest"),
+                    "h", Map.of("consumer.session.timeout.ms", "50000")));
+        }
+    }
+
+    @Test
     void theFirstClusterIdInTheLogWins() throws IOException {
         try (MetadataController controller = open()) {
             assertThat(controller.awaitClusterId(java.time.Duration.ofSeconds(5))).isEqualTo("cluster-a");

@@ -1,6 +1,8 @@
 package io.herald.broker.handler;
 
 import io.herald.broker.StaticBrokerConfigs;
+import io.herald.common.config.ConfigValues;
+import io.herald.group.GroupConfig;
 import io.herald.storage.config.TopicConfigs;
 import io.herald.metadata.api.MetadataPublisher;
 import io.herald.metadata.api.TopicAdmin;
@@ -12,10 +14,12 @@ import io.herald.protocol.VersionRange;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.common.config.ConfigDef;
@@ -34,6 +38,7 @@ import org.apache.kafka.common.message.DescribeConfigsResponseData.DescribeConfi
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse;
+import org.apache.kafka.common.message.ListConfigResourcesResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.ApiError;
@@ -41,9 +46,10 @@ import org.apache.kafka.common.requests.AlterConfigsRequest;
 import org.apache.kafka.common.requests.DescribeConfigsRequest;
 import org.apache.kafka.common.requests.DescribeConfigsResponse;
 import org.apache.kafka.common.requests.IncrementalAlterConfigsRequest;
+import org.apache.kafka.common.requests.ListConfigResourcesRequest;
 
 /**
- * DescribeConfigs, IncrementalAlterConfigs and (the older) AlterConfigs for topics and brokers.
+ * DescribeConfigs, IncrementalAlterConfigs and (the older) AlterConfigs for topics, brokers and groups.
  *
  * <p>Topic configs resolve as Kafka's do (topic override, dynamic broker default, static broker config,
  * default), and DescribeConfigs reports the source and, when asked, the synonyms. Brokers accept dynamic
@@ -51,6 +57,11 @@ import org.apache.kafka.common.requests.IncrementalAlterConfigsRequest;
  * ({@code log.retention.ms}, {@code message.max.bytes}, …). Until there are several brokers, a change to one
  * broker's config is stored as the cluster-wide default. Every value is checked against the topic config
  * definitions ({@link TopicConfigs}), a topic's also as a whole, and refused with INVALID_CONFIG naming the config.
+ * Groups (Kafka's GROUP resource, KIP-848/KIP-932) have the dynamic group configs, see {@link GroupConfigResource}.
+ *
+ * <p>Before any resource is looked at, a request is checked as Kafka's {@code ConfigAdminManager} does: a resource
+ * named twice, a config named twice in one resource, and a value missing from anything but a DELETE are
+ * INVALID_REQUEST with Kafka's messages.
  */
 public final class ConfigsHandler {
     private final TopicAdmin admin;
@@ -58,6 +69,7 @@ public final class ConfigsHandler {
     private final StaticBrokerConfigs config;
     private final int nodeId;
     private final Executor pool;
+    private final GroupConfigResource groups;
 
     public ConfigsHandler(TopicAdmin admin, MetadataPublisher metadata, StaticBrokerConfigs config, int nodeId,
                           Executor pool) {
@@ -66,6 +78,9 @@ public final class ConfigsHandler {
         this.nodeId = nodeId;
         this.config = config;
         this.pool = pool;
+        // The group fragment of the same static configs the node parsed at start, so it cannot fail here.
+        this.groups = new GroupConfigResource(GroupConfig.from(ConfigValues.parse(GroupConfig.CONFIG_DEF,
+                config.originals())), config.originals());
     }
 
     /**
@@ -75,6 +90,40 @@ public final class ConfigsHandler {
     public ServedApi describeConfigs() {
         return new ServedApi(ApiKeys.DESCRIBE_CONFIGS, VersionRange.of(1, 4),
                 request -> Requests.onPool(pool, () -> describe(((DescribeConfigsRequest) request.body()).data())));
+    }
+
+    /**
+     * ListConfigResources (KIP-1142) v0 to v1: v0 lists client metrics subscriptions, which Herald has none of; v1
+     * lists resources of the asked types (all when none are asked) as Kafka does: groups with dynamic configs,
+     * every registered broker (as BROKER and BROKER_LOGGER), every topic. A type the version does not know is
+     * UNSUPPORTED_VERSION. {@code kafka-configs.sh --entity-type groups --describe} without a name uses it to find
+     * the groups that have configs. Answered from the image, on the event loop.
+     */
+    public ServedApi listConfigResources() {
+        return new ServedApi(ApiKeys.LIST_CONFIG_RESOURCES, VersionRange.of(0, 1),
+                request -> Requests.now(list((ListConfigResourcesRequest) request.body())));
+    }
+
+    private ListConfigResourcesResponseData list(ListConfigResourcesRequest request) {
+        ListConfigResourcesResponseData response = new ListConfigResourcesResponseData();
+        Set<Byte> supported = request.supportedResourceTypes();
+        List<Byte> types = request.data().resourceTypes().isEmpty() ? List.copyOf(supported)
+                : request.data().resourceTypes();
+        if (!supported.containsAll(types)) {
+            return response.setErrorCode(Errors.UNSUPPORTED_VERSION.code());
+        }
+        ClusterImage image = metadata.image();
+        for (byte id : types) {
+            List<String> names = switch (ConfigResource.Type.forId(id)) {
+                case GROUP -> new ArrayList<>(image.groupConfigs().keySet());
+                case BROKER, BROKER_LOGGER -> image.brokers().keySet().stream().map(String::valueOf).toList();
+                case TOPIC -> new ArrayList<>(image.topics().keySet());
+                default -> List.of(); // CLIENT_METRICS: no subscriptions in Herald
+            };
+            names.stream().sorted().forEach(name -> response.configResources().add(
+                    new ListConfigResourcesResponseData.ConfigResource().setResourceName(name).setResourceType(id)));
+        }
+        return response;
     }
 
     /** IncrementalAlterConfigs v0 to v1 (v1 is only flexible encoding). */
@@ -103,6 +152,7 @@ public final class ConfigsHandler {
                 List<DescribeConfigsResourceResult> entries = switch (ConfigResource.Type.forId(resource.resourceType())) {
                     case TOPIC -> describeTopic(image, resource.resourceName(), data.includeSynonyms());
                     case BROKER -> describeBroker(image, resource.resourceName(), data.includeSynonyms());
+                    case GROUP -> groups.describe(image, resource.resourceName(), data.includeSynonyms());
                     default -> throw new InvalidRequestException("Unsupported resource type "
                             + resource.resourceType());
                 };
@@ -218,25 +268,71 @@ public final class ConfigsHandler {
 
     private IncrementalAlterConfigsResponseData alter(IncrementalAlterConfigsRequestData data) {
         IncrementalAlterConfigsResponseData response = new IncrementalAlterConfigsResponseData();
+        Set<ResourceId> repeated = repeated(data.resources().stream()
+                .map(r -> new ResourceId(r.resourceType(), r.resourceName())).toList());
         for (IncrementalAlterConfigsRequestData.AlterConfigsResource resource : data.resources()) {
+            // Kafka answers a success without a message (null, not the field's default "").
             AlterConfigsResourceResponse result = new AlterConfigsResourceResponse()
                     .setResourceType(resource.resourceType()).setResourceName(resource.resourceName())
-                    .setErrorCode(Errors.NONE.code());
-            tryAlter(() -> alterResource(resource, data.validateOnly()))
-                    .ifPresent(error -> result.setErrorCode(error.error().code()).setErrorMessage(error.message()));
+                    .setErrorCode(Errors.NONE.code()).setErrorMessage(null);
+            tryAlter(() -> {
+                checkRequest(new ResourceId(resource.resourceType(), resource.resourceName()), repeated,
+                        resource.configs().stream().map(IncrementalAlterConfigsRequestData.AlterableConfig::name)
+                                .toList(),
+                        resource.configs().stream().filter(c -> c.value() == null
+                                        && c.configOperation() != AlterConfigOp.OpType.DELETE.id())
+                                .map(IncrementalAlterConfigsRequestData.AlterableConfig::name).toList());
+                alterResource(resource, data.validateOnly());
+            }).ifPresent(error -> result.setErrorCode(error.error().code()).setErrorMessage(error.message()));
             response.responses().add(result);
         }
         return response;
     }
 
+    /** A resource of a request, to find one named twice. */
+    private record ResourceId(byte type, String name) {}
+
+    private static Set<ResourceId> repeated(List<ResourceId> ids) {
+        Set<ResourceId> seen = new HashSet<>();
+        Set<ResourceId> repeated = new HashSet<>();
+        for (ResourceId id : ids) {
+            if (!seen.add(id)) {
+                repeated.add(id);
+            }
+        }
+        return repeated;
+    }
+
+    /** Kafka's checks of a resource before its changes are looked at, with its messages. */
+    private static void checkRequest(ResourceId id, Set<ResourceId> repeated, List<String> names,
+                                     List<String> withoutValue) {
+        if (repeated.contains(id)) {
+            throw new InvalidRequestException("Each resource must appear at most once.");
+        }
+        if (new HashSet<>(names).size() != names.size()) {
+            throw new InvalidRequestException("Error due to duplicate config keys");
+        }
+        if (!withoutValue.isEmpty()) {
+            throw new InvalidRequestException("Null value not supported for : " + String.join(", ", withoutValue));
+        }
+    }
+
     private AlterConfigsResponseData replace(AlterConfigsRequestData data) {
         AlterConfigsResponseData response = new AlterConfigsResponseData();
+        Set<ResourceId> repeated = repeated(data.resources().stream()
+                .map(r -> new ResourceId(r.resourceType(), r.resourceName())).toList());
         for (AlterConfigsRequestData.AlterConfigsResource resource : data.resources()) {
             AlterConfigsResponseData.AlterConfigsResourceResponse result =
                     new AlterConfigsResponseData.AlterConfigsResourceResponse().setResourceType(resource.resourceType())
-                            .setResourceName(resource.resourceName()).setErrorCode(Errors.NONE.code());
-            tryAlter(() -> alterResource(asIncremental(resource), data.validateOnly()))
-                    .ifPresent(error -> result.setErrorCode(error.error().code()).setErrorMessage(error.message()));
+                            .setResourceName(resource.resourceName()).setErrorCode(Errors.NONE.code())
+                            .setErrorMessage(null);
+            tryAlter(() -> {
+                checkRequest(new ResourceId(resource.resourceType(), resource.resourceName()), repeated,
+                        resource.configs().stream().map(AlterConfigsRequestData.AlterableConfig::name).toList(),
+                        resource.configs().stream().filter(c -> c.value() == null)
+                                .map(AlterConfigsRequestData.AlterableConfig::name).toList());
+                alterResource(asIncremental(resource), data.validateOnly());
+            }).ifPresent(error -> result.setErrorCode(error.error().code()).setErrorMessage(error.message()));
             response.responses().add(result);
         }
         return response;
@@ -263,6 +359,7 @@ public final class ConfigsHandler {
         Map<String, String> current = switch (ConfigResource.Type.forId(resource.resourceType())) {
             case TOPIC -> metadata.image().topic(resource.resourceName()).map(TopicImage::configs).orElse(Map.of());
             case BROKER -> metadata.image().brokerConfigs();
+            case GROUP -> metadata.image().groupConfigs(resource.resourceName());
             default -> Map.of();
         };
         for (AlterConfigsRequestData.AlterableConfig c : resource.configs()) {
@@ -282,6 +379,13 @@ public final class ConfigsHandler {
                                boolean validateOnly) {
         ClusterImage image = metadata.image();
         ConfigResource.Type type = ConfigResource.Type.forId(resource.resourceType());
+        if (type == ConfigResource.Type.GROUP) {
+            Map<String, Optional<String>> changes = groups.changes(image, resource.resourceName(), ops(resource));
+            if (!validateOnly) {
+                admin.alterConfigs(ResourceKind.GROUP, resource.resourceName(), changes);
+            }
+            return;
+        }
         Map<String, String> current;
         ResourceKind kind;
         String resourceName;
@@ -307,23 +411,20 @@ public final class ConfigsHandler {
             TopicConfigs.Key key = TopicConfigs.key(topicKey).orElseThrow(() ->
                     new InvalidConfigurationException("Unknown " + (kind == ResourceKind.TOPIC ? "topic" : "dynamic broker")
                             + " config name: " + op.name()));
-            AlterConfigOp.OpType opType = AlterConfigOp.OpType.forId(op.configOperation());
-            if (opType == null) {
-                throw new InvalidRequestException("Unknown config operation " + op.configOperation());
-            }
+            AlterConfigOp.OpType opType = opType(op);
             Optional<String> value = switch (opType) {
-                case SET -> Optional.of(requireValue(op));
+                case SET -> Optional.of(op.value());
                 case DELETE -> Optional.empty();
                 case APPEND, SUBTRACT -> {
                     if (key.type() != ConfigDef.Type.LIST) {
-                        throw new InvalidConfigurationException("Config value append is not allowed for config key: "
-                                + op.name());
+                        throw new InvalidConfigurationException("Can't " + opType + " to key " + op.name()
+                                + " because its type is not LIST.");
                     }
                     String base = current.containsKey(op.name()) ? current.get(op.name())
                             : TopicConfigs.resolve(topicKey, Map.of(), image.brokerConfigs(), config.originals()).value();
                     List<String> items = new ArrayList<>(Arrays.stream(base.split(","))
                             .map(String::trim).filter(s -> !s.isEmpty()).toList());
-                    for (String item : requireValue(op).split(",")) {
+                    for (String item : op.value().split(",")) {
                         String v = item.trim();
                         if (opType == AlterConfigOp.OpType.APPEND && !items.contains(v)) {
                             items.add(v);
@@ -354,11 +455,17 @@ public final class ConfigsHandler {
         }
     }
 
-    private static String requireValue(IncrementalAlterConfigsRequestData.AlterableConfig op) {
-        if (op.value() == null) {
-            throw new InvalidRequestException("Null value not supported for " + op.name());
+    private static AlterConfigOp.OpType opType(IncrementalAlterConfigsRequestData.AlterableConfig op) {
+        AlterConfigOp.OpType type = AlterConfigOp.OpType.forId(op.configOperation());
+        if (type == null) {
+            throw new InvalidRequestException("Unknown config operation " + op.configOperation());
         }
-        return op.value();
+        return type;
+    }
+
+    private static List<GroupConfigResource.Op> ops(IncrementalAlterConfigsRequestData.AlterConfigsResource resource) {
+        return resource.configs().stream().map(op -> new GroupConfigResource.Op(op.name(), opType(op), op.value()))
+                .toList();
     }
 
     private static String topicKeyOfBrokerConfig(String brokerName) {
@@ -369,7 +476,7 @@ public final class ConfigsHandler {
                 .findFirst().orElseThrow().name();
     }
 
-    private static byte configType(ConfigDef.Type type) {
+    static byte configType(ConfigDef.Type type) {
         return (switch (type) {
             case BOOLEAN -> DescribeConfigsResponse.ConfigType.BOOLEAN;
             case STRING -> DescribeConfigsResponse.ConfigType.STRING;

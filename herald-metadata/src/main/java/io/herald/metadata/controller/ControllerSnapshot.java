@@ -76,6 +76,8 @@ final class ControllerSnapshot {
             new TreeMap<>(topic.configs()).forEach((k, v) ->
                     records.add(new ConfigRecord(ResourceKind.TOPIC, topic.name(), k, Optional.of(v))));
         }
+        new TreeMap<>(image.groupConfigs()).forEach((group, configs) -> new TreeMap<>(configs).forEach((k, v) ->
+                records.add(new ConfigRecord(ResourceKind.GROUP, group, k, Optional.of(v)))));
         if (image.nextProducerId() > 0) {
             records.add(new ProducerIdsRecord(-1, image.nextProducerId()));
         }

@@ -107,9 +107,17 @@ final class TopicControl {
         return new byte[0];
     }
 
+    /**
+     * The values were validated by the broker that took the request (the config definitions are the storage and
+     * group-coordinator layers', which the controller does not know); here only what the image decides: a topic
+     * must exist, a group need not (Kafka keeps configs of groups that do not exist yet), but must be named.
+     */
     static byte[] alterConfigs(RecordBuffer buffer, AlterConfigs c) {
         if (c.kind() == ResourceKind.TOPIC && buffer.image().topic(c.resourceName()).isEmpty()) {
             throw new UnknownTopicOrPartitionException("Topic '" + c.resourceName() + "' does not exist.");
+        }
+        if (c.kind() == ResourceKind.GROUP && c.resourceName().isEmpty()) {
+            throw new InvalidRequestException("Default group resources are not allowed.");
         }
         c.changes().forEach((key, value) -> buffer.add(new ConfigRecord(c.kind(), c.resourceName(), key, value)));
         return new byte[0];

@@ -21,28 +21,42 @@ import org.apache.kafka.common.Uuid;
  * @param clusterId the cluster's id, empty until the metadata log decided it
  * @param offset the number of metadata records folded into this image (kept across snapshots)
  * @param nextProducerId the first producer id no broker has reserved yet
+ * @param groupConfigs the dynamic configs of groups (Kafka's GROUP config resource), by group id; only groups with
+ *     at least one config are present. A group need not exist to have configs (Kafka allows it), and deleting a
+ *     group keeps them, as in Kafka. The map is replaced only by a group config record, so readers may cache what
+ *     they derive from it by its identity.
  */
 public record ClusterImage(String clusterId, long offset, Map<Integer, BrokerImage> brokers,
                            Map<String, TopicImage> topics, Map<Uuid, String> topicNamesById,
-                           Map<String, String> brokerConfigs, long nextProducerId) {
+                           Map<String, String> brokerConfigs, long nextProducerId,
+                           Map<String, Map<String, String>> groupConfigs) {
 
     public ClusterImage {
         brokers = Map.copyOf(brokers);
         topics = Map.copyOf(topics);
         topicNamesById = Map.copyOf(topicNamesById);
         brokerConfigs = Map.copyOf(brokerConfigs);
+        groupConfigs = copyOfNested(groupConfigs);
+    }
+
+    /** An image without group configs (tests build images by hand). */
+    public ClusterImage(String clusterId, long offset, Map<Integer, BrokerImage> brokers,
+                        Map<String, TopicImage> topics, Map<Uuid, String> topicNamesById,
+                        Map<String, String> brokerConfigs, long nextProducerId) {
+        this(clusterId, offset, brokers, topics, topicNamesById, brokerConfigs, nextProducerId, Map.of());
     }
 
     /** The image before any record: no cluster id yet. */
     public static final ClusterImage EMPTY = empty("");
 
     public static ClusterImage empty(String clusterId) {
-        return new ClusterImage(clusterId, 0, Map.of(), Map.of(), Map.of(), Map.of(), 0L);
+        return new ClusterImage(clusterId, 0, Map.of(), Map.of(), Map.of(), Map.of(), 0L, Map.of());
     }
 
     /** This image with another record count (a snapshot restores the count of the image it was taken of). */
     public ClusterImage withOffset(long newOffset) {
-        return new ClusterImage(clusterId, newOffset, brokers, topics, topicNamesById, brokerConfigs, nextProducerId);
+        return new ClusterImage(clusterId, newOffset, brokers, topics, topicNamesById, brokerConfigs, nextProducerId,
+                groupConfigs);
     }
 
     public Optional<TopicImage> topic(String name) {
@@ -53,12 +67,18 @@ public record ClusterImage(String clusterId, long offset, Map<Integer, BrokerIma
         return Optional.ofNullable(topicNamesById.get(topicId)).map(topics::get);
     }
 
+    /** The dynamic configs of one group; empty if it has none. */
+    public Map<String, String> groupConfigs(String groupId) {
+        return groupConfigs.getOrDefault(groupId, Map.of());
+    }
+
     /** Folds one record into the model. Pure: this image is not changed. */
     public ClusterImage apply(MetadataRecord record) {
         Map<Integer, BrokerImage> newBrokers = brokers;
         Map<String, TopicImage> newTopics = topics;
         Map<Uuid, String> newNames = topicNamesById;
         Map<String, String> newBrokerConfigs = brokerConfigs;
+        Map<String, Map<String, String>> newGroupConfigs = groupConfigs;
         long newNextProducerId = nextProducerId;
         String newClusterId = clusterId;
         switch (record) {
@@ -94,6 +114,12 @@ public record ClusterImage(String clusterId, long offset, Map<Integer, BrokerIma
                         }
                     }
                     case BROKER -> newBrokerConfigs = withOptional(brokerConfigs, c.name(), c.value());
+                    case GROUP -> {
+                        Map<String, String> configs = withOptional(groupConfigs(c.resourceName()), c.name(),
+                                c.value());
+                        newGroupConfigs = configs.isEmpty() ? without(groupConfigs, c.resourceName())
+                                : with(groupConfigs, c.resourceName(), Map.copyOf(configs));
+                    }
                 }
             }
             case ProducerIdsRecord ids -> newNextProducerId = Math.max(nextProducerId, ids.nextProducerId());
@@ -102,7 +128,22 @@ public record ClusterImage(String clusterId, long offset, Map<Integer, BrokerIma
                             b.fenced()));
         }
         return new ClusterImage(newClusterId, offset + 1, newBrokers, newTopics, newNames, newBrokerConfigs,
-                newNextProducerId);
+                newNextProducerId, newGroupConfigs);
+    }
+
+    /**
+     * An unmodifiable copy, inner maps included. An outer map that already is one, of unmodifiable inner maps, is
+     * returned as it is ({@link Map#copyOf} does not copy those), so an image derived by a record of another kind
+     * keeps the same group-config map instance.
+     */
+    private static Map<String, Map<String, String>> copyOfNested(Map<String, Map<String, String>> map) {
+        Map<String, Map<String, String>> outer = Map.copyOf(map);
+        if (outer.values().stream().allMatch(inner -> Map.copyOf(inner) == inner)) {
+            return outer;
+        }
+        Map<String, Map<String, String>> copy = new HashMap<>();
+        outer.forEach((group, configs) -> copy.put(group, Map.copyOf(configs)));
+        return Map.copyOf(copy);
     }
 
     private static <K, V> Map<K, V> with(Map<K, V> map, K key, V value) {

@@ -43,8 +43,9 @@ public sealed interface MetadataRecord {
     record RemoveTopicRecord(Uuid topicId) implements MetadataRecord {}
 
     /**
-     * A dynamic config of a resource: a topic (name) or a broker (id as text, empty for the cluster default).
-     * An empty value removes the override, which restores the default.
+     * A dynamic config of a resource: a topic (name), a broker (id as text, empty for the cluster default) or a
+     * group (its id; Kafka's GROUP config resource, KIP-848/KIP-932). An empty value removes the override, which
+     * restores the default.
      */
     record ConfigRecord(ResourceKind kind, String resourceName, String name, Optional<String> value)
             implements MetadataRecord {}
@@ -66,6 +67,10 @@ public sealed interface MetadataRecord {
     /** Producer ids below {@code nextProducerId} are handed out; a broker reserves a block at a time. */
     record ProducerIdsRecord(int brokerId, long nextProducerId) implements MetadataRecord {}
 
-    /** Which kind of resource a {@link ConfigRecord} changes. */
-    enum ResourceKind { TOPIC, BROKER }
+    /**
+     * Which kind of resource a {@link ConfigRecord} changes. The ordinal is part of the record formats
+     * ({@link MetadataRecordSerde}, the controller commands): new kinds go at the end, and a member that does not
+     * know a kind reports the entry as corrupt instead of misreading it.
+     */
+    enum ResourceKind { TOPIC, BROKER, GROUP }
 }

@@ -29,7 +29,8 @@ import org.apache.kafka.common.Uuid;
  * 2 partition     topicId:uuid partition:int32 replicas:ints isr:ints leader:int32 leaderEpoch:int32
  *                 partitionEpoch:int32 addingReplicas:ints removingReplicas:ints
  * 3 remove-topic  topicId:uuid
- * 4 config        kind:int8 (ResourceKind ordinal) resource:utf name:utf value:optional(utf)
+ * 4 config        kind:int8 (ResourceKind ordinal: 0 topic, 1 broker, 2 group) resource:utf name:utf
+ *                 value:optional(utf)
  * 5 broker        brokerId:int32 host:utf port:int32 rack:optional(utf) incarnationId:uuid brokerEpoch:int64
  *                 fenced:bool
  * 6 producer-ids  brokerId:int32 nextProducerId:int64

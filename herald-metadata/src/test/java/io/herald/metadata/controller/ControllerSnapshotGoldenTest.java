@@ -53,8 +53,17 @@ class ControllerSnapshotGoldenTest {
         for (MetadataRecord record : records) {
             image = image.apply(record);
         }
+        ClusterImage withGroups = image
+                .apply(new ConfigRecord(ResourceKind.GROUP, "payments-ü", "share.auto.offset.reset",
+                        Optional.of("earliest")))
+                .apply(new ConfigRecord(ResourceKind.GROUP, "payments-ü", "share.delivery.count.limit",
+                        Optional.of("3")))
+                .apply(new ConfigRecord(ResourceKind.GROUP, "audit", "consumer.session.timeout.ms",
+                        Optional.of("50000")));
         return List.of(
                 current("snapshot-v1", "brokers, configs, two topics, producer ids", image.withOffset(98_765)),
+                current("snapshot-v1-group-configs", "as snapshot-v1, and two groups' configs",
+                        withGroups.withOffset(98_768)),
                 current("snapshot-v1-empty", "the image before any record", ClusterImage.EMPTY));
     }
 

@@ -35,11 +35,11 @@ class MetadataRecordSerdeTest {
     void aResourceKindOutOfRangeIsCorrupt() {
         byte[] bytes = MetadataRecordSerde.toBytes(List.of(
                 new ConfigRecord(ResourceKind.BROKER, "", "x", Optional.empty())));
-        bytes[5] = 2;
+        bytes[5] = 3;
 
         assertThatThrownBy(() -> MetadataRecordSerde.fromBytes(bytes))
                 .isInstanceOf(CorruptRecordException.class)
-                .hasMessage("Corrupt metadata record batch at offset 5: resource kind 2 (expected: 0 to 1)");
+                .hasMessage("Corrupt metadata record batch at offset 5: resource kind 3 (expected: 0 to 2)");
     }
 
     @Test

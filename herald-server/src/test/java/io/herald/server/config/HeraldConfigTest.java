@@ -320,10 +320,36 @@ class HeraldConfigTest {
     void onlyNamesNoSubsystemReadsAreReportedUnused() {
         HeraldConfig config = HeraldConfig.parse(Map.of("replica.fetch.response.max.bytes", "1048576",
                 "replica.socket.timeout.ms", "30000", "log.retention.ms", "1000", "log.roll.hours", "1",
-                "group.consumer.heartbeat.interval.ms", "3000", "offsets.topic.num.partitions", "10",
+                "group.consumer.heartbeat.interval.ms", "6000", "offsets.topic.num.partitions", "10",
                 "socket.request.max.bytes", "1000000", "log.cleaner.backoff.ms", "1000",
                 "made.up.config", "x", "ssl.keystore.location", "/nowhere"));
         assertThat(config.unknownNames()).containsExactly("made.up.config", "ssl.keystore.location");
+    }
+
+    @Test
+    void shareGroupAndDeadLetterConfigsAreReadAndTheRestOfKafkasShareConfigsReported() {
+        HeraldConfig config = HeraldConfig.parse(Map.of("group.share.record.lock.duration.ms", "20000",
+                "group.share.min.delivery.count.limit", "3", "group.consumer.min.session.timeout.ms", "30000",
+                "errors.deadletterqueue.topic.name.prefix", "dead.", "herald.share.retry.backoff.ms", "100",
+                "group.share.persister.class.name", "x", "group.share.assignment.interval.ms", "1000"));
+
+        assertThat(config.unknownNames()).containsExactly("group.share.assignment.interval.ms",
+                "group.share.persister.class.name");
+        assertThat(config.groups().share().recordLockDurationMs().value()).isEqualTo(20_000);
+        assertThat(config.groups().share().deadLetterTopicNamePrefix()).isEqualTo("dead.");
+        assertThat(config.groups().consumerBounds().sessionTimeoutMs().min()).isEqualTo(30_000);
+    }
+
+    @Test
+    void groupDefaultsOutsideTheirBoundsStopTheNodeWithKafkasMessage() {
+        assertThatThrownBy(() -> HeraldConfig.parse(Map.of("group.consumer.session.timeout.ms", "10000")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("group.consumer.session.timeout.ms must be greater than or equal to "
+                        + "group.consumer.min.session.timeout.ms");
+        assertThatThrownBy(() -> HeraldConfig.parse(Map.of("group.share.record.lock.duration.ms", "70000")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("group.share.max.record.lock.duration.ms must be greater than or equal to "
+                        + "group.share.record.lock.duration.ms");
     }
 
     @Test

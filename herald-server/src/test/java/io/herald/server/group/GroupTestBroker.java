@@ -38,9 +38,12 @@ final class GroupTestBroker implements AutoCloseable {
         p.put("num.network.threads", "1");
         p.put("group.initial.rebalance.delay.ms", "0");
         p.put("offsets.topic.num.partitions", "5");
-        // KIP-848 members learn of new target assignments on their next heartbeat: keep rebalances quick.
+        // KIP-848 members learn of new target assignments on their next heartbeat: keep rebalances quick. Below
+        // Kafka's minimums (5 s, 45 s), so those are lowered too, as Kafka requires.
         p.put("group.consumer.heartbeat.interval.ms", "500");
+        p.put("group.consumer.min.heartbeat.interval.ms", "500");
         p.put("group.consumer.session.timeout.ms", "10000");
+        p.put("group.consumer.min.session.timeout.ms", "10000");
         p.putAll(overrides);
         this.props = Map.copyOf(p);
         this.broker = BrokerNode.start(HeraldConfig.parse(props));
