@@ -205,11 +205,13 @@ final class ShareWindow {
         long firstBase = logBatches.get(0).baseOffset();
         archiveStale(fetchOffset, firstBase, fx);
 
-        long base = firstBase;
+        // The first in-flight batch the read overlaps. Kafka looks for it from the read's first batch and moves to
+        // the start offset only when it finds none; looking from the start offset at once also finds a batch whose
+        // head was dropped below it (after a partial acknowledgement), which Kafka would miss and overlap with a
+        // new batch.
+        long base = Math.max(firstBase, startOffset);
         List<InFlightRun> floor = floorBatch(base);
-        if (floor == null) {
-            base = Math.max(base, startOffset);
-        } else if (floor.get(0).batchLast >= base) {
+        if (floor != null && floor.get(0).batchLast >= base) {
             base = floor.get(0).batchFirst;
         }
         List<List<InFlightRun>> cached = batchesWithKeyIn(base, lastToAcquire);
