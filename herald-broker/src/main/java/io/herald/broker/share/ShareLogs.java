@@ -15,8 +15,8 @@ public interface ShareLogs {
     record LeaderLog(ShareLog log, int leaderEpoch) {}
 
     /**
-     * @throws UnknownTopicOrPartitionException the partition is not hosted here (or is an earlier topic's)
-     * @throws NotLeaderOrFollowerException     it is hosted here but led elsewhere
+     * @throws NotLeaderOrFollowerException     the partition is not hosted here, or is led elsewhere
+     * @throws UnknownTopicOrPartitionException the hosted partition is an earlier topic's of the same name
      */
     LeaderLog leaderLog(TopicIdPartition partition);
 
@@ -24,8 +24,12 @@ public interface ShareLogs {
     static ShareLogs of(ReplicaManager replicas) {
         return tp -> {
             Optional<Partition> hosted = replicas.partition(tp.topicPartition());
-            if (hosted.isEmpty() || !hosted.get().topicId().equals(tp.topicId())) {
-                throw new UnknownTopicOrPartitionException("Partition " + tp + " is not hosted on this broker");
+            if (hosted.isEmpty()) {
+                // Kafka's answer for a partition the metadata has but this broker does not host.
+                throw new NotLeaderOrFollowerException("Partition " + tp + " is not hosted on this broker");
+            }
+            if (!hosted.get().topicId().equals(tp.topicId())) {
+                throw new UnknownTopicOrPartitionException("Partition " + tp + " is an earlier topic's here");
             }
             Partition p = hosted.get();
             if (!p.isLeader()) {

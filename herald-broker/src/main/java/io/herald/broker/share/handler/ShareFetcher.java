@@ -92,6 +92,13 @@ final class ShareFetcher {
         }
         pool.execute(() -> {
             try {
+                if (request.maxWaitMs() <= 0) {
+                    // No waiting: answer with what there is now (a delay of 0 is an immediate expiry in Kafka).
+                    if (!op.tryComplete()) {
+                        op.forceComplete();
+                    }
+                    return;
+                }
                 purgatory.tryCompleteElseWatch(op, keys);
             } catch (RuntimeException e) {
                 op.future.completeExceptionally(e);
