@@ -403,6 +403,7 @@ public final class SharePartition {
                 lock.unlock();
             }
             deliver(before);
+            maybeSendWrite();
             if (fetchOffset < 0) {
                 return Optional.of(Fetch.EMPTY);
             }
@@ -631,7 +632,7 @@ public final class SharePartition {
         }
         due.rearm(fx.rules.nowMs());
         List<ArchivedRange> archivedNow = fx.archived;
-        if (!fx.writes.isEmpty()) {
+        if (!fx.writes.isEmpty() || fx.startMoved) {
             writes.add(new QueuedWrite(0, List.copyOf(fx.writes), null, List.copyOf(fx.archived)));
             archivedNow = List.of();
         }

@@ -478,6 +478,8 @@ final class ShareWindow {
                     r.state = RecordState.ARCHIVED;
                     r.clearLock();
                     fx.changed = true;
+                    fx.writes.add(new PersistedBatch(r.first, r.last, RecordState.ARCHIVED.id(),
+                            (short) r.deliveryCount));
                 }
             }
         }
@@ -518,7 +520,9 @@ final class ShareWindow {
         if (runs.isEmpty() || fetchOffset >= firstBase) {
             return;
         }
-        if (archiveRange(fetchOffset, firstBase - 1, RecordState.AVAILABLE)) {
+        List<InFlightRun> archived = archiveRange(fetchOffset, firstBase - 1, RecordState.AVAILABLE);
+        if (!archived.isEmpty()) {
+            persistArchived(archived, fx);
             maybeAvailable = true;
             fx.changed = true;
         }
@@ -528,10 +532,10 @@ final class ShareWindow {
      * Archives the records in state {@code from} within {@code [first, last]} (Kafka's archiveRecords): a batch the
      * range covers whole is archived whole, a batch it covers in part becomes per-offset first.
      *
-     * @return whether anything was archived
+     * @return the runs archived
      */
-    private boolean archiveRange(long first, long last, RecordState from) {
-        boolean any = false;
+    private List<InFlightRun> archiveRange(long first, long last, RecordState from) {
+        List<InFlightRun> archived = new ArrayList<>();
         for (List<InFlightRun> batch : batchesWithKeyIn(Long.MIN_VALUE, last)) {
             InFlightRun head = batch.get(0);
             if (head.batchLast < first) {
@@ -539,7 +543,9 @@ final class ShareWindow {
             }
             boolean fullMatch = head.batchFirst >= first && head.batchLast <= last;
             if (fullMatch && !head.split) {
-                any |= archive(head, from);
+                if (archive(head, from)) {
+                    archived.add(head);
+                }
                 continue;
             }
             if (!head.split) {
@@ -549,10 +555,21 @@ final class ShareWindow {
                 head.split = true;
             }
             for (InFlightRun r : cover(Math.max(first, head.batchFirst), Math.min(last, head.batchLast))) {
-                any |= archive(r, from);
+                if (archive(r, from)) {
+                    archived.add(r);
+                }
             }
         }
-        return any;
+        return archived;
+    }
+
+    /** Housekeeping archives are written too, so a new leader does not hand the records out again. */
+    private static void persistArchived(List<InFlightRun> archived, WindowEffects fx) {
+        for (InFlightRun r : archived) {
+            if (!r.pending()) {
+                fx.writes.add(new PersistedBatch(r.first, r.last, RecordState.ARCHIVED.id(), (short) r.deliveryCount));
+            }
+        }
     }
 
     private boolean archive(InFlightRun r, RecordState from) {
@@ -889,7 +906,7 @@ final class ShareWindow {
     /**
      * The log start offset moved past the start offset (retention, DeleteRecords): available records below it are
      * archived and the start offset follows; records still acquired below it are archived when they come back.
-     * Written lazily, with the next write's start offset, as Kafka does.
+     * Kafka writes this lazily, with the next write's start offset; Herald writes the new start at once.
      */
     void moveToLogStart(long logStartOffset, WindowEffects fx) {
         if (logStartOffset <= startOffset) {
@@ -899,14 +916,16 @@ final class ShareWindow {
             startOffset = logStartOffset;
             endOffset = Math.max(endOffset, logStartOffset);
             fx.changed = true;
+            fx.startMoved = true;
             return;
         }
-        if (archiveRange(startOffset, logStartOffset - 1, RecordState.AVAILABLE)) {
+        if (!archiveRange(startOffset, logStartOffset - 1, RecordState.AVAILABLE).isEmpty()) {
             maybeAvailable = true;
         }
         startOffset = logStartOffset;
         endOffset = Math.max(endOffset, startOffset);
         fx.changed = true;
+        fx.startMoved = true;
         advanceStart(fx);
     }
 

@@ -30,6 +30,8 @@ final class WindowEffects {
     final List<ArchivedRange> archived = new ArrayList<>();
     /** Something became acquirable or the start offset moved: parked fetches should look again. */
     boolean changed;
+    /** The start offset moved without a record to write (the log start passed it): persist the new start. */
+    boolean startMoved;
 
     WindowEffects(Rules rules, long writeId, LongSupplier lockIds) {
         this.rules = rules;

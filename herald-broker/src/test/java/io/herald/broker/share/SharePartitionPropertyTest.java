@@ -22,7 +22,8 @@ import org.apache.kafka.common.protocol.Errors;
  * A share-partition against a per-offset reference model, under seeded random sequences of appends, fetches
  * (either acquire mode, any MaxRecords and batch size), acknowledgements of every type (whole ranges, per-offset
  * types, several batches, wrong members, ranges past the window), failed writes, session releases, clock moves that
- * expire locks and end retry backoffs, group config changes, and leader changes that reload from the persister.
+ * expire locks and end retry backoffs, log start moves (retention, DeleteRecords), group config changes, and leader
+ * changes that reload from the persister.
  *
  * <p>The model knows, per offset: state, delivery count, holder, lock deadline, backoff end, and what was last
  * persisted. Which records a fetch hands out is the engine's choice (Kafka's batching rules); the model checks that
@@ -46,7 +47,7 @@ import org.apache.kafka.common.protocol.Errors;
 class SharePartitionPropertyTest {
     private static final int STEPS = 300;
 
-    @Property(tries = 60)
+    @Property(tries = 1500)
     void invariantsHold(@ForAll long seed) {
         new Simulation(seed).run();
     }
@@ -111,8 +112,10 @@ class SharePartitionPropertyTest {
                     failingAcknowledge();
                 } else if (op < 85) {
                     release();
-                } else if (op < 95) {
+                } else if (op < 94) {
                     advance();
+                } else if (op < 96) {
+                    deleteRecords();
                 } else if (op < 98) {
                     reload();
                 } else {
@@ -132,7 +135,34 @@ class SharePartitionPropertyTest {
             trace = "append " + n;
         }
 
+        /** Retention or DeleteRecords moves the log start; the share-partition notices at its next fetch. */
+        private void deleteRecords() {
+            long end = f.log.logEndOffset();
+            if (end <= start) {
+                return;
+            }
+            long to = start + random.nextInt((int) Math.min(12, end - start) + 1);
+            trace = "delete before " + to;
+            f.log.deleteBefore(Math.max(to, f.log.logStartOffset()));
+        }
+
+        /** What the share-partition does first on a fetch: follow a moved log start. */
+        private void followLogStart() {
+            long logStart = f.log.logStartOffset();
+            if (logStart <= start) {
+                return;
+            }
+            for (Map.Entry<Long, Rec> e : model.subMap(start, true, logStart, false).entrySet()) {
+                if (e.getValue().state == RecordState.AVAILABLE) {
+                    e.getValue().state = RecordState.ARCHIVED; // below the log start, never written
+                }
+            }
+            start = logStart;
+            advanceStart();
+        }
+
         private void fetch() {
+            followLogStart();
             String member = members[random.nextInt(members.length)];
             AcquireMode mode = random.nextBoolean() ? AcquireMode.BATCH_OPTIMIZED : AcquireMode.RECORD_LIMIT;
             int maxRecords = 1 + random.nextInt(15);
@@ -168,7 +198,7 @@ class SharePartitionPropertyTest {
 
         /** Something is acquirable in the window, or the window has room and the log has more. */
         private boolean somethingAcquirable() {
-            long end = f.sp.endOffset();
+            long end = Math.max(start, f.sp.endOffset()); // the engine follows a moved log start during the fetch
             for (Map.Entry<Long, Rec> e : model.subMap(start, true, end, false).entrySet()) {
                 if (e.getValue().acquirable(now())) {
                     return true;
@@ -328,9 +358,12 @@ class SharePartitionPropertyTest {
             String member = members[random.nextInt(members.length)];
             trace = "release " + member;
             f.sp.releaseAcquiredRecords(member).join();
-            for (Map.Entry<Long, Rec> e : model.tailMap(start, true).entrySet()) {
+            for (Map.Entry<Long, Rec> e : model.entrySet()) {
                 Rec r = e.getValue();
-                if (r.state == RecordState.ACQUIRED && r.member.equals(member)) {
+                if (r.state == RecordState.ACQUIRED && r.member.equals(member) && e.getKey() < start) {
+                    r.state = RecordState.ARCHIVED;
+                    r.member = "";
+                } else if (r.state == RecordState.ACQUIRED && r.member.equals(member)) {
                     r.state = r.count >= settings().deliveryCountLimit() ? RecordState.ARCHIVED
                             : RecordState.AVAILABLE;
                     r.member = "";
@@ -358,6 +391,10 @@ class SharePartitionPropertyTest {
                 for (long o : offsets) {
                     Rec r = model.get(o);
                     r.member = "";
+                    if (o < start) {
+                        r.state = RecordState.ARCHIVED;
+                        continue;
+                    }
                     if (r.count >= settings().deliveryCountLimit()) {
                         r.state = RecordState.ARCHIVED;
                     } else {

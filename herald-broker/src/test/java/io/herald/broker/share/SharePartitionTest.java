@@ -344,6 +344,31 @@ class SharePartitionTest {
     }
 
     @Test
+    void abortedRecordsStayArchivedAcrossALeaderChange() {
+        f.update(b -> b.isolation(IsolationLevel.READ_COMMITTED));
+        f.log.appendTransactional(7, 3).appendMarker(7, false, 0).append(2);
+        f.load();
+        assertThat(f.fetch("m1", 100).acquired()).containsExactly(range(3, 5, 1));
+
+        f.update(b -> b.isolation(IsolationLevel.READ_UNCOMMITTED));
+        f.load();
+
+        assertThat(f.fetch("m2", 100).acquired()).as("0-2 are not handed out again")
+                .containsExactly(range(3, 5, 1));
+    }
+
+    @Test
+    void aMovedLogStartIsPersistedAtOnce() {
+        f.log.append(5).append(5);
+        f.load();
+        f.log.deleteBefore(5);
+
+        assertThat(f.fetch("m1", 100).acquired()).containsExactly(range(5, 9, 1));
+
+        assertThat(((ModelPersister) f.persister).startOffset(ShareFixture.KEY)).isEqualTo(5);
+    }
+
+    @Test
     void theWindowIsBoundedByMaxRecordLocksButReleasedRecordsInsideItComeBack() {
         f.update(b -> b.maxLocks(10));
         f.log.append(5).append(5).append(5);
