@@ -1,0 +1,20 @@
+package io.herald.broker.share;
+
+/**
+ * The header facts of one record batch a share fetch read: its offsets, where it lies in the bytes read
+ * ({@code position} from the start of the read), and the transaction facts read_committed needs.
+ */
+public record FetchedBatch(long baseOffset, long lastOffset, int position, int sizeInBytes, long producerId,
+                           boolean transactional, boolean control) {
+    public FetchedBatch {
+        if (lastOffset < baseOffset) {
+            throw new IllegalArgumentException("batch [" + baseOffset + ", " + lastOffset
+                    + "] (expected: baseOffset <= lastOffset)");
+        }
+    }
+
+    /** A non-transactional data batch (tests). */
+    public static FetchedBatch data(long baseOffset, long lastOffset, int position, int sizeInBytes) {
+        return new FetchedBatch(baseOffset, lastOffset, position, sizeInBytes, -1, false, false);
+    }
+}
