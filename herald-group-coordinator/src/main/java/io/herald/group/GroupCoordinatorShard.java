@@ -18,6 +18,7 @@ import io.herald.group.offsets.TransactionalOffsets;
 import io.herald.group.record.ConsumerGroupRecord;
 import io.herald.group.record.GroupCoordinatorRecord;
 import io.herald.group.record.GroupRecord;
+import io.herald.group.record.ShareGroupRecord;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -143,6 +144,9 @@ final class GroupCoordinatorShard implements CoordinatorShard<GroupCoordinatorRe
             }
             case GroupRecord.GroupMetadata gm -> classic.replay(gm);
             case ConsumerGroupRecord cg -> consumerGroups.replay(cg);
+            case ShareGroupRecord sg -> {
+                // Nothing writes share group records yet.
+            }
         }
     }
 
