@@ -7,6 +7,8 @@ import io.herald.group.classic.ClassicGroupManager;
 import io.herald.group.classic.GroupState;
 import io.herald.group.offsets.OffsetStore;
 import io.herald.group.consumer.ConsumerGroup;
+import io.herald.group.share.ShareGroup;
+import io.herald.group.share.ShareGroupManager;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -19,8 +21,9 @@ import org.apache.kafka.common.message.ListGroupsResponseData;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
- * The group admin APIs over both group types: ListGroups (classic and consumer groups), DescribeGroups (classic
- * groups only, as in Kafka) and DeleteGroups (which applies and writes tombstones for the group's offsets and metadata).
+ * The group admin APIs over every group type: ListGroups (classic, consumer and share groups), DescribeGroups
+ * (classic groups only, as in Kafka) and DeleteGroups (which applies and writes tombstones for the group's offsets
+ * and metadata; a share group's share state is deleted before, see {@link GroupCoordinatorShard#prepareDeleteGroup}).
  *
  * <p>Not thread-safe: confined to the coordinator's event loop.
  */
@@ -28,15 +31,20 @@ final class GroupAdmin {
     static final String CLASSIC_TYPE = "classic";
     /** KIP-848 groups: their type, and the protocol type ListGroups shows for them (Kafka's). */
     static final String CONSUMER_TYPE = "consumer";
+    /** KIP-932 groups: their type, and the protocol type ListGroups shows for them (Kafka's). */
+    static final String SHARE_TYPE = "share";
 
     private final ClassicGroupManager groups;
     private final ConsumerGroups consumerGroups;
+    private final ShareGroupManager shareGroups;
     private final OffsetStore store;
     private final RecordSink sink;
 
-    GroupAdmin(ClassicGroupManager groups, ConsumerGroups consumerGroups, OffsetStore store, RecordSink sink) {
+    GroupAdmin(ClassicGroupManager groups, ConsumerGroups consumerGroups, ShareGroupManager shareGroups,
+               OffsetStore store, RecordSink sink) {
         this.groups = groups;
         this.consumerGroups = consumerGroups;
+        this.shareGroups = shareGroups;
         this.store = store;
         this.sink = sink;
     }
@@ -68,6 +76,15 @@ final class GroupAdmin {
             listed.add(new ListGroupsResponseData.ListedGroup().setGroupId(g.groupId())
                     .setProtocolType(CONSUMER_TYPE).setGroupState(state).setGroupType(CONSUMER_TYPE));
         }
+        for (ShareGroup g : shareGroups.groups()) {
+            String state = g.state().wireName();
+            if ((!states.isEmpty() && !states.contains(state.toLowerCase(Locale.ROOT)))
+                    || (!types.isEmpty() && !types.contains(SHARE_TYPE))) {
+                continue;
+            }
+            listed.add(new ListGroupsResponseData.ListedGroup().setGroupId(g.groupId())
+                    .setProtocolType(SHARE_TYPE).setGroupState(state).setGroupType(SHARE_TYPE));
+        }
         return listed;
     }
 
@@ -77,10 +94,10 @@ final class GroupAdmin {
         if (found.isEmpty() || found.get().isInState(GroupState.DEAD)) {
             var dead = new DescribeGroupsResponseData.DescribedGroup().setGroupId(groupId)
                     .setGroupState(GroupState.DEAD.kafkaName()).setProtocolType("").setProtocolData("");
-            // Kafka describes only classic groups here (ConsumerGroupDescribe is for consumer groups): a consumer
-            // group is "not found" like an unknown group, with its own message.
-            String message = consumerGroups.exists(groupId) ? "Group " + groupId + " is not a classic group."
-                    : "Group " + groupId + " not found.";
+            // Kafka describes only classic groups here (ConsumerGroupDescribe and ShareGroupDescribe are for the
+            // others): a consumer or share group is "not found" like an unknown group, with its own message.
+            String message = consumerGroups.exists(groupId) || shareGroups.exists(groupId)
+                    ? "Group " + groupId + " is not a classic group." : "Group " + groupId + " not found.";
             // v6 (KIP-1043) reports an unknown group as an error instead of an empty Dead group.
             return version >= 6 ? dead.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code())
                     .setErrorMessage(message) : dead.setErrorCode(Errors.NONE.code());
@@ -105,6 +122,10 @@ final class GroupAdmin {
         var result = new DeleteGroupsResponseData.DeletableGroupResult().setGroupId(groupId);
         if (consumerGroups.exists(groupId)) {
             return result.setErrorCode(deleteConsumerGroup(groupId).code());
+        }
+        if (shareGroups.exists(groupId)) {
+            // Its share state is gone already (GroupCoordinatorShard.prepareDeleteGroup); share groups have no offsets.
+            return result.setErrorCode(shareGroups.delete(groupId).code());
         }
         Optional<ClassicGroup> found = groups.group(groupId);
         if (found.isEmpty() || found.get().isInState(GroupState.DEAD)) {

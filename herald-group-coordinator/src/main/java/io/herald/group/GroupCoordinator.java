@@ -10,8 +10,16 @@ import io.herald.coordinator.runtime.CoordinatorRuntimeSettings;
 import io.herald.coordinator.runtime.PartitionLeadership;
 import io.herald.coordinator.runtime.TransactionEnd;
 import io.herald.coordinator.runtime.TransactionalProducer;
+import io.herald.coordinator.share.ShareStatePersister;
+import io.herald.coordinator.share.ShareStateRead;
+import io.herald.coordinator.share.ShareStateSummary;
+import io.herald.coordinator.share.ShareStateWrite;
+import io.herald.coordinator.share.SharePartitionKey;
 import io.herald.group.classic.ClassicGroupManager;
+import io.herald.group.config.GroupConfigView;
+import io.herald.group.config.ShareGroupSettings;
 import io.herald.group.consumer.TopicsView;
+import io.herald.group.share.PartitionEndOffsets;
 import io.herald.group.offsets.OffsetAndMetadata;
 import io.herald.group.record.GroupCoordinatorRecord;
 import java.util.ArrayList;
@@ -22,10 +30,16 @@ import java.util.concurrent.Executor;
 import java.util.function.Predicate;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidGroupIdException;
+import org.apache.kafka.common.message.AlterShareGroupOffsetsRequestData;
+import org.apache.kafka.common.message.AlterShareGroupOffsetsResponseData;
 import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
 import org.apache.kafka.common.message.DeleteGroupsResponseData;
+import org.apache.kafka.common.message.DeleteShareGroupOffsetsRequestData;
+import org.apache.kafka.common.message.DeleteShareGroupOffsetsResponseData;
+import org.apache.kafka.common.message.DescribeShareGroupOffsetsRequestData;
+import org.apache.kafka.common.message.DescribeShareGroupOffsetsResponseData;
 import org.apache.kafka.common.message.DescribeGroupsResponseData;
 import org.apache.kafka.common.message.HeartbeatRequestData;
 import org.apache.kafka.common.message.JoinGroupRequestData;
@@ -37,6 +51,9 @@ import org.apache.kafka.common.message.OffsetCommitRequestData;
 import org.apache.kafka.common.message.OffsetCommitResponseData;
 import org.apache.kafka.common.message.OffsetDeleteRequestData;
 import org.apache.kafka.common.message.OffsetDeleteResponseData;
+import org.apache.kafka.common.message.ShareGroupDescribeResponseData;
+import org.apache.kafka.common.message.ShareGroupHeartbeatRequestData;
+import org.apache.kafka.common.message.ShareGroupHeartbeatResponseData;
 import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.message.SyncGroupResponseData;
 import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
@@ -48,11 +65,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The group coordinator of this broker: the API the group handlers call. It coordinates the classic groups, the
- * KIP-848 consumer groups and the offsets of the {@code __consumer_offsets} partitions this broker leads, one
+ * KIP-848 consumer groups, the KIP-932 share groups and the offsets of the {@code __consumer_offsets} partitions
+ * this broker leads, one
  * {@link GroupCoordinatorShard} per partition on the {@link CoordinatorRuntime}, which loads a partition when this
  * broker becomes its leader, unloads it on resign, and answers only once what an operation wrote is on every
  * in-sync replica (its class javadoc has the rules). A group lives in partition
  * {@link OffsetsTopic#partitionFor}, as in Kafka.
+ *
+ * <p>Share groups keep their share-partitions' state in the share coordinator, through the
+ * {@link ShareStatePersister}: the coordinator initializes a share-partition before members get it and deletes
+ * the state with the group or its offsets ({@link ShareGroupService} has the rules).
  *
  * <p>Errors: a group not served here fails the future with NOT_COORDINATOR or COORDINATOR_LOAD_IN_PROGRESS; a
  * write that does not commit with NOT_COORDINATOR or COORDINATOR_NOT_AVAILABLE; the handlers turn these into
@@ -68,31 +90,51 @@ public final class GroupCoordinator implements PartitionLeadership, AutoCloseabl
     private final GroupConfig config;
     private final CoordinatorRuntime<GroupCoordinatorShard, GroupCoordinatorRecord> runtime;
     private final CoordinatorLoop loop;
+    private final ShareGroupService shareGroups;
 
     /**
      * A coordinator on its own event loop thread, {@code herald-group-coordinator}.
      *
-     * @param timer the node's shared timer; not closed here
+     * @param timer        the node's shared timer; not closed here. Persister calls are handed to its thread.
+     * @param persister    where share-partition state lives (the share coordinator, local or remote)
+     * @param shareConfigs each share group's effective settings (session timeout, heartbeat interval, max size)
      */
     public static GroupCoordinator start(GroupConfig config, CoordinatorLog<GroupCoordinatorRecord> log, Time time,
+                                         Timer timer, ShareStatePersister persister, GroupConfigView shareConfigs) {
+        return new GroupCoordinator(config, log, time, timer, persister, shareConfigs,
+                CoordinatorLoop.ownThread("herald-group-coordinator"));
+    }
+
+    /**
+     * A coordinator without a share coordinator yet: share groups get Kafka's default settings and every
+     * share-state call answers COORDINATOR_NOT_AVAILABLE (so share-partitions stay uninitialized and are never
+     * assigned). Kept until the node wires the persister.
+     *
+     * @deprecated use {@link #start(GroupConfig, CoordinatorLog, Time, Timer, ShareStatePersister, GroupConfigView)}
+     */
+    @Deprecated(forRemoval = true)
+    public static GroupCoordinator start(GroupConfig config, CoordinatorLog<GroupCoordinatorRecord> log, Time time,
                                          Timer timer) {
-        return new GroupCoordinator(config, log, time, timer, CoordinatorLoop.ownThread("herald-group-coordinator"));
+        return start(config, log, time, timer, UnavailablePersister.INSTANCE,
+                GroupConfigView.fixed(ShareGroupSettings.defaults()));
     }
 
     /** A coordinator on {@code loop}, which its caller runs and stops (tests use a manual executor). */
     public static GroupCoordinator onLoop(GroupConfig config, CoordinatorLog<GroupCoordinatorRecord> log, Time time,
-                                          Timer timer, Executor loop) {
-        return new GroupCoordinator(config, log, time, timer, CoordinatorLoop.on(loop));
+                                          Timer timer, ShareStatePersister persister, GroupConfigView shareConfigs,
+                                          Executor loop) {
+        return new GroupCoordinator(config, log, time, timer, persister, shareConfigs, CoordinatorLoop.on(loop));
     }
 
     private GroupCoordinator(GroupConfig config, CoordinatorLog<GroupCoordinatorRecord> log, Time time, Timer timer,
-                             CoordinatorLoop loop) {
+                             ShareStatePersister persister, GroupConfigView shareConfigs, CoordinatorLoop loop) {
         this.config = config;
         this.loop = loop;
         this.runtime = new CoordinatorRuntime<GroupCoordinatorShard, GroupCoordinatorRecord>(
                 new CoordinatorRuntimeSettings("group", OffsetsTopic.NAME,
                 config.offsetsTopicPartitions(), config.offsetsCommitTimeoutMs(), LOAD_RETRY_BACKOFF_MS), log,
-                context -> new GroupCoordinatorShard(config, context), time, timer, loop.executor());
+                context -> new GroupCoordinatorShard(config, shareConfigs, context), time, timer, loop.executor());
+        this.shareGroups = new ShareGroupService(runtime, this::partitionFor, persister, timer);
     }
 
     // ---- leadership ----
@@ -229,6 +271,48 @@ public final class GroupCoordinator implements PartitionLeadership, AutoCloseabl
                 s -> s.consumerGroupDescribe(groupId, topics));
     }
 
+    // ---- KIP-932 share groups ----
+
+    /**
+     * ShareGroupHeartbeat; {@code topics} is the metadata subscriptions resolve against. Answers once the
+     * heartbeat's records are committed; share-partitions it decided to initialize are initialized afterwards.
+     */
+    public CompletableFuture<ShareGroupHeartbeatResponseData> shareGroupHeartbeat(
+            RequestContext ctx, ShareGroupHeartbeatRequestData req, TopicsView topics) {
+        return shareGroups.heartbeat(ctx, req, topics);
+    }
+
+    /** One group of a ShareGroupDescribe: GROUP_ID_NOT_FOUND for unknown groups and groups of another type. */
+    public CompletableFuture<ShareGroupDescribeResponseData.DescribedGroup> shareGroupDescribe(
+            String groupId, TopicsView topics) {
+        return shareGroups.describe(groupId, topics);
+    }
+
+    /**
+     * One group of a DescribeShareGroupOffsets (v0-v1): each share-partition's start offset from the persister and,
+     * from v1, its lag against {@code endOffsets} (Kafka: end offset - start offset - delivery complete count).
+     */
+    public CompletableFuture<DescribeShareGroupOffsetsResponseData.DescribeShareGroupOffsetsResponseGroup>
+            describeShareGroupOffsets(DescribeShareGroupOffsetsRequestData.DescribeShareGroupOffsetsRequestGroup req,
+                                      TopicsView topics, PartitionEndOffsets endOffsets) {
+        return shareGroups.describeOffsets(req, topics, endOffsets);
+    }
+
+    /**
+     * AlterShareGroupOffsets, for an empty (or new) share group: initializes each share-partition at its given
+     * start offset with a bumped state epoch. Answers once the persister did.
+     */
+    public CompletableFuture<AlterShareGroupOffsetsResponseData> alterShareGroupOffsets(
+            AlterShareGroupOffsetsRequestData req, TopicsView topics) {
+        return shareGroups.alterOffsets(req, topics);
+    }
+
+    /** DeleteShareGroupOffsets, for an empty share group: deletes the named topics' share state. */
+    public CompletableFuture<DeleteShareGroupOffsetsResponseData> deleteShareGroupOffsets(
+            DeleteShareGroupOffsetsRequestData req, TopicsView topics) {
+        return shareGroups.deleteOffsets(req, topics);
+    }
+
     // ---- admin ----
 
     public CompletableFuture<DescribeGroupsResponseData.DescribedGroup> describeGroup(String groupId, short version) {
@@ -236,8 +320,9 @@ public final class GroupCoordinator implements PartitionLeadership, AutoCloseabl
                 s -> s.describeGroup(groupId, version));
     }
 
+    /** DeleteGroups of one group; a share group's share state is deleted first (NON_EMPTY_GROUP unless empty). */
     public CompletableFuture<DeleteGroupsResponseData.DeletableGroupResult> deleteGroup(String groupId) {
-        return runtime.scheduleWriteOperation("delete-group", partitionFor(groupId), s -> s.deleteGroup(groupId));
+        return shareGroups.deleteGroup(groupId);
     }
 
     /**
@@ -256,6 +341,38 @@ public final class GroupCoordinator implements PartitionLeadership, AutoCloseabl
 
     private static boolean isEmpty(String groupId) {
         return groupId == null || groupId.isEmpty();
+    }
+
+    /** The persister of a broker without share coordinator: every call answers COORDINATOR_NOT_AVAILABLE. */
+    private enum UnavailablePersister implements ShareStatePersister {
+        INSTANCE;
+
+        private static final Errors ERROR = Errors.COORDINATOR_NOT_AVAILABLE;
+
+        @Override
+        public CompletableFuture<Errors> initialize(SharePartitionKey key, int stateEpoch, long startOffset) {
+            return CompletableFuture.completedFuture(ERROR);
+        }
+
+        @Override
+        public CompletableFuture<ShareStateRead> read(SharePartitionKey key, int leaderEpoch) {
+            return CompletableFuture.completedFuture(new ShareStateRead(ERROR, 0, -1, List.of()));
+        }
+
+        @Override
+        public CompletableFuture<Errors> write(SharePartitionKey key, ShareStateWrite write) {
+            return CompletableFuture.completedFuture(ERROR);
+        }
+
+        @Override
+        public CompletableFuture<ShareStateSummary> readSummary(SharePartitionKey key, int leaderEpoch) {
+            return CompletableFuture.completedFuture(new ShareStateSummary(ERROR, 0, 0, -1, -1));
+        }
+
+        @Override
+        public CompletableFuture<Errors> delete(SharePartitionKey key) {
+            return CompletableFuture.completedFuture(ERROR);
+        }
     }
 
     /** Unloads every partition (parked requests answer NOT_COORDINATOR) and stops the loop thread it owns. */

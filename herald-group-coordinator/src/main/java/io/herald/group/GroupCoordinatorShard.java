@@ -8,6 +8,7 @@ import io.herald.coordinator.runtime.TransactionalProducer;
 import io.herald.group.classic.ClassicGroup;
 import io.herald.group.classic.ClassicGroupManager;
 import io.herald.group.classic.GroupState;
+import io.herald.group.config.GroupConfigView;
 import io.herald.group.consumer.ConsumerGroup;
 import io.herald.group.consumer.HeartbeatContext;
 import io.herald.group.consumer.TopicsView;
@@ -18,6 +19,13 @@ import io.herald.group.offsets.TransactionalOffsets;
 import io.herald.group.record.ConsumerGroupRecord;
 import io.herald.group.record.GroupCoordinatorRecord;
 import io.herald.group.record.GroupRecord;
+import io.herald.group.record.ShareGroupRecord;
+import io.herald.group.record.ShareGroupRecord.TopicPartitions;
+import io.herald.group.share.ShareGroupDeletion;
+import io.herald.group.share.ShareGroupManager;
+import io.herald.group.share.ShareHeartbeatResult;
+import io.herald.group.share.ShareOffsetsAlteration;
+import io.herald.group.share.ShareOffsetsDeletion;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -27,10 +35,13 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.AlterShareGroupOffsetsRequestData;
 import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
 import org.apache.kafka.common.message.DeleteGroupsResponseData;
+import org.apache.kafka.common.message.DeleteShareGroupOffsetsRequestData;
 import org.apache.kafka.common.message.DescribeGroupsResponseData;
 import org.apache.kafka.common.message.HeartbeatRequestData;
 import org.apache.kafka.common.message.JoinGroupRequestData;
@@ -42,6 +53,8 @@ import org.apache.kafka.common.message.OffsetCommitRequestData;
 import org.apache.kafka.common.message.OffsetCommitResponseData;
 import org.apache.kafka.common.message.OffsetDeleteRequestData;
 import org.apache.kafka.common.message.OffsetDeleteResponseData;
+import org.apache.kafka.common.message.ShareGroupDescribeResponseData;
+import org.apache.kafka.common.message.ShareGroupHeartbeatRequestData;
 import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.message.SyncGroupResponseData;
 import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
@@ -51,9 +64,11 @@ import org.apache.kafka.common.requests.TransactionResult;
 
 /**
  * The groups and offsets of one {@code __consumer_offsets} partition, as a shard of the coordinator runtime:
- * classic groups ({@link ClassicGroupManager}), KIP-848 consumer groups ({@link ConsumerGroups}), committed
- * offsets ({@link OffsetManager}) and the admin APIs over them ({@link GroupAdmin}). Group ids never cross
- * partitions, so a shard knows every group it needs.
+ * classic groups ({@link ClassicGroupManager}), KIP-848 consumer groups ({@link ConsumerGroups}), KIP-932 share
+ * groups ({@link ShareGroupManager}), committed offsets ({@link OffsetManager}) and the admin APIs over them
+ * ({@link GroupAdmin}). Group ids never cross partitions, so a shard knows every group it needs, and a group id
+ * is of one type: an API of another type answers as Kafka does (a JoinGroup on a share group's id:
+ * INCONSISTENT_GROUP_PROTOCOL).
  *
  * <p>Every operation here returns its records as a {@link CoordinatorResult#applied} result: the parts have
  * already applied them through {@link RecordSink} (offsets and tombstones by {@link #replay}; KIP-848 records by
@@ -83,6 +98,7 @@ final class GroupCoordinatorShard implements CoordinatorShard<GroupCoordinatorRe
     };
     final ClassicGroupManager classic;
     final ConsumerGroups consumerGroups;
+    final ShareGroupManager shareGroups;
     final OffsetStore store;
     final OffsetManager offsets;
     final TransactionalOffsets transactionalOffsets;
@@ -90,7 +106,9 @@ final class GroupCoordinatorShard implements CoordinatorShard<GroupCoordinatorRe
     /** Groups seen only through offset commits while loading (see {@link #onLoaded}); null once loaded. */
     private Set<String> offsetOnlyGroups = new HashSet<>();
 
-    GroupCoordinatorShard(GroupConfig config, CoordinatorShardContext<GroupCoordinatorRecord> context) {
+    /** @param shareConfigs the effective settings of each share group (session timeout, heartbeat interval, ...) */
+    GroupCoordinatorShard(GroupConfig config, GroupConfigView shareConfigs,
+                          CoordinatorShardContext<GroupCoordinatorRecord> context) {
         this.config = config;
         this.time = context.time();
         this.timer = new GroupTimer() {
@@ -113,12 +131,21 @@ final class GroupCoordinatorShard implements CoordinatorShard<GroupCoordinatorRe
             }
         };
         this.classic = new ClassicGroupManager(config, time, timer, sink);
+        // The predicates are only called by operations, when every manager exists.
+        this.shareGroups = new ShareGroupManager(time, timer, sink, shareConfigs, this::isClassicOrConsumerGroup,
+                Math.max(ShareGroupManager.DEFAULT_INITIALIZE_RETRY_INTERVAL_MS, config.offsetsCommitTimeoutMs()));
+        // A consumer heartbeat or describe on a classic or a share group's id: "Group X is not a consumer group."
         this.consumerGroups = new ConsumerGroups(config.consumer(), time, timer, sink,
-                id -> classic.group(id).isPresent());
+                id -> classic.group(id).isPresent() || shareGroups.exists(id));
         this.store = new OffsetStore();
-        this.offsets = new OffsetManager(config, time, classic, consumerGroups, store, sink);
-        this.transactionalOffsets = new TransactionalOffsets(config, time, classic, consumerGroups);
-        this.admin = new GroupAdmin(classic, consumerGroups, store, sink);
+        this.offsets = new OffsetManager(config, time, classic, consumerGroups, shareGroups::exists, store, sink);
+        this.transactionalOffsets = new TransactionalOffsets(config, time, classic, consumerGroups,
+                shareGroups::exists);
+        this.admin = new GroupAdmin(classic, consumerGroups, shareGroups, store, sink);
+    }
+
+    private boolean isClassicOrConsumerGroup(String groupId) {
+        return classic.group(groupId).isPresent() || consumerGroups.exists(groupId);
     }
 
     /** What an operation wrote so far, with its response; the pending list starts empty for the next one. */
@@ -143,6 +170,7 @@ final class GroupCoordinatorShard implements CoordinatorShard<GroupCoordinatorRe
             }
             case GroupRecord.GroupMetadata gm -> classic.replay(gm);
             case ConsumerGroupRecord cg -> consumerGroups.replay(cg);
+            case ShareGroupRecord sg -> shareGroups.replay(sg);
         }
     }
 
@@ -168,13 +196,14 @@ final class GroupCoordinatorShard implements CoordinatorShard<GroupCoordinatorRe
     public void onLoaded() {
         for (String groupId : offsetOnlyGroups) {
             // A group may exist only through its offsets (simple commits): it must exist after load.
-            if (store.hasOffsets(groupId) && !consumerGroups.exists(groupId)) {
+            if (store.hasOffsets(groupId) && !consumerGroups.exists(groupId) && !shareGroups.exists(groupId)) {
                 classic.getOrCreate(groupId);
             }
         }
         offsetOnlyGroups = null;
         classic.onLoaded();
         consumerGroups.onLoaded();
+        shareGroups.onLoaded();
         scheduleOffsetExpiry();
     }
 
@@ -198,6 +227,11 @@ final class GroupCoordinatorShard implements CoordinatorShard<GroupCoordinatorRe
 
     CoordinatorResult<Void, GroupCoordinatorRecord> joinGroup(RequestContext ctx, JoinGroupRequestData req,
                                                               CompletableFuture<JoinGroupResponseData> future) {
+        if (shareGroups.exists(req.groupId())) {
+            // Kafka: a classic member cannot join a share group, whatever its state.
+            future.complete(ClassicGroupManager.joinError("", Errors.INCONSISTENT_GROUP_PROTOCOL));
+            return written(null);
+        }
         Optional<ConsumerGroup> consumerGroup = consumerGroups.group(req.groupId());
         if (consumerGroup.isPresent()) {
             String memberId = req.memberId() == null ? "" : req.memberId();
@@ -226,6 +260,10 @@ final class GroupCoordinatorShard implements CoordinatorShard<GroupCoordinatorRe
 
     CoordinatorResult<LeaveGroupResponseData, GroupCoordinatorRecord> leaveGroup(RequestContext ctx,
                                                                                  LeaveGroupRequestData req) {
+        if (shareGroups.exists(req.groupId())) {
+            // Kafka's classicGroupLeave throws UNKNOWN_MEMBER_ID for a group that is neither classic nor consumer.
+            return written(new LeaveGroupResponseData().setErrorCode(Errors.UNKNOWN_MEMBER_ID.code()));
+        }
         return written(classic.leaveGroup(ctx, req));
     }
 
@@ -250,6 +288,43 @@ final class GroupCoordinatorShard implements CoordinatorShard<GroupCoordinatorRe
 
     ConsumerGroupDescribeResponseData.DescribedGroup consumerGroupDescribe(String groupId, TopicsView topics) {
         return consumerGroups.describe(groupId, topics);
+    }
+
+    // ---- KIP-932 share groups ----
+
+    CoordinatorResult<ShareHeartbeatResult, GroupCoordinatorRecord> shareGroupHeartbeat(
+            RequestContext ctx, ShareGroupHeartbeatRequestData req, TopicsView topics) {
+        return written(shareGroups.heartbeat(ctx, req, topics));
+    }
+
+    ShareGroupDescribeResponseData.DescribedGroup shareGroupDescribe(String groupId, TopicsView topics) {
+        return shareGroups.describe(groupId, topics);
+    }
+
+    /** The persister answered initializations: see {@link ShareGroupManager#onInitialized}. */
+    CoordinatorResult<Void, GroupCoordinatorRecord> shareStateInitialized(
+            String groupId, Map<Uuid, TopicPartitions> initialized, Map<Uuid, TopicPartitions> failed) {
+        shareGroups.onInitialized(groupId, initialized, failed);
+        return written(null);
+    }
+
+    Map<Uuid, Set<Integer>> initializedSharePartitions(String groupId) {
+        return shareGroups.initializedPartitions(groupId);
+    }
+
+    CoordinatorResult<ShareOffsetsAlteration, GroupCoordinatorRecord> alterShareGroupOffsets(
+            AlterShareGroupOffsetsRequestData req, TopicsView topics) {
+        return written(shareGroups.alterOffsets(req, topics));
+    }
+
+    CoordinatorResult<ShareOffsetsDeletion, GroupCoordinatorRecord> prepareDeleteShareGroupOffsets(
+            DeleteShareGroupOffsetsRequestData req, TopicsView topics) {
+        return written(shareGroups.prepareDeleteOffsets(req, topics));
+    }
+
+    CoordinatorResult<Void, GroupCoordinatorRecord> shareGroupOffsetsDeleted(String groupId, Set<Uuid> topics) {
+        shareGroups.onOffsetsDeleted(groupId, topics);
+        return written(null);
     }
 
     // ---- offsets ----
@@ -301,6 +376,23 @@ final class GroupCoordinatorShard implements CoordinatorShard<GroupCoordinatorRe
     CoordinatorResult<DeleteGroupsResponseData.DeletableGroupResult, GroupCoordinatorRecord> deleteGroup(
             String groupId) {
         return written(admin.delete(groupId));
+    }
+
+    /**
+     * DeleteGroups' first step: a share group first has its share state deleted (Kafka's
+     * sharePartitionDeleteRequests), which {@link GroupDeletionStep.DeleteShareState} asks for; any other group is
+     * deleted at once ({@link GroupDeletionStep.Done}).
+     */
+    CoordinatorResult<GroupDeletionStep, GroupCoordinatorRecord> prepareDeleteGroup(String groupId) {
+        if (!shareGroups.exists(groupId)) {
+            return written(new GroupDeletionStep.Done(admin.delete(groupId)));
+        }
+        ShareGroupDeletion deletion = shareGroups.prepareDelete(groupId);
+        if (deletion.error() != Errors.NONE) {
+            return written(new GroupDeletionStep.Done(new DeleteGroupsResponseData.DeletableGroupResult()
+                    .setGroupId(groupId).setErrorCode(deletion.error().code())));
+        }
+        return written(new GroupDeletionStep.DeleteShareState(deletion.stateToDelete()));
     }
 
     List<ListGroupsResponseData.ListedGroup> listGroups(List<String> statesFilter, List<String> typesFilter) {

@@ -7,6 +7,7 @@ import io.herald.common.concurrent.ManualExecutor;
 import io.herald.common.time.ManualTime;
 import io.herald.common.timer.ManualTimer;
 import io.herald.coordinator.runtime.MemoryLog;
+import io.herald.coordinator.share.InMemoryShareStatePersister;
 import io.herald.group.consumer.TopicsView;
 import io.herald.group.offsets.OffsetAndMetadata;
 import io.herald.group.record.ConsumerGroupRecord;
@@ -55,7 +56,8 @@ class GroupCoordinatorTest {
     private final MemoryLog<GroupCoordinatorRecord> log = new MemoryLog<>(timer);
 
     private GroupCoordinator coordinator(GroupConfig config) {
-        return GroupCoordinator.onLoop(config, log, time, timer, loop);
+        return GroupCoordinator.onLoop(config, log, time, timer, new InMemoryShareStatePersister(),
+                ShardFixture.SHARE_CONFIGS, loop);
     }
 
     private static GroupRecord.OffsetCommit offset(String group, int partition, long offset) {

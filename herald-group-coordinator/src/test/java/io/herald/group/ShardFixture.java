@@ -1,6 +1,11 @@
 package io.herald.group;
 
 import io.herald.common.config.ConfigValues;
+import io.herald.group.config.GroupConfigView;
+import io.herald.group.config.ShareAutoOffsetReset;
+import io.herald.group.config.ShareGroupSettings;
+import java.util.Optional;
+import org.apache.kafka.common.IsolationLevel;
 import io.herald.common.time.ManualTime;
 import io.herald.coordinator.runtime.CoordinatorResult;
 import io.herald.coordinator.runtime.CoordinatorShardContext;
@@ -31,6 +36,10 @@ import org.apache.kafka.common.protocol.Errors;
  * of the state machines and of replay; the runtime's own rules are tested in herald-coordinator-common.
  */
 final class ShardFixture {
+    /** Share groups get Kafka's defaults, but a smaller group size, which tests fill. */
+    static final GroupConfigView SHARE_CONFIGS = GroupConfigView.fixed(new ShareGroupSettings(45_000, 5_000, 10,
+            30_000, 5, 2000, new ShareAutoOffsetReset.Latest(), IsolationLevel.READ_UNCOMMITTED, true,
+            Optional.empty(), false, 0, 60_000, 2.0));
     final FixtureTimer clock = new FixtureTimer();
     final List<GroupCoordinatorRecord> log = new ArrayList<>();
     final GroupCoordinatorShard shard;
@@ -48,7 +57,7 @@ final class ShardFixture {
     /** A partition loaded from {@code replayed}, at {@code nowMs}. */
     private ShardFixture(GroupConfig config, List<GroupCoordinatorRecord> replayed, long nowMs) {
         clock.time.advance(nowMs - clock.time.milliseconds());
-        this.shard = new GroupCoordinatorShard(config, new CoordinatorShardContext<>(0, 0, clock.time, clock));
+        this.shard = new GroupCoordinatorShard(config, SHARE_CONFIGS, new CoordinatorShardContext<>(0, 0, clock.time, clock));
         log.addAll(replayed);
         replayed.forEach(shard::replay);
         shard.onLoaded();

@@ -11,8 +11,9 @@ import org.apache.kafka.common.protocol.Errors;
 
 /**
  * Whether a member may commit offsets for its group, by Kafka's rules for OffsetCommit and TxnOffsetCommit:
- * generation and member checks for classic groups, member epochs for KIP-848 consumer groups, and "simple"
- * groups (no member, generation -1) created by their first commit.
+ * generation and member checks for classic groups, member epochs for KIP-848 consumer groups, "simple"
+ * groups (no member, generation -1) created by their first commit, and none for share groups (GROUP_ID_NOT_FOUND:
+ * their progress is the share coordinator's, not committed offsets).
  *
  * <p>Not thread-safe: confined to the coordinator's event loop.
  */
@@ -31,10 +32,12 @@ final class CommitValidator {
 
     private final ClassicGroupManager groups;
     private final ConsumerGroups consumerGroups;
+    private final Predicate<String> shareGroupExists;
 
-    CommitValidator(ClassicGroupManager groups, ConsumerGroups consumerGroups) {
+    CommitValidator(ClassicGroupManager groups, ConsumerGroups consumerGroups, Predicate<String> shareGroupExists) {
         this.groups = groups;
         this.consumerGroups = consumerGroups;
+        this.shareGroupExists = shareGroupExists;
     }
 
     /**
@@ -59,6 +62,10 @@ final class CommitValidator {
         }
         if (consumerGroups.exists(c.groupId())) {
             return validateConsumerGroupMember(c);
+        }
+        if (shareGroupExists.test(c.groupId())) {
+            // Kafka's ShareGroup.validateOffsetCommit: "Group X is not a consumer group.", for both APIs.
+            return Errors.GROUP_ID_NOT_FOUND;
         }
         Optional<ClassicGroup> found = groups.group(c.groupId());
         if (found.isEmpty()) {

@@ -46,15 +46,16 @@ public final class OffsetManager {
     private final RecordSink sink;
     private final CommitValidator validator;
 
+    /** @param shareGroupExists whether a share group has the id (it commits no offsets: GROUP_ID_NOT_FOUND) */
     public OffsetManager(GroupConfig config, Time time, ClassicGroupManager groups, ConsumerGroups consumerGroups,
-                         OffsetStore store, RecordSink sink) {
+                         Predicate<String> shareGroupExists, OffsetStore store, RecordSink sink) {
         this.config = config;
         this.time = time;
         this.groups = groups;
         this.consumerGroups = consumerGroups;
         this.store = store;
         this.sink = sink;
-        this.validator = new CommitValidator(groups, consumerGroups);
+        this.validator = new CommitValidator(groups, consumerGroups, shareGroupExists);
     }
 
     /**

@@ -37,11 +37,12 @@ public final class TransactionalOffsets {
     private final Time time;
     private final CommitValidator validator;
 
+    /** @param shareGroupExists whether a share group has the id (it commits no offsets: GROUP_ID_NOT_FOUND) */
     public TransactionalOffsets(GroupConfig config, Time time, ClassicGroupManager groups,
-                                ConsumerGroups consumerGroups) {
+                                ConsumerGroups consumerGroups, Predicate<String> shareGroupExists) {
         this.config = config;
         this.time = time;
-        this.validator = new CommitValidator(groups, consumerGroups);
+        this.validator = new CommitValidator(groups, consumerGroups, shareGroupExists);
     }
 
     /**

@@ -5,8 +5,9 @@ import java.nio.ByteBuffer;
 import java.util.Optional;
 
 /**
- * Both record formats of {@code __consumer_offsets} behind one serde: a record is routed by its key type
- * ({@link ConsumerGroupRecordSerde#isConsumerGroupKey}); a key type neither format knows is skipped.
+ * The record formats of {@code __consumer_offsets} behind one serde: a record is routed by its key type
+ * ({@link ConsumerGroupRecordSerde#isConsumerGroupKey}, {@link ShareGroupRecordSerde#isShareGroupKey}); a key type
+ * no format knows is skipped.
  *
  * <p>Stateless and thread-safe.
  */
@@ -21,6 +22,7 @@ public final class GroupCoordinatorRecordSerde implements CoordinatorRecordSerde
         return switch (record) {
             case GroupRecord r -> GroupRecordSerde.key(r);
             case ConsumerGroupRecord r -> ConsumerGroupRecordSerde.key(r);
+            case ShareGroupRecord r -> ShareGroupRecordSerde.key(r);
         };
     }
 
@@ -29,6 +31,7 @@ public final class GroupCoordinatorRecordSerde implements CoordinatorRecordSerde
         return switch (record) {
             case GroupRecord r -> GroupRecordSerde.value(r);
             case ConsumerGroupRecord r -> ConsumerGroupRecordSerde.value(r);
+            case ShareGroupRecord r -> ShareGroupRecordSerde.value(r);
         };
     }
 
@@ -37,6 +40,9 @@ public final class GroupCoordinatorRecordSerde implements CoordinatorRecordSerde
         byte[] keyBytes = bytes(key);
         if (ConsumerGroupRecordSerde.isConsumerGroupKey(keyBytes)) {
             return Optional.of(ConsumerGroupRecordSerde.deserialize(keyBytes, value == null ? null : bytes(value)));
+        }
+        if (ShareGroupRecordSerde.isShareGroupKey(keyBytes)) {
+            return Optional.of(ShareGroupRecordSerde.deserialize(keyBytes, value == null ? null : bytes(value)));
         }
         return GroupRecordSerde.decode(ByteBuffer.wrap(keyBytes), value == null ? null : value.duplicate())
                 .map(r -> r);

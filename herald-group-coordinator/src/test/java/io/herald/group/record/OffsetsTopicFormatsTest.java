@@ -9,15 +9,18 @@ import io.herald.common.codec.RecordType;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The two record formats that share {@code __consumer_offsets}, checked against each other and their fixtures. */
+/** The record formats that share {@code __consumer_offsets}, checked against each other and their fixtures. */
 class OffsetsTopicFormatsTest {
 
     @Test
-    void classicAndConsumerGroupKeyTypesAreDisjoint() {
-        // PartitionGroupLog routes a record to one serde by its key type alone.
+    void classicConsumerAndShareGroupKeyTypesAreDisjoint() {
+        // GroupCoordinatorRecordSerde routes a record to one serde by its key type alone.
         Stream<Integer> classic = GroupRecordSerde.FORMAT.types().stream().map(RecordType::id);
+        Stream<Integer> share = ShareGroupRecordSerde.FORMAT.types().stream().map(RecordType::id);
 
-        assertThat(classic).noneMatch(id -> ConsumerGroupRecordSerde.FORMAT.type(id).isPresent());
+        assertThat(classic).noneMatch(id -> ConsumerGroupRecordSerde.FORMAT.type(id).isPresent()
+                || ShareGroupRecordSerde.FORMAT.type(id).isPresent());
+        assertThat(share).noneMatch(id -> ConsumerGroupRecordSerde.FORMAT.type(id).isPresent());
         assertThat(GroupRecordSerde.FORMAT.unknownTypes()).as("a downgrade still loads the log")
                 .isEqualTo(RecordFormat.UnknownTypes.SKIP);
     }
@@ -26,6 +29,7 @@ class OffsetsTopicFormatsTest {
     void everyKeyTypeHasGoldenFixturesOfTheVersionItWritesAndOfItsTombstone() {
         assertFixtures(GroupRecordSerde.FORMAT, GoldenFixtures.of("consumer-offsets-classic"));
         assertFixtures(ConsumerGroupRecordSerde.FORMAT, GoldenFixtures.of("consumer-offsets-consumer-group"));
+        assertFixtures(ShareGroupRecordSerde.FORMAT, GoldenFixtures.of("consumer-offsets-share-group"));
     }
 
     private static void assertFixtures(RecordFormat format, GoldenFixtures golden) {
