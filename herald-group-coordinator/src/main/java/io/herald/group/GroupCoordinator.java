@@ -11,17 +11,12 @@ import io.herald.coordinator.runtime.PartitionLeadership;
 import io.herald.coordinator.runtime.TransactionEnd;
 import io.herald.coordinator.runtime.TransactionalProducer;
 import io.herald.coordinator.share.ShareStatePersister;
-import io.herald.coordinator.share.ShareStateRead;
-import io.herald.coordinator.share.ShareStateSummary;
-import io.herald.coordinator.share.ShareStateWrite;
-import io.herald.coordinator.share.SharePartitionKey;
 import io.herald.group.classic.ClassicGroupManager;
 import io.herald.group.config.GroupConfigView;
-import io.herald.group.config.ShareGroupSettings;
 import io.herald.group.consumer.TopicsView;
-import io.herald.group.share.PartitionEndOffsets;
 import io.herald.group.offsets.OffsetAndMetadata;
 import io.herald.group.record.GroupCoordinatorRecord;
+import io.herald.group.share.PartitionEndOffsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,9 +33,9 @@ import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
 import org.apache.kafka.common.message.DeleteGroupsResponseData;
 import org.apache.kafka.common.message.DeleteShareGroupOffsetsRequestData;
 import org.apache.kafka.common.message.DeleteShareGroupOffsetsResponseData;
+import org.apache.kafka.common.message.DescribeGroupsResponseData;
 import org.apache.kafka.common.message.DescribeShareGroupOffsetsRequestData;
 import org.apache.kafka.common.message.DescribeShareGroupOffsetsResponseData;
-import org.apache.kafka.common.message.DescribeGroupsResponseData;
 import org.apache.kafka.common.message.HeartbeatRequestData;
 import org.apache.kafka.common.message.JoinGroupRequestData;
 import org.apache.kafka.common.message.JoinGroupResponseData;
@@ -103,20 +98,6 @@ public final class GroupCoordinator implements PartitionLeadership, AutoCloseabl
                                          Timer timer, ShareStatePersister persister, GroupConfigView shareConfigs) {
         return new GroupCoordinator(config, log, time, timer, persister, shareConfigs,
                 CoordinatorLoop.ownThread("herald-group-coordinator"));
-    }
-
-    /**
-     * A coordinator without a share coordinator yet: share groups get Kafka's default settings and every
-     * share-state call answers COORDINATOR_NOT_AVAILABLE (so share-partitions stay uninitialized and are never
-     * assigned). Kept until the node wires the persister.
-     *
-     * @deprecated use {@link #start(GroupConfig, CoordinatorLog, Time, Timer, ShareStatePersister, GroupConfigView)}
-     */
-    @Deprecated(forRemoval = true)
-    public static GroupCoordinator start(GroupConfig config, CoordinatorLog<GroupCoordinatorRecord> log, Time time,
-                                         Timer timer) {
-        return start(config, log, time, timer, UnavailablePersister.INSTANCE,
-                GroupConfigView.fixed(ShareGroupSettings.defaults()));
     }
 
     /** A coordinator on {@code loop}, which its caller runs and stops (tests use a manual executor). */
@@ -341,38 +322,6 @@ public final class GroupCoordinator implements PartitionLeadership, AutoCloseabl
 
     private static boolean isEmpty(String groupId) {
         return groupId == null || groupId.isEmpty();
-    }
-
-    /** The persister of a broker without share coordinator: every call answers COORDINATOR_NOT_AVAILABLE. */
-    private enum UnavailablePersister implements ShareStatePersister {
-        INSTANCE;
-
-        private static final Errors ERROR = Errors.COORDINATOR_NOT_AVAILABLE;
-
-        @Override
-        public CompletableFuture<Errors> initialize(SharePartitionKey key, int stateEpoch, long startOffset) {
-            return CompletableFuture.completedFuture(ERROR);
-        }
-
-        @Override
-        public CompletableFuture<ShareStateRead> read(SharePartitionKey key, int leaderEpoch) {
-            return CompletableFuture.completedFuture(new ShareStateRead(ERROR, 0, -1, List.of()));
-        }
-
-        @Override
-        public CompletableFuture<Errors> write(SharePartitionKey key, ShareStateWrite write) {
-            return CompletableFuture.completedFuture(ERROR);
-        }
-
-        @Override
-        public CompletableFuture<ShareStateSummary> readSummary(SharePartitionKey key, int leaderEpoch) {
-            return CompletableFuture.completedFuture(new ShareStateSummary(ERROR, 0, 0, -1, -1));
-        }
-
-        @Override
-        public CompletableFuture<Errors> delete(SharePartitionKey key) {
-            return CompletableFuture.completedFuture(ERROR);
-        }
     }
 
     /** Unloads every partition (parked requests answer NOT_COORDINATOR) and stops the loop thread it owns. */

@@ -1,18 +1,24 @@
 package io.herald.protocol;
 
+import java.net.InetSocketAddress;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
-import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.ApiVersionsResponseData.ApiVersion;
 import org.apache.kafka.common.message.ApiVersionsResponseData.ApiVersionCollection;
+import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.ApiVersionsRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The APIs this broker serves, with their version ranges and handlers: the source of truth for
@@ -31,6 +37,7 @@ import org.apache.kafka.common.requests.ApiVersionsRequest;
  * server's threads start, which publishes the map to them).
  */
 public final class ApiRegistry {
+    private static final Logger log = LoggerFactory.getLogger(ApiRegistry.class);
 
     /**
      * ApiVersions v0 to v4: v3 adds the client software name and version, validated below (KIP-511), and the
@@ -47,6 +54,7 @@ public final class ApiRegistry {
     private final Map<ApiKeys, Entry> entries = new EnumMap<>(ApiKeys.class);
     private volatile boolean frozen;
     private volatile FeatureSet features = FeatureSet.NONE;
+    private final List<Consumer<InetSocketAddress>> closeListeners = new CopyOnWriteArrayList<>();
 
     public ApiRegistry() {
         entries.put(ApiKeys.API_VERSIONS,
@@ -92,6 +100,27 @@ public final class ApiRegistry {
         return new IllegalArgumentException(key + " declares versions " + versions
             + ", but kafka-clients cannot parse them all (expected within: " + key.oldestVersion() + ".."
             + key.latestVersion() + ")");
+    }
+
+    /**
+     * Calls {@code listener} with a client's address (as {@link KafkaRequest#clientAddress()} gave it) once its
+     * connection has closed, on that connection's event loop: state tied to a connection (share sessions) ends
+     * there. A listener must not block; one that throws is logged and the others still run.
+     */
+    public ApiRegistry onConnectionClosed(Consumer<InetSocketAddress> listener) {
+        closeListeners.add(Objects.requireNonNull(listener, "listener"));
+        return this;
+    }
+
+    /** Tells the connection-closed listeners that {@code clientAddress}'s connection closed. */
+    public void connectionClosed(InetSocketAddress clientAddress) {
+        for (Consumer<InetSocketAddress> listener : closeListeners) {
+            try {
+                listener.accept(clientAddress);
+            } catch (RuntimeException e) {
+                log.warn("A connection-closed listener failed for {}: {}", clientAddress, e.toString());
+            }
+        }
     }
 
     /** Makes the registry read-only; called by {@link KafkaServer#start()}. Idempotent. */

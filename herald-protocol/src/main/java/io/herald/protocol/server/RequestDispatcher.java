@@ -95,6 +95,9 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         log.debug("Connection from {} closed", clientAddress);
         stopped = true;
         pending.clear();
+        if (clientAddress != null) {
+            registry.connectionClosed(clientAddress);
+        }
         super.channelInactive(ctx);
     }
 

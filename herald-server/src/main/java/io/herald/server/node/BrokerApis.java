@@ -7,6 +7,8 @@ import io.herald.broker.group.handler.ClassicGroupHandler;
 import io.herald.broker.group.handler.ConsumerGroupHandler;
 import io.herald.broker.group.handler.GroupAdminHandler;
 import io.herald.broker.group.handler.GroupOffsetsHandler;
+import io.herald.broker.group.handler.ShareGroupHandler;
+import io.herald.broker.group.handler.ShareGroupOffsetsHandler;
 import io.herald.broker.handler.ClusterHandler;
 import io.herald.broker.handler.ConfigsHandler;
 import io.herald.broker.handler.FetchHandler;
@@ -17,6 +19,7 @@ import io.herald.broker.handler.QuorumHandler;
 import io.herald.broker.handler.ReassignmentHandler;
 import io.herald.broker.handler.TopicsHandler;
 import io.herald.broker.replica.ReplicaManager;
+import io.herald.broker.share.handler.ShareApis;
 import io.herald.broker.sharestate.ShareStateHandler;
 import io.herald.broker.txn.handler.InitProducerIdHandler;
 import io.herald.broker.txn.handler.TransactionAdminHandler;
@@ -25,6 +28,7 @@ import io.herald.broker.txn.handler.TxnOffsetCommitHandler;
 import io.herald.broker.txn.handler.WriteTxnMarkersHandler;
 import io.herald.common.purgatory.Purgatory;
 import io.herald.group.GroupCoordinator;
+import io.herald.group.share.PartitionEndOffsets;
 import io.herald.metadata.controller.MetadataController;
 import io.herald.protocol.ApiRegistry;
 import io.herald.server.config.HeraldConfig;
@@ -41,10 +45,14 @@ import org.apache.kafka.common.requests.FindCoordinatorRequest.CoordinatorType;
  * versions; the registry builds ApiVersions from them.
  *
  * @param fetchPurgatory where parked fetches wait for appends
+ * @param shares         the share-group data plane (ShareFetch, ShareAcknowledge); its sessions end with their
+ *                       connections
+ * @param endOffsets     partitions' latest offsets, for share-group lag
  */
 record BrokerApis(HeraldConfig config, LogManager logManager, MetadataController controller,
                   ReplicaManager replicas, ExecutorService pool, Purgatory<TopicPartition> fetchPurgatory,
-                  FetchSessionCache fetchSessions, NodeCoordinators coordinators) {
+                  FetchSessionCache fetchSessions, NodeCoordinators coordinators, ShareApis shares,
+                  PartitionEndOffsets endOffsets) {
 
     ApiRegistry registry() {
         NodeConfig node = config.node();
@@ -61,6 +69,8 @@ record BrokerApis(HeraldConfig config, LogManager logManager, MetadataController
         GroupOffsetsHandler groupOffsets = new GroupOffsetsHandler(groups, controller::image);
         GroupAdminHandler groupAdmin = new GroupAdminHandler(groups);
         ConsumerGroupHandler consumerGroups = new ConsumerGroupHandler(groups, controller::image);
+        ShareGroupHandler shareGroups = new ShareGroupHandler(groups, controller::image);
+        ShareGroupOffsetsHandler shareOffsets = new ShareGroupOffsetsHandler(groups, controller::image, endOffsets);
         ReassignmentHandler reassignments = new ReassignmentHandler(controller, controller, pool);
         TransactionHandler txn = new TransactionHandler(transactions, controller::image);
         TransactionAdminHandler txnAdmin = new TransactionAdminHandler(transactions, replicas, controller::image);
@@ -74,6 +84,7 @@ record BrokerApis(HeraldConfig config, LogManager logManager, MetadataController
                         coordinators.shares::partitionFor)), controller::image);
         return new ApiRegistry()
                 .features(BrokerFeatures.CURRENT)
+                .onConnectionClosed(client -> shares.onConnectionClosed(client.toString()))
                 .register(new ProduceHandler(replicas, controller::image, pool, coordinators.verifier).api())
                 .register(new FetchHandler(replicas, controller::image, fetchPurgatory, pool, fetchSessions).api())
                 .register(new MetadataHandler(controller, controller, new MetadataHandler.Settings(node.nodeId(),
@@ -85,6 +96,7 @@ record BrokerApis(HeraldConfig config, LogManager logManager, MetadataController
                 .register(configs.describeConfigs())
                 .register(configs.incrementalAlterConfigs())
                 .register(configs.alterConfigs())
+                .register(configs.listConfigResources())
                 .register(offsets.listOffsets())
                 .register(offsets.deleteRecords())
                 .register(offsets.offsetForLeaderEpoch())
@@ -118,6 +130,13 @@ record BrokerApis(HeraldConfig config, LogManager logManager, MetadataController
                 .register(groupAdmin.deleteGroups())
                 .register(consumerGroups.heartbeat())
                 .register(consumerGroups.describe())
+                .register(shareGroups.heartbeat())
+                .register(shareGroups.describe())
+                .register(shareOffsets.describeOffsets())
+                .register(shareOffsets.alterOffsets())
+                .register(shareOffsets.deleteOffsets())
+                .register(shares.shareFetch())
+                .register(shares.shareAcknowledge())
                 .register(reassignments.alterPartitionReassignments())
                 .register(reassignments.listPartitionReassignments())
                 .register(reassignments.electLeaders())

@@ -1,9 +1,12 @@
 package io.herald.server.node;
 
 import io.herald.broker.fetch.FetchSessionCache;
+import io.herald.broker.group.LeaderEndOffsets;
 import io.herald.broker.network.InterBrokerSender;
 import io.herald.broker.replica.AlterPartitionChannel;
 import io.herald.broker.replica.ReplicaManager;
+import io.herald.broker.share.ArchiveListener;
+import io.herald.broker.share.handler.ShareApis;
 import io.herald.common.concurrent.ThreadFactories;
 import io.herald.common.purgatory.Purgatory;
 import io.herald.common.time.Time;
@@ -53,11 +56,12 @@ public final class BrokerNode implements HeraldNode {
     private final ReplicaManager replicas;
     private final FetchSessionCache fetchSessions;
     private final InterBrokerSender interBroker;
+    private final ShareApis shares;
 
     private BrokerNode(HeraldConfig config, MetaProperties meta, LogManager logManager, MetadataController controller,
                        ExecutorService requestPool, SystemTimer timer, Purgatory<TopicPartition> fetchPurgatory,
                        KafkaServer server, NodeCoordinators coordinators, ReplicaManager replicas,
-                       FetchSessionCache fetchSessions, InterBrokerSender interBroker) {
+                       FetchSessionCache fetchSessions, InterBrokerSender interBroker, ShareApis shares) {
         this.config = config;
         this.meta = meta;
         this.logManager = logManager;
@@ -70,6 +74,7 @@ public final class BrokerNode implements HeraldNode {
         this.replicas = replicas;
         this.fetchSessions = fetchSessions;
         this.interBroker = interBroker;
+        this.shares = shares;
     }
 
     /** Starts a broker; when this returns, it serves requests on {@link #boundPort()}. */
@@ -115,15 +120,20 @@ public final class BrokerNode implements HeraldNode {
         replicas.addAppendListener(fetchPurgatory::checkAndComplete);
         FetchSessionCache fetchSessions = new FetchSessionCache(config.broker().fetchSessionCacheSlots(),
                 Time.SYSTEM);
+        ShareApis shares = new ShareApis(replicas, controller::image, coordinators.sharePersister,
+                coordinators.groupConfigs, timer, Time.SYSTEM, pool, new ShareApis.Options(
+                        config.groups().share().maxShareSessions(), ShareApis.DEFAULT_FETCH_MAX_BYTES, ArchiveListener.NONE));
+        LeaderEndOffsets endOffsets = new LeaderEndOffsets(node.nodeId(), replicas, controller::image, interBroker,
+                config.broker().requestTimeoutMs());
         KafkaServer server = new KafkaServer(config.network(), new BrokerApis(config, logManager, controller,
-                replicas, pool, fetchPurgatory, fetchSessions, coordinators).registry());
+                replicas, pool, fetchPurgatory, fetchSessions, coordinators, shares, endOffsets).registry());
         server.start();
         if (advertised.port() == 0) {
             controller.registerBroker(node.nodeId(), advertised.host(), server.boundPort(), node.rack());
         }
         log.info("Broker {} serving on {}:{}", node.nodeId(), node.listener().host(), server.boundPort());
         return new BrokerNode(config, meta, logManager, controller, pool, timer, fetchPurgatory, server, coordinators,
-                replicas, fetchSessions, interBroker);
+                replicas, fetchSessions, interBroker, shares);
     }
 
     /** Opens and recovers every log, each with its topic's config from the metadata it has at start. */
@@ -183,6 +193,7 @@ public final class BrokerNode implements HeraldNode {
         replicas.close();
         server.close();
         fetchPurgatory.close();
+        shares.close();
         coordinators.close();
         interBroker.close();
         timer.close();

@@ -3,6 +3,7 @@ package io.herald.server.node;
 import io.herald.broker.coordinator.InternalTopicCreator;
 import io.herald.broker.coordinator.InternalTopicLeadership;
 import io.herald.broker.coordinator.PartitionCoordinatorLog;
+import io.herald.broker.group.ImageGroupConfigs;
 import io.herald.broker.network.InterBrokerSender;
 import io.herald.broker.replica.ReplicaManager;
 import io.herald.broker.sharestate.CoordinatorSharePersister;
@@ -64,6 +65,8 @@ final class NodeCoordinators implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NodeCoordinators.class);
 
     final GroupCoordinator groups;
+    /** Each group's effective settings: its dynamic group configs over the broker's defaults. */
+    final ImageGroupConfigs groupConfigs;
     final InternalTopicCreator offsetsTopic;
     final TransactionCoordinator transactions;
     final InternalTopicCreator transactionTopic;
@@ -75,12 +78,13 @@ final class NodeCoordinators implements AutoCloseable {
     final InternalTopicCreator shareStateTopic;
     final CoordinatorSharePersister sharePersister;
 
-    private NodeCoordinators(GroupCoordinator groups, InternalTopicCreator offsetsTopic,
+    private NodeCoordinators(GroupCoordinator groups, ImageGroupConfigs groupConfigs, InternalTopicCreator offsetsTopic,
                              TransactionCoordinator transactions, InternalTopicCreator transactionTopic,
                              TransactionMarkerSender markerSender, LocalMarkerWriter localMarkers,
                              ProducerIdBlocks producerIds, CoordinatorVerifier verifier, ShareCoordinator shares,
                              InternalTopicCreator shareStateTopic, CoordinatorSharePersister sharePersister) {
         this.groups = groups;
+        this.groupConfigs = groupConfigs;
         this.offsetsTopic = offsetsTopic;
         this.transactions = transactions;
         this.transactionTopic = transactionTopic;
@@ -98,10 +102,26 @@ final class NodeCoordinators implements AutoCloseable {
         int nodeId = config.node().nodeId();
         ClusterImage image = controller.image();
 
+        // The share coordinator first: the group coordinator initializes share-partitions through its persister.
+        ShareCoordinatorConfig shareConfig = image.topic(ShareStateTopic.NAME)
+                .map(t -> config.shareCoordinator().withStateTopicPartitions(t.partitionCount()))
+                .orElse(config.shareCoordinator());
+        ShareCoordinator shares = ShareCoordinator.start(shareConfig, new PartitionCoordinatorLog<>(
+                        ShareStateTopic.NAME, replicas, ShareRecordSerde.INSTANCE, System::currentTimeMillis),
+                topicId -> partitionCount(controller.image(), topicId), Time.SYSTEM, timer);
+        replicas.addLeadershipListener(new InternalTopicLeadership(ShareStateTopic.NAME, shares));
+        InternalTopicCreator shareStateTopic = internalTopic(controller, new InternalTopicCreator.Spec(
+                ShareStateTopic.NAME, shareConfig.stateTopicPartitions(), shareConfig.stateTopicReplicationFactor(),
+                ShareCoordinatorConfig.STATE_TOPIC_REPLICATION_FACTOR, ShareStateTopic.topicConfigs(shareConfig)), pool);
+        CoordinatorSharePersister sharePersister = new CoordinatorSharePersister(nodeId, controller::image,
+                stateService(shares), interBroker, shareStateTopic, timer, Time.SYSTEM,
+                config.broker().requestTimeoutMs());
         GroupConfig groupConfig = image.topic(OffsetsTopic.NAME)
                 .map(t -> config.groups().withOffsetsTopicPartitions(t.partitionCount())).orElse(config.groups());
+        ImageGroupConfigs groupConfigs = new ImageGroupConfigs(controller::image, groupConfig);
         GroupCoordinator groups = GroupCoordinator.start(groupConfig, new PartitionCoordinatorLog<>(OffsetsTopic.NAME,
-                replicas, GroupCoordinatorRecordSerde.INSTANCE, System::currentTimeMillis), Time.SYSTEM, timer);
+                replicas, GroupCoordinatorRecordSerde.INSTANCE, System::currentTimeMillis), Time.SYSTEM, timer,
+                sharePersister, groupConfigs);
         replicas.addLeadershipListener(new InternalTopicLeadership(OffsetsTopic.NAME, groups));
         InternalTopicCreator offsetsTopic = internalTopic(controller, new InternalTopicCreator.Spec(OffsetsTopic.NAME,
                 groupConfig.offsetsTopicPartitions(), groupConfig.offsetsTopicReplicationFactor(),
@@ -131,23 +151,10 @@ final class NodeCoordinators implements AutoCloseable {
                 new CoordinatorVerifier.Retry(timer, Time.SYSTEM, config.broker().addPartitionsRetryBackoffMs(),
                         config.broker().addPartitionsRetryBackoffMaxMs()));
 
-        ShareCoordinatorConfig shareConfig = image.topic(ShareStateTopic.NAME)
-                .map(t -> config.shareCoordinator().withStateTopicPartitions(t.partitionCount()))
-                .orElse(config.shareCoordinator());
-        ShareCoordinator shares = ShareCoordinator.start(shareConfig, new PartitionCoordinatorLog<>(
-                        ShareStateTopic.NAME, replicas, ShareRecordSerde.INSTANCE, System::currentTimeMillis),
-                topicId -> partitionCount(controller.image(), topicId), Time.SYSTEM, timer);
-        replicas.addLeadershipListener(new InternalTopicLeadership(ShareStateTopic.NAME, shares));
-        InternalTopicCreator shareStateTopic = internalTopic(controller, new InternalTopicCreator.Spec(
-                ShareStateTopic.NAME, shareConfig.stateTopicPartitions(), shareConfig.stateTopicReplicationFactor(),
-                ShareCoordinatorConfig.STATE_TOPIC_REPLICATION_FACTOR, ShareStateTopic.topicConfigs(shareConfig)), pool);
-        CoordinatorSharePersister sharePersister = new CoordinatorSharePersister(nodeId, controller::image,
-                stateService(shares), interBroker, shareStateTopic, timer, Time.SYSTEM,
-                config.broker().requestTimeoutMs());
         controller.addListener(new DeletedTopics(shares));
 
-        return new NodeCoordinators(groups, offsetsTopic, transactions, transactionTopic, markerSender, localMarkers,
-                producerIds, verifier, shares, shareStateTopic, sharePersister);
+        return new NodeCoordinators(groups, groupConfigs, offsetsTopic, transactions, transactionTopic, markerSender,
+                localMarkers, producerIds, verifier, shares, shareStateTopic, sharePersister);
     }
 
     /** Whether this broker leads the markers' {@code __transaction_state} partition at their coordinator epoch. */
