@@ -1,6 +1,7 @@
 package io.herald.group;
 
 import io.herald.common.time.Time;
+import io.herald.group.config.ConsumerGroupConfigView;
 import io.herald.group.consumer.ConsumerGroup;
 import io.herald.group.consumer.ConsumerGroupConfig;
 import io.herald.group.consumer.ConsumerGroupCoordinatorShard;
@@ -35,12 +36,12 @@ public final class ConsumerGroups {
     /** The deadline the timer is armed for, or -1: re-arming on every heartbeat is wasted work. */
     private long armedDeadline = -1;
 
-    ConsumerGroups(ConsumerGroupConfig config, Time time, GroupTimer timer, RecordSink sink,
-                   Predicate<String> classicGroupExists) {
+    ConsumerGroups(ConsumerGroupConfig config, ConsumerGroupConfigView groupConfigs, Time time, GroupTimer timer,
+                   RecordSink sink, Predicate<String> classicGroupExists) {
         this.time = time;
         this.timer = timer;
         this.sink = sink;
-        this.shard = ConsumerGroupCoordinatorShard.create(config, classicGroupExists);
+        this.shard = ConsumerGroupCoordinatorShard.create(config, groupConfigs, classicGroupExists);
     }
 
     public Optional<ConsumerGroup> group(String groupId) {

@@ -12,6 +12,8 @@ import io.herald.coordinator.runtime.TransactionEnd;
 import io.herald.coordinator.runtime.TransactionalProducer;
 import io.herald.coordinator.share.ShareStatePersister;
 import io.herald.group.classic.ClassicGroupManager;
+import io.herald.group.config.ConsumerGroupConfigView;
+import io.herald.group.config.ConsumerGroupSettings;
 import io.herald.group.config.GroupConfigView;
 import io.herald.group.consumer.TopicsView;
 import io.herald.group.offsets.OffsetAndMetadata;
@@ -93,28 +95,36 @@ public final class GroupCoordinator implements PartitionLeadership, AutoCloseabl
      * @param timer        the node's shared timer; not closed here. Persister calls are handed to its thread.
      * @param persister    where share-partition state lives (the share coordinator, local or remote)
      * @param shareConfigs each share group's effective settings (session timeout, heartbeat interval, max size)
+     * @param consumerConfigs each KIP-848 consumer group's effective session timeout and heartbeat interval
      */
     public static GroupCoordinator start(GroupConfig config, CoordinatorLog<GroupCoordinatorRecord> log, Time time,
-                                         Timer timer, ShareStatePersister persister, GroupConfigView shareConfigs) {
-        return new GroupCoordinator(config, log, time, timer, persister, shareConfigs,
+                                         Timer timer, ShareStatePersister persister, GroupConfigView shareConfigs,
+                                         ConsumerGroupConfigView consumerConfigs) {
+        return new GroupCoordinator(config, log, time, timer, persister, shareConfigs, consumerConfigs,
                 CoordinatorLoop.ownThread("herald-group-coordinator"));
     }
 
-    /** A coordinator on {@code loop}, which its caller runs and stops (tests use a manual executor). */
+    /**
+     * A coordinator on {@code loop}, which its caller runs and stops (tests use a manual executor); consumer groups
+     * get the broker's {@code group.consumer.*} settings.
+     */
     public static GroupCoordinator onLoop(GroupConfig config, CoordinatorLog<GroupCoordinatorRecord> log, Time time,
                                           Timer timer, ShareStatePersister persister, GroupConfigView shareConfigs,
                                           Executor loop) {
-        return new GroupCoordinator(config, log, time, timer, persister, shareConfigs, CoordinatorLoop.on(loop));
+        return new GroupCoordinator(config, log, time, timer, persister, shareConfigs,
+                ConsumerGroupConfigView.fixed(new ConsumerGroupSettings(config.consumer().sessionTimeoutMs(),
+                        config.consumer().heartbeatIntervalMs())), CoordinatorLoop.on(loop));
     }
 
     private GroupCoordinator(GroupConfig config, CoordinatorLog<GroupCoordinatorRecord> log, Time time, Timer timer,
-                             ShareStatePersister persister, GroupConfigView shareConfigs, CoordinatorLoop loop) {
+                             ShareStatePersister persister, GroupConfigView shareConfigs,
+                             ConsumerGroupConfigView consumerConfigs, CoordinatorLoop loop) {
         this.config = config;
         this.loop = loop;
         this.runtime = new CoordinatorRuntime<GroupCoordinatorShard, GroupCoordinatorRecord>(
                 new CoordinatorRuntimeSettings("group", OffsetsTopic.NAME,
                 config.offsetsTopicPartitions(), config.offsetsCommitTimeoutMs(), LOAD_RETRY_BACKOFF_MS), log,
-                context -> new GroupCoordinatorShard(config, shareConfigs, context), time, timer, loop.executor());
+                context -> new GroupCoordinatorShard(config, shareConfigs, consumerConfigs, context), time, timer, loop.executor());
         this.shareGroups = new ShareGroupService(runtime, this::partitionFor, persister, timer);
     }
 

@@ -8,6 +8,7 @@ import io.herald.coordinator.runtime.TransactionalProducer;
 import io.herald.group.classic.ClassicGroup;
 import io.herald.group.classic.ClassicGroupManager;
 import io.herald.group.classic.GroupState;
+import io.herald.group.config.ConsumerGroupConfigView;
 import io.herald.group.config.GroupConfigView;
 import io.herald.group.consumer.ConsumerGroup;
 import io.herald.group.consumer.HeartbeatContext;
@@ -19,8 +20,8 @@ import io.herald.group.offsets.TransactionalOffsets;
 import io.herald.group.record.ConsumerGroupRecord;
 import io.herald.group.record.GroupCoordinatorRecord;
 import io.herald.group.record.GroupRecord;
-import io.herald.group.record.ShareGroupRecord;
 import io.herald.group.record.ShareGroupRecord.TopicPartitions;
+import io.herald.group.record.ShareGroupRecord;
 import io.herald.group.share.ShareGroupDeletion;
 import io.herald.group.share.ShareGroupManager;
 import io.herald.group.share.ShareHeartbeatResult;
@@ -106,8 +107,11 @@ final class GroupCoordinatorShard implements CoordinatorShard<GroupCoordinatorRe
     /** Groups seen only through offset commits while loading (see {@link #onLoaded}); null once loaded. */
     private Set<String> offsetOnlyGroups = new HashSet<>();
 
-    /** @param shareConfigs the effective settings of each share group (session timeout, heartbeat interval, ...) */
-    GroupCoordinatorShard(GroupConfig config, GroupConfigView shareConfigs,
+    /**
+     * @param shareConfigs    the effective settings of each share group (session timeout, heartbeat interval, ...)
+     * @param consumerConfigs the effective session timeout and heartbeat interval of each KIP-848 consumer group
+     */
+    GroupCoordinatorShard(GroupConfig config, GroupConfigView shareConfigs, ConsumerGroupConfigView consumerConfigs,
                           CoordinatorShardContext<GroupCoordinatorRecord> context) {
         this.config = config;
         this.time = context.time();
@@ -135,7 +139,7 @@ final class GroupCoordinatorShard implements CoordinatorShard<GroupCoordinatorRe
         this.shareGroups = new ShareGroupManager(time, timer, sink, shareConfigs, this::isClassicOrConsumerGroup,
                 Math.max(ShareGroupManager.DEFAULT_INITIALIZE_RETRY_INTERVAL_MS, config.offsetsCommitTimeoutMs()));
         // A consumer heartbeat or describe on a classic or a share group's id: "Group X is not a consumer group."
-        this.consumerGroups = new ConsumerGroups(config.consumer(), time, timer, sink,
+        this.consumerGroups = new ConsumerGroups(config.consumer(), consumerConfigs, time, timer, sink,
                 id -> classic.group(id).isPresent() || shareGroups.exists(id));
         this.store = new OffsetStore();
         this.offsets = new OffsetManager(config, time, classic, consumerGroups, shareGroups::exists, store, sink);

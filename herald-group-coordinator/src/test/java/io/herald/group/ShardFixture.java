@@ -1,27 +1,28 @@
 package io.herald.group;
 
 import io.herald.common.config.ConfigValues;
-import io.herald.group.config.GroupConfigView;
-import io.herald.group.config.ShareAutoOffsetReset;
-import io.herald.group.config.ShareGroupSettings;
-import java.util.Optional;
-import org.apache.kafka.common.IsolationLevel;
 import io.herald.common.time.ManualTime;
 import io.herald.coordinator.runtime.CoordinatorResult;
 import io.herald.coordinator.runtime.CoordinatorShardContext;
 import io.herald.coordinator.runtime.CoordinatorTimer;
+import io.herald.group.classic.ClassicGroup;
+import io.herald.group.config.ConsumerGroupConfigView;
+import io.herald.group.config.ConsumerGroupSettings;
+import io.herald.group.config.GroupConfigView;
+import io.herald.group.config.ShareAutoOffsetReset;
+import io.herald.group.config.ShareGroupSettings;
 import io.herald.group.record.ConsumerGroupRecord;
 import io.herald.group.record.GroupCoordinatorRecord;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.PriorityQueue;
-
-import io.herald.group.classic.ClassicGroup;
 import io.herald.group.record.GroupRecord;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.message.HeartbeatRequestData;
 import org.apache.kafka.common.message.JoinGroupRequestData;
 import org.apache.kafka.common.message.JoinGroupResponseData;
@@ -57,7 +58,9 @@ final class ShardFixture {
     /** A partition loaded from {@code replayed}, at {@code nowMs}. */
     private ShardFixture(GroupConfig config, List<GroupCoordinatorRecord> replayed, long nowMs) {
         clock.time.advance(nowMs - clock.time.milliseconds());
-        this.shard = new GroupCoordinatorShard(config, SHARE_CONFIGS, new CoordinatorShardContext<>(0, 0, clock.time, clock));
+        this.shard = new GroupCoordinatorShard(config, SHARE_CONFIGS, ConsumerGroupConfigView.fixed(
+                new ConsumerGroupSettings(config.consumer().sessionTimeoutMs(), config.consumer().heartbeatIntervalMs())),
+                new CoordinatorShardContext<>(0, 0, clock.time, clock));
         log.addAll(replayed);
         replayed.forEach(shard::replay);
         shard.onLoaded();

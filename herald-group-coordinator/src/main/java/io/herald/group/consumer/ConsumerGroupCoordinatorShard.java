@@ -7,7 +7,10 @@ import static io.herald.group.consumer.HeartbeatMemberValidator.unknownMember;
 import static io.herald.group.consumer.HeartbeatRequestValidator.LEAVE_GROUP_MEMBER_EPOCH;
 import static io.herald.group.consumer.HeartbeatRequestValidator.LEAVE_GROUP_STATIC_MEMBER_EPOCH;
 
-import io.herald.group.record.ConsumerGroupRecord;
+import io.herald.group.config.ConsumerGroupConfigView;
+import io.herald.group.config.ConsumerGroupSettings;
+import io.herald.group.consumer.DeadlineTracker.MemberKey;
+import io.herald.group.consumer.DeadlineTracker.RebalanceDeadline;
 import io.herald.group.record.ConsumerGroupRecord.CurrentAssignment;
 import io.herald.group.record.ConsumerGroupRecord.CurrentAssignmentRemoved;
 import io.herald.group.record.ConsumerGroupRecord.GroupDeleted;
@@ -17,8 +20,7 @@ import io.herald.group.record.ConsumerGroupRecord.MemberRemoved;
 import io.herald.group.record.ConsumerGroupRecord.TargetAssignmentEpochRemoved;
 import io.herald.group.record.ConsumerGroupRecord.TargetAssignmentMember;
 import io.herald.group.record.ConsumerGroupRecord.TargetAssignmentMemberRemoved;
-import io.herald.group.consumer.DeadlineTracker.MemberKey;
-import io.herald.group.consumer.DeadlineTracker.RebalanceDeadline;
+import io.herald.group.record.ConsumerGroupRecord;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -68,6 +70,7 @@ import org.apache.kafka.common.protocol.Errors;
 public final class ConsumerGroupCoordinatorShard {
 
     private final ConsumerGroupConfig config;
+    private final ConsumerGroupConfigView groupConfigs;
     private final Predicate<String> classicGroupExists;
     private final Supplier<String> memberIdGenerator;
     private final Map<String, ConsumerGroup> groups = new HashMap<>();
@@ -87,7 +90,19 @@ public final class ConsumerGroupCoordinatorShard {
      */
     public ConsumerGroupCoordinatorShard(
             ConsumerGroupConfig config, Predicate<String> classicGroupExists, Supplier<String> memberIdGenerator) {
+        this(config, ConsumerGroupConfigView.fixed(new ConsumerGroupSettings(config.sessionTimeoutMs(),
+                config.heartbeatIntervalMs())), classicGroupExists, memberIdGenerator);
+    }
+
+    /**
+     * @param groupConfigs each group's effective session timeout and heartbeat interval (its dynamic group configs
+     *     {@code consumer.session.timeout.ms} and {@code consumer.heartbeat.interval.ms} over the broker's),
+     *     read on every heartbeat so a change applies at the member's next one
+     */
+    public ConsumerGroupCoordinatorShard(ConsumerGroupConfig config, ConsumerGroupConfigView groupConfigs,
+                                         Predicate<String> classicGroupExists, Supplier<String> memberIdGenerator) {
         this.config = Objects.requireNonNull(config, "config");
+        this.groupConfigs = Objects.requireNonNull(groupConfigs, "groupConfigs");
         this.classicGroupExists = Objects.requireNonNull(classicGroupExists, "classicGroupExists");
         this.memberIdGenerator = Objects.requireNonNull(memberIdGenerator, "memberIdGenerator");
         this.targetAssignment = new TargetAssignmentBuilder(config);
@@ -98,6 +113,13 @@ public final class ConsumerGroupCoordinatorShard {
     /** A shard with random member ids for v0 clients. */
     public static ConsumerGroupCoordinatorShard create(ConsumerGroupConfig config, Predicate<String> classicGroupExists) {
         return new ConsumerGroupCoordinatorShard(config, classicGroupExists, () -> Uuid.randomUuid().toString());
+    }
+
+    /** A shard with random member ids for v0 clients, reading each group's dynamic configs from {@code groupConfigs}. */
+    public static ConsumerGroupCoordinatorShard create(ConsumerGroupConfig config, ConsumerGroupConfigView groupConfigs,
+                                                       Predicate<String> classicGroupExists) {
+        return new ConsumerGroupCoordinatorShard(config, groupConfigs, classicGroupExists,
+                () -> Uuid.randomUuid().toString());
     }
 
     public ConsumerGroupConfig config() {
@@ -250,7 +272,7 @@ public final class ConsumerGroupCoordinatorShard {
         }
 
         // 5. Timers.
-        timers.scheduleSession(groupId, memberId, nowMs + config.sessionTimeoutMs());
+        timers.scheduleSession(groupId, memberId, nowMs + groupConfigs.consumer(groupId).sessionTimeoutMs());
         if (next.state() == MemberState.UNREVOKED_PARTITIONS) {
             boolean armed = timers.rebalance(groupId, memberId)
                     .map(d -> d.memberEpoch() == next.memberEpoch())
@@ -267,7 +289,7 @@ public final class ConsumerGroupCoordinatorShard {
         ConsumerGroupHeartbeatResponseData response = new ConsumerGroupHeartbeatResponseData()
                 .setMemberId(memberId)
                 .setMemberEpoch(next.memberEpoch())
-                .setHeartbeatIntervalMs(config.heartbeatIntervalMs());
+                .setHeartbeatIntervalMs(groupConfigs.consumer(groupId).heartbeatIntervalMs());
         boolean fullRequest = request.rebalanceTimeoutMs() != -1
                 && (request.subscribedTopicNames() != null || request.subscribedTopicRegex() != null)
                 && request.topicPartitions() != null;
@@ -299,14 +321,14 @@ public final class ConsumerGroupCoordinatorShard {
                         c.state(), c.assigned(), c.partitionsPendingRevocation()));
             }
             timers.cancelRebalance(groupId, memberId);
-            timers.scheduleSession(groupId, memberId, nowMs + config.sessionTimeoutMs());
+            timers.scheduleSession(groupId, memberId, nowMs + groupConfigs.consumer(groupId).sessionTimeoutMs());
         } else {
             removeMember(group, memberId, records);
         }
         return new ConsumerGroupHeartbeatResponseData()
                 .setMemberId(memberId)
                 .setMemberEpoch(request.memberEpoch())
-                .setHeartbeatIntervalMs(config.heartbeatIntervalMs());
+                .setHeartbeatIntervalMs(groupConfigs.consumer(groupId).heartbeatIntervalMs());
     }
 
     /** Fields the request leaves null (or -1) keep their previous value. */
@@ -482,10 +504,11 @@ public final class ConsumerGroupCoordinatorShard {
         timers.clear();
         for (ConsumerGroup group : groups.values()) {
             for (ConsumerGroup.Member m : group.members().values()) {
-                timers.scheduleSession(group.groupId(), m.memberId(), nowMs + config.sessionTimeoutMs());
+                int sessionTimeoutMs = groupConfigs.consumer(group.groupId()).sessionTimeoutMs();
+                timers.scheduleSession(group.groupId(), m.memberId(), nowMs + sessionTimeoutMs);
                 CurrentAssignment c = m.current();
                 if (c.state() == MemberState.UNREVOKED_PARTITIONS) {
-                    int timeout = m.metadata().map(MemberMetadata::rebalanceTimeoutMs).orElse(config.sessionTimeoutMs());
+                    int timeout = m.metadata().map(MemberMetadata::rebalanceTimeoutMs).orElse(sessionTimeoutMs);
                     timers.scheduleRebalance(group.groupId(), m.memberId(), c.memberEpoch(), nowMs + timeout);
                 }
             }

@@ -1,13 +1,15 @@
 package io.herald.group.consumer;
 
-import io.herald.group.record.ConsumerGroupRecord;
 import static io.herald.group.consumer.ShardHarness.GROUP;
 import static io.herald.group.consumer.ShardHarness.beat;
 import static io.herald.group.consumer.ShardHarness.join;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.herald.group.config.ConsumerGroupSettings;
 import io.herald.group.record.ConsumerGroupRecord.GroupEpoch;
+import io.herald.group.record.ConsumerGroupRecord;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -234,6 +236,26 @@ class ConsumerGroupCoordinatorShardTest {
 
         assertThat(h.group().members()).containsOnlyKeys("b");
         assertThat(h.group().owner(foo, 0)).isEmpty().as("a's partitions are released");
+    }
+
+    /** A group's dynamic consumer.session.timeout.ms and consumer.heartbeat.interval.ms apply at its next heartbeat. */
+    @Test
+    void aGroupsOwnSessionTimeoutAndHeartbeatIntervalApply() {
+        Map<String, ConsumerGroupSettings> dynamic = new HashMap<>();
+        ConsumerGroupSettings broker = new ConsumerGroupSettings(45_000, 5_000);
+        ShardHarness custom = new ShardHarness(ConsumerGroupConfig.DEFAULT,
+                groupId -> dynamic.getOrDefault(groupId, broker));
+        custom.createTopic("foo", 2);
+        assertThat(custom.heartbeat(join("a", "foo")).heartbeatIntervalMs()).isEqualTo(5_000);
+
+        dynamic.put(GROUP, new ConsumerGroupSettings(20_000, 2_000));
+        ConsumerGroupHeartbeatResponseData beat = custom.heartbeat(beat("a", custom.current("a").memberEpoch(), Map.of()));
+        assertThat(beat.heartbeatIntervalMs()).isEqualTo(2_000);
+        assertThat(custom.shard.nextDeadlineMs()).contains(custom.nowMs + 20_000);
+
+        custom.nowMs += 20_000;
+        custom.onTimer();
+        assertThat(custom.group().members()).as("silent for the group's own session timeout").isEmpty();
     }
 
     @Test

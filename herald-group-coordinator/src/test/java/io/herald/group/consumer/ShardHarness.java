@@ -1,9 +1,11 @@
 package io.herald.group.consumer;
 
+import io.herald.group.config.ConsumerGroupConfigView;
+import io.herald.group.config.ConsumerGroupSettings;
+import io.herald.group.consumer.TopicsView.TopicInfo;
+import io.herald.group.record.ConsumerGroupRecord.CurrentAssignment;
 import io.herald.group.record.ConsumerGroupRecord;
 import io.herald.group.record.ConsumerGroupRecordSerde;
-import io.herald.group.record.ConsumerGroupRecord.CurrentAssignment;
-import io.herald.group.consumer.TopicsView.TopicInfo;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,10 +38,17 @@ final class ShardHarness {
     long nowMs = 1_000_000L;
 
     ShardHarness(ConsumerGroupConfig config) {
+        this(config, ConsumerGroupConfigView.fixed(new ConsumerGroupSettings(config.sessionTimeoutMs(),
+                config.heartbeatIntervalMs())));
+    }
+
+    /** A shard whose groups' session timeouts and heartbeat intervals come from {@code groupConfigs}. */
+    ShardHarness(ConsumerGroupConfig config, ConsumerGroupConfigView groupConfigs) {
         this.config = config;
         Predicate<String> classic = classicGroups::contains;
         AtomicInteger ids = new AtomicInteger();
-        this.shard = new ConsumerGroupCoordinatorShard(config, classic, () -> "generated-" + ids.incrementAndGet());
+        this.shard = new ConsumerGroupCoordinatorShard(config, groupConfigs, classic,
+                () -> "generated-" + ids.incrementAndGet());
     }
 
     ShardHarness() {

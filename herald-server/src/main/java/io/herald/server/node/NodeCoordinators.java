@@ -121,7 +121,7 @@ final class NodeCoordinators implements AutoCloseable {
         ImageGroupConfigs groupConfigs = new ImageGroupConfigs(controller::image, groupConfig);
         GroupCoordinator groups = GroupCoordinator.start(groupConfig, new PartitionCoordinatorLog<>(OffsetsTopic.NAME,
                 replicas, GroupCoordinatorRecordSerde.INSTANCE, System::currentTimeMillis), Time.SYSTEM, timer,
-                sharePersister, groupConfigs);
+                sharePersister, groupConfigs, groupConfigs);
         replicas.addLeadershipListener(new InternalTopicLeadership(OffsetsTopic.NAME, groups));
         InternalTopicCreator offsetsTopic = internalTopic(controller, new InternalTopicCreator.Spec(OffsetsTopic.NAME,
                 groupConfig.offsetsTopicPartitions(), groupConfig.offsetsTopicReplicationFactor(),
