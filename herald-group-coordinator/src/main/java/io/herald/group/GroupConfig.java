@@ -203,8 +203,10 @@ public record GroupConfig(int offsetsTopicPartitions, int offsetsTopicSegmentByt
                     Importance.MEDIUM, "Largest share.partition.max.record.locks a share group may set.")
             .define(GROUP_SHARE_MAX_SHARE_SESSIONS, Type.INT, 2000, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
                     "Share sessions (KIP-932 share fetch sessions) the broker keeps.")
-            .define(ERRORS_DEADLETTERQUEUE_AUTO_CREATE_TOPICS_ENABLE, Type.BOOLEAN, true, Importance.MEDIUM,
-                    "Whether a share group's dead-letter topic is created on its first use (KIP-1191).")
+            .define(ERRORS_DEADLETTERQUEUE_AUTO_CREATE_TOPICS_ENABLE, Type.BOOLEAN, false, Importance.MEDIUM,
+                    "Whether a missing share-group dead-letter topic is created on its first use, with "
+                            + "errors.deadletterqueue.group.enable=true and the broker's num.partitions and "
+                            + "default.replication.factor (KIP-1191; off by default, as in Kafka).")
             .define(ERRORS_DEADLETTERQUEUE_TOPIC_NAME_PREFIX, Type.STRING, "dlq.", Importance.MEDIUM,
                     "The prefix every group's errors.deadletterqueue.topic.name must have (KIP-1191).")
             .define(HERALD_SHARE_RETRY_BACKOFF_MS, Type.LONG, 0L, ConfigDef.Range.atLeast(0), Importance.MEDIUM,

@@ -1,8 +1,9 @@
 package io.herald.broker.share;
 
 /**
- * Told when records of a share-partition become Archived by REJECT or by the delivery count limit: the hook the
- * dead-letter queue hangs on. Archiving for other reasons (GAP acknowledgements, aborted transactions, records
+ * Told when records of a share-partition become Archived by REJECT or by the delivery count limit (in a group with
+ * a dead-letter topic, after their copy was written: the copies themselves go through {@link DeadLetterQueue}, which
+ * needs the Archiving intent this hook comes too late for). Archiving for other reasons (GAP acknowledgements, aborted transactions, records
  * below a moved log start offset) is not reported.
  *
  * <p>Called once per archived range, after the change was written through the persister (for a lock expiry, after

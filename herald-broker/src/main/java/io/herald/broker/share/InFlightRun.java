@@ -33,6 +33,8 @@ final class InFlightRun {
     Rollback rollback;
     /** Why a pending or just committed archive happened, when the dead-letter queue must hear of it. */
     ArchiveReason archiveReason;
+    /** While Archiving: how far its dead-letter copy is; null otherwise. */
+    DeadLetterStage deadLetter;
 
     InFlightRun(long batchFirst, long batchLast, long first, long last, RecordState state, int deliveryCount) {
         this.batchFirst = batchFirst;
@@ -65,6 +67,7 @@ final class InFlightRun {
         c.writeId = writeId;
         c.rollback = rollback;
         c.archiveReason = archiveReason;
+        c.deadLetter = deadLetter;
         return c;
     }
 
@@ -96,6 +99,6 @@ final class InFlightRun {
     public String toString() {
         return "[" + first + ", " + last + "] " + state + " x" + deliveryCount
                 + (memberId.isEmpty() ? "" : " by " + memberId) + (writeId != 0 ? " (pending " + writeId + ")" : "")
-                + (split ? "" : " whole");
+                + (deadLetter == null ? "" : " " + deadLetter) + (split ? "" : " whole");
     }
 }

@@ -21,6 +21,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.common.TopicIdPartition;
@@ -59,6 +60,12 @@ import org.slf4j.LoggerFactory;
  * burst of acknowledgements costs one write per round trip. Each write carries the start offset as it will be once
  * that write's changes are final.
  *
+ * <p>Dead-letter topics (KIP-1191): in a group with one, a record rejected or out of deliveries is persisted
+ * Archiving (Herald's intent state), copied to the topic through the {@link DeadLetterQueue}, and only then persisted
+ * Archived; copies go one batch at a time, each after the previous one is Archived, so after any failure at most the
+ * newest batch is in doubt, and it is checked against the topic before it is written again (by this leader after a
+ * failed write, by the next leader after loading). That makes each copy exactly once.
+ *
  * <p>Thread-safety: thread-safe. State is guarded by one lock, held only for in-memory work: log reads, persister
  * calls and listener calls happen outside it. One fetch at a time reads the log for this share-partition (the fetch
  * lock, Kafka's too), so two fetches never acquire the same new records.
@@ -92,13 +99,14 @@ public final class SharePartition {
 
     /** What every share-partition of a broker shares. */
     public record Context(ShareStatePersister persister, GroupConfigView configs, Timer timer, Time time,
-                          ArchiveListener archiveListener) {
+                          ArchiveListener archiveListener, DeadLetterQueue deadLetters) {
         public Context {
             Objects.requireNonNull(persister, "persister");
             Objects.requireNonNull(configs, "configs");
             Objects.requireNonNull(timer, "timer");
             Objects.requireNonNull(time, "time");
             Objects.requireNonNull(archiveListener, "archiveListener");
+            Objects.requireNonNull(deadLetters, "deadLetters");
         }
     }
 
@@ -125,8 +133,12 @@ public final class SharePartition {
     public record RecordView(long firstOffset, long lastOffset, RecordState state, int deliveryCount,
                              String memberId, boolean pending) {}
 
+    /**
+     * @param intents Archiving runs this (unconditional) write makes durable: their dead-letter copies may start once
+     *                it succeeded
+     */
     private record QueuedWrite(long writeId, List<PersistedBatch> batches, CompletableFuture<Void> done,
-                               List<ArchivedRange> archivedOnCompletion) {}
+                               List<ArchivedRange> archivedOnCompletion, List<ArchivedRange> intents) {}
 
     /** What an operation leaves to do once the lock is released. */
     private record Aftermath(boolean changed, List<ArchivedRange> archived) {
@@ -153,6 +165,7 @@ public final class SharePartition {
     private long nextWriteId = 1;
     private final ArrayDeque<QueuedWrite> writes = new ArrayDeque<>();
     private boolean writeInFlight;
+    private final DeadLetterProgress deadLetterStep = new DeadLetterProgress();
 
     public SharePartition(SharePartitionKey key, TopicIdPartition partition, int leaderEpoch, ShareLog shareLog,
                           Context ctx, Listener listener) {
@@ -316,6 +329,7 @@ public final class SharePartition {
         log.debug("Loaded share-partition {} {}: {}", key.groupId(), partition, window);
         loaded.complete(null);
         listener.onChange(this);
+        maybeSendWrite(); // loaded Archiving records: check the dead-letter topic for them
     }
 
     private void failLoad(ApiException cause) {
@@ -345,6 +359,7 @@ public final class SharePartition {
             due.close();
             dropped = new ArrayList<>(writes);
             writes.clear();
+            deadLetterStep.abandon();
         } finally {
             lock.unlock();
         }
@@ -571,8 +586,9 @@ public final class SharePartition {
                 after = finish(fx);
                 done.complete(null);
             } else {
-                writes.add(new QueuedWrite(writeId, List.copyOf(fx.writes), done, List.of()));
+                writes.add(new QueuedWrite(writeId, List.copyOf(fx.writes), done, List.of(), List.copyOf(fx.intents)));
                 fx.writes.clear();
+                fx.intents.clear();
                 after = finish(fx);
             }
         } finally {
@@ -601,9 +617,12 @@ public final class SharePartition {
                 if (d.isLock()) {
                     window.expireLock(d.lockId(), d.first(), d.last(), fx);
                 } else {
-                    window.markMaybeAvailable(); // a retry backoff ended
+                    window.markMaybeAvailable(); // a retry backoff ended (or a dead-letter retry is due)
                     fx.changed = true;
                 }
+            }
+            if (deadLetterStep.takeIntentRewrite(fx.rules.nowMs())) {
+                window.rewriteIntents(fx);
             }
             after = finish(fx);
         } finally {
@@ -633,7 +652,8 @@ public final class SharePartition {
         due.rearm(fx.rules.nowMs());
         List<ArchivedRange> archivedNow = fx.archived;
         if (!fx.writes.isEmpty() || fx.startMoved) {
-            writes.add(new QueuedWrite(0, List.copyOf(fx.writes), null, List.copyOf(fx.archived)));
+            writes.add(new QueuedWrite(0, List.copyOf(fx.writes), null, List.copyOf(fx.archived),
+                    List.copyOf(fx.intents)));
             archivedNow = List.of();
         }
         return new Aftermath(fx.changed, List.copyOf(archivedNow));
@@ -660,8 +680,14 @@ public final class SharePartition {
         }
     }
 
-    /** Sends the queued writes as one, unless one is out already (its completion sends the next). */
+    /** Takes the next dead-letter step if one is due, then sends the queued writes. */
     private void maybeSendWrite() {
+        maybeDeadLetter();
+        sendQueuedWrites();
+    }
+
+    /** Sends the queued writes as one, unless one is out already (its completion sends the next). */
+    private void sendQueuedWrites() {
         List<QueuedWrite> sending;
         ShareStateWrite write;
         lock.lock();
@@ -703,6 +729,19 @@ public final class SharePartition {
                 WindowEffects fx = effects(settings(), 0);
                 for (QueuedWrite w : sent) {
                     attempted.addAll(w.archivedOnCompletion());
+                    if (!w.intents().isEmpty()) {
+                        if (error == Errors.NONE) {
+                            window.confirmIntents(w.intents());
+                        } else {
+                            due.addWakeUp(deadLetterStep.intentWriteFailed(fx.rules.nowMs()));
+                        }
+                    }
+                    if (w.writeId() != 0 && deadLetterStep.isArchiving(w.writeId())) {
+                        long retryAt = deadLetterStep.archived(error == Errors.NONE, fx.rules.nowMs());
+                        if (retryAt > 0) {
+                            due.addWakeUp(retryAt);
+                        }
+                    }
                     if (w.writeId() == 0) {
                         continue;
                     }
@@ -717,6 +756,7 @@ public final class SharePartition {
                     fencedNow = true;
                     transition(Lifecycle.FENCED);
                     due.close();
+                    deadLetterStep.abandon();
                     dropped = new ArrayList<>(writes);
                     writes.clear();
                     fx.writes.clear();
@@ -755,6 +795,107 @@ public final class SharePartition {
         } else {
             maybeSendWrite();
         }
+    }
+
+    // ---- dead-letter copies ----
+
+    /**
+     * Takes the next step of the dead-letter copies, unless one is under way or a retry is not due yet (see
+     * {@link DeadLetterStage}): first the Archived write of copied runs, then the check of runs in doubt, then the
+     * copy of the oldest queued runs. One step at a time, so a new batch is copied only once the previous one is
+     * persisted Archived.
+     */
+    private void maybeDeadLetter() {
+        List<ArchivedRange> ranges;
+        DeadLetterCall call;
+        CompletableFuture<?> token = new CompletableFuture<>();
+        lock.lock();
+        try {
+            long now = ctx.time().milliseconds();
+            if (lifecycle != Lifecycle.ACTIVE || !deadLetterStep.idleAt(now)) {
+                return;
+            }
+            ShareGroupSettings settings = settings();
+            WindowEffects fx = effects(settings, nextWriteId);
+            if (window.archiveCopied(fx)) {
+                nextWriteId++;
+                deadLetterStep.startArchiving(fx.writeId);
+                writes.add(new QueuedWrite(fx.writeId, List.copyOf(fx.writes), null, List.of(), List.of()));
+                return; // sent by the caller, with whatever else is queued
+            }
+            ranges = window.startCheckingInDoubt(settings.deliveryCountLimit());
+            call = DeadLetterCall.CHECK;
+            if (ranges.isEmpty()) {
+                ranges = window.startCopying(DeadLetterProgress.MAX_BATCH_RECORDS, settings.deliveryCountLimit());
+                call = DeadLetterCall.WRITE;
+            }
+            if (ranges.isEmpty()) {
+                return;
+            }
+            deadLetterStep.startCall(token);
+        } finally {
+            lock.unlock();
+        }
+        List<ArchivedRecords> records = new ArrayList<>(ranges.size());
+        for (ArchivedRange r : ranges) {
+            records.add(new ArchivedRecords(key.groupId(), partition, r.first(), r.last(), r.deliveryCount(),
+                    r.reason()));
+        }
+        DeadLetterBatch batch = new DeadLetterBatch(key.groupId(), partition, shareLog, records);
+        try {
+            CompletableFuture<Set<Long>> answer = call == DeadLetterCall.CHECK
+                    ? ctx.deadLetters().copied(batch).thenApply(copied -> copied)
+                    : ctx.deadLetters().write(batch).thenApply(outcome -> null);
+            final DeadLetterCall made = call;
+            answer.whenComplete((copied, failure) -> onDeadLetterDone(token, batch, made, copied, failure));
+        } catch (RuntimeException e) {
+            onDeadLetterDone(token, batch, call, null, e);
+        }
+    }
+
+    /** The two calls to the dead-letter queue. */
+    private enum DeadLetterCall { CHECK, WRITE }
+
+    /**
+     * A write or check ended.
+     *
+     * @param copied for a check, the offsets found in the dead-letter topic
+     */
+    private void onDeadLetterDone(CompletableFuture<?> token, DeadLetterBatch batch, DeadLetterCall call,
+                                  Set<Long> copied, Throwable failure) {
+        lock.lock();
+        try {
+            if (lifecycle != Lifecycle.ACTIVE || !deadLetterStep.finishCall(token)) {
+                return; // fenced meanwhile: the next leader checks what this one may have written
+            }
+            long now = ctx.time().milliseconds();
+            if (failure != null) {
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                // A failed check stays in doubt; a failed write is in doubt unless certainly not appended.
+                window.finishCopying(o -> false, call == DeadLetterCall.WRITE
+                        && cause instanceof DeadLetterQueue.NotWrittenException
+                        ? DeadLetterStage.QUEUED : DeadLetterStage.IN_DOUBT);
+                long retryAt = deadLetterStep.failed(now);
+                due.addWakeUp(retryAt);
+                due.rearm(now);
+                log.debug("Dead-letter {} of {} {} {} failed, again in {} ms: {}", call, key.groupId(), partition,
+                        batch.ranges(), retryAt - now, cause.toString());
+            } else if (call == DeadLetterCall.CHECK) {
+                if (!copied.isEmpty()) {
+                    log.info("Share-partition {} {}: {} records in doubt were already in the dead-letter topic; "
+                            + "they are not written again", key.groupId(), partition, copied.size());
+                }
+                window.finishCopying(copied::contains, DeadLetterStage.QUEUED);
+                deadLetterStep.succeeded();
+            } else {
+                window.finishCopying(o -> true, DeadLetterStage.WRITTEN);
+                deadLetterStep.succeeded();
+            }
+        } finally {
+            lock.unlock();
+        }
+        maybeSendWrite();
     }
 
     /** The persister errors after which this share-partition's view of the state can no longer be trusted. */

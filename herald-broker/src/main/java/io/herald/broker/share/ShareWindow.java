@@ -68,8 +68,12 @@ final class ShareWindow {
             if (first > cursor) {
                 w.put(new InFlightRun(cursor, first - 1, cursor, first - 1, RecordState.AVAILABLE, 0));
             }
-            w.put(new InFlightRun(first, b.lastOffset(), first, b.lastOffset(),
-                    RecordState.forPersistedId(b.deliveryState()), b.deliveryCount()));
+            InFlightRun run = new InFlightRun(first, b.lastOffset(), first, b.lastOffset(),
+                    RecordState.forPersistedId(b.deliveryState()), b.deliveryCount());
+            if (run.state == RecordState.ARCHIVING) {
+                run.deadLetter = DeadLetterStage.IN_DOUBT; // the last leader may have copied it before failing
+            }
+            w.put(run);
             cursor = b.lastOffset() + 1;
         }
         w.endOffset = cursor;
@@ -146,7 +150,8 @@ final class ShareWindow {
 
     /**
      * The start offset the window would have once writes {@code committing} succeed: past every terminal record
-     * that waits for no other write, skipping offsets without records.
+     * that waits for no other write, skipping offsets without records. Archiving records are not terminal: the start
+     * offset waits for their dead-letter copies.
      */
     long advancedStart(LongPredicate committing) {
         Map.Entry<Long, InFlightRun> from = runs.floorEntry(startOffset);
@@ -688,10 +693,10 @@ final class ShareWindow {
             case RENEW -> renew(run, fx);
             case ACCEPT -> startTransition(run, RecordState.ACKNOWLEDGED, null, fx);
             case GAP -> startTransition(run, RecordState.ARCHIVED, null, fx);
-            case REJECT -> startTransition(run, RecordState.ARCHIVED, ArchiveReason.REJECTED, fx);
+            case REJECT -> startTransition(run, archiveTarget(fx), ArchiveReason.REJECTED, fx);
             case RELEASE -> {
                 if (run.deliveryCount >= fx.rules.deliveryCountLimit()) {
-                    startTransition(run, RecordState.ARCHIVED, ArchiveReason.DELIVERY_LIMIT, fx);
+                    startTransition(run, archiveTarget(fx), ArchiveReason.DELIVERY_LIMIT, fx);
                 } else {
                     startTransition(run, RecordState.AVAILABLE, null, fx);
                 }
@@ -766,7 +771,7 @@ final class ShareWindow {
                 if (r.last < startOffset) {
                     startTransition(r, RecordState.ARCHIVED, null, fx);
                 } else if (r.deliveryCount >= fx.rules.deliveryCountLimit()) {
-                    startTransition(r, RecordState.ARCHIVED, ArchiveReason.DELIVERY_LIMIT, fx);
+                    startTransition(r, archiveTarget(fx), ArchiveReason.DELIVERY_LIMIT, fx);
                 } else {
                     startTransition(r, RecordState.AVAILABLE, null, fx);
                 }
@@ -812,7 +817,7 @@ final class ShareWindow {
         if (r.last < startOffset) {
             target = RecordState.ARCHIVED;
         } else if (r.deliveryCount >= fx.rules.deliveryCountLimit()) {
-            target = RecordState.ARCHIVED;
+            target = archiveTarget(fx);
             reason = ArchiveReason.DELIVERY_LIMIT;
         } else {
             target = RecordState.AVAILABLE;
@@ -821,6 +826,11 @@ final class ShareWindow {
         r.clearLock();
         if (target == RecordState.AVAILABLE) {
             becameAvailable(r, fx);
+        } else if (target == RecordState.ARCHIVING) {
+            // Applied now, as every expiry; copied only once this unconditional write is known to have succeeded.
+            r.archiveReason = reason;
+            r.deadLetter = DeadLetterStage.UNCONFIRMED;
+            fx.intents.add(new ArchivedRange(r.first, r.last, r.deliveryCount, reason));
         } else if (reason != null) {
             fx.archived.add(new ArchivedRange(r.first, r.last, r.deliveryCount, reason));
         }
@@ -837,6 +847,122 @@ final class ShareWindow {
         fx.changed = true;
     }
 
+    // ---- dead-letter copies (KIP-1191, exactly once: see DeadLetterStage) ----
+
+    /** Where a REJECT or a delivery-limit archive goes: Archiving first when the group has a dead-letter topic. */
+    private static RecordState archiveTarget(WindowEffects fx) {
+        return fx.rules.settings().deadLetterTopic().isPresent() ? RecordState.ARCHIVING : RecordState.ARCHIVED;
+    }
+
+    /** Whether some Archiving run still waits for its lock-expiry write to be confirmed. */
+    boolean hasUnconfirmedIntents() {
+        return runs.values().stream().anyMatch(r -> r.deadLetter == DeadLetterStage.UNCONFIRMED);
+    }
+
+    /** The unconditional write that made {@code ranges} Archiving succeeded: their copies may be written. */
+    void confirmIntents(List<ArchivedRange> ranges) {
+        for (ArchivedRange range : ranges) {
+            for (InFlightRun r : runs.subMap(range.first(), true, range.last(), true).values()) {
+                if (r.deadLetter == DeadLetterStage.UNCONFIRMED) {
+                    r.deadLetter = DeadLetterStage.QUEUED;
+                }
+            }
+        }
+    }
+
+    /** Writes the Archiving state of unconfirmed runs again (their first write failed). */
+    void rewriteIntents(WindowEffects fx) {
+        for (InFlightRun r : runs.values()) {
+            if (r.deadLetter == DeadLetterStage.UNCONFIRMED && !r.pending()) {
+                fx.writes.add(new PersistedBatch(r.first, r.last, RecordState.ARCHIVING.id(), (short) r.deliveryCount));
+                fx.intents.add(new ArchivedRange(r.first, r.last, r.deliveryCount, r.archiveReason));
+            }
+        }
+    }
+
+    /**
+     * The in-doubt runs, now being checked against the dead-letter topic ({@link DeadLetterStage#WRITING}), with the
+     * reason each was archived for; a run loaded from the persister has lost its reason, which is then inferred from
+     * its delivery count.
+     */
+    List<ArchivedRange> startCheckingInDoubt(int deliveryCountLimit) {
+        return take(DeadLetterStage.IN_DOUBT, Long.MAX_VALUE, deliveryCountLimit);
+    }
+
+    /** The oldest queued runs, at most {@code maxRecords} offsets, now being copied. */
+    List<ArchivedRange> startCopying(long maxRecords, int deliveryCountLimit) {
+        return take(DeadLetterStage.QUEUED, maxRecords, deliveryCountLimit);
+    }
+
+    private List<ArchivedRange> take(DeadLetterStage stage, long maxRecords, int deliveryCountLimit) {
+        List<ArchivedRange> out = new ArrayList<>();
+        long left = maxRecords;
+        for (InFlightRun r : new ArrayList<>(runs.values())) {
+            if (left <= 0) {
+                break;
+            }
+            if (r.deadLetter != stage || r.pending()) {
+                continue;
+            }
+            InFlightRun piece = r.count() > left ? isolate(r, r.first, r.first + left - 1) : r;
+            if (piece.archiveReason == null) {
+                piece.archiveReason = piece.deliveryCount >= deliveryCountLimit
+                        ? ArchiveReason.DELIVERY_LIMIT : ArchiveReason.REJECTED;
+            }
+            piece.deadLetter = DeadLetterStage.WRITING;
+            out.add(new ArchivedRange(piece.first, piece.last, piece.deliveryCount, piece.archiveReason));
+            left -= piece.count();
+        }
+        return out;
+    }
+
+    /**
+     * The runs being copied or checked are now in stage {@code outcome}, offset by offset: those {@code copied}
+     * accepts go to {@link DeadLetterStage#WRITTEN}, the others to {@code outcome}.
+     */
+    void finishCopying(LongPredicate copied, DeadLetterStage outcome) {
+        for (InFlightRun r : new ArrayList<>(runs.values())) {
+            if (r.deadLetter != DeadLetterStage.WRITING) {
+                continue;
+            }
+            long at = r.first;
+            InFlightRun rest = r;
+            while (rest != null) {
+                boolean done = copied.test(at);
+                long until = at;
+                while (until < rest.last && copied.test(until + 1) == done) {
+                    until++;
+                }
+                InFlightRun piece = until < rest.last ? isolate(rest, at, until) : rest;
+                InFlightRun next = until < rest.last ? runs.get(until + 1) : null;
+                piece.deadLetter = done ? DeadLetterStage.WRITTEN : outcome;
+                at = until + 1;
+                rest = next;
+            }
+        }
+    }
+
+    /**
+     * Starts the Archived write of every copied run, pending on write {@code fx.writeId}; a failed write leaves them
+     * Archiving and copied, to be written again.
+     *
+     * @return whether there was any
+     */
+    boolean archiveCopied(WindowEffects fx) {
+        boolean any = false;
+        for (InFlightRun r : runs.values()) {
+            if (r.deadLetter != DeadLetterStage.WRITTEN || r.pending()) {
+                continue;
+            }
+            r.rollback = new InFlightRun.Rollback(RecordState.ARCHIVING, r.deliveryCount, "", 0, 0, false, false);
+            r.writeId = fx.writeId;
+            r.state = RecordState.ARCHIVED;
+            fx.writes.add(new PersistedBatch(r.first, r.last, RecordState.ARCHIVED.id(), (short) r.deliveryCount));
+            any = true;
+        }
+        return any;
+    }
+
     // ---- write outcomes ----
 
     /** Write {@code writeId} succeeded: its transitions are final; the start offset moves over what is done. */
@@ -848,12 +974,17 @@ final class ShareWindow {
             r.writeId = 0;
             r.rollback = null;
             r.clearLock();
+            if (r.state == RecordState.ARCHIVING) {
+                r.deadLetter = DeadLetterStage.QUEUED; // the intent is durable: the copy may be written
+                continue;
+            }
             if (r.state == RecordState.AVAILABLE) {
                 becameAvailable(r, fx);
             } else if (r.state == RecordState.ARCHIVED && r.archiveReason != null) {
                 fx.archived.add(new ArchivedRange(r.first, r.last, r.deliveryCount, r.archiveReason));
             }
             r.archiveReason = null;
+            r.deadLetter = null;
         }
         advanceStart(fx);
     }
@@ -871,7 +1002,12 @@ final class ShareWindow {
             InFlightRun.Rollback before = r.rollback;
             r.writeId = 0;
             r.rollback = null;
+            if (before.state() == RecordState.ARCHIVING) {
+                r.state = RecordState.ARCHIVING; // a copied batch's Archived write failed: it is written again
+                continue;
+            }
             r.archiveReason = null;
+            r.deadLetter = null;
             if (before.archived()) {
                 continue;
             }

@@ -8,7 +8,8 @@ import java.util.function.LongSupplier;
 
 /**
  * What one operation on a {@link ShareWindow} needs done outside it: acquisition locks to arm, retry-backoff
- * wake-ups, state to persist, archived ranges to report, and whether parked fetches should look again. The window
+ * wake-ups, state to persist, archived ranges to report, dead-letter intents to confirm, and whether parked fetches
+ * should look again. The window
  * itself does no I/O and reads no clock; the share-partition carries these out after releasing its lock.
  *
  * <p>Not thread-safe: one per operation.
@@ -28,6 +29,8 @@ final class WindowEffects {
     final List<Long> wakeups = new ArrayList<>();
     final List<PersistedBatch> writes = new ArrayList<>();
     final List<ArchivedRange> archived = new ArrayList<>();
+    /** Runs made Archiving by unconditional writes (lock expiries): their copy waits until that write succeeded. */
+    final List<ArchivedRange> intents = new ArrayList<>();
     /** Something became acquirable or the start offset moved: parked fetches should look again. */
     boolean changed;
     /** The start offset moved without a record to write (the log start passed it): persist the new start. */

@@ -160,6 +160,12 @@ final class ModelPersister implements ShareStatePersister {
         return CompletableFuture.completedFuture(Errors.NONE);
     }
 
+    /** The persisted delivery state id of {@code offset}, -1 when none is held (below the start offset, or never). */
+    synchronized int stateOf(SharePartitionKey key, long offset) {
+        Offset o = states.get(key).offsets.get(offset);
+        return o == null ? -1 : o.state();
+    }
+
     synchronized long startOffset(SharePartitionKey key) {
         return states.get(key).startOffset;
     }

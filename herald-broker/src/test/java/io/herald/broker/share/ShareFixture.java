@@ -32,6 +32,7 @@ final class ShareFixture {
     final List<ArchivedRecords> archived = new CopyOnWriteArrayList<>();
     final List<ApiException> fenced = new CopyOnWriteArrayList<>();
     final AtomicInteger changes = new AtomicInteger();
+    final ModelDeadLetters deadLetters = new ModelDeadLetters();
     final SharePartition.Context context;
     private int leaderEpoch;
     SharePartition sp;
@@ -43,7 +44,8 @@ final class ShareFixture {
     ShareFixture(ModelLog log, ShareStatePersister persister) {
         this.log = log;
         this.persister = persister;
-        this.context = new SharePartition.Context(persister, groupId -> settings.get(), timer, time, archived::add);
+        this.context = new SharePartition.Context(persister, groupId -> settings.get(), timer, time, archived::add,
+                deadLetters);
     }
 
     /** Kafka's defaults, but starting from the earliest offset (tests append first, then fetch). */
@@ -123,6 +125,7 @@ final class ShareFixture {
         private long backoffMs;
         private long backoffMaxMs;
         private double multiplier;
+        private Optional<String> deadLetterTopic;
         private final ShareGroupSettings base;
 
         Builder(ShareGroupSettings s) {
@@ -136,6 +139,12 @@ final class ShareFixture {
             backoffMs = s.retryBackoffMs();
             backoffMaxMs = s.retryBackoffMaxMs();
             multiplier = s.retryBackoffMultiplier();
+            deadLetterTopic = s.deadLetterTopic();
+        }
+
+        Builder deadLetterTopic(String topic) {
+            deadLetterTopic = Optional.ofNullable(topic);
+            return this;
         }
 
         Builder lockMs(int v) {
@@ -177,7 +186,7 @@ final class ShareFixture {
 
         ShareGroupSettings build() {
             return new ShareGroupSettings(base.sessionTimeoutMs(), base.heartbeatIntervalMs(), base.maxSize(), lockMs,
-                    limit, maxLocks, reset, isolation, renew, base.deadLetterTopic(), base.deadLetterCopyRecord(),
+                    limit, maxLocks, reset, isolation, renew, deadLetterTopic, base.deadLetterCopyRecord(),
                     backoffMs, backoffMaxMs, multiplier);
         }
     }

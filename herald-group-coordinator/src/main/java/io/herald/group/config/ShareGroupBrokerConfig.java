@@ -22,8 +22,8 @@ import java.util.Objects;
  * @param maxShareSessions          {@code group.share.max.share.sessions} (2000): share sessions the broker keeps,
  *                                  at least {@code maxSize}
  * @param assignor                  the one entry of {@code group.share.assignors} ("simple", the only one)
- * @param deadLetterAutoCreateTopics {@code errors.deadletterqueue.auto.create.topics.enable} (true): a group's
- *                                  dead-letter topic is created on its first use
+ * @param deadLetterAutoCreateTopics {@code errors.deadletterqueue.auto.create.topics.enable} (false, KIP-1191's
+ *                                  default): a missing dead-letter topic is created on its first use
  * @param deadLetterTopicNamePrefix {@code errors.deadletterqueue.topic.name.prefix} ("dlq."): every group's
  *                                  {@code errors.deadletterqueue.topic.name} must start with it (KIP-1191), so a
  *                                  group cannot make the broker write into an arbitrary topic
@@ -44,7 +44,7 @@ public record ShareGroupBrokerConfig(Bounded sessionTimeoutMs, Bounded heartbeat
     /** Kafka 4.3.1's defaults and Herald's. */
     public static final ShareGroupBrokerConfig DEFAULT = new ShareGroupBrokerConfig(Bounded.of(45_000, 45_000, 60_000),
             Bounded.of(5_000, 5_000, 15_000), 200, Bounded.of(30_000, 15_000, 60_000), Bounded.of(5, 2, 10),
-            Bounded.of(2000, 100, 4000), 2000, SIMPLE_ASSIGNOR, true, "dlq.", 0, 60_000, 2.0);
+            Bounded.of(2000, 100, 4000), 2000, SIMPLE_ASSIGNOR, false, "dlq.", 0, 60_000, 2.0);
 
     public ShareGroupBrokerConfig {
         Objects.requireNonNull(sessionTimeoutMs, "sessionTimeoutMs");

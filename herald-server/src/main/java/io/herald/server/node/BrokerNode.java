@@ -6,6 +6,10 @@ import io.herald.broker.network.InterBrokerSender;
 import io.herald.broker.replica.AlterPartitionChannel;
 import io.herald.broker.replica.ReplicaManager;
 import io.herald.broker.share.ArchiveListener;
+import io.herald.broker.share.dlq.DeadLetterTopics;
+import io.herald.broker.share.dlq.DeadLetterWriter;
+import io.herald.broker.share.dlq.LocalDeadLetterLog;
+import io.herald.broker.share.dlq.RemoteDeadLetterLog;
 import io.herald.broker.share.handler.ShareApis;
 import io.herald.common.concurrent.ThreadFactories;
 import io.herald.common.purgatory.Purgatory;
@@ -43,6 +47,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class BrokerNode implements HeraldNode {
     private static final Logger log = LoggerFactory.getLogger(BrokerNode.class);
+    /**
+     * How far back a check for dead-letter copies in doubt looks in a dead-letter partition: copies other
+     * share-partitions appended after the one in doubt must fit in it.
+     */
+    private static final int DEAD_LETTER_SCAN_OFFSETS = 100_000;
 
     private final HeraldConfig config;
     private final MetaProperties meta;
@@ -122,7 +131,8 @@ public final class BrokerNode implements HeraldNode {
                 Time.SYSTEM);
         ShareApis shares = new ShareApis(replicas, controller::image, coordinators.sharePersister,
                 coordinators.groupConfigs, timer, Time.SYSTEM, pool, new ShareApis.Options(
-                        config.groups().share().maxShareSessions(), ShareApis.DEFAULT_FETCH_MAX_BYTES, ArchiveListener.NONE));
+                        config.groups().share().maxShareSessions(), ShareApis.DEFAULT_FETCH_MAX_BYTES,
+                        ArchiveListener.NONE, deadLetters(config, controller, replicas, interBroker, coordinators, pool)));
         LeaderEndOffsets endOffsets = new LeaderEndOffsets(node.nodeId(), replicas, controller::image, interBroker,
                 config.broker().requestTimeoutMs());
         KafkaServer server = new KafkaServer(config.network(), new BrokerApis(config, logManager, controller,
@@ -134,6 +144,28 @@ public final class BrokerNode implements HeraldNode {
         log.info("Broker {} serving on {}:{}", node.nodeId(), node.listener().host(), server.boundPort());
         return new BrokerNode(config, meta, logManager, controller, pool, timer, fetchPurgatory, server, coordinators,
                 replicas, fetchSessions, interBroker, shares);
+    }
+
+    /**
+     * The dead-letter topics of share groups (KIP-1191): the group's topic from its configs, the cluster's rules from
+     * {@code errors.deadletterqueue.*}, appends through this broker's replica or a Produce to the leader.
+     */
+    private static DeadLetterWriter deadLetters(HeraldConfig config, MetadataController controller,
+                                                ReplicaManager replicas, InterBrokerSender interBroker,
+                                                NodeCoordinators coordinators, ExecutorService pool) {
+        int nodeId = config.node().nodeId();
+        int timeoutMs = config.broker().requestTimeoutMs();
+        DeadLetterTopics topics = new DeadLetterTopics(controller::image, coordinators.groupConfigs,
+                new DeadLetterTopics.Settings(config.groups().share().deadLetterTopicNamePrefix(),
+                        config.groups().share().deadLetterAutoCreateTopics(), config.broker().numPartitions(),
+                        config.broker().defaultReplicationFactor()),
+                (name, partitions, replicationFactor, configs) ->
+                        controller.createTopic(name, partitions, replicationFactor, configs, false),
+                config.originals());
+        LocalDeadLetterLog local = new LocalDeadLetterLog(replicas, controller::image, timeoutMs);
+        return new DeadLetterWriter(topics, leader -> leader == nodeId ? local
+                : new RemoteDeadLetterLog(interBroker, leader, timeoutMs), pool, Time.SYSTEM,
+                DEAD_LETTER_SCAN_OFFSETS);
     }
 
     /** Opens and recovers every log, each with its topic's config from the metadata it has at start. */

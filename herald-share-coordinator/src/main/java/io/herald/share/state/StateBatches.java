@@ -16,8 +16,10 @@ import java.util.TreeSet;
  *   <li><b>Prune.</b> With a start offset (not -1), a batch ending below it is dropped and one straddling it keeps
  *       only {@code [startOffset, lastOffset]}: records below the start offset are done and need no state.</li>
  *   <li><b>Priority, not recency.</b> Where two batches overlap, the one with the higher delivery count wins, then
- *       the higher delivery state (Available 0 &lt; Acknowledged 2 &lt; Archived 4): a record's state only moves
- *       forward, so a late or replayed write cannot take back a delivery. The winner keeps its whole range, the
+ *       the higher delivery state (Available 0 &lt; Acknowledged 2 &lt; Archiving 3 &lt; Archived 4): a record's
+ *       state only moves forward, so a late or replayed write cannot take back a delivery. Archiving is Herald's
+ *       extension (a record whose dead-letter copy is not yet confirmed); stored like any other id, it loses to the
+ *       Archived that finishes it and wins over the Available it came from. The winner keeps its whole range, the
  *       loser what lies outside it (split in two when the winner sits inside it).</li>
  *   <li><b>Coalesce.</b> Overlapping or adjacent batches with the same count and state become one.</li>
  * </ol>

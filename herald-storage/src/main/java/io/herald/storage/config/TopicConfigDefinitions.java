@@ -14,7 +14,8 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.record.internal.CompressionType;
 
 /**
- * Every topic config of Kafka 4.3.1 ({@code LogConfig.configNames()}), in Kafka's alphabetical order, with
+ * Every topic config of Kafka 4.3.1 ({@code LogConfig.configNames()}) and KIP-1191's
+ * {@code errors.deadletterqueue.group.enable}, in Kafka's alphabetical order, with
  * Kafka's type, default, validation and broker synonyms. The documentation says what the config does in
  * Herald; where Herald lacks the feature a config belongs to, the config is accepted with Kafka's validation
  * and has no effect, unless a value asks for the feature itself, which the validator refuses.
@@ -27,6 +28,8 @@ final class TopicConfigDefinitions {
     static final String LEADER_THROTTLED_REPLICAS = "leader.replication.throttled.replicas";
     static final String FOLLOWER_THROTTLED_REPLICAS = "follower.replication.throttled.replicas";
     static final String LONG_MAX = String.valueOf(Long.MAX_VALUE);
+    /** KIP-1191's topic config, which Kafka 4.4 brings (not in Kafka 4.3.1's TopicConfig). */
+    static final String ERRORS_DEADLETTERQUEUE_GROUP_ENABLE = "errors.deadletterqueue.group.enable";
 
     private TopicConfigDefinitions() {
     }
@@ -56,6 +59,11 @@ final class TopicConfigDefinitions {
             "How long the cleaner keeps a tombstone (null value) after the first cleaning that kept it, so that "
                 + "consumers reading a compacted topic from the start see deletions.",
             "log.cleaner.delete.retention.ms"));
+        keys.add(key(ERRORS_DEADLETTERQUEUE_GROUP_ENABLE, Type.BOOLEAN, "false", null,
+            "KIP-1191: whether groups may use this topic as their dead-letter topic "
+                + "(errors.deadletterqueue.topic.name); a group's rejected and undeliverable records are written "
+                + "only to a topic where this is true, so a topic's administrator decides whether the broker may "
+                + "write into it on a group's behalf."));
         keys.add(key(TopicConfig.FILE_DELETE_DELAY_MS_CONFIG, Type.LONG, "60000", Range.atLeast(0),
             "How long the files of a deleted segment stay open after it left the log, so that fetches still "
                 + "sending from it complete.",

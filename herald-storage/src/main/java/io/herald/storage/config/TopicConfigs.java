@@ -39,6 +39,10 @@ public final class TopicConfigs {
     private static final int MAX_REPORTED = 10_000;
     private static final Set<String> REPORTED = ConcurrentHashMap.newKeySet();
 
+    /** KIP-1191: a topic groups may write their dead-letter records to (boolean, false by default). */
+    public static final String ERRORS_DEADLETTERQUEUE_GROUP_ENABLE =
+        TopicConfigDefinitions.ERRORS_DEADLETTERQUEUE_GROUP_ENABLE;
+
     /**
      * One topic config.
      *

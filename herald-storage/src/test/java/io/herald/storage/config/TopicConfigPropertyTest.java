@@ -64,6 +64,7 @@ class TopicConfigPropertyTest {
         edges("compression.type", "producer", "uncompressed", "gzip", "snappy", "lz4", "zstd", "GZIP");
         edges("compression.zstd.level", "-131073", "-131072", "-1", "0", "1", "22", "23");
         edges("delete.retention.ms", "-1", "0", "1", LMAX);
+        edges("errors.deadletterqueue.group.enable", "true", "false", "TRUE", "yes");
         edges("file.delete.delay.ms", "-1", "0", "1", LMAX);
         edges("flush.messages", "0", "1", "2", LMAX);
         edges("flush.ms", "-1", "0", "1", LMAX);

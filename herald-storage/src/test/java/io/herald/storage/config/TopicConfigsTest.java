@@ -106,7 +106,8 @@ class TopicConfigsTest {
     void theConfigDefFragmentHasEveryConfigWithKafkasDefaults() {
         ConfigDef def = TopicConfigs.configDef();
         assertThat(def.names()).containsAll(TopicConfigs.keys().keySet()).contains("internal.segment.bytes");
-        assertThat(TopicConfigs.keys()).doesNotContainKey("internal.segment.bytes").hasSize(33);
+        assertThat(TopicConfigs.keys()).doesNotContainKey("internal.segment.bytes").hasSize(34)
+            .as("Kafka 4.3.1's 33 and KIP-1191's").containsKey("errors.deadletterqueue.group.enable");
         Map<String, Object> parsed = def.parse(Map.of());
         assertThat(parsed.get("segment.jitter.ms")).isEqualTo(0L);
         assertThat(parsed.get("min.cleanable.dirty.ratio")).isEqualTo(0.5);

@@ -2,9 +2,10 @@ package io.herald.broker.share.handler;
 
 import io.herald.broker.replica.ReplicaManager;
 import io.herald.broker.share.ArchiveListener;
+import io.herald.broker.share.DeadLetterQueue;
+import io.herald.broker.share.ShareLogs;
 import io.herald.broker.share.SharePartition;
 import io.herald.broker.share.SharePartitionManager;
-import io.herald.broker.share.ShareLogs;
 import io.herald.broker.share.ShareSessionCache;
 import io.herald.common.purgatory.Purgatory;
 import io.herald.common.time.Time;
@@ -39,11 +40,14 @@ public final class ShareApis implements AutoCloseable {
     /**
      * @param maxShareSessions {@code group.share.max.share.sessions} (2000)
      * @param fetchMaxBytes    {@code fetch.max.bytes} (55 MiB), capping a ShareFetch's MaxBytes
-     * @param archiveListener  told when records are archived by REJECT or the delivery limit (the dead-letter hook)
+     * @param archiveListener  told when records are archived for good by REJECT or the delivery limit
+     * @param deadLetters      where those records are copied first, when their group has a dead-letter topic
      */
-    public record Options(int maxShareSessions, int fetchMaxBytes, ArchiveListener archiveListener) {
+    public record Options(int maxShareSessions, int fetchMaxBytes, ArchiveListener archiveListener,
+                          DeadLetterQueue deadLetters) {
         public Options {
             Objects.requireNonNull(archiveListener, "archiveListener");
+            Objects.requireNonNull(deadLetters, "deadLetters");
             if (maxShareSessions < 0) {
                 throw new IllegalArgumentException("maxShareSessions: " + maxShareSessions + " (expected: >= 0)");
             }
@@ -53,11 +57,16 @@ public final class ShareApis implements AutoCloseable {
         }
 
         public static Options defaults() {
-            return new Options(ShareSessionCache.DEFAULT_MAX_SESSIONS, DEFAULT_FETCH_MAX_BYTES, ArchiveListener.NONE);
+            return new Options(ShareSessionCache.DEFAULT_MAX_SESSIONS, DEFAULT_FETCH_MAX_BYTES, ArchiveListener.NONE,
+                    DeadLetterQueue.NONE);
         }
 
         public Options withArchiveListener(ArchiveListener listener) {
-            return new Options(maxShareSessions, fetchMaxBytes, listener);
+            return new Options(maxShareSessions, fetchMaxBytes, listener, deadLetters);
+        }
+
+        public Options withDeadLetters(DeadLetterQueue queue) {
+            return new Options(maxShareSessions, fetchMaxBytes, archiveListener, queue);
         }
     }
 
@@ -67,7 +76,7 @@ public final class ShareApis implements AutoCloseable {
     private final ShareFetchHandler fetch;
     private final ShareAcknowledgeHandler acknowledge;
 
-    /** With Kafka's defaults and no dead-letter hook. */
+    /** With Kafka's defaults and no dead-letter topics. */
     public ShareApis(ReplicaManager replicas, Supplier<ClusterImage> images, ShareStatePersister persister,
                      GroupConfigView configs, Timer timer, Time time, Executor pool) {
         this(replicas, images, persister, configs, timer, time, pool, Options.defaults());
@@ -82,7 +91,7 @@ public final class ShareApis implements AutoCloseable {
         this.purgatory = new Purgatory<>("share-fetch", timer);
         this.sessions = new ShareSessionCache(options.maxShareSessions());
         SharePartition.Context context = new SharePartition.Context(persister, configs, timer, time,
-                options.archiveListener());
+                options.archiveListener(), options.deadLetters());
         this.manager = new SharePartitionManager(ShareLogs.of(replicas), context,
                 (groupId, tp) -> purgatory.checkAndComplete(new ShareFetchKey.Share(groupId, tp.topicPartition())));
         Acknowledgements acknowledgements = new Acknowledgements(manager);

@@ -6,7 +6,9 @@ import io.herald.broker.replica.ReplicaManager;
 import io.herald.broker.replica.ReplicationConfig;
 import io.herald.broker.share.ArchiveReason;
 import io.herald.broker.share.ArchivedRecords;
+import io.herald.broker.share.DeadLetterQueue;
 import io.herald.common.time.ManualTime;
+import io.herald.common.time.Time;
 import io.herald.common.timer.ManualTimer;
 import io.herald.coordinator.share.InMemoryShareStatePersister;
 import io.herald.group.config.GroupConfigView;
@@ -49,7 +51,6 @@ import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.requests.RequestHeader;
 import org.apache.kafka.common.requests.ShareAcknowledgeRequest;
 import org.apache.kafka.common.requests.ShareFetchRequest;
-import io.herald.common.time.Time;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -307,7 +308,8 @@ class ShareHandlersTest {
     void aFullSessionCacheAnswersOnlyAfterMaxWait() {
         apis.close();
         apis = new ShareApis(replicas, () -> image, persister, groupId -> settings, timer, time, Runnable::run,
-                new ShareApis.Options(1, ShareApis.DEFAULT_FETCH_MAX_BYTES, archived::add));
+                new ShareApis.Options(1, ShareApis.DEFAULT_FETCH_MAX_BYTES, archived::add,
+                        DeadLetterQueue.NONE));
         fetch(fetchData(MEMBER, 0, 0));
 
         CompletableFuture<Response> refused = shareFetch(fetchData(OTHER, 0, 0).setMaxWaitMs(500), (short) 2);

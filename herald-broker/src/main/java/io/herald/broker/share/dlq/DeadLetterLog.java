@@ -1,0 +1,55 @@
+package io.herald.broker.share.dlq;
+
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+
+/**
+ * A dead-letter partition as the writer needs it, wherever its leader is: an acks=all append, and reads of what is
+ * committed (below the high watermark), which is all a check for copies may trust: a record above it can still be
+ * truncated away by a leader change.
+ *
+ * <p>Thread-safety: implementations are thread-safe and complete their futures off the caller's thread or at once.
+ */
+public interface DeadLetterLog {
+
+    /** A partition's committed offsets: {@code [logStartOffset, highWatermark)}. */
+    record Bounds(long logStartOffset, long highWatermark) {}
+
+    /**
+     * Appends {@code records} as one batch, answered once on every in-sync replica.
+     *
+     * @return completes exceptionally with {@link AppendFailedException}
+     */
+    CompletableFuture<Void> append(TopicPartition partition, MemoryRecords records);
+
+    /**
+     * The committed offsets. Implementations that can see the log end wait until everything appended is committed
+     * first (bounded), so an append still replicating is not taken for absent.
+     */
+    CompletableFuture<Bounds> bounds(TopicPartition partition);
+
+    /** Committed record batches from the one holding {@code offset}, about {@code maxBytes} (at least one batch). */
+    CompletableFuture<MemoryRecords> read(TopicPartition partition, long offset, int maxBytes);
+
+    /** An append that failed, with whether it may have reached the log anyway (then it is in doubt). */
+    final class AppendFailedException extends RuntimeException {
+        private final Errors error;
+        private final boolean mayHaveAppended;
+
+        public AppendFailedException(Errors error, boolean mayHaveAppended, String message) {
+            super(message, null, false, false);
+            this.error = error;
+            this.mayHaveAppended = mayHaveAppended;
+        }
+
+        public Errors error() {
+            return error;
+        }
+
+        public boolean mayHaveAppended() {
+            return mayHaveAppended;
+        }
+    }
+}
