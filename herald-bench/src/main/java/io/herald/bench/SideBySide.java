@@ -437,16 +437,16 @@ public final class SideBySide {
     }
 
     private String shareNote() {
-        return "Share group workloads (KIP-932) `share-<size>-<P>p-<C>c`: a topic of P partitions filled with one "
-                + "acks=1 producer, then C `KafkaShareConsumer`s (one thread each in the load generator's JVM, client "
-                + "defaults, `share.acknowledgement.mode=explicit`) in one group with `share.auto.offset.reset=earliest` "
-                + "(a group config set through Admin before they join) drain it: each poll's records are acknowledged "
+        return "Share group workloads (KIP-932) `share-*`: a topic of P partitions (`Pp` in the name; the drain's "
+                + "is 1) filled with one acks=1 producer, then C (`Cc`) `KafkaShareConsumer`s (one thread each in the load generator's JVM, client "
+                + "defaults, `share.acknowledgement.mode=explicit`) in one group with "
+                + "`share.auto.offset.reset=earliest` (a group config set through Admin before they join) drain it: each poll's records are acknowledged "
                 + "ACCEPT, then `commitSync()` waits for the broker's answer (ack commitSync p50/p99 = its duration). "
                 + "Before the clock an untimed warm-up group drains for " + options.load().warmup().toSeconds()
                 + " s after its first record. Time to drain = first record polled to the return of the commit that "
                 + "acknowledged the last record not seen before; the run fails unless every offset of the backlog was "
-                + "delivered (or after " + LoadGenerator.NO_PROGRESS_TIMEOUT.toSeconds() + " s without a new record). Duplicates = deliveries "
-                + "beyond a record's first. Both brokers at their defaults for share groups (2,000 record locks per "
+                + "delivered (or after " + LoadGenerator.NO_PROGRESS_TIMEOUT.toSeconds() + " s without a new record). "
+                + "Duplicates = deliveries beyond a record's first. Both brokers at their defaults for share groups (2,000 record locks per "
                 + "share-partition, 30 s lock duration); Kafka's `__share_group_state` at replication 1.";
     }
 

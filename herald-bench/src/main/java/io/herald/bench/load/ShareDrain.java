@@ -50,6 +50,15 @@ public record ShareDrain(Throughput throughput, long backlog, long distinct, lon
         return deliveries - distinct;
     }
 
+    /**
+     * Mean records a non-empty poll returned (every non-empty poll is followed by one commitSync): how much a
+     * ShareFetch handed one consumer at a time, which bounds a single partition's throughput.
+     */
+    public double recordsPerPoll() {
+        long polls = commitMicros.getTotalCount();
+        return polls == 0 ? 0 : (double) deliveries / polls;
+    }
+
     public double drainSeconds() {
         return throughput.nanos() / 1e9;
     }

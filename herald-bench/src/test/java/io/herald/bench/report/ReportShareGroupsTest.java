@@ -48,7 +48,8 @@ class ReportShareGroupsTest {
     @Test
     void shareTableListsAnIncompleteDrainThatTheSummaryLeavesOut() {
         String md = markdown(List.of(run(BrokerKind.HERALD, 990, 2, 0, 1), run(BrokerKind.KAFKA, 1000, 1, 0, 1)));
-        assertThat(md).contains("| share-1KiB-1p-8c | 1 | Herald | 1,000 | 990 | 0 | 0 | 0 | 8 of 8 | 2.00 | 495 |")
+        assertThat(md)
+                .contains("| share-1KiB-1p-8c | 1 | Herald | 1,000 | 990 | 0 | 0 | 0 | 8 of 8 | 99 | 2.00 | 495 |")
                 .contains("| share-1KiB-1p-8c | throughput (records/s) | ↑ | n/a | 1,000 | n/a |")
                 .contains("## Failed runs");
     }
