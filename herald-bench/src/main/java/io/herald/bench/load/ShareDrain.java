@@ -15,11 +15,14 @@ import org.HdrHistogram.Histogram;
  * @param failedAcks           acknowledgements the broker refused, counted per partition of a {@code commitSync()}
  *                             answer (e.g. a lock that had expired); their records are delivered again
  * @param consumersWithRecords consumers that got at least one record, of {@code consumers}
+ * @param shareFetches         ShareFetch requests the consumers sent (the client's {@code fetch-total} share fetch
+ *                             metric, summed), from joining to closing: empty answers count too
  * @param commitMicros         one value per {@code commitSync()} call: how long it took, in microseconds
  * @param neverDelivered       a few records never delivered ("partition@offset"), for the failure message
  */
 public record ShareDrain(Throughput throughput, long backlog, long distinct, long deliveries, long redelivered,
-                         long failedAcks, int consumersWithRecords, int consumers, Histogram commitMicros,
+                         long failedAcks, int consumersWithRecords, int consumers, long shareFetches,
+                         Histogram commitMicros,
                          List<String> neverDelivered) {
 
     public ShareDrain {
@@ -57,6 +60,14 @@ public record ShareDrain(Throughput throughput, long backlog, long distinct, lon
     public double recordsPerPoll() {
         long polls = commitMicros.getTotalCount();
         return polls == 0 ? 0 : (double) deliveries / polls;
+    }
+
+    /**
+     * Records delivered per ShareFetch request: below {@link #recordsPerPoll()} when the broker answers fetches
+     * with nothing (all record locks taken, or another fetch reading the partition) and the consumers fetch again.
+     */
+    public double recordsPerShareFetch() {
+        return shareFetches == 0 ? 0 : (double) deliveries / shareFetches;
     }
 
     public double drainSeconds() {

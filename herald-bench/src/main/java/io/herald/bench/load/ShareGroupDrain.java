@@ -87,7 +87,9 @@ final class ShareGroupDrain {
         long redelivered = 0;
         long failedAcks = 0;
         int withRecords = 0;
+        long shareFetches = 0;
         for (Member m : members) {
+            shareFetches += m.shareFetches;
             commits.add(m.commitMicros);
             redelivered += m.redelivered;
             failedAcks += m.failedAcks;
@@ -96,7 +98,8 @@ final class ShareGroupDrain {
         long distinct = ledger.distinct();
         long nanos = distinct == 0 ? 1 : Math.max(1, lastNewRecordNanos.get() - firstRecordNanos.get());
         return new ShareDrain(new Throughput(distinct, distinct * recordSize, nanos), ledger.backlog(), distinct,
-                ledger.deliveries(), redelivered, failedAcks, withRecords, consumers, commits, ledger.missing(5));
+                ledger.deliveries(), redelivered, failedAcks, withRecords, consumers, shareFetches, commits,
+                ledger.missing(5));
     }
 
     private void awaitEnd(Duration limit) throws InterruptedException {
@@ -134,6 +137,7 @@ final class ShareGroupDrain {
         private final Histogram commitMicros = new Histogram(MAX_COMMIT_MICROS, 3);
         private long redelivered;
         private long failedAcks;
+        private long shareFetches;
         private boolean polledRecords;
 
         Member(int index) {
@@ -154,11 +158,20 @@ final class ShareGroupDrain {
                         }
                     }
                 } finally {
+                    shareFetches = fetchRequests(consumer);
                     consumer.close(CLOSE_TIMEOUT); // bounded, unlike close()'s default of 30 s
                 }
             } catch (Exception e) {
                 firstError.compareAndSet(null, e);
             }
+        }
+
+        /** The client's count of ShareFetch requests sent (metric group share-fetch-manager-metrics). */
+        private static long fetchRequests(KafkaShareConsumer<byte[], byte[]> consumer) {
+            return consumer.metrics().entrySet().stream()
+                    .filter(e -> e.getKey().name().equals("fetch-total")
+                            && e.getKey().group().contains("share-fetch-manager"))
+                    .mapToLong(e -> e.getValue().metricValue() instanceof Number n ? n.longValue() : 0).sum();
         }
 
         private void onBatch(KafkaShareConsumer<byte[], byte[]> consumer, ConsumerRecords<byte[], byte[]> batch) {

@@ -150,18 +150,20 @@ public record Report(String title, String startedAt, Duration elapsed, String mo
                         + "backlog); duplicates = deliveries beyond a record's first; redelivered = deliveries with a "
                         + "delivery count above 1; failed acks = partitions of a commitSync answer that carried an "
                         + "error; records per poll = mean records of a non-empty poll (each followed by one "
-                        + "commitSync).\n\n")
+                        + "commitSync); ShareFetch requests = what the consumers sent from joining to closing (the "
+                        + "client's fetch-total), empty answers included.\n\n")
                 .append("| workload | pair | broker | backlog | distinct | duplicates | redelivered | failed acks "
-                        + "| consumers with records | records per poll | time to drain s | records/s | ack p50 ms "
-                        + "| ack p99 ms |\n")
-                .append("|---|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+                        + "| consumers with records | records per poll | ShareFetch requests | records per ShareFetch "
+                        + "| time to drain s | records/s | ack p50 ms | ack p99 ms |\n")
+                .append("|---|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
         for (RunResult r : share) {
             var s = r.share().orElseThrow();
             md.append("| ").append(String.join(" | ", List.of(r.workload().name(), Integer.toString(r.pair()),
                     r.broker().displayName(), String.format("%,d", s.backlog()), String.format("%,d", s.distinct()),
                     String.format("%,d", s.duplicates()), String.format("%,d", s.redelivered()),
                     String.format("%,d", s.failedAcks()), s.consumersWithRecords() + " of " + s.consumers(),
-                    String.format("%.0f", s.recordsPerPoll()),
+                    String.format("%.0f", s.recordsPerPoll()), String.format("%,d", s.shareFetches()),
+                    String.format("%.0f", s.recordsPerShareFetch()),
                     String.format("%.2f", s.drainSeconds()),
                     String.format("%,.0f", s.throughput().recordsPerSecond()),
                     String.format("%.2f", s.commitPercentileMillis(50)),

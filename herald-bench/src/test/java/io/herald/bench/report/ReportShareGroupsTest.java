@@ -24,7 +24,7 @@ class ReportShareGroupsTest {
         micros.recordValueWithCount(commitMillis * 1000, 10);
         long nanos = (long) (seconds * 1e9);
         ShareDrain drain = new ShareDrain(new Throughput(distinct, distinct * 1024, nanos), 1000, distinct,
-                distinct + duplicates, duplicates, 0, 8, 8, micros, List.of());
+                distinct + duplicates, duplicates, 0, 8, 8, 20, micros, List.of());
         Optional<String> failure = drain.complete() ? Optional.empty() : Optional.of("incomplete");
         return new RunResult(SHARE, broker, 1, 1_000_000_000L, OptionalLong.of(1 << 27), OptionalLong.of(1 << 28),
                 Optional.of(drain.throughput()), Optional.empty(), Optional.empty(), Optional.of(drain), failure);
@@ -49,7 +49,7 @@ class ReportShareGroupsTest {
     void shareTableListsAnIncompleteDrainThatTheSummaryLeavesOut() {
         String md = markdown(List.of(run(BrokerKind.HERALD, 990, 2, 0, 1), run(BrokerKind.KAFKA, 1000, 1, 0, 1)));
         assertThat(md)
-                .contains("| share-1KiB-1p-8c | 1 | Herald | 1,000 | 990 | 0 | 0 | 0 | 8 of 8 | 99 | 2.00 | 495 |")
+                .contains("| share-1KiB-1p-8c | 1 | Herald | 1,000 | 990 | 0 | 0 | 0 | 8 of 8 | 99 | 20 | 50 | 2.00 | 495 |")
                 .contains("| share-1KiB-1p-8c | throughput (records/s) | ↑ | n/a | 1,000 | n/a |")
                 .contains("## Failed runs");
     }
@@ -57,7 +57,8 @@ class ReportShareGroupsTest {
     @Test
     void incompleteDrainFailsNamingWhatWasNeverDelivered() {
         Histogram micros = new Histogram(120_000_000L, 3);
-        ShareDrain drain = new ShareDrain(new Throughput(2, 2, 1), 3, 2, 2, 0, 0, 1, 1, micros, List.of("0@1"));
+        ShareDrain drain = new ShareDrain(new Throughput(2, 2, 1), 3, 2, 2, 0, 0, 1, 1, 2, micros,
+                List.of("0@1"));
         org.assertj.core.api.Assertions.assertThatIllegalStateException().isThrownBy(drain::requireComplete)
                 .withMessageContaining("consumed 2 of 3 records").withMessageContaining("never delivered: 0@1");
     }
