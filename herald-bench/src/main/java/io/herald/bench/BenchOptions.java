@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
  * Command-line options of {@link SideBySide}.
  *
  * @param quick        one Herald/Kafka pair per workload and short durations (about 3 minutes in all), without
- *                     the cluster ({@code -rf3}) workloads and with one transactional workload only, unless
- *                     {@code only} selects the others
+ *                     the cluster ({@code -rf3}) workloads and with one transactional and one share-group workload
+ *                     only, unless {@code only} selects the others
  * @param only         run only the workloads whose name or one of whose tags ({@code txn}) matches (find, not
  *                     full match); latency workloads pull in the produce workload their rate derives from
  * @param pairs        Herald/Kafka pairs of runs per workload
@@ -35,10 +35,12 @@ record BenchOptions(boolean quick, Optional<Pattern> only, int pairs, Path resul
             usage: bin/bench [--quick] [--only PATTERN] [--pairs N] [--results-dir DIR] [--tmp-dir DIR]
                              [--herald-opts FLAGS] [--kafka-opts FLAGS] [--profile DIR]
               --quick          1 Herald/Kafka pair per workload, short runs (~3 min); numbers are indicative only;
-                               leaves out the 3-node cluster workloads (*-rf3), produce-1KiB-txn1000 and
-                               consume-1KiB-read-committed unless --only selects them
+                               leaves out the 3-node cluster workloads (*-rf3), produce-1KiB-txn1000,
+                               consume-1KiB-read-committed, share-1KiB-6p-8c and share-drain-100B-1m-16c unless
+                               --only selects them
               --only PATTERN   only workloads whose name (or tag: txn) matches the regex, e.g. --only 'produce-1KiB',
-                               --only rf3, --only txn (the transactional producers and the read_committed consumer)
+                               --only rf3, --only txn (the transactional producers and the read_committed consumer),
+                               --only share (the share-group workloads)
               --pairs N        Herald/Kafka pairs per workload (default 3, --quick 1)
               --results-dir D  where <timestamp>.md, latest.md and the PNG charts go (default bench-results)
               --tmp-dir D      parent of the brokers' temporary data directories (default java.io.tmpdir)

@@ -12,6 +12,7 @@ import io.herald.bench.load.Deployment;
 import io.herald.bench.load.LatencyResult;
 import io.herald.bench.load.LoadGenerator;
 import io.herald.bench.load.RssSampler;
+import io.herald.bench.load.ShareDrain;
 import io.herald.bench.load.Throughput;
 import io.herald.bench.load.TransactionalThroughput;
 import io.herald.bench.load.Workload;
@@ -57,6 +58,14 @@ public final class SideBySide {
     /** The one transactional workload of --quick. */
     static final String QUICK_TRANSACTIONAL_PRODUCE = "produce-1KiB-txn100";
     static final int READ_COMMITTED_FILL_TRANSACTION = 1000;
+    /** The one share group workload of --quick. */
+    static final String QUICK_SHARE_CONSUME = "share-1KiB-1p-8c";
+    /**
+     * Backlog of the 1 KiB share workloads, in --quick too: 200 MB. Both brokers drained 100,000 records on one
+     * partition in about 2 s on the 2-core machine, too short next to the consumers' join; the drain workload's
+     * million records are its point and are not shrunk either.
+     */
+    static final long SHARE_BACKLOG_1KIB = 200_000;
 
     private final BenchOptions options;
     private final BrokerSettings brokers;
@@ -164,7 +173,10 @@ public final class SideBySide {
                         new Workload.Fill.Transactional(READ_COMMITTED_FILL_TRANSACTION),
                         IsolationLevel.READ_COMMITTED),
                 new Workload.EndToEndLatency("e2e-1KiB-acks1-25pct", 1024, "1", 0.25, produce1KiBAcks1),
-                new Workload.EndToEndLatency("e2e-1KiB-acks1-50pct", 1024, "1", 0.50, produce1KiBAcks1));
+                new Workload.EndToEndLatency("e2e-1KiB-acks1-50pct", 1024, "1", 0.50, produce1KiBAcks1),
+                new Workload.ShareConsume(QUICK_SHARE_CONSUME, 1024, SHARE_BACKLOG_1KIB, 1, 8),
+                new Workload.ShareConsume("share-1KiB-6p-8c", 1024, SHARE_BACKLOG_1KIB, 6, 8),
+                new Workload.ShareConsume("share-drain-100B-1m-16c", 100, 1_000_000, 1, 16));
     }
 
     /**
@@ -197,6 +209,8 @@ public final class SideBySide {
      * add of partitions (transaction version 2), commits and markers. On the 2-core development machine its pair
      * of runs adds about 16 s; the read_committed consumer (a transactional fill, then two reads) would add
      * another 19 s and produce-1KiB-txn1000 another 18 s, for little the smaller transactions do not already smoke.
+     * Of the share group workloads only {@value #QUICK_SHARE_CONSUME}: the others differ in partitions and consumers,
+     * not in what they go through, and the million-record drain alone takes longer than the rest of --quick.
      */
     static boolean inQuickRun(Workload w) {
         return switch (w) {
@@ -204,6 +218,7 @@ public final class SideBySide {
             case Workload.TransactionalProduce t -> t.name().equals(QUICK_TRANSACTIONAL_PRODUCE);
             case Workload.Consume c -> c.fill() instanceof Workload.Fill.Plain;
             case Workload.EndToEndLatency l -> !l.deployment().isCluster();
+            case Workload.ShareConsume s -> s.name().equals(QUICK_SHARE_CONSUME);
         };
     }
 
@@ -287,6 +302,7 @@ public final class SideBySide {
             Optional<Throughput> throughput = Optional.empty();
             Optional<Commits> commits = Optional.empty();
             Optional<LatencyResult> latency = Optional.empty();
+            Optional<ShareDrain> share = Optional.empty();
             Optional<String> failure = Optional.empty();
             RssSampler sampler = new RssSampler(started.pids());
             try {
@@ -302,6 +318,13 @@ public final class SideBySide {
                     case Workload.EndToEndLatency l -> latency = Optional.of(load.endToEnd(l,
                             latencyRate.orElseThrow(() -> new IllegalStateException(
                                     "no peak rate: " + l.peakSource().name() + " has no successful run on both brokers"))));
+                    case Workload.ShareConsume s -> {
+                        ShareDrain drained = load.shareConsume(s);
+                        // Kept for the report even when incomplete: how far the group got says what went wrong.
+                        share = Optional.of(drained);
+                        throughput = Optional.of(drained.throughput());
+                        drained.requireComplete();
+                    }
                 }
             } catch (InterruptedException e) {
                 throw e;
@@ -312,7 +335,7 @@ public final class SideBySide {
                 sampler.close();
             }
             return new RunResult(w, kind, pair, started.startupNanos(), idleRss, sampler.peakBytes(), throughput,
-                    commits, latency, failure);
+                    commits, latency, share, failure);
         } finally {
             deleteTree(dataDir);
         }
@@ -375,6 +398,9 @@ public final class SideBySide {
         if (workloads.stream().anyMatch(w -> w.tags().contains(Workload.TRANSACTIONAL_TAG))) {
             notes.add(transactionNote());
         }
+        if (workloads.stream().anyMatch(w -> w instanceof Workload.ShareConsume)) {
+            notes.add(shareNote());
+        }
         options.profileDir().ifPresent(dir -> notes.add("**Profiled**: both brokers ran with a JFR recording "
                 + "(settings=profile) into `" + dir + "`, which costs a few percent."));
         return notes;
@@ -408,6 +434,20 @@ public final class SideBySide {
                 + " records (each transaction leaves a commit marker in every partition it wrote, with 1 KiB "
                 + "records and 16 KiB batches all " + PARTITIONS + "), then read as `consume-1KiB` reads but with "
                 + "`isolation.level=read_committed` (up to the last stable offset, markers skipped).";
+    }
+
+    private String shareNote() {
+        return "Share group workloads (KIP-932) `share-*`: a topic of P partitions (`Pp` in the name; the drain's "
+                + "is 1) filled with one acks=1 producer, then C (`Cc`) `KafkaShareConsumer`s (one thread each in the load generator's JVM, client "
+                + "defaults, `share.acknowledgement.mode=explicit`) in one group with "
+                + "`share.auto.offset.reset=earliest` (a group config set through Admin before they join) drain it: each poll's records are acknowledged "
+                + "ACCEPT, then `commitSync()` waits for the broker's answer (ack commitSync p50/p99 = its duration). "
+                + "Before the clock an untimed warm-up group drains for " + options.load().warmup().toSeconds()
+                + " s after its first record. Time to drain = first record polled to the return of the commit that "
+                + "acknowledged the last record not seen before; the run fails unless every offset of the backlog was "
+                + "delivered (or after " + LoadGenerator.NO_PROGRESS_TIMEOUT.toSeconds() + " s without a new record). "
+                + "Duplicates = deliveries beyond a record's first. Both brokers at their defaults for share groups (2,000 record locks per "
+                + "share-partition, 30 s lock duration); Kafka's `__share_group_state` at replication 1.";
     }
 
     private List<String> baseSetupNotes() {

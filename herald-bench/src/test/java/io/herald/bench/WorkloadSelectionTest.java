@@ -80,4 +80,34 @@ class WorkloadSelectionTest {
                 .allSatisfy(t -> assertThat(t.name()).endsWith("-txn" + t.recordsPerTransaction()))
                 .allSatisfy(t -> assertThat(t.recordSize()).isEqualTo(1024));
     }
+
+    @Test
+    void onlyShareSelectsTheThreeShareGroupWorkloadsInQuickRunsToo() {
+        List<String> family = List.of("share-1KiB-1p-8c", "share-1KiB-6p-8c", "share-drain-100B-1m-16c");
+        assertThat(selected("--only", "share")).containsExactlyElementsOf(family);
+        assertThat(selected("--quick", "--only", "share")).containsExactlyElementsOf(family);
+    }
+
+    @Test
+    void quickRunSmokesOneShareGroupWorkload() {
+        assertThat(selected("--quick")).contains("share-1KiB-1p-8c")
+                .doesNotContain("share-1KiB-6p-8c", "share-drain-100B-1m-16c");
+        assertThat(selected()).contains("share-1KiB-1p-8c", "share-1KiB-6p-8c", "share-drain-100B-1m-16c");
+    }
+
+    @Test
+    void shareWorkloadNamesSayTheirPartitionsAndConsumers() {
+        assertThat(SideBySide.allWorkloads()).filteredOn(w -> w instanceof Workload.ShareConsume)
+                .map(w -> (Workload.ShareConsume) w).hasSize(3)
+                .allSatisfy(s -> assertThat(s.name()).startsWith("share-")
+                        .endsWith("-" + s.consumers() + "c"))
+                .allSatisfy(s -> assertThat(s.topicPartitions()).hasValue(s.partitions()));
+    }
+
+    @Test
+    void theDrainWorkloadKeepsItsMillionRecordsInQuickRuns() {
+        assertThat(SideBySide.select(SideBySide.allWorkloads(),
+                        BenchOptions.parse(new String[] {"--quick", "--only", "share-drain"})))
+                .singleElement().isEqualTo(new Workload.ShareConsume("share-drain-100B-1m-16c", 100, 1_000_000, 1, 16));
+    }
 }

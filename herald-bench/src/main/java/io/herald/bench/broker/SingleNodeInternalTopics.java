@@ -8,10 +8,10 @@ import java.util.TreeMap;
 /**
  * The internal topics' replication on a single node, given to both brokers alike. Kafka's defaults (3 replicas,
  * min.insync.replicas 2) cannot be met by one broker: Kafka cannot create {@code __consumer_offsets} or
- * {@code __transaction_state}, so groups and transactions never find a coordinator. Herald caps an internal
- * topic's replication factor at the live brokers (its own rule), but gets the same values anyway, so that neither
- * broker runs on a setting the other does not; it logs and ignores the share coordinator's two, which it does not
- * use. Cluster nodes keep the defaults.
+ * {@code __transaction_state} (or {@code __share_group_state}), so groups, transactions and share groups never find
+ * a coordinator. Herald caps an internal topic's replication factor at the live brokers (its own rule), but gets
+ * the same values anyway, so that neither broker runs on a setting the other does not. Cluster nodes keep the
+ * defaults.
  */
 final class SingleNodeInternalTopics {
 

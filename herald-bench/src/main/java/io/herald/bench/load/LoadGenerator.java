@@ -2,6 +2,7 @@ package io.herald.bench.load;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -17,6 +18,8 @@ import java.util.stream.IntStream;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -31,6 +34,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -41,8 +45,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * unless the workload asks for read_committed. Not thread-safe; one instance per broker run.
  */
 public final class LoadGenerator {
-    private static final Duration NO_PROGRESS_TIMEOUT = Duration.ofSeconds(30);
+    /** A consumer that gets nothing new for this long fails its run. */
+    public static final Duration NO_PROGRESS_TIMEOUT = Duration.ofSeconds(30);
     private static final long MAX_LATENCY_MICROS = TimeUnit.MINUTES.toMicros(2);
+    /** Bounds a share group's drain, from its first record; a stall ends it sooner (ShareGroupDrain). */
+    static final Duration MAX_SHARE_DRAIN = Duration.ofMinutes(5);
 
     private final String bootstrapServers;
     private final int partitions;
@@ -62,10 +69,9 @@ public final class LoadGenerator {
     public void createTopic(Workload workload) throws Exception {
         String topic = workload.topic();
         Deployment deployment = workload.deployment();
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        try (Admin admin = Admin.create(props)) {
-            NewTopic newTopic = new NewTopic(topic, partitions, deployment.replicationFactor())
+        int count = workload.topicPartitions().orElse(partitions);
+        try (Admin admin = admin()) {
+            NewTopic newTopic = new NewTopic(topic, count, deployment.replicationFactor())
                     .configs(deployment.topicConfigs());
             admin.createTopics(List.of(newTopic)).all().get(30, TimeUnit.SECONDS);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -73,13 +79,13 @@ public final class LoadGenerator {
                 try {
                     TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
                             .get(5, TimeUnit.SECONDS).get(topic);
-                    if (description.partitions().size() == partitions
+                    if (description.partitions().size() == count
                             && description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()
                                     && p.isr().size() == deployment.replicationFactor())) {
                         // Kafka answers Metadata with a leader before that leader's replica manager has the
                         // partition (produce then gets NOT_LEADER_OR_FOLLOWER for a moment). ListOffsets goes to
                         // the leader itself and the admin client retries it until the partition is served.
-                        admin.listOffsets(partitionsOf(topic).stream()
+                        admin.listOffsets(partitionsOf(topic, count).stream()
                                         .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest())))
                                 .all().get(30, TimeUnit.SECONDS);
                         return;
@@ -199,6 +205,53 @@ public final class LoadGenerator {
         // records, is what bounds this workload.
         readAll(workload);
         return readAll(workload);
+    }
+
+    /**
+     * Fills the topic, then drains it with a share group ({@link ShareGroupDrain}) twice: first an untimed warm-up
+     * group for {@link LoadSettings#warmup()} after its first record (the benchmark JVM's share consumer code is
+     * compiled by the JIT during it, as in {@link #consume}), then the measured group, until it has every record of
+     * the backlog or stalls: the caller checks {@link ShareDrain#requireComplete()}. Both groups start from the
+     * earliest offset, a group config set before they join (share groups start at the latest offset by default).
+     */
+    public ShareDrain shareConsume(Workload.ShareConsume workload) throws Exception {
+        String topic = workload.topic();
+        fill(topic, workload.recordSize(), workload.records());
+        long[] endOffsets = endOffsets(topic, workload.partitions());
+        long written = Arrays.stream(endOffsets).sum();
+        if (written < workload.records()) {
+            // acks=1: an acknowledged record the log does not hold was lost.
+            throw new IllegalStateException("the fill sent " + workload.records() + " records but the topic's end "
+                    + "offsets sum to " + written);
+        }
+        String warmupGroup = "bench-warmup-" + workload.name();
+        String group = "bench-" + workload.name();
+        startFromEarliest(List.of(warmupGroup, group));
+        new ShareGroupDrain(bootstrapServers, topic, warmupGroup, workload.consumers(), workload.recordSize(),
+                new DeliveryLedger(endOffsets)).drain(settings.warmup());
+        return new ShareGroupDrain(bootstrapServers, topic, group, workload.consumers(), workload.recordSize(),
+                new DeliveryLedger(endOffsets)).drain(MAX_SHARE_DRAIN);
+    }
+
+    private long[] endOffsets(String topic, int partitions) throws Exception {
+        try (Admin admin = admin()) {
+            var offsets = admin.listOffsets(partitionsOf(topic, partitions).stream()
+                    .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()))).all().get(30, TimeUnit.SECONDS);
+            long[] ends = new long[partitions];
+            offsets.forEach((tp, info) -> ends[tp.partition()] = info.offset());
+            return ends;
+        }
+    }
+
+    /** KIP-932's group config {@code share.auto.offset.reset}; a group need not exist to be configured. */
+    private void startFromEarliest(List<String> groups) throws Exception {
+        try (Admin admin = admin()) {
+            AlterConfigOp earliest = new AlterConfigOp(new ConfigEntry("share.auto.offset.reset", "earliest"),
+                    AlterConfigOp.OpType.SET);
+            admin.incrementalAlterConfigs(groups.stream().collect(Collectors.toMap(
+                            g -> new ConfigResource(ConfigResource.Type.GROUP, g), g -> List.of(earliest))))
+                    .all().get(30, TimeUnit.SECONDS);
+        }
     }
 
     /** One consumer reading the whole topic from the beginning; the time counts from the first poll. */
@@ -379,7 +432,17 @@ public final class LoadGenerator {
     }
 
     private List<TopicPartition> partitionsOf(String topic) {
+        return partitionsOf(topic, partitions);
+    }
+
+    private static List<TopicPartition> partitionsOf(String topic, int partitions) {
         return IntStream.range(0, partitions).mapToObj(p -> new TopicPartition(topic, p)).toList();
+    }
+
+    private Admin admin() {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return Admin.create(props);
     }
 
     private Properties producerConfig(String acks) {

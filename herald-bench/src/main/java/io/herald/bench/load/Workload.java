@@ -1,5 +1,6 @@
 package io.herald.bench.load;
 
+import java.util.OptionalInt;
 import java.util.Set;
 import org.apache.kafka.common.IsolationLevel;
 
@@ -23,6 +24,11 @@ public sealed interface Workload {
     /** The brokers it runs on and the replication of its topic. */
     default Deployment deployment() {
         return Deployment.SINGLE_BROKER;
+    }
+
+    /** Partitions of the bench topic when they are not the bench's usual count (num.partitions, 6). */
+    default OptionalInt topicPartitions() {
+        return OptionalInt.empty();
     }
 
     /**
@@ -116,5 +122,34 @@ public sealed interface Workload {
      */
     record EndToEndLatency(String name, int recordSize, String acks, double fractionOfPeak, Produce peakSource)
             implements Workload {
+    }
+
+    /**
+     * Fill a topic of {@code partitions} partitions with {@code records} records (one acks=1 producer), then drain
+     * that backlog with one share group (KIP-932) of {@code consumers} {@code KafkaShareConsumer}s, one thread each,
+     * in explicit acknowledgement mode: every record polled is acknowledged ACCEPT, then {@code commitSync()} sends
+     * the acknowledgements and waits for the broker's answer. Throughput runs from the first record polled to the
+     * return of the commit that acknowledged the last record not yet seen; every offset of the backlog must have
+     * been delivered, and deliveries of an offset beyond its first are counted as duplicates.
+     */
+    record ShareConsume(String name, int recordSize, long records, int partitions, int consumers)
+            implements Workload {
+
+        public ShareConsume {
+            if (records < 1) {
+                throw new IllegalArgumentException("records: " + records + " (expected: >= 1)");
+            }
+            if (partitions < 1) {
+                throw new IllegalArgumentException("partitions: " + partitions + " (expected: >= 1)");
+            }
+            if (consumers < 1) {
+                throw new IllegalArgumentException("consumers: " + consumers + " (expected: >= 1)");
+            }
+        }
+
+        @Override
+        public OptionalInt topicPartitions() {
+            return OptionalInt.of(partitions);
+        }
     }
 }

@@ -32,6 +32,13 @@ record Metric(String name, String unit, boolean higherIsBetter, String format,
     static final Metric ACHIEVED_RATE = new Metric("achieved send rate", "records/s", true, "%,.0f",
             r -> r.latency().map(l -> OptionalDouble.of(l.achievedRate())).orElse(OptionalDouble.empty()));
 
+    static final Metric DRAIN_SECONDS = new Metric("time to drain", "s", false, "%.2f",
+            r -> r.share().map(s -> OptionalDouble.of(s.drainSeconds())).orElse(OptionalDouble.empty()));
+    static final Metric DUPLICATES = new Metric("duplicate deliveries", "records", false, "%,.0f",
+            r -> r.share().map(s -> OptionalDouble.of(s.duplicates())).orElse(OptionalDouble.empty()));
+    static final Metric ACK_P50 = ackLatency("p50", 50);
+    static final Metric ACK_P99 = ackLatency("p99", 99);
+
     private static Metric latency(String name, double percentile) {
         return new Metric("latency " + name, "ms", false, "%.2f",
                 r -> r.latency().map(l -> OptionalDouble.of(l.percentileMillis(percentile))).orElse(OptionalDouble.empty()));
@@ -41,6 +48,13 @@ record Metric(String name, String unit, boolean higherIsBetter, String format,
     private static Metric commitLatency(String name, double percentile) {
         return new Metric("commitTransaction " + name, "ms", false, "%.2f",
                 r -> r.commits().map(c -> OptionalDouble.of(c.percentileMillis(percentile)))
+                        .orElse(OptionalDouble.empty()));
+    }
+
+    /** Duration of a share consumer's {@code commitSync()} of its acknowledgements: a client-side latency. */
+    private static Metric ackLatency(String name, double percentile) {
+        return new Metric("ack commitSync " + name, "ms", false, "%.2f",
+                r -> r.share().map(s -> OptionalDouble.of(s.commitPercentileMillis(percentile)))
                         .orElse(OptionalDouble.empty()));
     }
 

@@ -34,6 +34,7 @@ public record Report(String title, String startedAt, Duration elapsed, String mo
         md.append('\n');
         appendSummary(md);
         appendRuns(md);
+        appendShareRuns(md);
         appendFailures(md);
         if (!charts.isEmpty()) {
             md.append("## Charts\n\n");
@@ -87,6 +88,8 @@ public record Report(String title, String startedAt, Duration elapsed, String mo
             case Workload.Consume c -> List.of(Metric.RECORDS_PER_SEC, Metric.MB_PER_SEC, Metric.PEAK_RSS);
             case Workload.EndToEndLatency l -> List.of(Metric.P50, Metric.P99, Metric.P999, Metric.MAX,
                     Metric.ACHIEVED_RATE, Metric.PEAK_RSS);
+            case Workload.ShareConsume s -> List.of(Metric.RECORDS_PER_SEC, Metric.MB_PER_SEC, Metric.DRAIN_SECONDS,
+                    Metric.DUPLICATES, Metric.ACK_P50, Metric.ACK_P99, Metric.PEAK_RSS);
         };
     }
 
@@ -129,6 +132,42 @@ public record Report(String title, String startedAt, Duration elapsed, String mo
             }
             cells.add(r.ok() ? "ok" : "FAILED (see below)");
             md.append("| ").append(String.join(" | ", cells)).append(" |\n");
+        }
+        md.append('\n');
+    }
+
+    /**
+     * What each share group drain delivered, in a table of its own so that the every-run table keeps its columns:
+     * a failed run is listed too when it got as far as a result (it then failed the check that it was complete).
+     */
+    private void appendShareRuns(StringBuilder md) {
+        List<RunResult> share = runs.stream().filter(r -> r.share().isPresent()).toList();
+        if (share.isEmpty()) {
+            return;
+        }
+        md.append("## Share group drains\n\n")
+                .append("Backlog = records in the topic; distinct = records delivered at least once (must equal the "
+                        + "backlog); duplicates = deliveries beyond a record's first; redelivered = deliveries with a "
+                        + "delivery count above 1; failed acks = partitions of a commitSync answer that carried an "
+                        + "error; records per poll = mean records of a non-empty poll (each followed by one "
+                        + "commitSync); ShareFetch requests = what the consumers sent from joining to closing (the "
+                        + "client's fetch-total), empty answers included.\n\n")
+                .append("| workload | pair | broker | backlog | distinct | duplicates | redelivered | failed acks "
+                        + "| consumers with records | records per poll | ShareFetch requests | records per ShareFetch "
+                        + "| time to drain s | records/s | ack p50 ms | ack p99 ms |\n")
+                .append("|---|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+        for (RunResult r : share) {
+            var s = r.share().orElseThrow();
+            md.append("| ").append(String.join(" | ", List.of(r.workload().name(), Integer.toString(r.pair()),
+                    r.broker().displayName(), String.format("%,d", s.backlog()), String.format("%,d", s.distinct()),
+                    String.format("%,d", s.duplicates()), String.format("%,d", s.redelivered()),
+                    String.format("%,d", s.failedAcks()), s.consumersWithRecords() + " of " + s.consumers(),
+                    String.format("%.0f", s.recordsPerPoll()), String.format("%,d", s.shareFetches()),
+                    String.format("%.0f", s.recordsPerShareFetch()),
+                    String.format("%.2f", s.drainSeconds()),
+                    String.format("%,.0f", s.throughput().recordsPerSecond()),
+                    String.format("%.2f", s.commitPercentileMillis(50)),
+                    String.format("%.2f", s.commitPercentileMillis(99))))).append(" |\n");
         }
         md.append('\n');
     }

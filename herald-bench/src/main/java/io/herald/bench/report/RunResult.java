@@ -3,6 +3,7 @@ package io.herald.bench.report;
 import io.herald.bench.broker.BrokerKind;
 import io.herald.bench.load.Commits;
 import io.herald.bench.load.LatencyResult;
+import io.herald.bench.load.ShareDrain;
 import io.herald.bench.load.Throughput;
 import io.herald.bench.load.Workload;
 import java.util.Optional;
@@ -16,10 +17,12 @@ import java.util.OptionalLong;
  * @param pair    1-based index of the Herald/Kafka pair this run belongs to
  * @param commits a transactional produce run's transactions and commit latencies, over the interval of its
  *                {@code throughput}
+ * @param share   a share group drain's deliveries and acknowledgement latencies; its throughput is also
+ *                {@code throughput}
  */
 public record RunResult(Workload workload, BrokerKind broker, int pair, long startupNanos, OptionalLong idleRssBytes,
                  OptionalLong peakRssBytes, Optional<Throughput> throughput, Optional<Commits> commits,
-                 Optional<LatencyResult> latency, Optional<String> failure) {
+                 Optional<LatencyResult> latency, Optional<ShareDrain> share, Optional<String> failure) {
 
     public boolean ok() {
         return failure.isEmpty();

@@ -25,7 +25,8 @@ class ReportTransactionsTest {
         long records = transactions * 100L;
         return new RunResult(TXN100, broker, 1, 1_000_000_000L, OptionalLong.of(1 << 27), OptionalLong.of(1 << 28),
                 Optional.of(new Throughput(records, records * 1024, 1_000_000_000L)),
-                Optional.of(new Commits(transactions, 1_000_000_000L, micros)), Optional.empty(), Optional.empty());
+                Optional.of(new Commits(transactions, 1_000_000_000L, micros)), Optional.empty(), Optional.empty(),
+                Optional.empty());
     }
 
     private static String markdown(List<RunResult> runs) {
