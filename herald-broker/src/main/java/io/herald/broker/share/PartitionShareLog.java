@@ -60,12 +60,19 @@ public final class PartitionShareLog implements ShareLog {
 
     @Override
     public Chunk read(long offset, int maxBytes, boolean minOneMessage, IsolationLevel isolation) {
+        return read(offset, maxBytes, minOneMessage, isolation, Long.MAX_VALUE);
+    }
+
+    /** Reads batch headers only up to the first batch reaching {@code lastOffsetWanted}: one read per header. */
+    @Override
+    public Chunk read(long offset, int maxBytes, boolean minOneMessage, IsolationLevel isolation,
+                      long lastOffsetWanted) {
         Partition.ConsumerRead read = partition.read(offset, maxBytes, minOneMessage, isolation);
         FileSlice slice = read.read().slice();
         if (slice.size() == 0) {
             return Chunk.EMPTY;
         }
-        List<FetchedBatch> batches = headers(slice);
+        List<FetchedBatch> batches = headers(slice, lastOffsetWanted);
         FileChannel channel = slice.channel();
         long base = slice.position();
         return new Chunk(batches, read.abortedTransactions(),
@@ -78,7 +85,7 @@ public final class PartitionShareLog implements ShareLog {
         return partition.read(offset, maxBytes, false, isolation).read().slice().size();
     }
 
-    private List<FetchedBatch> headers(FileSlice slice) {
+    private List<FetchedBatch> headers(FileSlice slice, long lastOffsetWanted) {
         List<FetchedBatch> out = new ArrayList<>();
         ByteBuffer buf = ByteBuffer.allocate(BatchHeader.SIZE);
         int position = 0;
@@ -99,6 +106,9 @@ public final class PartitionShareLog implements ShareLog {
                 out.add(new FetchedBatch(h.baseOffset(), h.lastOffset(), position, h.sizeInBytes(), h.producerId(),
                         h.isTransactional(), h.isControl()));
                 position += h.sizeInBytes();
+                if (h.lastOffset() >= lastOffsetWanted) {
+                    break;
+                }
             }
         } catch (IOException e) {
             throw new KafkaStorageException(partition.topicPartition() + ": reading batch headers failed", e);

@@ -41,6 +41,15 @@ public interface ShareLog {
     Chunk read(long offset, int maxBytes, boolean minOneMessage, IsolationLevel isolation);
 
     /**
+     * {@link #read}, but the batches may end with the first one that reaches {@code lastOffsetWanted}: a fetch
+     * acquires at most MaxRecords, so the batch headers past them need not be read. The default reads them all.
+     */
+    default Chunk read(long offset, int maxBytes, boolean minOneMessage, IsolationLevel isolation,
+                       long lastOffsetWanted) {
+        return read(offset, maxBytes, minOneMessage, isolation);
+    }
+
+    /**
      * How many bytes {@link #read} would return from {@code offset} with at most {@code maxBytes}, without looking at
      * the batches: a parked fetch's min-bytes check.
      */

@@ -400,6 +400,7 @@ public final class SharePartition {
         try {
             ShareGroupSettings settings = settings();
             long fetchOffset;
+            long lastOffsetWanted;
             Aftermath before;
             lock.lock();
             try {
@@ -410,6 +411,8 @@ public final class SharePartition {
                 window.moveToLogStart(shareLog.logStartOffset(), fx);
                 boolean acquirable = window.canAcquire(fx.rules.nowMs(), settings.partitionMaxRecordLocks());
                 fetchOffset = window.nextFetchOffset(fx.rules.nowMs());
+                // Past the in-flight window every record is new: MaxRecords of them are all one fetch can take.
+                lastOffsetWanted = Math.max(fetchOffset, window.endOffset()) + params.maxRecords();
                 before = finish(fx);
                 if (!acquirable) {
                     fetchOffset = -1;
@@ -425,7 +428,7 @@ public final class SharePartition {
             ShareLog.Chunk chunk;
             try {
                 chunk = shareLog.read(fetchOffset, params.maxBytes(), params.minOneMessage(),
-                        settings.isolationLevel());
+                        settings.isolationLevel(), lastOffsetWanted);
             } catch (OffsetOutOfRangeException e) {
                 if (fetchOffset < shareLog.logStartOffset()) {
                     return Optional.of(Fetch.EMPTY); // retention raced the read; the next fetch starts at the log start
@@ -463,6 +466,18 @@ public final class SharePartition {
                 listener.onChange(this);
             }
         }
+    }
+
+    /**
+     * Whether another fetch is reading this share-partition's log right now. If so, that fetch tells the listener
+     * when it is done, so a parked fetch can wait for it instead of completing into a read that finds it busy.
+     */
+    public boolean fetchInProgress() {
+        if (!fetchLock.get()) {
+            return false;
+        }
+        fetchContended = true;
+        return fetchLock.get(); // released meanwhile: the caller may read now
     }
 
     /**

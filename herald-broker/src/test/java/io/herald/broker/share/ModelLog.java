@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.record.internal.MemoryRecords;
@@ -105,8 +107,33 @@ final class ModelLog implements ShareLog {
         return OptionalLong.empty();
     }
 
+    private volatile CountDownLatch reading;
+    private volatile CountDownLatch readGate;
+
+    /** The next reads count {@code reading} down and then wait for {@code gate}: a fetch caught mid-read. */
+    void gateReads(CountDownLatch reading, CountDownLatch gate) {
+        this.reading = reading;
+        this.readGate = gate;
+    }
+
     @Override
-    public synchronized Chunk read(long offset, int maxBytes, boolean minOneMessage, IsolationLevel isolation) {
+    public Chunk read(long offset, int maxBytes, boolean minOneMessage, IsolationLevel isolation) {
+        CountDownLatch gate = readGate;
+        if (gate != null) {
+            reading.countDown();
+            try {
+                if (!gate.await(30, TimeUnit.SECONDS)) {
+                    throw new AssertionError("the read gate was never opened");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+        return readNow(offset, maxBytes, minOneMessage, isolation);
+    }
+
+    private synchronized Chunk readNow(long offset, int maxBytes, boolean minOneMessage, IsolationLevel isolation) {
         if (offset < logStart || offset > end) {
             throw new OffsetOutOfRangeException("offset " + offset + " (expected: " + logStart + ".." + end + ")");
         }

@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
@@ -43,6 +45,29 @@ class SharePartitionTest {
         assertThat(fetch.records().sizeInBytes()).isEqualTo(1000);
         assertThat(f.sp.endOffset()).isEqualTo(10);
         assertThat(f.sp.startOffset()).isZero();
+    }
+
+    @Test
+    void aFetchFindingAnotherOneReadingIsToldWhenThatOneIsDone() throws Exception {
+        f.log.append(10).append(10);
+        f.load();
+        CountDownLatch reading = new CountDownLatch(1);
+        CountDownLatch gate = new CountDownLatch(1);
+        f.log.gateReads(reading, gate);
+        CompletableFuture<SharePartition.Fetch> first = CompletableFuture.supplyAsync(() -> f.fetch("m1", 5));
+        assertThat(reading.await(10, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(f.sp.fetchInProgress()).isTrue();
+        assertThat(f.sp.tryFetch("m2", new SharePartition.FetchParams(AcquireMode.BATCH_OPTIMIZED, 500, 5, 1 << 20,
+                true))).as("busy: no read, no empty answer").isEmpty();
+        int notified = f.changes.get();
+        f.log.gateReads(null, null);
+        gate.countDown();
+
+        assertThat(first.get(10, TimeUnit.SECONDS).acquired()).containsExactly(range(0, 9, 1));
+        assertThat(f.changes.get()).as("the waiting fetch is told").isGreaterThan(notified);
+        assertThat(f.sp.fetchInProgress()).isFalse();
+        assertThat(f.fetch("m2", 5).acquired()).containsExactly(range(10, 19, 1));
     }
 
     @Test

@@ -37,8 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * How a share group hands out records, with the stock kafka-clients 4.3 {@link KafkaShareConsumer}: many
- * consumers on one partition, lock expiry and RENEW, the delivery count limit, {@code by_duration} resets and
- * Herald's retry backoff. The broker allows record locks from 1 s, so lock expiries take seconds, not half a minute.
+ * consumers on one partition, lock expiry and RENEW, the delivery count limit, {@code by_duration} resets,
+ * {@code read_committed} and Herald's retry backoff. The broker allows record locks from 1 s, so lock expiries take seconds, not half a minute.
  */
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class ShareGroupsDeliveryTest {
@@ -205,6 +205,38 @@ class ShareGroupsDeliveryTest {
             c.poll(Duration.ofMillis(200)).forEach(r -> got.add(r.offset() + ":" + r.value()));
         }
         assertThat(got).containsExactly("3:new0", "4:new1", "5:new2");
+    }
+
+    @Test
+    void readCommittedHandsOutOnlyCommittedTransactionalRecords() throws Exception {
+        broker.createTopic("ledger", 1, Map.of());
+        groupConfigs("auditors", Map.of("share.auto.offset.reset", "earliest", "share.isolation.level",
+                "read_committed"));
+        KafkaProducer<String, String> txn = broker.producer(Map.of("transactional.id", "ledger-writer"));
+        txn.initTransactions();
+        txn.beginTransaction();
+        txn.send(new ProducerRecord<>("ledger", 0, "k", "committed-1"));
+        txn.send(new ProducerRecord<>("ledger", 0, "k", "committed-2"));
+        txn.commitTransaction();
+        txn.beginTransaction();
+        txn.send(new ProducerRecord<>("ledger", 0, "k", "aborted"));
+        txn.flush();
+        txn.abortTransaction();
+        txn.beginTransaction();
+        txn.send(new ProducerRecord<>("ledger", 0, "k", "committed-3"));
+        txn.commitTransaction();
+
+        KafkaShareConsumer<String, String> c = consumer("auditors", "implicit", Map.of());
+        c.subscribe(List.of("ledger"));
+        List<String> got = new ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(T);
+        while (got.size() < 3 && System.nanoTime() < deadline) {
+            c.poll(Duration.ofMillis(200)).forEach(r -> got.add(r.value()));
+        }
+        assertThat(got).containsExactly("committed-1", "committed-2", "committed-3");
+        c.commitSync(Duration.ofSeconds(T)); // implicit mode: accepts what the last poll returned
+        // Offsets: 0-1 committed, 2 marker, 3 aborted, 4 marker, 5 committed, 6 marker: all of it is done.
+        awaitStartOffset("auditors", new TopicPartition("ledger", 0), 7);
     }
 
     @Test

@@ -95,7 +95,7 @@ public final class ShareApis implements AutoCloseable {
         this.manager = new SharePartitionManager(ShareLogs.of(replicas), context,
                 (groupId, tp) -> purgatory.checkAndComplete(new ShareFetchKey.Share(groupId, tp.topicPartition())));
         Acknowledgements acknowledgements = new Acknowledgements(manager);
-        ShareFetcher fetcher = new ShareFetcher(manager, purgatory, pool);
+        ShareFetcher fetcher = new ShareFetcher(manager, purgatory, pool, time);
         this.fetch = new ShareFetchHandler(sessions, manager, fetcher, acknowledgements, images, configs, timer,
                 options.fetchMaxBytes());
         this.acknowledge = new ShareAcknowledgeHandler(sessions, manager, acknowledgements, images, configs);

@@ -5,6 +5,7 @@ import io.herald.broker.share.SharePartition;
 import io.herald.broker.share.SharePartitionManager;
 import io.herald.common.purgatory.DelayedOperation;
 import io.herald.common.purgatory.Purgatory;
+import io.herald.common.time.Time;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -49,19 +50,22 @@ final class ShareFetcher {
     private final SharePartitionManager manager;
     private final Purgatory<ShareFetchKey> purgatory;
     private final Executor pool;
+    private final Time time;
 
-    ShareFetcher(SharePartitionManager manager, Purgatory<ShareFetchKey> purgatory, Executor pool) {
+    ShareFetcher(SharePartitionManager manager, Purgatory<ShareFetchKey> purgatory, Executor pool, Time time) {
         this.manager = manager;
         this.purgatory = purgatory;
         this.pool = pool;
+        this.time = time;
     }
 
     CompletableFuture<Map<TopicIdPartition, Outcome>> fetch(Request request) {
         if (request.partitions().isEmpty() || request.maxRecords() == 0 || request.maxBytes() == 0) {
             return CompletableFuture.completedFuture(Map.of()); // nothing asked for (Kafka's processShareFetch)
         }
-        DelayedShareFetch op = new DelayedShareFetch(request);
         List<ShareFetchKey> keys = new ArrayList<>();
+        DelayedShareFetch op = new DelayedShareFetch(request, keys, time.milliseconds() + request.maxWaitMs(),
+                new CompletableFuture<>());
         for (TopicIdPartition tp : rotate(request.partitions(), request.sessionEpoch())) {
             SharePartition sp;
             try {
@@ -123,15 +127,37 @@ final class ShareFetcher {
         return cause instanceof ApiException api ? api : new UnknownServerException(cause.toString(), cause);
     }
 
+    /**
+     * A parked ShareFetch. When it completes but every partition it could acquire from was being read by another
+     * fetch (one fetch at a time reads a share-partition), it parks again for the rest of MaxWaitMs instead of
+     * answering empty: the reading fetch wakes it when done, as Kafka's DelayedShareFetch waits for the partition
+     * locks it could not take.
+     */
     private final class DelayedShareFetch extends DelayedOperation {
         private final Request request;
-        final Map<TopicIdPartition, SharePartition> partitions = Collections.synchronizedMap(new LinkedHashMap<>());
-        final Map<TopicIdPartition, ApiException> errors = new ConcurrentHashMap<>();
-        final CompletableFuture<Map<TopicIdPartition, Outcome>> future = new CompletableFuture<>();
+        private final List<ShareFetchKey> keys;
+        private final long deadlineMs;
+        final Map<TopicIdPartition, SharePartition> partitions;
+        final Map<TopicIdPartition, ApiException> errors;
+        final CompletableFuture<Map<TopicIdPartition, Outcome>> future;
 
-        DelayedShareFetch(Request request) {
-            super(request.maxWaitMs());
+        DelayedShareFetch(Request request, List<ShareFetchKey> keys, long deadlineMs,
+                          CompletableFuture<Map<TopicIdPartition, Outcome>> future) {
+            this(request, keys, deadlineMs, future, Collections.synchronizedMap(new LinkedHashMap<>()),
+                    new ConcurrentHashMap<>());
+        }
+
+        private DelayedShareFetch(Request request, List<ShareFetchKey> keys, long deadlineMs,
+                                  CompletableFuture<Map<TopicIdPartition, Outcome>> future,
+                                  Map<TopicIdPartition, SharePartition> partitions,
+                                  Map<TopicIdPartition, ApiException> errors) {
+            super(Math.max(0, deadlineMs - time.milliseconds()));
             this.request = request;
+            this.keys = keys;
+            this.deadlineMs = deadlineMs;
+            this.future = future;
+            this.partitions = partitions;
+            this.errors = errors;
         }
 
         /**
@@ -153,6 +179,9 @@ final class ShareFetcher {
                     continue;
                 }
                 allFailed = false;
+                if (e.getValue().fetchInProgress()) {
+                    continue; // another fetch is reading it and wakes us when done
+                }
                 int available;
                 try {
                     available = e.getValue().acquirableBytes(request.maxBytes());
@@ -181,15 +210,25 @@ final class ShareFetcher {
 
         private void complete() {
             try {
-                future.complete(read());
+                Read result = read();
+                if (result.onlyContended() && time.milliseconds() < deadlineMs) {
+                    purgatory.tryCompleteElseWatch(new DelayedShareFetch(request, keys, deadlineMs, future,
+                            partitions, errors), keys);
+                    return;
+                }
+                future.complete(result.outcomes());
             } catch (RuntimeException e) {
                 log.warn("A share fetch failed", e);
                 future.completeExceptionally(e);
             }
         }
 
-        private Map<TopicIdPartition, Outcome> read() {
+        /** What a completion read: the outcomes, and whether it acquired nothing only because others were reading. */
+        private record Read(Map<TopicIdPartition, Outcome> outcomes, boolean onlyContended) {}
+
+        private Read read() {
             Map<TopicIdPartition, Outcome> out = new LinkedHashMap<>();
+            boolean contended = false;
             List<Map.Entry<TopicIdPartition, SharePartition>> ready = new ArrayList<>();
             synchronized (partitions) {
                 for (Map.Entry<TopicIdPartition, SharePartition> e : partitions.entrySet()) {
@@ -213,7 +252,8 @@ final class ShareFetcher {
                     var fetched = e.getValue().tryFetch(request.memberId(), new SharePartition.FetchParams(
                             request.mode(), request.batchSize(), (int) recordsLeft, limit, first));
                     if (fetched.isEmpty()) {
-                        continue; // another fetch is reading it
+                        contended = true; // another fetch is reading it
+                        continue;
                     }
                     SharePartition.Fetch f = fetched.get();
                     int size = f.records().sizeInBytes();
@@ -228,7 +268,8 @@ final class ShareFetcher {
                 }
             }
             errors.forEach((tp, e) -> out.put(tp, Outcome.failed(e)));
-            return out;
+            return new Read(out, contended && acquired == 0 && errors.isEmpty()
+                    && out.values().stream().allMatch(o -> o.error() == null));
         }
     }
 }
