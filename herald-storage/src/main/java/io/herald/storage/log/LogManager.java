@@ -118,6 +118,7 @@ public final class LogManager implements AutoCloseable {
             Files.createDirectories(dir);
             Path marker = dir.resolve(CLEAN_SHUTDOWN_FILE);
             boolean clean = Files.exists(marker);
+            int partitions = 0;
             Map<TopicPartition, Long> recovery = new OffsetCheckpointFile(dir.resolve(OffsetCheckpointFile.RECOVERY_POINT)).read();
             Map<TopicPartition, Long> starts = new OffsetCheckpointFile(dir.resolve(OffsetCheckpointFile.LOG_START_OFFSET)).read();
             Map<TopicPartition, Long> hws = new OffsetCheckpointFile(dir.resolve(OffsetCheckpointFile.HIGH_WATERMARK)).read();
@@ -130,6 +131,7 @@ public final class LogManager implements AutoCloseable {
                     PartitionCheckpoint cp = new PartitionCheckpoint(recovery.getOrDefault(tp.get(), 0L),
                         starts.getOrDefault(tp.get(), 0L), hws.getOrDefault(tp.get(), 0L));
                     PartitionLog log = PartitionLog.open(logDir, tp.get(), topicConfigs.apply(tp.get().topic()), time, !clean, cp);
+                    partitions++;
                     PartitionLog previous = logs.putIfAbsent(tp.get(), log);
                     if (previous != null) {
                         log.close();
@@ -138,7 +140,12 @@ public final class LogManager implements AutoCloseable {
                 }
             }
             Files.deleteIfExists(marker);
-            LOG.info("Loaded log dir {} ({} shutdown)", dir, clean ? "clean" : "unclean");
+            if (partitions == 0) {
+                LOG.info("Loaded log dir {} (no partitions yet)", dir); // a new dir has no marker: nothing to recover
+            } else {
+                LOG.info("Loaded log dir {} ({} partitions, {} shutdown)", dir, partitions,
+                        clean ? "clean" : "unclean");
+            }
         } catch (IOException | RuntimeException e) {
             LOG.error("Log dir {} is offline: {}", dir, e.toString());
             offlineDirs.add(dir);
