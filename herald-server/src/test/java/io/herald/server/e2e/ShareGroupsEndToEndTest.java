@@ -94,8 +94,18 @@ class ShareGroupsEndToEndTest {
                     .get(T, TimeUnit.SECONDS);
             assertThat(shareGroups).extracting(GroupListing::groupId).containsExactly("workers");
             assertThat(shareGroups.iterator().next().type()).hasValue(GroupType.SHARE);
-            ShareGroupDescription group = admin.describeShareGroups(List.of("workers")).describedGroups()
-                    .get("workers").get(T, TimeUnit.SECONDS);
+            // A member learns a new assignment at its next heartbeat (every 5 s): one that joined before the
+            // share-partition was initialized may still show none for a few seconds.
+            ShareGroupDescription group = null;
+            long describeDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(T);
+            while (System.nanoTime() < describeDeadline) {
+                group = admin.describeShareGroups(List.of("workers")).describedGroups().get("workers")
+                        .get(T, TimeUnit.SECONDS);
+                if (group.members().stream().allMatch(m -> !m.assignment().topicPartitions().isEmpty())) {
+                    break;
+                }
+                Thread.sleep(200);
+            }
             assertThat(group.groupState()).isEqualTo(GroupState.STABLE);
             assertThat(group.members()).hasSize(2);
             assertThat(group.members()).allSatisfy(m -> assertThat(m.assignment().topicPartitions())
