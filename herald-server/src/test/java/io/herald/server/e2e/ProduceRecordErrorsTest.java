@@ -1,8 +1,10 @@
 package io.herald.server.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,6 +69,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ProduceRecordErrorsTest {
     private static final long HOUR = 3_600_000L;
+    private static final Path KCAT = Path.of("/usr/bin/kcat");
     private static final String IN_BAD_BATCH =
             "Failed to append record because it was part of a batch which had one more more invalid records";
     private static final Pattern TIMESTAMP_ERROR = Pattern.compile("Timestamp (-?\\d+) of message with offset 2 is "
@@ -236,5 +239,29 @@ class ProduceRecordErrorsTest {
         assertThat(Errors.forCode(p.errorCode())).isEqualTo(Errors.NONE);
         assertThat(endOffset("ahead")).isEqualTo(5);
         broker.assertHealthy();
+    }
+
+    /**
+     * librdkafka (kcat 5 lines, record 2 without key, one batch): Kafka 4.3.1 fails all five with "Broker: Broker
+     * failed to validate record" and kcat exits 1; librdkafka keeps the per-record message out of kcat's output.
+     */
+    @Test
+    void kcatSeesEveryRecordOfTheBatchFailAndNothingIsAppended() throws Exception {
+        assumeTrue(Files.isExecutable(KCAT), "kcat is not installed");
+        Process kcat = new ProcessBuilder(KCAT.toString(), "-P", "-b", broker.bootstrap(), "-t", "compacted", "-p", "0",
+                "-K:", "-X", "linger.ms=500").redirectErrorStream(true).start();
+        try (var in = kcat.getOutputStream()) {
+            in.write(utf8("k0:v0\nk1:v1\nv2\nk3:v3\nk4:v4\n"));
+        }
+        boolean exited = kcat.waitFor(60, TimeUnit.SECONDS);
+        if (!exited) {
+            kcat.destroyForcibly();
+        }
+        String out = new String(kcat.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(exited).as("kcat exited; output: %s", out).isTrue();
+        assertThat(kcat.exitValue()).as(out).isEqualTo(1);
+        assertThat(out.lines().filter(l -> l.contains("Delivery failed"))).as(out).hasSize(5)
+                .allMatch(l -> l.endsWith("Broker: Broker failed to validate record"));
+        assertThat(endOffset("compacted")).isZero();
     }
 }
