@@ -105,12 +105,16 @@ class ProduceRecordErrorsTest {
     }
 
     private PartitionProduceResponse produceV11(String topic, MemoryRecords records) throws Exception {
+        return produce((short) 11, topic, records);
+    }
+
+    private PartitionProduceResponse produce(short version, String topic, MemoryRecords records) throws Exception {
         ProduceRequestData data = new ProduceRequestData().setAcks((short) 1).setTimeoutMs(10_000);
         data.topicData().add(new ProduceRequestData.TopicProduceData().setName(topic).setPartitionData(List.of(
                 new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(records))));
         try (TestBroker.RawConnection c = broker.raw()) {
-            ProduceResponse response = c.roundTrip(new ProduceRequest.Builder((short) 11, (short) 11, data)
-                    .build((short) 11));
+            ProduceResponse response = c.roundTrip(new ProduceRequest.Builder(version, version, data)
+                    .build(version));
             return response.data().responses().iterator().next().partitionResponses().get(0);
         }
     }
@@ -141,6 +145,18 @@ class ProduceRecordErrorsTest {
         assertThat(Errors.forCode(good.errorCode())).isEqualTo(Errors.NONE);
         assertThat(good.baseOffset()).isZero();
         assertThat(good.recordErrors()).isEmpty();
+    }
+
+    /** Produce v3..v7 have neither {@code record_errors} nor {@code error_message}: the error code alone. */
+    @Test
+    void versionsBeforeKip467GetTheErrorCodeAlone() throws Exception {
+        long now = System.currentTimeMillis();
+        PartitionProduceResponse p = produce((short) 7, "compacted", five(CompressionType.NONE,
+                i -> new SimpleRecord(now, i == 2 ? null : utf8("k" + i), utf8("v" + i))));
+        assertThat(Errors.forCode(p.errorCode())).isEqualTo(Errors.INVALID_RECORD);
+        assertThat(p.recordErrors()).isEmpty();
+        assertThat(p.errorMessage()).isNull();
+        assertThat(endOffset("compacted")).isZero();
     }
 
     @ParameterizedTest
