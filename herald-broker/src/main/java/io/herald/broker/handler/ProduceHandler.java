@@ -16,6 +16,7 @@ import io.herald.protocol.Response;
 import io.herald.protocol.ServedApi;
 import io.herald.protocol.VersionRange;
 import io.herald.storage.log.LogAppendInfo;
+import io.herald.storage.log.RecordValidationFailure;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,6 +28,7 @@ import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData.BatchIndexAndErrorMessage;
 import org.apache.kafka.common.message.ProduceResponseData.LeaderIdAndEpoch;
 import org.apache.kafka.common.message.ProduceResponseData.NodeEndpoint;
 import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
@@ -51,6 +53,10 @@ import org.slf4j.LoggerFactory;
  * in its transaction (KIP-890; with transaction version 2 the check adds them), unless the partition already has
  * that producer's transaction ongoing ({@link ProduceVerification}); the others answer the verification's error
  * ({@link TransactionVerifier#forProduce}).
+ *
+ * <p>A batch with records the log refuses one by one (a missing key on a compacted topic, a timestamp out of
+ * bounds) answers INVALID_RECORD or INVALID_TIMESTAMP with each refused record in {@code record_errors}
+ * (KIP-467) and appends nothing of the partition's records.
  *
  * <p>acks=0 gets no response; if any partition failed, the connection is closed instead, as Kafka does, so the
  * producer notices and refreshes its metadata.
@@ -258,7 +264,20 @@ public final class ProduceHandler implements ApiHandler {
             }
             pr.setErrorCode(error.code()).setErrorMessage(Requests.message(e))
                     .setLogStartOffset(partition.get().log().logStartOffset());
+            if (e instanceof RecordValidationFailure failure) {
+                // Kafka answers a refused batch with base offset -1: no offset was assigned.
+                pr.setBaseOffset(-1).setRecordErrors(recordErrors(failure));
+            }
         }
+    }
+
+    /**
+     * KIP-467 (Produce v8+): the refused records by index in their batch, so that the producer fails each with
+     * its own message and the others of the batch with a generic one; older versions drop the field.
+     */
+    private static List<BatchIndexAndErrorMessage> recordErrors(RecordValidationFailure failure) {
+        return failure.recordErrors().stream().map(e -> new BatchIndexAndErrorMessage()
+                .setBatchIndex(e.batchIndex()).setBatchIndexErrorMessage(e.message())).toList();
     }
 
     /** KIP-951: tell the producer who leads now, and how to reach it, where the version has the fields. */

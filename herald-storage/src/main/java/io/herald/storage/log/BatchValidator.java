@@ -37,6 +37,10 @@ import org.apache.kafka.common.utils.CloseableIterator;
  * (INVALID_TIMESTAMP otherwise; a record without timestamp passes). A follower skips those: its leader already
  * applied them. The whole append must fit in one segment. Any failure rejects the whole append.
  *
+ * <p>Per-record rules (the key, the timestamp bounds) are checked on every record of a batch before failing, so
+ * that the failure names each refused record by its index in the batch ({@link RecordValidationFailure},
+ * KIP-467); the first batch with refused records fails the append, and nothing of the append is written.
+ *
  * <p>Looking inside records costs a decompression for compressed batches, so it happens only where a topic
  * asks for it: keys on compacted topics, timestamps when {@code message.timestamp.before.max.ms} is set (with
  * only the default forward bound, the header's max timestamp decides), and recompression.
@@ -190,50 +194,73 @@ final class BatchValidator {
         return keys || oldTimestamps;
     }
 
-    /** Per-record keys (compacted topics) and timestamps; decompresses a compressed batch. */
+    /**
+     * Per-record keys (compacted topics) and timestamps, decompressing a compressed batch. Every record is
+     * checked, so that the producer learns all refused records of the batch at once (KIP-467); a keyless record
+     * is reported for its key only, as Kafka does.
+     *
+     * @throws RecordValidationFailure (as INVALID_RECORD or INVALID_TIMESTAMP) when any record breaks a rule
+     */
     private void checkRecords(MutableRecordBatch batch, LogConfig cfg, long nowMs, int position) {
         boolean keys = cfg.compact() && !batch.isControlBatch();
         boolean timestamps = !cfg.logAppendTime();
+        List<RecordError> errors = new ArrayList<>();
         try (CloseableIterator<Record> records = keys ? batch.streamingIterator(BufferSupplier.NO_CACHING)
             : batch.skipKeyValueIterator(BufferSupplier.NO_CACHING)) {
-            while (records.hasNext()) {
+            for (int index = 0; records.hasNext(); index++) {
                 Record r = records.next();
                 if (keys && !r.hasKey()) {
-                    throw new InvalidRecordException(tp + ": compacted topic requires a key on every record");
-                }
-                if (timestamps) {
-                    checkTimestamp(r.timestamp(), cfg, nowMs, position);
+                    errors.add(new RecordError(index, RecordError.Rule.KEY_REQUIRED,
+                        "Compacted topic cannot accept message without key in topic partition " + tp));
+                } else if (timestamps && outOfRange(r.timestamp(), cfg, nowMs)) {
+                    errors.add(timestampError(r, index, cfg, nowMs));
                 }
             }
         } catch (KafkaException e) {
-            if (e instanceof InvalidRecordException || e instanceof InvalidTimestampException) {
-                throw e;
-            }
             throw new CorruptRecordException(tp + ": the records of the batch at byte " + position
                 + " cannot be read: " + e.getMessage(), e);
         }
+        if (!errors.isEmpty()) {
+            throw RecordValidationFailure.of(errors);
+        }
     }
 
-    /** With only the forward bound set, the batch's max timestamp decides for all its records. */
+    /**
+     * Kafka's wording, bounds included; computed as Kafka computes them, so an unlimited bound prints as the
+     * wrapped-around sum, exactly as a Kafka broker prints it.
+     */
+    private static RecordError timestampError(Record r, int index, LogConfig cfg, long nowMs) {
+        return new RecordError(index, RecordError.Rule.TIMESTAMP_OUT_OF_RANGE, "Timestamp " + r.timestamp()
+            + " of message with offset " + r.offset() + " is out of range. The timestamp should be within ["
+            + (nowMs - cfg.timestampBeforeMaxMs()) + ", " + (nowMs + cfg.timestampAfterMaxMs()) + "]");
+    }
+
+    /**
+     * With only the forward bound set, the batch's max timestamp decides for all its records; when it is out of
+     * range the records are read to name the refused ones. A header whose max timestamp no record reaches is
+     * refused for the batch as a whole.
+     */
     private void checkMaxTimestamp(MutableRecordBatch batch, LogConfig cfg, long nowMs, int position) {
-        checkTimestamp(batch.maxTimestamp(), cfg, nowMs, position);
+        if (!outOfRange(batch.maxTimestamp(), cfg, nowMs)) {
+            return;
+        }
+        checkRecords(batch, cfg, nowMs, position);
+        throw new InvalidTimestampException(tp + ": max timestamp " + batch.maxTimestamp() + " of the batch at byte "
+            + position + " is more than message.timestamp.after.max.ms (" + cfg.timestampAfterMaxMs()
+            + ") after the broker time " + nowMs + ", but none of its records is");
     }
 
-    private void checkTimestamp(long timestamp, LogConfig cfg, long nowMs, int position) {
+    /** A record without timestamp is never out of range. */
+    private static boolean outOfRange(long timestamp, LogConfig cfg, long nowMs) {
         if (timestamp == RecordBatch.NO_TIMESTAMP) {
-            return;
+            return false;
         }
         // Compared as differences, so that the Long.MAX_VALUE bounds (no limit) cannot overflow; an age too large
         // for a long (a timestamp far below zero) counts as Long.MAX_VALUE.
         long age = nowMs - timestamp < 0 && timestamp < 0 ? Long.MAX_VALUE : nowMs - timestamp;
         boolean tooOld = age > cfg.timestampBeforeMaxMs();
         boolean tooNew = timestamp > nowMs && timestamp - nowMs > cfg.timestampAfterMaxMs();
-        if (tooOld || tooNew) {
-            throw new InvalidTimestampException(tp + ": timestamp " + timestamp + " of a record in the batch at byte "
-                + position + " is " + (tooOld ? "more than message.timestamp.before.max.ms ("
-                + cfg.timestampBeforeMaxMs() + ") before" : "more than message.timestamp.after.max.ms ("
-                + cfg.timestampAfterMaxMs() + ") after") + " the broker time " + nowMs);
-        }
+        return tooOld || tooNew;
     }
 
     /** The append with every batch in the topic's codec, or null when no batch needed rebuilding. */

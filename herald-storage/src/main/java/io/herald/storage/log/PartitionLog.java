@@ -269,10 +269,12 @@ public final class PartitionLog implements AutoCloseable {
      * @throws UnsupportedForMessageFormatException  magic other than 2
      * @throws RecordTooLargeException               a batch larger than {@code max.message.bytes}
      * @throws RecordBatchTooLargeException          the whole append larger than a segment
-     * @throws InvalidRecordException                an empty batch, a null key on a compacted topic, a control batch
-     *                                               (only the coordinator writes markers), or a producer id without
-     *                                               a sequence
-     * @throws InvalidTimestampException             a record timestamp outside the topic's bounds
+     * @throws InvalidRecordException                an empty batch, a control batch (only the coordinator writes
+     *                                               markers), or a producer id without a sequence; records without
+     *                                               key on a compacted topic as a {@link RecordValidationFailure}
+     *                                               naming each of them
+     * @throws InvalidTimestampException             record timestamps outside the topic's bounds, as a
+     *                                               {@link RecordValidationFailure} naming each record
      * @throws InvalidProducerEpochException         a fenced producer epoch
      * @throws org.apache.kafka.common.errors.OutOfOrderSequenceException a sequence gap
      * @throws InvalidTxnStateException              a non-transactional batch of a producer inside a transaction
