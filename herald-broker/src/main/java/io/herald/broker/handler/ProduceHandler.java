@@ -178,7 +178,7 @@ public final class ProduceHandler implements ApiHandler {
             TopicProduceResponse topic = new TopicProduceResponse().setName(topicData.name())
                     .setTopicId(topicData.topicId());
             topicData.partitionData().forEach(pd -> topic.partitionResponses().add(
-                    new PartitionProduceResponse().setIndex(pd.index()).setErrorCode(error.code())));
+                    new PartitionProduceResponse().setIndex(pd.index()).setBaseOffset(-1).setErrorCode(error.code())));
             response.responses().add(topic);
         }
         return response;
@@ -200,7 +200,8 @@ public final class ProduceHandler implements ApiHandler {
                     .setTopicId(topicData.topicId());
             List<PartitionProduceResponse> partitions = new ArrayList<>();
             for (ProduceRequestData.PartitionProduceData pd : topicData.partitionData()) {
-                PartitionProduceResponse pr = new PartitionProduceResponse().setIndex(pd.index());
+                // Base offset -1 unless the append assigns one (Kafka's answer for every failed partition).
+                PartitionProduceResponse pr = new PartitionProduceResponse().setIndex(pd.index()).setBaseOffset(-1);
                 if (!validAcks) {
                     pr.setErrorCode(Errors.INVALID_REQUIRED_ACKS.code());
                 } else if (topicError != Errors.NONE) {
@@ -265,8 +266,7 @@ public final class ProduceHandler implements ApiHandler {
             pr.setErrorCode(error.code()).setErrorMessage(Requests.message(e))
                     .setLogStartOffset(partition.get().log().logStartOffset());
             if (e instanceof RecordValidationFailure failure) {
-                // Kafka answers a refused batch with base offset -1: no offset was assigned.
-                pr.setBaseOffset(-1).setRecordErrors(recordErrors(failure));
+                pr.setRecordErrors(recordErrors(failure));
             }
         }
     }

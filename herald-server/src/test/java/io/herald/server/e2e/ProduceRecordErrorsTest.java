@@ -246,6 +246,16 @@ class ProduceRecordErrorsTest {
         assertThat(endOffset("old")).isZero();
     }
 
+    /** Kafka answers every failed partition with base offset -1 (no offset was assigned), not only refused records. */
+    @Test
+    void aFailedPartitionHasBaseOffsetMinusOne() throws Exception {
+        long now = System.currentTimeMillis();
+        PartitionProduceResponse missing = produceV11("no-such-topic", five(CompressionType.NONE,
+                i -> new SimpleRecord(now, utf8("k" + i), utf8("v" + i))));
+        assertThat(Errors.forCode(missing.errorCode())).isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION);
+        assertThat(missing.baseOffset()).isEqualTo(-1);
+    }
+
     @Test
     void aBatchWithoutBadRecordsStillAppendsAfterARefusedOne() throws Exception {
         long now = System.currentTimeMillis();
