@@ -27,6 +27,7 @@ import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData.BatchIndexAndErrorMessage;
 import org.apache.kafka.common.message.ProduceResponseData.LeaderIdAndEpoch;
@@ -218,7 +219,8 @@ public final class ProduceHandler implements ApiHandler {
                         partitions.add(pr);
                         continue;
                     }
-                    appendPartition(tp, pd, pr, data.acks(), replicas.minInsyncReplicas(image, topic.get()),
+                    appendPartition(tp, pd, pr, version, data.acks(),
+                            replicas.minInsyncReplicas(image, topic.get()),
                             Optional.ofNullable(verified.guards().get(tp)), waiting);
                     if (pr.errorCode() == Errors.NOT_LEADER_OR_FOLLOWER.code()) {
                         addCurrentLeader(pr, tp, response, image, version);
@@ -232,7 +234,7 @@ public final class ProduceHandler implements ApiHandler {
     }
 
     private void appendPartition(TopicPartition tp, ProduceRequestData.PartitionProduceData pd,
-                                 PartitionProduceResponse pr, short acks, int minInsync,
+                                 PartitionProduceResponse pr, short version, short acks, int minInsync,
                                  Optional<VerificationGuard> verification, List<Waiting> waiting) {
         Optional<Partition> partition = replicas.partition(tp);
         if (partition.isEmpty()) {
@@ -241,6 +243,13 @@ public final class ProduceHandler implements ApiHandler {
         }
         if (!(pd.records() instanceof MemoryRecords records)) {
             pr.setErrorCode(Errors.CORRUPT_MESSAGE.code());
+            return;
+        }
+        try {
+            // Kafka's per-partition request check: from v3 exactly one batch, of magic 2; zstd from v7.
+            ProduceRequest.validateRecords(version, records);
+        } catch (ApiException e) {
+            pr.setErrorCode(Errors.forException(e).code());
             return;
         }
         try {

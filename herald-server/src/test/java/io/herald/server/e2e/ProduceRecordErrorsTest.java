@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -254,6 +255,32 @@ class ProduceRecordErrorsTest {
                 i -> new SimpleRecord(now, utf8("k" + i), utf8("v" + i))));
         assertThat(Errors.forCode(missing.errorCode())).isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION);
         assertThat(missing.baseOffset()).isEqualTo(-1);
+    }
+
+    /** From v3 a partition's records must be exactly one batch (Kafka's ProduceRequest.validateRecords). */
+    @Test
+    void twoBatchesForOnePartitionAreRefusedAsKafkaDoes() throws Exception {
+        long now = System.currentTimeMillis();
+        MemoryRecords first = five(CompressionType.NONE, i -> new SimpleRecord(now, utf8("k" + i), utf8("a" + i)));
+        MemoryRecords second = five(CompressionType.NONE, i -> new SimpleRecord(now, utf8("k" + i), utf8("b" + i)));
+        ByteBuffer both = ByteBuffer.allocate(first.sizeInBytes() + second.sizeInBytes());
+        both.put(first.buffer().duplicate()).put(second.buffer().duplicate()).flip();
+        short v11 = 11;
+        ProduceRequestData data = new ProduceRequestData().setAcks((short) 1).setTimeoutMs(10_000);
+        data.topicData().add(new ProduceRequestData.TopicProduceData().setName("compacted").setPartitionData(List.of(
+                new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(first))));
+        ProduceRequest request = new ProduceRequest.Builder(v11, v11, data).build(v11);
+        // The client's builder refuses two batches, so they go in after it checked.
+        request.data().topicData().iterator().next().partitionData().get(0)
+                .setRecords(MemoryRecords.readableRecords(both));
+        PartitionProduceResponse p;
+        try (TestBroker.RawConnection c = broker.raw()) {
+            ProduceResponse response = c.roundTrip(request);
+            p = response.data().responses().iterator().next().partitionResponses().get(0);
+        }
+        assertThat(Errors.forCode(p.errorCode())).isEqualTo(Errors.INVALID_RECORD);
+        assertThat(p.baseOffset()).isEqualTo(-1);
+        assertThat(endOffset("compacted")).isZero();
     }
 
     @Test
