@@ -172,7 +172,7 @@ public final class ConfigsHandler {
 
     private List<DescribeConfigsResourceResult> describeTopic(ClusterImage image, String name, boolean synonyms) {
         TopicImage topic = image.topic(name).orElseThrow(() ->
-                new UnknownTopicOrPartitionException("Topic '" + name + "' does not exist."));
+                new UnknownTopicOrPartitionException("The topic '" + name + "' does not exist."));
         List<DescribeConfigsResourceResult> entries = new ArrayList<>();
         List<TopicConfigs.Key> keys = new ArrayList<>(TopicConfigs.keys().values());
         // Kafka's internal (test-only) configs are described only where the topic sets them.
@@ -392,7 +392,7 @@ public final class ConfigsHandler {
         switch (type) {
             case TOPIC -> {
                 current = image.topic(resource.resourceName()).orElseThrow(() ->
-                        new UnknownTopicOrPartitionException("Topic '" + resource.resourceName()
+                        new UnknownTopicOrPartitionException("The topic '" + resource.resourceName()
                                 + "' does not exist.")).configs();
                 kind = ResourceKind.TOPIC;
                 resourceName = resource.resourceName();

@@ -114,7 +114,7 @@ final class TopicControl {
      */
     static byte[] alterConfigs(RecordBuffer buffer, AlterConfigs c) {
         if (c.kind() == ResourceKind.TOPIC && buffer.image().topic(c.resourceName()).isEmpty()) {
-            throw new UnknownTopicOrPartitionException("Topic '" + c.resourceName() + "' does not exist.");
+            throw new UnknownTopicOrPartitionException("The topic '" + c.resourceName() + "' does not exist.");
         }
         if (c.kind() == ResourceKind.GROUP && c.resourceName().isEmpty()) {
             throw new InvalidRequestException("Default group resources are not allowed.");
