@@ -14,6 +14,12 @@ import org.apache.kafka.clients.admin.FeatureUpdate.UpgradeType;
 import org.apache.kafka.clients.admin.FeatureUpdate;
 import org.apache.kafka.clients.admin.UpdateFeaturesOptions;
 import org.apache.kafka.common.errors.InvalidUpdateVersionException;
+import org.apache.kafka.common.message.UpdateFeaturesRequestData;
+import org.apache.kafka.common.message.UpdateFeaturesResponseData.UpdatableFeatureResult;
+import org.apache.kafka.common.message.UpdateFeaturesResponseData;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.UpdateFeaturesRequest;
+import org.apache.kafka.common.requests.UpdateFeaturesResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -119,6 +125,50 @@ class FeaturesTest {
                     .cause().hasMessageEndingWith("Invalid update version 29 for feature metadata.version. Local "
                             + "controller " + node + " only supports versions 30-30");
             assertThat(finalized(describe(admin))).containsEntry("transaction.version", (short) 2);
+        }
+    }
+
+    private static UpdateFeaturesRequestData request(String feature, int level, boolean allowDowngrade,
+                                                     byte upgradeType) {
+        UpdateFeaturesRequestData data = new UpdateFeaturesRequestData().setValidateOnly(false);
+        data.featureUpdates().add(new UpdateFeaturesRequestData.FeatureUpdateKey().setFeature(feature)
+                .setMaxVersionLevel((short) level).setAllowDowngrade(allowDowngrade).setUpgradeType(upgradeType));
+        return data;
+    }
+
+    /**
+     * The response shapes of Kafka 4.3's controller: up to v1 a success lists each feature, v2 answers top-level
+     * only, a refusal is top-level only; v0 asks for a downgrade with AllowDowngrade.
+     */
+    @Test
+    void everyVersionAnswersInKafkasShape() throws Exception {
+        try (TestBroker broker = TestBroker.start(dir); TestBroker.RawConnection c = broker.raw()) {
+            UpdateFeaturesResponseData v0 = c.<UpdateFeaturesResponse>roundTrip(new UpdateFeaturesRequest.Builder(
+                    request("group.version", 0, true, (byte) 1)).build((short) 0)).data();
+            assertThat(Errors.forCode(v0.errorCode())).isEqualTo(Errors.NONE);
+            assertThat(v0.results()).extracting(r -> r.feature() + "=" + Errors.forCode(r.errorCode()))
+                    .containsExactly("group.version=NONE");
+
+            UpdateFeaturesResponseData v1 = c.<UpdateFeaturesResponse>roundTrip(new UpdateFeaturesRequest.Builder(
+                    request("group.version", 1, false, (byte) 1)).build((short) 1)).data();
+            assertThat(v1.results()).extracting(UpdatableFeatureResult::feature).containsExactly("group.version");
+
+            UpdateFeaturesResponseData v2 = c.<UpdateFeaturesResponse>roundTrip(new UpdateFeaturesRequest.Builder(
+                    request("share.version", 0, false, (byte) 2)).build((short) 2)).data();
+            assertThat(Errors.forCode(v2.errorCode())).isEqualTo(Errors.NONE);
+            assertThat(v2.errorMessage()).isNull();
+            assertThat(v2.results()).isEmpty();
+
+            UpdateFeaturesResponseData refused = c.<UpdateFeaturesResponse>roundTrip(
+                    new UpdateFeaturesRequest.Builder(request("share.version", 2, false, (byte) 1))
+                            .build((short) 1)).data();
+            assertThat(Errors.forCode(refused.errorCode())).isEqualTo(Errors.INVALID_UPDATE_VERSION);
+            assertThat(refused.errorMessage()).startsWith("The update failed for all features since the following "
+                    + "feature had an error: Invalid update version 2 for feature share.version.");
+            assertThat(refused.results()).isEmpty();
+
+            assertThat(finalized(describe(broker.admin()))).containsEntry("group.version", (short) 1)
+                    .doesNotContainKey("share.version");
         }
     }
 }
