@@ -52,11 +52,17 @@ import org.junit.jupiter.api.io.TempDir;
  *   Can not upgrade foo.version to 1. ... Invalid update version 1 for feature foo.version. Local controller 1
  *   does not support this feature.
  * upgrade --feature streams.version=1 --dry-run   streams.version can be upgraded to 1.
+ * upgrade --release-version 4.3 --dry-run         one line per feature, "X can be upgraded to N.", for
+ *                                                 eligible.leader.replicas.version=1 group.version=1
+ *                                                 kraft.version=1 metadata.version=30 share.version=1
+ *                                                 streams.version=1 transaction.version=2
  * </pre>
  * Differences that come from Herald's feature set (see BrokerFeatures): {@code metadata.version} is supported
  * from 4.3-IV0 only; {@code kraft.version}, {@code streams.version} and {@code eligible.leader.replicas.version}
  * are supported at 0 only, so describe shows them at 0 and upgrading them is refused with the unknown feature's
- * "does not support this feature." The epoch is Herald's metadata log index.
+ * "does not support this feature."; so {@code upgrade --release-version 4.3}, which asks for all seven in one
+ * request, is refused as a whole, as Kafka refuses a request naming a level one of its nodes does not support.
+ * The epoch is Herald's metadata log index.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class KafkaFeaturesToolTest {
@@ -170,6 +176,20 @@ class KafkaFeaturesToolTest {
         assertThat(refused("upgrade", "--feature", "streams.version=1", "--dry-run"))
                 .isEqualTo("Can not upgrade streams.version to 1. " + REFUSED + "Invalid update version 1 for "
                         + "feature streams.version. Local controller 1 does not support this feature.");
+
+        Run release = tool("upgrade", "--release-version", "4.3", "--dry-run");
+        assertThat(release.exitCode()).isEqualTo(1);
+        assertThat(release.stderr()).contains("7 out of 7 operation(s) failed.");
+        String why = REFUSED + "Invalid update version 1 for feature eligible.leader.replicas.version. Local "
+                + "controller 1 does not support this feature.";
+        assertThat(release.stdout().strip().lines()).containsExactly(
+                "Can not upgrade eligible.leader.replicas.version to 1. " + why,
+                "Can not upgrade group.version to 1. " + why,
+                "Can not upgrade kraft.version to 1. " + why,
+                "Can not upgrade metadata.version to 30. " + why,
+                "Can not upgrade share.version to 1. " + why,
+                "Can not upgrade streams.version to 1. " + why,
+                "Can not upgrade transaction.version to 2. " + why);
 
         assertThat(describe()).isEqualTo(before);
     }
