@@ -70,11 +70,19 @@ final class FeatureControl {
         if (level > currentLevel && type != UpgradeType.UPGRADE) {
             throw invalid(name, level, "Can't downgrade to a newer version.");
         }
-        feature.dependenciesOf(level).forEach((dependency, needed) -> {
-            short has = proposed.getOrDefault(dependency, (short) 0);
-            if (has < needed) {
-                throw invalid(name, level, name + " level " + level + " requires " + dependency + " at level "
-                        + needed + " or higher, but it would be at level " + has + ".");
+        checkDependencies(name, level, feature.dependenciesOf(level), proposed);
+    }
+
+    /**
+     * Each level in {@code needed} must be reached by the levels the request leads to; worded as Kafka's
+     * Feature.validateVersion (Kafka words a metadata.version dependency with the version's name, which Herald's
+     * catalog does not know; no Herald level depends on metadata.version).
+     */
+    static void checkDependencies(String name, short level, Map<String, Short> needed, Map<String, Short> proposed) {
+        new java.util.TreeMap<>(needed).forEach((dependency, minimum) -> {
+            if (proposed.getOrDefault(dependency, (short) 0) < minimum) {
+                throw invalid(name, level, name + " could not be set to " + level + " because it depends on "
+                        + dependency + " level " + minimum);
             }
         });
     }

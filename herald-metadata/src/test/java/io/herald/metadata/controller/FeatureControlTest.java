@@ -141,4 +141,16 @@ class FeatureControlTest {
         assertThat(restored.features()).isEqualTo(new FeatureLevels(Map.of("metadata.version", (short) 30), 40));
         assertThat(restored).isEqualTo(image);
     }
+
+    /** No Herald level has a dependency today (see FeatureCatalog), so the rule is checked on its own. */
+    @Test
+    void aLevelNeedsItsDependenciesAmongTheLevelsTheRequestLeadsTo() {
+        Map<String, Short> needed = Map.of("group.version", (short) 1);
+
+        FeatureControl.checkDependencies("x.version", (short) 2, needed, Map.of("group.version", (short) 1));
+        assertThatThrownBy(() -> FeatureControl.checkDependencies("x.version", (short) 2, needed, Map.of()))
+                .isInstanceOf(InvalidUpdateVersionException.class)
+                .hasMessage("Invalid update version 2 for feature x.version. x.version could not be set to 2 "
+                        + "because it depends on group.version level 1");
+    }
 }
