@@ -8,6 +8,7 @@ import io.herald.metadata.image.FeatureLevels;
 import io.herald.metadata.record.MetadataRecord.FeatureLevelRecord;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.kafka.clients.admin.FeatureUpdate.UpgradeType;
 import org.apache.kafka.common.errors.InvalidUpdateVersionException;
 
@@ -79,7 +80,7 @@ final class FeatureControl {
      * catalog does not know; no Herald level depends on metadata.version).
      */
     static void checkDependencies(String name, short level, Map<String, Short> needed, Map<String, Short> proposed) {
-        new java.util.TreeMap<>(needed).forEach((dependency, minimum) -> {
+        new TreeMap<>(needed).forEach((dependency, minimum) -> {
             if (proposed.getOrDefault(dependency, (short) 0) < minimum) {
                 throw invalid(name, level, name + " could not be set to " + level + " because it depends on "
                         + dependency + " level " + minimum);

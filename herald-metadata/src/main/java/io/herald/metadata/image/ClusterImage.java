@@ -11,6 +11,7 @@ import io.herald.metadata.record.MetadataRecord.TopicRecord;
 import io.herald.metadata.record.MetadataRecord;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.kafka.common.Uuid;
@@ -40,7 +41,7 @@ public record ClusterImage(String clusterId, long offset, Map<Integer, BrokerIma
         topicNamesById = Map.copyOf(topicNamesById);
         brokerConfigs = Map.copyOf(brokerConfigs);
         groupConfigs = copyOfNested(groupConfigs);
-        java.util.Objects.requireNonNull(features, "features");
+        Objects.requireNonNull(features, "features");
     }
 
     /** An image with the legacy feature levels (tests build images by hand). */
