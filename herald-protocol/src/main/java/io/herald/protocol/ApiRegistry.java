@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.ApiVersionsResponseData.ApiVersion;
@@ -53,7 +54,7 @@ public final class ApiRegistry {
 
     private final Map<ApiKeys, Entry> entries = new EnumMap<>(ApiKeys.class);
     private volatile boolean frozen;
-    private volatile FeatureSet features = FeatureSet.NONE;
+    private volatile Supplier<FeatureSet> features = () -> FeatureSet.NONE;
     private final List<Consumer<InetSocketAddress>> closeListeners = new CopyOnWriteArrayList<>();
 
     public ApiRegistry() {
@@ -139,11 +140,12 @@ public final class ApiRegistry {
     }
 
     /**
-     * Reports {@code features} in ApiVersions v3+.
+     * Reports the features {@code features} supplies in ApiVersions v3+, asked once per ApiVersions request (on
+     * the event loop: it must be cheap) so that changed finalized levels are reported at once.
      *
      * @throws IllegalStateException if the registry is frozen
      */
-    public ApiRegistry features(FeatureSet features) {
+    public ApiRegistry features(Supplier<FeatureSet> features) {
         if (frozen) {
             throw new IllegalStateException("registry is frozen: the server has started");
         }
@@ -188,7 +190,7 @@ public final class ApiRegistry {
      * (KAFKA-17011), so v3 answers leave those out, as Kafka does; v4 lists them all.
      */
     private void addFeatures(ApiVersionsResponseData response, short requestVersion) {
-        FeatureSet set = features;
+        FeatureSet set = features.get();
         ApiVersionsResponseData.SupportedFeatureKeyCollection supported =
                 new ApiVersionsResponseData.SupportedFeatureKeyCollection();
         set.supported().forEach((name, range) -> {

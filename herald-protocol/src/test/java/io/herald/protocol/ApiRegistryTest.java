@@ -119,9 +119,10 @@ class ApiRegistryTest {
 
     @Test
     void featuresAreReportedFromV3AndLevelZeroRangesOnlyFromV4() {
-        ApiRegistry registry = new ApiRegistry().features(new FeatureSet(Map.of(
+        FeatureSet features = new FeatureSet(Map.of(
                 "transaction.version", VersionRange.of(0, 2), "metadata.version", VersionRange.of(7, 30)),
-                Map.of("transaction.version", (short) 2), 51));
+                Map.of("transaction.version", (short) 2), 51);
+        ApiRegistry registry = new ApiRegistry().features(() -> features);
         ApiVersionsRequestData request = new ApiVersionsRequestData().setClientSoftwareName("test")
                 .setClientSoftwareVersion("1");
         ApiVersionsResponseData v4 = registry.apiVersionsResponse((short) 4, request);

@@ -20,13 +20,17 @@ final class ClusterControl {
     private ClusterControl() {
     }
 
-    /** The first proposal wins; payload: the cluster id in force afterwards. */
-    static byte[] initCluster(RecordBuffer buffer, InitCluster c) {
+    /**
+     * The first proposal wins, and finalizes the bootstrap feature levels of the new cluster at this entry's
+     * index; payload: the cluster id in force afterwards.
+     */
+    static byte[] initCluster(RecordBuffer buffer, InitCluster c, long index) {
         if (buffer.image().clusterId().isEmpty()) {
             if (c.clusterId().isEmpty()) {
                 throw new InvalidRequestException("The proposed cluster id is empty.");
             }
             buffer.add(new ClusterIdRecord(c.clusterId()));
+            FeatureControl.bootstrap(buffer, index);
         }
         return ControllerReply.encodeString(buffer.image().clusterId());
     }

@@ -104,6 +104,22 @@ public sealed interface ControllerCommand {
         }
     }
 
+    /**
+     * Kafka's UpdateFeatures (KIP-584): all the changes or none. {@code nodeId} is the broker that took the
+     * request, named in refusals as Kafka names its local controller.
+     */
+    record UpdateFeatures(int nodeId, SortedMap<String, FeatureChange> changes) implements ControllerCommand {
+        public UpdateFeatures {
+            changes = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(changes));
+        }
+    }
+
+    /**
+     * One feature's requested level; {@code upgradeType} is Kafka's wire code (1 upgrade, 2 safe downgrade,
+     * 3 unsafe downgrade), kept as sent so that an unknown code is refused the way Kafka refuses it.
+     */
+    record FeatureChange(short level, byte upgradeType) {}
+
     /** A partition by topic name, as admin requests name it. */
     record PartitionRef(String topic, int partition) {}
 }

@@ -6,9 +6,9 @@ import static io.herald.metadata.record.MetadataRecordSerde.writeResourceKind;
 import static io.herald.metadata.record.MetadataRecordSerde.writeUuid;
 
 import io.herald.common.codec.CorruptRecordException;
-import io.herald.common.codec.RecordFormat;
 import io.herald.common.codec.RecordFormat.TypeIdWidth;
 import io.herald.common.codec.RecordFormat.UnknownTypes;
+import io.herald.common.codec.RecordFormat;
 import io.herald.common.codec.RecordReader;
 import io.herald.common.codec.RecordType;
 import io.herald.common.codec.RecordWriter;
@@ -20,6 +20,7 @@ import io.herald.metadata.controller.ControllerCommand.CreatePartitions;
 import io.herald.metadata.controller.ControllerCommand.CreateTopic;
 import io.herald.metadata.controller.ControllerCommand.DeleteTopic;
 import io.herald.metadata.controller.ControllerCommand.ElectLeaders;
+import io.herald.metadata.controller.ControllerCommand.FeatureChange;
 import io.herald.metadata.controller.ControllerCommand.FenceBroker;
 import io.herald.metadata.controller.ControllerCommand.InitCluster;
 import io.herald.metadata.controller.ControllerCommand.PartitionRef;
@@ -28,6 +29,7 @@ import io.herald.metadata.controller.ControllerCommand.RegisterBroker;
 import io.herald.metadata.controller.ControllerCommand.ReserveProducerIds;
 import io.herald.metadata.controller.ControllerCommand.TermFenced;
 import io.herald.metadata.controller.ControllerCommand.UnfenceBroker;
+import io.herald.metadata.controller.ControllerCommand.UpdateFeatures;
 import io.herald.metadata.controller.LeaderRequest.Heartbeat;
 import io.herald.metadata.controller.LeaderRequest.Validate;
 import io.herald.metadata.record.MetadataRecord.ResourceKind;
@@ -58,6 +60,7 @@ import java.util.TreeMap;
  * 12 alter-reassignments   list(topic:utf partition:int32 target:optional(ints))
  * 13 elect-leaders         unclean:bool partitions:optional(list(topic:utf partition:int32))
  * 14 term-fenced           term:int64 command                        (since version 2)
+ * 15 update-features       nodeId:int32 changes:map(utf, level:int16 upgradeType:int8)   (version 2)
  * request := version:int8 type:int8 fields
  *  1 heartbeat             brokerId:int32 incarnationId:uuid
  *  2 validate              command
@@ -68,7 +71,9 @@ import java.util.TreeMap;
  * <p>Compatibility: unlike the {@code __consumer_offsets} records, a member meeting an entry of a newer version,
  * or a type it does not know, refuses it ({@link UnsupportedVersionException}) rather than read a prefix, so that
  * every member decides the same way. Adding a command type or a trailing field means a new version; readers keep
- * decoding every older one (version 1 differs from 2 only by lacking type 14). Bytes that cannot be decoded at
+ * decoding every older one (version 1 differs from 2 only by lacking type 14). Type 15 came
+ * later within version 2, as the GROUP resource kind did: a member that predates it refuses the entry as an
+ * unknown type, exactly as it would refuse a version 3, so the version byte would tell it nothing more. Bytes that cannot be decoded at
  * all are refused the same way. Golden fixtures: {@code golden/controller-command/} and
  * {@code golden/leader-request/} in the tests.
  *
@@ -92,6 +97,7 @@ public final class ControllerCommandSerde {
     private static final int ELECT_LEADERS = 13;
     /** Since version 2. */
     private static final int TERM_FENCED = 14;
+    private static final int UPDATE_FEATURES = 15;
 
     /** The command types, named as in the table above. */
     static final RecordFormat COMMANDS = RecordFormat.of("controller command", TypeIdWidth.INT8, UnknownTypes.REJECT,
@@ -108,7 +114,8 @@ public final class ControllerCommandSerde {
             new RecordType(ALTER_PARTITION, "alter-partition"),
             new RecordType(ALTER_REASSIGNMENTS, "alter-reassignments"),
             new RecordType(ELECT_LEADERS, "elect-leaders"),
-            new RecordType(TERM_FENCED, "term-fenced"));
+            new RecordType(TERM_FENCED, "term-fenced"),
+            new RecordType(UPDATE_FEATURES, "update-features"));
 
     private static final int HEARTBEAT = 1;
     private static final int VALIDATE = 2;
@@ -263,6 +270,11 @@ public final class ControllerCommandSerde {
                 out.int64(c.term());
                 writeCommand(out, c.command());
             }
+            case UpdateFeatures c -> {
+                writeType(out, COMMANDS, UPDATE_FEATURES);
+                out.int32(c.nodeId()).map(c.changes(), RecordWriter::modifiedUtf8,
+                        (w, change) -> w.int16(change.level()).int8(change.upgradeType()));
+            }
         }
     }
 
@@ -302,6 +314,8 @@ public final class ControllerCommandSerde {
             case ELECT_LEADERS -> new ElectLeaders(in.bool(), in.optional(r -> r.list(
                     r2 -> new PartitionRef(r2.modifiedUtf8(), r2.int32()))));
             case TERM_FENCED -> new TermFenced(in.int64(), readCommand(in));
+            case UPDATE_FEATURES -> new UpdateFeatures(in.int32(), in.map(TreeMap::new, RecordReader::modifiedUtf8,
+                    r -> new FeatureChange(r.int16(), r.int8())));
             default -> throw unreachable(COMMANDS);
         };
     }

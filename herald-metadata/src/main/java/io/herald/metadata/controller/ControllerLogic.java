@@ -14,6 +14,7 @@ import io.herald.metadata.controller.ControllerCommand.RegisterBroker;
 import io.herald.metadata.controller.ControllerCommand.ReserveProducerIds;
 import io.herald.metadata.controller.ControllerCommand.TermFenced;
 import io.herald.metadata.controller.ControllerCommand.UnfenceBroker;
+import io.herald.metadata.controller.ControllerCommand.UpdateFeatures;
 import io.herald.metadata.image.ClusterImage;
 import io.herald.metadata.record.MetadataRecord;
 import java.util.List;
@@ -43,7 +44,7 @@ public final class ControllerLogic {
 
     private static byte[] payload(RecordBuffer buffer, ControllerCommand command, long index, long term) {
         return switch (command) {
-            case InitCluster c -> ClusterControl.initCluster(buffer, c);
+            case InitCluster c -> ClusterControl.initCluster(buffer, c, index);
             case RegisterBroker c -> ClusterControl.registerBroker(buffer, c, index);
             case FenceBroker c -> ClusterControl.fenceBroker(buffer, c);
             case UnfenceBroker c -> ClusterControl.unfenceBroker(buffer, c);
@@ -56,6 +57,7 @@ public final class ControllerLogic {
             case AlterPartition c -> PartitionControl.alterPartition(buffer, c);
             case AlterReassignments c -> PartitionControl.alterReassignments(buffer, c);
             case ElectLeaders c -> PartitionControl.electLeaders(buffer, c);
+            case UpdateFeatures c -> FeatureControl.updateFeatures(buffer, c, index);
             case TermFenced c -> {
                 if (c.term() != term) {
                     throw new NotControllerException("Decided by the active controller of term " + c.term()

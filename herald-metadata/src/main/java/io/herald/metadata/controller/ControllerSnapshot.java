@@ -1,17 +1,20 @@
 package io.herald.metadata.controller;
 
 import io.herald.common.codec.RecordWriter;
+import io.herald.metadata.feature.FeatureCatalog;
 import io.herald.metadata.image.BrokerImage;
 import io.herald.metadata.image.ClusterImage;
+import io.herald.metadata.image.FeatureLevels;
 import io.herald.metadata.image.PartitionImage;
 import io.herald.metadata.image.TopicImage;
-import io.herald.metadata.record.MetadataRecord;
 import io.herald.metadata.record.MetadataRecord.BrokerRecord;
 import io.herald.metadata.record.MetadataRecord.ClusterIdRecord;
 import io.herald.metadata.record.MetadataRecord.ConfigRecord;
+import io.herald.metadata.record.MetadataRecord.FeatureLevelRecord;
 import io.herald.metadata.record.MetadataRecord.ProducerIdsRecord;
 import io.herald.metadata.record.MetadataRecord.ResourceKind;
 import io.herald.metadata.record.MetadataRecord.TopicRecord;
+import io.herald.metadata.record.MetadataRecord;
 import io.herald.metadata.record.MetadataRecordSerde;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,7 +25,9 @@ import java.util.TreeMap;
 /**
  * The whole controller state as bytes: the image written as the records that rebuild it (cluster id,
  * brokers with their incarnations, epochs and fencing, cluster configs, topics with partitions and configs,
- * the producer id mark), in a fixed order so equal states give equal bytes.
+ * the producer id mark, the feature levels), in a fixed order so equal states give equal bytes. Feature levels
+ * are written only once the log has set them, as one record per catalog feature (those at 0 too, since
+ * restoring starts from the legacy levels), so snapshots of older logs keep their bytes.
  *
  * <p>Format: {@code [byte version][int64 image offset][record batch]}, the batch as
  * {@link MetadataRecordSerde} writes it. Golden fixtures: {@code golden/controller-snapshot/} in the tests.
@@ -80,6 +85,12 @@ final class ControllerSnapshot {
                 records.add(new ConfigRecord(ResourceKind.GROUP, group, k, Optional.of(v)))));
         if (image.nextProducerId() > 0) {
             records.add(new ProducerIdsRecord(-1, image.nextProducerId()));
+        }
+        FeatureLevels features = image.features();
+        if (!features.equals(FeatureLevels.LEGACY)) {
+            for (FeatureCatalog.Feature feature : FeatureCatalog.ALL) {
+                records.add(new FeatureLevelRecord(feature.name(), features.level(feature.name()), features.epoch()));
+            }
         }
         return records;
     }

@@ -1,6 +1,8 @@
 package io.herald.metadata.controller;
 
+import io.herald.common.time.Time;
 import io.herald.metadata.api.BrokerLifecycle;
+import io.herald.metadata.api.FeatureAdmin;
 import io.herald.metadata.api.MetadataPublisher;
 import io.herald.metadata.api.ProducerIdSource;
 import io.herald.metadata.api.QuorumView;
@@ -14,11 +16,13 @@ import io.herald.metadata.controller.ControllerCommand.CreatePartitions;
 import io.herald.metadata.controller.ControllerCommand.CreateTopic;
 import io.herald.metadata.controller.ControllerCommand.DeleteTopic;
 import io.herald.metadata.controller.ControllerCommand.ElectLeaders;
+import io.herald.metadata.controller.ControllerCommand.FeatureChange;
 import io.herald.metadata.controller.ControllerCommand.InitCluster;
 import io.herald.metadata.controller.ControllerCommand.PartitionRef;
 import io.herald.metadata.controller.ControllerCommand.Reassignment;
 import io.herald.metadata.controller.ControllerCommand.RegisterBroker;
 import io.herald.metadata.controller.ControllerCommand.ReserveProducerIds;
+import io.herald.metadata.controller.ControllerCommand.UpdateFeatures;
 import io.herald.metadata.controller.ControllerReply.PartitionError;
 import io.herald.metadata.controller.LeaderRequest.Heartbeat;
 import io.herald.metadata.controller.LeaderRequest.Validate;
@@ -27,13 +31,12 @@ import io.herald.metadata.image.PartitionImage;
 import io.herald.metadata.image.TopicImage;
 import io.herald.metadata.quorum.MetadataQuorum;
 import io.herald.metadata.quorum.QuorumDescription;
-import io.herald.metadata.record.MetadataRecord;
 import io.herald.metadata.record.MetadataRecord.PartitionRecord;
 import io.herald.metadata.record.MetadataRecord.ResourceKind;
+import io.herald.metadata.record.MetadataRecord;
 import io.herald.metadata.record.MetadataRecordSerde;
 import java.io.IOException;
 import java.time.Duration;
-import io.herald.common.time.Time;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -77,7 +80,7 @@ import org.slf4j.LoggerFactory;
  * read.
  */
 public final class MetadataController implements MetadataPublisher, TopicAdmin, ReassignmentAdmin, ProducerIdSource,
-        QuorumView, BrokerLifecycle, AutoCloseable {
+        QuorumView, BrokerLifecycle, FeatureAdmin, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MetadataController.class);
 
     private final MetadataQuorum quorum;
@@ -290,6 +293,16 @@ public final class MetadataController implements MetadataPublisher, TopicAdmin, 
     public void alterConfigs(ResourceKind kind, String resourceName, Map<String, Optional<String>> changes) {
         if (kind == ResourceKind.TOPIC && image().topic(resourceName).isEmpty() || !changes.isEmpty()) {
             submit(new AlterConfigs(kind, resourceName, new TreeMap<>(changes)));
+        }
+    }
+
+    @Override
+    public void updateFeatures(int nodeId, Map<String, FeatureChange> changes, boolean validateOnly) {
+        UpdateFeatures command = new UpdateFeatures(nodeId, new TreeMap<>(changes));
+        if (validateOnly) {
+            validate(command);
+        } else {
+            submit(command);
         }
     }
 

@@ -1,15 +1,17 @@
 package io.herald.metadata.image;
 
-import io.herald.metadata.record.MetadataRecord;
 import io.herald.metadata.record.MetadataRecord.BrokerRecord;
 import io.herald.metadata.record.MetadataRecord.ClusterIdRecord;
 import io.herald.metadata.record.MetadataRecord.ConfigRecord;
+import io.herald.metadata.record.MetadataRecord.FeatureLevelRecord;
 import io.herald.metadata.record.MetadataRecord.PartitionRecord;
 import io.herald.metadata.record.MetadataRecord.ProducerIdsRecord;
 import io.herald.metadata.record.MetadataRecord.RemoveTopicRecord;
 import io.herald.metadata.record.MetadataRecord.TopicRecord;
+import io.herald.metadata.record.MetadataRecord;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.kafka.common.Uuid;
@@ -25,11 +27,13 @@ import org.apache.kafka.common.Uuid;
  *     at least one config are present. A group need not exist to have configs (Kafka allows it), and deleting a
  *     group keeps them, as in Kafka. The map is replaced only by a group config record, so readers may cache what
  *     they derive from it by its identity.
+ * @param features the finalized feature levels and their epoch; {@link FeatureLevels#LEGACY} until the log holds a
+ *     feature record (a new cluster writes its bootstrap levels with its cluster id)
  */
 public record ClusterImage(String clusterId, long offset, Map<Integer, BrokerImage> brokers,
                            Map<String, TopicImage> topics, Map<Uuid, String> topicNamesById,
                            Map<String, String> brokerConfigs, long nextProducerId,
-                           Map<String, Map<String, String>> groupConfigs) {
+                           Map<String, Map<String, String>> groupConfigs, FeatureLevels features) {
 
     public ClusterImage {
         brokers = Map.copyOf(brokers);
@@ -37,6 +41,16 @@ public record ClusterImage(String clusterId, long offset, Map<Integer, BrokerIma
         topicNamesById = Map.copyOf(topicNamesById);
         brokerConfigs = Map.copyOf(brokerConfigs);
         groupConfigs = copyOfNested(groupConfigs);
+        Objects.requireNonNull(features, "features");
+    }
+
+    /** An image with the legacy feature levels (tests build images by hand). */
+    public ClusterImage(String clusterId, long offset, Map<Integer, BrokerImage> brokers,
+                        Map<String, TopicImage> topics, Map<Uuid, String> topicNamesById,
+                        Map<String, String> brokerConfigs, long nextProducerId,
+                        Map<String, Map<String, String>> groupConfigs) {
+        this(clusterId, offset, brokers, topics, topicNamesById, brokerConfigs, nextProducerId, groupConfigs,
+                FeatureLevels.LEGACY);
     }
 
     /** An image without group configs (tests build images by hand). */
@@ -50,13 +64,14 @@ public record ClusterImage(String clusterId, long offset, Map<Integer, BrokerIma
     public static final ClusterImage EMPTY = empty("");
 
     public static ClusterImage empty(String clusterId) {
-        return new ClusterImage(clusterId, 0, Map.of(), Map.of(), Map.of(), Map.of(), 0L, Map.of());
+        return new ClusterImage(clusterId, 0, Map.of(), Map.of(), Map.of(), Map.of(), 0L, Map.of(),
+                FeatureLevels.LEGACY);
     }
 
     /** This image with another record count (a snapshot restores the count of the image it was taken of). */
     public ClusterImage withOffset(long newOffset) {
         return new ClusterImage(clusterId, newOffset, brokers, topics, topicNamesById, brokerConfigs, nextProducerId,
-                groupConfigs);
+                groupConfigs, features);
     }
 
     public Optional<TopicImage> topic(String name) {
@@ -81,8 +96,10 @@ public record ClusterImage(String clusterId, long offset, Map<Integer, BrokerIma
         Map<String, Map<String, String>> newGroupConfigs = groupConfigs;
         long newNextProducerId = nextProducerId;
         String newClusterId = clusterId;
+        FeatureLevels newFeatures = features;
         switch (record) {
             case ClusterIdRecord c -> newClusterId = c.clusterId();
+            case FeatureLevelRecord f -> newFeatures = features.with(f.name(), f.level(), f.epoch());
             case TopicRecord t -> {
                 newTopics = with(topics, t.name(), new TopicImage(t.name(), t.topicId(), new TreeMap<>(), Map.of()));
                 newNames = with(topicNamesById, t.topicId(), t.name());
@@ -128,7 +145,7 @@ public record ClusterImage(String clusterId, long offset, Map<Integer, BrokerIma
                             b.fenced()));
         }
         return new ClusterImage(newClusterId, offset + 1, newBrokers, newTopics, newNames, newBrokerConfigs,
-                newNextProducerId, newGroupConfigs);
+                newNextProducerId, newGroupConfigs, newFeatures);
     }
 
     /**

@@ -64,6 +64,18 @@ public sealed interface MetadataRecord {
         }
     }
 
+    /**
+     * A feature's finalized level (KIP-584), 0 for not finalized, set by the command at metadata log index
+     * {@code epoch}, which becomes the epoch of all finalized levels (ApiVersions' FinalizedFeaturesEpoch).
+     */
+    record FeatureLevelRecord(String name, short level, long epoch) implements MetadataRecord {
+        public FeatureLevelRecord {
+            if (level < 0) {
+                throw new IllegalArgumentException("feature " + name + " level " + level + " (expected: 0 or more)");
+            }
+        }
+    }
+
     /** Producer ids below {@code nextProducerId} are handed out; a broker reserves a block at a time. */
     record ProducerIdsRecord(int brokerId, long nextProducerId) implements MetadataRecord {}
 

@@ -1,15 +1,16 @@
 package io.herald.metadata.record;
 
 import io.herald.common.codec.CorruptRecordException;
-import io.herald.common.codec.RecordFormat;
 import io.herald.common.codec.RecordFormat.TypeIdWidth;
 import io.herald.common.codec.RecordFormat.UnknownTypes;
+import io.herald.common.codec.RecordFormat;
 import io.herald.common.codec.RecordReader;
 import io.herald.common.codec.RecordType;
 import io.herald.common.codec.RecordWriter;
 import io.herald.metadata.record.MetadataRecord.BrokerRecord;
 import io.herald.metadata.record.MetadataRecord.ClusterIdRecord;
 import io.herald.metadata.record.MetadataRecord.ConfigRecord;
+import io.herald.metadata.record.MetadataRecord.FeatureLevelRecord;
 import io.herald.metadata.record.MetadataRecord.PartitionRecord;
 import io.herald.metadata.record.MetadataRecord.ProducerIdsRecord;
 import io.herald.metadata.record.MetadataRecord.RemoveTopicRecord;
@@ -35,6 +36,7 @@ import org.apache.kafka.common.Uuid;
  *                 fenced:bool
  * 6 producer-ids  brokerId:int32 nextProducerId:int64
  * 7 cluster-id    clusterId:utf
+ * 8 feature-level name:utf level:int16 epoch:int64
  * utf := Java's modified UTF-8 with a uint16 length (RecordWriter.modifiedUtf8); ints := count:int32 int32*;
  * uuid := two int64; optional(x) := present:bool [x]
  * </pre>
@@ -54,6 +56,7 @@ public final class MetadataRecordSerde {
     private static final int BROKER_ID = 5;
     private static final int PRODUCER_IDS_ID = 6;
     private static final int CLUSTER_ID_ID = 7;
+    private static final int FEATURE_LEVEL_ID = 8;
 
     private static final RecordType TOPIC = new RecordType(TOPIC_ID, "topic");
     private static final RecordType PARTITION = new RecordType(PARTITION_ID, "partition");
@@ -62,10 +65,12 @@ public final class MetadataRecordSerde {
     private static final RecordType BROKER = new RecordType(BROKER_ID, "broker");
     private static final RecordType PRODUCER_IDS = new RecordType(PRODUCER_IDS_ID, "producer-ids");
     private static final RecordType CLUSTER_ID = new RecordType(CLUSTER_ID_ID, "cluster-id");
+    private static final RecordType FEATURE_LEVEL = new RecordType(FEATURE_LEVEL_ID, "feature-level");
 
     /** The record types of a batch. */
     public static final RecordFormat FORMAT = RecordFormat.of("metadata record batch", TypeIdWidth.INT8,
-            UnknownTypes.REJECT, TOPIC, PARTITION, REMOVE_TOPIC, CONFIG, BROKER, PRODUCER_IDS, CLUSTER_ID);
+            UnknownTypes.REJECT, TOPIC, PARTITION, REMOVE_TOPIC, CONFIG, BROKER, PRODUCER_IDS, CLUSTER_ID,
+            FEATURE_LEVEL);
 
     private static final ResourceKind[] KINDS = ResourceKind.values();
 
@@ -142,6 +147,10 @@ public final class MetadataRecordSerde {
                 FORMAT.writeType(out, CLUSTER_ID);
                 out.modifiedUtf8(c.clusterId());
             }
+            case FeatureLevelRecord f -> {
+                FORMAT.writeType(out, FEATURE_LEVEL);
+                out.modifiedUtf8(f.name()).int16(f.level()).int64(f.epoch());
+            }
         }
     }
 
@@ -159,8 +168,19 @@ public final class MetadataRecordSerde {
             case BROKER_ID -> new BrokerRecord(in.int32(), in.modifiedUtf8(), in.int32(),
                     in.optional(RecordReader::modifiedUtf8), readUuid(in), in.int64(), in.bool());
             case CLUSTER_ID_ID -> new ClusterIdRecord(in.modifiedUtf8());
+            case FEATURE_LEVEL_ID -> readFeatureLevel(in);
             default -> throw new IllegalStateException("type " + type + " is registered but not decoded");
         };
+    }
+
+    private static FeatureLevelRecord readFeatureLevel(RecordReader in) {
+        String name = in.modifiedUtf8();
+        int at = in.position();
+        short level = in.int16();
+        if (level < 0) {
+            throw in.corrupt(at, "feature " + name + " level " + level + " (expected: 0 or more)");
+        }
+        return new FeatureLevelRecord(name, level, in.int64());
     }
 
     /** A Kafka {@link Uuid} as two {@code int64}. */

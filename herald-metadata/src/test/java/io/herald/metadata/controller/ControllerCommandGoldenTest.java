@@ -13,6 +13,7 @@ import io.herald.metadata.controller.ControllerCommand.CreatePartitions;
 import io.herald.metadata.controller.ControllerCommand.CreateTopic;
 import io.herald.metadata.controller.ControllerCommand.DeleteTopic;
 import io.herald.metadata.controller.ControllerCommand.ElectLeaders;
+import io.herald.metadata.controller.ControllerCommand.FeatureChange;
 import io.herald.metadata.controller.ControllerCommand.FenceBroker;
 import io.herald.metadata.controller.ControllerCommand.InitCluster;
 import io.herald.metadata.controller.ControllerCommand.PartitionRef;
@@ -21,6 +22,7 @@ import io.herald.metadata.controller.ControllerCommand.RegisterBroker;
 import io.herald.metadata.controller.ControllerCommand.ReserveProducerIds;
 import io.herald.metadata.controller.ControllerCommand.TermFenced;
 import io.herald.metadata.controller.ControllerCommand.UnfenceBroker;
+import io.herald.metadata.controller.ControllerCommand.UpdateFeatures;
 import io.herald.metadata.controller.LeaderRequest.Heartbeat;
 import io.herald.metadata.controller.LeaderRequest.Validate;
 import io.herald.metadata.record.MetadataRecord.ResourceKind;
@@ -59,7 +61,7 @@ class ControllerCommandGoldenTest {
      * AlterConfigs of a group (the GROUP resource kind came later, in the same layout).
      */
     private static final java.util.Set<String> NOT_IN_V1 = java.util.Set.of("term-fenced-v2",
-            "alter-configs-v2-group");
+            "alter-configs-v2-group", "update-features-v2");
 
     private static List<Map.Entry<String, ControllerCommand>> commands() {
         TreeMap<Integer, List<Integer>> assignments = new TreeMap<>(Map.of(0, List.of(1, 2), 1, List.of(2, 3),
@@ -97,7 +99,10 @@ class ControllerCommandGoldenTest {
                 Map.entry("elect-leaders-v2", new ElectLeaders(true, Optional.of(List.of(
                         new PartitionRef("orders.eu-1", 0), new PartitionRef("t", 3))))),
                 Map.entry("elect-leaders-v2-all", new ElectLeaders(false, Optional.empty())),
-                Map.entry("term-fenced-v2", new TermFenced(7, new FenceBroker(3, 1_234_567_890_123L))));
+                Map.entry("term-fenced-v2", new TermFenced(7, new FenceBroker(3, 1_234_567_890_123L))),
+                Map.entry("update-features-v2", new UpdateFeatures(2, new TreeMap<>(Map.of(
+                        "group.version", new FeatureChange((short) 0, (byte) 3),
+                        "transaction.version", new FeatureChange((short) 2, (byte) 1))))));
     }
 
     static List<GoldenCase<ControllerCommand>> commandCases() {

@@ -7,14 +7,15 @@ import io.herald.common.codec.GoldenCase;
 import io.herald.common.codec.GoldenFixture;
 import io.herald.common.codec.GoldenFixtures;
 import io.herald.metadata.image.ClusterImage;
-import io.herald.metadata.record.MetadataRecord;
 import io.herald.metadata.record.MetadataRecord.BrokerRecord;
 import io.herald.metadata.record.MetadataRecord.ClusterIdRecord;
 import io.herald.metadata.record.MetadataRecord.ConfigRecord;
+import io.herald.metadata.record.MetadataRecord.FeatureLevelRecord;
 import io.herald.metadata.record.MetadataRecord.PartitionRecord;
 import io.herald.metadata.record.MetadataRecord.ProducerIdsRecord;
 import io.herald.metadata.record.MetadataRecord.ResourceKind;
 import io.herald.metadata.record.MetadataRecord.TopicRecord;
+import io.herald.metadata.record.MetadataRecord;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -60,7 +61,14 @@ class ControllerSnapshotGoldenTest {
                         Optional.of("3")))
                 .apply(new ConfigRecord(ResourceKind.GROUP, "audit", "consumer.session.timeout.ms",
                         Optional.of("50000")));
+        ClusterImage withFeatures = image
+                .apply(new FeatureLevelRecord("group.version", (short) 1, 40))
+                .apply(new FeatureLevelRecord("metadata.version", (short) 30, 40))
+                .apply(new FeatureLevelRecord("share.version", (short) 0, 52))
+                .apply(new FeatureLevelRecord("transaction.version", (short) 2, 52));
         return List.of(
+                current("snapshot-v1-features", "as snapshot-v1, with feature levels set by the log",
+                        withFeatures.withOffset(98_769)),
                 current("snapshot-v1", "brokers, configs, two topics, producer ids", image.withOffset(98_765)),
                 current("snapshot-v1-group-configs", "as snapshot-v1, and two groups' configs",
                         withGroups.withOffset(98_768)),

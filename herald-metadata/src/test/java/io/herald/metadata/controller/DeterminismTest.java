@@ -47,7 +47,7 @@ class DeterminismTest {
         Optional<TopicImage> t = image.topic(topic);
         List<Integer> some = new ArrayList<>(List.of(1, 2, 3, 4, 5));
         java.util.Collections.shuffle(some, random);
-        return switch (random.nextInt(14)) {
+        return switch (random.nextInt(15)) {
             case 0 -> new InitCluster("c" + random.nextInt(3));
             case 1, 2 -> new RegisterBroker(broker, "h" + broker, 9000 + broker,
                     random.nextBoolean() ? Optional.of("r" + broker % 2) : Optional.empty(),
@@ -67,6 +67,9 @@ class DeterminismTest {
             case 11 -> t.isEmpty() ? new ElectLeaders(random.nextBoolean(), Optional.empty()) : alterIsr(random, t.get());
             case 12 -> new AlterReassignments(List.of(new Reassignment(topic, 0,
                     random.nextBoolean() ? Optional.empty() : Optional.of(some.subList(0, 1 + random.nextInt(3))))));
+            case 13 -> new ControllerCommand.UpdateFeatures(broker, new TreeMap<>(Map.of(
+                    random.nextBoolean() ? "group.version" : "transaction.version",
+                    new ControllerCommand.FeatureChange((short) random.nextInt(4), (byte) (1 + random.nextInt(3))))));
             default -> new ElectLeaders(random.nextBoolean(),
                     random.nextBoolean() ? Optional.empty() : Optional.of(List.of(new PartitionRef(topic, 0))));
         };

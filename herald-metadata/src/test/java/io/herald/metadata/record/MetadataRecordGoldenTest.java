@@ -9,6 +9,7 @@ import io.herald.common.codec.GoldenFixtures;
 import io.herald.metadata.record.MetadataRecord.BrokerRecord;
 import io.herald.metadata.record.MetadataRecord.ClusterIdRecord;
 import io.herald.metadata.record.MetadataRecord.ConfigRecord;
+import io.herald.metadata.record.MetadataRecord.FeatureLevelRecord;
 import io.herald.metadata.record.MetadataRecord.PartitionRecord;
 import io.herald.metadata.record.MetadataRecord.ProducerIdsRecord;
 import io.herald.metadata.record.MetadataRecord.RemoveTopicRecord;
@@ -64,6 +65,10 @@ class MetadataRecordGoldenTest {
                 one("broker-v0-no-rack", "unfenced broker without rack, unknown incarnation",
                         new BrokerRecord(1, "localhost", 19092, Optional.empty())),
                 one("producer-ids-v0", "producer id block reserved", new ProducerIdsRecord(2, 5_000_000_000L)),
+                one("feature-level-v0", "feature finalized (KIP-584)",
+                        new FeatureLevelRecord("transaction.version", (short) 2, 9_876_543_210L)),
+                one("feature-level-v0-disabled", "feature at level 0, not finalized",
+                        new FeatureLevelRecord("group.version", (short) 0, 7L)),
                 current("batch-v0", "a batch of several records", List.of(
                         new ClusterIdRecord("Hk3xQ9-clüster"),
                         new TopicRecord("orders.eu-1", TOPIC_ID),

@@ -11,6 +11,7 @@ import io.herald.broker.group.handler.ShareGroupHandler;
 import io.herald.broker.group.handler.ShareGroupOffsetsHandler;
 import io.herald.broker.handler.ClusterHandler;
 import io.herald.broker.handler.ConfigsHandler;
+import io.herald.broker.handler.FeaturesHandler;
 import io.herald.broker.handler.FetchHandler;
 import io.herald.broker.handler.MetadataHandler;
 import io.herald.broker.handler.OffsetsHandler;
@@ -83,7 +84,7 @@ record BrokerApis(HeraldConfig config, LogManager logManager, MetadataController
                 CoordinatorType.SHARE, new FindCoordinatorHandler.Placement(coordinators.shareStateTopic,
                         coordinators.shares::partitionFor)), controller::image);
         return new ApiRegistry()
-                .features(BrokerFeatures.CURRENT)
+                .features(new BrokerFeatures(controller))
                 .onConnectionClosed(client -> shares.onConnectionClosed(client.toString()))
                 .register(new ProduceHandler(replicas, controller::image, pool, coordinators.verifier).api())
                 .register(new FetchHandler(replicas, controller::image, fetchPurgatory, pool, fetchSessions).api())
@@ -101,6 +102,7 @@ record BrokerApis(HeraldConfig config, LogManager logManager, MetadataController
                 .register(offsets.deleteRecords())
                 .register(offsets.offsetForLeaderEpoch())
                 .register(cluster.describeCluster())
+                .register(new FeaturesHandler(controller, node.nodeId(), pool).updateFeatures())
                 .register(cluster.describeLogDirs())
                 .register(new InitProducerIdHandler(transactions, coordinators.producerIds, pool).api())
                 .register(findCoordinator.api())

@@ -88,21 +88,30 @@ class AdvertisedApiVersionsTest {
     /**
      * The finalized feature levels are Kafka 4.3.1's on a new cluster for the features Herald implements: clients
      * pick the transaction protocol (KIP-890 part 2 at transaction.version 2) by them, and Kafka's tools and
-     * KafkaShareConsumer see share groups on (share.version 1).
+     * KafkaShareConsumer see share groups on (share.version 1); metadata.version is 4.3-IV0 (30), the only level
+     * Herald supports. kraft.version, streams.version and eligible.leader.replicas.version are supported at 0
+     * only, so never finalized (see BrokerFeatures).
      */
     @Test
     void featuresAreThoseOfANewKafkaCluster() throws Exception {
         try (TestBroker broker = TestBroker.start(dir)) {
             FeatureMetadata features = broker.admin().describeFeatures().featureMetadata().get(20, TimeUnit.SECONDS);
-            assertThat(features.finalizedFeatures()).containsOnlyKeys("transaction.version", "group.version",
-                    "share.version");
+            assertThat(features.finalizedFeatures()).containsOnlyKeys("metadata.version", "transaction.version",
+                    "group.version", "share.version");
+            assertThat(features.finalizedFeatures().get("metadata.version").maxVersionLevel()).isEqualTo((short) 30);
             assertThat(features.finalizedFeatures().get("transaction.version").maxVersionLevel()).isEqualTo((short) 2);
             assertThat(features.finalizedFeatures().get("group.version").maxVersionLevel()).isEqualTo((short) 1);
             assertThat(features.finalizedFeatures().get("share.version").maxVersionLevel()).isEqualTo((short) 1);
             assertThat(features.supportedFeatures().get("share.version").maxVersion()).isEqualTo((short) 1);
             assertThat(features.supportedFeatures().get("transaction.version").minVersion()).isEqualTo((short) 0);
             assertThat(features.supportedFeatures().get("transaction.version").maxVersion()).isEqualTo((short) 2);
-            assertThat(features.finalizedFeaturesEpoch()).hasValueSatisfying(e -> assertThat(e).isNotNegative());
+            assertThat(features.supportedFeatures().get("metadata.version").minVersion()).isEqualTo((short) 30);
+            assertThat(features.supportedFeatures().get("metadata.version").maxVersion()).isEqualTo((short) 30);
+            for (String unimplemented : List.of("kraft.version", "streams.version",
+                    "eligible.leader.replicas.version")) {
+                assertThat(features.supportedFeatures().get(unimplemented).maxVersion()).as(unimplemented).isZero();
+            }
+            assertThat(features.finalizedFeaturesEpoch()).hasValueSatisfying(e -> assertThat(e).isPositive());
         }
     }
 
