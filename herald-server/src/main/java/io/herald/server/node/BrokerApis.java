@@ -11,6 +11,7 @@ import io.herald.broker.group.handler.ShareGroupHandler;
 import io.herald.broker.group.handler.ShareGroupOffsetsHandler;
 import io.herald.broker.handler.ClusterHandler;
 import io.herald.broker.handler.ConfigsHandler;
+import io.herald.broker.handler.FeatureGate;
 import io.herald.broker.handler.FeaturesHandler;
 import io.herald.broker.handler.FetchHandler;
 import io.herald.broker.handler.MetadataHandler;
@@ -31,6 +32,7 @@ import io.herald.common.purgatory.Purgatory;
 import io.herald.group.GroupCoordinator;
 import io.herald.group.share.PartitionEndOffsets;
 import io.herald.metadata.controller.MetadataController;
+import io.herald.metadata.feature.FeatureCatalog;
 import io.herald.protocol.ApiRegistry;
 import io.herald.server.config.HeraldConfig;
 import io.herald.server.config.NodeConfig;
@@ -55,6 +57,8 @@ record BrokerApis(HeraldConfig config, LogManager logManager, MetadataController
                   FetchSessionCache fetchSessions, NodeCoordinators coordinators, ShareApis shares,
                   PartitionEndOffsets endOffsets) {
 
+    private static final short ONE = 1;
+
     ApiRegistry registry() {
         NodeConfig node = config.node();
         BrokerSettings broker = config.broker();
@@ -71,6 +75,8 @@ record BrokerApis(HeraldConfig config, LogManager logManager, MetadataController
         GroupAdminHandler groupAdmin = new GroupAdminHandler(groups);
         ConsumerGroupHandler consumerGroups = new ConsumerGroupHandler(groups, controller::image);
         ShareGroupHandler shareGroups = new ShareGroupHandler(groups, controller::image);
+        // Kafka's per-request checks: share.version >= 1 for share groups, group.version >= 1 for KIP-848 groups.
+        FeatureGate gate = new FeatureGate(controller::image);
         ShareGroupOffsetsHandler shareOffsets = new ShareGroupOffsetsHandler(groups, controller::image, endOffsets);
         ReassignmentHandler reassignments = new ReassignmentHandler(controller, controller, pool);
         TransactionHandler txn = new TransactionHandler(transactions, controller::image);
@@ -130,15 +136,15 @@ record BrokerApis(HeraldConfig config, LogManager logManager, MetadataController
                 .register(groupAdmin.listGroups())
                 .register(groupAdmin.describeGroups())
                 .register(groupAdmin.deleteGroups())
-                .register(consumerGroups.heartbeat())
-                .register(consumerGroups.describe())
-                .register(shareGroups.heartbeat())
-                .register(shareGroups.describe())
+                .register(gate.require(FeatureCatalog.GROUP_VERSION, ONE, consumerGroups.heartbeat()))
+                .register(gate.require(FeatureCatalog.GROUP_VERSION, ONE, consumerGroups.describe()))
+                .register(gate.require(FeatureCatalog.SHARE_VERSION, ONE, shareGroups.heartbeat()))
+                .register(gate.require(FeatureCatalog.SHARE_VERSION, ONE, shareGroups.describe()))
                 .register(shareOffsets.describeOffsets())
-                .register(shareOffsets.alterOffsets())
-                .register(shareOffsets.deleteOffsets())
-                .register(shares.shareFetch())
-                .register(shares.shareAcknowledge())
+                .register(gate.require(FeatureCatalog.SHARE_VERSION, ONE, shareOffsets.alterOffsets()))
+                .register(gate.require(FeatureCatalog.SHARE_VERSION, ONE, shareOffsets.deleteOffsets()))
+                .register(gate.require(FeatureCatalog.SHARE_VERSION, ONE, shares.shareFetch()))
+                .register(gate.require(FeatureCatalog.SHARE_VERSION, ONE, shares.shareAcknowledge()))
                 .register(reassignments.alterPartitionReassignments())
                 .register(reassignments.listPartitionReassignments())
                 .register(reassignments.electLeaders())

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
@@ -13,11 +14,19 @@ import org.apache.kafka.clients.admin.FeatureMetadata;
 import org.apache.kafka.clients.admin.FeatureUpdate.UpgradeType;
 import org.apache.kafka.clients.admin.FeatureUpdate;
 import org.apache.kafka.clients.admin.UpdateFeaturesOptions;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InvalidUpdateVersionException;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
+import org.apache.kafka.common.message.ShareGroupHeartbeatRequestData;
+import org.apache.kafka.common.message.ShareGroupHeartbeatResponseData;
 import org.apache.kafka.common.message.UpdateFeaturesRequestData;
 import org.apache.kafka.common.message.UpdateFeaturesResponseData.UpdatableFeatureResult;
 import org.apache.kafka.common.message.UpdateFeaturesResponseData;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.ConsumerGroupHeartbeatRequest;
+import org.apache.kafka.common.requests.ConsumerGroupHeartbeatResponse;
+import org.apache.kafka.common.requests.ShareGroupHeartbeatRequest;
+import org.apache.kafka.common.requests.ShareGroupHeartbeatResponse;
 import org.apache.kafka.common.requests.UpdateFeaturesRequest;
 import org.apache.kafka.common.requests.UpdateFeaturesResponse;
 import org.junit.jupiter.api.Test;
@@ -125,6 +134,42 @@ class FeaturesTest {
                     .cause().hasMessageEndingWith("Invalid update version 29 for feature metadata.version. Local "
                             + "controller " + node + " only supports versions 30-30");
             assertThat(finalized(describe(admin))).containsEntry("transaction.version", (short) 2);
+        }
+    }
+
+    /**
+     * As Kafka's KafkaApis: with share.version at 0 the share-group APIs answer UNSUPPORTED_VERSION, with
+     * group.version at 0 the KIP-848 consumer group APIs; an upgrade brings them back at the next request.
+     */
+    @Test
+    void disablingAFeatureSwitchesOffItsApis() throws Exception {
+        try (TestBroker broker = TestBroker.start(dir); TestBroker.RawConnection c = broker.raw()) {
+            Admin admin = broker.admin();
+            ShareGroupHeartbeatRequest share = new ShareGroupHeartbeatRequest.Builder(
+                    new ShareGroupHeartbeatRequestData().setGroupId("g").setMemberId(Uuid.randomUuid().toString())
+                            .setMemberEpoch(0).setSubscribedTopicNames(List.of("t"))).build((short) 1);
+            ConsumerGroupHeartbeatRequest consumer = new ConsumerGroupHeartbeatRequest.Builder(
+                    new ConsumerGroupHeartbeatRequestData().setGroupId("g2").setMemberId(Uuid.randomUuid().toString())
+                            .setMemberEpoch(0).setRebalanceTimeoutMs(30_000).setSubscribedTopicNames(List.of("t"))
+                            .setTopicPartitions(List.of())).build((short) 1);
+            // Served (no FindCoordinator was asked, so the coordinator may not be placed yet: NOT_COORDINATOR).
+            assertThat(Errors.forCode(((ShareGroupHeartbeatResponse) c.roundTrip(share)).data().errorCode()))
+                    .isNotEqualTo(Errors.UNSUPPORTED_VERSION);
+
+            update(admin, "share.version", 0, UpgradeType.SAFE_DOWNGRADE, false);
+            update(admin, "group.version", 0, UpgradeType.SAFE_DOWNGRADE, false);
+            ShareGroupHeartbeatResponseData refused = ((ShareGroupHeartbeatResponse) c.roundTrip(share)).data();
+            assertThat(Errors.forCode(refused.errorCode())).isEqualTo(Errors.UNSUPPORTED_VERSION);
+            assertThat(refused.errorMessage()).as("the request's own error response, which has no message").isNull();
+            assertThat(Errors.forCode(((ConsumerGroupHeartbeatResponse) c.roundTrip(consumer)).data().errorCode()))
+                    .isEqualTo(Errors.UNSUPPORTED_VERSION);
+
+            update(admin, "share.version", 1, UpgradeType.UPGRADE, false);
+            update(admin, "group.version", 1, UpgradeType.UPGRADE, false);
+            assertThat(Errors.forCode(((ShareGroupHeartbeatResponse) c.roundTrip(share)).data().errorCode()))
+                    .isNotEqualTo(Errors.UNSUPPORTED_VERSION);
+            assertThat(Errors.forCode(((ConsumerGroupHeartbeatResponse) c.roundTrip(consumer)).data().errorCode()))
+                    .isNotEqualTo(Errors.UNSUPPORTED_VERSION);
         }
     }
 
