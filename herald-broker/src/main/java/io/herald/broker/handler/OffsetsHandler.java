@@ -117,7 +117,8 @@ public final class OffsetsHandler {
                         partition.checkLeader();
                     }
                     partition.checkLeaderEpoch(p.currentLeaderEpoch());
-                    TimestampAndOffset found = lookup(partition, p.timestamp(), replicaId >= 0,
+                    TimestampAndOffset found = lookup(partition, p.timestamp(),
+                            replicaId != ListOffsetsRequest.CONSUMER_REPLICA_ID,
                             IsolationLevel.forId(data.isolationLevel()));
                     pr.setErrorCode(Errors.NONE.code()).setTimestamp(found.timestamp()).setOffset(found.offset());
                     if (version >= 4) { // leader epochs in ListOffsets arrived with v4 (KIP-320)

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.NavigableSet;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.errors.TimeoutException;
 
 /**
  * A {@link DeadLetterQueue} over an in-memory dead-letter topic (the offsets copied, in append order), for the
@@ -30,9 +31,15 @@ final class ModelDeadLetters implements DeadLetterQueue {
     private final List<Runnable> held = new ArrayList<>();
     private boolean holding;
     private int checks;
+    private int failingChecks;
 
     synchronized void failNext(Failure... next) {
         failures.addAll(List.of(next));
+    }
+
+    /** The next {@code count} checks fail, as when the dead-letter partition's high watermark lags its log end. */
+    synchronized void failNextChecks(int count) {
+        failingChecks += count;
     }
 
     synchronized void hold() {
@@ -94,6 +101,11 @@ final class ModelDeadLetters implements DeadLetterQueue {
         NavigableSet<Long> found = new TreeSet<>();
         synchronized (this) {
             checks++;
+            if (failingChecks > 0) {
+                failingChecks--;
+                return CompletableFuture.failedFuture(new TimeoutException(
+                        "the high watermark did not reach the log end"));
+            }
             for (long o : topic) {
                 if (batch.covers(o)) {
                     found.add(o);

@@ -194,6 +194,30 @@ class SharePartitionDeadLetterTest {
     }
 
     @Test
+    void aCheckThatCannotSeeTheLogEndCommittedKeepsTheRecordsInDoubtAndCopiesNothingNew() {
+        f.log.append(3);
+        f.load();
+        f.fetch("m1", 3);
+        f.deadLetters.failNext(Failure.APPENDED_THEN_FAILED);
+        f.deadLetters.failNextChecks(2);
+
+        f.ack("m1", 0, 1, REJECT); // appended, answer lost: in doubt
+        f.ack("m1", 2, 2, REJECT); // queued behind the records in doubt
+        f.timer.advance(DeadLetterProgress.RETRY_BACKOFF_MS); // first check fails
+        f.timer.advance(2 * DeadLetterProgress.RETRY_BACKOFF_MS); // second check fails
+
+        assertThat(f.deadLetters.writes()).as("no copy while offsets 0-1 are in doubt").hasSize(1);
+        assertThat(f.sp.startOffset()).isZero();
+
+        f.timer.advance(4 * DeadLetterProgress.RETRY_BACKOFF_MS); // the third check finds offsets 0-1
+
+        assertThat(f.deadLetters.topic()).containsExactly(0L, 1L, 2L);
+        assertThat(f.deadLetters.checks()).isEqualTo(3);
+        assertThat(f.deadLetters.writes()).hasSize(2);
+        assertThat(f.sp.startOffset()).isEqualTo(3);
+    }
+
+    @Test
     void aWriteCertainlyNotAppendedIsRetriedAfterABackoff() {
         f.log.append(1);
         f.load();

@@ -164,7 +164,8 @@ public final class BrokerNode implements HeraldNode {
                 config.originals());
         LocalDeadLetterLog local = new LocalDeadLetterLog(replicas, controller::image, timeoutMs);
         return new DeadLetterWriter(topics, leader -> leader == nodeId ? local
-                : new RemoteDeadLetterLog(interBroker, leader, timeoutMs), pool, Time.SYSTEM,
+                : new RemoteDeadLetterLog(request -> interBroker.send(leader, request), leader, nodeId, timeoutMs),
+                pool, Time.SYSTEM,
                 DEAD_LETTER_SCAN_OFFSETS);
     }
 

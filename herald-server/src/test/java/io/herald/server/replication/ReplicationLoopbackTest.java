@@ -6,8 +6,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.herald.server.node.BrokerNode;
 import io.herald.server.config.HeraldConfig;
+import io.herald.broker.network.InterBrokerSender;
 import io.herald.broker.replica.AlterPartitionChannel;
 import io.herald.broker.replica.Partition;
+import io.herald.broker.share.dlq.DeadLetterLog;
+import io.herald.broker.share.dlq.RemoteDeadLetterLog;
 import io.herald.metadata.controller.MetadataController;
 import io.herald.metadata.image.ClusterImage;
 import io.herald.metadata.image.PartitionImage;
@@ -253,6 +256,42 @@ class ReplicationLoopbackTest {
                 .get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                 .hasCauseInstanceOf(NotEnoughReplicasException.class);
         assertThat(leaderPartition(tp).log().logEndOffset()).as("refused before the append").isEqualTo(2);
+    }
+
+    /**
+     * A share-partition's check for dead-letter copies in doubt, on a broker that does not lead the dead-letter
+     * partition: a copy appended on the leader but not yet on its follower is not taken for absent.
+     */
+    @Test
+    void aDeadLetterCheckFromAnotherBrokerFailsWhileTheLogEndIsNotCommitted() throws Exception {
+        TopicPartition tp = startCluster(Map.of());
+        producer(Map.of()).send(new ProducerRecord<>(tp.topic(), 0, "k", "first")).get(30, TimeUnit.SECONDS);
+        follower.close(); // still in the ISR for replica.lag.time.max.ms (30 s)
+        producer(Map.of(ProducerConfig.ACKS_CONFIG, "1")).send(new ProducerRecord<>(tp.topic(), 0, "k", "copy"))
+                .get(30, TimeUnit.SECONDS);
+        assertThat(leaderPartition(tp).highWatermark()).isEqualTo(1);
+
+        try (InterBrokerSender sender = new InterBrokerSender(2, leader.controller()::image, 10_000)) {
+            RemoteDeadLetterLog dlq = new RemoteDeadLetterLog(r -> sender.send(1, r), 1, 2, 1_000);
+            assertThatThrownBy(() -> dlq.bounds(tp).get(30, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(TimeoutException.class)
+                    .hasMessageContaining("did not reach the log end 2");
+        }
+    }
+
+    @Test
+    void aDeadLetterCheckFromAnotherBrokerWaitsUntilTheLogEndIsCommitted() throws Exception {
+        TopicPartition tp = startCluster(Map.of("replica.lag.time.max.ms", "1500"));
+        producer(Map.of()).send(new ProducerRecord<>(tp.topic(), 0, "k", "first")).get(30, TimeUnit.SECONDS);
+        follower.close(); // leaves the ISR after 1.5 s: then the high watermark reaches the log end
+        producer(Map.of(ProducerConfig.ACKS_CONFIG, "1")).send(new ProducerRecord<>(tp.topic(), 0, "k", "copy"))
+                .get(30, TimeUnit.SECONDS);
+
+        try (InterBrokerSender sender = new InterBrokerSender(2, leader.controller()::image, 10_000)) {
+            RemoteDeadLetterLog dlq = new RemoteDeadLetterLog(r -> sender.send(1, r), 1, 2, 20_000);
+            assertThat(dlq.bounds(tp).get(30, TimeUnit.SECONDS)).isEqualTo(new DeadLetterLog.Bounds(0, 2));
+        }
+        assertThat(leaderPartition(tp).isr()).containsExactly(1);
     }
 
     @Test

@@ -25,8 +25,9 @@ public interface DeadLetterLog {
     CompletableFuture<Void> append(TopicPartition partition, MemoryRecords records);
 
     /**
-     * The committed offsets. Implementations that can see the log end wait until everything appended is committed
-     * first (bounded), so an append still replicating is not taken for absent.
+     * The committed offsets, once everything appended by the time of the call is committed: an append still
+     * replicating is not taken for absent. Completes exceptionally when that does not happen within the
+     * implementation's timeout.
      */
     CompletableFuture<Bounds> bounds(TopicPartition partition);
 

@@ -1,10 +1,10 @@
 package io.herald.broker.share.dlq;
 
-import io.herald.broker.network.InterBrokerSender;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.ListOffsetsRequestData.ListOffsetsPartition;
@@ -14,6 +14,8 @@ import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.FetchResponse;
 import org.apache.kafka.common.requests.ListOffsetsRequest;
@@ -23,13 +25,18 @@ import org.apache.kafka.common.requests.ProduceResponse;
 
 /**
  * A dead-letter partition led by another broker, reached with the client APIs as a producer and a consumer would:
- * Produce with acks=all, Fetch and ListOffsets as a consumer (so only committed records are seen). Versions with
+ * Produce with acks=all, Fetch and ListOffsets as a consumer (so only committed records are read). Versions with
  * topic names (Produce 12, Fetch 12, ListOffsets 7) keep the requests free of topic ids.
  *
  * <p>A Produce that failed in transport, timed out or answered an error that may follow an append is in doubt;
- * only errors Kafka answers before appending count as not written. The high watermark a consumer sees may lag an
- * append still replicating on that leader: a check in that window misses the copy and it is written again (the
- * one duplicate Herald cannot rule out; the window is one replication round trip on the dead-letter leader).
+ * only errors Kafka answers before appending count as not written.
+ *
+ * <p>{@link #bounds} first asks the leader for its log end as a replica would (ListOffsets with this broker's id,
+ * answered with the log end, as Kafka answers any non-consumer), then waits, in Fetch long polls of at most
+ * {@value #WAIT_MS} ms each and {@code timeoutMs} in all, until the high watermark has reached that log end. A copy
+ * appended by an earlier leader of the share-partition and still replicating is thus either committed and seen by
+ * the scan, or the check fails and stays in doubt; it is never taken for absent. Each poll holds the inter-broker
+ * connection to that leader for at most {@value #WAIT_MS} ms.
  *
  * <p>Thread-safety: thread-safe; answers complete on the inter-broker thread of the leader.
  */
@@ -37,14 +44,27 @@ public final class RemoteDeadLetterLog implements DeadLetterLog {
     private static final short PRODUCE_VERSION = 12;
     private static final short FETCH_VERSION = 12;
     private static final short LIST_OFFSETS_VERSION = 7;
+    static final int WAIT_MS = 100;
 
-    private final InterBrokerSender sender;
+    /** Requests to the leader, answered with its response. */
+    @FunctionalInterface
+    public interface LeaderChannel {
+        CompletableFuture<AbstractResponse> send(AbstractRequest request);
+    }
+
+    private final LeaderChannel sender;
     private final int leader;
+    private final int localBrokerId;
     private final int timeoutMs;
 
-    public RemoteDeadLetterLog(InterBrokerSender sender, int leader, int timeoutMs) {
+    /**
+     * @param sender        requests to broker {@code leader}
+     * @param localBrokerId this broker's id, the replica id of the log-end question
+     */
+    public RemoteDeadLetterLog(LeaderChannel sender, int leader, int localBrokerId, int timeoutMs) {
         this.sender = sender;
         this.leader = leader;
+        this.localBrokerId = localBrokerId;
         this.timeoutMs = timeoutMs;
     }
 
@@ -57,7 +77,7 @@ public final class RemoteDeadLetterLog implements DeadLetterLog {
         data.topicData().add(topic);
         ProduceRequest request = new ProduceRequest.Builder(PRODUCE_VERSION, PRODUCE_VERSION, data)
                 .build(PRODUCE_VERSION);
-        return sender.send(leader, request).handle((response, failure) -> {
+        return sender.send(request).handle((response, failure) -> {
             if (failure != null) {
                 throw new AppendFailedException(Errors.NETWORK_EXCEPTION, true, "Produce to broker " + leader
                         + " for " + tp + " failed: " + failure);
@@ -88,16 +108,43 @@ public final class RemoteDeadLetterLog implements DeadLetterLog {
 
     @Override
     public CompletableFuture<Bounds> bounds(TopicPartition tp) {
-        return offset(tp, ListOffsetsRequest.EARLIEST_TIMESTAMP).thenCompose(start ->
-                offset(tp, ListOffsetsRequest.LATEST_TIMESTAMP).thenApply(end -> new Bounds(start, end)));
+        return offset(tp, ListOffsetsRequest.LATEST_TIMESTAMP, true).thenCompose(logEnd ->
+                offset(tp, ListOffsetsRequest.EARLIEST_TIMESTAMP, false).thenCompose(start ->
+                        offset(tp, ListOffsetsRequest.LATEST_TIMESTAMP, false).thenCompose(hw -> hw >= logEnd
+                                ? CompletableFuture.completedFuture(new Bounds(start, hw))
+                                : committedUpTo(tp, logEnd, Math.max(1, timeoutMs / WAIT_MS)))));
     }
 
-    private CompletableFuture<Long> offset(TopicPartition tp, long timestamp) {
+    /**
+     * Long-polls the record before {@code logEnd}: a consumer's Fetch of it answers once the high watermark has
+     * passed it, or empty after {@value #WAIT_MS} ms; {@code polls} bounds the rounds.
+     */
+    private CompletableFuture<Bounds> committedUpTo(TopicPartition tp, long logEnd, int polls) {
+        return fetch(tp, logEnd - 1, 1, WAIT_MS, 1).thenCompose(p -> {
+            if (p.highWatermark() >= logEnd) {
+                return CompletableFuture.completedFuture(new Bounds(p.logStartOffset(), p.highWatermark()));
+            }
+            if (polls <= 1) {
+                throw new TimeoutException("Dead-letter partition " + tp + " on broker " + leader
+                        + ": the high watermark " + p.highWatermark() + " did not reach the log end " + logEnd
+                        + " within " + timeoutMs + " ms; the records in doubt stay in doubt");
+            }
+            return committedUpTo(tp, logEnd, polls - 1);
+        });
+    }
+
+    /**
+     * {@code LATEST_TIMESTAMP} asked as a replica is the log end; as a consumer, the high watermark.
+     */
+    private CompletableFuture<Long> offset(TopicPartition tp, long timestamp, boolean asReplica) {
         ListOffsetsTopic topic = new ListOffsetsTopic().setName(tp.topic());
         topic.partitions().add(new ListOffsetsPartition().setPartitionIndex(tp.partition()).setTimestamp(timestamp));
-        ListOffsetsRequest request = ListOffsetsRequest.Builder.forConsumer(false, IsolationLevel.READ_UNCOMMITTED)
-                .setTargetTimes(List.of(topic)).setTimeoutMs(timeoutMs).build(LIST_OFFSETS_VERSION);
-        return sender.send(leader, request).thenApply(response -> {
+        ListOffsetsRequest.Builder builder = asReplica
+                ? ListOffsetsRequest.Builder.forReplica(LIST_OFFSETS_VERSION, localBrokerId)
+                : ListOffsetsRequest.Builder.forConsumer(false, IsolationLevel.READ_UNCOMMITTED);
+        ListOffsetsRequest request = builder.setTargetTimes(List.of(topic)).setTimeoutMs(timeoutMs)
+                .build(LIST_OFFSETS_VERSION);
+        return sender.send(request).thenApply(response -> {
             ListOffsetsPartitionResponse p = ((ListOffsetsResponse) response).data().topics().get(0).partitions()
                     .get(0);
             Errors error = Errors.forCode(p.errorCode());
@@ -110,22 +157,29 @@ public final class RemoteDeadLetterLog implements DeadLetterLog {
 
     @Override
     public CompletableFuture<MemoryRecords> read(TopicPartition tp, long offset, int maxBytes) {
-        FetchRequestData data = new FetchRequestData().setReplicaId(-1).setMaxWaitMs(0).setMinBytes(0)
-                .setMaxBytes(maxBytes).setIsolationLevel(IsolationLevel.READ_UNCOMMITTED.id()).setSessionId(0)
+        return fetch(tp, offset, maxBytes, 0, 0).thenApply(p ->
+                p.records() == null ? MemoryRecords.EMPTY : DeadLetterRecords.toMemory(p.records()));
+    }
+
+    /** A consumer's read_uncommitted Fetch of one partition, outside any fetch session. */
+    private CompletableFuture<FetchResponseData.PartitionData> fetch(TopicPartition tp, long offset, int maxBytes,
+                                                                     int maxWaitMs, int minBytes) {
+        FetchRequestData data = new FetchRequestData().setReplicaId(-1).setMaxWaitMs(maxWaitMs)
+                .setMinBytes(minBytes).setMaxBytes(maxBytes).setIsolationLevel(IsolationLevel.READ_UNCOMMITTED.id()).setSessionId(0)
                 .setSessionEpoch(-1);
         FetchRequestData.FetchTopic topic = new FetchRequestData.FetchTopic().setTopic(tp.topic());
         topic.partitions().add(new FetchRequestData.FetchPartition().setPartition(tp.partition())
                 .setFetchOffset(offset).setPartitionMaxBytes(maxBytes).setCurrentLeaderEpoch(-1)
                 .setLogStartOffset(-1));
         data.topics().add(topic);
-        return sender.send(leader, new FetchRequest(data, FETCH_VERSION)).thenApply(response -> {
+        return sender.send(new FetchRequest(data, FETCH_VERSION)).thenApply(response -> {
             FetchResponseData.PartitionData p = ((FetchResponse) response).data().responses().get(0).partitions()
                     .get(0);
             Errors error = Errors.forCode(p.errorCode());
             if (error != Errors.NONE) {
                 throw error.exception();
             }
-            return p.records() == null ? MemoryRecords.EMPTY : DeadLetterRecords.toMemory(p.records());
+            return p;
         });
     }
 }
