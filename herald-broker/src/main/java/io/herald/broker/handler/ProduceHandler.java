@@ -238,7 +238,9 @@ public final class ProduceHandler implements ApiHandler {
                                  Optional<VerificationGuard> verification, List<Waiting> waiting) {
         Optional<Partition> partition = replicas.partition(tp);
         if (partition.isEmpty()) {
-            pr.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+            // A replica in a failed log dir answers as Kafka's offline partition does; clients refresh metadata.
+            pr.setErrorCode(replicas.isOffline(tp) ? Errors.KAFKA_STORAGE_ERROR.code()
+                    : Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
             return;
         }
         if (!(pd.records() instanceof MemoryRecords records)) {
