@@ -109,7 +109,8 @@ public final class ReplicaManager implements MetadataPublisher.Listener, LogDirL
         this.scheduler = Executors.newSingleThreadScheduledExecutor(
                 ThreadFactories.single("herald-replica-manager-" + nodeId));
         this.partitionContext = new Partition.Context(nodeId, time, config, alterPartition, scheduler,
-                this::onHighWatermarkOrRoleChange, this::isBrokerAlive, deleteRecordsPurgatory::checkAndComplete);
+                this::onHighWatermarkOrRoleChange, this::isBrokerAlive, deleteRecordsPurgatory::checkAndComplete,
+                this::isReplicaOffline);
         this.fetchers = new ReplicaFetcherManager(nodeId, config, this::partition, time);
         long period = Math.max(1, config.replicaLagTimeMaxMs() / 2);
         scheduler.scheduleWithFixedDelay(this::safeShrinkIsr, period, period, TimeUnit.MILLISECONDS);
@@ -422,7 +423,14 @@ public final class ReplicaManager implements MetadataPublisher.Listener, LogDirL
         return broker != null && !broker.fenced();
     }
 
-    private void onHighWatermarkOrRoleChange(TopicPartition tp) {
+    /** Whether the broker reported its replica of the partition offline, in the current image. */
+    private boolean isReplicaOffline(int brokerId, Uuid topicId, int partition) {
+        ClusterImage current = image;
+        BrokerImage broker = current == null ? null : current.brokers().get(brokerId);
+        return broker != null && broker.isOffline(topicId, partition);
+    }
+
+        private void onHighWatermarkOrRoleChange(TopicPartition tp) {
         producePurgatory.checkAndComplete(tp);
         deleteRecordsPurgatory.checkAndComplete(tp); // a resigned leader answers NOT_LEADER_OR_FOLLOWER
         onAppend(tp); // consumers read below the HW: a rising HW is new data to them
