@@ -272,7 +272,8 @@ public final class ProduceHandler implements ApiHandler {
         } catch (RuntimeException e) {
             Errors error = Requests.error(e);
             if (error == Errors.KAFKA_STORAGE_ERROR) {
-                log.warn("Append to {} failed: {}", tp, e.getMessage());
+                // The log manager logs the failure once per log dir; a full disk fails every append after it.
+                log.debug("Append to {} failed: {}", tp, e.getMessage());
             }
             pr.setErrorCode(error.code()).setErrorMessage(Requests.message(e))
                     .setLogStartOffset(partition.get().log().logStartOffset());
