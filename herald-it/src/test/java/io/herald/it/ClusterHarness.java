@@ -74,6 +74,7 @@ final class ClusterHarness implements AutoCloseable {
         private int controllerOnly;
         private Duration startTimeout = START_TIMEOUT;
         private final Map<String, String> overrides = new LinkedHashMap<>();
+        private final Map<Integer, Map<String, String>> nodeOverrides = new TreeMap<>();
 
         private Builder(Path workDir) {
             this.workDir = workDir;
@@ -109,6 +110,12 @@ final class ClusterHarness implements AutoCloseable {
         /** A broker config for every node (e.g. broker.session.timeout.ms=3000). */
         Builder override(String key, String value) {
             overrides.put(key, value);
+            return this;
+        }
+
+        /** A broker config for one node only, applied after the cluster-wide ones (e.g. its metadata.log.dir). */
+        Builder nodeOverride(int nodeId, String key, String value) {
+            nodeOverrides.computeIfAbsent(nodeId, id -> new LinkedHashMap<>()).put(key, value);
             return this;
         }
 
@@ -176,6 +183,7 @@ final class ClusterHarness implements AutoCloseable {
                 });
                 config.remove("advertised.listeners"); // the listeners above are what clients must use
                 config.put("log.dirs", dir.resolve("data").toString());
+                config.putAll(nodeOverrides.getOrDefault(id, Map.of()));
                 OptionalInt controllerPort = controllerPorts.containsKey(id)
                         ? OptionalInt.of(controllerPorts.get(id)) : OptionalInt.empty();
                 nodes.put(id, new ClusterNode(id, role, clientPorts.get(id), controllerPort, dir, config));

@@ -1,5 +1,6 @@
 package io.herald.protocol;
 
+import io.herald.protocol.codec.MalformedRequestLog;
 import io.herald.protocol.server.KafkaChannelInitializer;
 import io.herald.protocol.server.RequestDispatcher;
 import io.netty.bootstrap.ServerBootstrap;
@@ -38,6 +39,8 @@ public final class KafkaServer implements AutoCloseable {
     private final ApiRegistry registry;
     private final ChannelGroup connections = new DefaultChannelGroup("herald-connections", GlobalEventExecutor.INSTANCE);
 
+    private static final long SUMMARY_CHECK_MS = 10_000;
+    private final MalformedRequestLog malformed = new MalformedRequestLog(io.herald.common.time.Time.SYSTEM);
     private EventLoopGroup acceptorGroup;
     private EventLoopGroup ioGroup;
     private volatile Channel serverChannel;
@@ -66,7 +69,10 @@ public final class KafkaServer implements AutoCloseable {
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.SO_KEEPALIVE, true)
-            .childHandler(new KafkaChannelInitializer(config, registry, System::nanoTime, connections::add));
+            .childHandler(new KafkaChannelInitializer(config, registry, System::nanoTime, connections::add, malformed));
+        // The summary of a minute with suppressed lines comes even if no bad connection follows it.
+        ioGroup.next().scheduleAtFixedRate(malformed::maybeLogSummary, SUMMARY_CHECK_MS, SUMMARY_CHECK_MS,
+            TimeUnit.MILLISECONDS);
         try {
             serverChannel = bootstrap.bind(config.host(), config.port()).sync().channel();
         } catch (InterruptedException | RuntimeException e) {

@@ -238,7 +238,9 @@ public final class ProduceHandler implements ApiHandler {
                                  Optional<VerificationGuard> verification, List<Waiting> waiting) {
         Optional<Partition> partition = replicas.partition(tp);
         if (partition.isEmpty()) {
-            pr.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+            // A replica in a failed log dir answers as Kafka's offline partition does; clients refresh metadata.
+            pr.setErrorCode(replicas.isOffline(tp) ? Errors.KAFKA_STORAGE_ERROR.code()
+                    : Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
             return;
         }
         if (!(pd.records() instanceof MemoryRecords records)) {
@@ -270,7 +272,8 @@ public final class ProduceHandler implements ApiHandler {
         } catch (RuntimeException e) {
             Errors error = Requests.error(e);
             if (error == Errors.KAFKA_STORAGE_ERROR) {
-                log.warn("Append to {} failed: {}", tp, e.getMessage());
+                // The log manager logs the failure once per log dir; a full disk fails every append after it.
+                log.debug("Append to {} failed: {}", tp, e.getMessage());
             }
             pr.setErrorCode(error.code()).setErrorMessage(Requests.message(e))
                     .setLogStartOffset(partition.get().log().logStartOffset());

@@ -220,7 +220,9 @@ final class IsrManager {
                 && followers.mayJoinIsr(replicaId, log.highWatermark())
                 // As the controller would refuse it (IneligibleReplica): a fenced or unregistered broker, e.g. one
                 // that stopped right after catching up, is not proposed again and again.
-                && ctx.brokerAlive().test(replicaId);
+                && ctx.brokerAlive().test(replicaId)
+                // Nor one whose replica is offline (a failed log dir): its last fetch state may look caught up.
+                && !ctx.replicaOffline().test(replicaId, topicId, topicPartition.partition());
     }
 
     /** Marks {@code proposedIsr} as in flight. Caller holds the write lock. */

@@ -58,12 +58,31 @@ public final class Partition {
      * @param callbacks       where AlterPartition answers are handled (never the controller's thread)
      * @param brokerAlive     whether a broker is registered and unfenced: only followers on live brokers count
      *                        for the low watermark, as in Kafka
+     * @param replicaOffline  whether a follower's replica is offline in the metadata image (see {@link ReplicaOffline})
      * @param onLowWatermark  told (outside any partition lock) when a follower reported a new log start offset or
      *                        this leader moved its own, so parked DeleteRecords requests are re-checked
      */
     public record Context(int localBrokerId, Time time, ReplicationConfig config, AlterPartitionChannel alterPartition,
                           Executor callbacks, Consumer<TopicPartition> onHighWatermark, IntPredicate brokerAlive,
-                          Consumer<TopicPartition> onLowWatermark) {}
+                          Consumer<TopicPartition> onLowWatermark, ReplicaOffline replicaOffline) {
+
+        /** A context in which no replica is ever reported offline. */
+        public Context(int localBrokerId, Time time, ReplicationConfig config, AlterPartitionChannel alterPartition,
+                       Executor callbacks, Consumer<TopicPartition> onHighWatermark, IntPredicate brokerAlive,
+                       Consumer<TopicPartition> onLowWatermark) {
+            this(localBrokerId, time, config, alterPartition, callbacks, onHighWatermark, brokerAlive, onLowWatermark,
+                    (brokerId, topicId, partition) -> false);
+        }
+    }
+
+    /**
+     * Whether a broker reported its replica of a partition offline (its log dir failed, KIP-858), as the current
+     * metadata image says: such a follower is not proposed for the ISR, which the controller would refuse.
+     */
+    @FunctionalInterface
+    public interface ReplicaOffline {
+        boolean test(int brokerId, Uuid topicId, int partition);
+    }
 
     /**
      * What DeleteRecords did on the leader: the offset it asked for ({@code -1} resolved to the HW) and the low

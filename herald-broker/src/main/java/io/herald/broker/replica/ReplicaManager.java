@@ -12,6 +12,8 @@ import io.herald.metadata.image.ClusterImage;
 import io.herald.metadata.image.PartitionImage;
 import io.herald.metadata.image.TopicImage;
 import io.herald.storage.config.LogConfig;
+import io.herald.metadata.image.ReplicaKey;
+import io.herald.storage.log.LogDirListener;
 import io.herald.storage.log.LogManager;
 import io.herald.storage.log.PartitionLog;
 import java.io.IOException;
@@ -34,6 +36,7 @@ import java.util.function.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.KafkaStorageException;
 import io.herald.common.time.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,13 +56,20 @@ import org.slf4j.LoggerFactory;
  * DeleteRecords requests wait in the delete-records purgatory ({@link #deleteRecordsPurgatory()}), re-checked
  * when a follower reports a new log start offset, a role changes or a broker is fenced or unfenced.
  *
+ * <p>A replica whose log is in an offline log dir ({@link LogDirListener}) stops being served: its partition is
+ * removed here (leaderships resigned, fetching stopped) but its log is kept, it is skipped by every image while the
+ * dir is offline, and the set of such replicas is published to {@link #addOfflineReplicasListener listeners} (the
+ * node reports it to the controller, which moves leaderships away and takes this broker out of their ISRs). When
+ * the dir is back, the recovered logs are served again as the image says, normally as followers that catch up and
+ * rejoin the ISR. A replica whose log cannot be created because no log dir is online counts as offline too.
+ *
  * <p>Each partition directory holds {@code partition.metadata} with its topic id (as Kafka does), so a
  * directory left by a deleted topic of the same name is recognised and removed rather than served.
  *
  * <p>Thread-safety: {@link #onImage} runs on the controller's thread (serialized by this object's monitor);
  * lookups are lock-free reads of a concurrent map from any thread.
  */
-public final class ReplicaManager implements MetadataPublisher.Listener, AutoCloseable {
+public final class ReplicaManager implements MetadataPublisher.Listener, LogDirListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReplicaManager.class);
     private static final String PARTITION_METADATA = "partition.metadata";
 
@@ -71,6 +81,9 @@ public final class ReplicaManager implements MetadataPublisher.Listener, AutoClo
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
     private final List<Consumer<TopicPartition>> appendListeners = new CopyOnWriteArrayList<>();
     private final List<LeadershipListener> leadershipListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<Set<ReplicaKey>>> offlineListeners = new CopyOnWriteArrayList<>();
+    /** Replicas assigned here whose log is unusable (offline dir, or no online dir to create it in). */
+    private final Set<TopicPartition> offline = ConcurrentHashMap.newKeySet();
     private final Purgatory<TopicPartition> producePurgatory;
     private final Purgatory<TopicPartition> deleteRecordsPurgatory;
     private final ScheduledExecutorService scheduler;
@@ -96,7 +109,8 @@ public final class ReplicaManager implements MetadataPublisher.Listener, AutoClo
         this.scheduler = Executors.newSingleThreadScheduledExecutor(
                 ThreadFactories.single("herald-replica-manager-" + nodeId));
         this.partitionContext = new Partition.Context(nodeId, time, config, alterPartition, scheduler,
-                this::onHighWatermarkOrRoleChange, this::isBrokerAlive, deleteRecordsPurgatory::checkAndComplete);
+                this::onHighWatermarkOrRoleChange, this::isBrokerAlive, deleteRecordsPurgatory::checkAndComplete,
+                this::isReplicaOffline);
         this.fetchers = new ReplicaFetcherManager(nodeId, config, this::partition, time);
         long period = Math.max(1, config.replicaLagTimeMaxMs() / 2);
         scheduler.scheduleWithFixedDelay(this::safeShrinkIsr, period, period, TimeUnit.MILLISECONDS);
@@ -112,6 +126,19 @@ public final class ReplicaManager implements MetadataPublisher.Listener, AutoClo
 
     public Optional<Partition> partition(TopicPartition tp) {
         return Optional.ofNullable(partitions.get(tp));
+    }
+
+    /** Whether this broker's replica of {@code tp} is offline because of its log dir (KAFKA_STORAGE_ERROR). */
+    public boolean isOffline(TopicPartition tp) {
+        return offline.contains(tp);
+    }
+
+    /**
+     * Told the complete set of this broker's offline replicas whenever it may have changed (and once at startup),
+     * on the metadata or the log-dir-health thread.
+     */
+    public void addOfflineReplicasListener(Consumer<Set<ReplicaKey>> listener) {
+        offlineListeners.add(listener);
     }
 
     public Collection<Partition> partitions() {
@@ -210,10 +237,64 @@ public final class ReplicaManager implements MetadataPublisher.Listener, AutoClo
                 removePartition(tp);
             }
         }
+        offline.retainAll(assigned);
         if (!previous.brokers().equals(current.brokers())) {
             // A broker fenced or unfenced changes which followers count for the low watermark.
             partitions.keySet().forEach(deleteRecordsPurgatory::checkAndComplete);
         }
+        publishOffline();
+    }
+
+    /** The dir's partitions stop being served here; their logs stay for the dir's recovery. */
+    @Override
+    public synchronized void onLogDirOffline(Path dir, Set<TopicPartition> failed) {
+        int leading = 0;
+        for (TopicPartition tp : failed) {
+            offline.add(tp);
+            fetchers.removePartitions(Set.of(tp));
+            Partition removed = partitions.remove(tp);
+            if (removed != null) {
+                int epoch = removed.leaderEpoch();
+                if (removed.markRemoved()) {
+                    leading++;
+                    leadershipListeners.forEach(l -> l.onResign(tp, epoch));
+                }
+            }
+        }
+        log.warn("Log dir {} failed: {} replicas offline on broker {} ({} of them led here); reporting them to the "
+                + "controller", dir, failed.size(), nodeId, leading);
+        publishOffline();
+    }
+
+    /** The dir's recovered logs are served again as the current image says; logs of deleted topics go. */
+    @Override
+    public synchronized void onLogDirOnline(Path dir, Set<TopicPartition> recovered) {
+        ClusterImage current = image;
+        offline.removeAll(recovered);
+        if (current != null) {
+            onImage(ClusterImage.empty(current.clusterId()), current); // also retries replicas that had no dir
+        }
+        for (TopicPartition tp : recovered) {
+            if (!partitions.containsKey(tp) && !offline.contains(tp)) {
+                log.info("Deleting recovered log {}: this broker no longer hosts it", tp);
+                logManager.deleteLog(tp);
+            }
+        }
+        log.info("Log dir {} is back: {} replicas served again on broker {}", dir, recovered.size(), nodeId);
+        publishOffline();
+    }
+
+    private void publishOffline() {
+        ClusterImage current = image;
+        if (current == null || offlineListeners.isEmpty()) {
+            return;
+        }
+        Set<ReplicaKey> keys = new HashSet<>();
+        for (TopicPartition tp : offline) {
+            current.topic(tp.topic()).ifPresent(t -> keys.add(new ReplicaKey(t.topicId(), tp.partition())));
+        }
+        Set<ReplicaKey> snapshot = Set.copyOf(keys);
+        offlineListeners.forEach(l -> l.accept(snapshot));
     }
 
     /**
@@ -221,9 +302,19 @@ public final class ReplicaManager implements MetadataPublisher.Listener, AutoClo
      * and the rest of the image is still applied (the partition is retried with the next image).
      */
     private void applyPartition(TopicImage topic, PartitionImage p, LogConfig config, ClusterImage current) {
+        TopicPartition tp = new TopicPartition(topic.name(), p.partition());
+        if (logManager.isOffline(tp)) {
+            offline.add(tp); // its dir failed: nothing to serve until the dir is back
+            return;
+        }
         try {
             Partition partition = ensurePartition(topic, p, config);
+            offline.remove(tp);
             applyRole(partition, topic, p, current);
+        } catch (KafkaStorageException e) {
+            if (offline.add(tp)) {
+                log.warn("Replica {} cannot be hosted on broker {}: {}", tp, nodeId, e.getMessage());
+            }
         } catch (RuntimeException e) {
             log.error("Cannot apply metadata to partition {}-{}; the other partitions go on", topic.name(),
                     p.partition(), e);
@@ -332,7 +423,14 @@ public final class ReplicaManager implements MetadataPublisher.Listener, AutoClo
         return broker != null && !broker.fenced();
     }
 
-    private void onHighWatermarkOrRoleChange(TopicPartition tp) {
+    /** Whether the broker reported its replica of the partition offline, in the current image. */
+    private boolean isReplicaOffline(int brokerId, Uuid topicId, int partition) {
+        ClusterImage current = image;
+        BrokerImage broker = current == null ? null : current.brokers().get(brokerId);
+        return broker != null && broker.isOffline(topicId, partition);
+    }
+
+        private void onHighWatermarkOrRoleChange(TopicPartition tp) {
         producePurgatory.checkAndComplete(tp);
         deleteRecordsPurgatory.checkAndComplete(tp); // a resigned leader answers NOT_LEADER_OR_FOLLOWER
         onAppend(tp); // consumers read below the HW: a rising HW is new data to them

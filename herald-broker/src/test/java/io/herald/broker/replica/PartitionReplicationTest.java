@@ -50,6 +50,8 @@ class PartitionReplicationTest {
     private final List<PartitionLog> logs = new ArrayList<>();
     /** Brokers the metadata shows fenced or unregistered; every other one is alive. */
     private final java.util.Set<Integer> fencedBrokers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Brokers the metadata shows with their replica of {@link #TP} offline (a failed log dir). */
+    private final java.util.Set<Integer> offlineReplicas = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     @AfterEach
     void closeLogs() {
@@ -66,7 +68,8 @@ class PartitionReplicationTest {
         };
         Partition.Context ctx = new Partition.Context(localId, time, new ReplicationConfig(LAG_MS, 1 << 20, 10 << 20,
                 500, 1, 100, 1, 30_000), channel, Runnable::run, hwEvents::add,
-                broker -> !fencedBrokers.contains(broker), tp -> { });
+                broker -> !fencedBrokers.contains(broker), tp -> { },
+                (broker, topicId, partition) -> offlineReplicas.contains(broker));
         return new Partition(TP, TOPIC_ID, log, ctx);
     }
 
@@ -167,6 +170,21 @@ class PartitionReplicationTest {
         p.updateFollowerFetchState(3, 6, 0);
         assertThat(sent).as("the controller would refuse it as ineligible").isEmpty();
         fencedBrokers.remove(3);
+        p.updateFollowerFetchState(3, 6, 0);
+        assertThat(sent).singleElement().satisfies(s -> assertThat(s.isr()).containsExactly(1, 2, 3));
+    }
+
+    @Test
+    void aFollowerWhoseReplicaIsOfflineIsNotProposedForTheIsrUntilItIsBack() throws Exception {
+        Partition p = partition(1, "leader");
+        p.makeLeader(image(1, 1, 2, List.of(1, 2)));
+        p.appendRecordsToLeader(records(6), -1, 1);
+        p.updateFollowerFetchState(2, 6, 0);
+        offlineReplicas.add(3); // its log dir failed after its last fetch (KIP-858)
+
+        p.updateFollowerFetchState(3, 6, 0);
+        assertThat(sent).as("the controller would refuse it as ineligible").isEmpty();
+        offlineReplicas.remove(3);
         p.updateFollowerFetchState(3, 6, 0);
         assertThat(sent).singleElement().satisfies(s -> assertThat(s.isr()).containsExactly(1, 2, 3));
     }

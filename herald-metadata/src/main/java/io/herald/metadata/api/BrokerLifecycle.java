@@ -1,6 +1,9 @@
 package io.herald.metadata.api;
 
+import io.herald.metadata.image.ReplicaKey;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A broker's life as the controller sees it (Kafka's BrokerRegistration, BrokerHeartbeat and
@@ -16,6 +19,13 @@ public interface BrokerLifecycle {
 
     /** Heartbeats for {@code brokerId} every {@code broker.heartbeat.interval.ms} until the controller closes. */
     void startHeartbeats(int brokerId);
+
+    /**
+     * Reports the complete set of this broker's replicas that are offline because their log dir failed (empty:
+     * all back). The controller moves their leaderships away and takes the broker out of their ISRs (KIP-858).
+     * Asynchronous: completes once this node applied the decision, exceptionally with the Kafka error.
+     */
+    CompletableFuture<Void> reportOfflineReplicas(int brokerId, Set<ReplicaKey> offline);
 
     /** Moves the broker's leaderships away and fences it; waits at most {@code broker.session.timeout.ms}. */
     void controlledShutdown(int brokerId);

@@ -4,12 +4,17 @@ import io.herald.metadata.controller.ControllerCommand.ControlledShutdown;
 import io.herald.metadata.controller.ControllerCommand.FenceBroker;
 import io.herald.metadata.controller.ControllerCommand.InitCluster;
 import io.herald.metadata.controller.ControllerCommand.RegisterBroker;
+import io.herald.metadata.controller.ControllerCommand.ReportOfflineReplicas;
 import io.herald.metadata.controller.ControllerCommand.UnfenceBroker;
 import io.herald.metadata.image.BrokerImage;
+import io.herald.metadata.image.ReplicaKey;
+import io.herald.metadata.record.MetadataRecord.OfflineReplicasRecord;
+import java.util.Set;
 import io.herald.metadata.record.MetadataRecord.BrokerRecord;
 import io.herald.metadata.record.MetadataRecord.ClusterIdRecord;
 import org.apache.kafka.common.errors.BrokerIdNotRegisteredException;
 import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.errors.StaleBrokerEpochException;
 
 /**
  * Decisions about the cluster id and broker membership: registration (a new incarnation is a restart),
@@ -71,6 +76,34 @@ final class ClusterControl {
         if (b != null && b.brokerEpoch() == c.brokerEpoch() && b.fenced()) {
             buffer.add(new BrokerRecord(b.brokerId(), b.host(), b.port(), b.rack(), b.incarnationId(),
                     b.brokerEpoch(), false));
+            PartitionControl.electLeaderlessEverywhere(buffer);
+        }
+        return new byte[0];
+    }
+
+    /**
+     * Replaces the broker's set of offline replicas: it loses the leadership of each newly offline replica and
+     * leaves its ISR where others remain; a replica back online may lead a leaderless partition again (and
+     * rejoins ISRs through its leader's AlterPartition once it caught up). Refused for an unknown broker or
+     * another incarnation (a report that outlived a restart).
+     */
+    static byte[] reportOfflineReplicas(RecordBuffer buffer, ReportOfflineReplicas c) {
+        BrokerImage broker = buffer.image().brokers().get(c.brokerId());
+        if (broker == null) {
+            throw new BrokerIdNotRegisteredException("Broker " + c.brokerId() + " is not registered.");
+        }
+        if (!broker.incarnationId().equals(c.incarnationId())) {
+            throw new StaleBrokerEpochException("Broker " + c.brokerId()
+                    + " registered again with another incarnation.");
+        }
+        Set<ReplicaKey> next = Set.copyOf(c.replicas());
+        if (next.equals(broker.offlineReplicas())) {
+            return new byte[0];
+        }
+        boolean someBack = !next.containsAll(broker.offlineReplicas());
+        buffer.add(new OfflineReplicasRecord(c.brokerId(), c.incarnationId(), c.replicas()));
+        PartitionControl.removeOfflineReplicas(buffer, c.brokerId());
+        if (someBack) {
             PartitionControl.electLeaderlessEverywhere(buffer);
         }
         return new byte[0];

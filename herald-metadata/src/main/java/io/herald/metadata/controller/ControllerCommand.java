@@ -1,5 +1,6 @@
 package io.herald.metadata.controller;
 
+import io.herald.metadata.image.ReplicaKey;
 import io.herald.metadata.record.MetadataRecord.ResourceKind;
 import java.util.List;
 import java.util.Optional;
@@ -30,6 +31,18 @@ public sealed interface ControllerCommand {
 
     /** A broker is about to stop: move its leaderships away, take it out of ISRs, fence it. */
     record ControlledShutdown(int brokerId) implements ControllerCommand {}
+
+    /**
+     * A broker incarnation's complete set of offline replicas (their log dir failed, or came back: KIP-858's
+     * offline log dirs in the heartbeat, named by replica); replaces the previous set. No-op for another
+     * incarnation.
+     */
+    record ReportOfflineReplicas(int brokerId, Uuid incarnationId, List<ReplicaKey> replicas)
+            implements ControllerCommand {
+        public ReportOfflineReplicas {
+            replicas = replicas.stream().distinct().sorted().toList();
+        }
+    }
 
     /** Creates a topic; {@code assignments} (partition -> replicas) empty means automatic placement. */
     record CreateTopic(String name, int partitions, int replicationFactor,

@@ -27,7 +27,9 @@ import io.herald.metadata.controller.ControllerCommand.PartitionRef;
 import io.herald.metadata.controller.ControllerCommand.Reassignment;
 import io.herald.metadata.controller.ControllerCommand.RegisterBroker;
 import io.herald.metadata.controller.ControllerCommand.ReserveProducerIds;
+import io.herald.metadata.controller.ControllerCommand.ReportOfflineReplicas;
 import io.herald.metadata.controller.ControllerCommand.TermFenced;
+import io.herald.metadata.image.ReplicaKey;
 import io.herald.metadata.controller.ControllerCommand.UnfenceBroker;
 import io.herald.metadata.controller.ControllerCommand.UpdateFeatures;
 import io.herald.metadata.controller.LeaderRequest.Heartbeat;
@@ -61,6 +63,8 @@ import java.util.TreeMap;
  * 13 elect-leaders         unclean:bool partitions:optional(list(topic:utf partition:int32))
  * 14 term-fenced           term:int64 command                        (since version 2)
  * 15 update-features       nodeId:int32 changes:map(utf, level:int16 upgradeType:int8)   (version 2)
+ * 16 report-offline-replicas brokerId:int32 incarnationId:uuid replicas:list(topicId:uuid partition:int32)
+ *                          (version 2)
  * request := version:int8 type:int8 fields
  *  1 heartbeat             brokerId:int32 incarnationId:uuid
  *  2 validate              command
@@ -71,7 +75,7 @@ import java.util.TreeMap;
  * <p>Compatibility: unlike the {@code __consumer_offsets} records, a member meeting an entry of a newer version,
  * or a type it does not know, refuses it ({@link UnsupportedVersionException}) rather than read a prefix, so that
  * every member decides the same way. Adding a command type or a trailing field means a new version; readers keep
- * decoding every older one (version 1 differs from 2 only by lacking type 14). Type 15 came
+ * decoding every older one (version 1 differs from 2 only by lacking type 14). Types 15 and 16 came
  * later within version 2, as the GROUP resource kind did: a member that predates it refuses the entry as an
  * unknown type, exactly as it would refuse a version 3, so the version byte would tell it nothing more. Bytes that cannot be decoded at
  * all are refused the same way. Golden fixtures: {@code golden/controller-command/} and
@@ -98,6 +102,7 @@ public final class ControllerCommandSerde {
     /** Since version 2. */
     private static final int TERM_FENCED = 14;
     private static final int UPDATE_FEATURES = 15;
+    private static final int REPORT_OFFLINE_REPLICAS = 16;
 
     /** The command types, named as in the table above. */
     static final RecordFormat COMMANDS = RecordFormat.of("controller command", TypeIdWidth.INT8, UnknownTypes.REJECT,
@@ -115,7 +120,8 @@ public final class ControllerCommandSerde {
             new RecordType(ALTER_REASSIGNMENTS, "alter-reassignments"),
             new RecordType(ELECT_LEADERS, "elect-leaders"),
             new RecordType(TERM_FENCED, "term-fenced"),
-            new RecordType(UPDATE_FEATURES, "update-features"));
+            new RecordType(UPDATE_FEATURES, "update-features"),
+            new RecordType(REPORT_OFFLINE_REPLICAS, "report-offline-replicas"));
 
     private static final int HEARTBEAT = 1;
     private static final int VALIDATE = 2;
@@ -270,6 +276,15 @@ public final class ControllerCommandSerde {
                 out.int64(c.term());
                 writeCommand(out, c.command());
             }
+            case ReportOfflineReplicas c -> {
+                writeType(out, COMMANDS, REPORT_OFFLINE_REPLICAS);
+                out.int32(c.brokerId());
+                writeUuid(out, c.incarnationId());
+                out.list(c.replicas(), (w, r) -> {
+                    writeUuid(w, r.topicId());
+                    w.int32(r.partition());
+                });
+            }
             case UpdateFeatures c -> {
                 writeType(out, COMMANDS, UPDATE_FEATURES);
                 out.int32(c.nodeId()).map(c.changes(), RecordWriter::modifiedUtf8,
@@ -314,6 +329,8 @@ public final class ControllerCommandSerde {
             case ELECT_LEADERS -> new ElectLeaders(in.bool(), in.optional(r -> r.list(
                     r2 -> new PartitionRef(r2.modifiedUtf8(), r2.int32()))));
             case TERM_FENCED -> new TermFenced(in.int64(), readCommand(in));
+            case REPORT_OFFLINE_REPLICAS -> new ReportOfflineReplicas(in.int32(), readUuid(in),
+                    in.list(r -> new ReplicaKey(readUuid(r), r.int32())));
             case UPDATE_FEATURES -> new UpdateFeatures(in.int32(), in.map(TreeMap::new, RecordReader::modifiedUtf8,
                     r -> new FeatureChange(r.int16(), r.int8())));
             default -> throw unreachable(COMMANDS);

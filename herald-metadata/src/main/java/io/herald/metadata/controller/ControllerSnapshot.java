@@ -68,9 +68,14 @@ final class ControllerSnapshot {
         if (!image.clusterId().isEmpty()) {
             records.add(new ClusterIdRecord(image.clusterId()));
         }
-        image.brokers().values().stream().sorted(Comparator.comparingInt(BrokerImage::brokerId)).forEach(b ->
-                records.add(new BrokerRecord(b.brokerId(), b.host(), b.port(), b.rack(), b.incarnationId(),
-                        b.brokerEpoch(), b.fenced())));
+        image.brokers().values().stream().sorted(Comparator.comparingInt(BrokerImage::brokerId)).forEach(b -> {
+            records.add(new BrokerRecord(b.brokerId(), b.host(), b.port(), b.rack(), b.incarnationId(),
+                    b.brokerEpoch(), b.fenced()));
+            if (!b.offlineReplicas().isEmpty()) {
+                records.add(new MetadataRecord.OfflineReplicasRecord(b.brokerId(), b.incarnationId(),
+                        b.offlineReplicas().stream().sorted().toList()));
+            }
+        });
         new TreeMap<>(image.brokerConfigs()).forEach((k, v) ->
                 records.add(new ConfigRecord(ResourceKind.BROKER, "", k, Optional.of(v))));
         for (TopicImage topic : PartitionControl.sortedTopics(image)) {

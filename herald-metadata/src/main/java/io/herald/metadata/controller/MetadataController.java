@@ -28,6 +28,7 @@ import io.herald.metadata.controller.LeaderRequest.Heartbeat;
 import io.herald.metadata.controller.LeaderRequest.Validate;
 import io.herald.metadata.image.ClusterImage;
 import io.herald.metadata.image.PartitionImage;
+import io.herald.metadata.image.ReplicaKey;
 import io.herald.metadata.image.TopicImage;
 import io.herald.metadata.quorum.MetadataQuorum;
 import io.herald.metadata.quorum.QuorumDescription;
@@ -212,6 +213,27 @@ public final class MetadataController implements MetadataPublisher, TopicAdmin, 
         return quorum.askLeader(ControllerCommandSerde.encode(new Heartbeat(brokerId, incarnationId)))
                 .thenApply(bytes -> {
                     ControllerReply reply = ControllerReply.decode(bytes);
+                    if (!reply.isSuccess()) {
+                        throw new CompletionException(reply.exception());
+                    }
+                    return null;
+                });
+    }
+
+    @Override
+    public CompletableFuture<Void> reportOfflineReplicas(int brokerId, Set<ReplicaKey> offline) {
+        byte[] entry = ControllerCommandSerde.encode(new ControllerCommand.ReportOfflineReplicas(brokerId,
+                incarnationId, List.copyOf(offline)));
+        return quorum.append(entry)
+                .thenCompose(bytes -> {
+                    ControllerReply reply = ControllerReply.decode(bytes);
+                    return whenApplied(reply.index()).thenApply(applied -> reply);
+                })
+                .orTimeout(settings.requestTimeoutMs(), TimeUnit.MILLISECONDS)
+                .handle((reply, error) -> {
+                    if (error != null) {
+                        throw new CompletionException(translate(error));
+                    }
                     if (!reply.isSuccess()) {
                         throw new CompletionException(reply.exception());
                     }

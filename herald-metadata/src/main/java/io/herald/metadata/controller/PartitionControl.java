@@ -21,6 +21,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BiFunction;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.FencedLeaderEpochException;
 import org.apache.kafka.common.errors.IneligibleReplicaException;
 import org.apache.kafka.common.errors.InvalidRequestException;
@@ -47,6 +48,15 @@ final class PartitionControl {
         return broker != null && !broker.fenced();
     }
 
+    /**
+     * A registered, unfenced broker that has not reported its replica of this partition offline (its log dir
+     * failed, KIP-858) may lead it and join its ISR.
+     */
+    static boolean eligible(ClusterImage image, int brokerId, Uuid topicId, int partition) {
+        BrokerImage broker = image.brokers().get(brokerId);
+        return broker != null && !broker.fenced() && !broker.isOffline(topicId, partition);
+    }
+
     /** The topic override, else the cluster-wide dynamic default, else false (Kafka's default). */
     static boolean uncleanEnabled(ClusterImage image, TopicImage topic) {
         String value = topic.configs().get(UNCLEAN_LEADER_ELECTION_ENABLE);
@@ -56,8 +66,8 @@ final class PartitionControl {
         return Boolean.parseBoolean(value == null ? "false" : value.trim());
     }
 
-    static Rules rules(ClusterImage image, TopicImage topic) {
-        return new Rules(id -> eligible(image, id), uncleanEnabled(image, topic));
+    static Rules rules(ClusterImage image, TopicImage topic, int partition) {
+        return new Rules(id -> eligible(image, id, topic.topicId(), partition), uncleanEnabled(image, topic));
     }
 
     static List<TopicImage> sortedTopics(ClusterImage image) {
@@ -70,7 +80,7 @@ final class PartitionControl {
         for (TopicImage topic : sortedTopics(buffer.image())) {
             for (PartitionImage p : topic.partitions().values()) {
                 TopicImage now = buffer.image().topic(topic.topicId()).orElseThrow();
-                change.apply(now.partitions().get(p.partition()), rules(buffer.image(), now))
+                change.apply(now.partitions().get(p.partition()), rules(buffer.image(), now, p.partition()))
                         .ifPresent(next -> buffer.add(PartitionChange.toRecord(topic.topicId(), next)));
             }
         }
@@ -79,6 +89,25 @@ final class PartitionControl {
     /** The broker leaves every ISR where others remain and loses every leadership. */
     static void removeBrokerEverywhere(RecordBuffer buffer, int brokerId) {
         forEachPartition(buffer, (p, rules) -> PartitionChange.removeBroker(p, brokerId, rules));
+    }
+
+    /**
+     * The broker leaves the ISR (unless it is the last member) and the leadership of every partition it reported
+     * offline; the other ISR members stay, and the first eligible one leads.
+     */
+    static void removeOfflineReplicas(RecordBuffer buffer, int brokerId) {
+        for (TopicImage topic : sortedTopics(buffer.image())) {
+            for (int partition : topic.partitions().keySet()) {
+                ClusterImage image = buffer.image();
+                BrokerImage broker = image.brokers().get(brokerId);
+                if (broker == null || !broker.isOffline(topic.topicId(), partition)) {
+                    continue;
+                }
+                TopicImage now = image.topic(topic.topicId()).orElseThrow();
+                PartitionChange.removeBroker(now.partitions().get(partition), brokerId, rules(image, now, partition))
+                        .ifPresent(next -> buffer.add(PartitionChange.toRecord(topic.topicId(), next)));
+            }
+        }
     }
 
     /** Every leaderless partition gets a leader if one is eligible now. */
@@ -121,12 +150,13 @@ final class PartitionControl {
                     + " contains brokers that are not replicas " + p.replicas() + ".");
         }
         for (int added : isr) {
-            if (!p.isr().contains(added) && !eligible(image, added)) {
+            if (!p.isr().contains(added) && !eligible(image, added, topic.topicId(), c.partition())) {
                 throw new IneligibleReplicaException("Broker " + added + " cannot join the ISR of " + name
-                        + ": it is fenced or not registered.");
+                        + ": it is fenced, not registered, or its replica is offline.");
             }
         }
-        Optional<PartitionImage> next = PartitionChange.build(p, Target.of(p).withIsr(isr), rules(image, topic));
+        Optional<PartitionImage> next = PartitionChange.build(p, Target.of(p).withIsr(isr),
+                rules(image, topic, c.partition()));
         next.ifPresent(n -> buffer.add(PartitionChange.toRecord(topic.topicId(), n)));
         return MetadataRecordSerde.toBytes(List.of(PartitionChange.toRecord(topic.topicId(), next.orElse(p))));
     }
@@ -147,7 +177,7 @@ final class PartitionControl {
             return error(r.topic(), r.partition(), Errors.UNKNOWN_TOPIC_OR_PARTITION, "Unknown partition.");
         }
         PartitionImage p = partition.get();
-        Rules rules = rules(image, topic.get());
+        Rules rules = rules(image, topic.get(), r.partition());
         List<Integer> original = p.originalReplicas();
         Target target;
         if (r.target().isPresent()) {
@@ -209,7 +239,7 @@ final class PartitionControl {
             return error(ref.topic(), ref.partition(), Errors.UNKNOWN_TOPIC_OR_PARTITION, "Unknown partition.");
         }
         PartitionImage p = partition.get();
-        Rules rules = rules(image, topic.get());
+        Rules rules = rules(image, topic.get(), ref.partition());
         Target target;
         if (unclean) {
             if (p.leader() != NO_LEADER) {
@@ -242,7 +272,8 @@ final class PartitionControl {
         for (TopicImage topic : image.topics().values()) {
             for (PartitionImage p : topic.partitions().values()) {
                 int preferred = p.preferredLeader();
-                if (p.leader() != preferred && p.isr().contains(preferred) && eligible(image, preferred)) {
+                if (p.leader() != preferred && p.isr().contains(preferred)
+                        && eligible(image, preferred, topic.topicId(), p.partition())) {
                     return true;
                 }
             }

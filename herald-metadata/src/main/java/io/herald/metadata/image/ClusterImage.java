@@ -4,6 +4,7 @@ import io.herald.metadata.record.MetadataRecord.BrokerRecord;
 import io.herald.metadata.record.MetadataRecord.ClusterIdRecord;
 import io.herald.metadata.record.MetadataRecord.ConfigRecord;
 import io.herald.metadata.record.MetadataRecord.FeatureLevelRecord;
+import io.herald.metadata.record.MetadataRecord.OfflineReplicasRecord;
 import io.herald.metadata.record.MetadataRecord.PartitionRecord;
 import io.herald.metadata.record.MetadataRecord.ProducerIdsRecord;
 import io.herald.metadata.record.MetadataRecord.RemoveTopicRecord;
@@ -140,9 +141,22 @@ public record ClusterImage(String clusterId, long offset, Map<Integer, BrokerIma
                 }
             }
             case ProducerIdsRecord ids -> newNextProducerId = Math.max(nextProducerId, ids.nextProducerId());
-            case BrokerRecord b -> newBrokers = with(brokers, b.brokerId(),
-                    new BrokerImage(b.brokerId(), b.host(), b.port(), b.rack(), b.incarnationId(), b.brokerEpoch(),
-                            b.fenced()));
+            case BrokerRecord b -> {
+                // Offline replicas are a fact about one process: a restart (new incarnation) forgets them.
+                BrokerImage before = brokers.get(b.brokerId());
+                java.util.Set<ReplicaKey> offline = before != null && before.incarnationId().equals(b.incarnationId())
+                        ? before.offlineReplicas() : java.util.Set.of();
+                newBrokers = with(brokers, b.brokerId(), new BrokerImage(b.brokerId(), b.host(), b.port(), b.rack(),
+                        b.incarnationId(), b.brokerEpoch(), b.fenced(), offline));
+            }
+            case OfflineReplicasRecord o -> {
+                BrokerImage b = brokers.get(o.brokerId());
+                if (b != null && b.incarnationId().equals(o.incarnationId())) {
+                    newBrokers = with(brokers, b.brokerId(), new BrokerImage(b.brokerId(), b.host(), b.port(),
+                            b.rack(), b.incarnationId(), b.brokerEpoch(), b.fenced(),
+                            new java.util.HashSet<>(o.replicas())));
+                }
+            }
         }
         return new ClusterImage(newClusterId, offset + 1, newBrokers, newTopics, newNames, newBrokerConfigs,
                 newNextProducerId, newGroupConfigs, newFeatures);

@@ -1,5 +1,6 @@
 package io.herald.metadata.record;
 
+import io.herald.metadata.image.ReplicaKey;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.Uuid;
@@ -73,6 +74,18 @@ public sealed interface MetadataRecord {
             if (level < 0) {
                 throw new IllegalArgumentException("feature " + name + " level " + level + " (expected: 0 or more)");
             }
+        }
+    }
+
+    /**
+     * The complete set of a broker incarnation's replicas that are offline because their log dir failed
+     * (KIP-858's offline log dirs, named by replica since Herald's metadata does not place replicas on dirs); it
+     * replaces the previous set. A registration of another incarnation clears it.
+     */
+    record OfflineReplicasRecord(int brokerId, Uuid incarnationId, List<ReplicaKey> replicas)
+            implements MetadataRecord {
+        public OfflineReplicasRecord {
+            replicas = List.copyOf(replicas);
         }
     }
 

@@ -10,7 +10,9 @@ import io.herald.common.codec.RecordWriter;
 import io.herald.metadata.record.MetadataRecord.BrokerRecord;
 import io.herald.metadata.record.MetadataRecord.ClusterIdRecord;
 import io.herald.metadata.record.MetadataRecord.ConfigRecord;
+import io.herald.metadata.image.ReplicaKey;
 import io.herald.metadata.record.MetadataRecord.FeatureLevelRecord;
+import io.herald.metadata.record.MetadataRecord.OfflineReplicasRecord;
 import io.herald.metadata.record.MetadataRecord.PartitionRecord;
 import io.herald.metadata.record.MetadataRecord.ProducerIdsRecord;
 import io.herald.metadata.record.MetadataRecord.RemoveTopicRecord;
@@ -37,6 +39,7 @@ import org.apache.kafka.common.Uuid;
  * 6 producer-ids  brokerId:int32 nextProducerId:int64
  * 7 cluster-id    clusterId:utf
  * 8 feature-level name:utf level:int16 epoch:int64
+ * 9 offline-replicas brokerId:int32 incarnationId:uuid replicas:list(topicId:uuid partition:int32)
  * utf := Java's modified UTF-8 with a uint16 length (RecordWriter.modifiedUtf8); ints := count:int32 int32*;
  * uuid := two int64; optional(x) := present:bool [x]
  * </pre>
@@ -57,6 +60,7 @@ public final class MetadataRecordSerde {
     private static final int PRODUCER_IDS_ID = 6;
     private static final int CLUSTER_ID_ID = 7;
     private static final int FEATURE_LEVEL_ID = 8;
+    private static final int OFFLINE_REPLICAS_ID = 9;
 
     private static final RecordType TOPIC = new RecordType(TOPIC_ID, "topic");
     private static final RecordType PARTITION = new RecordType(PARTITION_ID, "partition");
@@ -66,11 +70,12 @@ public final class MetadataRecordSerde {
     private static final RecordType PRODUCER_IDS = new RecordType(PRODUCER_IDS_ID, "producer-ids");
     private static final RecordType CLUSTER_ID = new RecordType(CLUSTER_ID_ID, "cluster-id");
     private static final RecordType FEATURE_LEVEL = new RecordType(FEATURE_LEVEL_ID, "feature-level");
+    private static final RecordType OFFLINE_REPLICAS = new RecordType(OFFLINE_REPLICAS_ID, "offline-replicas");
 
     /** The record types of a batch. */
     public static final RecordFormat FORMAT = RecordFormat.of("metadata record batch", TypeIdWidth.INT8,
             UnknownTypes.REJECT, TOPIC, PARTITION, REMOVE_TOPIC, CONFIG, BROKER, PRODUCER_IDS, CLUSTER_ID,
-            FEATURE_LEVEL);
+            FEATURE_LEVEL, OFFLINE_REPLICAS);
 
     private static final ResourceKind[] KINDS = ResourceKind.values();
 
@@ -151,6 +156,15 @@ public final class MetadataRecordSerde {
                 FORMAT.writeType(out, FEATURE_LEVEL);
                 out.modifiedUtf8(f.name()).int16(f.level()).int64(f.epoch());
             }
+            case OfflineReplicasRecord o -> {
+                FORMAT.writeType(out, OFFLINE_REPLICAS);
+                out.int32(o.brokerId());
+                writeUuid(out, o.incarnationId());
+                out.list(o.replicas(), (w, r) -> {
+                    writeUuid(w, r.topicId());
+                    w.int32(r.partition());
+                });
+            }
         }
     }
 
@@ -169,6 +183,8 @@ public final class MetadataRecordSerde {
                     in.optional(RecordReader::modifiedUtf8), readUuid(in), in.int64(), in.bool());
             case CLUSTER_ID_ID -> new ClusterIdRecord(in.modifiedUtf8());
             case FEATURE_LEVEL_ID -> readFeatureLevel(in);
+            case OFFLINE_REPLICAS_ID -> new OfflineReplicasRecord(in.int32(), readUuid(in),
+                    in.list(r -> new ReplicaKey(readUuid(r), r.int32())));
             default -> throw new IllegalStateException("type " + type + " is registered but not decoded");
         };
     }

@@ -61,7 +61,7 @@ class ControllerCommandGoldenTest {
      * AlterConfigs of a group (the GROUP resource kind came later, in the same layout).
      */
     private static final java.util.Set<String> NOT_IN_V1 = java.util.Set.of("term-fenced-v2",
-            "alter-configs-v2-group", "update-features-v2");
+            "alter-configs-v2-group", "update-features-v2", "report-offline-replicas-v2");
 
     private static List<Map.Entry<String, ControllerCommand>> commands() {
         TreeMap<Integer, List<Integer>> assignments = new TreeMap<>(Map.of(0, List.of(1, 2), 1, List.of(2, 3),
@@ -102,7 +102,10 @@ class ControllerCommandGoldenTest {
                 Map.entry("term-fenced-v2", new TermFenced(7, new FenceBroker(3, 1_234_567_890_123L))),
                 Map.entry("update-features-v2", new UpdateFeatures(2, new TreeMap<>(Map.of(
                         "group.version", new FeatureChange((short) 0, (byte) 3),
-                        "transaction.version", new FeatureChange((short) 2, (byte) 1))))));
+                        "transaction.version", new FeatureChange((short) 2, (byte) 1))))),
+                Map.entry("report-offline-replicas-v2", new ControllerCommand.ReportOfflineReplicas(3, INCARNATION,
+                        List.of(new io.herald.metadata.image.ReplicaKey(TOPIC_ID, 4),
+                                new io.herald.metadata.image.ReplicaKey(TOPIC_ID, 0)))));
     }
 
     static List<GoldenCase<ControllerCommand>> commandCases() {

@@ -23,9 +23,9 @@ class ControllerCommandSerdeTest {
         assertThatThrownBy(() -> ControllerCommandSerde.decode(entry)).isInstanceOf(UnsupportedVersionException.class)
                 .hasMessage("controller command version 3 at offset 0 (supported: 1..2)");
         entry[0] = 2;
-        entry[1] = 16;
+        entry[1] = 17;
         assertThatThrownBy(() -> ControllerCommandSerde.decode(entry)).isInstanceOf(UnsupportedVersionException.class)
-                .hasMessageContaining("at offset 1: unknown record type 16");
+                .hasMessageContaining("at offset 1: unknown record type 17");
     }
 
     @Test
@@ -49,8 +49,8 @@ class ControllerCommandSerdeTest {
         GoldenFixtures commands = GoldenFixtures.of("controller-command");
         for (RecordType type : ControllerCommandSerde.COMMANDS.types()) {
             assertThat(commands.names()).contains(type.name() + "-v" + ControllerCommandSerde.VERSION);
-            // term-fenced came with version 2, update-features later within it
-            if (!type.name().equals("term-fenced") && !type.name().equals("update-features")) {
+            // term-fenced came with version 2, update-features and report-offline-replicas later within it
+            if (!java.util.Set.of("term-fenced", "update-features", "report-offline-replicas").contains(type.name())) {
                 assertThat(commands.names()).contains(type.name() + "-v1");
             }
         }

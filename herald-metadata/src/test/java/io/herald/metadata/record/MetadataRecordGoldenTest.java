@@ -67,6 +67,10 @@ class MetadataRecordGoldenTest {
                 one("producer-ids-v0", "producer id block reserved", new ProducerIdsRecord(2, 5_000_000_000L)),
                 one("feature-level-v0", "feature finalized (KIP-584)",
                         new FeatureLevelRecord("transaction.version", (short) 2, 9_876_543_210L)),
+                one("offline-replicas-v0", "a broker's replicas offline after a log dir failure (KIP-858)",
+                        new MetadataRecord.OfflineReplicasRecord(3, INCARNATION, List.of(
+                                new io.herald.metadata.image.ReplicaKey(TOPIC_ID, 0),
+                                new io.herald.metadata.image.ReplicaKey(TOPIC_ID, 7)))),
                 one("feature-level-v0-disabled", "feature at level 0, not finalized",
                         new FeatureLevelRecord("group.version", (short) 0, 7L)),
                 current("batch-v0", "a batch of several records", List.of(

@@ -5,8 +5,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import java.nio.ByteBuffer;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Splits the inbound byte stream into Kafka frames: a 4-byte big-endian size, then that many
@@ -21,19 +19,25 @@ import org.slf4j.LoggerFactory;
  */
 public final class KafkaFrameDecoder extends ByteToMessageDecoder {
 
-    private static final Logger log = LoggerFactory.getLogger(KafkaFrameDecoder.class);
-
     /** Bytes of the size prefix. */
     public static final int SIZE_PREFIX_BYTES = 4;
 
     private final int maxFrameBytes;
+    private final MalformedRequestLog malformed;
     private boolean failed;
 
+    /** A decoder that logs its closures on its own (tests). */
     public KafkaFrameDecoder(int maxFrameBytes) {
+        this(maxFrameBytes, new MalformedRequestLog(io.herald.common.time.Time.SYSTEM));
+    }
+
+    /** @param malformed the listener's shared, rate-limited log of closures for malformed input */
+    public KafkaFrameDecoder(int maxFrameBytes, MalformedRequestLog malformed) {
         if (maxFrameBytes <= 0) {
             throw new IllegalArgumentException("maxFrameBytes: " + maxFrameBytes + " (expected: > 0)");
         }
         this.maxFrameBytes = maxFrameBytes;
+        this.malformed = java.util.Objects.requireNonNull(malformed, "malformed");
     }
 
     @Override
@@ -62,8 +66,8 @@ public final class KafkaFrameDecoder extends ByteToMessageDecoder {
     private void failInvalidSize(ChannelHandlerContext ctx, ByteBuf in, int size) {
         failed = true;
         in.skipBytes(in.readableBytes());
-        log.warn("Closing connection from {}: invalid request size {} (expected: 0 - {}, socket.request.max.bytes)",
-            ctx.channel().remoteAddress(), size, maxFrameBytes);
+        malformed.connectionClosed(ctx.channel().remoteAddress(), "invalid request size " + size + " (expected: 0 - "
+            + maxFrameBytes + ", socket.request.max.bytes)");
         ctx.close();
     }
 }

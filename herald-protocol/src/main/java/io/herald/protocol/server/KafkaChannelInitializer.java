@@ -3,6 +3,7 @@ package io.herald.protocol.server;
 import io.herald.protocol.ApiRegistry;
 import io.herald.protocol.ServerConfig;
 import io.herald.protocol.codec.KafkaFrameDecoder;
+import io.herald.protocol.codec.MalformedRequestLog;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -28,29 +29,40 @@ public final class KafkaChannelInitializer extends ChannelInitializer<Channel> {
     private final ApiRegistry registry;
     private final LongSupplier nanoClock;
     private final Consumer<Channel> onChannel;
+    private final MalformedRequestLog malformed;
 
-    /** {@code onChannel} sees every new connection (the server tracks them for shutdown). */
+    /**
+     * {@code onChannel} sees every new connection (the server tracks them for shutdown); {@code malformed} is the
+     * listener's one rate-limited log of connections closed for malformed requests.
+     */
     public KafkaChannelInitializer(ServerConfig config, ApiRegistry registry, LongSupplier nanoClock,
-                                   Consumer<Channel> onChannel) {
+                                   Consumer<Channel> onChannel, MalformedRequestLog malformed) {
         this.config = Objects.requireNonNull(config, "config");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
         this.onChannel = Objects.requireNonNull(onChannel, "onChannel");
+        this.malformed = Objects.requireNonNull(malformed, "malformed");
     }
 
     @Override
     protected void initChannel(Channel channel) {
-        configure(channel.pipeline(), config, registry, nanoClock);
+        configure(channel.pipeline(), config, registry, nanoClock, malformed);
         onChannel.accept(channel);
+    }
+
+    /** Installs the Kafka handlers into {@code pipeline}, with a log of malformed requests of its own (tests). */
+    public static void configure(ChannelPipeline pipeline, ServerConfig config, ApiRegistry registry,
+                                 LongSupplier nanoClock) {
+        configure(pipeline, config, registry, nanoClock, new MalformedRequestLog(io.herald.common.time.Time.SYSTEM));
     }
 
     /** Installs the Kafka handlers into {@code pipeline}; also used by tests on an EmbeddedChannel. */
     public static void configure(ChannelPipeline pipeline, ServerConfig config, ApiRegistry registry,
-                                 LongSupplier nanoClock) {
+                                 LongSupplier nanoClock, MalformedRequestLog malformed) {
         if (config.connectionsMaxIdleMs() > 0) {
             pipeline.addLast(IDLE_HANDLER, new IdleStateHandler(0, 0, config.connectionsMaxIdleMs(), TimeUnit.MILLISECONDS));
         }
-        pipeline.addLast(FRAME_DECODER, new KafkaFrameDecoder(config.maxRequestBytes()));
-        pipeline.addLast(DISPATCHER, new RequestDispatcher(registry, nanoClock));
+        pipeline.addLast(FRAME_DECODER, new KafkaFrameDecoder(config.maxRequestBytes(), malformed));
+        pipeline.addLast(DISPATCHER, new RequestDispatcher(registry, nanoClock, malformed));
     }
 }

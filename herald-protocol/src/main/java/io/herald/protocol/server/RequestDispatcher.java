@@ -4,6 +4,7 @@ import io.herald.protocol.ApiHandler;
 import io.herald.protocol.ApiRegistry;
 import io.herald.protocol.KafkaRequest;
 import io.herald.protocol.Response;
+import io.herald.protocol.codec.MalformedRequestLog;
 import io.herald.protocol.codec.RequestDecoder;
 import io.herald.protocol.codec.ResponseEncoder;
 import io.netty.channel.ChannelFutureListener;
@@ -60,6 +61,7 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     private final ApiRegistry registry;
     private final RequestDecoder decoder;
     private final LongSupplier nanoClock;
+    private final MalformedRequestLog malformed;
     private final ArrayDeque<PendingFrame> pending = new ArrayDeque<>();
 
     private ChannelHandlerContext ctx;
@@ -71,10 +73,17 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     /** No more requests are dispatched: the connection is closing or draining. */
     private boolean stopped;
 
+    /** A dispatcher that logs its closures for malformed requests on its own (tests). */
     public RequestDispatcher(ApiRegistry registry, LongSupplier nanoClock) {
+        this(registry, nanoClock, new MalformedRequestLog(io.herald.common.time.Time.SYSTEM));
+    }
+
+    /** @param malformed the listener's shared, rate-limited log of closures for malformed requests */
+    public RequestDispatcher(ApiRegistry registry, LongSupplier nanoClock, MalformedRequestLog malformed) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.decoder = new RequestDecoder(registry);
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+        this.malformed = Objects.requireNonNull(malformed, "malformed");
     }
 
     @Override
@@ -158,7 +167,7 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     private void dispatch(PendingFrame frame) {
         RequestDecoder.Result result = decoder.decode(frame.payload(), clientAddress, frame.receivedNanos());
         if (result instanceof RequestDecoder.Result.Rejected rejected) {
-            log.warn("Closing connection from {}: invalid request {}: {}", clientAddress, rejected.api(), rejected.reason());
+            malformed.connectionClosed(clientAddress, "invalid request " + rejected.api() + ": " + rejected.reason());
             close();
             return;
         }

@@ -11,6 +11,7 @@ import io.herald.protocol.ServerConfig;
 import io.herald.share.ShareCoordinatorConfig;
 import io.herald.storage.config.LogConfig;
 import io.herald.storage.config.TopicConfigs;
+import io.herald.storage.log.LogDirHealthConfig;
 import io.herald.storage.log.LogManagerConfig;
 import io.herald.transaction.TransactionConfig;
 import java.util.List;
@@ -31,6 +32,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link NodeConfig}: identity, roles, listeners, quorum voters, directories.</li>
  *   <li>{@link ServerConfig}: the network layer ({@code socket.request.max.bytes}, ...).</li>
  *   <li>{@link LogManagerConfig}: the log manager's background jobs.</li>
+ *   <li>{@link LogDirHealthConfig}: log-dir failure detection and recheck.</li>
  *   <li>Broker defaults of topic configs ({@code log.retention.ms}, {@code log.segment.bytes}, ...): validated
  *       as the topic values they stand for ({@link TopicConfigs}); {@link #logDefaults} is the result.</li>
  *   <li>{@link ReplicationConfig}, {@link BrokerSettings}, {@link ControllerSettings}, {@link GroupConfig},
@@ -47,13 +49,15 @@ public final class HeraldConfig implements StaticBrokerConfigs {
 
     /** Every fragment of the node, in the order DescribeConfigs lists them. */
     static final ConfigDef DEFINITION = ConfigFragments.compose(List.of(NodeConfig.CONFIG_DEF,
-            ServerConfig.CONFIG_DEF, LogManagerConfig.CONFIG_DEF, ReplicationConfig.CONFIG_DEF,
+            ServerConfig.CONFIG_DEF, LogManagerConfig.CONFIG_DEF, LogDirHealthConfig.CONFIG_DEF,
+            ReplicationConfig.CONFIG_DEF,
             BrokerSettings.CONFIG_DEF, ControllerSettings.CONFIG_DEF, GroupConfig.CONFIG_DEF,
             TransactionConfig.CONFIG_DEF, ShareCoordinatorConfig.CONFIG_DEF));
 
     private final ConfigValues values;
     private final NodeConfig node;
     private final LogManagerConfig logManager;
+    private final LogDirHealthConfig logDirHealth;
     private final LogConfig logDefaults;
     private final ReplicationConfig replication;
     private final BrokerSettings broker;
@@ -72,6 +76,7 @@ public final class HeraldConfig implements StaticBrokerConfigs {
         }
         this.node = NodeConfig.from(values);
         this.logManager = LogManagerConfig.from(values);
+        this.logDirHealth = LogDirHealthConfig.from(values);
         this.logDefaults = TopicConfigs.toLogConfig(Map.of(), Map.of(), values.originals());
         this.replication = ReplicationConfig.from(values);
         this.broker = BrokerSettings.from(values);
@@ -106,6 +111,11 @@ public final class HeraldConfig implements StaticBrokerConfigs {
 
     public LogManagerConfig logManager() {
         return logManager;
+    }
+
+    /** How log dirs are watched for failures and rechecked ({@code herald.log.dir.*}). */
+    public LogDirHealthConfig logDirHealth() {
+        return logDirHealth;
     }
 
     /** The log config of a topic without overrides: Kafka's defaults and the broker defaults given here. */

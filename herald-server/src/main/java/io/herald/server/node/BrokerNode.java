@@ -4,6 +4,7 @@ import io.herald.broker.fetch.FetchSessionCache;
 import io.herald.broker.group.LeaderEndOffsets;
 import io.herald.broker.network.InterBrokerSender;
 import io.herald.broker.replica.AlterPartitionChannel;
+import io.herald.broker.replica.OfflineReplicaReporter;
 import io.herald.broker.replica.ReplicaManager;
 import io.herald.broker.share.ArchiveListener;
 import io.herald.broker.share.dlq.DeadLetterTopics;
@@ -23,6 +24,7 @@ import io.herald.server.config.Listeners.Listener;
 import io.herald.server.config.NodeConfig;
 import io.herald.storage.config.LogConfig;
 import io.herald.storage.config.TopicConfigs;
+import io.herald.storage.log.DiskSpace;
 import io.herald.storage.log.LogManager;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -122,6 +124,12 @@ public final class BrokerNode implements HeraldNode {
         Listener advertised = node.advertisedListener();
         controller.registerBroker(node.nodeId(), advertised.host(), advertised.port(), node.rack());
         controller.startHeartbeats(node.nodeId());
+        // A failed log dir is a cluster event (KIP-858): its replicas go offline here and the controller hears of
+        // it at once, without waiting for a heartbeat.
+        OfflineReplicaReporter offlineReporter = new OfflineReplicaReporter(node.nodeId(),
+                controller::reportOfflineReplicas);
+        replicas.addOfflineReplicasListener(offlineReporter::report);
+        logManager.addDirListener(replicas);
         replicas.startup(controller.image());
         controller.addListener(replicas);
 
@@ -174,7 +182,8 @@ public final class BrokerNode implements HeraldNode {
         LogConfig defaults = config.logDefaults();
         LogManager logManager = new LogManager(config.node().logDirs(), defaults, config.logManager(), Time.SYSTEM,
                 topic -> startImage.topic(topic).map(t -> TopicConfigs.logConfigOrDefaults(topic, t.configs(),
-                        startImage.brokerConfigs(), config.originals())).orElse(defaults));
+                        startImage.brokerConfigs(), config.originals())).orElse(defaults),
+                config.logDirHealth(), DiskSpace.FILE_STORE);
         logManager.startup();
         return logManager;
     }

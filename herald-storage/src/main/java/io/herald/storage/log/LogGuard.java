@@ -2,6 +2,7 @@ package io.herald.storage.log;
 
 import java.io.IOException;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import org.apache.kafka.common.errors.KafkaStorageException;
@@ -11,7 +12,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The partition lock of one {@link PartitionLog} and the log's availability. Mutations run under the lock and
  * only while the log is online and open; an I/O failure in one takes the log offline for good, because its files
- * may now disagree with its offsets (Kafka takes the whole log dir offline for the same reason; Herald the log).
+ * may now disagree with its offsets. The first failure is logged once and handed to the failure handler, through
+ * which the {@link LogManager} takes the whole log dir offline (as Kafka does) and later recovers it into a new
+ * log object; later failures of the same log are not logged again (a full disk fails every append).
  *
  * <p>Thread-safety: thread-safe; the flags are volatile so that readers check them without the lock.
  */
@@ -34,6 +37,7 @@ final class LogGuard {
     private final ReentrantLock lock = new ReentrantLock();
     private volatile boolean offline;
     private volatile boolean closed;
+    private volatile Consumer<String> failureHandler = reason -> { };
 
     /** @param owner names the log in messages */
     LogGuard(Object owner) {
@@ -72,10 +76,33 @@ final class LogGuard {
         }
     }
 
-    /** Takes the log offline after {@code e}; the exception to throw. */
-    KafkaStorageException fail(String operation, IOException e) {
+    /** Told once, on the failing thread (possibly under the lock), when a failure takes the log offline. */
+    void onFailure(Consumer<String> handler) {
+        this.failureHandler = handler;
+    }
+
+    /** Takes the log offline without a failure of its own (its log dir failed); nothing is logged. */
+    void markOffline() {
         offline = true;
-        LOG.error("{}: {} failed; the log is offline: {}", owner, operation, e.toString());
+    }
+
+    /** Takes the log offline after {@code e}; the exception to throw. Only the first failure is logged. */
+    KafkaStorageException fail(String operation, IOException e) {
+        boolean first;
+        synchronized (this) {
+            first = !offline;
+            offline = true;
+        }
+        if (first) {
+            LOG.error("{}: {} failed; the log is offline: {}", owner, operation, e.toString());
+            try {
+                failureHandler.accept(owner + ": " + operation + " failed: " + e);
+            } catch (RuntimeException handlerFailure) {
+                LOG.error("{}: the storage-failure handler failed", owner, handlerFailure);
+            }
+        } else {
+            LOG.debug("{}: {} failed again: {}", owner, operation, e.toString());
+        }
         return new KafkaStorageException(owner + ": " + operation + " failed", e);
     }
 

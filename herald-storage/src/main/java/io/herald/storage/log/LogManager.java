@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +42,15 @@ import org.slf4j.LoggerFactory;
  * point; the marker is deleted once the logs are loaded, so a crash from then on is unclean.
  *
  * <p>A log dir that cannot be created or read is offline: its logs are not loaded and no new log
- * is placed there; the other dirs keep working (Kafka's JBOD behaviour).
+ * is placed there; the other dirs keep working (Kafka's JBOD behaviour). A dir also goes offline when an I/O error
+ * takes one of its logs offline, or when its usable space falls below {@code herald.log.dir.min.free.bytes}
+ * ({@link LogDirHealthConfig}, probed through {@link DiskSpace}): every log in it is closed without a flush and
+ * dropped from {@link #log}, {@link #getOrCreateLog} refuses its partitions, and {@link LogDirListener}s hear of it.
+ * Every {@code herald.log.dir.recheck.interval.ms} an offline dir is probed (a file written, fsynced and deleted,
+ * and the free space); once it passes, its logs are loaded again exactly as after a crash (re-validated from the
+ * recovery point, truncated at the first bad byte, indexes rebuilt) and the listeners hear that it is back. Dir
+ * transitions run on one dir-health thread ({@link #runDirHealthCheck}), never on the failing thread, which may
+ * hold a partition lock.
  *
  * <p>Background tasks (retention, time-based flush, checkpoints, compaction) treat each log on its own: an
  * exception in one log is logged (with its stack trace unless it is a storage error, which has already taken
@@ -60,8 +70,15 @@ public final class LogManager implements AutoCloseable {
     private final LogManagerConfig managerConfig;
     private final Time time;
     private final LogCleaner cleaner;
-    private final Set<Path> offlineDirs = ConcurrentHashMap.newKeySet();
+    private final LogDirHealthConfig healthConfig;
+    private final LogDirHealth health;
     private final Map<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
+    /** The partitions whose logs are in an offline dir, with that dir. */
+    private final Map<TopicPartition, Path> offlineLogs = new ConcurrentHashMap<>();
+    /** Dir failures reported by failing threads, handled on the dir-health thread. */
+    private final ConcurrentLinkedQueue<DirFailure> pendingFailures = new ConcurrentLinkedQueue<>();
+    private final List<LogDirListener> dirListeners = new CopyOnWriteArrayList<>();
+    private ScheduledExecutorService healthScheduler;
     /** By identity, so that a log deleted and created again is cleaned again. */
     private final Set<PartitionLog> uncleanable = ConcurrentHashMap.newKeySet();
     private final Object createLock = new Object();
@@ -79,7 +96,18 @@ public final class LogManager implements AutoCloseable {
      */
     public LogManager(List<Path> logDirs, LogConfig defaults, LogManagerConfig managerConfig, Time time,
                       Function<String, LogConfig> topicConfigs) {
+        this(logDirs, defaults, managerConfig, time, topicConfigs, LogDirHealthConfig.defaults(), DiskSpace.FILE_STORE);
+    }
+
+    /**
+     * @param healthConfig how log dirs are watched and rechecked
+     * @param diskSpace    the free-space probe ({@link DiskSpace#FILE_STORE} outside tests)
+     */
+    public LogManager(List<Path> logDirs, LogConfig defaults, LogManagerConfig managerConfig, Time time,
+                      Function<String, LogConfig> topicConfigs, LogDirHealthConfig healthConfig, DiskSpace diskSpace) {
         this.topicConfigs = topicConfigs;
+        this.healthConfig = healthConfig;
+        this.health = new LogDirHealth(healthConfig, diskSpace);
         if (logDirs.isEmpty()) {
             throw new IllegalArgumentException("logDirs is empty (expected: at least one dir)");
         }
@@ -94,12 +122,36 @@ public final class LogManager implements AutoCloseable {
         return defaults;
     }
 
+    /** Adds a listener for log dirs going offline and coming back; see {@link LogDirListener}. */
+    public void addDirListener(LogDirListener listener) {
+        dirListeners.add(listener);
+    }
+
+    /** Whether {@code tp}'s log is in an offline dir (then neither {@link #log} nor {@link #getOrCreateLog} serve it). */
+    public boolean isOffline(TopicPartition tp) {
+        return offlineLogs.containsKey(tp);
+    }
+
+    /** The partitions whose logs are in offline dirs. */
+    public Set<TopicPartition> offlinePartitions() {
+        return Set.copyOf(offlineLogs.keySet());
+    }
+
+    /** Whether no log dir is online (a single-dir broker whose disk failed). */
+    public boolean allDirsOffline() {
+        return logDirs.stream().allMatch(health::isOffline);
+    }
+
     /** Loads every log (recovering them after an unclean shutdown) and starts the background tasks. */
     public void startup() throws IOException {
         for (Path dir : logDirs) {
-            loadDir(dir);
+            try {
+                loadDir(dir);
+            } catch (IOException | RuntimeException e) {
+                health.markOffline(dir, e.toString(), 0, time.milliseconds());
+            }
         }
-        if (logDirs.stream().allMatch(offlineDirs::contains)) {
+        if (allDirsOffline()) {
             throw new IOException("no usable log dir among " + logDirs);
         }
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -107,13 +159,30 @@ public final class LogManager implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        // Its own thread: a long compaction pass on the log scheduler must not delay taking a failed dir offline.
+        healthScheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "herald-log-dir-health");
+            t.setDaemon(true);
+            return t;
+        });
+        long healthPeriod = Math.min(healthConfig.freeSpaceCheckIntervalMs(), healthConfig.recheckIntervalMs());
+        if (healthConfig.freeSpaceCheckIntervalMs() != Long.MAX_VALUE) {
+            healthScheduler.scheduleWithFixedDelay(this::safeDirHealthCheck, healthPeriod, healthPeriod,
+                TimeUnit.MILLISECONDS);
+        }
         schedule(managerConfig.retentionCheckIntervalMs(), this::runRetention);
         schedule(managerConfig.flushSchedulerIntervalMs(), this::runTimeBasedFlush);
         schedule(managerConfig.flushCheckpointIntervalMs(), this::checkpointAll);
         schedule(managerConfig.cleanerBackoffMs(), this::runCleaner);
     }
 
-    private void loadDir(Path dir) {
+    /**
+     * Loads every log of {@code dir}; on failure the logs of the dir loaded so far are closed again.
+     *
+     * @return the partitions loaded
+     */
+    private Set<TopicPartition> loadDir(Path dir) throws IOException {
+        Set<TopicPartition> loaded = new HashSet<>();
         try {
             Files.createDirectories(dir);
             Path marker = dir.resolve(CLEAN_SHUTDOWN_FILE);
@@ -137,6 +206,8 @@ public final class LogManager implements AutoCloseable {
                         log.close();
                         throw new IOException("duplicate log for " + tp.get() + " in " + previous.dir() + " and " + logDir);
                     }
+                    loaded.add(tp.get());
+                    watch(log, dir);
                 }
             }
             Files.deleteIfExists(marker);
@@ -146,16 +217,125 @@ public final class LogManager implements AutoCloseable {
                 LOG.info("Loaded log dir {} ({} partitions, {} shutdown)", dir, partitions,
                         clean ? "clean" : "unclean");
             }
+            return loaded;
         } catch (IOException | RuntimeException e) {
-            LOG.error("Log dir {} is offline: {}", dir, e.toString());
-            offlineDirs.add(dir);
-            logs.values().removeIf(l -> {
-                if (l.dir().startsWith(dir)) {
-                    l.close();
-                    return true;
+            for (TopicPartition tp : loaded) {
+                PartitionLog log = logs.remove(tp);
+                if (log != null) {
+                    log.markOffline();
+                    log.close();
                 }
-                return false;
-            });
+            }
+            throw e;
+        }
+    }
+
+    /** An I/O error in {@code log} takes its whole dir offline, on the dir-health thread. */
+    private void watch(PartitionLog log, Path dir) {
+        log.onStorageFailure(reason -> reportDirFailure(dir, reason));
+    }
+
+    private record DirFailure(Path dir, String reason) {}
+
+    /** Queues the dir's failure for the dir-health thread; callable from any thread, never blocks. */
+    private void reportDirFailure(Path dir, String reason) {
+        pendingFailures.add(new DirFailure(dir, reason));
+        ScheduledExecutorService s = healthScheduler;
+        if (s != null && !closed) {
+            try {
+                s.execute(this::safeDirHealthCheck);
+            } catch (java.util.concurrent.RejectedExecutionException ignored) {
+                // closing
+            }
+        }
+    }
+
+    private void safeDirHealthCheck() {
+        try {
+            runDirHealthCheck();
+        } catch (RuntimeException e) {
+            LOG.error("Log dir health check failed: {}", e.toString(), e);
+        }
+    }
+
+    /**
+     * Takes reported failures' dirs offline, takes online dirs below {@code herald.log.dir.min.free.bytes} offline,
+     * recovers offline dirs whose recheck is due and that pass it, and logs the periodic summary. The dir-health
+     * thread runs it every second and after every reported failure; tests call it directly.
+     */
+    public synchronized void runDirHealthCheck() {
+        if (closed) {
+            return;
+        }
+        for (DirFailure f; (f = pendingFailures.poll()) != null; ) {
+            failDir(f.dir(), f.reason());
+        }
+        long now = time.milliseconds();
+        for (Path d : logDirs) {
+            if (!health.isOffline(d)) {
+                health.freeSpaceProblem(d).ifPresent(reason -> failDir(d, reason));
+            } else if (health.recheckDue(d, now)) {
+                maybeRecover(d, now);
+            }
+        }
+        health.maybeLogSummary(now);
+    }
+
+    /** Closes every log of {@code dir} without flushing and tells the listeners; no-op if already offline. */
+    private void failDir(Path dir, String reason) {
+        Set<TopicPartition> failed = new HashSet<>();
+        synchronized (createLock) {
+            List<PartitionLog> inDir = logs.values().stream().filter(l -> l.dir().getParent().equals(dir)).toList();
+            boolean newlyOffline = health.markOffline(dir, reason, inDir.size(), time.milliseconds());
+            if (!newlyOffline && inDir.isEmpty()) {
+                return;
+            }
+            for (PartitionLog log : inDir) {
+                // Offline first, so that close neither fsyncs nor writes a snapshot on a failing disk: the
+                // recovery that brings the dir back treats it as a crash.
+                log.markOffline();
+                log.close();
+                logs.remove(log.topicPartition(), log);
+                uncleanable.remove(log);
+                offlineLogs.put(log.topicPartition(), dir);
+                failed.add(log.topicPartition());
+            }
+        }
+        Set<TopicPartition> partitions = Set.copyOf(failed);
+        for (LogDirListener l : dirListeners) {
+            try {
+                l.onLogDirOffline(dir, partitions);
+            } catch (RuntimeException e) {
+                LOG.error("Log dir listener {} failed on {} going offline", l, dir, e);
+            }
+        }
+    }
+
+    /** The recheck: if {@code dir} is writable and has space, recovers its logs and tells the listeners. */
+    private void maybeRecover(Path dir, long now) {
+        Optional<String> problem = health.probe(dir);
+        if (problem.isPresent()) {
+            health.recheckFailed(dir, problem.get(), now);
+            return;
+        }
+        Set<TopicPartition> recovered;
+        synchronized (createLock) {
+            try {
+                recovered = loadDir(dir);
+            } catch (IOException | RuntimeException e) {
+                health.recheckFailed(dir, "recovery failed: " + e, now);
+                return;
+            }
+            offlineLogs.values().removeIf(dir::equals);
+            health.markOnline(dir, recovered.size(), time.milliseconds());
+        }
+        Set<TopicPartition> partitions = Set.copyOf(recovered);
+        for (LogDirListener l : dirListeners) {
+            try {
+                l.onLogDirOnline(dir, partitions);
+            } catch (RuntimeException e) {
+                LOG.error("Log dir listener {} failed on {} coming back", l, dir, e);
+            }
         }
     }
 
@@ -204,6 +384,10 @@ public final class LogManager implements AutoCloseable {
             if (existing != null) {
                 return existing;
             }
+            Path offlineDir = offlineLogs.get(tp);
+            if (offlineDir != null) {
+                throw new KafkaStorageException("the log of " + tp + " is in the offline log dir " + offlineDir);
+            }
             Map<Path, Integer> counts = new HashMap<>();
             for (Path d : logDirs) {
                 counts.put(d, 0);
@@ -211,18 +395,22 @@ public final class LogManager implements AutoCloseable {
             for (PartitionLog l : logs.values()) {
                 counts.computeIfPresent(l.dir().getParent(), (k, v) -> v + 1);
             }
-            List<Path> candidates = new ArrayList<>(logDirs.stream().filter(d -> !offlineDirs.contains(d)).toList());
+            List<Path> candidates = new ArrayList<>(logDirs.stream().filter(d -> !health.isOffline(d)).toList());
             candidates.sort(Comparator.comparingInt(counts::get));
             for (Path d : candidates) {
                 try {
                     PartitionLog log = PartitionLog.open(d.resolve(tp.topic() + "-" + tp.partition()), tp, config, time, false,
                         PartitionCheckpoint.NONE);
                     logs.put(tp, log);
+                    watch(log, d);
                     LOG.info("Created log for {} in {}", tp, d);
                     return log;
                 } catch (IOException | RuntimeException e) {
                     LOG.error("Cannot create log for {} in {}; marking the dir offline: {}", tp, d, e.toString());
-                    offlineDirs.add(d);
+                    // At once, so the next candidate is not this dir again; the listeners hear of it on the
+                    // dir-health thread.
+                    health.markOffline(d, "cannot create a log: " + e, 0, time.milliseconds());
+                    reportDirFailure(d, "cannot create a log: " + e);
                 }
             }
             throw new KafkaStorageException("no online log dir can hold " + tp + " (dirs: " + logDirs + ")");
@@ -232,6 +420,7 @@ public final class LogManager implements AutoCloseable {
     /** Closes and removes the log and its directory; a no-op for an unknown partition. */
     public void deleteLog(TopicPartition tp) {
         synchronized (createLock) {
+            offlineLogs.remove(tp);
             PartitionLog log = logs.remove(tp);
             if (log != null) {
                 cleaner.forget(tp);
@@ -248,7 +437,7 @@ public final class LogManager implements AutoCloseable {
     public List<LogDirInfo> logDirs() {
         List<LogDirInfo> out = new ArrayList<>();
         for (Path d : logDirs) {
-            boolean online = !offlineDirs.contains(d);
+            boolean online = !health.isOffline(d);
             long total = 0;
             long usable = 0;
             if (online) {
@@ -348,7 +537,7 @@ public final class LogManager implements AutoCloseable {
     /** Writes the three checkpoint files of every online dir. */
     public synchronized void checkpointAll() {
         for (Path d : logDirs) {
-            if (offlineDirs.contains(d)) {
+            if (health.isOffline(d)) {
                 continue;
             }
             Map<TopicPartition, Long> recovery = new HashMap<>();
@@ -368,7 +557,7 @@ public final class LogManager implements AutoCloseable {
                 new OffsetCheckpointFile(d.resolve(OffsetCheckpointFile.HIGH_WATERMARK)).write(hws);
             } catch (IOException e) {
                 LOG.error("Cannot write checkpoints in {}; marking it offline: {}", d, e.toString());
-                offlineDirs.add(d);
+                reportDirFailure(d, "cannot write checkpoints: " + e);
             }
         }
     }
@@ -380,6 +569,9 @@ public final class LogManager implements AutoCloseable {
             return;
         }
         closed = true;
+        if (healthScheduler != null) {
+            healthScheduler.shutdownNow();
+        }
         if (scheduler != null) {
             scheduler.shutdown();
             try {
@@ -398,7 +590,7 @@ public final class LogManager implements AutoCloseable {
         }
         checkpointAll();
         for (Path d : logDirs) {
-            if (offlineDirs.contains(d)) {
+            if (health.isOffline(d)) {
                 continue;
             }
             boolean dirClean = logs.values().stream().noneMatch(l -> l.isOffline() && l.dir().getParent().equals(d));

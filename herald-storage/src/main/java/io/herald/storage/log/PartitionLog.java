@@ -20,6 +20,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.TopicPartition;
@@ -197,6 +198,20 @@ public final class PartitionLog implements AutoCloseable {
 
     public boolean isOffline() {
         return guard.isOffline();
+    }
+
+    /**
+     * Sets who hears, once, that an I/O error took this log offline (the log manager, which then takes the log
+     * dir offline). Called on the failing thread, possibly under the partition lock: the handler must not block
+     * or take other logs' locks.
+     */
+    public void onStorageFailure(Consumer<String> handler) {
+        guard.onFailure(handler);
+    }
+
+    /** Takes the log offline because its log dir failed: nothing is flushed or written from now on. */
+    void markOffline() {
+        guard.markOffline();
     }
 
     /** Wall-clock (injected {@link Time}) of the last completed flush. */
