@@ -61,6 +61,7 @@ class FaultCampaignTest {
         try (CampaignCluster world = CampaignCluster.start(workDir, net -> { })) {
             scenario(info, world, () -> {
                 int leader = ClusterChecks.leader(world.cluster.admin(), CampaignCluster.TOPIC, 0, RECOVERY);
+                world.workload.markFault();
                 long killed = System.nanoTime();
                 world.cluster.node(leader).kill9();
                 long failoverMs = world.workload.awaitEveryPartitionAcksAfter(killed, RECOVERY, "after kill -9 of "
@@ -78,6 +79,7 @@ class FaultCampaignTest {
         try (CampaignCluster world = CampaignCluster.start(workDir, net -> { })) {
             scenario(info, world, () -> {
                 int frozen = ClusterChecks.leader(world.cluster.admin(), CampaignCluster.TOPIC, 1, RECOVERY);
+                world.workload.markFault();
                 long paused = System.nanoTime();
                 world.cluster.node(frozen).pause();
                 long failoverMs;
@@ -106,6 +108,7 @@ class FaultCampaignTest {
     void garbageFrames(TestInfo info) throws Exception {
         try (CampaignCluster world = CampaignCluster.start(workDir, net -> { })) {
             scenario(info, world, () -> {
+                world.workload.markFault();
                 FrameAbuser abuser = new FrameAbuser(18L);
                 Map<String, Map<FrameAbuser.Outcome, Integer>> outcomes = new TreeMap<>();
                 for (int round = 0; round < 5; round++) {
@@ -139,6 +142,7 @@ class FaultCampaignTest {
         try (CampaignCluster world = CampaignCluster.start(workDir, net -> { })) {
             scenario(info, world, () -> {
                 int leader = ClusterChecks.leader(world.cluster.admin(), CampaignCluster.TOPIC, 0, RECOVERY);
+                world.workload.markFault();
                 long cut = System.nanoTime();
                 world.net.isolate(leader);
                 long failoverMs;
@@ -165,6 +169,7 @@ class FaultCampaignTest {
             scenario(info, world, () -> {
                 ClusterHarness cluster = world.cluster;
                 int quorumLeader = cluster.quorumLeader(1, RECOVERY);
+                world.workload.markFault();
                 long cut = System.nanoTime();
                 world.net.isolate(quorumLeader);
                 long failoverMs;
@@ -196,6 +201,7 @@ class FaultCampaignTest {
                 List<Integer> delayed = new ArrayList<>();
                 int before = world.workload.producer().acked();
                 try {
+                    world.workload.markFault();
                     for (int id = 1; id <= 3; id++) {
                         world.net.loseFromPeers(id, 0.2);
                         if (world.net.tryDelay(id, 30)) {
@@ -225,6 +231,7 @@ class FaultCampaignTest {
         assumeFull();
         try (CampaignCluster world = CampaignCluster.start(workDir, net -> { })) {
             scenario(info, world, () -> {
+                world.workload.markFault();
                 for (ClusterNode node : world.cluster.nodes()) {
                     node.kill9();
                 }
@@ -265,6 +272,7 @@ class FaultCampaignTest {
         ClusterNode node = world.cluster.node(victim);
         long pid = node.pid();
         Path filler = node.dataDir().resolve("hf-filler");
+        world.workload.markFault();
         long filled = System.nanoTime();
         long fillerBytes = fill(filler);
         String measured;

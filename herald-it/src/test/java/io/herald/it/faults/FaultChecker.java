@@ -95,10 +95,22 @@ final class FaultChecker {
     }
 
     static Report check(List<PartitionInput> partitions) {
-        return new Report(partitions.stream().map(FaultChecker::checkPartition).toList());
+        return check(partitions, 0);
+    }
+
+    /**
+     * As {@link #check(List)}; {@code faultNanos} (a {@link System#nanoTime()} reading, 0 for none) is when the
+     * fault was injected, so that lost records are reported by when they were acknowledged relative to it.
+     */
+    static Report check(List<PartitionInput> partitions, long faultNanos) {
+        return new Report(partitions.stream().map(p -> checkPartition(p, faultNanos)).toList());
     }
 
     static PartitionReport checkPartition(PartitionInput in) {
+        return checkPartition(in, 0);
+    }
+
+    private static PartitionReport checkPartition(PartitionInput in, long faultNanos) {
         List<String> problems = new ArrayList<>();
         Map<String, List<Long>> offsetsOfValue = new HashMap<>();
         for (Read read : in.log()) {
@@ -108,12 +120,16 @@ final class FaultChecker {
         List<String> lost = new ArrayList<>();
         List<String> duplicated = new ArrayList<>();
         List<String> reordered = new ArrayList<>();
+        long firstLostAck = Long.MAX_VALUE;
+        long lastLostAck = Long.MIN_VALUE;
         long previousOffset = -1;
         for (Acked ack : in.acks()) {
             ackedValues.add(ack.value());
             List<Long> found = offsetsOfValue.getOrDefault(ack.value(), List.of());
             if (found.isEmpty()) {
                 lost.add(ack.value() + "@" + ack.offset());
+                firstLostAck = Math.min(firstLostAck, ack.ackedNanos());
+                lastLostAck = Math.max(lastLostAck, ack.ackedNanos());
                 continue;
             }
             if (found.size() > 1) {
@@ -127,6 +143,11 @@ final class FaultChecker {
         }
         int unackedPresent = (int) in.log().stream().filter(r -> !ackedValues.contains(r.value())).count();
         report(problems, "lost", lost);
+        if (!lost.isEmpty() && faultNanos != 0) {
+            problems.add("the lost records were acknowledged "
+                    + TimeUnit.NANOSECONDS.toMillis(firstLostAck - faultNanos) + " to "
+                    + TimeUnit.NANOSECONDS.toMillis(lastLostAck - faultNanos) + " ms after the fault");
+        }
         report(problems, "duplicated", duplicated);
         report(problems, "reordered", reordered);
 

@@ -49,6 +49,7 @@ final class FaultWorkload implements AutoCloseable {
     private final int partitions;
     private final AckingProducer producer;
     private final GroupCommitter committer;
+    private long faultNanos;
 
     FaultWorkload(ClusterHarness cluster, String topic, int partitions) {
         this.cluster = cluster;
@@ -60,6 +61,11 @@ final class FaultWorkload implements AutoCloseable {
 
     AckingProducer producer() {
         return producer;
+    }
+
+    /** Notes that the fault is injected now, so that the checker dates lost records relative to it. */
+    void markFault() {
+        faultNanos = System.nanoTime();
     }
 
     /** Waits until the consumer group has committed at least once, so every scenario exercises commits. */
@@ -108,7 +114,7 @@ final class FaultWorkload implements AutoCloseable {
         FaultChecker.Report report;
         do {
             // Followers may still be fetching the last batches: only the replica comparison is retried.
-            report = FaultChecker.check(inputs(readBack, highWatermarks));
+            report = FaultChecker.check(inputs(readBack, highWatermarks), faultNanos);
             if (report.replicasIdentical()) {
                 break;
             }
