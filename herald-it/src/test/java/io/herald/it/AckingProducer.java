@@ -32,12 +32,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * <p>Thread-safe: the test thread reads the counters and acks while the sender and the producer's I/O thread
  * write them.
  */
-final class AckingProducer implements AutoCloseable {
+public final class AckingProducer implements AutoCloseable {
 
     private static final int IN_FLIGHT_LIMIT = 2_000;
 
     /** One acknowledged record. */
-    record Ack(int partition, long offset, String value, long sentNanos, long ackedNanos) {
+    public record Ack(int partition, long offset, String value, long sentNanos, long ackedNanos) {
     }
 
     private final String topic;
@@ -53,7 +53,7 @@ final class AckingProducer implements AutoCloseable {
     private final Thread sender;
 
     /** Starts streaming at once. */
-    AckingProducer(String bootstrapServers, String topic, int partitions, String prefix) {
+    public AckingProducer(String bootstrapServers, String topic, int partitions, String prefix) {
         this.topic = topic;
         this.partitions = partitions;
         this.prefix = prefix;
@@ -64,7 +64,7 @@ final class AckingProducer implements AutoCloseable {
     }
 
     /** Idempotent, acks=all, and patient enough to ride out a leader's death and a broker's pause. */
-    static Properties props(String bootstrapServers) {
+    public static Properties props(String bootstrapServers) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
@@ -110,16 +110,16 @@ final class AckingProducer implements AutoCloseable {
         }
     }
 
-    int acked() {
+    public int acked() {
         return acked.get();
     }
 
-    List<Exception> errors() {
+    public List<Exception> errors() {
         return List.copyOf(errors);
     }
 
     /** A copy of the acknowledgements of one partition, in callback (= offset) order. */
-    List<Ack> acks(int partition) {
+    public List<Ack> acks(int partition) {
         List<Ack> list = acks.getOrDefault(partition, List.of());
         synchronized (list) {
             return List.copyOf(list);
@@ -130,12 +130,12 @@ final class AckingProducer implements AutoCloseable {
      * The first acknowledgement on {@code partition} of a record sent after {@code nanos}. Such a record cannot
      * have been acknowledged by a leader that was already dead at {@code nanos}.
      */
-    Optional<Ack> firstAckSentAfter(int partition, long nanos) {
+    public Optional<Ack> firstAckSentAfter(int partition, long nanos) {
         return acks(partition).stream().filter(ack -> ack.sentNanos() > nanos).findFirst();
     }
 
     /** Waits for {@link #firstAckSentAfter}: records already in flight at {@code nanos} are acknowledged first. */
-    Ack awaitAckSentAfter(int partition, long nanos, Duration timeout, String what) throws InterruptedException {
+    public Ack awaitAckSentAfter(int partition, long nanos, Duration timeout, String what) throws InterruptedException {
         awaitTrue(() -> firstAckSentAfter(partition, nanos).isPresent() || !errors.isEmpty(), timeout);
         assertThat(errors).as("send errors while waiting for %s", what).isEmpty();
         return firstAckSentAfter(partition, nanos).orElseThrow(() -> new AssertionError(what + ": no record sent "
@@ -143,7 +143,7 @@ final class AckingProducer implements AutoCloseable {
     }
 
     /** Waits until {@code more} records beyond now are acknowledged on {@code partition} (-1: any partition). */
-    void awaitProgress(int partition, int more, Duration timeout, String what) throws InterruptedException {
+    public void awaitProgress(int partition, int more, Duration timeout, String what) throws InterruptedException {
         int start = partition < 0 ? acked() : acks(partition).size();
         awaitTrue(() -> (partition < 0 ? acked() : acks(partition).size()) >= start + more || !errors.isEmpty(),
                 timeout);
@@ -154,7 +154,7 @@ final class AckingProducer implements AutoCloseable {
     }
 
     /** Stops sending, waits for every record in flight, and requires that every one was acknowledged. */
-    void stopAndFlush() throws InterruptedException {
+    public void stopAndFlush() throws InterruptedException {
         producing.set(false);
         sender.join(10_000);
         assertThat(sender.isAlive()).as("sender thread stopped").isFalse();

@@ -36,20 +36,20 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** Admin look-ups, a full read-back and the no-loss assertions shared by the cluster tests. Stateless. */
-final class ClusterChecks {
+public final class ClusterChecks {
 
     private ClusterChecks() {
     }
 
     /** Creates a topic with {@code rf} replicas and min.insync.replicas {@code minIsr}, and waits for leaders. */
-    static void createTopic(Admin admin, String topic, int partitions, int rf, int minIsr) throws Exception {
+    public static void createTopic(Admin admin, String topic, int partitions, int rf, int minIsr) throws Exception {
         admin.createTopics(List.of(new NewTopic(topic, partitions, (short) rf)
                         .configs(Map.of("min.insync.replicas", String.valueOf(minIsr)))))
                 .all().get(30, TimeUnit.SECONDS);
         awaitFullIsr(admin, topic, Duration.ofSeconds(60));
     }
 
-    static TopicDescription describe(Admin admin, String topic) throws Exception {
+    public static TopicDescription describe(Admin admin, String topic) throws Exception {
         return admin.describeTopics(List.of(topic)).allTopicNames().get(20, TimeUnit.SECONDS).get(topic);
     }
 
@@ -58,7 +58,7 @@ final class ClusterChecks {
      * have it yet: brokers learn a new topic a little after CreateTopics returns (in Kafka too), and Admin does
      * not retry UNKNOWN_TOPIC_OR_PARTITION itself.
      */
-    static TopicDescription describeWhenKnown(Admin admin, String topic, Duration timeout) throws Exception {
+    public static TopicDescription describeWhenKnown(Admin admin, String topic, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             try {
@@ -73,7 +73,7 @@ final class ClusterChecks {
     }
 
     /** The current leader of a partition, waiting (bounded) while it has none. */
-    static int leader(Admin admin, String topic, int partition, Duration timeout) throws Exception {
+    public static int leader(Admin admin, String topic, int partition, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = "not described yet";
         while (System.nanoTime() < deadline) {
@@ -92,7 +92,7 @@ final class ClusterChecks {
     }
 
     /** Waits until every partition has a leader and its ISR is all of its replicas. */
-    static void awaitFullIsr(Admin admin, String topic, Duration timeout) throws Exception {
+    public static void awaitFullIsr(Admin admin, String topic, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = "not described yet";
         while (System.nanoTime() < deadline) {
@@ -113,12 +113,12 @@ final class ClusterChecks {
                 + " s: " + last);
     }
 
-    static Set<Integer> ids(Collection<Node> nodes) {
+    public static Set<Integer> ids(Collection<Node> nodes) {
         return nodes.stream().map(Node::id).collect(Collectors.toCollection(TreeSet::new));
     }
 
     /** Every record of every partition from the beginning to the end offsets (the high watermarks), no group. */
-    static Map<Integer, List<ConsumerRecord<String, String>>> readAll(String bootstrapServers, String topic) {
+    public static Map<Integer, List<ConsumerRecord<String, String>>> readAll(String bootstrapServers, String topic) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
@@ -150,7 +150,7 @@ final class ClusterChecks {
      * values matching {@code unacknowledgedPattern} (sent but never acknowledged) may appear anywhere, any number
      * of times. Nothing else may be in the log.
      */
-    static void assertAcknowledgedExactlyOnceInOrder(int partition, List<AckingProducer.Ack> acks,
+    public static void assertAcknowledgedExactlyOnceInOrder(int partition, List<AckingProducer.Ack> acks,
                                                      List<ConsumerRecord<String, String>> records,
                                                      String unacknowledgedPattern) {
         assertThat(acks).as("acknowledged offsets increase in callback order, partition %d", partition)
@@ -173,7 +173,7 @@ final class ClusterChecks {
     }
 
     /** Checks every partition of a stream: everything acknowledged is in the log once, in order, and nothing else. */
-    static void assertNoAcknowledgedRecordLost(AckingProducer producer, int partitions,
+    public static void assertNoAcknowledgedRecordLost(AckingProducer producer, int partitions,
                                                Map<Integer, List<ConsumerRecord<String, String>>> consumed) {
         for (int partition = 0; partition < partitions; partition++) {
             List<AckingProducer.Ack> acks = producer.acks(partition);
@@ -187,7 +187,7 @@ final class ClusterChecks {
      * base-offset order, concatenated, so that different segment roll points compare equal. Empty when the
      * node has no replica.
      */
-    static byte[] replicaLogBytes(Path dataDir, String topic, int partition) {
+    public static byte[] replicaLogBytes(Path dataDir, String topic, int partition) {
         Path dir = dataDir.resolve(topic + "-" + partition);
         if (!Files.isDirectory(dir)) {
             return new byte[0];

@@ -14,6 +14,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.Set;
@@ -48,7 +49,7 @@ import org.apache.kafka.common.Uuid;
  *
  * <p>Not thread-safe: drive it from the test thread.
  */
-final class ClusterHarness implements AutoCloseable {
+public final class ClusterHarness implements AutoCloseable {
 
     static final int DEFAULT_START_SECONDS = 120;
     static final Duration START_TIMEOUT = Duration.ofSeconds(DEFAULT_START_SECONDS);
@@ -62,17 +63,18 @@ final class ClusterHarness implements AutoCloseable {
         this.nodes = nodes;
     }
 
-    static Builder builder(Path workDir) {
+    public static Builder builder(Path workDir) {
         return new Builder(workDir);
     }
 
     /** What the cluster looks like; {@link #start()} launches it. */
-    static final class Builder {
+    public static final class Builder {
         private final Path workDir;
         private int controllers = 3;
         private int brokerOnly;
         private int controllerOnly;
         private Duration startTimeout = START_TIMEOUT;
+        private NodeNetwork network = NodeNetwork.LOOPBACK;
         private final Map<String, String> overrides = new LinkedHashMap<>();
         private final Map<Integer, Map<String, String>> nodeOverrides = new TreeMap<>();
 
@@ -81,7 +83,7 @@ final class ClusterHarness implements AutoCloseable {
         }
 
         /** Nodes 1..n run broker and controller and are the voters (default 3). */
-        Builder controllers(int n) {
+        public Builder controllers(int n) {
             if (n < 1) {
                 throw new IllegalArgumentException("controllers: " + n + " (expected: >= 1)");
             }
@@ -90,7 +92,7 @@ final class ClusterHarness implements AutoCloseable {
         }
 
         /** Nodes after the controllers that run the broker role only, not voters (default 0). */
-        Builder brokerOnly(int n) {
+        public Builder brokerOnly(int n) {
             if (n < 0) {
                 throw new IllegalArgumentException("brokerOnly: " + n + " (expected: >= 0)");
             }
@@ -99,7 +101,7 @@ final class ClusterHarness implements AutoCloseable {
         }
 
         /** Of the voters, nodes 1..n run the controller role only: no client listener, not brokers (default 0). */
-        Builder controllerOnly(int n) {
+        public Builder controllerOnly(int n) {
             if (n < 0) {
                 throw new IllegalArgumentException("controllerOnly: " + n + " (expected: >= 0)");
             }
@@ -108,7 +110,7 @@ final class ClusterHarness implements AutoCloseable {
         }
 
         /** A broker config for every node (e.g. broker.session.timeout.ms=3000). */
-        Builder override(String key, String value) {
+        public Builder override(String key, String value) {
             overrides.put(key, value);
             return this;
         }
@@ -120,13 +122,19 @@ final class ClusterHarness implements AutoCloseable {
         }
 
         /** How long {@link #start()} waits for the cluster to form (default {@value ClusterHarness#DEFAULT_START_SECONDS} s). */
-        Builder startTimeout(Duration timeout) {
+        public Builder startTimeout(Duration timeout) {
             this.startTimeout = timeout;
             return this;
         }
 
+        /** Where the nodes live and how they are launched (default {@link NodeNetwork#LOOPBACK}). */
+        public Builder network(NodeNetwork network) {
+            this.network = Objects.requireNonNull(network, "network");
+            return this;
+        }
+
         /** Broker configs for every node. */
-        Builder overrides(Map<String, String> configs) {
+        public Builder overrides(Map<String, String> configs) {
             overrides.putAll(configs);
             return this;
         }
@@ -135,7 +143,7 @@ final class ClusterHarness implements AutoCloseable {
          * Fences a silent broker after 3 s (heartbeat every 0.5 s) and drops a lagging follower from the ISR
          * after 5 s, instead of Kafka's 9 s and 30 s, so fault scenarios fit in a test's time budget.
          */
-        Builder fastFailureDetection() {
+        public Builder fastFailureDetection() {
             overrides.put("broker.heartbeat.interval.ms", "500");
             overrides.put("broker.session.timeout.ms", "3000");
             overrides.put("replica.lag.time.max.ms", "5000");
@@ -143,7 +151,7 @@ final class ClusterHarness implements AutoCloseable {
         }
 
         /** Launches every node and waits until the cluster has formed; on failure kills what it started. */
-        ClusterHarness start() throws Exception {
+        public ClusterHarness start() throws Exception {
             if (controllerOnly > controllers) {
                 throw new IllegalArgumentException("controllerOnly " + controllerOnly + " > controllers "
                         + controllers);
@@ -160,7 +168,7 @@ final class ClusterHarness implements AutoCloseable {
                 }
             }
             String voters = controllerPorts.entrySet().stream()
-                    .map(e -> e.getKey() + "@127.0.0.1:" + e.getValue())
+                    .map(e -> e.getKey() + "@" + network.host(e.getKey()) + ":" + e.getValue())
                     .collect(Collectors.joining(","));
             // One cluster id for all nodes, as kafka-storage.sh format -t gives them; fresh per harness.
             String clusterId = Uuid.randomUuid().toString();
@@ -175,18 +183,21 @@ final class ClusterHarness implements AutoCloseable {
                 config.put("process.roles", role.processRoles);
                 config.put("controller.listener.names", "CONTROLLER");
                 config.put("controller.quorum.voters", voters);
+                String host = network.host(id);
                 config.put("listeners", switch (role) {
-                    case COMBINED -> "PLAINTEXT://127.0.0.1:" + clientPorts.get(id) + ",CONTROLLER://127.0.0.1:"
+                    case COMBINED -> "PLAINTEXT://" + host + ":" + clientPorts.get(id) + ",CONTROLLER://" + host + ":"
                             + controllerPorts.get(id);
-                    case CONTROLLER -> "CONTROLLER://127.0.0.1:" + controllerPorts.get(id);
-                    case BROKER -> "PLAINTEXT://127.0.0.1:" + clientPorts.get(id);
+                    case CONTROLLER -> "CONTROLLER://" + host + ":" + controllerPorts.get(id);
+                    case BROKER -> "PLAINTEXT://" + host + ":" + clientPorts.get(id);
                 });
                 config.remove("advertised.listeners"); // the listeners above are what clients must use
                 config.put("log.dirs", dir.resolve("data").toString());
                 config.putAll(nodeOverrides.getOrDefault(id, Map.of()));
                 OptionalInt controllerPort = controllerPorts.containsKey(id)
                         ? OptionalInt.of(controllerPorts.get(id)) : OptionalInt.empty();
-                nodes.put(id, new ClusterNode(id, role, clientPorts.get(id), controllerPort, dir, config));
+                network.prepareDataDir(id, dir.resolve("data"));
+                nodes.put(id, new ClusterNode(id, role, new ClusterNode.Placement(host, clientPorts.get(id),
+                        controllerPort, network.commandPrefix(id)), dir, config));
             }
             ClusterHarness harness = new ClusterHarness(nodes);
             try {
@@ -202,11 +213,11 @@ final class ClusterHarness implements AutoCloseable {
         }
     }
 
-    Collection<ClusterNode> nodes() {
+    public Collection<ClusterNode> nodes() {
         return nodes.values();
     }
 
-    ClusterNode node(int id) {
+    public ClusterNode node(int id) {
         ClusterNode node = nodes.get(id);
         if (node == null) {
             throw new IllegalArgumentException("no node " + id + " (nodes: " + nodes.keySet() + ")");
@@ -215,19 +226,19 @@ final class ClusterHarness implements AutoCloseable {
     }
 
     /** The ids of the nodes that run the broker role (all but the controller-only ones). */
-    Set<Integer> brokerIds() {
+    public Set<Integer> brokerIds() {
         return nodes.values().stream().filter(ClusterNode::isBroker).map(ClusterNode::id)
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 
     /** Every broker's client listener, for clients that must ride out any one node's death. */
-    String bootstrapServers() {
+    public String bootstrapServers() {
         return nodes.values().stream().filter(ClusterNode::isBroker).map(ClusterNode::bootstrapServer)
                 .collect(Collectors.joining(","));
     }
 
     /** One Admin client over {@link #bootstrapServers()}, closed by {@link #close()}. */
-    Admin admin() {
+    public Admin admin() {
         if (admin == null) {
             Properties props = new Properties();
             props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
@@ -239,10 +250,23 @@ final class ClusterHarness implements AutoCloseable {
     }
 
     /** Restarts a killed or stopped node in place (same ports, same data) and waits until the cluster lists it. */
-    void restart(int id, Duration timeout) throws Exception {
+    public void restart(int id, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         node(id).restart(timeout);
         awaitAllBrokersVisible(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+    }
+
+    /**
+     * Launches every node that is not running (after a kill -9 of all of them, say) at once, since a quorum needs
+     * a majority up before any node can finish starting, and waits until the cluster lists every broker.
+     */
+    public void restartAll(Duration timeout) throws Exception {
+        for (ClusterNode node : nodes.values()) {
+            if (!node.isAlive()) {
+                node.launch();
+            }
+        }
+        awaitAllBrokersVisible(timeout);
     }
 
     /**
@@ -250,7 +274,7 @@ final class ClusterHarness implements AutoCloseable {
      * and Admin describeCluster lists them too. Kafka lists only unfenced brokers, so this also means every
      * broker is registered and heartbeating.
      */
-    void awaitAllBrokersVisible(Duration timeout) throws Exception {
+    public void awaitAllBrokersVisible(Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         Set<Integer> expected = brokerIds();
         Map<Integer, String> lastSeen = new TreeMap<>();
@@ -295,7 +319,7 @@ final class ClusterHarness implements AutoCloseable {
      * The metadata quorum's leader as the voter {@code askedVoter} last logged it ("leader is now node N"), once
      * that voter names one.
      */
-    int quorumLeader(int askedVoter, Duration timeout) throws IOException, InterruptedException {
+    public int quorumLeader(int askedVoter, Duration timeout) throws IOException, InterruptedException {
         ClusterNode voter = node(askedVoter);
         assertThat(voter.controllerPort()).as("node %d is a voter", askedVoter).isPresent();
         Pattern line = Pattern.compile("leader is now node (\\d+)");
@@ -316,7 +340,7 @@ final class ClusterHarness implements AutoCloseable {
     }
 
     /** The last lines of every node's output, for failure messages. */
-    String tails() {
+    public String tails() {
         StringBuilder all = new StringBuilder();
         for (ClusterNode node : nodes.values()) {
             all.append("==== ").append(node).append(node.isAlive() ? (node.isPaused() ? " [paused]" : " [alive]")
@@ -341,7 +365,7 @@ final class ClusterHarness implements AutoCloseable {
      * {@code count} distinct ports that were free a moment ago. All sockets are held open until every port is
      * chosen, so the kernel cannot hand the same port out twice.
      */
-    static List<Integer> freePorts(int count) {
+    public static List<Integer> freePorts(int count) {
         List<ServerSocket> sockets = new ArrayList<>();
         try {
             for (int i = 0; i < count; i++) {

@@ -138,10 +138,16 @@ class ClusterHarnessTest {
 
     @Test
     void nodeConfigComesFromTheShippedFileWithOverrides() {
-        ClusterNode node = new ClusterNode(2, ClusterNode.Role.COMBINED, 1, OptionalInt.of(2), workDir, Map.of());
+        ClusterNode node = new ClusterNode(2, ClusterNode.Role.COMBINED, loopback(1, OptionalInt.of(2)), workDir,
+                Map.of());
 
         assertThat(node.configFile()).endsWith(Path.of("config", "cluster", "node2.properties")).isRegularFile();
-        assertThat(new ClusterNode(7, ClusterNode.Role.BROKER, 1, OptionalInt.empty(), workDir, Map.of()).configFile())
+        assertThat(new ClusterNode(7, ClusterNode.Role.BROKER, loopback(1, OptionalInt.empty()), workDir, Map.of())
+                .configFile())
                 .endsWith(Path.of("config", "cluster", "node1.properties"));
+    }
+
+    private static ClusterNode.Placement loopback(int clientPort, OptionalInt controllerPort) {
+        return new ClusterNode.Placement("127.0.0.1", clientPort, controllerPort, List.of());
     }
 }

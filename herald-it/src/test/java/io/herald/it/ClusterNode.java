@@ -28,10 +28,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Not thread-safe: drive it from the test thread.
  */
-final class ClusterNode {
+public final class ClusterNode {
 
     /** How a node takes part in the cluster. */
-    enum Role {
+    public enum Role {
         /** {@code process.roles=broker,controller}: a broker and one of the quorum's voters. */
         COMBINED("broker,controller"),
         /** {@code process.roles=broker}: a broker that is not a voter. */
@@ -46,12 +46,26 @@ final class ClusterNode {
         }
     }
 
+    /**
+     * Where the node listens and how its process is launched there.
+     *
+     * @param host          the address of its listeners
+     * @param commandPrefix prepended to the launch command (e.g. {@code ip netns exec <ns>}); empty for none
+     */
+    public record Placement(String host, int clientPort, OptionalInt controllerPort, List<String> commandPrefix) {
+        public Placement {
+            commandPrefix = List.copyOf(commandPrefix);
+        }
+    }
+
     private static final Duration KILL_WAIT = Duration.ofSeconds(15);
 
     private final int id;
     private final Role role;
+    private final String host;
     private final int clientPort;
     private final OptionalInt controllerPort;
+    private final List<String> commandPrefix;
     private final Path dir;
     private final Map<String, String> overrides;
     private final List<Path> outputs = new ArrayList<>();
@@ -63,55 +77,63 @@ final class ClusterNode {
      * @param overrides the whole config on top of the node's properties file: node.id, roles, listeners,
      *                  voters and log.dirs included
      */
-    ClusterNode(int id, Role role, int clientPort, OptionalInt controllerPort, Path dir, Map<String, String> overrides) {
+    public ClusterNode(int id, Role role, Placement placement, Path dir, Map<String, String> overrides) {
         this.id = id;
         this.role = role;
-        this.clientPort = clientPort;
-        this.controllerPort = controllerPort;
+        this.host = placement.host();
+        this.clientPort = placement.clientPort();
+        this.controllerPort = placement.controllerPort();
+        this.commandPrefix = placement.commandPrefix();
         this.dir = dir;
         this.overrides = new LinkedHashMap<>(overrides);
     }
 
-    int id() {
+    public int id() {
         return id;
     }
 
-    Role role() {
+    public Role role() {
         return role;
     }
 
-    int clientPort() {
+    /** The address its listeners bind to. */
+    public String host() {
+        return host;
+    }
+
+    public int clientPort() {
         return clientPort;
     }
 
-    OptionalInt controllerPort() {
+    public OptionalInt controllerPort() {
         return controllerPort;
     }
 
-    String bootstrapServer() {
+    public String bootstrapServer() {
         assertThat(isBroker()).as("node %d has a client listener", id).isTrue();
-        return "127.0.0.1:" + clientPort;
+        return host + ":" + clientPort;
     }
 
     /** The node's log.dirs (one dir). */
-    Path dataDir() {
+    public Path dataDir() {
         return dir.resolve("data");
     }
 
     /** The base config file: config/cluster/nodeN.properties for the shipped nodes, else node1's. */
-    Path configFile() {
+    public Path configFile() {
         Path own = LaunchedBroker.REPO_ROOT.resolve("config/cluster/node" + id + ".properties");
         return Files.isRegularFile(own) ? own : LaunchedBroker.REPO_ROOT.resolve("config/cluster/node1.properties");
     }
 
     /** Launches the process and returns at once; see {@link ClusterHarness} for the waits. */
-    void launch() throws IOException {
+    public void launch() throws IOException {
         assertThat(process == null || !process.isAlive()).as("node %d already running", id).isTrue();
         assertThat(LaunchedBroker.SERVER_JAR)
                 .as("the server jar must be built first (mvn package; bin/test does it)")
                 .isRegularFile();
         Files.createDirectories(dir);
-        List<String> command = new ArrayList<>(List.of("bash", LaunchedBroker.REPO_ROOT.resolve("bin/herald").toString(),
+        List<String> command = new ArrayList<>(commandPrefix);
+        command.addAll(List.of("bash", LaunchedBroker.REPO_ROOT.resolve("bin/herald").toString(),
                 "start", "--config", configFile().toString()));
         overrides.forEach((key, value) -> command.addAll(List.of("--override", key + "=" + value)));
         Path output = dir.resolve("node" + id + "-" + (outputs.size() + 1) + ".out");
@@ -130,33 +152,33 @@ final class ClusterNode {
         paused = false;
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process != null && process.isAlive();
     }
 
-    boolean isPaused() {
+    public boolean isPaused() {
         return paused;
     }
 
     /** Alive and not paused: expected to answer requests. */
-    boolean isRunning() {
+    public boolean isRunning() {
         return isAlive() && !paused;
     }
 
-    long pid() {
+    public long pid() {
         assertThat(process).as("node %d was launched", id).isNotNull();
         return process.pid();
     }
 
     /** Whether it serves clients (every role but controller-only). */
-    boolean isBroker() {
+    public boolean isBroker() {
         return role != Role.CONTROLLER;
     }
 
     /** The brokers this node lists in a Metadata response, or an IOException if it does not answer in time. */
-    Set<Integer> probeBrokers(Duration timeout) throws IOException {
+    public Set<Integer> probeBrokers(Duration timeout) throws IOException {
         assertThat(isBroker()).as("node %d has a client listener to probe", id).isTrue();
-        return MetadataProbe.brokers("127.0.0.1", clientPort, timeout);
+        return MetadataProbe.brokers(host, clientPort, timeout);
     }
 
     /**
@@ -164,7 +186,7 @@ final class ClusterNode {
      * Metadata listing itself, i.e. it has registered with the controller and is not fenced; a controller-only
      * node, which answers no Metadata, until its output says it started.
      */
-    void restart(Duration timeout) throws IOException, InterruptedException {
+    public void restart(Duration timeout) throws IOException, InterruptedException {
         launch();
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = "no answer yet";
@@ -193,7 +215,7 @@ final class ClusterNode {
     }
 
     /** Fails fast with the node's output when the process has exited. */
-    void assertAlive(String during) {
+    public void assertAlive(String during) {
         if (process != null && !process.isAlive()) {
             throw new AssertionError("node " + id + " exited with " + process.exitValue() + " while " + during
                     + "; its output:\n" + tail(200));
@@ -201,7 +223,7 @@ final class ClusterNode {
     }
 
     /** kill -9: no shutdown hook, nothing flushed by the broker. Returns once the process is gone. */
-    void kill9() throws InterruptedException {
+    public void kill9() throws InterruptedException {
         process.destroyForcibly(); // SIGKILL on Linux; it ends a stopped (paused) process as well
         paused = false;
         assertThat(process.waitFor(KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS)).as("node %d exits on SIGKILL", id)
@@ -209,7 +231,7 @@ final class ClusterNode {
     }
 
     /** SIGTERM (clean shutdown); the exit code if the process ended within {@code timeout}, else empty. */
-    OptionalInt sigterm(Duration timeout) throws InterruptedException {
+    public OptionalInt sigterm(Duration timeout) throws InterruptedException {
         process.destroy(); // SIGTERM on Linux: runs the shutdown hook
         return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 ? OptionalInt.of(process.exitValue())
@@ -217,7 +239,7 @@ final class ClusterNode {
     }
 
     /** SIGSTOP: the process keeps its sockets and memory but runs nothing until {@link #resume()}. */
-    void pause() throws IOException, InterruptedException {
+    public void pause() throws IOException, InterruptedException {
         assertThat(isAlive()).as("node %d is alive to be paused", id).isTrue();
         signal("STOP");
         paused = true;
@@ -240,7 +262,7 @@ final class ClusterNode {
     }
 
     /** For failure messages: the process state and which processes listen on this node's client port. */
-    String diagnostics() {
+    public String diagnostics() {
         String listeners;
         try {
             Process ss = new ProcessBuilder("ss", "-ltnp", "sport = :" + clientPort).redirectErrorStream(true).start();
@@ -257,7 +279,7 @@ final class ClusterNode {
     }
 
     /** SIGCONT after {@link #pause()}. */
-    void resume() throws IOException, InterruptedException {
+    public void resume() throws IOException, InterruptedException {
         signal("CONT");
         paused = false;
     }
@@ -271,13 +293,13 @@ final class ClusterNode {
     }
 
     /** The output file of the current (latest) launch. */
-    Path logFile() {
+    public Path logFile() {
         assertThat(outputs).as("node %d was launched", id).isNotEmpty();
         return outputs.get(outputs.size() - 1);
     }
 
     /** Everything every launch printed so far. */
-    String output() {
+    public String output() {
         StringBuilder all = new StringBuilder();
         for (Path file : outputs) {
             all.append("---- node ").append(id).append(": ").append(file.getFileName()).append('\n');
@@ -291,13 +313,13 @@ final class ClusterNode {
     }
 
     /** The last {@code lines} lines of {@link #output()}. */
-    String tail(int lines) {
+    public String tail(int lines) {
         List<String> all = output().lines().toList();
         return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     }
 
     /** Kills the process if it runs (continuing it first if paused); never throws. */
-    void destroy() {
+    public void destroy() {
         if (process == null || !process.isAlive()) {
             return;
         }
