@@ -113,6 +113,49 @@ public final class ClusterChecks {
                 + " s: " + last);
     }
 
+    /**
+     * Waits until every broker node, asked on its own (not through a client that may pick any node), describes
+     * {@code topic} the same way, with a leader and the full ISR for every partition. A node that rejoins after a
+     * network partition may still serve its old metadata image for a while (leader in an old epoch, its old
+     * high watermark): a read-back routed through it would end early.
+     *
+     * @return how long it took, in milliseconds
+     */
+    public static long awaitMetadataAgreement(Collection<ClusterNode> nodes, String topic, Duration timeout)
+            throws InterruptedException {
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        Map<Integer, Object> views = new TreeMap<>();
+        while (System.nanoTime() < deadline) {
+            views.clear();
+            for (ClusterNode node : nodes) {
+                if (node.isBroker()) {
+                    try {
+                        views.put(node.id(), node.probePartitions(topic, Duration.ofSeconds(3)));
+                    } catch (IOException e) {
+                        views.put(node.id(), e.toString());
+                    }
+                }
+            }
+            boolean agree = views.values().stream().distinct().count() == 1;
+            if (agree && views.values().iterator().next() instanceof Map<?, ?> view && !view.isEmpty()
+                    && view.values().stream().allMatch(p -> fullIsr(String.valueOf(p), nodes))) {
+                return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the brokers' metadata of " + topic + " did not agree (leader/epoch/ISR) within "
+                + timeout.toSeconds() + " s: " + views);
+    }
+
+    /** Whether a "leader/epoch/[isr]" view has a leader and lists every broker node in the ISR. */
+    private static boolean fullIsr(String view, Collection<ClusterNode> nodes) {
+        String[] parts = view.split("/", 3);
+        Set<Integer> brokers = nodes.stream().filter(ClusterNode::isBroker).map(ClusterNode::id)
+                .collect(Collectors.toCollection(TreeSet::new));
+        return !parts[0].equals("-1") && parts[2].equals(brokers.toString());
+    }
+
     public static Set<Integer> ids(Collection<Node> nodes) {
         return nodes.stream().map(Node::id).collect(Collectors.toCollection(TreeSet::new));
     }

@@ -181,6 +181,12 @@ public final class ClusterNode {
         return MetadataProbe.brokers(host, clientPort, timeout);
     }
 
+    /** This node's own view of {@code topic}: "leader/epoch/isr" per partition ({@link MetadataProbe#partitions}). */
+    public Map<Integer, String> probePartitions(String topic, Duration timeout) throws IOException {
+        assertThat(isBroker()).as("node %d has a client listener to probe", id).isTrue();
+        return MetadataProbe.partitions(host, clientPort, topic, timeout);
+    }
+
     /**
      * Launches the node again after a kill or stop (same ports, same data dir) and waits until it answers
      * Metadata listing itself, i.e. it has registered with the controller and is not fenced; a controller-only

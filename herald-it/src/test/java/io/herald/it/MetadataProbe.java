@@ -8,7 +8,9 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -55,6 +57,25 @@ final class MetadataProbe {
     static Set<String> topics(String host, int port, Duration timeout) throws IOException {
         MetadataResponse response = ask(host, port, MetadataRequest.Builder.allTopics(), timeout);
         return new TreeSet<>(response.topicMetadata().stream().map(MetadataResponse.TopicMetadata::topic).toList());
+    }
+
+    /**
+     * How {@code host:port} sees each partition of {@code topic}: "leader/epoch/isr" per partition index, from its
+     * own metadata image (empty when it does not know the topic).
+     *
+     * @throws IOException when the node does not answer within {@code timeout} (not listening, paused, dead)
+     */
+    static Map<Integer, String> partitions(String host, int port, String topic, Duration timeout)
+            throws IOException {
+        MetadataResponse response = ask(host, port, new MetadataRequest.Builder(List.of(topic), false), timeout);
+        Map<Integer, String> view = new TreeMap<>();
+        for (MetadataResponse.TopicMetadata t : response.topicMetadata()) {
+            for (MetadataResponse.PartitionMetadata p : t.partitionMetadata()) {
+                view.put(p.partition(), p.leaderId.orElse(-1) + "/" + p.leaderEpoch.orElse(-1) + "/"
+                        + new TreeSet<>(p.inSyncReplicaIds));
+            }
+        }
+        return view;
     }
 
     private static MetadataResponse ask(String host, int port, MetadataRequest.Builder builder, Duration timeout)

@@ -71,6 +71,9 @@ public final class CampaignResults implements TestWatcher {
                     .append(outcome.groupCommits()).append(" (").append(outcome.groupFailures()).append(") ")
                     .append(r.sum(FaultChecker.PartitionReport::commitRegressions) == 0 ? "monotonic" : "REGRESSED")
                     .append(" | ").append(r.replicasIdentical() ? "yes" : "NO").append(" | ");
+            if (!outcome.observations().isEmpty()) {
+                note = String.join("; ", note, String.join("; ", outcome.observations()));
+            }
             if (!outcome.passed()) {
                 why = outcome.summary() + (why.isEmpty() ? "" : "; " + why);
             }

@@ -148,6 +148,9 @@ final class FaultChecker {
                     + TimeUnit.NANOSECONDS.toMillis(firstLostAck - faultNanos) + " to "
                     + TimeUnit.NANOSECONDS.toMillis(lastLostAck - faultNanos) + " ms after the fault");
         }
+        if (!lost.isEmpty()) {
+            problems.add(readBackSummary(in));
+        }
         report(problems, "duplicated", duplicated);
         report(problems, "reordered", reordered);
 
@@ -210,6 +213,25 @@ final class FaultChecker {
             }
         }
         return identical;
+    }
+
+    /**
+     * Where the read-back ended and where it skipped offsets, to tell a record missing from the log from one the
+     * read-back did not fetch (a fetch that skipped, a stale end offset).
+     */
+    private static String readBackSummary(PartitionInput in) {
+        List<String> gaps = new ArrayList<>();
+        long previous = -1;
+        for (Read read : in.log()) {
+            if (previous >= 0 && read.offset() != previous + 1) {
+                gaps.add(previous + 1 + ".." + (read.offset() - 1));
+            }
+            previous = read.offset();
+        }
+        String range = in.log().isEmpty() ? "nothing"
+                : in.log().size() + " records at offsets " + in.log().get(0).offset() + ".." + previous;
+        return "the read-back got " + range + " (high watermark " + in.highWatermark() + "), skipping "
+                + (gaps.isEmpty() ? "no offsets" : gaps.subList(0, Math.min(MAX_EXAMPLES, gaps.size())));
     }
 
     private static void report(List<String> problems, String what, List<String> examples) {

@@ -28,7 +28,12 @@ import org.apache.kafka.common.TopicPartition;
 final class FaultWorkload implements AutoCloseable {
 
     /** What a scenario measured: the checker's report and anything that went wrong around it. */
-    record Outcome(FaultChecker.Report report, int groupCommits, int groupFailures, List<String> notes) {
+    /**
+     * @param notes        what went wrong outside the checker (fails the scenario)
+     * @param observations what was measured on the way that is worth a line but is no failure
+     */
+    record Outcome(FaultChecker.Report report, int groupCommits, int groupFailures, List<String> notes,
+                   List<String> observations) {
         boolean passed() {
             return report.passed() && notes.isEmpty();
         }
@@ -42,6 +47,8 @@ final class FaultWorkload implements AutoCloseable {
 
     static final String GROUP = "fault-campaign";
     private static final Duration SETTLE = Duration.ofSeconds(60);
+    /** A metadata disagreement shorter than this after the ISR is full is not worth a note. */
+    private static final long STALE_METADATA_NOTE_MS = 500;
     private static final Duration REPLICA_AGREEMENT = Duration.ofSeconds(30);
 
     private final ClusterHarness cluster;
@@ -96,6 +103,7 @@ final class FaultWorkload implements AutoCloseable {
     /** Stops the clients, waits for the cluster to settle, reads back and checks. Bounded by about 3 minutes. */
     Outcome finish() throws Exception {
         List<String> notes = new ArrayList<>();
+        List<String> observations = new ArrayList<>();
         try {
             producer.stopAndFlush();
         } catch (AssertionError e) {
@@ -106,6 +114,15 @@ final class FaultWorkload implements AutoCloseable {
             ClusterChecks.awaitFullIsr(cluster.admin(), topic, SETTLE);
         } catch (AssertionError e) {
             notes.add("ISR: " + firstLine(e));
+        }
+        try {
+            // The read-back must not be routed by a node still serving a stale image (see the method's javadoc).
+            long agreedMs = ClusterChecks.awaitMetadataAgreement(cluster.nodes(), topic, SETTLE);
+            if (agreedMs > STALE_METADATA_NOTE_MS) {
+                observations.add("the brokers' metadata agreed " + agreedMs + " ms after the full ISR was seen");
+            }
+        } catch (AssertionError e) {
+            notes.add("metadata: " + firstLine(e));
         }
         Map<Integer, List<ConsumerRecord<String, String>>> readBack = ClusterChecks.readAll(cluster.bootstrapServers(),
                 topic);
@@ -120,7 +137,8 @@ final class FaultWorkload implements AutoCloseable {
             }
             Thread.sleep(500);
         } while (System.nanoTime() < deadline);
-        return new Outcome(report, committer.commits(), committer.failures(), List.copyOf(notes));
+        return new Outcome(report, committer.commits(), committer.failures(), List.copyOf(notes),
+                List.copyOf(observations));
     }
 
     private List<FaultChecker.PartitionInput> inputs(Map<Integer, List<ConsumerRecord<String, String>>> readBack,
