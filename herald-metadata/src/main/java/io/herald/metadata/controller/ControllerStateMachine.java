@@ -9,6 +9,7 @@ import io.herald.metadata.quorum.QuorumStateMachine;
 import io.herald.metadata.record.MetadataRecord;
 import io.herald.common.time.Time;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntConsumer;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
@@ -44,7 +45,13 @@ public final class ControllerStateMachine implements QuorumStateMachine {
     private final LeaderDuties duties;
 
     public ControllerStateMachine(ControllerSettings settings, Time clock, CommandSink sink) {
-        this.duties = new LeaderDuties(settings, clock, this::image, sink);
+        this(settings, clock, sink, nodeId -> { });
+    }
+
+    /** @param reachable see {@link LeaderDuties}: the quorum's reconnect hint for a broker back from an outage */
+    public ControllerStateMachine(ControllerSettings settings, Time clock, CommandSink sink,
+                                  IntConsumer reachable) {
+        this.duties = new LeaderDuties(settings, clock, this::image, sink, reachable);
     }
 
     public ClusterImage image() {

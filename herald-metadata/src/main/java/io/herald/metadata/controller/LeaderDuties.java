@@ -10,6 +10,7 @@ import io.herald.metadata.image.ClusterImage;
 import io.herald.common.time.Time;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
@@ -34,6 +35,7 @@ public final class LeaderDuties {
     private final Time clock;
     private final Supplier<ClusterImage> image;
     private final CommandSink sink;
+    private final IntConsumer reachable;
     private final LivenessTracker liveness;
     private final java.util.Set<UnfenceBroker> pendingUnfences = new java.util.HashSet<>();
     /**
@@ -50,10 +52,21 @@ public final class LeaderDuties {
     private long lastPollNanos = System.nanoTime();
 
     LeaderDuties(ControllerSettings settings, Time clock, Supplier<ClusterImage> image, CommandSink sink) {
+        this(settings, clock, image, sink, nodeId -> { });
+    }
+
+    /**
+     * @param reachable told (on the caller's thread, must not block) when a fenced broker heartbeats again or a
+     *                  broker registers again: the quorum's {@code reconnect} hint, so that a controller-and-broker node
+     *                  back from an outage gets the metadata log at once
+     */
+    LeaderDuties(ControllerSettings settings, Time clock, Supplier<ClusterImage> image, CommandSink sink,
+                 IntConsumer reachable) {
         this.settings = settings;
         this.clock = clock;
         this.image = image;
         this.sink = sink;
+        this.reachable = reachable;
         this.liveness = new LivenessTracker(settings.brokerSessionTimeoutMs());
     }
 
@@ -91,6 +104,9 @@ public final class LeaderDuties {
             BrokerImage before = previous.brokers().get(b.brokerId());
             if (before == null || before.brokerEpoch() != b.brokerEpoch()) {
                 liveness.touch(b.brokerId(), b.brokerEpoch(), now);
+                if (before != null) { // registered again: back from a restart, its connections backed off
+                    reachable.accept(b.brokerId());
+                }
             }
         }
     }
@@ -114,6 +130,7 @@ public final class LeaderDuties {
             UnfenceBroker unfence = new UnfenceBroker(broker.brokerId(), broker.brokerEpoch());
             if (pendingUnfences.add(unfence)) {
                 log.info("Unfencing broker {}: it heartbeats again", broker.brokerId());
+                reachable.accept(broker.brokerId());
                 sink.append(new TermFenced(term, unfence)).whenComplete((reply, error) -> {
                     forgetUnfence(unfence);
                     if (error != null) {

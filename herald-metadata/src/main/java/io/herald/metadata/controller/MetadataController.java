@@ -101,7 +101,7 @@ public final class MetadataController implements MetadataPublisher, TopicAdmin, 
         this.settings = settings;
         this.scheduler = scheduler;
         this.machine = new ControllerStateMachine(settings, clock,
-                command -> quorum.append(ControllerCommandSerde.encode(command)));
+                command -> quorum.append(ControllerCommandSerde.encode(command)), quorum::reconnect);
         machine.setApplyListener(this::onApplied);
         this.leaderPoll = scheduler.schedule("leader-duties", machine.leaderDuties()::poll,
                 Math.max(10, Math.min(1000, settings.brokerHeartbeatIntervalMs())));

@@ -45,6 +45,15 @@ public interface MetadataQuorum extends AutoCloseable {
     /** This member's node id. */
     int nodeId();
 
+    /**
+     * A hint that member {@code nodeId} is reachable again (it heartbeats or registered after being fenced): a
+     * leader drops its backed-off connection to that member, so that its next append reaches it at once rather
+     * than after a reconnect backoff that grows with the length of the outage. Returns at once; does nothing
+     * where there is no such connection (a group of one, an observer, an unknown id).
+     */
+    default void reconnect(int nodeId) {
+    }
+
     @Override
     void close() throws IOException;
 

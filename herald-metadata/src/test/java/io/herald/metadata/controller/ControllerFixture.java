@@ -3,6 +3,7 @@ package io.herald.metadata.controller;
 import io.herald.common.time.ManualTime;
 import io.herald.metadata.image.BrokerImage;
 import io.herald.metadata.image.PartitionImage;
+import io.herald.metadata.quorum.MetadataQuorum;
 import io.herald.metadata.quorum.local.LocalMetadataQuorum;
 import java.io.IOException;
 import java.util.Optional;
@@ -21,8 +22,11 @@ final class ControllerFixture implements AutoCloseable {
     }
 
     ControllerFixture(ControllerSettings settings) throws IOException {
-        controller = MetadataController.start(LocalMetadataQuorum.inMemory(settings.nodeId()), settings, "cluster-a",
-                clock, scheduler);
+        this(settings, LocalMetadataQuorum.inMemory(settings.nodeId()));
+    }
+
+    ControllerFixture(ControllerSettings settings, MetadataQuorum quorum) throws IOException {
+        controller = MetadataController.start(quorum, settings, "cluster-a", clock, scheduler);
     }
 
     /** Registers brokers (with this controller's incarnation, so {@link #heartbeat} works), no rack. */

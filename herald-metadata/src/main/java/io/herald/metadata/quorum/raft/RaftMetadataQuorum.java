@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.slf4j.Logger;
@@ -36,6 +38,9 @@ public final class RaftMetadataQuorum extends LeaderChannelQuorum {
 
     private enum State { NEW, STARTED, CLOSED }
 
+    /** {@link #reconnect} resets a peer's connection at most this often. */
+    static final long RECONNECT_MIN_INTERVAL_MS = 1_000;
+
     private final int nodeId;
     private final QuorumGroup group;
     private final Path storageDir;
@@ -46,6 +51,8 @@ public final class RaftMetadataQuorum extends LeaderChannelQuorum {
     private volatile RaftServer.Division division;
     private volatile LeaderChannel client;
     private volatile RatisStateMachine stateMachine;
+    /** When {@link #reconnect} last reset the connection to each peer ({@link System#nanoTime}). */
+    private final ConcurrentHashMap<Integer, Long> lastReconnect = new ConcurrentHashMap<>();
 
     /**
      * @param nodeId     this node's {@code node.id}; must be one of {@code voters}
@@ -105,6 +112,42 @@ public final class RaftMetadataQuorum extends LeaderChannelQuorum {
         }
         log.info("Metadata quorum node {} started", nodeId);
         appendStartupEntry();
+    }
+
+    /**
+     * Resets the Ratis server's connection to {@code peer}. gRPC backs a failed channel off exponentially (1 s,
+     * growing 1.6 times per failed attempt, up to 2 min), so after an outage of a few seconds the leader's
+     * appends would reach a member that is back only seconds later, and that member would serve its old metadata
+     * image meanwhile. A fresh channel connects at once. The reset closes the old channel, which may block, so it
+     * runs on its own short-lived thread, at most one per peer and {@link #RECONNECT_MIN_INTERVAL_MS}.
+     */
+    @Override
+    public void reconnect(int peer) {
+        RaftServer s = server;
+        RaftServer.Division d = division;
+        if (s == null || d == null || peer == nodeId || !group.isVoter(peer) || !d.getInfo().isLeader()) {
+            return;
+        }
+        long now = System.nanoTime();
+        boolean[] due = new boolean[1];
+        lastReconnect.compute(peer, (id, last) -> {
+            due[0] = last == null || now - last >= TimeUnit.MILLISECONDS.toNanos(RECONNECT_MIN_INTERVAL_MS);
+            return due[0] ? now : last;
+        });
+        if (!due[0]) {
+            return;
+        }
+        Thread.ofVirtual().name("herald-quorum-reconnect-" + peer).start(() -> {
+            log.info("Metadata quorum node {}: node {} is reachable again; resetting the connection to it", nodeId,
+                    peer);
+            try {
+                // Swaps in a fresh proxy at once, then closes the old channel (graceful, up to seconds) here.
+                s.getServerRpc().handleException(QuorumGroup.peerId(peer),
+                        new IOException("node " + peer + " is reachable again"), true);
+            } catch (RuntimeException e) {
+                log.debug("Metadata quorum node {}: reconnecting to node {} failed", nodeId, peer, e);
+            }
+        });
     }
 
     /**
