@@ -198,15 +198,14 @@ class FaultCampaignTest {
         assumeFull();
         try (CampaignCluster world = CampaignCluster.start(workDir, net -> { })) {
             scenario(info, world, () -> {
-                List<Integer> delayed = new ArrayList<>();
+                Map<Integer, String> delayed = new TreeMap<>();
                 int before = world.workload.producer().acked();
                 try {
                     world.workload.markFault();
                     for (int id = 1; id <= 3; id++) {
                         world.net.loseFromPeers(id, 0.2);
-                        if (world.net.tryDelay(id, 30)) {
-                            delayed.add(id);
-                        }
+                        int node = id;
+                        world.net.tryDelay(id, 30).ifPresent(how -> delayed.put(node, how));
                     }
                     long start = System.nanoTime();
                     while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(20)) {
@@ -219,8 +218,9 @@ class FaultCampaignTest {
                     }
                 }
                 return "20% loss between brokers for 20 s (" + (world.workload.producer().acked() - before)
-                        + " acks meanwhile); " + (delayed.isEmpty() ? "delay: skipped (no netem)"
-                        : "30 ms netem delay on nodes " + delayed);
+                        + " acks meanwhile); " + (delayed.isEmpty()
+                        ? "delay: skipped (no netem, no nfq-delay: bin/faults builds it with cc and libnetfilter-queue)"
+                        : "30 ms delay of all they send to peers, on nodes " + delayed);
             });
         }
     }

@@ -1,7 +1,10 @@
 package io.herald.it.faults;
 
 import io.herald.it.NodeNetwork;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A private network for a 3-node cluster: one network namespace per node ({@code hf-<pid>-n<id>}, address
@@ -32,12 +36,15 @@ final class NetnsCluster implements NodeNetwork, AutoCloseable {
     static final String PREFIX = "hf-";
     private static final String SUBNET = "10.77.0.";
     static final String BRIDGE_ADDRESS = SUBNET + "254";
+    /** System property: path of the compiled nfq-delay program (herald-it/src/test/c), for delay without netem. */
+    static final String NFQ_DELAY_PROPERTY = "herald.faults.nfqdelay";
 
     private final long pid = ProcessHandle.current().pid();
     private final int nodes;
     private final List<String> namespaces = new ArrayList<>();
     private final Map<Integer, Integer> tmpfsMegabytes = new LinkedHashMap<>();
     private final List<Path> mounts = new ArrayList<>();
+    private final Map<Integer, Process> delayers = new LinkedHashMap<>();
     private boolean bridge;
 
     private NetnsCluster(int nodes) {
@@ -162,19 +169,56 @@ final class NetnsCluster implements NodeNetwork, AutoCloseable {
     }
 
     /**
-     * Delays everything node {@code id} sends by {@code millis} with netem; false when netem is not available
-     * (no sch_netem in this kernel), in which case nothing changed.
+     * Delays everything node {@code id} sends to the other nodes by {@code millis}: with netem where the kernel
+     * has it, else with the nfq-delay program ({@link #NFQ_DELAY_PROPERTY}, built by {@code bin/faults}) fed by
+     * an NFQUEUE rule per peer ({@code --queue-bypass}: should the program die, packets pass undelayed).
+     *
+     * @return how the delay is applied ("netem", "nfqueue"), or empty when neither is available, in which case
+     *         nothing changed
      */
-    boolean tryDelay(int id, int millis) {
-        return Shell.tryRun("ip", "netns", "exec", namespace(id), "tc", "qdisc", "add", "dev", innerInterface(id),
-                "root", "netem", "delay", millis + "ms").ok();
+    Optional<String> tryDelay(int id, int millis) throws IOException, InterruptedException {
+        if (Shell.tryRun("ip", "netns", "exec", namespace(id), "tc", "qdisc", "add", "dev", innerInterface(id),
+                "root", "netem", "delay", millis + "ms").ok()) {
+            return Optional.of("netem");
+        }
+        String program = System.getProperty(NFQ_DELAY_PROPERTY, "");
+        if (program.isEmpty() || !Files.isExecutable(Path.of(program))) {
+            return Optional.empty();
+        }
+        int queue = id; // one queue per namespace; queue numbers are per network namespace anyway
+        Process delayer = new ProcessBuilder("ip", "netns", "exec", namespace(id), program, String.valueOf(queue),
+                String.valueOf(millis)).redirectErrorStream(true).start();
+        delayers.put(id, delayer);
+        BufferedReader out = new BufferedReader(new InputStreamReader(delayer.getInputStream(),
+                StandardCharsets.UTF_8));
+        String first = out.readLine(); // it prints one line once its queue is bound
+        if (first == null || !first.startsWith("nfq-delay: queue")) {
+            stopDelayer(id);
+            throw new IOException("nfq-delay did not start in " + namespace(id) + ": " + first);
+        }
+        for (int peer : peers(id)) {
+            iptables(id, "-A", "OUTPUT", "-d", host(peer), "-j", "NFQUEUE", "--queue-num", String.valueOf(queue),
+                    "--queue-bypass");
+        }
+        return Optional.of("nfqueue");
     }
 
-    /** Removes every rule and qdisc this class put in node {@code id}'s namespace. */
-    void heal(int id) {
+    /** Removes every rule, qdisc and delayer this class put in node {@code id}'s namespace. */
+    void heal(int id) throws InterruptedException {
         iptables(id, "-F", "INPUT");
         iptables(id, "-F", "OUTPUT");
         Shell.tryRun("ip", "netns", "exec", namespace(id), "tc", "qdisc", "del", "dev", innerInterface(id), "root");
+        stopDelayer(id);
+    }
+
+    private void stopDelayer(int id) throws InterruptedException {
+        Process delayer = delayers.remove(id);
+        if (delayer != null) {
+            delayer.destroy(); // SIGTERM: it accepts what it holds and exits
+            if (!delayer.waitFor(5, TimeUnit.SECONDS)) {
+                delayer.destroyForcibly();
+            }
+        }
     }
 
     private Set<Integer> peers(int id) {
