@@ -76,8 +76,12 @@ class ShareGroupFailoverTest {
     private final Map<Integer, String> confirmed = new ConcurrentHashMap<>();
     private final List<String> violations = java.util.Collections.synchronizedList(new ArrayList<>());
     private final Map<Integer, Integer> deliveries = new ConcurrentHashMap<>();
-    /** Consumers take no records while set (they stay in the group: a share consumer heartbeats on its own). */
-    private volatile boolean paused;
+    /**
+     * Consumers take no records while this many are confirmed (they stay in the group: a share consumer
+     * heartbeats on its own), so that each kill comes while records are still to be delivered however fast the
+     * consumers run between two steps of the test.
+     */
+    private volatile int holdAt = Integer.MAX_VALUE;
 
     @Test
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
@@ -115,8 +119,8 @@ class ShareGroupFailoverTest {
                 int leader = ClusterChecks.leader(admin, TOPIC, 0, Duration.ofSeconds(30));
                 cluster.node(leader).kill9();
                 int atFirstKill = confirmed.size();
+                holdAt = 1_800; // keep records for the second kill while the first node comes back
                 awaitConfirmed(1_800, Duration.ofSeconds(120));
-                paused = true; // keep records for the second kill while the first node comes back
                 cluster.restart(leader, Duration.ofSeconds(90));
                 ClusterChecks.awaitFullIsr(admin, TOPIC, Duration.ofSeconds(60));
                 ClusterChecks.awaitFullIsr(admin, ShareStateTopic.NAME, Duration.ofSeconds(60));
@@ -124,10 +128,11 @@ class ShareGroupFailoverTest {
                         .coordinatorKey(), 3);
                 int shareCoordinator = ClusterChecks.leader(admin, ShareStateTopic.NAME, statePartition,
                         Duration.ofSeconds(30));
-                paused = false;
+                holdAt = 2_200;
                 awaitConfirmed(2_000, Duration.ofSeconds(60));
                 cluster.node(shareCoordinator).kill9();
                 int atSecondKill = confirmed.size();
+                holdAt = Integer.MAX_VALUE;
                 assertThat(atFirstKill).as("the first kill came mid-stream").isLessThan(1_800);
                 assertThat(atSecondKill).as("the second kill came mid-stream").isLessThan(RECORDS);
                 awaitAllAcknowledged(admin, Duration.ofSeconds(150));
@@ -219,13 +224,16 @@ class ShareGroupFailoverTest {
         cfg.put("group.id", GROUP);
         cfg.put("share.acknowledgement.mode", "explicit");
         cfg.put("max.poll.records", 50);
+        // At most 50 a poll (batch_optimized hands out whole producer batches, some hundred records here), so
+        // that holdAt bounds what is confirmed when a kill comes.
+        cfg.put("share.acquire.mode", "record_limit");
         cfg.put("request.timeout.ms", 10_000);
         cfg.put("default.api.timeout.ms", 20_000);
         try (KafkaShareConsumer<String, String> c = new KafkaShareConsumer<>(cfg, new StringDeserializer(),
                 new StringDeserializer())) {
             c.subscribe(List.of(TOPIC));
             while (!stop.get()) {
-                if (paused) {
+                if (confirmed.size() >= holdAt) {
                     sleep(50);
                     continue;
                 }
