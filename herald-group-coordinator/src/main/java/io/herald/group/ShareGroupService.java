@@ -121,6 +121,8 @@ final class ShareGroupService {
      * @return each share-partition's error (NONE: initialized), once the follow-up operation is done
      */
     private CompletableFuture<Map<SharePartitionKey, Errors>> initialize(String groupId, List<SharePartitionInit> inits) {
+        log.info("Initializing the share state of group {}: {}", groupId, inits.stream()
+                .map(i -> i.topicName() + "-" + i.key().partition() + " at state epoch " + i.stateEpoch()).toList());
         return offLoop(() -> {
             Map<SharePartitionKey, CompletableFuture<Errors>> calls = new LinkedHashMap<>();
             inits.forEach(i -> calls.put(i.key(), guarded(() -> persister.initialize(i.key(), i.stateEpoch(),

@@ -87,7 +87,11 @@ final class ShareCoordinatorShard implements CoordinatorShard<ShareRecord> {
         if (!topics.exists(key.topicId(), key.partition())) {
             return CoordinatorResult.response(failed(result, Errors.UNKNOWN_TOPIC_OR_PARTITION));
         }
-        int snapshotEpoch = store.state(key).map(s -> s.snapshotEpoch() + 1).orElse(0);
+        Optional<SharePartitionState> held = store.state(key);
+        held.ifPresent(h -> log.info("Share-partition {} initialized again at state epoch {} (was {}, start offset {}): "
+                + "its progress is replaced by start offset {}", key, stateEpoch, h.stateEpoch(), h.startOffset(),
+                startOffset));
+        int snapshotEpoch = held.map(s -> s.snapshotEpoch() + 1).orElse(0);
         long now = time.milliseconds();
         var state = new SharePartitionState(snapshotEpoch, stateEpoch, 0, startOffset, startOffset == -1 ? -1 : 0,
                 now, now, List.of());

@@ -263,6 +263,8 @@ public final class SharePartition {
             if (start.isEmpty()) {
                 return;
             }
+            log.info("Share-partition {} {} has no state yet: initializing it at start offset {}", key.groupId(),
+                    partition, start.get());
             ctx.persister().initialize(key, 0, start.get()).whenComplete((error, failure) -> {
                 if (failure == null && error == Errors.NONE) {
                     read(true);
@@ -281,6 +283,8 @@ public final class SharePartition {
             if (start.isEmpty()) {
                 return;
             }
+            log.info("Share-partition {} {} has no start offset yet (state epoch {}): starting at {}", key.groupId(),
+                    partition, read.stateEpoch(), start.get());
             ShareStateWrite place = new ShareStateWrite(read.stateEpoch(), leaderEpoch, start.get(), 0, List.of());
             ctx.persister().write(key, place).whenComplete((error, failure) -> {
                 if (failure == null && error == Errors.NONE) {
