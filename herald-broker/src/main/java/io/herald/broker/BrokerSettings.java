@@ -26,11 +26,13 @@ import org.apache.kafka.common.config.ConfigDef;
  *                                 (CONCURRENT_TRANSACTIONS), ask the coordinator again after this long...
  * @param addPartitionsRetryBackoffMaxMs {@code add.partitions.to.txn.retry.backoff.max.ms} (100): ...for at most
  *                                 this long, before the producer gets the error
+ * @param maxRequestPartitionSizeLimit {@code max.request.partition.size.limit} (2000): the most partitions one
+ *                                 DescribeTopicPartitions answer holds
  */
 public record BrokerSettings(int numIoThreads, int numPartitions, short defaultReplicationFactor,
                              boolean autoCreateTopicsEnable, boolean deleteTopicEnable, int fetchSessionCacheSlots,
                              int requestTimeoutMs, int addPartitionsRetryBackoffMs,
-                             int addPartitionsRetryBackoffMaxMs) {
+                             int addPartitionsRetryBackoffMaxMs, int maxRequestPartitionSizeLimit) {
     public static final String NUM_IO_THREADS = "num.io.threads";
     public static final String NUM_PARTITIONS = "num.partitions";
     public static final String DEFAULT_REPLICATION_FACTOR = "default.replication.factor";
@@ -41,6 +43,8 @@ public record BrokerSettings(int numIoThreads, int numPartitions, short defaultR
     public static final String ADD_PARTITIONS_TO_TXN_RETRY_BACKOFF_MS = "add.partitions.to.txn.retry.backoff.ms";
     public static final String ADD_PARTITIONS_TO_TXN_RETRY_BACKOFF_MAX_MS =
             "add.partitions.to.txn.retry.backoff.max.ms";
+
+    public static final String MAX_REQUEST_PARTITION_SIZE_LIMIT = "max.request.partition.size.limit";
 
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
             .define(NUM_IO_THREADS, Type.INT, 8, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
@@ -61,7 +65,9 @@ public record BrokerSettings(int numIoThreads, int numPartitions, short defaultR
                             + "CONCURRENT_TRANSACTIONS.")
             .define(ADD_PARTITIONS_TO_TXN_RETRY_BACKOFF_MAX_MS, Type.INT, 100, ConfigDef.Range.atLeast(0),
                     Importance.LOW, "How long a partition leader keeps asking before the producer gets "
-                            + "CONCURRENT_TRANSACTIONS.");
+                            + "CONCURRENT_TRANSACTIONS.")
+            .define(MAX_REQUEST_PARTITION_SIZE_LIMIT, Type.INT, 2000, ConfigDef.Range.atLeast(1), Importance.LOW,
+                    "The most partitions one DescribeTopicPartitions answer holds.");
 
     /** Kafka's defaults. */
     public static BrokerSettings defaults() {
@@ -74,6 +80,6 @@ public record BrokerSettings(int numIoThreads, int numPartitions, short defaultR
                 v.getShort(DEFAULT_REPLICATION_FACTOR), v.getBoolean(AUTO_CREATE_TOPICS_ENABLE),
                 v.getBoolean(DELETE_TOPIC_ENABLE), v.getInt(MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS),
                 v.getInt(REQUEST_TIMEOUT_MS), v.getInt(ADD_PARTITIONS_TO_TXN_RETRY_BACKOFF_MS),
-                v.getInt(ADD_PARTITIONS_TO_TXN_RETRY_BACKOFF_MAX_MS));
+                v.getInt(ADD_PARTITIONS_TO_TXN_RETRY_BACKOFF_MAX_MS), v.getInt(MAX_REQUEST_PARTITION_SIZE_LIMIT));
     }
 }

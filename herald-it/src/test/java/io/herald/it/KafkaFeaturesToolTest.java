@@ -2,7 +2,7 @@ package io.herald.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
+import io.herald.it.KafkaTool.Run;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,7 +66,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class KafkaFeaturesToolTest {
-    private static final long TOOL_TIMEOUT_SECONDS = 60;
     private static final String REFUSED = "The update failed for all features since the following feature had an "
             + "error: ";
     private static final Pattern DESCRIBED = Pattern.compile("Feature: (\\S+)\\s+SupportedMinVersion: (\\S+)\\s+"
@@ -90,27 +89,11 @@ class KafkaFeaturesToolTest {
         }
     }
 
-    private record Run(int exitCode, String stdout, String stderr) {}
-
     /** One described feature: the tool's columns. */
     private record Described(String feature, String min, String max, String finalized, String epoch) {}
 
     private static Run tool(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                        .toString(), "-cp", System.getProperty("java.class.path"),
-                "org.apache.kafka.tools.FeatureCommand", "--bootstrap-server", broker.bootstrapServers()));
-        command.addAll(List.of(args));
-        Path out = Files.createTempFile(workDir, "tool", ".out");
-        Path err = Files.createTempFile(workDir, "tool", ".err");
-        Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
-                .start();
-        try {
-            assertThat(process.waitFor(TOOL_TIMEOUT_SECONDS, TimeUnit.SECONDS)).as("%s finished", List.of(args))
-                    .isTrue();
-            return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
-        } finally {
-            process.destroyForcibly();
-        }
+        return KafkaTool.run(workDir, "org.apache.kafka.tools.FeatureCommand", broker.bootstrapServers(), args);
     }
 
     private static String ok(String... args) throws Exception {

@@ -2,10 +2,9 @@ package io.herald.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
+import io.herald.it.KafkaTool.Run;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -44,7 +43,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class KafkaShareGroupsToolTest {
-    private static final long TOOL_TIMEOUT_SECONDS = 60;
     private static final String TOPIC = "tool-share";
     private static final String GROUP = "tool-share-group";
 
@@ -67,34 +65,9 @@ class KafkaShareGroupsToolTest {
         }
     }
 
-    private record Run(int exitCode, String stdout, String stderr) {
-        List<String> lines() {
-            return stdout.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
-        }
-
-        /** What a terminal shows: stdout and stderr. */
-        String shown() {
-            return stdout + stderr;
-        }
-    }
-
     private static Run tool(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                        .toString(), "-cp", System.getProperty("java.class.path"),
-                "org.apache.kafka.tools.consumer.group.ShareGroupCommand", "--bootstrap-server",
-                broker.bootstrapServers()));
-        command.addAll(List.of(args));
-        Path out = Files.createTempFile(workDir, "tool", ".out");
-        Path err = Files.createTempFile(workDir, "tool", ".err");
-        Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
-                .start();
-        try {
-            assertThat(process.waitFor(TOOL_TIMEOUT_SECONDS, TimeUnit.SECONDS)).as("%s finished", List.of(args))
-                    .isTrue();
-            return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
-        } finally {
-            process.destroyForcibly();
-        }
+        return KafkaTool.run(workDir, "org.apache.kafka.tools.consumer.group.ShareGroupCommand",
+                broker.bootstrapServers(), args);
     }
 
     /** The output's lines with runs of spaces as one, as a reader compares columns. */

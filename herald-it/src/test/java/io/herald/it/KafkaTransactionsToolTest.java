@@ -3,10 +3,9 @@ package io.herald.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Files;
+import io.herald.it.KafkaTool.Run;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class KafkaTransactionsToolTest {
-    private static final long TOOL_TIMEOUT_SECONDS = 60;
 
     @TempDir
     static Path workDir;
@@ -54,24 +52,8 @@ class KafkaTransactionsToolTest {
         }
     }
 
-    private record Run(int exitCode, String stdout, String stderr) {}
-
     private static Run tool(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                        .toString(), "-cp", System.getProperty("java.class.path"),
-                "org.apache.kafka.tools.TransactionsCommand", "--bootstrap-server", broker.bootstrapServers()));
-        command.addAll(List.of(args));
-        Path out = Files.createTempFile(workDir, "tool", ".out");
-        Path err = Files.createTempFile(workDir, "tool", ".err");
-        Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
-                .start();
-        try {
-            assertThat(process.waitFor(TOOL_TIMEOUT_SECONDS, TimeUnit.SECONDS)).as("%s finished", List.of(args))
-                    .isTrue();
-            return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
-        } finally {
-            process.destroyForcibly();
-        }
+        return KafkaTool.run(workDir, "org.apache.kafka.tools.TransactionsCommand", broker.bootstrapServers(), args);
     }
 
     private static List<List<String>> rows(Run run) {

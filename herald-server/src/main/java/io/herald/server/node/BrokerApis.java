@@ -12,6 +12,7 @@ import io.herald.broker.group.handler.ShareGroupOffsetsHandler;
 import io.herald.broker.handler.ClusterHandler;
 import io.herald.broker.handler.ConfigsHandler;
 import io.herald.broker.handler.FeatureGate;
+import io.herald.broker.handler.DescribeTopicPartitionsHandler;
 import io.herald.broker.handler.FeaturesHandler;
 import io.herald.broker.handler.FetchHandler;
 import io.herald.broker.handler.MetadataHandler;
@@ -97,6 +98,7 @@ record BrokerApis(HeraldConfig config, LogManager logManager, MetadataController
                 .register(new MetadataHandler(controller, controller, new MetadataHandler.Settings(node.nodeId(),
                         broker.autoCreateTopicsEnable(), broker.numPartitions(), broker.defaultReplicationFactor()),
                         pool).api())
+                .register(new DescribeTopicPartitionsHandler(controller, broker.maxRequestPartitionSizeLimit()).api())
                 .register(topics.createTopics())
                 .register(topics.deleteTopics())
                 .register(topics.createPartitions())
