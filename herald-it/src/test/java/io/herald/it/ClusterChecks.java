@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -125,35 +126,36 @@ public final class ClusterChecks {
             throws InterruptedException {
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
-        Map<Integer, Object> views = new TreeMap<>();
+        Set<Integer> brokers = nodes.stream().filter(ClusterNode::isBroker).map(ClusterNode::id)
+                .collect(Collectors.toCollection(TreeSet::new));
+        Map<Integer, Object> views = new TreeMap<>(); // a node's partitions, or why it did not answer
         while (System.nanoTime() < deadline) {
             views.clear();
+            Set<Map<Integer, MetadataProbe.PartitionView>> distinct = new HashSet<>();
+            int answered = 0;
             for (ClusterNode node : nodes) {
                 if (node.isBroker()) {
                     try {
-                        views.put(node.id(), node.probePartitions(topic, Duration.ofSeconds(3)));
+                        Map<Integer, MetadataProbe.PartitionView> view = node.probePartitions(topic,
+                                Duration.ofSeconds(3));
+                        views.put(node.id(), view);
+                        distinct.add(view);
+                        answered++;
                     } catch (IOException e) {
                         views.put(node.id(), e.toString());
                     }
                 }
             }
-            boolean agree = views.values().stream().distinct().count() == 1;
-            if (agree && views.values().iterator().next() instanceof Map<?, ?> view && !view.isEmpty()
-                    && view.values().stream().allMatch(p -> fullIsr(String.valueOf(p), nodes))) {
-                return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            if (distinct.size() == 1 && answered == brokers.size()) {
+                Map<Integer, MetadataProbe.PartitionView> view = distinct.iterator().next();
+                if (!view.isEmpty() && view.values().stream().allMatch(p -> p.fullIsr(brokers))) {
+                    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                }
             }
             Thread.sleep(100);
         }
         throw new AssertionError("the brokers' metadata of " + topic + " did not agree (leader/epoch/ISR) within "
                 + timeout.toSeconds() + " s: " + views);
-    }
-
-    /** Whether a "leader/epoch/[isr]" view has a leader and lists every broker node in the ISR. */
-    private static boolean fullIsr(String view, Collection<ClusterNode> nodes) {
-        String[] parts = view.split("/", 3);
-        Set<Integer> brokers = nodes.stream().filter(ClusterNode::isBroker).map(ClusterNode::id)
-                .collect(Collectors.toCollection(TreeSet::new));
-        return !parts[0].equals("-1") && parts[2].equals(brokers.toString());
     }
 
     public static Set<Integer> ids(Collection<Node> nodes) {

@@ -181,8 +181,8 @@ public final class ClusterNode {
         return MetadataProbe.brokers(host, clientPort, timeout);
     }
 
-    /** This node's own view of {@code topic}: "leader/epoch/isr" per partition ({@link MetadataProbe#partitions}). */
-    public Map<Integer, String> probePartitions(String topic, Duration timeout) throws IOException {
+    /** This node's own view of {@code topic}'s partitions ({@link MetadataProbe#partitions}). */
+    Map<Integer, MetadataProbe.PartitionView> probePartitions(String topic, Duration timeout) throws IOException {
         assertThat(isBroker()).as("node %d has a client listener to probe", id).isTrue();
         return MetadataProbe.partitions(host, clientPort, topic, timeout);
     }

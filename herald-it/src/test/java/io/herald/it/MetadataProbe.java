@@ -59,20 +59,33 @@ final class MetadataProbe {
         return new TreeSet<>(response.topicMetadata().stream().map(MetadataResponse.TopicMetadata::topic).toList());
     }
 
+    /** One partition as a node's metadata image has it. */
+    record PartitionView(int leader, int leaderEpoch, Set<Integer> isr) {
+        /** It has a leader and every one of {@code replicas} is in sync. */
+        boolean fullIsr(Set<Integer> replicas) {
+            return leader >= 0 && isr.equals(replicas);
+        }
+
+        @Override
+        public String toString() {
+            return leader + "/" + leaderEpoch + "/" + isr;
+        }
+    }
+
     /**
-     * How {@code host:port} sees each partition of {@code topic}: "leader/epoch/isr" per partition index, from its
-     * own metadata image (empty when it does not know the topic).
+     * How {@code host:port} sees each partition of {@code topic}, by partition index, from its own metadata image
+     * (empty when it does not know the topic).
      *
      * @throws IOException when the node does not answer within {@code timeout} (not listening, paused, dead)
      */
-    static Map<Integer, String> partitions(String host, int port, String topic, Duration timeout)
+    static Map<Integer, PartitionView> partitions(String host, int port, String topic, Duration timeout)
             throws IOException {
         MetadataResponse response = ask(host, port, new MetadataRequest.Builder(List.of(topic), false), timeout);
-        Map<Integer, String> view = new TreeMap<>();
+        Map<Integer, PartitionView> view = new TreeMap<>();
         for (MetadataResponse.TopicMetadata t : response.topicMetadata()) {
             for (MetadataResponse.PartitionMetadata p : t.partitionMetadata()) {
-                view.put(p.partition(), p.leaderId.orElse(-1) + "/" + p.leaderEpoch.orElse(-1) + "/"
-                        + new TreeSet<>(p.inSyncReplicaIds));
+                view.put(p.partition(), new PartitionView(p.leaderId.orElse(-1), p.leaderEpoch.orElse(-1),
+                        new TreeSet<>(p.inSyncReplicaIds)));
             }
         }
         return view;
