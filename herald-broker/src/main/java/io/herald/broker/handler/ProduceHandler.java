@@ -1,6 +1,10 @@
 package io.herald.broker.handler;
 
+import io.herald.broker.delay.DelaySplit.Split;
+import io.herald.broker.delay.DelayedDelivery;
+import io.herald.broker.delay.DelayedDeliveryConfig;
 import io.herald.broker.replica.DelayedProduce;
+import io.herald.broker.share.dlq.DeadLetterLog.AppendFailedException;
 import io.herald.broker.replica.Partition;
 import io.herald.broker.replica.ReplicaManager;
 import io.herald.broker.txn.ProduceVerification;
@@ -59,6 +63,13 @@ import org.slf4j.LoggerFactory;
  * bounds) answers INVALID_RECORD or INVALID_TIMESTAMP with each refused record in {@code record_errors}
  * (KIP-467) and appends nothing of the partition's records.
  *
+ * <p>On a topic with {@code herald.delivery.delay.enable}, the records of a batch whose delay header lies in the
+ * future are taken out of it ({@link DelayedDelivery}): the rest of the batch is appended with the producer's offset
+ * range (the delayed records leave gaps), and the delayed records are written to the timer log; the partition
+ * answers once both are done, the timer log's write with acks=all whatever the producer's acks (acks=0 excepted).
+ * A timer write that fails answers its error; the producer's retry is a duplicate for the partition, and is
+ * scheduled once by the timer log's own duplicate check.
+ *
  * <p>acks=0 gets no response; if any partition failed, the connection is closed instead, as Kafka does, so the
  * producer notices and refreshes its metadata.
  */
@@ -71,13 +82,16 @@ public final class ProduceHandler implements ApiHandler {
     private final Supplier<ClusterImage> images;
     private final Executor pool;
     private final TransactionVerifier verifier;
+    private final Optional<DelayedDelivery> delays;
 
+    /** @param delays delayed delivery, empty where the broker runs without it (tests of replication) */
     public ProduceHandler(ReplicaManager replicas, Supplier<ClusterImage> images, Executor pool,
-                          TransactionVerifier verifier) {
+                          TransactionVerifier verifier, Optional<DelayedDelivery> delays) {
         this.replicas = replicas;
         this.images = images;
         this.pool = pool;
         this.verifier = verifier;
+        this.delays = delays;
     }
 
     /**
@@ -91,6 +105,9 @@ public final class ProduceHandler implements ApiHandler {
 
     /** One partition waiting for acks=all, with the response entry to fill in. */
     private record Waiting(DelayedProduce.Waiting partitionWait, PartitionProduceResponse response) {}
+
+    /** One partition's delayed records being written to the timer log, with the response entry to fill in. */
+    private record TimerWrite(CompletableFuture<Void> write, PartitionProduceResponse response) {}
 
     @Override
     public CompletableFuture<Response> handle(KafkaRequest request) {
@@ -142,7 +159,33 @@ public final class ProduceHandler implements ApiHandler {
     private void produceAndAnswer(ProduceRequestData data, ClusterImage image, short version, Verified verified,
                                   CompletableFuture<Response> future) {
         List<Waiting> waiting = new ArrayList<>();
-        ProduceResponseData response = produce(data, image, version, verified, waiting);
+        List<TimerWrite> timerWrites = new ArrayList<>();
+        ProduceResponseData response = produce(data, image, version, verified, waiting, timerWrites);
+        if (timerWrites.isEmpty() || data.acks() == 0) {
+            answer(data, version, response, waiting, future);
+            return;
+        }
+        CompletableFuture.allOf(timerWrites.stream().map(TimerWrite::write).toArray(CompletableFuture[]::new))
+                .whenComplete((ok, failure) -> {
+                    for (TimerWrite w : timerWrites) {
+                        w.write().whenComplete((v, e) -> {
+                            if (e != null) {
+                                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                                Errors error = cause instanceof AppendFailedException f ? f.error()
+                                        : Errors.forException(cause);
+                                w.response().setErrorCode((error == Errors.NONE ? Errors.UNKNOWN_SERVER_ERROR
+                                        : error).code()).setErrorMessage("Writing the delayed records to the "
+                                        + "timer log failed: " + cause.getMessage());
+                            }
+                        });
+                    }
+                    answer(data, version, response, waiting, future);
+                });
+    }
+
+    /** Answers once the acks say so: at once, or when every acks=all partition is replicated (or times out). */
+    private void answer(ProduceRequestData data, short version, ProduceResponseData response, List<Waiting> waiting,
+                        CompletableFuture<Response> future) {
         if (data.acks() == 0) {
             boolean failed = response.responses().stream().flatMap(t -> t.partitionResponses().stream())
                     .anyMatch(p -> p.errorCode() != Errors.NONE.code());
@@ -186,7 +229,7 @@ public final class ProduceHandler implements ApiHandler {
     }
 
     private ProduceResponseData produce(ProduceRequestData data, ClusterImage image, short version,
-                                        Verified verified, List<Waiting> waiting) {
+                                        Verified verified, List<Waiting> waiting, List<TimerWrite> timerWrites) {
         ProduceResponseData response = new ProduceResponseData();
         boolean validAcks = data.acks() == -1 || data.acks() == 0 || data.acks() == 1;
         for (ProduceRequestData.TopicProduceData topicData : data.topicData()) {
@@ -221,7 +264,8 @@ public final class ProduceHandler implements ApiHandler {
                     }
                     appendPartition(tp, pd, pr, version, data.acks(),
                             replicas.minInsyncReplicas(image, topic.get()),
-                            Optional.ofNullable(verified.guards().get(tp)), waiting);
+                            Optional.ofNullable(verified.guards().get(tp)), waiting,
+                            delays.filter(d -> d.enabled(image, topic.get())).map(d -> image), timerWrites);
                     if (pr.errorCode() == Errors.NOT_LEADER_OR_FOLLOWER.code()) {
                         addCurrentLeader(pr, tp, response, image, version);
                     }
@@ -235,7 +279,8 @@ public final class ProduceHandler implements ApiHandler {
 
     private void appendPartition(TopicPartition tp, ProduceRequestData.PartitionProduceData pd,
                                  PartitionProduceResponse pr, short version, short acks, int minInsync,
-                                 Optional<VerificationGuard> verification, List<Waiting> waiting) {
+                                 Optional<VerificationGuard> verification, List<Waiting> waiting,
+                                 Optional<ClusterImage> delayImage, List<TimerWrite> timerWrites) {
         Optional<Partition> partition = replicas.partition(tp);
         if (partition.isEmpty()) {
             // A replica in a failed log dir answers as Kafka's offline partition does; clients refresh metadata.
@@ -255,9 +300,36 @@ public final class ProduceHandler implements ApiHandler {
             return;
         }
         try {
-            LogAppendInfo info = verification.isPresent()
-                    ? partition.get().appendRecordsToLeader(records, acks, minInsync, verification.get())
-                    : partition.get().appendRecordsToLeader(records, acks, minInsync);
+            Optional<Split> split = delayImage.isEmpty() ? Optional.empty()
+                    : delays.get().split(tp, records, partition.get().log().config().compression());
+            Optional<CompletableFuture<Void>> timerWrite = Optional.empty();
+            LogAppendInfo info;
+            if (split.isPresent()) {
+                DelayedDelivery.Placement.Ready timer;
+                switch (delays.get().placement(delayImage.get(), tp)) {
+                    case DelayedDelivery.Placement.NotReady n -> {
+                        pr.setErrorCode(n.error().code()).setErrorMessage("Delayed records: " + n.reason());
+                        return;
+                    }
+                    case DelayedDelivery.Placement.Ready r -> timer = r;
+                }
+                MemoryRecords schedule = delays.get().scheduleRecords(tp, split.get());
+                if (schedule.sizeInBytes() > DelayedDeliveryConfig.TOPIC_MAX_MESSAGE_BYTES) {
+                    pr.setErrorCode(Errors.MESSAGE_TOO_LARGE.code()).setErrorMessage("The delayed records of the "
+                            + "batch take " + schedule.sizeInBytes() + " bytes in the timer log, more than "
+                            + DelayedDeliveryConfig.TOPIC_MAX_MESSAGE_BYTES);
+                    return;
+                }
+                // The partition first: its producer state decides whether this is a retry; the timer log's own
+                // duplicate check then schedules a retried batch once.
+                info = partition.get().appendGappedToLeader(split.get().kept(), acks, minInsync);
+                timerWrite = Optional.of(delays.get().schedule(timer, schedule));
+            } else {
+                info = verification.isPresent()
+                        ? partition.get().appendRecordsToLeader(records, acks, minInsync, verification.get())
+                        : partition.get().appendRecordsToLeader(records, acks, minInsync);
+            }
+            timerWrite.ifPresent(w -> timerWrites.add(new TimerWrite(w, pr)));
             pr.setErrorCode(Errors.NONE.code())
                     .setBaseOffset(info.firstOffset())
                     .setLogAppendTimeMs(info.logAppendTime())

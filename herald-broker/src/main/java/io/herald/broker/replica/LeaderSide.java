@@ -64,6 +64,11 @@ final class LeaderSide {
                 ? log.appendAsLeader(records, epoch, verification.get()) : log.appendAsLeader(records, epoch));
     }
 
+    /** A producer's batch the broker took delayed records out of (offset gaps allowed). */
+    LogAppendInfo appendGapped(MemoryRecords records, int requiredAcks, int minInsyncReplicas) {
+        return appendAsLeader(requiredAcks, minInsyncReplicas, epoch -> log.appendGappedAsLeader(records, epoch));
+    }
+
     LogAppendInfo appendAsCoordinator(MemoryRecords records, VerificationGuard verification) {
         return appendAsLeader(1, 1, epoch -> log.appendAsCoordinator(records, epoch, verification));
     }

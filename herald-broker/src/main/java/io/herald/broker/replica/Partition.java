@@ -247,6 +247,15 @@ public final class Partition {
     }
 
     /**
+     * As {@link #appendRecordsToLeader(MemoryRecords, int, int)}, for a producer's batch that delayed delivery took
+     * records out of: it keeps the producer's offset range and sequences and may hold fewer records than offsets
+     * ({@link PartitionLog#appendGappedAsLeader}).
+     */
+    public LogAppendInfo appendGappedToLeader(MemoryRecords records, int requiredAcks, int minInsyncReplicas) {
+        return leader.appendGapped(records, requiredAcks, minInsyncReplicas);
+    }
+
+    /**
      * A produce of transactional batches whose transaction was verified (KIP-890): as
      * {@link #appendRecordsToLeader(MemoryRecords, int, int)}, and a batch that starts the producer's transaction is
      * refused (INVALID_TXN_STATE) unless {@code verification} is still the log's guard for the producer.

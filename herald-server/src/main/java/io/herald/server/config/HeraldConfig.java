@@ -8,6 +8,7 @@ import io.herald.common.config.ConfigValues;
 import io.herald.group.GroupConfig;
 import io.herald.metadata.controller.ControllerSettings;
 import io.herald.protocol.ServerConfig;
+import io.herald.broker.delay.DelayedDeliveryConfig;
 import io.herald.share.ShareCoordinatorConfig;
 import io.herald.storage.config.LogConfig;
 import io.herald.storage.config.TopicConfigs;
@@ -52,7 +53,7 @@ public final class HeraldConfig implements StaticBrokerConfigs {
             ServerConfig.CONFIG_DEF, LogManagerConfig.CONFIG_DEF, LogDirHealthConfig.CONFIG_DEF,
             ReplicationConfig.CONFIG_DEF,
             BrokerSettings.CONFIG_DEF, ControllerSettings.CONFIG_DEF, GroupConfig.CONFIG_DEF,
-            TransactionConfig.CONFIG_DEF, ShareCoordinatorConfig.CONFIG_DEF));
+            TransactionConfig.CONFIG_DEF, ShareCoordinatorConfig.CONFIG_DEF, DelayedDeliveryConfig.CONFIG_DEF));
 
     private final ConfigValues values;
     private final NodeConfig node;
@@ -65,6 +66,7 @@ public final class HeraldConfig implements StaticBrokerConfigs {
     private final GroupConfig groups;
     private final TransactionConfig transactions;
     private final ShareCoordinatorConfig shareCoordinator;
+    private final DelayedDeliveryConfig delayedDelivery;
     private final Set<String> unknownNames;
 
     private HeraldConfig(Map<String, String> originals) {
@@ -84,6 +86,7 @@ public final class HeraldConfig implements StaticBrokerConfigs {
         this.groups = GroupConfig.from(values);
         this.transactions = TransactionConfig.from(values);
         this.shareCoordinator = ShareCoordinatorConfig.from(values);
+        this.delayedDelivery = DelayedDeliveryConfig.from(values);
         this.unknownNames = ConfigFragments.unknownNames(DEFINITION, originals,
                 TopicConfigs.brokerSynonyms()::contains);
     }
@@ -147,6 +150,11 @@ public final class HeraldConfig implements StaticBrokerConfigs {
     /** The share coordinator's configs ({@code share.coordinator.*}). */
     public ShareCoordinatorConfig shareCoordinator() {
         return shareCoordinator;
+    }
+
+    /** Delayed delivery's timer log ({@code herald.delayed.*}). */
+    public DelayedDeliveryConfig delayedDelivery() {
+        return delayedDelivery;
     }
 
     /**

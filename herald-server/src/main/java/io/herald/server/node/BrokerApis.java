@@ -1,5 +1,6 @@
 package io.herald.server.node;
 
+import io.herald.broker.delay.DelayedDelivery;
 import io.herald.broker.BrokerSettings;
 import io.herald.broker.coordinator.FindCoordinatorHandler;
 import io.herald.broker.fetch.FetchSessionCache;
@@ -40,6 +41,7 @@ import io.herald.server.config.NodeConfig;
 import io.herald.storage.log.LogManager;
 import io.herald.transaction.TransactionCoordinator;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.requests.FindCoordinatorRequest.CoordinatorType;
@@ -56,7 +58,7 @@ import org.apache.kafka.common.requests.FindCoordinatorRequest.CoordinatorType;
 record BrokerApis(HeraldConfig config, LogManager logManager, MetadataController controller,
                   ReplicaManager replicas, ExecutorService pool, Purgatory<TopicPartition> fetchPurgatory,
                   FetchSessionCache fetchSessions, NodeCoordinators coordinators, ShareApis shares,
-                  PartitionEndOffsets endOffsets) {
+                  PartitionEndOffsets endOffsets, DelayedDelivery delays) {
 
     private static final short ONE = 1;
 
@@ -93,7 +95,8 @@ record BrokerApis(HeraldConfig config, LogManager logManager, MetadataController
         return new ApiRegistry()
                 .features(new BrokerFeatures(controller))
                 .onConnectionClosed(client -> shares.onConnectionClosed(client.toString()))
-                .register(new ProduceHandler(replicas, controller::image, pool, coordinators.verifier).api())
+                .register(new ProduceHandler(replicas, controller::image, pool, coordinators.verifier,
+                        Optional.of(delays)).api())
                 .register(new FetchHandler(replicas, controller::image, fetchPurgatory, pool, fetchSessions).api())
                 .register(new MetadataHandler(controller, controller, new MetadataHandler.Settings(node.nodeId(),
                         broker.autoCreateTopicsEnable(), broker.numPartitions(), broker.defaultReplicationFactor()),

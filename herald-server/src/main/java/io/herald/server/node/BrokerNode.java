@@ -1,5 +1,8 @@
 package io.herald.server.node;
 
+import io.herald.broker.coordinator.InternalTopicCreator;
+import io.herald.broker.delay.DelayedDelivery;
+import io.herald.broker.delay.DelayedDeliveryConfig;
 import io.herald.broker.fetch.FetchSessionCache;
 import io.herald.broker.group.LeaderEndOffsets;
 import io.herald.broker.network.InterBrokerSender;
@@ -68,11 +71,13 @@ public final class BrokerNode implements HeraldNode {
     private final FetchSessionCache fetchSessions;
     private final InterBrokerSender interBroker;
     private final ShareApis shares;
+    private final DelayedDelivery delays;
 
     private BrokerNode(HeraldConfig config, MetaProperties meta, LogManager logManager, MetadataController controller,
                        ExecutorService requestPool, SystemTimer timer, Purgatory<TopicPartition> fetchPurgatory,
                        KafkaServer server, NodeCoordinators coordinators, ReplicaManager replicas,
-                       FetchSessionCache fetchSessions, InterBrokerSender interBroker, ShareApis shares) {
+                       FetchSessionCache fetchSessions, InterBrokerSender interBroker, ShareApis shares,
+                       DelayedDelivery delays) {
         this.config = config;
         this.meta = meta;
         this.logManager = logManager;
@@ -86,6 +91,7 @@ public final class BrokerNode implements HeraldNode {
         this.fetchSessions = fetchSessions;
         this.interBroker = interBroker;
         this.shares = shares;
+        this.delays = delays;
     }
 
     /** Starts a broker; when this returns, it serves requests on {@link #boundPort()}. */
@@ -119,6 +125,9 @@ public final class BrokerNode implements HeraldNode {
                 config.broker().requestTimeoutMs());
         // Before the partitions start, so the coordinators hear of their internal topics' partitions led here.
         NodeCoordinators coordinators = NodeCoordinators.start(config, controller, replicas, interBroker, timer, pool);
+        DelayedDelivery delays = delayedDelivery(config, controller, replicas, interBroker, pool);
+        replicas.addLeadershipListener(delays);
+        replicas.addAppendListener(delays::onAppend);
 
         // Register before the partitions so placement (round-robin over brokers) has this broker to place on.
         Listener advertised = node.advertisedListener();
@@ -144,14 +153,36 @@ public final class BrokerNode implements HeraldNode {
         LeaderEndOffsets endOffsets = new LeaderEndOffsets(node.nodeId(), replicas, controller::image, interBroker,
                 config.broker().requestTimeoutMs());
         KafkaServer server = new KafkaServer(config.network(), new BrokerApis(config, logManager, controller,
-                replicas, pool, fetchPurgatory, fetchSessions, coordinators, shares, endOffsets).registry());
+                replicas, pool, fetchPurgatory, fetchSessions, coordinators, shares, endOffsets, delays).registry());
         server.start();
         if (advertised.port() == 0) {
             controller.registerBroker(node.nodeId(), advertised.host(), server.boundPort(), node.rack());
         }
         log.info("Broker {} serving on {}:{}", node.nodeId(), node.listener().host(), server.boundPort());
         return new BrokerNode(config, meta, logManager, controller, pool, timer, fetchPurgatory, server, coordinators,
-                replicas, fetchSessions, interBroker, shares);
+                replicas, fetchSessions, interBroker, shares, delays);
+    }
+
+    /**
+     * Delayed delivery: the timer log {@code __herald_delayed} (created on first use, replication capped at the live
+     * brokers), written and released through this broker's replicas or Produce requests to the leaders.
+     */
+    private static DelayedDelivery delayedDelivery(HeraldConfig config, MetadataController controller,
+                                                   ReplicaManager replicas, InterBrokerSender interBroker,
+                                                   ExecutorService pool) {
+        int nodeId = config.node().nodeId();
+        DelayedDeliveryConfig delayed = config.delayedDelivery();
+        int timeoutMs = delayed.writeTimeoutMs();
+        InternalTopicCreator creator = new InternalTopicCreator(controller::image,
+                (name, partitions, replicationFactor, configs) ->
+                        controller.createTopic(name, partitions, replicationFactor, configs, false),
+                new InternalTopicCreator.Spec(DelayedDelivery.TOPIC, delayed.topicPartitions(),
+                        delayed.topicReplicationFactor(), DelayedDeliveryConfig.TOPIC_REPLICATION_FACTOR,
+                        delayed.topicConfigs()), pool);
+        LocalDeadLetterLog local = new LocalDeadLetterLog(replicas, controller::image, timeoutMs);
+        return new DelayedDelivery(nodeId, controller::image, leader -> leader == nodeId ? local
+                : new RemoteDeadLetterLog(request -> interBroker.send(leader, request), leader, nodeId, timeoutMs),
+                creator, config.originals(), Time.SYSTEM);
     }
 
     /**
@@ -234,6 +265,7 @@ public final class BrokerNode implements HeraldNode {
         // Stop following and answer parked acks=all produces before the listener drains its connections.
         replicas.close();
         server.close();
+        delays.close();
         fetchPurgatory.close();
         shares.close();
         coordinators.close();

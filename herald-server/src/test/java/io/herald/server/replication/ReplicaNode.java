@@ -74,7 +74,7 @@ final class ReplicaNode implements AutoCloseable {
         OffsetsHandler offsets = new OffsetsHandler(replicas, pool);
         ApiRegistry registry = new ApiRegistry()
                 .register(new ProduceHandler(replicas, image::get, pool,
-                        io.herald.broker.txn.TransactionVerifier.unavailable()).api())
+                        io.herald.broker.txn.TransactionVerifier.unavailable(), Optional.empty()).api())
                 .register(new FetchHandler(replicas, image::get, fetchPurgatory, pool,
                         new io.herald.broker.fetch.FetchSessionCache(1000, Time.SYSTEM)).api())
                 .register(offsets.listOffsets())

@@ -14,8 +14,8 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.record.internal.CompressionType;
 
 /**
- * Every topic config of Kafka 4.3.1 ({@code LogConfig.configNames()}) and KIP-1191's
- * {@code errors.deadletterqueue.group.enable}, in Kafka's alphabetical order, with
+ * Every topic config of Kafka 4.3.1 ({@code LogConfig.configNames()}), KIP-1191's
+ * {@code errors.deadletterqueue.group.enable} and Herald's own ({@code herald.*}), in alphabetical order, with
  * Kafka's type, default, validation and broker synonyms. The documentation says what the config does in
  * Herald; where Herald lacks the feature a config belongs to, the config is accepted with Kafka's validation
  * and has no effect, unless a value asks for the feature itself, which the validator refuses.
@@ -30,6 +30,9 @@ final class TopicConfigDefinitions {
     static final String LONG_MAX = String.valueOf(Long.MAX_VALUE);
     /** KIP-1191's topic config, which Kafka 4.4 brings (not in Kafka 4.3.1's TopicConfig). */
     static final String ERRORS_DEADLETTERQUEUE_GROUP_ENABLE = "errors.deadletterqueue.group.enable";
+
+    /** Herald's delayed delivery; its broker default has the same name. */
+    static final String HERALD_DELIVERY_DELAY_ENABLE = "herald.delivery.delay.enable";
 
     private TopicConfigDefinitions() {
     }
@@ -80,6 +83,11 @@ final class TopicConfigDefinitions {
         keys.add(key(FOLLOWER_THROTTLED_REPLICAS, Type.LIST, "", ThrottledReplicasValidator.INSTANCE,
             "Replicas ('partition:broker', or '*') whose follower-side replication is throttled. Accepted; no "
                 + "effect: Herald has no replication quotas (as in Kafka without a throttle rate)."));
+        keys.add(key(HERALD_DELIVERY_DELAY_ENABLE, Type.BOOLEAN, "false", null,
+            "Herald: hold back records whose herald.deliver.at (epoch ms) or herald.delay.ms header lies in the "
+                + "future, in the replicated timer log __herald_delayed, and append them to their partition when "
+                + "due, at a new offset. Without it, delay headers are ordinary headers.",
+            HERALD_DELIVERY_DELAY_ENABLE));
         keys.add(key(TopicConfig.INDEX_INTERVAL_BYTES_CONFIG, Type.INT, "4096", Range.atLeast(0),
             "Bytes between two entries of the offset and time indexes: smaller finds positions faster and makes "
                 + "larger index files.",

@@ -69,10 +69,20 @@ final class BatchValidator {
 
     /** Validates a producer's (or coordinator's) batches for a leader append at broker time {@code nowMs}. */
     Validated validateForLeader(MemoryRecords records, AppendOrigin origin, LogConfig cfg, long nowMs) {
+        return validateForLeader(records, origin, cfg, nowMs, false);
+    }
+
+    /**
+     * As {@link #validateForLeader(MemoryRecords, AppendOrigin, LogConfig, long)}; with {@code gapped}, a batch may
+     * hold fewer records than its offset range, down to none (a producer's batch with records taken out by the
+     * broker, which keeps its offset range and sequences, as a cleaned batch does).
+     */
+    Validated validateForLeader(MemoryRecords records, AppendOrigin origin, LogConfig cfg, long nowMs,
+                                boolean gapped) {
         List<MutableRecordBatch> batches = new ArrayList<>();
         ByteBuffer buffer = records.buffer();
         for (int position = buffer.position(); position < buffer.limit(); ) {
-            MutableRecordBatch batch = checkBatch(buffer, position, origin);
+            MutableRecordBatch batch = checkBatch(buffer, position, gapped);
             checkProducerFields(batch, origin, position);
             if (batch.sizeInBytes() > cfg.maxMessageBytes()) {
                 throw new RecordTooLargeException(tp + ": batch of " + batch.sizeInBytes()
@@ -108,7 +118,7 @@ final class BatchValidator {
         List<MutableRecordBatch> batches = new ArrayList<>();
         ByteBuffer buffer = records.buffer();
         for (int position = buffer.position(); position < buffer.limit(); ) {
-            MutableRecordBatch batch = checkBatch(buffer, position, AppendOrigin.REPLICATION);
+            MutableRecordBatch batch = checkBatch(buffer, position, true);
             batches.add(batch);
             position += batch.sizeInBytes();
         }
@@ -123,11 +133,12 @@ final class BatchValidator {
     }
 
     /**
-     * Framing, CRC and record count of the batch at {@code position}. A replicated batch may be empty: the
-     * leader's cleaner keeps a producer's last batch without its records, so that its sequence survives (Kafka
-     * checks the record count of client batches only).
+     * Framing, CRC and record count of the batch at {@code position}. A {@code gapped} batch (replicated, or
+     * split by the broker) may hold fewer records than its offset range, or none: the cleaner keeps a producer's
+     * last batch without its records so that its sequence survives, and delayed delivery takes records out of a
+     * batch at produce (Kafka checks the record count of client batches only).
      */
-    private MutableRecordBatch checkBatch(ByteBuffer buffer, int position, AppendOrigin origin) {
+    private MutableRecordBatch checkBatch(ByteBuffer buffer, int position, boolean gapped) {
         int remaining = buffer.limit() - position;
         // Every message format (v0..v2) has its magic byte at offset 16, so check it first.
         if (remaining <= BatchHeader.MAGIC_OFFSET) {
@@ -152,7 +163,7 @@ final class BatchValidator {
             throw new CorruptRecordException(tp + ": batch at byte " + position + " fails its CRC check");
         }
         BatchHeader h = BatchHeader.parse(buffer, position);
-        if (h.recordCount() == 0 && origin == AppendOrigin.REPLICATION) {
+        if (gapped && h.recordCount() >= 0 && h.lastOffsetDelta() >= h.recordCount() - 1) {
             return batch;
         }
         if (h.recordCount() == 0) {
@@ -270,7 +281,7 @@ final class BatchValidator {
         boolean rebuilt = false;
         int position = records.buffer().position();
         for (MutableRecordBatch batch : batches) {
-            if (batch.isControlBatch() || batch.compressionType() == target.type()) {
+            if (batch.isControlBatch() || batch.compressionType() == target.type() || batch.countOrNull() == 0) {
                 parts.add(records.buffer().duplicate().position(position).limit(position + batch.sizeInBytes()));
             } else {
                 parts.add(BatchRecompressor.rebuild(tp, batch, target, position));

@@ -311,6 +311,16 @@ public final class PartitionLog implements AutoCloseable {
     }
 
     /**
+     * Like {@link #appendAsLeader(MemoryRecords, int)}, for producer batches the broker took records out of
+     * (delayed delivery holds some records back): a batch keeps its offset range, producer id, epoch and sequences,
+     * so duplicates and sequence gaps are detected as for the producer's own batch, and may hold fewer records than
+     * its range, or none. The records left leave offset gaps, as compaction does; recompression keeps them.
+     */
+    public LogAppendInfo appendGappedAsLeader(MemoryRecords records, int leaderEpoch) {
+        return appendValidated(records, AppendOrigin.CLIENT, leaderEpoch, Optional.empty(), true);
+    }
+
+    /**
      * Appends records a coordinator wrote (transactional offset commits to {@code __consumer_offsets}, for
      * instance) as the leader: like {@link #appendAsLeader}, with Kafka's {@code COORDINATOR} origin, which checks
      * producer epochs but not sequences (coordinators write no sequence numbers), and with the verification of
@@ -341,8 +351,14 @@ public final class PartitionLog implements AutoCloseable {
 
     private LogAppendInfo appendValidated(MemoryRecords records, AppendOrigin origin, int leaderEpoch,
                                           Optional<VerificationGuard> verification) {
+        return appendValidated(records, origin, leaderEpoch, verification, false);
+    }
+
+    private LogAppendInfo appendValidated(MemoryRecords records, AppendOrigin origin, int leaderEpoch,
+                                          Optional<VerificationGuard> verification, boolean gapped) {
         LogConfig cfg = config;
-        BatchValidator.Validated validated = validator.validateForLeader(records, origin, cfg, time.milliseconds());
+        BatchValidator.Validated validated = validator.validateForLeader(records, origin, cfg, time.milliseconds(),
+            gapped);
         LogAppendInfo info = guard.underLock("append", () -> published(appender.asLeader(validated, origin, leaderEpoch,
             verification, logEndOffset, logStartOffset, cfg, time.milliseconds())));
         maybeFlush(cfg);

@@ -106,8 +106,9 @@ class TopicConfigsTest {
     void theConfigDefFragmentHasEveryConfigWithKafkasDefaults() {
         ConfigDef def = TopicConfigs.configDef();
         assertThat(def.names()).containsAll(TopicConfigs.keys().keySet()).contains("internal.segment.bytes");
-        assertThat(TopicConfigs.keys()).doesNotContainKey("internal.segment.bytes").hasSize(34)
-            .as("Kafka 4.3.1's 33 and KIP-1191's").containsKey("errors.deadletterqueue.group.enable");
+        assertThat(TopicConfigs.keys()).doesNotContainKey("internal.segment.bytes").hasSize(35)
+            .as("Kafka 4.3.1's 33, KIP-1191's and Herald's").containsKey("errors.deadletterqueue.group.enable")
+            .containsKey("herald.delivery.delay.enable");
         Map<String, Object> parsed = def.parse(Map.of());
         assertThat(parsed.get("segment.jitter.ms")).isEqualTo(0L);
         assertThat(parsed.get("min.cleanable.dirty.ratio")).isEqualTo(0.5);

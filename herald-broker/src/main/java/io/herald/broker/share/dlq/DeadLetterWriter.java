@@ -3,6 +3,7 @@ package io.herald.broker.share.dlq;
 import io.herald.broker.share.DeadLetterBatch;
 import io.herald.broker.share.DeadLetterQueue;
 import io.herald.broker.share.dlq.DeadLetterTopics.Target;
+import io.herald.common.log.RateLimitedWarnings;
 import io.herald.common.time.Time;
 import java.util.NavigableSet;
 import java.util.Optional;

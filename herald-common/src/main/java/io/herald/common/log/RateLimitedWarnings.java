@@ -1,4 +1,4 @@
-package io.herald.broker.share.dlq;
+package io.herald.common.log;
 
 import io.herald.common.time.Time;
 import java.util.Map;
@@ -6,13 +6,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 
 /**
- * Warnings about what a client configured wrong (a dead-letter topic that is missing or not enabled), at most one
+ * Warnings about what a client configured wrong (a dead-letter topic that is missing or not enabled, a delay header that does not parse), at most one
  * per key and interval: every rejected record of a misconfigured group would otherwise log a line. The keys are
  * bounded too, so a flood of distinct groups cannot grow the map forever.
  *
  * <p>Thread-safety: thread-safe.
  */
-final class RateLimitedWarnings {
+public final class RateLimitedWarnings {
     private static final int MAX_KEYS = 10_000;
 
     private final Logger log;
@@ -20,14 +20,14 @@ final class RateLimitedWarnings {
     private final long intervalMs;
     private final Map<String, Long> lastLogged = new ConcurrentHashMap<>();
 
-    RateLimitedWarnings(Logger log, Time time, long intervalMs) {
+    public RateLimitedWarnings(Logger log, Time time, long intervalMs) {
         this.log = log;
         this.time = time;
         this.intervalMs = intervalMs;
     }
 
     /** Logs {@code message} at WARN unless {@code key} was warned about within the interval. */
-    void warn(String key, String message) {
+    public void warn(String key, String message) {
         long now = time.milliseconds();
         if (lastLogged.size() >= MAX_KEYS) {
             lastLogged.clear();

@@ -1,0 +1,477 @@
+package io.herald.broker.delay;
+
+import io.herald.broker.delay.TimerRecord.Intent;
+import io.herald.broker.delay.TimerRecord.Schedule;
+import io.herald.broker.delay.TimerRecord.Target;
+import io.herald.broker.delay.TimerState.Pending;
+import io.herald.broker.delay.TimerState.ScheduledRecord;
+import io.herald.broker.share.dlq.DeadLetterLog;
+import io.herald.broker.share.dlq.DeadLetterLog.AppendFailedException;
+import io.herald.common.time.Time;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.MemoryRecordsBuilder;
+import org.apache.kafka.common.record.internal.Record;
+import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.record.internal.SimpleRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One timer-log partition this broker leads: reads its committed records into a {@link TimerState} and releases
+ * due records to their target partitions, exactly once.
+ *
+ * <p>A release is three writes, each committed before the next: an {@link Intent} in the timer log (which records
+ * go where, and each target's high watermark before), the records to their targets (acks=all, each with the
+ * {@value DelayHeaders#DELAYED_ID} header), then {@link TimerRecord.Released} in the timer log. A leader that finds
+ * an intent without outcome (its predecessor died in between, or a target append is in doubt) first reads each
+ * target from the intent's high watermark for the ids it names, and writes what it found as released; the rest
+ * is pending again. So a record is in its target once, whatever fails.
+ *
+ * <p>Limits: a target append refused for good (the record grew too large for the target's
+ * {@code max.message.bytes}, say) drops the records with an error line rather than retrying forever. A previous
+ * leader whose append to a target is still in flight while the new leader checks can still land a copy (no
+ * fencing of the target append by timer-leader epoch yet).
+ *
+ * <p>Thread-safety: every state access runs on {@code loop} (one thread shared by all timer partitions of the
+ * broker); writes and reads complete on other threads and hop back.
+ */
+final class TimerPartition {
+    private static final Logger log = LoggerFactory.getLogger(TimerPartition.class);
+    /** Records released in one cycle at most. */
+    static final int MAX_RELEASE = 500;
+    /** Bytes of released records per target batch, about (at least one record). */
+    static final int MAX_BATCH_BYTES = 512 * 1024;
+    static final int READ_BYTES = 1 << 20;
+    private static final long MAX_BACKOFF_MS = 1000;
+
+    /** The log of a target partition's leader; empty while it has none. */
+    @FunctionalInterface
+    interface Targets {
+        Optional<DeadLetterLog> leaderLog(TopicPartition target);
+    }
+
+    private final TopicPartition timerTp;
+    private final DeadLetterLog timerLog;
+    private final Targets targets;
+    private final ScheduledExecutorService loop;
+    private final Time time;
+    private final TimerState state = new TimerState();
+    private long readOffset = -1;
+    private boolean running;
+    private boolean again;
+    private ScheduledFuture<?> wake;
+    private long wakeAtMs = Long.MAX_VALUE;
+    private volatile boolean closed;
+    private int failures;
+    private volatile Map<String, Integer> pendingByTopic = Map.of();
+    private volatile long nextDueMs = -1;
+    private volatile long cycles;
+
+    TimerPartition(TopicPartition timerTp, DeadLetterLog timerLog, Targets targets, ScheduledExecutorService loop,
+                   Time time) {
+        this.timerTp = timerTp;
+        this.timerLog = timerLog;
+        this.targets = targets;
+        this.loop = loop;
+        this.time = time;
+    }
+
+    TopicPartition topicPartition() {
+        return timerTp;
+    }
+
+    /** Something may have changed (a schedule appended, the partition just loaded): run a cycle soon. */
+    void poke() {
+        if (!closed) {
+            loop.execute(this::cycle);
+        }
+    }
+
+    void close() {
+        closed = true;
+        loop.execute(() -> {
+            if (wake != null) {
+                wake.cancel(false);
+            }
+        });
+    }
+
+    /** Pending records per target topic, as of the last cycle (any thread). */
+    Map<String, Integer> pendingByTopic() {
+        return pendingByTopic;
+    }
+
+    /** The earliest due time pending, -1 when none (any thread). */
+    long nextDueMs() {
+        return nextDueMs;
+    }
+
+    private void cycle() {
+        if (closed) {
+            return;
+        }
+        if (running) {
+            again = true;
+            return;
+        }
+        running = true;
+        again = false;
+        CompletableFuture<Boolean> step;
+        try {
+            step = step();
+        } catch (RuntimeException e) {
+            step = CompletableFuture.failedFuture(e);
+        }
+        step.whenComplete((more, failure) -> loop.execute(() -> finish(more, failure)));
+    }
+
+    private void finish(Boolean more, Throwable failure) {
+        running = false;
+        cycles++;
+        pendingByTopic = state.pendingByTopic();
+        nextDueMs = state.nextDueMs().orElse(-1);
+        if (closed) {
+            return;
+        }
+        if (failure != null) {
+            failures++;
+            long backoff = Math.min(MAX_BACKOFF_MS, 10L << Math.min(failures, 7));
+            Throwable cause = unwrap(failure);
+            if (failures == 1 || failures % 20 == 0) {
+                log.warn("Timer partition {}: release cycle failed ({} in a row), retrying in {} ms: {}", timerTp,
+                        failures, backoff, cause.toString());
+            }
+            armAt(time.milliseconds() + backoff);
+            return;
+        }
+        failures = 0;
+        if (Boolean.TRUE.equals(more) || again) {
+            loop.execute(this::cycle);
+            return;
+        }
+        state.nextDueMs().ifPresent(this::armAt);
+    }
+
+    private void armAt(long atMs) {
+        if (wake != null && !wake.isDone() && wakeAtMs <= atMs) {
+            return;
+        }
+        if (wake != null) {
+            wake.cancel(false);
+        }
+        wakeAtMs = atMs;
+        wake = loop.schedule(this::cycle, Math.max(0, atMs - time.milliseconds()), TimeUnit.MILLISECONDS);
+    }
+
+    /** Catch up with the log, then resolve an intent in doubt or release what is due; true if more is due now. */
+    private CompletableFuture<Boolean> step() {
+        return catchUp().thenComposeAsync(v -> {
+            Optional<Intent> inDoubt = state.inDoubt();
+            if (inDoubt.isPresent()) {
+                return resolve(inDoubt.get()).thenApply(x -> true);
+            }
+            return release();
+        }, loop);
+    }
+
+    // ---- reading the timer log ----
+
+    private CompletableFuture<Void> catchUp() {
+        return timerLog.bounds(timerTp).thenComposeAsync(bounds -> {
+            if (readOffset < bounds.logStartOffset()) {
+                readOffset = bounds.logStartOffset();
+            }
+            return readUpTo(bounds.highWatermark());
+        }, loop);
+    }
+
+    private CompletableFuture<Void> readUpTo(long highWatermark) {
+        if (readOffset >= highWatermark) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return timerLog.read(timerTp, readOffset, READ_BYTES).thenComposeAsync(records -> {
+            long before = readOffset;
+            for (RecordBatch batch : records.batches()) {
+                if (batch.lastOffset() < readOffset || batch.baseOffset() >= highWatermark) {
+                    continue;
+                }
+                apply(batch, highWatermark);
+                readOffset = Math.max(readOffset, Math.min(batch.lastOffset() + 1, highWatermark));
+            }
+            return readOffset == before ? CompletableFuture.completedFuture(null) : readUpTo(highWatermark);
+        }, loop);
+    }
+
+    private void apply(RecordBatch batch, long highWatermark) {
+        if (batch.isControlBatch()) {
+            return;
+        }
+        List<ScheduledRecord> schedules = new ArrayList<>();
+        for (Record r : batch) {
+            if (r.offset() < readOffset || r.offset() >= highWatermark) {
+                continue;
+            }
+            try {
+                switch (TimerRecord.type(r)) {
+                    case TimerRecord.SCHEDULE -> schedules.add(new ScheduledRecord(r.offset(),
+                            TimerRecord.scheduleMeta(r)));
+                    case TimerRecord.INTENT -> {
+                        state.schedule(schedules);
+                        schedules = new ArrayList<>();
+                        state.intent(TimerRecord.intent(r));
+                    }
+                    case TimerRecord.RELEASED -> {
+                        state.schedule(schedules);
+                        schedules = new ArrayList<>();
+                        state.released(TimerRecord.released(r).offsets());
+                    }
+                    default -> log.error("Timer partition {}: record at offset {} has unknown type {}; skipped",
+                            timerTp, r.offset(), TimerRecord.type(r));
+                }
+            } catch (RuntimeException e) {
+                log.error("Timer partition {}: record at offset {} does not parse; skipped: {}", timerTp,
+                        r.offset(), e.toString());
+            }
+        }
+        state.schedule(schedules);
+    }
+
+    /** The schedules at {@code offsets} (ascending), read from the timer log. */
+    private CompletableFuture<Map<Long, Schedule>> readSchedules(List<Long> offsets, int from,
+                                                                 Map<Long, Schedule> found) {
+        if (from >= offsets.size()) {
+            return CompletableFuture.completedFuture(found);
+        }
+        long wanted = offsets.get(from);
+        return timerLog.read(timerTp, wanted, READ_BYTES).thenComposeAsync(records -> {
+            int next = from;
+            for (RecordBatch batch : records.batches()) {
+                for (Record r : batch) {
+                    while (next < offsets.size() && offsets.get(next) < r.offset()) {
+                        next++; // not in the log any more: the caller sees it missing
+                    }
+                    if (next < offsets.size() && offsets.get(next) == r.offset()) {
+                        found.put(r.offset(), TimerRecord.schedule(r));
+                        next++;
+                    }
+                }
+            }
+            if (next == from) {
+                next++; // nothing at or after the wanted offset
+            }
+            return readSchedules(offsets, next, found);
+        }, loop);
+    }
+
+    // ---- releasing ----
+
+    private CompletableFuture<Boolean> release() {
+        List<Pending> due = state.due(time.milliseconds(), MAX_RELEASE);
+        if (due.isEmpty()) {
+            return CompletableFuture.completedFuture(false);
+        }
+        List<Long> offsets = due.stream().map(Pending::offset).sorted().toList();
+        return readSchedules(offsets, 0, new HashMap<>()).thenComposeAsync(schedules -> {
+            Map<TopicPartition, List<Pending>> byTarget = new LinkedHashMap<>();
+            Map<TopicPartition, Integer> bytes = new HashMap<>();
+            List<Long> missing = new ArrayList<>();
+            boolean more = due.size() == MAX_RELEASE;
+            for (Pending p : due) {
+                Schedule s = schedules.get(p.offset());
+                if (s == null) {
+                    missing.add(p.offset());
+                    continue;
+                }
+                int size = sizeOf(s);
+                int sofar = bytes.getOrDefault(p.target(), 0);
+                if (sofar > 0 && sofar + size > MAX_BATCH_BYTES) {
+                    more = true;
+                    continue;
+                }
+                bytes.put(p.target(), sofar + size);
+                byTarget.computeIfAbsent(p.target(), t -> new ArrayList<>()).add(p);
+            }
+            if (!missing.isEmpty()) {
+                log.error("Timer partition {}: scheduled records {} are no longer in the timer log; dropped", timerTp,
+                        missing);
+                return appendTimer(TimerRecord.RELEASED, TimerRecord.releasedValue(new TimerRecord.Released(missing)))
+                        .thenApply(v -> true);
+            }
+            boolean moreDue = more;
+            return releaseTo(byTarget, schedules).thenApply(v -> moreDue);
+        }, loop);
+    }
+
+    private CompletableFuture<Void> releaseTo(Map<TopicPartition, List<Pending>> byTarget,
+                                              Map<Long, Schedule> schedules) {
+        Map<TopicPartition, DeadLetterLog> logs = new LinkedHashMap<>();
+        for (TopicPartition tp : byTarget.keySet()) {
+            targets.leaderLog(tp).ifPresent(l -> logs.put(tp, l));
+        }
+        if (logs.isEmpty()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("no target partition of "
+                    + byTarget.keySet() + " has a leader"));
+        }
+        Map<TopicPartition, CompletableFuture<DeadLetterLog.Bounds>> bounds = new LinkedHashMap<>();
+        logs.forEach((tp, l) -> bounds.put(tp, l.bounds(tp)));
+        return CompletableFuture.allOf(bounds.values().toArray(CompletableFuture[]::new)).thenComposeAsync(v -> {
+            List<Target> intentTargets = new ArrayList<>();
+            logs.keySet().forEach(tp -> intentTargets.add(new Target(tp, bounds.get(tp).join().highWatermark(),
+                    byTarget.get(tp).stream().map(Pending::offset).toList())));
+            Intent intent = new Intent(intentTargets);
+            return appendTimer(TimerRecord.INTENT, TimerRecord.intentValue(intent))
+                    .thenComposeAsync(x -> appendTargets(intent, logs, schedules), loop);
+        }, loop);
+    }
+
+    private CompletableFuture<Void> appendTargets(Intent intent, Map<TopicPartition, DeadLetterLog> logs,
+                                                  Map<Long, Schedule> schedules) {
+        Map<Target, CompletableFuture<Void>> appends = new LinkedHashMap<>();
+        for (Target t : intent.targets()) {
+            appends.put(t, logs.get(t.partition()).append(t.partition(), releasedBatch(t, schedules)));
+        }
+        return CompletableFuture.allOf(appends.values().toArray(CompletableFuture[]::new))
+                .handleAsync((v, ignored) -> {
+                    List<Long> released = new ArrayList<>();
+                    for (Map.Entry<Target, CompletableFuture<Void>> e : appends.entrySet()) {
+                        Target t = e.getKey();
+                        if (!e.getValue().isCompletedExceptionally()) {
+                            released.addAll(t.offsets());
+                            continue;
+                        }
+                        Throwable cause = unwrap(e.getValue().handle((x, f) -> f).join());
+                        if (!(cause instanceof AppendFailedException failed) || failed.mayHaveAppended()) {
+                            // In doubt: the intent stays open and the next cycle looks in the target.
+                            return CompletableFuture.<Void>failedFuture(cause);
+                        }
+                        if (refusedForGood(failed.error())) {
+                            log.error("Timer partition {}: {} refused {} delayed records for good ({}); they are "
+                                    + "dropped", timerTp, t.partition(), t.offsets().size(), failed.error());
+                            released.addAll(t.offsets());
+                        }
+                    }
+                    return appendTimer(TimerRecord.RELEASED,
+                            TimerRecord.releasedValue(new TimerRecord.Released(released)));
+                }, loop).thenCompose(f -> f);
+    }
+
+    /** Looks in each target of an intent without outcome for the records it names, and writes what it found. */
+    private CompletableFuture<Void> resolve(Intent intent) {
+        List<CompletableFuture<List<Long>>> scans = new ArrayList<>();
+        for (Target t : intent.targets()) {
+            Optional<DeadLetterLog> l = targets.leaderLog(t.partition());
+            if (l.isEmpty()) {
+                return CompletableFuture.failedFuture(new IllegalStateException("target " + t.partition()
+                        + " of an intent in doubt has no leader"));
+            }
+            scans.add(l.get().bounds(t.partition()).thenCompose(b -> scan(l.get(), t, Math.max(t.scanFrom(),
+                    b.logStartOffset()), b.highWatermark(), new ArrayList<>())));
+        }
+        return CompletableFuture.allOf(scans.toArray(CompletableFuture[]::new)).thenComposeAsync(v -> {
+            List<Long> found = new ArrayList<>();
+            scans.forEach(s -> found.addAll(s.join()));
+            int named = intent.targets().stream().mapToInt(t -> t.offsets().size()).sum();
+            log.info("Timer partition {}: a release was in doubt; {} of its {} records are in their targets, the "
+                    + "others are pending again", timerTp, found.size(), named);
+            return appendTimer(TimerRecord.RELEASED, TimerRecord.releasedValue(new TimerRecord.Released(found)));
+        }, loop);
+    }
+
+    private CompletableFuture<List<Long>> scan(DeadLetterLog target, Target t, long from, long highWatermark,
+                                               List<Long> found) {
+        if (from >= highWatermark) {
+            return CompletableFuture.completedFuture(found);
+        }
+        String prefix = timerTp.partition() + ":";
+        return target.read(t.partition(), from, READ_BYTES).thenCompose(records -> {
+            long next = from;
+            for (RecordBatch batch : records.batches()) {
+                next = Math.max(next, batch.lastOffset() + 1);
+                if (batch.isControlBatch()) {
+                    continue;
+                }
+                for (Record r : batch) {
+                    if (r.offset() < from || r.offset() >= highWatermark) {
+                        continue;
+                    }
+                    for (Header h : r.headers()) {
+                        if (DelayHeaders.DELAYED_ID.equals(h.key()) && h.value() != null) {
+                            String id = new String(h.value(), StandardCharsets.UTF_8);
+                            if (id.startsWith(prefix)) {
+                                long offset = Long.parseLong(id.substring(prefix.length()));
+                                if (t.offsets().contains(offset)) {
+                                    found.add(offset);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            return next <= from ? CompletableFuture.completedFuture(found)
+                    : scan(target, t, next, highWatermark, found);
+        });
+    }
+
+    private CompletableFuture<Void> appendTimer(byte type, ByteBuffer value) {
+        MemoryRecords records = MemoryRecords.withRecords(Compression.NONE,
+                new SimpleRecord(time.milliseconds(), TimerRecord.controlKey(type), value));
+        return timerLog.append(timerTp, records);
+    }
+
+    /** The released records of one target, in due order, each stamped with its due time and its id. */
+    private MemoryRecords releasedBatch(Target t, Map<Long, Schedule> schedules) {
+        int size = t.offsets().stream().mapToInt(o -> sizeOf(schedules.get(o))).sum() + 64 * t.offsets().size();
+        MemoryRecordsBuilder b = MemoryRecords.builder(ByteBuffer.allocate(size + 128),
+                Compression.NONE, TimestampType.CREATE_TIME, 0L);
+        for (long offset : t.offsets()) {
+            Schedule s = schedules.get(offset);
+            Header[] headers = new Header[s.headers().length + 1];
+            System.arraycopy(s.headers(), 0, headers, 0, s.headers().length);
+            headers[s.headers().length] = new RecordHeader(DelayHeaders.DELAYED_ID,
+                    (timerTp.partition() + ":" + offset).getBytes(StandardCharsets.UTF_8));
+            b.append(s.meta().dueMs(), s.key(), s.value(), headers);
+        }
+        return b.build();
+    }
+
+    private static int sizeOf(Schedule s) {
+        int size = 32 + (s.key() == null ? 0 : s.key().remaining()) + (s.value() == null ? 0 : s.value().remaining());
+        for (Header h : s.headers()) {
+            size += 8 + h.key().length() * 3 + (h.value() == null ? 0 : h.value().length);
+        }
+        return size;
+    }
+
+    private static boolean refusedForGood(Errors error) {
+        return error != Errors.UNKNOWN_SERVER_ERROR && !(error.exception() instanceof RetriableException);
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    }
+
+    /** Cycles completed, with or without success (tests wait for one). */
+    long cycles() {
+        return cycles;
+    }
+}

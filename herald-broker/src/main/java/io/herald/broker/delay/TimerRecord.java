@@ -1,0 +1,197 @@
+package io.herald.broker.delay;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.CorruptRecordException;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.MemoryRecordsBuilder;
+import org.apache.kafka.common.record.internal.Record;
+
+/**
+ * The records of the timer log {@code __herald_delayed}, one Kafka record each. The record key holds a version
+ * byte ({@value #VERSION}), a type byte and the type's fields; the value and headers of a {@link Schedule} are the
+ * delayed record's own, so the timer log stores a record's bytes once.
+ *
+ * <ul>
+ *   <li>{@link Schedule}: a record to append to {@code target} at {@code dueMs}, with the producer fields that
+ *       detect a retried produce;</li>
+ *   <li>{@link Intent}: the timer leader is about to release these scheduled records (by timer offset) to these
+ *       targets; each target's high watermark before the release is where a successor looks for them;</li>
+ *   <li>{@link Released}: these scheduled records are in their targets (the outcome of the last intent).</li>
+ * </ul>
+ *
+ * <p>Thread-safety: immutable values, stateless codec.
+ */
+public sealed interface TimerRecord {
+    byte VERSION = 0;
+
+    /** The scheduling facts of a {@link Schedule}, read without its payload. */
+    record ScheduleMeta(TopicPartition target, long dueMs, long producerId, short producerEpoch, int sequence,
+                        long timestamp) {}
+
+    /** A delayed record, with its own key, value and headers. */
+    record Schedule(ScheduleMeta meta, ByteBuffer key, ByteBuffer value, Header[] headers) implements TimerRecord {}
+
+    /** A release about to happen: per target, where to look afterwards and which timer offsets go there. */
+    record Intent(List<Target> targets) implements TimerRecord {
+        public Intent {
+            targets = List.copyOf(targets);
+        }
+    }
+
+    /** @param scanFrom the target's high watermark before the release: the released records come after it */
+    record Target(TopicPartition partition, long scanFrom, List<Long> offsets) {
+        public Target {
+            offsets = List.copyOf(offsets);
+        }
+    }
+
+    /** Scheduled records (timer offsets) that are in their targets now. */
+    record Released(List<Long> offsets) implements TimerRecord {
+        public Released {
+            offsets = List.copyOf(offsets);
+        }
+    }
+
+    byte SCHEDULE = 0;
+    byte INTENT = 1;
+    byte RELEASED = 2;
+
+    /** The record key of a schedule: the scheduling facts and the delayed record's own key. */
+    static ByteBuffer scheduleKey(ScheduleMeta m, ByteBuffer key) {
+        byte[] topic = m.target().topic().getBytes(StandardCharsets.UTF_8);
+        int keyLength = key == null ? -1 : key.remaining();
+        ByteBuffer b = ByteBuffer.allocate(2 + 2 + topic.length + 4 + 8 + 8 + 2 + 4 + 8 + 4 + Math.max(0, keyLength));
+        b.put(VERSION).put(SCHEDULE).putShort((short) topic.length).put(topic).putInt(m.target().partition())
+                .putLong(m.dueMs()).putLong(m.producerId()).putShort(m.producerEpoch()).putInt(m.sequence())
+                .putLong(m.timestamp()).putInt(keyLength);
+        if (key != null) {
+            b.put(key.duplicate());
+        }
+        return b.flip();
+    }
+
+    /** The timer-log batch that schedules {@code split}'s delayed records for {@code target}, written at {@code nowMs}. */
+    static MemoryRecords scheduleBatch(TopicPartition target, DelaySplit.Split split, long nowMs) {
+        int size = 256;
+        for (DelaySplit.DelayedRecord r : split.delayed()) {
+            size += 96 + target.topic().length() + remaining(r.key()) + remaining(r.value()) + 64 * r.headers().length;
+        }
+        MemoryRecordsBuilder b = MemoryRecords.builder(ByteBuffer.allocate(size), Compression.NONE,
+                TimestampType.CREATE_TIME, 0L);
+        for (DelaySplit.DelayedRecord r : split.delayed()) {
+            ScheduleMeta meta = new ScheduleMeta(target, r.dueMs(), split.producerId(), split.producerEpoch(),
+                    r.sequence(), r.timestamp());
+            b.append(nowMs, scheduleKey(meta, r.key()), r.value(), r.headers());
+        }
+        return b.build();
+    }
+
+    private static int remaining(ByteBuffer b) {
+        return b == null ? 0 : b.remaining();
+    }
+
+    /** The record key of an intent or a released record: its type alone (the value holds the fields). */
+    static ByteBuffer controlKey(byte type) {
+        return ByteBuffer.allocate(2).put(VERSION).put(type).flip();
+    }
+
+    static ByteBuffer intentValue(Intent intent) {
+        int size = 4;
+        for (Target t : intent.targets()) {
+            size += 2 + t.partition().topic().getBytes(StandardCharsets.UTF_8).length + 4 + 8 + 4 + 8 * t.offsets().size();
+        }
+        ByteBuffer b = ByteBuffer.allocate(size).putInt(intent.targets().size());
+        for (Target t : intent.targets()) {
+            byte[] topic = t.partition().topic().getBytes(StandardCharsets.UTF_8);
+            b.putShort((short) topic.length).put(topic).putInt(t.partition().partition()).putLong(t.scanFrom())
+                    .putInt(t.offsets().size());
+            t.offsets().forEach(b::putLong);
+        }
+        return b.flip();
+    }
+
+    static ByteBuffer releasedValue(Released released) {
+        ByteBuffer b = ByteBuffer.allocate(4 + 8 * released.offsets().size()).putInt(released.offsets().size());
+        released.offsets().forEach(b::putLong);
+        return b.flip();
+    }
+
+    /** The type of a timer-log record. */
+    static byte type(Record r) {
+        ByteBuffer k = key(r);
+        byte version = k.get(k.position());
+        if (version != VERSION || k.remaining() < 2) {
+            throw new CorruptRecordException("Timer record of version " + version + " (expected " + VERSION + ")");
+        }
+        return k.get(k.position() + 1);
+    }
+
+    /** A schedule's facts, without reading its payload. */
+    static ScheduleMeta scheduleMeta(Record r) {
+        ByteBuffer k = key(r);
+        k.position(k.position() + 2);
+        return readMeta(k);
+    }
+
+    /** A whole schedule: facts, key, value and headers. */
+    static Schedule schedule(Record r) {
+        ByteBuffer k = key(r);
+        k.position(k.position() + 2);
+        ScheduleMeta meta = readMeta(k);
+        int keyLength = k.getInt();
+        ByteBuffer key = keyLength < 0 ? null : k.slice(k.position(), keyLength);
+        return new Schedule(meta, key, r.value(), r.headers());
+    }
+
+    static Intent intent(Record r) {
+        ByteBuffer v = r.value().duplicate();
+        int n = v.getInt();
+        List<Target> targets = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            TopicPartition tp = new TopicPartition(string(v), v.getInt());
+            long scanFrom = v.getLong();
+            int count = v.getInt();
+            List<Long> offsets = new ArrayList<>(count);
+            for (int j = 0; j < count; j++) {
+                offsets.add(v.getLong());
+            }
+            targets.add(new Target(tp, scanFrom, offsets));
+        }
+        return new Intent(targets);
+    }
+
+    static Released released(Record r) {
+        ByteBuffer v = r.value().duplicate();
+        int n = v.getInt();
+        List<Long> offsets = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            offsets.add(v.getLong());
+        }
+        return new Released(offsets);
+    }
+
+    private static ScheduleMeta readMeta(ByteBuffer k) {
+        TopicPartition target = new TopicPartition(string(k), k.getInt());
+        return new ScheduleMeta(target, k.getLong(), k.getLong(), k.getShort(), k.getInt(), k.getLong());
+    }
+
+    private static String string(ByteBuffer b) {
+        byte[] bytes = new byte[b.getShort()];
+        b.get(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    private static ByteBuffer key(Record r) {
+        if (!r.hasKey()) {
+            throw new CorruptRecordException("Timer record without key");
+        }
+        return r.key().duplicate();
+    }
+}

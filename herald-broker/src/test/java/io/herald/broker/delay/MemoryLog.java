@@ -1,0 +1,87 @@
+package io.herald.broker.delay;
+
+import io.herald.broker.share.dlq.DeadLetterLog;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.MemoryRecordsBuilder;
+import org.apache.kafka.common.record.internal.Record;
+import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.record.TimestampType;
+
+/**
+ * A partition in memory, every append committed at once, that can be told to fail the next appends: before
+ * appending (not written) or after (written, but the writer hears a failure, so it is in doubt).
+ */
+final class MemoryLog implements DeadLetterLog {
+    /** What the next append does. */
+    enum Next { APPEND, FAIL_BEFORE, FAIL_AFTER }
+
+    private final List<MemoryRecords> batches = new ArrayList<>();
+    private long endOffset;
+    private volatile Next next = Next.APPEND;
+    private volatile Predicate<MemoryRecords> failWhen = r -> true;
+
+    synchronized void failNext(Next how, Predicate<MemoryRecords> when) {
+        this.next = how;
+        this.failWhen = when;
+    }
+
+    @Override
+    public synchronized CompletableFuture<Void> append(TopicPartition partition, MemoryRecords records) {
+        Next how = failWhen.test(records) ? next : Next.APPEND;
+        if (how != Next.APPEND) {
+            next = Next.APPEND;
+        }
+        if (how == Next.FAIL_BEFORE) {
+            return CompletableFuture.failedFuture(new AppendFailedException(Errors.NOT_ENOUGH_REPLICAS, false,
+                    "refused"));
+        }
+        // Re-stamp offsets: one batch per append, from the log end.
+        MemoryRecordsBuilder b = MemoryRecords.builder(ByteBuffer.allocate(records.sizeInBytes() + 256),
+                Compression.NONE, TimestampType.CREATE_TIME, endOffset);
+        for (RecordBatch batch : records.batches()) {
+            for (Record r : batch) {
+                b.appendWithOffset(endOffset++, r.timestamp(), r.key(), r.value(), r.headers());
+            }
+        }
+        batches.add(b.build());
+        if (how == Next.FAIL_AFTER) {
+            return CompletableFuture.failedFuture(new AppendFailedException(Errors.REQUEST_TIMED_OUT, true,
+                    "timed out"));
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public synchronized CompletableFuture<Bounds> bounds(TopicPartition partition) {
+        return CompletableFuture.completedFuture(new Bounds(0, endOffset));
+    }
+
+    @Override
+    public synchronized CompletableFuture<MemoryRecords> read(TopicPartition partition, long offset, int maxBytes) {
+        for (MemoryRecords m : batches) {
+            RecordBatch batch = m.batches().iterator().next();
+            if (batch.lastOffset() >= offset) {
+                return CompletableFuture.completedFuture(m);
+            }
+        }
+        return CompletableFuture.completedFuture(MemoryRecords.EMPTY);
+    }
+
+    synchronized List<Record> records() {
+        List<Record> out = new ArrayList<>();
+        batches.forEach(m -> m.records().forEach(out::add));
+        return out;
+    }
+
+    synchronized long endOffset() {
+        return endOffset;
+    }
+}

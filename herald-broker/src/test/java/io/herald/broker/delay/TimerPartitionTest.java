@@ -1,0 +1,185 @@
+package io.herald.broker.delay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.herald.broker.delay.DelaySplit.DelayedRecord;
+import io.herald.common.time.ManualTime;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.record.internal.Record;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The release protocol of one timer partition against in-memory logs: due records reach their target once, in
+ * due order, whatever write fails and whichever leader (a new instance over the same logs) carries on.
+ */
+class TimerPartitionTest {
+    private static final TopicPartition TIMER = new TopicPartition(DelayedDelivery.TOPIC, 3);
+    private static final TopicPartition TARGET = new TopicPartition("orders", 0);
+
+    private final ManualTime time = new ManualTime(1_000_000L);
+    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
+    private final MemoryLog timerLog = new MemoryLog();
+    private final MemoryLog target = new MemoryLog();
+    private final List<TimerPartition> leaders = new ArrayList<>();
+
+    @AfterEach
+    void stop() {
+        leaders.forEach(TimerPartition::close);
+        loop.shutdownNow();
+    }
+
+    private TimerPartition leader() {
+        TimerPartition p = new TimerPartition(TIMER, timerLog, tp -> Optional.of(target), loop, time);
+        leaders.add(p);
+        return p;
+    }
+
+    /** Writes one produced batch's delayed records (values with their due times) as the produce path does. */
+    private void schedule(long producerId, int baseSequence, Object... valueAndDue) {
+        List<DelayedRecord> delayed = new ArrayList<>();
+        for (int i = 0; i < valueAndDue.length; i += 2) {
+            delayed.add(new DelayedRecord(producerId < 0 ? -1 : baseSequence + i / 2, (Long) valueAndDue[i + 1],
+                    time.milliseconds(), null, ByteBuffer.wrap(((String) valueAndDue[i]).getBytes(StandardCharsets.UTF_8)),
+                    new Header[0]));
+        }
+        timerLog.append(TIMER, TimerRecord.scheduleBatch(TARGET, new DelaySplit.Split(null, producerId, (short) 0,
+                delayed, List.of()), time.milliseconds())).join();
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    /** Pokes and waits until a cycle that started after the poke has finished, and the loop is idle. */
+    private static void runCycle(TimerPartition p) throws InterruptedException {
+        long before = p.cycles();
+        p.poke();
+        await(() -> p.cycles() > before, "a release cycle");
+    }
+
+    private List<String> targetValues() {
+        List<String> out = new ArrayList<>();
+        for (Record r : target.records()) {
+            byte[] b = new byte[r.value().remaining()];
+            r.value().get(b);
+            out.add(new String(b, StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    @Test
+    void releasesDueRecordsInDueOrderAndNothingEarly() throws Exception {
+        long now = time.milliseconds();
+        schedule(-1, 0, "late", now + 200, "first", now + 100, "second", now + 100);
+        TimerPartition p = leader();
+        runCycle(p);
+        assertThat(target.records()).isEmpty();
+        assertThat(p.pendingByTopic()).containsEntry("orders", 3);
+
+        time.advance(150);
+        runCycle(p);
+        await(() -> target.records().size() == 2, "two released");
+        assertThat(targetValues()).containsExactly("first", "second");
+        time.advance(100);
+        runCycle(p);
+        await(() -> target.records().size() == 3, "three released");
+        assertThat(targetValues()).containsExactly("first", "second", "late");
+        Record released = target.records().get(0);
+        assertThat(released.timestamp()).isEqualTo(now + 100);
+        assertThat(new String(released.headers()[0].value(), StandardCharsets.UTF_8)).isEqualTo("3:1");
+        await(() -> p.pendingByTopic().isEmpty(), "nothing pending");
+    }
+
+    @Test
+    void aRetriedScheduleOfTheSameProducerBatchIsReleasedOnce() throws Exception {
+        long now = time.milliseconds();
+        schedule(42, 10, "a", now, "b", now);
+        schedule(42, 10, "a", now, "b", now); // the producer's retry of the same batch
+        schedule(42, 12, "c", now);
+        schedule(-1, 0, "d", now); // without idempotence every write counts
+        schedule(-1, 0, "d", now);
+        TimerPartition p = leader();
+        runCycle(p);
+        await(() -> target.records().size() >= 5, "released");
+        runCycle(p);
+        assertThat(targetValues()).containsExactly("a", "b", "c", "d", "d");
+    }
+
+    @Test
+    void aTargetAppendInDoubtThatLandedIsNotRepeated() throws Exception {
+        schedule(-1, 0, "x", time.milliseconds(), "y", time.milliseconds());
+        target.failNext(MemoryLog.Next.FAIL_AFTER, r -> true);
+        TimerPartition p = leader();
+        runCycle(p);
+        await(() -> p.pendingByTopic().isEmpty(), "the doubt resolved");
+        assertThat(targetValues()).containsExactly("x", "y");
+        // A new leader over the same logs finds nothing to do either.
+        p.close();
+        TimerPartition next = leader();
+        runCycle(next);
+        runCycle(next);
+        assertThat(targetValues()).containsExactly("x", "y");
+        assertThat(next.pendingByTopic()).isEmpty();
+    }
+
+    @Test
+    void aTargetAppendThatNeverLandedIsReleasedAgain() throws Exception {
+        schedule(-1, 0, "x", time.milliseconds());
+        target.failNext(MemoryLog.Next.FAIL_BEFORE, r -> true);
+        TimerPartition p = leader();
+        runCycle(p);
+        await(() -> target.records().size() == 1, "released after the refusal");
+        assertThat(targetValues()).containsExactly("x");
+        await(() -> p.pendingByTopic().isEmpty(), "nothing pending");
+    }
+
+    @Test
+    void aLeaderThatDiedBetweenIntentAndOutcomeIsFinishedByTheNext() throws Exception {
+        long now = time.milliseconds();
+        schedule(-1, 0, "x", now, "y", now);
+        // The outcome write fails after the targets have the records: as if the leader died right there.
+        timerLog.failNext(MemoryLog.Next.FAIL_BEFORE, r -> TimerRecord.type(r.records().iterator().next())
+                == TimerRecord.RELEASED);
+        TimerPartition p = leader();
+        runCycle(p);
+        await(() -> target.records().size() == 2, "released");
+        p.close();
+        TimerPartition next = leader();
+        runCycle(next);
+        runCycle(next);
+        await(() -> next.pendingByTopic().isEmpty(), "the new leader resolved the intent");
+        assertThat(targetValues()).containsExactly("x", "y");
+    }
+
+    @Test
+    void aLeaderThatDiedBeforeTheTargetAppendLeavesTheRecordsToTheNext() throws Exception {
+        long now = time.milliseconds();
+        schedule(-1, 0, "x", now);
+        target.failNext(MemoryLog.Next.FAIL_BEFORE, r -> true);
+        // The first leader writes its intent, then the target refuses; it dies before trying again.
+        TimerPartition p = leader();
+        runCycle(p);
+        p.close();
+        TimerPartition next = leader();
+        runCycle(next);
+        await(() -> target.records().size() == 1, "released by the next leader");
+        runCycle(next);
+        assertThat(targetValues()).containsExactly("x");
+    }
+}

@@ -1,0 +1,201 @@
+package io.herald.server.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.message.InitProducerIdRequestData;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.SimpleRecord;
+import org.apache.kafka.common.requests.InitProducerIdRequest;
+import org.apache.kafka.common.requests.InitProducerIdResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Delayed delivery as a kafka-clients user sees it: a record with a future {@code herald.delay.ms} or
+ * {@code herald.deliver.at} header on a topic with {@code herald.delivery.delay.enable=true} is not readable until
+ * it is due, then appears once, at a new offset after the records produced meanwhile.
+ */
+class DelayedDeliveryTest {
+    private static final int T = 30;
+
+    @TempDir
+    static Path dir;
+    static TestBroker broker;
+
+    @BeforeAll
+    static void start() throws Exception {
+        broker = TestBroker.start(dir);
+    }
+
+    @AfterAll
+    static void stop() {
+        broker.close();
+    }
+
+    private static ProducerRecord<String, String> delayed(String topic, String key, String value, String header,
+                                                          long ms) {
+        return new ProducerRecord<>(topic, 0, key, value, List.of(new RecordHeader(header,
+                Long.toString(ms).getBytes(StandardCharsets.UTF_8))));
+    }
+
+    private static String header(ConsumerRecord<?, ?> r, String key) {
+        Header h = r.headers().lastHeader(key);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    /** Polls until {@code expected} records arrived, noting when each did. */
+    private static List<Arrival> readArrivals(KafkaConsumer<String, String> consumer, TopicPartition tp, int expected,
+                                              Duration timeout) {
+        consumer.assign(Set.of(tp));
+        consumer.seekToBeginning(Set.of(tp));
+        List<Arrival> out = new ArrayList<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (out.size() < expected && System.nanoTime() < deadline) {
+            for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(20))) {
+                out.add(new Arrival(r, System.currentTimeMillis()));
+            }
+        }
+        return out;
+    }
+
+    record Arrival(ConsumerRecord<String, String> record, long atMs) {}
+
+    @Test
+    void aDelayedRecordIsAppendedWhenDueAtANewOffset() throws Exception {
+        String topic = "delay-basic";
+        broker.createTopic(topic, 1, Map.of("herald.delivery.delay.enable", "true"));
+        TopicPartition tp = new TopicPartition(topic, 0);
+        KafkaProducer<String, String> producer = broker.producer(Map.of(ProducerConfig.LINGER_MS_CONFIG, 50));
+        long sent = System.currentTimeMillis();
+        Future<RecordMetadata> a = producer.send(new ProducerRecord<>(topic, 0, "k", "a"));
+        Future<RecordMetadata> b = producer.send(delayed(topic, "k", "b", "herald.delay.ms", 1500));
+        Future<RecordMetadata> c = producer.send(new ProducerRecord<>(topic, 0, "k", "c"));
+        producer.flush();
+        assertThat(a.get(T, TimeUnit.SECONDS).offset()).isEqualTo(0);
+        assertThat(b.get(T, TimeUnit.SECONDS).offset()).isEqualTo(1); // a placeholder: nothing is ever there
+        assertThat(c.get(T, TimeUnit.SECONDS).offset()).isEqualTo(2);
+
+        List<Arrival> got = readArrivals(broker.consumer(), tp, 3, Duration.ofSeconds(T));
+        assertThat(got).extracting(g -> g.record().value()).containsExactly("a", "c", "b");
+        assertThat(got).extracting(g -> g.record().offset()).containsExactly(0L, 2L, 3L);
+        Arrival released = got.get(2);
+        assertThat(released.atMs()).isGreaterThanOrEqualTo(sent + 1500);
+        assertThat(released.record().timestamp()).isGreaterThanOrEqualTo(sent + 1500);
+        assertThat(released.record().key()).isEqualTo("k");
+        assertThat(header(released.record(), "herald.delay.ms")).isEqualTo("1500");
+        assertThat(header(released.record(), "herald.delayed.id")).matches("\\d+:\\d+");
+        assertThat(broker.offset(tp, org.apache.kafka.clients.admin.OffsetSpec.latest())).isEqualTo(4);
+    }
+
+    @Test
+    void releasesByDueTimeThenProduceOrder() throws Exception {
+        String topic = "delay-order";
+        broker.createTopic(topic, 1, Map.of("herald.delivery.delay.enable", "true"));
+        TopicPartition tp = new TopicPartition(topic, 0);
+        KafkaProducer<String, String> producer = broker.producer();
+        long due = System.currentTimeMillis() + 1500;
+        List<Future<RecordMetadata>> sends = new ArrayList<>();
+        sends.add(producer.send(delayed(topic, "k", "late", "herald.deliver.at", due + 300)));
+        for (int i = 0; i < 5; i++) {
+            sends.add(producer.send(delayed(topic, "k", "same-" + i, "herald.deliver.at", due)));
+        }
+        sends.add(producer.send(delayed(topic, "k", "early", "herald.delay.ms", 700)));
+        for (Future<RecordMetadata> f : sends) {
+            f.get(T, TimeUnit.SECONDS);
+        }
+        List<Arrival> got = readArrivals(broker.consumer(), tp, 7, Duration.ofSeconds(T));
+        assertThat(got).extracting(g -> g.record().value())
+                .containsExactly("early", "same-0", "same-1", "same-2", "same-3", "same-4", "late");
+        for (Arrival g : got.subList(1, 6)) {
+            assertThat(g.atMs()).isGreaterThanOrEqualTo(due);
+        }
+        assertThat(got.get(6).atMs()).isGreaterThanOrEqualTo(due + 300);
+    }
+
+    @Test
+    void aTopicWithoutTheConfigAppendsAtOnceAndShowsTheConfig() throws Exception {
+        String topic = "delay-off";
+        broker.createTopic(topic, 1, Map.of());
+        TopicPartition tp = new TopicPartition(topic, 0);
+        KafkaProducer<String, String> producer = broker.producer();
+        producer.send(delayed(topic, "k", "x", "herald.delay.ms", 3_600_000)).get(T, TimeUnit.SECONDS);
+        List<Arrival> got = readArrivals(broker.consumer(), tp, 1, Duration.ofSeconds(T));
+        assertThat(got).extracting(g -> g.record().value()).containsExactly("x");
+
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        Config config = broker.admin().describeConfigs(List.of(resource)).all().get(T, TimeUnit.SECONDS)
+                .get(resource);
+        ConfigEntry entry = config.get("herald.delivery.delay.enable");
+        assertThat(entry.value()).isEqualTo("false");
+        assertThat(entry.source()).isEqualTo(ConfigEntry.ConfigSource.DEFAULT_CONFIG);
+    }
+
+    @Test
+    void aHeaderThatDoesNotParseIsAppendedAtOnce() throws Exception {
+        String topic = "delay-bad";
+        broker.createTopic(topic, 1, Map.of("herald.delivery.delay.enable", "true"));
+        TopicPartition tp = new TopicPartition(topic, 0);
+        KafkaProducer<String, String> producer = broker.producer();
+        producer.send(new ProducerRecord<>(topic, 0, "k", "bad", List.of(new RecordHeader("herald.delay.ms",
+                "soon".getBytes(StandardCharsets.UTF_8))))).get(T, TimeUnit.SECONDS);
+        producer.send(delayed(topic, "k", "negative", "herald.delay.ms", -5)).get(T, TimeUnit.SECONDS);
+        producer.send(delayed(topic, "k", "past", "herald.deliver.at", 1000)).get(T, TimeUnit.SECONDS);
+        List<Arrival> got = readArrivals(broker.consumer(), tp, 3, Duration.ofSeconds(T));
+        assertThat(got).extracting(g -> g.record().value()).containsExactly("bad", "negative", "past");
+        assertThat(got).extracting(g -> g.record().offset()).containsExactly(0L, 1L, 2L);
+    }
+
+    @Test
+    void aRetriedProduceIsScheduledOnce() throws Exception {
+        String topic = "delay-retry";
+        broker.createTopic(topic, 1, Map.of("herald.delivery.delay.enable", "true"));
+        TopicPartition tp = new TopicPartition(topic, 0);
+        long due = System.currentTimeMillis() + 1000;
+        try (TestBroker.RawConnection c = broker.raw()) {
+            InitProducerIdResponse init = c.roundTrip(new InitProducerIdRequest.Builder(new InitProducerIdRequestData()
+                    .setTransactionalId(null).setTransactionTimeoutMs(60_000)).build());
+            long pid = init.data().producerId();
+            short epoch = init.data().producerEpoch();
+            MemoryRecords first = MemoryRecords.withIdempotentRecords(Compression.NONE, pid, epoch, 0,
+                    record("x", due), record("y", -1));
+            assertThat(BadInputTest.produce(c, topic, 0, first)).isZero();
+            // The producer did not hear back and sends the same batch again: a duplicate, acknowledged.
+            assertThat(BadInputTest.produce(c, topic, 0, MemoryRecords.readableRecords(first.buffer().duplicate()))).isZero();
+            assertThat(BadInputTest.produce(c, topic, 0, MemoryRecords.withIdempotentRecords(Compression.NONE, pid,
+                    epoch, 2, record("z", due), record("w", -1), record("sentinel", due + 300)))).isZero();
+        }
+        List<Arrival> got = readArrivals(broker.consumer(), tp, 5, Duration.ofSeconds(T));
+        // The sentinel is due last of this partition's delayed records, so every copy of x would be out before it.
+        assertThat(got).extracting(g -> g.record().value()).containsExactly("y", "w", "x", "z", "sentinel");
+    }
+
+    private static SimpleRecord record(String value, long deliverAt) {
+        Header[] headers = deliverAt < 0 ? new Header[0] : new Header[] {new RecordHeader("herald.deliver.at",
+                Long.toString(deliverAt).getBytes(StandardCharsets.UTF_8))};
+        return new SimpleRecord(System.currentTimeMillis(), null, value.getBytes(StandardCharsets.UTF_8), headers);
+    }
+}
