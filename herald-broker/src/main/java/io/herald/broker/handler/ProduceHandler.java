@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -77,6 +78,9 @@ public final class ProduceHandler implements ApiHandler {
     private static final Logger log = LoggerFactory.getLogger(ProduceHandler.class);
     /** The first Produce version with the current-leader and node-endpoint tagged fields (KIP-951). */
     private static final short CURRENT_LEADER_VERSION = 10;
+    /** The longest a produce to a delay-enabled topic waits for the timer log to be created. */
+    private static final long MAX_TIMER_LOG_WAIT_MS = 10_000;
+    private static final long TIMER_LOG_RECHECK_MS = 50;
 
     private final ReplicaManager replicas;
     private final Supplier<ClusterImage> images;
@@ -114,7 +118,9 @@ public final class ProduceHandler implements ApiHandler {
         ProduceRequestData data = ((ProduceRequest) request.body()).data();
         short version = request.apiVersion();
         CompletableFuture<Response> future = new CompletableFuture<>();
-        pool.execute(() -> {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(
+                Math.min(Math.max(0, data.timeoutMs()), MAX_TIMER_LOG_WAIT_MS));
+        awaitTimerLog(data, deadline).whenComplete((ready, ignored) -> pool.execute(() -> {
             try {
                 ClusterImage image = images.get();
                 switch (ProduceVerification.of(data, version, image, replicas)) {
@@ -136,8 +142,40 @@ public final class ProduceHandler implements ApiHandler {
             } catch (RuntimeException e) {
                 future.completeExceptionally(e);
             }
-        });
+        }));
         return future;
+    }
+
+    /**
+     * Completes once every partition of a delay-enabled topic in the request has a timer partition with a leader
+     * (the timer log is created on first use), or at {@code deadlineNanos}. A produce waits rather than answering at
+     * once: one connection's requests run one at a time, so the producer's next batches wait behind this one, and a
+     * refusal of its first batch cannot let a later batch start its sequence in the log.
+     */
+    private CompletableFuture<Void> awaitTimerLog(ProduceRequestData data, long deadlineNanos) {
+        if (delays.isEmpty() || System.nanoTime() >= deadlineNanos || timerLogReady(data)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(TIMER_LOG_RECHECK_MS,
+                TimeUnit.MILLISECONDS, pool)).thenCompose(v -> awaitTimerLog(data, deadlineNanos));
+    }
+
+    private boolean timerLogReady(ProduceRequestData data) {
+        ClusterImage image = images.get();
+        for (ProduceRequestData.TopicProduceData topicData : data.topicData()) {
+            Optional<TopicImage> topic = topicData.name() != null && !topicData.name().isEmpty()
+                    ? image.topic(topicData.name()) : image.topic(topicData.topicId());
+            if (topic.isEmpty() || !delays.get().enabled(image, topic.get())) {
+                continue;
+            }
+            for (ProduceRequestData.PartitionProduceData pd : topicData.partitionData()) {
+                if (delays.get().placement(image, new TopicPartition(topic.get().name(), pd.index()))
+                        instanceof DelayedDelivery.Placement.NotReady) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /**
@@ -176,6 +214,8 @@ public final class ProduceHandler implements ApiHandler {
                                 w.response().setErrorCode((error == Errors.NONE ? Errors.UNKNOWN_SERVER_ERROR
                                         : error).code()).setErrorMessage("Writing the delayed records to the "
                                         + "timer log failed: " + cause.getMessage());
+                                log.info("Delayed records of a produce were not written to the timer log ({}): {}",
+                                        error, cause.toString());
                             }
                         });
                     }

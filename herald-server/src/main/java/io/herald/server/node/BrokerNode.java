@@ -245,6 +245,11 @@ public final class BrokerNode implements HeraldNode {
         return fetchSessions;
     }
 
+    /** Delayed delivery: pending records and the timer partitions led here (tests, operators). */
+    public DelayedDelivery delayedDelivery() {
+        return delays;
+    }
+
     public ReplicaManager replicaManager() {
         return replicas;
     }

@@ -193,6 +193,39 @@ class DelayedDeliveryTest {
         assertThat(got).extracting(g -> g.record().value()).containsExactly("y", "w", "x", "z", "sentinel");
     }
 
+    @Test
+    void pendingRecordsSurviveARestartAndAreReleasedOnce() throws Exception {
+        String topic = "delay-restart";
+        broker.createTopic(topic, 1, Map.of("herald.delivery.delay.enable", "true"));
+        TopicPartition tp = new TopicPartition(topic, 0);
+        long yearAhead = System.currentTimeMillis() + 365L * 24 * 3600 * 1000;
+        KafkaProducer<String, String> producer = broker.producer();
+        producer.send(delayed(topic, "k", "next-year", "herald.deliver.at", yearAhead)).get(T, TimeUnit.SECONDS);
+        long sent = System.currentTimeMillis();
+        producer.send(delayed(topic, "k", "soon", "herald.delay.ms", 2500)).get(T, TimeUnit.SECONDS);
+        awaitPending(topic, 2);
+
+        broker.restart();
+        List<Arrival> got = readArrivals(broker.consumer(), tp, 1, Duration.ofSeconds(T));
+        assertThat(got).extracting(g -> g.record().value()).containsExactly("soon");
+        assertThat(got.get(0).atMs()).isGreaterThanOrEqualTo(sent + 2500);
+        // The one due next year is still held, and nothing else was appended: the end is the released record's.
+        awaitPending(topic, 1);
+        assertThat(broker.broker().delayedDelivery().nextDueMs()).isEqualTo(yearAhead);
+        assertThat(broker.offset(tp, org.apache.kafka.clients.admin.OffsetSpec.latest()))
+                .isEqualTo(got.get(0).record().offset() + 1);
+    }
+
+    /** The broker's count of pending records of {@code topic} is updated after each release cycle. */
+    private static void awaitPending(String topic, int expected) throws InterruptedException {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (broker.broker().delayedDelivery().pendingByTopic().getOrDefault(topic, 0) != expected
+                && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(broker.broker().delayedDelivery().pendingByTopic()).containsEntry(topic, expected);
+    }
+
     private static SimpleRecord record(String value, long deliverAt) {
         Header[] headers = deliverAt < 0 ? new Header[0] : new Header[] {new RecordHeader("herald.deliver.at",
                 Long.toString(deliverAt).getBytes(StandardCharsets.UTF_8))};
