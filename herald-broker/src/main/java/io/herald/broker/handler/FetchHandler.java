@@ -5,8 +5,10 @@ import io.herald.broker.fetch.FetchSessionCache;
 import io.herald.broker.fetch.PartitionFetch;
 import io.herald.broker.replica.Partition;
 import io.herald.broker.replica.ReplicaManager;
+import io.herald.broker.ttl.FetchExpiry;
 import io.herald.common.purgatory.DelayedOperation;
 import io.herald.common.purgatory.Purgatory;
+import io.herald.common.time.Time;
 import io.herald.metadata.image.BrokerImage;
 import io.herald.metadata.image.ClusterImage;
 import io.herald.metadata.image.PartitionImage;
@@ -19,7 +21,9 @@ import io.herald.protocol.ServedApi;
 import io.herald.protocol.VersionRange;
 import io.herald.storage.log.FileSlice;
 import io.herald.storage.log.LogReadResult;
+import io.herald.storage.log.TimestampAndOffset;
 import io.herald.storage.txn.AbortedTransaction;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +35,7 @@ import java.util.function.Supplier;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData.FetchableTopicResponse;
 import org.apache.kafka.common.message.FetchResponseData.PartitionData;
@@ -68,14 +73,17 @@ public final class FetchHandler implements ApiHandler {
     private final Purgatory<TopicPartition> purgatory;
     private final Executor pool;
     private final FetchSessionCache sessions;
+    private final Time time;
 
+    /** @param time the clock message TTL ({@code herald.message.ttl.ms}) is judged by */
     public FetchHandler(ReplicaManager replicas, Supplier<ClusterImage> images, Purgatory<TopicPartition> purgatory,
-                        Executor pool, FetchSessionCache sessions) {
+                        Executor pool, FetchSessionCache sessions, Time time) {
         this.replicas = replicas;
         this.images = images;
         this.purgatory = purgatory;
         this.pool = pool;
         this.sessions = sessions;
+        this.time = time;
     }
 
     /**
@@ -234,11 +242,29 @@ public final class FetchHandler implements ApiHandler {
                                 .orElse(null));
                     }
                     FileSlice slice = read.slice();
+                    int size = slice.size();
+                    if (!fetcher.isFollower() && size > 0 && part.log().config().hasMessageTtl()) {
+                        long bound = fetcher.isolation() == IsolationLevel.READ_COMMITTED ? lastStable : hw;
+                        switch (expire(part, slice, bound)) {
+                            case FetchExpiry.Outcome.Send send -> {
+                                slice = send.slice();
+                                size = slice.size();
+                            }
+                            case FetchExpiry.Outcome.Skip skip -> {
+                                slice = FileSlice.empty();
+                                size = skip.emptyBatch().sizeInBytes();
+                                pd.setRecords(skip.emptyBatch());
+                                if (pd.abortedTransactions() != null) {
+                                    pd.setAbortedTransactions(List.of()); // nothing of a transaction is sent
+                                }
+                            }
+                        }
+                    }
                     if (slice.size() > 0) {
                         pd.setRecords(new FileRegionRecords(slice.channel(), slice.position(), slice.size()));
-                        remaining -= slice.size();
-                        total += slice.size();
                     }
+                    remaining -= size;
+                    total += size;
                     pd.setHighWatermark(hw)
                             .setLastStableOffset(lastStable)
                             .setLogStartOffset(read.logStartOffset());
@@ -266,6 +292,25 @@ public final class FetchHandler implements ApiHandler {
         FetchResponseData response = new FetchResponseData().setErrorCode(Errors.NONE.code())
                 .setResponses(responses).setNodeEndpoints(endpoints);
         return new FetchResult(response, total, hasError);
+    }
+
+    /**
+     * Message TTL for a consumer's read (see {@link FetchExpiry}): a read of expired batches skips them, as far as
+     * the time index shows they go, and never past {@code bound}.
+     */
+    private FetchExpiry.Outcome expire(Partition part, FileSlice slice, long bound) {
+        long ttl = part.log().config().messageTtlMs();
+        long now = time.milliseconds();
+        try {
+            return FetchExpiry.apply(slice, ttl, now, from -> {
+                long target = FetchExpiry.firstLiveTimestamp(ttl, now);
+                long to = target < 0 ? from : part.log().offsetForTimestamp(target)
+                        .map(TimestampAndOffset::offset).orElse(bound);
+                return Math.min(Math.max(from, to), Math.max(from, bound));
+            });
+        } catch (IOException e) {
+            throw new KafkaStorageException(part.topicPartition() + ": reading batch headers failed", e);
+        }
     }
 
     private static List<FetchResponseData.AbortedTransaction> aborted(List<AbortedTransaction> aborted) {

@@ -6,5 +6,7 @@ public enum ArchiveReason {
     REJECTED,
     /** They were released, timed out or left by a closing session after their last allowed delivery
      *  ({@code share.delivery.count.limit}). */
-    DELIVERY_LIMIT
+    DELIVERY_LIMIT,
+    /** Their TTL ({@code herald.message.ttl.ms}, {@code herald.ttl.ms}) passed before they were delivered. */
+    EXPIRED
 }

@@ -1,19 +1,21 @@
 package io.herald.broker.share;
 
 import io.herald.broker.replica.Partition;
+import io.herald.broker.ttl.ExpiredOffsets;
+import io.herald.broker.ttl.ExpiredRecords;
 import io.herald.protocol.FileRegionRecords;
 import io.herald.storage.log.BatchHeader;
 import io.herald.storage.log.FileSlice;
 import io.herald.storage.log.TimestampAndOffset;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.errors.KafkaStorageException;
+import org.apache.kafka.common.record.internal.BaseRecords;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 
 /**
@@ -73,11 +75,38 @@ public final class PartitionShareLog implements ShareLog {
             return Chunk.EMPTY;
         }
         List<FetchedBatch> batches = headers(slice, lastOffsetWanted);
-        FileChannel channel = slice.channel();
-        long base = slice.position();
-        return new Chunk(batches, read.abortedTransactions(),
-                (position, size) -> size == 0 ? MemoryRecords.EMPTY
-                        : new FileRegionRecords(channel, base + position, size));
+        return new Chunk(batches, read.abortedTransactions(), new FileSlicer(slice));
+    }
+
+    /** Hands runs of the read out as file regions, and reads them into the heap for the TTL headers. */
+    private record FileSlicer(FileSlice slice) implements Slicer {
+        @Override
+        public BaseRecords records(int position, int size) {
+            return size == 0 ? MemoryRecords.EMPTY
+                    : new FileRegionRecords(slice.channel(), slice.position() + position, size);
+        }
+    }
+
+    /**
+     * Batches past the topic's TTL by their newest timestamp are expired whole from their headers; the others are
+     * read and decoded, record by record (a record's own {@code herald.ttl.ms} may be shorter).
+     */
+    @Override
+    public ExpiredOffsets expired(Chunk chunk, long nowMs) {
+        long ttl = partition.log().config().messageTtlMs();
+        if (ttl < 0 || !(chunk.slicer() instanceof FileSlicer files)) {
+            return ExpiredOffsets.NONE;
+        }
+        ExpiredOffsets.Builder out = new ExpiredOffsets.Builder();
+        try {
+            for (FetchedBatch b : chunk.batches()) {
+                ExpiredRecords.add(out, b.baseOffset(), b.lastOffset(), b.maxTimestamp(), b.control(), ttl, nowMs,
+                        () -> files.slice().read(b.position(), b.sizeInBytes()));
+            }
+        } catch (IOException e) {
+            throw new KafkaStorageException(partition.topicPartition() + ": reading records for their TTL failed", e);
+        }
+        return out.build();
     }
 
     @Override
@@ -90,21 +119,11 @@ public final class PartitionShareLog implements ShareLog {
         ByteBuffer buf = ByteBuffer.allocate(BatchHeader.SIZE);
         int position = 0;
         try {
-            while (position + BatchHeader.SIZE <= slice.size()) {
-                buf.clear();
-                long at = slice.position() + position;
-                while (buf.hasRemaining()) {
-                    if (slice.channel().read(buf, at + buf.position()) < 0) {
-                        throw new KafkaStorageException(partition.topicPartition() + ": segment ended inside a batch"
-                                + " header at " + at);
-                    }
-                }
-                BatchHeader h = BatchHeader.parse(buf, 0);
-                if (h.sizeInBytes() < BatchHeader.SIZE || position + h.sizeInBytes() > slice.size()) {
-                    break; // the read hands out whole batches; a short tail is not one
-                }
+            BatchHeader h;
+            // The read hands out whole batches; a short tail is not one.
+            while ((h = slice.batchHeader(position, buf)) != null) {
                 out.add(new FetchedBatch(h.baseOffset(), h.lastOffset(), position, h.sizeInBytes(), h.producerId(),
-                        h.isTransactional(), h.isControl()));
+                        h.isTransactional(), h.isControl(), h.maxTimestamp()));
                 position += h.sizeInBytes();
                 if (h.lastOffset() >= lastOffsetWanted) {
                     break;

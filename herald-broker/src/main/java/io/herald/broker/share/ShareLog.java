@@ -1,5 +1,6 @@
 package io.herald.broker.share;
 
+import io.herald.broker.ttl.ExpiredOffsets;
 import io.herald.storage.txn.AbortedTransaction;
 import java.util.List;
 import java.util.Optional;
@@ -47,6 +48,14 @@ public interface ShareLog {
     default Chunk read(long offset, int maxBytes, boolean minOneMessage, IsolationLevel isolation,
                        long lastOffsetWanted) {
         return read(offset, maxBytes, minOneMessage, isolation);
+    }
+
+    /**
+     * The records of {@code chunk} whose TTL ({@code herald.message.ttl.ms}, {@code herald.ttl.ms}) has passed at
+     * {@code nowMs}; none by default (a log whose records never expire).
+     */
+    default ExpiredOffsets expired(Chunk chunk, long nowMs) {
+        return ExpiredOffsets.NONE;
     }
 
     /**

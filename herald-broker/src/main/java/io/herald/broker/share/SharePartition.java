@@ -2,6 +2,7 @@ package io.herald.broker.share;
 
 import io.herald.broker.share.WindowEffects.ArchivedRange;
 import io.herald.broker.share.WindowEffects.LockGrant;
+import io.herald.broker.ttl.ExpiredOffsets;
 import io.herald.broker.share.WindowEffects.Rules;
 import io.herald.common.time.Time;
 import io.herald.common.timer.Timer;
@@ -442,6 +443,7 @@ public final class SharePartition {
             if (chunk.batches().isEmpty()) {
                 return Optional.of(Fetch.EMPTY);
             }
+            ExpiredOffsets expired = shareLog.expired(chunk, ctx.time().milliseconds());
             ShareWindow.Acquired acquired;
             Aftermath after;
             lock.lock();
@@ -451,7 +453,7 @@ public final class SharePartition {
                 }
                 WindowEffects fx = effects(settings, 0);
                 acquired = window.acquire(memberId, params.mode(), params.batchSize(), params.maxRecords(),
-                        fetchOffset, chunk, settings.isolationLevel(), fx);
+                        fetchOffset, chunk, settings.isolationLevel(), expired, fx);
                 window.advanceStart(fx);
                 after = finish(fx);
             } finally {

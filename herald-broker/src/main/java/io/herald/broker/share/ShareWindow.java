@@ -1,6 +1,7 @@
 package io.herald.broker.share;
 
 import io.herald.broker.share.WindowEffects.ArchivedRange;
+import io.herald.broker.ttl.ExpiredOffsets;
 import io.herald.broker.share.WindowEffects.LockGrant;
 import io.herald.coordinator.share.PersistedBatch;
 import io.herald.storage.txn.AbortedTransaction;
@@ -186,11 +187,12 @@ final class ShareWindow {
      * read covers them, else offset by offset), new records past the end offset in whole log batches
      * ({@code batch_optimized}, split into in-flight batches of about {@code batchSize}) or exactly up to
      * {@code maxRecords} ({@code record_limit}), within the room {@code share.partition.max.record.locks} leaves;
-     * records delivered often are handed out in smaller groups (throttled delivery), and with read_committed the
-     * records of aborted transactions are archived instead of handed out.
+     * records delivered often are handed out in smaller groups (throttled delivery), with read_committed the
+     * records of aborted transactions are archived instead of handed out, and so are the {@code expired} ones
+     * (message TTL), which are dead-lettered when the group has a dead-letter topic.
      */
     Acquired acquire(String memberId, AcquireMode mode, int batchSize, int maxRecords, long fetchOffset,
-                     ShareLog.Chunk chunk, IsolationLevel isolation, WindowEffects fx) {
+                     ShareLog.Chunk chunk, IsolationLevel isolation, ExpiredOffsets expired, WindowEffects fx) {
         List<FetchedBatch> logBatches = chunk.batches();
         if (maxRecords <= 0 || logBatches.isEmpty()) {
             return Acquired.NONE;
@@ -272,21 +274,75 @@ final class ShareWindow {
         if (result.isEmpty()) {
             return Acquired.NONE;
         }
-        if (isolation == IsolationLevel.READ_COMMITTED && chunk.abortedTransactions().isPresent()
-                && !chunk.abortedTransactions().get().isEmpty()) {
-            Set<Long> lockIds = new HashSet<>();
-            for (LockGrant g : fx.locks.subList(locksBefore, fx.locks.size())) {
-                lockIds.add(g.lockId());
-            }
-            List<AcquiredRange> kept = archiveAborted(result, logBatches, chunk.abortedTransactions().get(),
-                    lockIds, fx);
-            long count = 0;
-            for (AcquiredRange r : kept) {
-                count += r.count();
-            }
-            return new Acquired(kept, count);
+        boolean aborted = isolation == IsolationLevel.READ_COMMITTED && chunk.abortedTransactions().isPresent()
+                && !chunk.abortedTransactions().get().isEmpty();
+        if (!aborted && expired.isEmpty()) {
+            return new Acquired(result, acquired);
         }
-        return new Acquired(result, acquired);
+        Set<Long> lockIds = new HashSet<>();
+        for (LockGrant g : fx.locks.subList(locksBefore, fx.locks.size())) {
+            lockIds.add(g.lockId());
+        }
+        List<AcquiredRange> kept = result;
+        if (aborted) {
+            kept = archiveAborted(kept, logBatches, chunk.abortedTransactions().get(), lockIds, fx);
+        }
+        if (!expired.isEmpty()) {
+            kept = archiveExpired(kept, expired, lockIds, fx);
+        }
+        long count = 0;
+        for (AcquiredRange r : kept) {
+            count += r.count();
+        }
+        return new Acquired(kept, count);
+    }
+
+    /**
+     * Message TTL: the expired records among those just acquired are archived, or made Archiving for their
+     * dead-letter copy, as a lock expiry does (an unconditional write), and the ranges handed out leave them out.
+     * Their delivery count stays what it was before this acquisition: they were not delivered.
+     */
+    private List<AcquiredRange> archiveExpired(List<AcquiredRange> acquired, ExpiredOffsets expired,
+                                               Set<Long> lockIds, WindowEffects fx) {
+        List<AcquiredRange> kept = new ArrayList<>();
+        RecordState target = archiveTarget(fx);
+        for (AcquiredRange range : acquired) {
+            long at = range.firstOffset();
+            while (at <= range.lastOffset()) {
+                boolean gone = expired.contains(at);
+                long until = at;
+                while (until < range.lastOffset() && expired.contains(until + 1) == gone) {
+                    until++;
+                }
+                if (!gone) {
+                    kept.add(new AcquiredRange(at, until, range.deliveryCount()));
+                } else {
+                    for (InFlightRun r : cover(at, until)) {
+                        if (r.state == RecordState.ACQUIRED && !r.pending() && lockIds.contains(r.lockId)) {
+                            expire(r, target, fx);
+                        }
+                    }
+                }
+                at = until + 1;
+            }
+        }
+        return kept;
+    }
+
+    private void expire(InFlightRun r, RecordState target, WindowEffects fx) {
+        r.deliveryCount--;
+        r.state = target;
+        r.clearLock();
+        ArchivedRange range = new ArchivedRange(r.first, r.last, r.deliveryCount, ArchiveReason.EXPIRED);
+        if (target == RecordState.ARCHIVING) {
+            r.archiveReason = ArchiveReason.EXPIRED;
+            r.deadLetter = DeadLetterStage.UNCONFIRMED;
+            fx.intents.add(range);
+        } else {
+            fx.archived.add(range);
+        }
+        fx.changed = true;
+        fx.writes.add(new PersistedBatch(r.first, r.last, persistedId(target), (short) r.deliveryCount));
     }
 
     /** Kafka's acquireNewBatchRecords: records past the end offset, aligned to log batches. */
@@ -906,8 +962,10 @@ final class ShareWindow {
             }
             InFlightRun piece = r.count() > left ? isolate(r, r.first, r.first + left - 1) : r;
             if (piece.archiveReason == null) {
-                piece.archiveReason = piece.deliveryCount >= deliveryCountLimit
-                        ? ArchiveReason.DELIVERY_LIMIT : ArchiveReason.REJECTED;
+                // Only an expired record is archived without a delivery.
+                piece.archiveReason = piece.deliveryCount == 0 ? ArchiveReason.EXPIRED
+                        : piece.deliveryCount >= deliveryCountLimit ? ArchiveReason.DELIVERY_LIMIT
+                        : ArchiveReason.REJECTED;
             }
             piece.deadLetter = DeadLetterStage.WRITING;
             out.add(new ArchivedRange(piece.first, piece.last, piece.deliveryCount, piece.archiveReason));

@@ -151,7 +151,7 @@ final class ModelLog implements ShareLog {
                 break;
             }
             out.add(new FetchedBatch(b.base(), b.last(), position, b.size(), b.producerId(), b.transactional(),
-                    b.control()));
+                    b.control(), -1));
             position += b.size();
         }
         if (out.isEmpty()) {

@@ -2,6 +2,7 @@ package io.herald.protocol.codec;
 
 import io.herald.protocol.FileRegionRecords;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -18,7 +19,8 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
  * bytes, ... and log bytes never pass through the heap.
  *
  * <p>Encodings match kafka-clients' {@code ByteBufferAccessor} (big-endian, zig-zag varints).
- * {@link MemoryRecords} are copied in like any byte buffer. Null records never reach
+ * {@link MemoryRecords} become a part of their own too (a wrapped buffer, not copied): the message's size counts
+ * every records field as zero-copy bytes, whatever its kind. Null records never reach
  * {@link #writeRecords}: the generated message classes write the null marker (-1 length or
  * compact 0) themselves, exactly as for kafka-clients' own writer.
  *
@@ -116,7 +118,12 @@ public final class ByteBufWritable implements Writable {
             parts.add(fileRecords.toFileRegion());
             zeroCopyBytes += fileRecords.sizeInBytes();
         } else if (records instanceof MemoryRecords memoryRecords) {
-            writeByteBuffer(memoryRecords.buffer());
+            if (memoryRecords.sizeInBytes() > 0) {
+                cutSlice();
+                // duplicate(): do not move the caller's position (a cached response may be written again).
+                parts.add(Unpooled.wrappedBuffer(memoryRecords.buffer().duplicate()));
+                zeroCopyBytes += memoryRecords.sizeInBytes();
+            }
         } else {
             throw new UnsupportedOperationException("unsupported records type: "
                 + (records == null ? "null" : records.getClass().getName())

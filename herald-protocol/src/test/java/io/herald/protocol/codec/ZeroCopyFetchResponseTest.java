@@ -112,24 +112,39 @@ class ZeroCopyFetchResponseTest {
         MemoryRecords records = records();
         short version = ApiKeys.FETCH.latestVersion(false);
         try (FileChannel segment = segmentWith(records)) {
-            Function<Object, CompletableFuture<Response>> fetch = ignored -> CompletableFuture.completedFuture(
-                new Response.Send(fetchResponse(new FileRegionRecords(segment, FILE_OFFSET, records.sizeInBytes()))));
-            ApiRegistry registry = new ApiRegistry().register(new ServedApi(ApiKeys.FETCH,
-                VersionRange.of(ApiKeys.FETCH.oldestVersion(), version), fetch::apply));
-            EmbeddedChannel channel = new EmbeddedChannel();
-            KafkaChannelInitializer.configure(channel.pipeline(), ServerConfig.defaults("127.0.0.1", 0), registry, System::nanoTime);
-
-            channel.writeInbound(buf(request(header(ApiKeys.FETCH, version, 9),
-                new FetchRequestData().setReplicaId(-1).setMaxWaitMs(500).setMinBytes(1).setMaxBytes(1 << 20))));
-
-            List<Object> outbound = new ArrayList<>();
-            for (Object msg; (msg = channel.readOutbound()) != null; ) {
-                outbound.add(msg);
-            }
+            List<Object> outbound = serveOneFetch(new FileRegionRecords(segment, FILE_OFFSET, records.sizeInBytes()),
+                version);
             assertThat(outbound).anyMatch(FileRegion.class::isInstance);
             assertThat(Frames.bytesOf(outbound)).isEqualTo(kafkaClientsBytes(version, 9));
             assertThat(segment.isOpen()).isTrue();
         }
+    }
+
+    @Test
+    void fetchHandlerReturningMemoryRecordsWritesTheSameBytesAsKafkaClients() {
+        short version = ApiKeys.FETCH.latestVersion(false);
+        List<Object> outbound = serveOneFetch(records(), version);
+        assertThat(Frames.bytesOf(outbound)).isEqualTo(kafkaClientsBytes(version, 9));
+    }
+
+    /** Serves one Fetch (correlation id 9) whose handler answers with {@code records}; the frame's parts. */
+    private static List<Object> serveOneFetch(BaseRecords records, short version) {
+        Function<Object, CompletableFuture<Response>> fetch = ignored -> CompletableFuture.completedFuture(
+            new Response.Send(fetchResponse(records)));
+        ApiRegistry registry = new ApiRegistry().register(new ServedApi(ApiKeys.FETCH,
+            VersionRange.of(ApiKeys.FETCH.oldestVersion(), version), fetch::apply));
+        EmbeddedChannel channel = new EmbeddedChannel();
+        KafkaChannelInitializer.configure(channel.pipeline(), ServerConfig.defaults("127.0.0.1", 0), registry, System::nanoTime);
+
+        channel.writeInbound(buf(request(header(ApiKeys.FETCH, version, 9),
+            new FetchRequestData().setReplicaId(-1).setMaxWaitMs(500).setMinBytes(1).setMaxBytes(1 << 20))));
+
+        List<Object> outbound = new ArrayList<>();
+        for (Object msg; (msg = channel.readOutbound()) != null; ) {
+            outbound.add(msg);
+        }
+        assertThat(channel.isOpen()).as("the connection stays open").isTrue();
+        return outbound;
     }
 
     @Test

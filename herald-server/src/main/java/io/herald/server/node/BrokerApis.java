@@ -31,6 +31,7 @@ import io.herald.broker.txn.handler.TransactionHandler;
 import io.herald.broker.txn.handler.TxnOffsetCommitHandler;
 import io.herald.broker.txn.handler.WriteTxnMarkersHandler;
 import io.herald.common.purgatory.Purgatory;
+import io.herald.common.time.Time;
 import io.herald.group.GroupCoordinator;
 import io.herald.group.share.PartitionEndOffsets;
 import io.herald.metadata.controller.MetadataController;
@@ -97,7 +98,8 @@ record BrokerApis(HeraldConfig config, LogManager logManager, MetadataController
                 .onConnectionClosed(client -> shares.onConnectionClosed(client.toString()))
                 .register(new ProduceHandler(replicas, controller::image, pool, coordinators.verifier,
                         Optional.of(delays)).api())
-                .register(new FetchHandler(replicas, controller::image, fetchPurgatory, pool, fetchSessions).api())
+                .register(new FetchHandler(replicas, controller::image, fetchPurgatory, pool, fetchSessions,
+                        Time.SYSTEM).api())
                 .register(new MetadataHandler(controller, controller, new MetadataHandler.Settings(node.nodeId(),
                         broker.autoCreateTopicsEnable(), broker.numPartitions(), broker.defaultReplicationFactor()),
                         pool).api())

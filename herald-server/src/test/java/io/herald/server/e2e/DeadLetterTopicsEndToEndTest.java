@@ -1,5 +1,10 @@
 package io.herald.server.e2e;
 
+import static io.herald.server.e2e.ShareClients.awaitStartOffset;
+import static io.herald.server.e2e.ShareClients.configure;
+import static io.herald.server.e2e.ShareClients.headers;
+import static io.herald.server.e2e.ShareClients.pollUntil;
+import static io.herald.server.e2e.ShareClients.shareConsumer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,9 +20,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
-import org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.SharePartitionOffsetInfo;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
@@ -28,7 +30,6 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -63,7 +64,7 @@ class DeadLetterTopicsEndToEndTest {
         broker = TestBroker.start(dir);
         broker.createTopic("orders", 1, Map.of());
         broker.createTopic("dlq.orders", 1, Map.of("errors.deadletterqueue.group.enable", "true"));
-        configure("billing", Map.of("errors.deadletterqueue.topic.name", "dlq.orders",
+        configure(broker, "billing", Map.of("errors.deadletterqueue.topic.name", "dlq.orders",
                 "errors.deadletterqueue.copy.record.enable", "true", "share.delivery.count.limit", "2"));
         var producer = broker.producer();
         producer.send(new ProducerRecord<>("orders", 0, "k0", "v0"));
@@ -71,7 +72,7 @@ class DeadLetterTopicsEndToEndTest {
                 List.<Header>of(new RecordHeader("trace", "t-1".getBytes(StandardCharsets.UTF_8)))));
         producer.send(new ProducerRecord<>("orders", 0, "k2", "v2"));
         producer.flush();
-        KafkaShareConsumer<String, String> c = consumer("billing");
+        KafkaShareConsumer<String, String> c = shareConsumer(broker, "billing", "explicit", consumers);
         c.subscribe(List.of("orders"));
 
         List<ConsumerRecord<String, String>> first = pollUntil(c, 3);
@@ -84,7 +85,7 @@ class DeadLetterTopicsEndToEndTest {
         c.acknowledge(again.get(0), AcknowledgeType.RELEASE); // its second delivery: the limit
         c.commitSync(Duration.ofSeconds(T));
 
-        awaitStartOffset("billing", new TopicPartition("orders", 0), 3);
+        awaitStartOffset(broker, "billing", new TopicPartition("orders", 0), 3);
         TopicPartition dlq = new TopicPartition("dlq.orders", 0);
         assertThat(broker.offset(dlq, OffsetSpec.latest())).as("exactly two copies").isEqualTo(2);
         List<ConsumerRecord<String, String>> copies = TestBroker.readAll(broker.consumer(), Set.of(dlq), 2,
@@ -110,7 +111,7 @@ class DeadLetterTopicsEndToEndTest {
         broker = TestBroker.start(dir);
         broker.createTopic("orders", 1, Map.of());
         broker.createTopic("dlq.orders", 1, Map.of("errors.deadletterqueue.group.enable", "true"));
-        configure("billing", Map.of("errors.deadletterqueue.topic.name", "dlq.orders"));
+        configure(broker, "billing", Map.of("errors.deadletterqueue.topic.name", "dlq.orders"));
         rejectOne("billing");
 
         TopicPartition dlq = new TopicPartition("dlq.orders", 0);
@@ -142,7 +143,7 @@ class DeadLetterTopicsEndToEndTest {
         broker = TestBroker.start(dir);
         broker.createTopic("orders", 1, Map.of());
         broker.createTopic("dlq.orders", 1, Map.of());
-        configure("billing", Map.of("errors.deadletterqueue.topic.name", "dlq.orders"));
+        configure(broker, "billing", Map.of("errors.deadletterqueue.topic.name", "dlq.orders"));
 
         rejectOne("billing");
 
@@ -153,7 +154,7 @@ class DeadLetterTopicsEndToEndTest {
     void aMissingTopicIsNotCreatedUnlessTheClusterAllowsIt() throws Exception {
         broker = TestBroker.start(dir);
         broker.createTopic("orders", 1, Map.of());
-        configure("billing", Map.of("errors.deadletterqueue.topic.name", "dlq.missing"));
+        configure(broker, "billing", Map.of("errors.deadletterqueue.topic.name", "dlq.missing"));
 
         rejectOne("billing");
 
@@ -166,7 +167,7 @@ class DeadLetterTopicsEndToEndTest {
     void withAutoCreateAMissingTopicIsCreatedEnabledAndGetsTheCopy() throws Exception {
         broker = TestBroker.start(dir, Map.of("errors.deadletterqueue.auto.create.topics.enable", "true"));
         broker.createTopic("orders", 1, Map.of());
-        configure("billing", Map.of("errors.deadletterqueue.topic.name", "dlq.created"));
+        configure(broker, "billing", Map.of("errors.deadletterqueue.topic.name", "dlq.created"));
 
         rejectOne("billing");
 
@@ -184,23 +185,12 @@ class DeadLetterTopicsEndToEndTest {
         var producer = broker.producer();
         producer.send(new ProducerRecord<>("orders", 0, "k0", "v0"));
         producer.flush();
-        KafkaShareConsumer<String, String> c = consumer(group);
+        KafkaShareConsumer<String, String> c = shareConsumer(broker, group, "explicit", consumers);
         c.subscribe(List.of("orders"));
         List<ConsumerRecord<String, String>> polled = pollUntil(c, 1);
         c.acknowledge(polled.get(0), AcknowledgeType.REJECT);
         c.commitSync(Duration.ofSeconds(T));
-        awaitStartOffset(group, new TopicPartition("orders", 0), 1);
-    }
-
-    private void configure(String group, Map<String, String> configs) throws Exception {
-        Map<String, String> all = new HashMap<>(configs);
-        all.put("share.auto.offset.reset", "earliest");
-        List<AlterConfigOp> ops = new ArrayList<>();
-        all.forEach((k, v) -> ops.add(new AlterConfigOp(new ConfigEntry(k, v), AlterConfigOp.OpType.SET)));
-        try (Admin admin = broker.admin()) {
-            admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, group), ops)).all()
-                    .get(T, TimeUnit.SECONDS);
-        }
+        awaitStartOffset(broker, group, new TopicPartition("orders", 0), 1);
     }
 
     private static void alter(Admin admin, ConfigResource resource, String name, String value) throws Exception {
@@ -208,50 +198,4 @@ class DeadLetterTopicsEndToEndTest {
                 AlterConfigOp.OpType.SET)))).all().get(T, TimeUnit.SECONDS);
     }
 
-    private KafkaShareConsumer<String, String> consumer(String group) {
-        Map<String, Object> cfg = new HashMap<>();
-        cfg.put("bootstrap.servers", broker.bootstrap());
-        cfg.put("group.id", group);
-        cfg.put("share.acknowledgement.mode", "explicit");
-        cfg.put("request.timeout.ms", 15_000);
-        cfg.put("default.api.timeout.ms", 20_000);
-        KafkaShareConsumer<String, String> c = new KafkaShareConsumer<>(cfg, new StringDeserializer(),
-                new StringDeserializer());
-        consumers.add(c);
-        return c;
-    }
-
-    private static Map<String, String> headers(ConsumerRecord<?, ?> r) {
-        Map<String, String> out = new HashMap<>();
-        for (Header h : r.headers()) {
-            out.put(h.key(), h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8));
-        }
-        return out;
-    }
-
-    private static List<ConsumerRecord<String, String>> pollUntil(KafkaShareConsumer<String, String> c, int n) {
-        List<ConsumerRecord<String, String>> out = new ArrayList<>();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (out.size() < n && System.nanoTime() < deadline) {
-            c.poll(Duration.ofMillis(200)).forEach(out::add);
-        }
-        assertThat(out).as("records polled within 60 s").hasSizeGreaterThanOrEqualTo(n);
-        return out;
-    }
-
-    /** Waits until the group's start offset on {@code tp} reached {@code expected}: the copies are then durable. */
-    private void awaitStartOffset(String group, TopicPartition tp, long expected) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(T);
-        try (Admin admin = broker.admin()) {
-            while (System.nanoTime() < deadline) {
-                SharePartitionOffsetInfo info = admin.listShareGroupOffsets(Map.of(group,
-                        new ListShareGroupOffsetsSpec())).partitionsToOffsetInfo(group).get(T, TimeUnit.SECONDS).get(tp);
-                if (info != null && info.startOffset() == expected) {
-                    return;
-                }
-                Thread.sleep(100);
-            }
-        }
-        throw new AssertionError("start offset of " + group + " on " + tp + " never reached " + expected);
-    }
 }

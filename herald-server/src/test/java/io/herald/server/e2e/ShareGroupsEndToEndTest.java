@@ -1,5 +1,7 @@
 package io.herald.server.e2e;
 
+import static io.herald.server.e2e.ShareClients.pollUntil;
+import static io.herald.server.e2e.ShareClients.shareConsumer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -69,8 +71,8 @@ class ShareGroupsEndToEndTest {
         broker.createTopic("jobs", 1, Map.of());
         startFromEarliest("workers");
         produce("jobs", 300);
-        KafkaShareConsumer<String, String> a = consumer("workers", "implicit");
-        KafkaShareConsumer<String, String> b = consumer("workers", "implicit");
+        KafkaShareConsumer<String, String> a = shareConsumer(broker, "workers", "implicit", consumers);
+        KafkaShareConsumer<String, String> b = shareConsumer(broker, "workers", "implicit", consumers);
         a.subscribe(List.of("jobs"));
         b.subscribe(List.of("jobs"));
 
@@ -121,7 +123,7 @@ class ShareGroupsEndToEndTest {
         broker.createTopic("orders", 1, Map.of());
         startFromEarliest("billing");
         produce("orders", 3);
-        KafkaShareConsumer<String, String> c = consumer("billing", "explicit");
+        KafkaShareConsumer<String, String> c = shareConsumer(broker, "billing", "explicit", consumers);
         c.subscribe(List.of("orders"));
 
         List<ConsumerRecord<String, String>> first = pollUntil(c, 3);
@@ -159,29 +161,6 @@ class ShareGroupsEndToEndTest {
             producer.send(new ProducerRecord<>(topic, "k" + i, "v" + i));
         }
         producer.flush();
-    }
-
-    private KafkaShareConsumer<String, String> consumer(String group, String ackMode) {
-        Map<String, Object> cfg = new HashMap<>();
-        cfg.put("bootstrap.servers", broker.bootstrap());
-        cfg.put("group.id", group);
-        cfg.put("share.acknowledgement.mode", ackMode);
-        cfg.put("request.timeout.ms", 15_000);
-        cfg.put("default.api.timeout.ms", 20_000);
-        KafkaShareConsumer<String, String> c = new KafkaShareConsumer<>(cfg, new StringDeserializer(),
-                new StringDeserializer());
-        consumers.add(c);
-        return c;
-    }
-
-    private static List<ConsumerRecord<String, String>> pollUntil(KafkaShareConsumer<String, String> c, int n) {
-        List<ConsumerRecord<String, String>> out = new ArrayList<>();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (out.size() < n && System.nanoTime() < deadline) {
-            c.poll(Duration.ofMillis(200)).forEach(out::add);
-        }
-        assertThat(out).as("records polled within 60 s").hasSizeGreaterThanOrEqualTo(n);
-        return out;
     }
 
     /** The group's start offset on {@code tp} once it reached {@code expected} (acknowledgements are async). */

@@ -76,7 +76,7 @@ final class ReplicaNode implements AutoCloseable {
                 .register(new ProduceHandler(replicas, image::get, pool,
                         io.herald.broker.txn.TransactionVerifier.unavailable(), Optional.empty()).api())
                 .register(new FetchHandler(replicas, image::get, fetchPurgatory, pool,
-                        new io.herald.broker.fetch.FetchSessionCache(1000, Time.SYSTEM)).api())
+                        new io.herald.broker.fetch.FetchSessionCache(1000, Time.SYSTEM), Time.SYSTEM).api())
                 .register(offsets.listOffsets())
                 .register(offsets.offsetForLeaderEpoch());
         metadata.ifPresent(controller -> registry.register(new MetadataHandler(controller, controller,

@@ -38,6 +38,8 @@ import org.apache.kafka.common.record.TimestampType;
  * @param timestampBeforeMaxMs    {@code message.timestamp.before.max.ms}
  * @param timestampAfterMaxMs     {@code message.timestamp.after.max.ms}
  * @param compression             {@code compression.type} with its level; empty for {@code producer}
+ * @param messageTtlMs            {@code herald.message.ttl.ms}: how long a record lives after its timestamp; -1
+ *                                for ever (the log keeps expired records: readers skip them, retention deletes)
  */
 public record LogConfig(int segmentBytes, long segmentMs, long segmentJitterMs, int segmentIndexBytes,
                         int indexIntervalBytes, boolean preallocate, boolean delete, long retentionMs,
@@ -45,7 +47,7 @@ public record LogConfig(int segmentBytes, long segmentMs, long segmentJitterMs, 
                         long minCompactionLagMs, long maxCompactionLagMs, double minCleanableDirtyRatio,
                         long flushIntervalMessages, long flushIntervalMs, int maxMessageBytes,
                         TimestampType timestampType, long timestampBeforeMaxMs, long timestampAfterMaxMs,
-                        Optional<Compression> compression) {
+                        Optional<Compression> compression, long messageTtlMs) {
 
     /** The config that gives way when a rule between configs is broken by values that bypassed the edge. */
     static final String RULE_DEPENDENT_CONFIG = TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG;
@@ -96,7 +98,8 @@ public record LogConfig(int segmentBytes, long segmentMs, long segmentJitterMs, 
                 ? TimestampType.LOG_APPEND_TIME : TimestampType.CREATE_TIME,
             (Long) v.get(TopicConfig.MESSAGE_TIMESTAMP_BEFORE_MAX_MS_CONFIG),
             (Long) v.get(TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG),
-            compression(v));
+            compression(v),
+            (Long) v.get(TopicConfigDefinitions.HERALD_MESSAGE_TTL_MS));
     }
 
     /** Kafka's one rule between topic configs (the others concern tiered storage, which is refused). */
@@ -123,6 +126,11 @@ public record LogConfig(int segmentBytes, long segmentMs, long segmentJitterMs, 
                 .level((Integer) v.get(TopicConfig.COMPRESSION_ZSTD_LEVEL_CONFIG)).build());
             default -> throw new IllegalStateException("compression.type " + type + " passed validation");
         };
+    }
+
+    /** Whether records expire ({@code herald.message.ttl.ms} is set). */
+    public boolean hasMessageTtl() {
+        return messageTtlMs >= 0;
     }
 
     public boolean logAppendTime() {

@@ -33,6 +33,8 @@ final class TopicConfigDefinitions {
 
     /** Herald's delayed delivery; its broker default has the same name. */
     static final String HERALD_DELIVERY_DELAY_ENABLE = "herald.delivery.delay.enable";
+    /** Herald's message TTL; its broker default has the same name. */
+    static final String HERALD_MESSAGE_TTL_MS = "herald.message.ttl.ms";
 
     private TopicConfigDefinitions() {
     }
@@ -88,6 +90,14 @@ final class TopicConfigDefinitions {
                 + "future, in the replicated timer log __herald_delayed, and append them to their partition when "
                 + "due, at a new offset. Without it, delay headers are ordinary headers.",
             HERALD_DELIVERY_DELAY_ENABLE));
+        keys.add(key(HERALD_MESSAGE_TTL_MS, Type.LONG, "-1", Range.atLeast(-1),
+            "Herald: how long a record lives after its timestamp (for a delayed record: after its release); -1 "
+                + "for ever. Share groups never deliver an expired record: they archive it, and dead-letter it "
+                + "with the reason 'expired' when the group has a dead-letter topic. Log consumers skip whole "
+                + "batches whose newest timestamp is older than this; retention deletes them. On a topic where "
+                + "it is set, share groups also honour a shorter per-record herald.ttl.ms header (the smaller "
+                + "TTL wins).",
+            HERALD_MESSAGE_TTL_MS));
         keys.add(key(TopicConfig.INDEX_INTERVAL_BYTES_CONFIG, Type.INT, "4096", Range.atLeast(0),
             "Bytes between two entries of the offset and time indexes: smaller finds positions faster and makes "
                 + "larger index files.",

@@ -1,5 +1,8 @@
 package io.herald.storage.log;
 
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 
 /**
@@ -15,6 +18,45 @@ public record FileSlice(FileChannel channel, long position, int size) {
         if (position < 0 || size < 0) {
             throw new IllegalArgumentException("position " + position + ", size " + size + " (expected: >= 0)");
         }
+    }
+
+    /**
+     * The header of the batch starting {@code at} bytes into the slice, read from the file (61 bytes, usually from
+     * the page cache) into {@code scratch} (at least {@link BatchHeader#SIZE} bytes).
+     *
+     * @return null when no whole batch starts there: the slice ends before its header or its last byte
+     * @throws IOException the read failed, or the file ended inside the header
+     */
+    public BatchHeader batchHeader(int at, ByteBuffer scratch) throws IOException {
+        if (at + BatchHeader.SIZE > size) {
+            return null;
+        }
+        scratch.clear().limit(BatchHeader.SIZE);
+        long from = position + at;
+        while (scratch.hasRemaining()) {
+            if (channel.read(scratch, from + scratch.position()) < 0) {
+                throw new EOFException("segment ended inside a batch header at " + from);
+            }
+        }
+        BatchHeader h = BatchHeader.parse(scratch, 0);
+        return h.sizeInBytes() < BatchHeader.SIZE || at + h.sizeInBytes() > size ? null : h;
+    }
+
+    /** The bytes {@code [at, at + length)} of the slice, read from the file into a new heap buffer. */
+    public ByteBuffer read(int at, int length) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(length);
+        long from = position + at;
+        while (buf.hasRemaining()) {
+            if (channel.read(buf, from + buf.position()) < 0) {
+                throw new EOFException("segment ended at " + (from + buf.position()) + " inside a slice");
+            }
+        }
+        return buf.flip();
+    }
+
+    /** The first {@code length} bytes of this slice. */
+    public FileSlice head(int length) {
+        return length == size ? this : new FileSlice(channel, position, length);
     }
 
     /** An empty slice (no channel needed). */

@@ -70,6 +70,7 @@ class TopicConfigPropertyTest {
         edges("flush.ms", "-1", "0", "1", LMAX);
         edges("follower.replication.throttled.replicas", "", "*", "0:1,1:2", "*,0:1", "x");
         edges("herald.delivery.delay.enable", "true", "false", "TRUE", "yes");
+        edges("herald.message.ttl.ms", "-2", "-1", "0", "1", LMAX);
         edges("index.interval.bytes", "-1", "0", "1", IMAX);
         edges("internal.segment.bytes", String.valueOf(Integer.MIN_VALUE), "-1", "0", "1", "14", "200", "1000",
             String.valueOf(1 << 26));

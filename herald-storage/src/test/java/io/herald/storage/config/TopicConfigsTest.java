@@ -106,7 +106,7 @@ class TopicConfigsTest {
     void theConfigDefFragmentHasEveryConfigWithKafkasDefaults() {
         ConfigDef def = TopicConfigs.configDef();
         assertThat(def.names()).containsAll(TopicConfigs.keys().keySet()).contains("internal.segment.bytes");
-        assertThat(TopicConfigs.keys()).doesNotContainKey("internal.segment.bytes").hasSize(35)
+        assertThat(TopicConfigs.keys()).doesNotContainKey("internal.segment.bytes").hasSize(36)
             .as("Kafka 4.3.1's 33, KIP-1191's and Herald's").containsKey("errors.deadletterqueue.group.enable")
             .containsKey("herald.delivery.delay.enable");
         Map<String, Object> parsed = def.parse(Map.of());

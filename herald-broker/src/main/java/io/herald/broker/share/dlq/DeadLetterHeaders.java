@@ -35,6 +35,7 @@ public final class DeadLetterHeaders {
         return switch (reason) {
             case REJECTED -> "Record rejected by a share consumer";
             case DELIVERY_LIMIT -> "Record reached the delivery count limit (delivered " + deliveryCount + " times)";
+            case EXPIRED -> "expired";
         };
     }
 

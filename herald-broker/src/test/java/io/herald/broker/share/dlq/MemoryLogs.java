@@ -104,7 +104,7 @@ final class MemoryLogs {
             int position = 0;
             for (RecordBatch b : records.batches()) {
                 headers.add(new FetchedBatch(b.baseOffset(), b.lastOffset(), position, b.sizeInBytes(), -1, false,
-                        b.isControlBatch()));
+                        b.isControlBatch(), b.maxTimestamp()));
                 position += b.sizeInBytes();
             }
             ByteBuffer all = records.buffer();

@@ -1,0 +1,96 @@
+package io.herald.broker.ttl;
+
+import io.herald.storage.log.BatchHeader;
+import io.herald.storage.log.FileSlice;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.function.LongUnaryOperator;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.record.internal.DefaultRecordBatch;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.RecordBatch;
+
+/**
+ * What a log consumer's fetch of a topic with {@code herald.message.ttl.ms} hands out: batch headers only, so the
+ * records still go from disk to socket untouched. A batch is expired when its newest timestamp plus the TTL has
+ * passed (a record's own {@value MessageTtl#HEADER} is not looked at: that would mean decoding every batch).
+ *
+ * <ul>
+ *   <li>A read that starts with live batches is cut before its first expired one: the next fetch starts there.
+ *   <li>A read that starts with expired batches answers with one empty batch (no records, as compaction leaves
+ *       them) from the first of them to the last expired offset, which every client steps over: the consumer's
+ *       position moves past the expired records without receiving them. When the whole read is expired, the time
+ *       index finds how far the expired records go, so a long expired backlog is skipped in one round trip.
+ * </ul>
+ *
+ * <p>Stateless.
+ */
+public final class FetchExpiry {
+    /** What to answer. */
+    public sealed interface Outcome {
+        /** Send these batches (the read, or its live head). */
+        record Send(FileSlice slice) implements Outcome {}
+
+        /** Send only {@code emptyBatch}, which ends at {@code nextOffset - 1}. */
+        record Skip(MemoryRecords emptyBatch, long nextOffset) implements Outcome {}
+    }
+
+    private FetchExpiry() {
+    }
+
+    /**
+     * @param slice          what the read returned, whole batches
+     * @param expiredUntil   given the offset after the expired batches the read holds, the first offset that may be
+     *                       live, at least that offset and at most the fetch's upper bound (high watermark or last
+     *                       stable offset)
+     * @throws IOException reading a batch header failed
+     */
+    public static Outcome apply(FileSlice slice, long ttlMs, long nowMs, LongUnaryOperator expiredUntil)
+            throws IOException {
+        ByteBuffer scratch = ByteBuffer.allocate(BatchHeader.SIZE);
+        BatchHeader first = slice.batchHeader(0, scratch);
+        if (first == null) {
+            return new Outcome.Send(slice);
+        }
+        int position = 0;
+        BatchHeader h = first;
+        if (!expired(first, ttlMs, nowMs)) {
+            while (h != null && !expired(h, ttlMs, nowMs)) {
+                position += h.sizeInBytes();
+                h = slice.batchHeader(position, scratch);
+            }
+            return new Outcome.Send(h == null ? slice : slice.head(position));
+        }
+        BatchHeader last = first;
+        while (h != null && expired(h, ttlMs, nowMs)) {
+            last = h;
+            position += h.sizeInBytes();
+            h = slice.batchHeader(position, scratch);
+        }
+        long next = h != null ? h.baseOffset() : expiredUntil.applyAsLong(last.nextOffset());
+        return new Outcome.Skip(emptyBatch(first, last, next - 1), next);
+    }
+
+    /**
+     * The first timestamp that is not expired at {@code nowMs}, for a time-index lookup; empty (-1) when no
+     * non-negative timestamp is expired yet.
+     */
+    public static long firstLiveTimestamp(long ttlMs, long nowMs) {
+        return nowMs - ttlMs < 0 ? -1 : nowMs - ttlMs + 1;
+    }
+
+    private static boolean expired(BatchHeader h, long ttlMs, long nowMs) {
+        return MessageTtl.expired(h.maxTimestamp(), ttlMs, nowMs);
+    }
+
+    private static MemoryRecords emptyBatch(BatchHeader first, BatchHeader last, long lastOffset) {
+        ByteBuffer buffer = ByteBuffer.allocate(DefaultRecordBatch.RECORD_BATCH_OVERHEAD);
+        TimestampType type = (first.attributes() & 0x08) != 0 ? TimestampType.LOG_APPEND_TIME
+                : TimestampType.CREATE_TIME;
+        DefaultRecordBatch.writeEmptyHeader(buffer, RecordBatch.MAGIC_VALUE_V2, RecordBatch.NO_PRODUCER_ID,
+                RecordBatch.NO_PRODUCER_EPOCH, RecordBatch.NO_SEQUENCE, first.baseOffset(), lastOffset,
+                last.partitionLeaderEpoch(), type, last.maxTimestamp(), false, false);
+        buffer.flip();
+        return MemoryRecords.readableRecords(buffer);
+    }
+}
