@@ -1,5 +1,6 @@
 package io.herald.bench.broker;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,24 @@ public record BrokerSettings(
         List<String> all = new java.util.ArrayList<>(jvmOptions);
         all.addAll(extraJvmOptions.getOrDefault(kind, List.of()));
         return all;
+    }
+
+    /**
+     * The settings of a standalone benchmark run from the Herald checkout (the working directory) with the bench
+     * module's classpath, which also holds Kafka's server jars; exits with 1 when the Herald jar is not built.
+     *
+     * @param tool the benchmark's name, for the message
+     */
+    public static BrokerSettings fromCheckoutOrExit(String tool, List<String> jvmOptions, int partitions) {
+        BrokerSettings settings = new BrokerSettings(Path.of(System.getProperty("java.home"), "bin", "java"),
+                jvmOptions, partitions, Path.of("").toAbsolutePath(), System.getProperty("java.class.path"), 60_000,
+                Map.of(), Optional.empty());
+        if (!Files.isRegularFile(settings.heraldJar())) {
+            System.err.println(tool + ": " + settings.heraldJar() + " is missing: run from the Herald checkout after "
+                    + "mvn -DskipTests -pl herald-server,herald-bench -am package");
+            System.exit(1);
+        }
+        return settings;
     }
 
     public Path heraldJar() {

@@ -85,15 +85,7 @@ public final class RebalanceAfterKill {
             System.exit(2);
             return;
         }
-        Path heraldHome = Path.of("").toAbsolutePath();
-        BrokerSettings brokers = new BrokerSettings(Path.of(System.getProperty("java.home"), "bin", "java"),
-                BROKER_JVM_OPTIONS, PARTITIONS, heraldHome, System.getProperty("java.class.path"), 60_000,
-                Map.of(), Optional.empty());
-        if (!Files.isRegularFile(brokers.heraldJar())) {
-            System.err.println("RebalanceAfterKill: " + brokers.heraldJar() + " is missing: run from the Herald "
-                    + "checkout after mvn -DskipTests -pl herald-server,herald-bench -am package");
-            System.exit(1);
-        }
+        BrokerSettings brokers = BrokerSettings.fromCheckoutOrExit("RebalanceAfterKill", BROKER_JVM_OPTIONS, PARTITIONS);
         Files.createDirectories(options.tempParent());
         Path tempRoot = Files.createTempDirectory(options.tempParent(), "herald-rebalance-");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> SideBySide.deleteTree(tempRoot), "rebalance-temp-cleanup"));

@@ -1,8 +1,10 @@
 package io.herald.server.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DelayedDeliveryTest {
     private static final int T = 30;
+    private static final Path KCAT = Path.of("/usr/bin/kcat");
 
     @TempDir
     static Path dir;
@@ -214,6 +217,33 @@ class DelayedDeliveryTest {
         assertThat(broker.broker().delayedDelivery().nextDueMs()).isEqualTo(yearAhead);
         assertThat(broker.offset(tp, org.apache.kafka.clients.admin.OffsetSpec.latest()))
                 .isEqualTo(got.get(0).record().offset() + 1);
+    }
+
+    /** librdkafka sets the header from the command line: {@code kcat -P -H herald.delay.ms=...}. */
+    @Test
+    void kcatSetsTheDelayHeader() throws Exception {
+        assumeTrue(Files.isExecutable(KCAT), "kcat is not installed");
+        String topic = "delay-kcat";
+        broker.createTopic(topic, 1, Map.of("herald.delivery.delay.enable", "true"));
+        TopicPartition tp = new TopicPartition(topic, 0);
+        long sent = System.currentTimeMillis();
+        Process kcat = new ProcessBuilder(KCAT.toString(), "-P", "-b", broker.bootstrap(), "-t", topic, "-p", "0",
+                "-H", "herald.delay.ms=1500").redirectErrorStream(true).start();
+        try (var in = kcat.getOutputStream()) {
+            in.write("later\n".getBytes(StandardCharsets.UTF_8));
+        }
+        boolean exited = kcat.waitFor(60, TimeUnit.SECONDS);
+        if (!exited) {
+            kcat.destroyForcibly();
+        }
+        String out = new String(kcat.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(exited).as("kcat exited; output: %s", out).isTrue();
+        assertThat(kcat.exitValue()).as(out).isZero();
+
+        List<Arrival> got = readArrivals(broker.consumer(), tp, 1, Duration.ofSeconds(T));
+        assertThat(got).extracting(g -> g.record().value()).containsExactly("later");
+        assertThat(got.get(0).atMs()).isGreaterThanOrEqualTo(sent + 1500);
+        assertThat(got.get(0).record().offset()).as("after the placeholder").isEqualTo(1);
     }
 
     /** The broker's count of pending records of {@code topic} is updated after each release cycle. */
