@@ -46,16 +46,26 @@ final class ShareClients {
 
     /** A share consumer of {@code group} with string keys and values, added to {@code open} for closing. */
     static KafkaShareConsumer<String, String> shareConsumer(TestBroker broker, String group, String ackMode,
-                                                       List<KafkaShareConsumer<String, String>> open) {
+                                                            List<KafkaShareConsumer<String, String>> open) {
+        return shareConsumer(broker, group, ackMode, Map.of(), open);
+    }
+
+    /** As above, with further client configs; {@code open} is locked while added to (consumers made in threads). */
+    static KafkaShareConsumer<String, String> shareConsumer(TestBroker broker, String group, String ackMode,
+                                                            Map<String, Object> extra,
+                                                            List<KafkaShareConsumer<String, String>> open) {
         Map<String, Object> cfg = new HashMap<>();
         cfg.put("bootstrap.servers", broker.bootstrap());
         cfg.put("group.id", group);
         cfg.put("share.acknowledgement.mode", ackMode);
         cfg.put("request.timeout.ms", 15_000);
         cfg.put("default.api.timeout.ms", 20_000);
+        cfg.putAll(extra);
         KafkaShareConsumer<String, String> c = new KafkaShareConsumer<>(cfg, new StringDeserializer(),
                 new StringDeserializer());
-        open.add(c);
+        synchronized (open) {
+            open.add(c);
+        }
         return c;
     }
 

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,8 +27,8 @@ import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -294,19 +294,7 @@ class ShareGroupsDeliveryTest {
     }
 
     private KafkaShareConsumer<String, String> consumer(String group, String ackMode, Map<String, Object> extra) {
-        Map<String, Object> cfg = new HashMap<>();
-        cfg.put("bootstrap.servers", broker.bootstrap());
-        cfg.put("group.id", group);
-        cfg.put("share.acknowledgement.mode", ackMode);
-        cfg.put("request.timeout.ms", 15_000);
-        cfg.put("default.api.timeout.ms", 20_000);
-        cfg.putAll(extra);
-        KafkaShareConsumer<String, String> c = new KafkaShareConsumer<>(cfg, new StringDeserializer(),
-                new StringDeserializer());
-        synchronized (consumers) {
-            consumers.add(c);
-        }
-        return c;
+        return ShareClients.shareConsumer(broker, group, ackMode, extra, consumers);
     }
 
     /** Polls until a record matching {@code wanted} arrives; other records stay unacknowledged. */
@@ -327,8 +315,17 @@ class ShareGroupsDeliveryTest {
         try (Admin admin = broker.admin()) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(T);
             while (System.nanoTime() < deadline) {
-                ShareGroupDescription d = admin.describeShareGroups(List.of(group)).describedGroups().get(group)
-                        .get(T, TimeUnit.SECONDS);
+                ShareGroupDescription d;
+                try {
+                    d = admin.describeShareGroups(List.of(group)).describedGroups().get(group)
+                            .get(T, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof GroupIdNotFoundException)) {
+                        throw e;
+                    }
+                    Thread.sleep(100); // no member has sent its first heartbeat yet
+                    continue;
+                }
                 if (d.members().size() == members && d.members().stream()
                         .allMatch(m -> !m.assignment().topicPartitions().isEmpty())) {
                     return;
