@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -65,9 +66,10 @@ public final class DelayedRelease {
     static final long IDLE_GAP_MS = 50;
     static final List<String> BROKER_JVM_OPTIONS = List.of("-Xms1g", "-Xmx1g");
     static final String USAGE = "usage: DelayedRelease [--records N] [--spread-seconds S] [--results-dir DIR] "
-            + "[--tmp-dir DIR]\n";
+            + "[--tmp-dir DIR] [--profile-dir DIR]\n";
 
-    record Options(long records, long spreadSeconds, Path resultsDir, Path tempParent) {}
+    /** @param profileDir if present, the broker records a JFR profile there ({@code <data dir>.jfr}) */
+    record Options(long records, long spreadSeconds, Path resultsDir, Path tempParent, Optional<Path> profileDir) {}
 
     /** What one phase measured. */
     record Phase(long records, long delivered, long duplicates, long early, long[] latenessMs) {
@@ -89,7 +91,13 @@ public final class DelayedRelease {
             System.exit(2);
             return;
         }
-        BrokerSettings brokers = BrokerSettings.fromCheckoutOrExit("DelayedRelease", BROKER_JVM_OPTIONS, PARTITIONS);
+        BrokerSettings checkout = BrokerSettings.fromCheckoutOrExit("DelayedRelease", BROKER_JVM_OPTIONS, PARTITIONS);
+        BrokerSettings brokers = new BrokerSettings(checkout.java(), checkout.jvmOptions(), checkout.partitions(),
+                checkout.heraldHome(), checkout.kafkaClasspath(), checkout.startTimeoutMs(),
+                checkout.extraJvmOptions(), options.profileDir());
+        if (options.profileDir().isPresent()) {
+            Files.createDirectories(options.profileDir().get());
+        }
         Files.createDirectories(options.tempParent());
         Path dataDir = Files.createTempDirectory(options.tempParent(), "herald-delayed-");
         int code;
@@ -106,6 +114,7 @@ public final class DelayedRelease {
         long spread = 600;
         Path resultsDir = Path.of("bench-results");
         Path tempParent = Path.of(System.getProperty("java.io.tmpdir"));
+        Optional<Path> profileDir = Optional.empty();
         for (int i = 0; i < args.length; i += 2) {
             if (i + 1 >= args.length) {
                 throw new IllegalArgumentException(args[i] + " needs a value");
@@ -116,13 +125,14 @@ public final class DelayedRelease {
                 case "--spread-seconds" -> spread = Long.parseLong(value);
                 case "--results-dir" -> resultsDir = Path.of(value);
                 case "--tmp-dir" -> tempParent = Path.of(value);
+                case "--profile-dir" -> profileDir = Optional.of(Path.of(value).toAbsolutePath());
                 default -> throw new IllegalArgumentException("unknown option: " + args[i]);
             }
         }
         if (records < 1 || records > Integer.MAX_VALUE || spread < 1) {
             throw new IllegalArgumentException("--records 1.." + Integer.MAX_VALUE + ", --spread-seconds >= 1");
         }
-        return new Options(records, spread, resultsDir, tempParent);
+        return new Options(records, spread, resultsDir, tempParent, profileDir);
     }
 
     private static int run(Options options, BrokerSettings brokers, Path dataDir) throws Exception {

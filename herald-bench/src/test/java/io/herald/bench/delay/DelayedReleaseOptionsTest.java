@@ -15,6 +15,9 @@ class DelayedReleaseOptionsTest {
         assertThat(o.records()).isEqualTo(1_000_000);
         assertThat(o.spreadSeconds()).isEqualTo(600);
         assertThat(o.resultsDir()).isEqualTo(Path.of("bench-results"));
+        assertThat(o.profileDir()).isEmpty();
+        assertThat(DelayedRelease.parse(new String[] {"--profile-dir", "jfr"}).profileDir())
+                .hasValue(Path.of("jfr").toAbsolutePath());
     }
 
     @Test

@@ -25,8 +25,9 @@ import org.apache.kafka.common.utils.CloseableIterator;
  * sequence still follows, and the delayed records' placeholder offsets are never used by another record. A
  * delayed record gets its real offset when it is released.
  *
- * <p>Transactional and control batches are never split: delaying a record inside a transaction is not supported
- * yet, its headers are ignored (the record is appended with its transaction).
+ * <p>A transactional batch is split the same way: the kept batch stays transactional (so the partition joins the
+ * transaction as the producer expects), and the delayed records are released only if that transaction commits
+ * ({@link TimerRecord.ScheduleMeta#transactionOffset}). Control batches are never split.
  *
  * <p>Thread-safety: stateless.
  */
@@ -40,8 +41,8 @@ public final class DelaySplit {
      * A split batch: {@code kept} for the partition, {@code delayed} for the timer log, and the delay headers that
      * did not parse (those records are kept).
      */
-    public record Split(MemoryRecords kept, long producerId, short producerEpoch, List<DelayedRecord> delayed,
-                        List<String> badHeaders) {}
+    public record Split(MemoryRecords kept, long producerId, short producerEpoch, boolean transactional,
+                        List<DelayedRecord> delayed, List<String> badHeaders) {}
 
     private DelaySplit() {
     }
@@ -57,7 +58,7 @@ public final class DelaySplit {
     public static Optional<Split> split(MemoryRecords records, long nowMs, Optional<Compression> codec,
                                         List<String> badHeaders) {
         MutableRecordBatch batch = records.batches().iterator().next();
-        if (batch.isControlBatch() || batch.isTransactional()) {
+        if (batch.isControlBatch()) {
             return Optional.empty();
         }
         batch.ensureValid();
@@ -84,7 +85,7 @@ public final class DelaySplit {
             return Optional.empty();
         }
         return Optional.of(new Split(keptBatch(batch, kept, codec.orElse(Compression.of(batch.compressionType())
-                .build())), batch.producerId(), batch.producerEpoch(), delayed, badHeaders));
+                .build())), batch.producerId(), batch.producerEpoch(), batch.isTransactional(), delayed, badHeaders));
     }
 
     /** The producer's batch with only {@code kept}: same offset range, producer fields and timestamp type. */
@@ -94,7 +95,8 @@ public final class DelaySplit {
             ByteBuffer buffer = ByteBuffer.allocate(DefaultRecordBatch.RECORD_BATCH_OVERHEAD);
             DefaultRecordBatch.writeEmptyHeader(buffer, RecordBatch.MAGIC_VALUE_V2, batch.producerId(),
                     batch.producerEpoch(), batch.baseSequence(), base, batch.lastOffset(),
-                    RecordBatch.NO_PARTITION_LEADER_EPOCH, batch.timestampType(), batch.maxTimestamp(), false, false);
+                    RecordBatch.NO_PARTITION_LEADER_EPOCH, batch.timestampType(), batch.maxTimestamp(),
+                    batch.isTransactional(), false);
             buffer.flip();
             return MemoryRecords.readableRecords(buffer);
         }
@@ -102,7 +104,7 @@ public final class DelaySplit {
         MemoryRecordsBuilder builder = new MemoryRecordsBuilder(ByteBuffer.allocate(size), RecordBatch.MAGIC_VALUE_V2,
                 codec, batch.timestampType() == TimestampType.NO_TIMESTAMP_TYPE ? TimestampType.CREATE_TIME
                 : batch.timestampType(), base, RecordBatch.NO_TIMESTAMP, batch.producerId(), batch.producerEpoch(),
-                batch.baseSequence(), false, false, RecordBatch.NO_PARTITION_LEADER_EPOCH, size);
+                batch.baseSequence(), batch.isTransactional(), false, RecordBatch.NO_PARTITION_LEADER_EPOCH, size);
         for (Record r : kept) {
             builder.appendWithOffset(r.offset(), r.timestamp(), r.key(), r.value(), r.headers());
         }

@@ -11,7 +11,12 @@ import io.herald.metadata.image.ClusterImage;
 import io.herald.metadata.image.PartitionImage;
 import io.herald.metadata.image.TopicImage;
 import io.herald.storage.config.TopicConfigs;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,8 +26,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.protocol.Errors;
@@ -49,6 +56,11 @@ public final class DelayedDelivery implements LeadershipListener, AutoCloseable 
     /** The topic config (and its broker default of the same name) that turns delays on for a topic. */
     public static final String ENABLE_CONFIG = "herald.delivery.delay.enable";
     static final long WARN_INTERVAL_MS = 60_000;
+    /**
+     * The directory in a log dir for the timer indexes: not a partition name ({@code <topic>-<digits>}), so the
+     * log manager leaves it alone.
+     */
+    public static final String INDEX_DIR = "herald-timer-index";
 
     /** Where a target partition's delayed records go now. */
     public sealed interface Placement {
@@ -67,13 +79,18 @@ public final class DelayedDelivery implements LeadershipListener, AutoCloseable 
     private final ScheduledExecutorService loop;
     private final Map<TopicPartition, TimerPartition> led = new ConcurrentHashMap<>();
     private final RateLimitedWarnings warnings;
+    private final Path indexRoot;
+    private final AtomicLong indexes = new AtomicLong();
 
     /**
      * @param logs         a partition's log through the given leader (this broker's replica, or requests to it)
      * @param topicCreator creates {@value #TOPIC} on first use
+     * @param indexRoot    where the timer partitions led here keep their {@link TimerIndex} files (a directory of
+     *                     this broker's, emptied now: the indexes are rebuilt from the timer log)
      */
     public DelayedDelivery(int localBrokerId, Supplier<ClusterImage> images, IntFunction<DeadLetterLog> logs,
-                           InternalTopicCreator topicCreator, Map<String, String> staticBrokerConfigs, Time time) {
+                           InternalTopicCreator topicCreator, Map<String, String> staticBrokerConfigs, Time time,
+                           Path indexRoot) {
         this.localBrokerId = localBrokerId;
         this.images = images;
         this.logs = logs;
@@ -82,6 +99,8 @@ public final class DelayedDelivery implements LeadershipListener, AutoCloseable 
         this.time = time;
         this.loop = Executors.newSingleThreadScheduledExecutor(ThreadFactories.daemon("herald-delayed"));
         this.warnings = new RateLimitedWarnings(log, time, WARN_INTERVAL_MS);
+        this.indexRoot = indexRoot;
+        deleteTree(indexRoot);
     }
 
     /** Whether {@code topic} holds back records with a future due time ({@value #ENABLE_CONFIG}). */
@@ -123,9 +142,14 @@ public final class DelayedDelivery implements LeadershipListener, AutoCloseable 
         return new Placement.Ready(new TopicPartition(TOPIC, p), partition.get().leader());
     }
 
-    /** The timer-log batch that schedules {@code split}'s delayed records for {@code target}. */
-    public MemoryRecords scheduleRecords(TopicPartition target, Split split) {
-        return TimerRecord.scheduleBatch(target, split, time.milliseconds());
+    /**
+     * The timer-log batch that schedules {@code split}'s delayed records for {@code target}.
+     *
+     * @param transactionOffset for a transactional split, the offset of its kept batch in {@code target} (the
+     *                          records wait for that transaction to commit); -1 otherwise
+     */
+    public MemoryRecords scheduleRecords(TopicPartition target, Split split, long transactionOffset) {
+        return TimerRecord.scheduleBatch(target, split, time.milliseconds(), transactionOffset);
     }
 
     /** Writes a schedule batch to its timer partition (acks=all); completes once the in-sync replicas have it. */
@@ -148,7 +172,9 @@ public final class DelayedDelivery implements LeadershipListener, AutoCloseable 
         if (!TOPIC.equals(tp.topic())) {
             return;
         }
-        TimerPartition p = new TimerPartition(tp, logs.apply(localBrokerId), this::targetLog, loop, time);
+        // Each instance has its own index directory: a predecessor may still be finishing a cycle in its own.
+        Path indexDir = indexRoot.resolve(tp.partition() + "." + leaderEpoch + "." + indexes.incrementAndGet());
+        TimerPartition p = new TimerPartition(tp, logs.apply(localBrokerId), this::targetLog, loop, time, indexDir);
         TimerPartition before = led.put(tp, p);
         if (before != null) {
             before.close();
@@ -188,6 +214,20 @@ public final class DelayedDelivery implements LeadershipListener, AutoCloseable 
         led.values().forEach(TimerPartition::close);
         led.clear();
         loop.shutdownNow();
+        deleteTree(indexRoot);
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) all.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            log.warn("Cannot delete the timer indexes in {}: {}", root, e.toString());
+        }
     }
 
 }

@@ -7,9 +7,11 @@ import io.herald.broker.delay.TimerState.Pending;
 import io.herald.broker.delay.TimerState.ScheduledRecord;
 import io.herald.broker.share.dlq.DeadLetterLog;
 import io.herald.broker.share.dlq.DeadLetterLog.AppendFailedException;
+import io.herald.broker.share.dlq.DeadLetterLog.TransactionOutcome;
 import io.herald.common.time.Time;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -47,6 +49,10 @@ import org.slf4j.LoggerFactory;
  * target from the intent's high watermark for the ids it names, and writes what it found as released; the rest
  * is pending again. So a record is in its target once, whatever fails.
  *
+ * <p>A schedule produced in a transaction is released only once that transaction committed in the target: when
+ * due, the target is asked how the transaction of the producer's batch ended; open, the record waits
+ * {@value #TXN_RECHECK_MS} ms and is asked about again; aborted, it is dropped (written as released).
+ *
  * <p>Limits: a target append refused for good (the record grew too large for the target's
  * {@code max.message.bytes}, say) drops the records with an error line rather than retrying forever. A previous
  * leader whose append to a target is still in flight while the new leader checks can still land a copy (no
@@ -63,6 +69,8 @@ final class TimerPartition {
     static final int MAX_BATCH_BYTES = 512 * 1024;
     static final int READ_BYTES = 1 << 20;
     private static final long MAX_BACKOFF_MS = 1000;
+    /** How long a due record of a transaction still open waits before its target is asked again. */
+    static final long TXN_RECHECK_MS = 100;
 
     /** The log of a target partition's leader; empty while it has none. */
     @FunctionalInterface
@@ -75,7 +83,7 @@ final class TimerPartition {
     private final Targets targets;
     private final ScheduledExecutorService loop;
     private final Time time;
-    private final TimerState state = new TimerState();
+    private final TimerState state;
     private long readOffset = -1;
     private boolean running;
     private boolean again;
@@ -87,8 +95,10 @@ final class TimerPartition {
     private volatile long nextDueMs = -1;
     private volatile long cycles;
 
+    /** @param indexDir where this instance keeps its pending records' far future (its own directory) */
     TimerPartition(TopicPartition timerTp, DeadLetterLog timerLog, Targets targets, ScheduledExecutorService loop,
-                   Time time) {
+                   Time time, Path indexDir) {
+        this.state = new TimerState(new TimerIndex(indexDir, TimerIndex.NEAR_MS), time);
         this.timerTp = timerTp;
         this.timerLog = timerLog;
         this.targets = targets;
@@ -113,6 +123,7 @@ final class TimerPartition {
             if (wake != null) {
                 wake.cancel(false);
             }
+            state.close();
         });
     }
 
@@ -169,7 +180,7 @@ final class TimerPartition {
             loop.execute(this::cycle);
             return;
         }
-        state.nextDueMs().ifPresent(this::armAt);
+        state.nextWakeMs().ifPresent(this::armAt);
     }
 
     private void armAt(long atMs) {
@@ -233,8 +244,8 @@ final class TimerPartition {
             }
             try {
                 switch (TimerRecord.type(r)) {
-                    case TimerRecord.SCHEDULE -> schedules.add(new ScheduledRecord(r.offset(),
-                            TimerRecord.scheduleMeta(r)));
+                    case TimerRecord.SCHEDULE, TimerRecord.TXN_SCHEDULE -> schedules.add(new ScheduledRecord(
+                            r.offset(), TimerRecord.scheduleMeta(r), r.timestamp()));
                     case TimerRecord.INTENT -> {
                         state.schedule(schedules);
                         schedules = new ArrayList<>();
@@ -291,35 +302,96 @@ final class TimerPartition {
             return CompletableFuture.completedFuture(false);
         }
         List<Long> offsets = due.stream().map(Pending::offset).sorted().toList();
-        return readSchedules(offsets, 0, new HashMap<>()).thenComposeAsync(schedules -> {
-            Map<TopicPartition, List<Pending>> byTarget = new LinkedHashMap<>();
-            Map<TopicPartition, Integer> bytes = new HashMap<>();
-            List<Long> missing = new ArrayList<>();
-            boolean more = due.size() == MAX_RELEASE;
-            for (Pending p : due) {
-                Schedule s = schedules.get(p.offset());
-                if (s == null) {
-                    missing.add(p.offset());
-                    continue;
-                }
-                int size = sizeOf(s);
-                int sofar = bytes.getOrDefault(p.target(), 0);
-                if (sofar > 0 && sofar + size > MAX_BATCH_BYTES) {
-                    more = true;
-                    continue;
-                }
-                bytes.put(p.target(), sofar + size);
-                byTarget.computeIfAbsent(p.target(), t -> new ArrayList<>()).add(p);
+        return readSchedules(offsets, 0, new HashMap<>()).thenComposeAsync(schedules ->
+                transactionOutcomes(due, schedules).thenComposeAsync(outcomes ->
+                        releaseDecided(due, schedules, outcomes), loop), loop);
+    }
+
+    /** The key of one transaction's batch in a target: every delayed record of it has the same outcome. */
+    private record TransactionBatch(TopicPartition target, long producerId, long offset) {}
+
+    /**
+     * How the transactions of the transactional schedules among {@code due} ended, by timer offset: asked of each
+     * target once per transaction; a target without leader, or a failed question, counts as still open.
+     */
+    private CompletableFuture<Map<Long, TransactionOutcome>> transactionOutcomes(List<Pending> due,
+                                                                                Map<Long, Schedule> schedules) {
+        Map<TransactionBatch, List<Long>> byBatch = new LinkedHashMap<>();
+        for (Pending p : due) {
+            Schedule s = schedules.get(p.offset());
+            if (s != null && s.meta().transactional()) {
+                byBatch.computeIfAbsent(new TransactionBatch(p.target(), s.meta().producerId(),
+                        s.meta().transactionOffset()), k -> new ArrayList<>()).add(p.offset());
             }
+        }
+        if (byBatch.isEmpty()) {
+            return CompletableFuture.completedFuture(Map.of());
+        }
+        Map<TransactionBatch, CompletableFuture<TransactionOutcome>> asked = new LinkedHashMap<>();
+        byBatch.keySet().forEach(b -> asked.put(b, targets.leaderLog(b.target())
+                .map(l -> l.transactionOutcome(b.target(), b.producerId(), b.offset())
+                        .exceptionally(failure -> TransactionOutcome.OPEN))
+                .orElse(CompletableFuture.completedFuture(TransactionOutcome.OPEN))));
+        return CompletableFuture.allOf(asked.values().toArray(CompletableFuture[]::new)).thenApply(v -> {
+            Map<Long, TransactionOutcome> outcomes = new HashMap<>();
+            byBatch.forEach((b, timerOffsets) -> timerOffsets.forEach(o -> outcomes.put(o, asked.get(b).join())));
+            return outcomes;
+        });
+    }
+
+    private CompletableFuture<Boolean> releaseDecided(List<Pending> due, Map<Long, Schedule> schedules,
+                                                      Map<Long, TransactionOutcome> outcomes) {
+        Map<TopicPartition, List<Pending>> byTarget = new LinkedHashMap<>();
+        Map<TopicPartition, Integer> bytes = new HashMap<>();
+        List<Long> missing = new ArrayList<>();
+        List<Long> aborted = new ArrayList<>();
+        boolean more = due.size() == MAX_RELEASE;
+        long recheckAt = time.milliseconds() + TXN_RECHECK_MS;
+        for (Pending p : due) {
+            Schedule s = schedules.get(p.offset());
+            if (s == null) {
+                missing.add(p.offset());
+                continue;
+            }
+            if (s.meta().transactional()) {
+                TransactionOutcome outcome = outcomes.getOrDefault(p.offset(), TransactionOutcome.OPEN);
+                if (outcome == TransactionOutcome.OPEN) {
+                    state.postpone(p, recheckAt); // local only: any leader asks again
+                    continue;
+                }
+                if (outcome == TransactionOutcome.ABORTED) {
+                    aborted.add(p.offset());
+                    continue;
+                }
+            }
+            int size = sizeOf(s);
+            int sofar = bytes.getOrDefault(p.target(), 0);
+            if (sofar > 0 && sofar + size > MAX_BATCH_BYTES) {
+                more = true;
+                continue;
+            }
+            bytes.put(p.target(), sofar + size);
+            byTarget.computeIfAbsent(p.target(), t -> new ArrayList<>()).add(p);
+        }
+        if (!missing.isEmpty() || !aborted.isEmpty()) {
             if (!missing.isEmpty()) {
                 log.error("Timer partition {}: scheduled records {} are no longer in the timer log; dropped", timerTp,
                         missing);
-                return appendTimer(TimerRecord.RELEASED, TimerRecord.releasedValue(new TimerRecord.Released(missing)))
-                        .thenApply(v -> true);
             }
-            boolean moreDue = more;
-            return releaseTo(byTarget, schedules).thenApply(v -> moreDue);
-        }, loop);
+            if (!aborted.isEmpty()) {
+                log.debug("Timer partition {}: {} delayed records of aborted transactions dropped", timerTp,
+                        aborted.size());
+            }
+            List<Long> dropped = new ArrayList<>(missing);
+            dropped.addAll(aborted);
+            return appendTimer(TimerRecord.RELEASED, TimerRecord.releasedValue(new TimerRecord.Released(dropped)))
+                    .thenApply(v -> true);
+        }
+        if (byTarget.isEmpty()) {
+            return CompletableFuture.completedFuture(more);
+        }
+        boolean moreDue = more;
+        return releaseTo(byTarget, schedules).thenApply(v -> moreDue);
     }
 
     private CompletableFuture<Void> releaseTo(Map<TopicPartition, List<Pending>> byTarget,

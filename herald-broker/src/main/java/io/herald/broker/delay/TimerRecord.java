@@ -20,7 +20,8 @@ import org.apache.kafka.common.record.internal.Record;
  *
  * <ul>
  *   <li>{@link Schedule}: a record to append to {@code target} at {@code dueMs}, with the producer fields that
- *       detect a retried produce;</li>
+ *       detect a retried produce; of type {@value #TXN_SCHEDULE} when it was produced in a transaction, with the
+ *       offset of the producer's (gapped) batch in the target, whose transaction decides whether it is released;</li>
  *   <li>{@link Intent}: the timer leader is about to release these scheduled records (by timer offset) to these
  *       targets; each target's high watermark before the release is where a successor looks for them;</li>
  *   <li>{@link Released}: these scheduled records are in their targets (the outcome of the last intent).</li>
@@ -31,9 +32,18 @@ import org.apache.kafka.common.record.internal.Record;
 public sealed interface TimerRecord {
     byte VERSION = 0;
 
-    /** The scheduling facts of a {@link Schedule}, read without its payload. */
+    /**
+     * The scheduling facts of a {@link Schedule}, read without its payload.
+     *
+     * @param transactionOffset where the producer's batch is in {@code target} when it was produced in a
+     *                          transaction: released only once that transaction committed; -1 outside one
+     */
     record ScheduleMeta(TopicPartition target, long dueMs, long producerId, short producerEpoch, int sequence,
-                        long timestamp) {}
+                        long timestamp, long transactionOffset) {
+        boolean transactional() {
+            return transactionOffset >= 0;
+        }
+    }
 
     /** A delayed record, with its own key, value and headers. */
     record Schedule(ScheduleMeta meta, ByteBuffer key, ByteBuffer value, Header[] headers) implements TimerRecord {}
@@ -62,23 +72,34 @@ public sealed interface TimerRecord {
     byte SCHEDULE = 0;
     byte INTENT = 1;
     byte RELEASED = 2;
+    byte TXN_SCHEDULE = 3;
 
     /** The record key of a schedule: the scheduling facts and the delayed record's own key. */
     static ByteBuffer scheduleKey(ScheduleMeta m, ByteBuffer key) {
         byte[] topic = m.target().topic().getBytes(StandardCharsets.UTF_8);
         int keyLength = key == null ? -1 : key.remaining();
-        ByteBuffer b = ByteBuffer.allocate(2 + 2 + topic.length + 4 + 8 + 8 + 2 + 4 + 8 + 4 + Math.max(0, keyLength));
-        b.put(VERSION).put(SCHEDULE).putShort((short) topic.length).put(topic).putInt(m.target().partition())
-                .putLong(m.dueMs()).putLong(m.producerId()).putShort(m.producerEpoch()).putInt(m.sequence())
-                .putLong(m.timestamp()).putInt(keyLength);
+        ByteBuffer b = ByteBuffer.allocate(2 + 2 + topic.length + 4 + 8 + 8 + 2 + 4 + 8 + 8 + 4
+                + Math.max(0, keyLength));
+        b.put(VERSION).put(m.transactional() ? TXN_SCHEDULE : SCHEDULE).putShort((short) topic.length).put(topic)
+                .putInt(m.target().partition()).putLong(m.dueMs()).putLong(m.producerId())
+                .putShort(m.producerEpoch()).putInt(m.sequence()).putLong(m.timestamp());
+        if (m.transactional()) {
+            b.putLong(m.transactionOffset());
+        }
+        b.putInt(keyLength);
         if (key != null) {
             b.put(key.duplicate());
         }
         return b.flip();
     }
 
-    /** The timer-log batch that schedules {@code split}'s delayed records for {@code target}, written at {@code nowMs}. */
-    static MemoryRecords scheduleBatch(TopicPartition target, DelaySplit.Split split, long nowMs) {
+    /**
+     * The timer-log batch that schedules {@code split}'s delayed records for {@code target}, written at
+     * {@code nowMs}; {@code transactionOffset} is the offset of the producer's batch in the target when the split
+     * batch is transactional (-1 otherwise).
+     */
+    static MemoryRecords scheduleBatch(TopicPartition target, DelaySplit.Split split, long nowMs,
+                                       long transactionOffset) {
         int size = 256;
         for (DelaySplit.DelayedRecord r : split.delayed()) {
             size += 96 + target.topic().length() + remaining(r.key()) + remaining(r.value()) + 64 * r.headers().length;
@@ -87,7 +108,7 @@ public sealed interface TimerRecord {
                 TimestampType.CREATE_TIME, 0L);
         for (DelaySplit.DelayedRecord r : split.delayed()) {
             ScheduleMeta meta = new ScheduleMeta(target, r.dueMs(), split.producerId(), split.producerEpoch(),
-                    r.sequence(), r.timestamp());
+                    r.sequence(), r.timestamp(), transactionOffset);
             b.append(nowMs, scheduleKey(meta, r.key()), r.value(), r.headers());
         }
         return b.build();
@@ -136,15 +157,17 @@ public sealed interface TimerRecord {
     /** A schedule's facts, without reading its payload. */
     static ScheduleMeta scheduleMeta(Record r) {
         ByteBuffer k = key(r);
+        byte type = k.get(k.position() + 1);
         k.position(k.position() + 2);
-        return readMeta(k);
+        return readMeta(k, type);
     }
 
     /** A whole schedule: facts, key, value and headers. */
     static Schedule schedule(Record r) {
         ByteBuffer k = key(r);
+        byte type = k.get(k.position() + 1);
         k.position(k.position() + 2);
-        ScheduleMeta meta = readMeta(k);
+        ScheduleMeta meta = readMeta(k, type);
         int keyLength = k.getInt();
         ByteBuffer key = keyLength < 0 ? null : k.slice(k.position(), keyLength);
         return new Schedule(meta, key, r.value(), r.headers());
@@ -177,9 +200,15 @@ public sealed interface TimerRecord {
         return new Released(offsets);
     }
 
-    private static ScheduleMeta readMeta(ByteBuffer k) {
+    private static ScheduleMeta readMeta(ByteBuffer k, byte type) {
         TopicPartition target = new TopicPartition(string(k), k.getInt());
-        return new ScheduleMeta(target, k.getLong(), k.getLong(), k.getShort(), k.getInt(), k.getLong());
+        long dueMs = k.getLong();
+        long producerId = k.getLong();
+        short epoch = k.getShort();
+        int sequence = k.getInt();
+        long timestamp = k.getLong();
+        long transactionOffset = type == TXN_SCHEDULE ? k.getLong() : -1;
+        return new ScheduleMeta(target, dueMs, producerId, epoch, sequence, timestamp, transactionOffset);
     }
 
     private static String string(ByteBuffer b) {

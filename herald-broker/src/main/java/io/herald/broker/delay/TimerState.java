@@ -2,16 +2,14 @@ package io.herald.broker.delay;
 
 import io.herald.broker.delay.TimerRecord.Intent;
 import io.herald.broker.delay.TimerRecord.ScheduleMeta;
+import io.herald.common.time.Time;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.TreeSet;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -25,11 +23,18 @@ import org.apache.kafka.common.TopicPartition;
  * <p>Order: pending records are released by due time, then timer offset; a target partition always maps to the
  * same timer partition, so records of one key with one due time keep their produce order.
  *
+ * <p>The pending records are kept by a {@link TimerIndex}: the near future in memory, the rest on disk.
+ *
  * <p>Not thread-safe: the timer partition's loop owns it.
  */
 final class TimerState {
     /** Producer batches remembered per producer and target, as Kafka keeps the last five batches. */
     static final int REMEMBERED_BATCHES = 16;
+    /**
+     * A producer and target with no schedule for this long (by the timer log's own timestamps) is forgotten, as
+     * Kafka forgets idle producer ids ({@code producer.id.expiration.ms}, one day by default).
+     */
+    static final long PRODUCER_EXPIRY_MS = 86_400_000L;
 
     /** A scheduled record not yet released. */
     record Pending(long dueMs, long offset, TopicPartition target) {}
@@ -43,18 +48,28 @@ final class TimerState {
         }
     }
 
-    private static final Comparator<Pending> BY_DUE =
-            Comparator.comparingLong(Pending::dueMs).thenComparingLong(Pending::offset);
-
-    private final TreeSet<Pending> byDue = new TreeSet<>(BY_DUE);
-    private final Map<Long, Pending> byOffset = new HashMap<>();
-    private final Map<String, Integer> pendingByTopic = new HashMap<>();
-    private final Map<ProducerTarget, ArrayDeque<Range>> scheduled = new HashMap<>();
+    private final TimerIndex pending;
+    private final Time time;
+    /** Least recently scheduled first (access order), so the idle ones are found at the head. */
+    private final LinkedHashMap<ProducerTarget, Remembered> scheduled = new LinkedHashMap<>(16, 0.75f, true);
     private Optional<Intent> inDoubt = Optional.empty();
     private long duplicates;
 
+    /** @param pending where pending records are kept (owned by this state from now on) */
+    TimerState(TimerIndex pending, Time time) {
+        this.pending = pending;
+        this.time = time;
+    }
+
     /** One timer-log batch of schedules, each with its timer offset. */
-    record ScheduledRecord(long offset, ScheduleMeta meta) {}
+    /** @param loggedMs the timer record's own timestamp: when it was scheduled */
+    record ScheduledRecord(long offset, ScheduleMeta meta, long loggedMs) {}
+
+    /** The last batches of one producer and target, and when the last was scheduled. */
+    private static final class Remembered {
+        private final ArrayDeque<Range> ranges = new ArrayDeque<>();
+        private long lastMs;
+    }
 
     /**
      * Applies the schedules of one timer-log batch (one produced batch's delayed records): all pending, unless a
@@ -74,8 +89,12 @@ final class TimerState {
                 lo = Math.min(lo, r.meta().sequence());
                 hi = Math.max(hi, r.meta().sequence());
             }
-            ArrayDeque<Range> ranges = scheduled.computeIfAbsent(
-                    new ProducerTarget(first.producerId(), first.target()), k -> new ArrayDeque<>());
+            long loggedMs = batch.get(0).loggedMs();
+            forgetIdleProducers(loggedMs);
+            Remembered remembered = scheduled.computeIfAbsent(
+                    new ProducerTarget(first.producerId(), first.target()), k -> new Remembered());
+            remembered.lastMs = Math.max(remembered.lastMs, loggedMs);
+            ArrayDeque<Range> ranges = remembered.ranges;
             for (Range r : ranges) {
                 if (r.overlaps(first.producerEpoch(), lo, hi)) {
                     duplicates += batch.size();
@@ -87,13 +106,26 @@ final class TimerState {
             }
             ranges.addLast(new Range(first.producerEpoch(), lo, hi));
         }
+        long now = time.milliseconds();
         for (ScheduledRecord r : batch) {
-            Pending p = new Pending(r.meta().dueMs(), r.offset(), r.meta().target());
-            byDue.add(p);
-            byOffset.put(r.offset(), p);
-            pendingByTopic.merge(p.target().topic(), 1, Integer::sum);
+            pending.add(new Pending(r.meta().dueMs(), r.offset(), r.meta().target()), now);
         }
         return true;
+    }
+
+    private void forgetIdleProducers(long nowMs) {
+        Iterator<Remembered> it = scheduled.values().iterator();
+        while (it.hasNext()) {
+            if (it.next().lastMs >= nowMs - PRODUCER_EXPIRY_MS) {
+                return;
+            }
+            it.remove();
+        }
+    }
+
+    /** Producers and targets whose last batches are remembered. */
+    int rememberedProducers() {
+        return scheduled.size();
     }
 
     /** A release is about to happen: until its outcome is applied, its records are in doubt. */
@@ -104,11 +136,7 @@ final class TimerState {
     /** The outcome of the last intent: these records are in their targets (or dropped for good). */
     void released(List<Long> offsets) {
         for (long offset : offsets) {
-            Pending p = byOffset.remove(offset);
-            if (p != null) {
-                byDue.remove(p);
-                pendingByTopic.computeIfPresent(p.target().topic(), (t, n) -> n == 1 ? null : n - 1);
-            }
+            pending.remove(offset);
         }
         inDoubt = Optional.empty();
     }
@@ -120,30 +148,46 @@ final class TimerState {
 
     /** Up to {@code max} pending records due at {@code nowMs}, by due time then timer offset. */
     List<Pending> due(long nowMs, int max) {
-        List<Pending> due = new ArrayList<>();
-        Iterator<Pending> it = byDue.iterator();
-        while (it.hasNext() && due.size() < max) {
-            Pending p = it.next();
-            if (p.dueMs() > nowMs) {
-                break;
-            }
-            due.add(p);
+        return pending.due(nowMs, max);
+    }
+
+    /**
+     * Moves a due record to {@code untilMs} (its transaction is still open): a local decision, not in the log, so
+     * another leader asks again when it finds the record due.
+     */
+    void postpone(Pending p, long untilMs) {
+        if (pending.remove(p.offset())) {
+            pending.add(new Pending(untilMs, p.offset(), p.target()), time.milliseconds());
         }
-        return due;
     }
 
     /** The earliest due time of a pending record. */
     OptionalLong nextDueMs() {
-        return byDue.isEmpty() ? OptionalLong.empty() : OptionalLong.of(byDue.first().dueMs());
+        return pending.nextDueMs();
+    }
+
+    /** When the next cycle should run: the earliest due time, or earlier if pending records must be read first. */
+    OptionalLong nextWakeMs() {
+        return pending.nextWakeMs();
     }
 
     int pending() {
-        return byOffset.size();
+        return pending.pending();
     }
 
     /** Pending records per target topic. */
     Map<String, Integer> pendingByTopic() {
-        return Map.copyOf(pendingByTopic);
+        return pending.pendingByTopic();
+    }
+
+    /** Pending records held in memory (the rest are in the index's files). */
+    int inMemory() {
+        return pending.inMemory();
+    }
+
+    /** Deletes the index's files. */
+    void close() {
+        pending.close();
     }
 
     /** Scheduled records ignored as retries of a produce already scheduled. */

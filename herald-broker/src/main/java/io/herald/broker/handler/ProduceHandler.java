@@ -353,7 +353,8 @@ public final class ProduceHandler implements ApiHandler {
                     }
                     case DelayedDelivery.Placement.Ready r -> timer = r;
                 }
-                MemoryRecords schedule = delays.get().scheduleRecords(tp, split.get());
+                MemoryRecords schedule = delays.get().scheduleRecords(tp, split.get(),
+                        split.get().transactional() ? 0 : -1);
                 if (schedule.sizeInBytes() > DelayedDeliveryConfig.TOPIC_MAX_MESSAGE_BYTES) {
                     pr.setErrorCode(Errors.MESSAGE_TOO_LARGE.code()).setErrorMessage("The delayed records of the "
                             + "batch take " + schedule.sizeInBytes() + " bytes in the timer log, more than "
@@ -362,7 +363,12 @@ public final class ProduceHandler implements ApiHandler {
                 }
                 // The partition first: its producer state decides whether this is a retry; the timer log's own
                 // duplicate check then schedules a retried batch once.
-                info = partition.get().appendGappedToLeader(split.get().kept(), acks, minInsync);
+                info = partition.get().appendGappedToLeader(split.get().kept(), acks, minInsync, verification);
+                if (split.get().transactional()) {
+                    // Released only if the transaction holding the kept batch commits: the timer leader asks the
+                    // target where that batch is (a retry's offset is its original's).
+                    schedule = delays.get().scheduleRecords(tp, split.get(), info.firstOffset());
+                }
                 timerWrite = Optional.of(delays.get().schedule(timer, schedule));
             } else {
                 info = verification.isPresent()

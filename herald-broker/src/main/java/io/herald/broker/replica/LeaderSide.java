@@ -65,8 +65,11 @@ final class LeaderSide {
     }
 
     /** A producer's batch the broker took delayed records out of (offset gaps allowed). */
-    LogAppendInfo appendGapped(MemoryRecords records, int requiredAcks, int minInsyncReplicas) {
-        return appendAsLeader(requiredAcks, minInsyncReplicas, epoch -> log.appendGappedAsLeader(records, epoch));
+    LogAppendInfo appendGapped(MemoryRecords records, int requiredAcks, int minInsyncReplicas,
+                               Optional<VerificationGuard> verification) {
+        return appendAsLeader(requiredAcks, minInsyncReplicas, epoch -> verification.isPresent()
+                ? log.appendGappedAsLeader(records, epoch, verification.get())
+                : log.appendGappedAsLeader(records, epoch));
     }
 
     LogAppendInfo appendAsCoordinator(MemoryRecords records, VerificationGuard verification) {

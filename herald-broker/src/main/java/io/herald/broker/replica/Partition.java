@@ -249,10 +249,13 @@ public final class Partition {
     /**
      * As {@link #appendRecordsToLeader(MemoryRecords, int, int)}, for a producer's batch that delayed delivery took
      * records out of: it keeps the producer's offset range and sequences and may hold fewer records than offsets
-     * ({@link PartitionLog#appendGappedAsLeader}).
+     * ({@link PartitionLog#appendGappedAsLeader}); a transactional one is checked against its
+     * {@code verification}, if any, as {@link #appendRecordsToLeader(MemoryRecords, int, int, VerificationGuard)}
+     * checks it.
      */
-    public LogAppendInfo appendGappedToLeader(MemoryRecords records, int requiredAcks, int minInsyncReplicas) {
-        return leader.appendGapped(records, requiredAcks, minInsyncReplicas);
+    public LogAppendInfo appendGappedToLeader(MemoryRecords records, int requiredAcks, int minInsyncReplicas,
+                                              Optional<VerificationGuard> verification) {
+        return leader.appendGapped(records, requiredAcks, minInsyncReplicas, verification);
     }
 
     /**

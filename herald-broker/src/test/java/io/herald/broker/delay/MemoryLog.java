@@ -3,7 +3,9 @@ package io.herald.broker.delay;
 import io.herald.broker.share.dlq.DeadLetterLog;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 import org.apache.kafka.common.TopicPartition;
@@ -27,6 +29,18 @@ final class MemoryLog implements DeadLetterLog {
     private long endOffset;
     private volatile Next next = Next.APPEND;
     private volatile Predicate<MemoryRecords> failWhen = r -> true;
+    private final Map<Long, TransactionOutcome> outcomes = new HashMap<>();
+
+    /** How the transaction of the batch at {@code offset} ended (open until told). */
+    synchronized void transaction(long offset, TransactionOutcome outcome) {
+        outcomes.put(offset, outcome);
+    }
+
+    @Override
+    public synchronized CompletableFuture<TransactionOutcome> transactionOutcome(TopicPartition partition,
+                                                                              long producerId, long offset) {
+        return CompletableFuture.completedFuture(outcomes.getOrDefault(offset, TransactionOutcome.OPEN));
+    }
 
     synchronized void failNext(Next how, Predicate<MemoryRecords> when) {
         this.next = how;

@@ -3,9 +3,11 @@ package io.herald.broker.delay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.herald.broker.delay.DelaySplit.DelayedRecord;
+import io.herald.broker.share.dlq.DeadLetterLog;
 import io.herald.common.time.ManualTime;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,6 +19,7 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.record.internal.Record;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The release protocol of one timer partition against in-memory logs: due records reach their target once, in
@@ -31,6 +34,8 @@ class TimerPartitionTest {
     private final MemoryLog timerLog = new MemoryLog();
     private final MemoryLog target = new MemoryLog();
     private final List<TimerPartition> leaders = new ArrayList<>();
+    @TempDir
+    Path dir;
 
     @AfterEach
     void stop() {
@@ -39,13 +44,19 @@ class TimerPartitionTest {
     }
 
     private TimerPartition leader() {
-        TimerPartition p = new TimerPartition(TIMER, timerLog, tp -> Optional.of(target), loop, time);
+        TimerPartition p = new TimerPartition(TIMER, timerLog, tp -> Optional.of(target), loop, time,
+                dir.resolve("index-" + leaders.size()));
         leaders.add(p);
         return p;
     }
 
     /** Writes one produced batch's delayed records (values with their due times) as the produce path does. */
     private void schedule(long producerId, int baseSequence, Object... valueAndDue) {
+        scheduleAt(-1, producerId, baseSequence, valueAndDue);
+    }
+
+    /** As {@link #schedule}, for a transactional batch whose kept part is at {@code transactionOffset} in the target. */
+    private void scheduleAt(long transactionOffset, long producerId, int baseSequence, Object... valueAndDue) {
         List<DelayedRecord> delayed = new ArrayList<>();
         for (int i = 0; i < valueAndDue.length; i += 2) {
             delayed.add(new DelayedRecord(producerId < 0 ? -1 : baseSequence + i / 2, (Long) valueAndDue[i + 1],
@@ -53,7 +64,7 @@ class TimerPartitionTest {
                     new Header[0]));
         }
         timerLog.append(TIMER, TimerRecord.scheduleBatch(TARGET, new DelaySplit.Split(null, producerId, (short) 0,
-                delayed, List.of()), time.milliseconds())).join();
+                transactionOffset >= 0, delayed, List.of()), time.milliseconds(), transactionOffset)).join();
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
@@ -104,6 +115,36 @@ class TimerPartitionTest {
         assertThat(released.timestamp()).isEqualTo(now + 100);
         assertThat(new String(released.headers()[0].value(), StandardCharsets.UTF_8)).isEqualTo("3:1");
         await(() -> p.pendingByTopic().isEmpty(), "nothing pending");
+    }
+
+    @Test
+    void aTransactionalRecordWaitsForItsCommitAndAnAbortedOneIsDropped() throws Exception {
+        long now = time.milliseconds();
+        scheduleAt(40, 7, 0, "committed", now + 50);
+        scheduleAt(60, 8, 0, "aborted", now + 50);
+        schedule(-1, 0, "plain", now + 100);
+        TimerPartition p = leader();
+        time.advance(200);
+        runCycle(p);
+        await(() -> target.records().size() == 1, "the record outside any transaction");
+        assertThat(targetValues()).containsExactly("plain");
+        assertThat(p.pendingByTopic()).containsEntry("orders", 2); // both transactions still open
+
+        target.transaction(40, DeadLetterLog.TransactionOutcome.COMMITTED);
+        target.transaction(60, DeadLetterLog.TransactionOutcome.ABORTED);
+        time.advance(TimerPartition.TXN_RECHECK_MS);
+        runCycle(p);
+        await(() -> p.pendingByTopic().isEmpty(), "both decided");
+        runCycle(p);
+        assertThat(targetValues()).containsExactly("plain", "committed");
+        assertThat(target.records().get(1).timestamp()).as("stamped with its due time").isEqualTo(now + 50);
+
+        // A new leader over the same logs releases nothing again: the abort is in the timer log as released.
+        TimerPartition next = leader();
+        runCycle(next);
+        runCycle(next);
+        assertThat(targetValues()).containsExactly("plain", "committed");
+        assertThat(next.pendingByTopic()).isEmpty();
     }
 
     @Test

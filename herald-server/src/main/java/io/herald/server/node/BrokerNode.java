@@ -182,7 +182,8 @@ public final class BrokerNode implements HeraldNode {
         LocalDeadLetterLog local = new LocalDeadLetterLog(replicas, controller::image, timeoutMs);
         return new DelayedDelivery(nodeId, controller::image, leader -> leader == nodeId ? local
                 : new RemoteDeadLetterLog(request -> interBroker.send(leader, request), leader, nodeId, timeoutMs),
-                creator, config.originals(), Time.SYSTEM);
+                creator, config.originals(), Time.SYSTEM,
+                config.node().logDirs().get(0).resolve(DelayedDelivery.INDEX_DIR));
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.herald.server.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -23,6 +24,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.header.internals.RecordHeader;
@@ -219,6 +221,120 @@ class DelayedDeliveryTest {
                 .isEqualTo(got.get(0).record().offset() + 1);
     }
 
+    @Test
+    void aDelayedRecordInATransactionIsReleasedOnlyIfItCommits() throws Exception {
+        String topic = "delay-txn";
+        broker.createTopic(topic, 1, Map.of("herald.delivery.delay.enable", "true"));
+        TopicPartition tp = new TopicPartition(topic, 0);
+        long committedAt;
+        try (KafkaProducer<String, String> txn = broker.producer(Map.of("transactional.id", "delay-txn-writer"))) {
+            txn.initTransactions();
+            txn.beginTransaction();
+            txn.send(delayed(topic, "k", "aborted-later", "herald.delay.ms", 300));
+            txn.send(new ProducerRecord<>(topic, 0, "k", "aborted-now"));
+            txn.flush();
+            txn.abortTransaction();
+
+            txn.beginTransaction();
+            txn.send(delayed(topic, "k", "committed-later", "herald.delay.ms", 300));
+            txn.send(new ProducerRecord<>(topic, 0, "k", "committed-now"));
+            txn.commitTransaction();
+            committedAt = System.currentTimeMillis();
+        }
+        // Due after both transactional records, in the same timer partition: released after them.
+        KafkaProducer<String, String> producer = broker.producer();
+        producer.send(delayed(topic, "k", "sentinel", "herald.delay.ms", 900)).get(T, TimeUnit.SECONDS);
+
+        List<Arrival> got = readArrivals(broker.consumer(Map.of("isolation.level", "read_committed")), tp, 3,
+                Duration.ofSeconds(T));
+        assertThat(got).extracting(g -> g.record().value())
+                .containsExactly("committed-now", "committed-later", "sentinel");
+        assertThat(got.get(1).atMs()).isGreaterThanOrEqualTo(committedAt);
+        assertThat(header(got.get(1).record(), "herald.delay.ms")).isEqualTo("300");
+        awaitPending(topic, 0);
+    }
+
+    @Test
+    void delayedRecordsTooLargeForTheTimerLogAreRefusedWithMessageTooLarge() throws Exception {
+        String topic = "delay-too-large";
+        int size = 17 * 1024 * 1024; // above the timer log's 16 MiB batch limit, below the topic's and request's
+        broker.createTopic(topic, 1, Map.of("herald.delivery.delay.enable", "true", "max.message.bytes",
+                String.valueOf(24 * 1024 * 1024)));
+        TopicPartition tp = new TopicPartition(topic, 0);
+        try (KafkaProducer<String, String> producer = broker.producer(Map.of(
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 24 * 1024 * 1024,
+                ProducerConfig.BUFFER_MEMORY_CONFIG, 64L * 1024 * 1024))) {
+            Future<RecordMetadata> big = producer.send(delayed(topic, "k", "x".repeat(size), "herald.delay.ms",
+                    60_000));
+            assertThatThrownBy(() -> big.get(T, TimeUnit.SECONDS)).hasCauseInstanceOf(RecordTooLargeException.class);
+            // Nothing of it went anywhere: the partition is empty and nothing waits in the timer log.
+            producer.send(new ProducerRecord<>(topic, 0, "k", "small")).get(T, TimeUnit.SECONDS);
+        }
+        assertThat(broker.offset(tp, org.apache.kafka.clients.admin.OffsetSpec.latest())).isEqualTo(1);
+        awaitPending(topic, 0);
+    }
+
+    /**
+     * The issue's million-record check at CI size (the bench's {@code delayed-1M} runs the full size): random due
+     * times over 12 s, most of them first in the on-disk buckets, each delivered once and never early. The
+     * lateness is printed, not asserted (timings belong to the bench).
+     */
+    @Test
+    void manyRandomDueTimesAreEachDeliveredOnceAndNeverEarly() throws Exception {
+        String topic = "delay-many";
+        int count = 20_000;
+        broker.createTopic(topic, 3, Map.of("herald.delivery.delay.enable", "true"));
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        long start = System.currentTimeMillis() + 3_000;
+        long[] dueMs = new long[count];
+        try (KafkaProducer<String, String> producer = broker.producer(Map.of(ProducerConfig.LINGER_MS_CONFIG, 5))) {
+            List<Future<RecordMetadata>> sends = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                dueMs[i] = start + random.nextLong(12_000);
+                sends.add(producer.send(new ProducerRecord<>(topic, i % 3, "k" + (i % 50), Integer.toString(i),
+                        List.of(new RecordHeader("herald.deliver.at",
+                                Long.toString(dueMs[i]).getBytes(StandardCharsets.UTF_8))))));
+            }
+            for (Future<RecordMetadata> f : sends) {
+                f.get(T, TimeUnit.SECONDS);
+            }
+        }
+        int[] seen = new int[count];
+        long[] lateness = new long[count];
+        int distinct = 0;
+        long early = 0;
+        try (KafkaConsumer<String, String> consumer = broker.consumer()) {
+            Set<TopicPartition> all = Set.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1),
+                    new TopicPartition(topic, 2));
+            consumer.assign(all);
+            consumer.seekToBeginning(all);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (distinct < count && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(50))) {
+                    long now = System.currentTimeMillis();
+                    int i = Integer.parseInt(r.value());
+                    if (seen[i]++ == 0) {
+                        lateness[distinct++] = now - dueMs[i];
+                    }
+                    early += now < dueMs[i] || r.timestamp() != dueMs[i] ? 1 : 0;
+                }
+            }
+            // Nothing is pending any more, so nothing more can be released: read to the log end for copies.
+            awaitPending(topic, 0);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(all);
+            while (all.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp)) && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(50)).forEach(r -> seen[Integer.parseInt(r.value())]++);
+            }
+            assertThat(all).allMatch(tp -> consumer.position(tp) >= ends.get(tp), "read to the log end");
+        }
+        assertThat(distinct).as("records delivered").isEqualTo(count);
+        assertThat(java.util.Arrays.stream(seen).filter(n -> n > 1).count()).as("delivered twice").isZero();
+        assertThat(early).as("delivered before their due time, or stamped otherwise").isZero();
+        java.util.Arrays.sort(lateness);
+        System.out.printf("delayed delivery, %d records over 12 s: lateness p50 %d ms, p99 %d ms, max %d ms%n",
+                count, lateness[count / 2], lateness[count * 99 / 100], lateness[count - 1]);
+    }
+
     /** librdkafka sets the header from the command line: {@code kcat -P -H herald.delay.ms=...}. */
     @Test
     void kcatSetsTheDelayHeader() throws Exception {
@@ -253,7 +369,8 @@ class DelayedDeliveryTest {
                 && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertThat(broker.broker().delayedDelivery().pendingByTopic()).containsEntry(topic, expected);
+        assertThat(broker.broker().delayedDelivery().pendingByTopic().getOrDefault(topic, 0)).as("pending of %s",
+                topic).isEqualTo(expected);
     }
 
     private static SimpleRecord record(String value, long deliverAt) {

@@ -321,6 +321,14 @@ public final class PartitionLog implements AutoCloseable {
     }
 
     /**
+     * A gapped transactional batch whose transaction was verified, checked against {@code verification} as
+     * {@link #appendAsLeader(MemoryRecords, int, VerificationGuard)} checks it.
+     */
+    public LogAppendInfo appendGappedAsLeader(MemoryRecords records, int leaderEpoch, VerificationGuard verification) {
+        return appendValidated(records, AppendOrigin.CLIENT, leaderEpoch, Optional.of(verification), true);
+    }
+
+    /**
      * Appends records a coordinator wrote (transactional offset commits to {@code __consumer_offsets}, for
      * instance) as the leader: like {@link #appendAsLeader}, with Kafka's {@code COORDINATOR} origin, which checks
      * producer epochs but not sequences (coordinators write no sequence numbers), and with the verification of

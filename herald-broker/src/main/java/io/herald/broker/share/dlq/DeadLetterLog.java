@@ -34,6 +34,22 @@ public interface DeadLetterLog {
     /** Committed record batches from the one holding {@code offset}, about {@code maxBytes} (at least one batch). */
     CompletableFuture<MemoryRecords> read(TopicPartition partition, long offset, int maxBytes);
 
+    /** How a producer's transaction ended, as a partition's log shows it. */
+    enum TransactionOutcome {
+        /** Still open, or its end marker not yet committed. */
+        OPEN,
+        COMMITTED,
+        ABORTED
+    }
+
+    /**
+     * The outcome of {@code producerId}'s transaction that holds the batch at {@code offset}: open while the last
+     * stable offset has not passed {@code offset}, then aborted if the partition's aborted transactions name it,
+     * else committed. An offset below the log start (retention removed the batch, and its aborted-transaction
+     * entries with it) counts as committed.
+     */
+    CompletableFuture<TransactionOutcome> transactionOutcome(TopicPartition partition, long producerId, long offset);
+
     /** An append that failed, with whether it may have reached the log anyway (then it is in doubt). */
     final class AppendFailedException extends RuntimeException {
         private final Errors error;

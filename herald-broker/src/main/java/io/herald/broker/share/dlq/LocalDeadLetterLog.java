@@ -1,6 +1,7 @@
 package io.herald.broker.share.dlq;
 
 import io.herald.broker.replica.Partition;
+import io.herald.storage.log.PartitionLog;
 import io.herald.broker.replica.ReplicaManager;
 import io.herald.metadata.image.ClusterImage;
 import io.herald.protocol.FileRegionRecords;
@@ -80,6 +81,25 @@ public final class LocalDeadLetterLog implements DeadLetterLog {
             }
             return CompletableFuture.completedFuture(DeadLetterRecords.toMemory(
                     new FileRegionRecords(slice.channel(), slice.position(), slice.size())));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<TransactionOutcome> transactionOutcome(TopicPartition tp, long producerId, long offset) {
+        try {
+            PartitionLog log = leader(tp).log();
+            if (offset < log.logStartOffset()) {
+                return CompletableFuture.completedFuture(TransactionOutcome.COMMITTED);
+            }
+            if (log.lastStableOffset() <= offset) {
+                return CompletableFuture.completedFuture(TransactionOutcome.OPEN);
+            }
+            boolean aborted = log.abortedTransactions(offset, offset + 1).stream()
+                    .anyMatch(a -> a.producerId() == producerId && a.firstOffset() <= offset);
+            return CompletableFuture.completedFuture(aborted ? TransactionOutcome.ABORTED
+                    : TransactionOutcome.COMMITTED);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

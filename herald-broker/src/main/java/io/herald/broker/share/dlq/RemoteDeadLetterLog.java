@@ -2,8 +2,10 @@ package io.herald.broker.share.dlq;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
@@ -161,11 +163,41 @@ public final class RemoteDeadLetterLog implements DeadLetterLog {
                 p.records() == null ? MemoryRecords.EMPTY : DeadLetterRecords.toMemory(p.records()));
     }
 
-    /** A consumer's read_uncommitted Fetch of one partition, outside any fetch session. */
+    /**
+     * A read_committed consumer's Fetch at {@code offset}: its last stable offset says whether the transaction is
+     * open, its aborted transactions (those ending at or after the offset) whether it aborted.
+     */
+    @Override
+    public CompletableFuture<TransactionOutcome> transactionOutcome(TopicPartition tp, long producerId, long offset) {
+        return fetch(tp, offset, 1, 0, 0, IsolationLevel.READ_COMMITTED).handle((p, failure) -> {
+            if (failure != null) {
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                if (cause instanceof OffsetOutOfRangeException && offset >= 0) {
+                    return TransactionOutcome.COMMITTED; // below the log start: removed by retention
+                }
+                throw cause instanceof RuntimeException r ? r : new CompletionException(cause);
+            }
+            if (p.lastStableOffset() <= offset) {
+                return TransactionOutcome.OPEN;
+            }
+            boolean aborted = p.abortedTransactions() != null && p.abortedTransactions().stream()
+                    .anyMatch(a -> a.producerId() == producerId && a.firstOffset() <= offset);
+            return aborted ? TransactionOutcome.ABORTED : TransactionOutcome.COMMITTED;
+        });
+    }
+
     private CompletableFuture<FetchResponseData.PartitionData> fetch(TopicPartition tp, long offset, int maxBytes,
                                                                      int maxWaitMs, int minBytes) {
+        return fetch(tp, offset, maxBytes, maxWaitMs, minBytes, IsolationLevel.READ_UNCOMMITTED);
+    }
+
+    /** A consumer's Fetch of one partition, outside any fetch session. */
+    private CompletableFuture<FetchResponseData.PartitionData> fetch(TopicPartition tp, long offset, int maxBytes,
+                                                                     int maxWaitMs, int minBytes,
+                                                                     IsolationLevel isolation) {
         FetchRequestData data = new FetchRequestData().setReplicaId(-1).setMaxWaitMs(maxWaitMs)
-                .setMinBytes(minBytes).setMaxBytes(maxBytes).setIsolationLevel(IsolationLevel.READ_UNCOMMITTED.id()).setSessionId(0)
+                .setMinBytes(minBytes).setMaxBytes(maxBytes).setIsolationLevel(isolation.id()).setSessionId(0)
                 .setSessionEpoch(-1);
         FetchRequestData.FetchTopic topic = new FetchRequestData.FetchTopic().setTopic(tp.topic());
         topic.partitions().add(new FetchRequestData.FetchPartition().setPartition(tp.partition())

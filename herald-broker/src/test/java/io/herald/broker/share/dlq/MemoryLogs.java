@@ -137,6 +137,12 @@ final class MemoryLogs {
             return failure == null ? CompletableFuture.completedFuture(null) : CompletableFuture.failedFuture(failure);
         }
 
+        @Override
+        public CompletableFuture<TransactionOutcome> transactionOutcome(TopicPartition partition, long producerId,
+                                                                        long offset) {
+            throw new UnsupportedOperationException("dead-letter writers never ask");
+        }
+
         void failNext(Errors error, boolean appended) {
             nextFailure = new DeadLetterLog.AppendFailedException(error, appended, error.name());
         }
