@@ -86,6 +86,7 @@ final class TimerIndex implements AutoCloseable {
         private int count;
         private int written;
         private long minDueMs = Long.MAX_VALUE;
+        private long minOffset = Long.MAX_VALUE;
 
         Bucket(long start, long width) {
             this.start = start;
@@ -187,6 +188,21 @@ final class TimerIndex implements AutoCloseable {
         return wake == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(wake);
     }
 
+    /**
+     * The lowest timer offset pending (a tombstoned record may keep it lower until its bucket is read); scans the
+     * records in memory, so it is for occasional use.
+     */
+    OptionalLong minPendingOffset() {
+        long min = Long.MAX_VALUE;
+        for (long offset : byOffset.keySet()) {
+            min = Math.min(min, offset);
+        }
+        for (Bucket b : buckets.values()) {
+            min = Math.min(min, b.minOffset);
+        }
+        return min == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(min);
+    }
+
     /** Records pending, in memory and on disk (a tombstoned record counts until its bucket is read). */
     int pending() {
         return byOffset.size() + onDisk;
@@ -250,6 +266,7 @@ final class TimerIndex implements AutoCloseable {
         b.count++;
         onDisk++;
         b.minDueMs = Math.min(b.minDueMs, dueMs);
+        b.minOffset = Math.min(b.minOffset, offset);
         if (!b.buffer.hasRemaining()) {
             try {
                 flush(b);

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -68,7 +69,14 @@ final class TimerPartition {
     /** Bytes of released records per target batch, about (at least one record). */
     static final int MAX_BATCH_BYTES = 512 * 1024;
     static final int READ_BYTES = 1 << 20;
+    /**
+     * Bytes per read of the schedules to release: due records lie scattered over the timer log, so a read
+     * rarely finds more than one wanted batch (at least one batch is returned, whatever its size).
+     */
+    static final int SCHEDULE_READ_BYTES = 64 * 1024;
     private static final long MAX_BACKOFF_MS = 1000;
+    /** How often the leader moves the timer log's start past what it no longer needs. */
+    static final long TRIM_INTERVAL_MS = 30_000;
     /** How long a due record of a transaction still open waits before its target is asked again. */
     static final long TXN_RECHECK_MS = 100;
 
@@ -94,6 +102,8 @@ final class TimerPartition {
     private volatile Map<String, Integer> pendingByTopic = Map.of();
     private volatile long nextDueMs = -1;
     private volatile long cycles;
+    private long nextTrimAtMs;
+    private long trimmedTo = -1;
 
     /** @param indexDir where this instance keeps its pending records' far future (its own directory) */
     TimerPartition(TopicPartition timerTp, DeadLetterLog timerLog, Targets targets, ScheduledExecutorService loop,
@@ -194,14 +204,45 @@ final class TimerPartition {
         wake = loop.schedule(this::cycle, Math.max(0, atMs - time.milliseconds()), TimeUnit.MILLISECONDS);
     }
 
-    /** Catch up with the log, then resolve an intent in doubt or release what is due; true if more is due now. */
+    /**
+     * Catch up with the log, then resolve an intent in doubt or release what is due, and now and then trim the
+     * log; true if more is due now.
+     */
     private CompletableFuture<Boolean> step() {
         return catchUp().thenComposeAsync(v -> {
             Optional<Intent> inDoubt = state.inDoubt();
             if (inDoubt.isPresent()) {
                 return resolve(inDoubt.get()).thenApply(x -> true);
             }
-            return release();
+            return release().thenComposeAsync(more -> maybeTrim().thenApply(x -> more), loop);
+        }, loop);
+    }
+
+    /**
+     * Every {@value #TRIM_INTERVAL_MS} ms: moves the timer log's start offset up to what is still needed
+     * ({@link TimerState#trimPoint}), so that released records do not keep their segments forever. A failure is
+     * logged and tried again next time.
+     */
+    private CompletableFuture<Void> maybeTrim() {
+        long now = time.milliseconds();
+        if (now < nextTrimAtMs) {
+            return CompletableFuture.completedFuture(null);
+        }
+        nextTrimAtMs = now + TRIM_INTERVAL_MS;
+        OptionalLong point = state.trimPoint(now, readOffset);
+        if (point.isEmpty() || point.getAsLong() <= trimmedTo) {
+            return CompletableFuture.completedFuture(null);
+        }
+        long to = point.getAsLong();
+        return timerLog.deleteRecordsBefore(timerTp, to).handleAsync((ok, failure) -> {
+            if (failure != null) {
+                log.warn("Timer partition {}: moving the log start to {} failed; trying again later: {}", timerTp,
+                        to, unwrap(failure).toString());
+            } else {
+                log.debug("Timer partition {}: log start moved to {}", timerTp, to);
+                trimmedTo = to;
+            }
+            return null;
         }, loop);
     }
 
@@ -242,6 +283,7 @@ final class TimerPartition {
             if (r.offset() < readOffset || r.offset() >= highWatermark) {
                 continue;
             }
+            state.logged(r.offset(), r.timestamp());
             try {
                 switch (TimerRecord.type(r)) {
                     case TimerRecord.SCHEDULE, TimerRecord.TXN_SCHEDULE -> schedules.add(new ScheduledRecord(
@@ -249,7 +291,7 @@ final class TimerPartition {
                     case TimerRecord.INTENT -> {
                         state.schedule(schedules);
                         schedules = new ArrayList<>();
-                        state.intent(TimerRecord.intent(r));
+                        state.intent(TimerRecord.intent(r), r.offset());
                     }
                     case TimerRecord.RELEASED -> {
                         state.schedule(schedules);
@@ -274,9 +316,18 @@ final class TimerPartition {
             return CompletableFuture.completedFuture(found);
         }
         long wanted = offsets.get(from);
-        return timerLog.read(timerTp, wanted, READ_BYTES).thenComposeAsync(records -> {
+        return timerLog.read(timerTp, wanted, SCHEDULE_READ_BYTES).thenComposeAsync(records -> {
             int next = from;
             for (RecordBatch batch : records.batches()) {
+                while (next < offsets.size() && offsets.get(next) < batch.baseOffset()) {
+                    next++; // not in the log any more: the caller sees it missing
+                }
+                if (next >= offsets.size()) {
+                    break;
+                }
+                if (offsets.get(next) > batch.lastOffset()) {
+                    continue; // nothing wanted here: not decoded (due records are scattered over the log)
+                }
                 for (Record r : batch) {
                     while (next < offsets.size() && offsets.get(next) < r.offset()) {
                         next++; // not in the log any more: the caller sees it missing

@@ -35,6 +35,14 @@ final class TimerState {
      * Kafka forgets idle producer ids ({@code producer.id.expiration.ms}, one day by default).
      */
     static final long PRODUCER_EXPIRY_MS = 86_400_000L;
+    /**
+     * How long the timer log keeps the schedules of released records, so that a leader rebuilt from it still
+     * recognizes a retried produce: far longer than a producer retries ({@code delivery.timeout.ms}, two minutes
+     * by default).
+     */
+    static final long SCHEDULES_KEPT_MS = 3_600_000L;
+    /** A mark of where the log was every minute, for {@link #trimPoint}. */
+    private static final long MARK_INTERVAL_MS = 60_000L;
 
     /** A scheduled record not yet released. */
     record Pending(long dueMs, long offset, TopicPartition target) {}
@@ -53,7 +61,12 @@ final class TimerState {
     /** Least recently scheduled first (access order), so the idle ones are found at the head. */
     private final LinkedHashMap<ProducerTarget, Remembered> scheduled = new LinkedHashMap<>(16, 0.75f, true);
     private Optional<Intent> inDoubt = Optional.empty();
+    private long inDoubtOffset = -1;
     private long duplicates;
+    private long lowestScheduled = Long.MAX_VALUE;
+    /** (logged ms, offset) of the first record applied in each minute, oldest first. */
+    private final ArrayDeque<long[]> marks = new ArrayDeque<>();
+    private long lastLoggedMs = Long.MIN_VALUE;
 
     /** @param pending where pending records are kept (owned by this state from now on) */
     TimerState(TimerIndex pending, Time time) {
@@ -108,6 +121,7 @@ final class TimerState {
         }
         long now = time.milliseconds();
         for (ScheduledRecord r : batch) {
+            lowestScheduled = Math.min(lowestScheduled, r.offset());
             pending.add(new Pending(r.meta().dueMs(), r.offset(), r.meta().target()), now);
         }
         return true;
@@ -128,15 +142,64 @@ final class TimerState {
         return scheduled.size();
     }
 
-    /** A release is about to happen: until its outcome is applied, its records are in doubt. */
-    void intent(Intent intent) {
+    /** A release is about to happen (the intent at {@code offset}): until its outcome is applied, its records are in doubt. */
+    void intent(Intent intent, long offset) {
         inDoubt = Optional.of(intent);
+        inDoubtOffset = offset;
+    }
+
+    /** Every record applied, in offset order, with its own timestamp: the marks {@link #trimPoint} uses. */
+    void logged(long offset, long loggedMs) {
+        lastLoggedMs = Math.max(lastLoggedMs, loggedMs);
+        long[] last = marks.peekLast();
+        if (last == null || loggedMs >= last[0] + MARK_INTERVAL_MS) {
+            marks.addLast(new long[] {loggedMs, offset});
+        }
+    }
+
+    /**
+     * The offset below which the timer log holds nothing a leader needs any more: no pending schedule, no intent
+     * in doubt, and only records logged more than {@link #SCHEDULES_KEPT_MS} before {@code nowMs} (by the marks:
+     * every record below a mark was logged before the mark's time; and when the last record read is that old,
+     * everything read is). Empty when nothing can go.
+     *
+     * @param readOffset where this state has read the log up to
+     */
+    OptionalLong trimPoint(long nowMs, long readOffset) {
+        long keptFrom = nowMs - SCHEDULES_KEPT_MS;
+        while (marks.size() > 1) {
+            Iterator<long[]> it = marks.iterator();
+            it.next();
+            if (it.next()[0] >= keptFrom) {
+                break;
+            }
+            marks.removeFirst(); // the next mark is old enough too
+        }
+        long[] oldest = marks.peekFirst();
+        long point;
+        if (lastLoggedMs < keptFrom) {
+            point = readOffset;
+        } else if (oldest != null && oldest[0] < keptFrom) {
+            point = Math.min(oldest[1], readOffset);
+        } else {
+            return OptionalLong.empty();
+        }
+        OptionalLong minPending = pending.minPendingOffset();
+        if (minPending.isPresent()) {
+            point = Math.min(point, minPending.getAsLong());
+        }
+        if (inDoubt.isPresent()) {
+            point = Math.min(point, inDoubtOffset);
+        }
+        return OptionalLong.of(point);
     }
 
     /** The outcome of the last intent: these records are in their targets (or dropped for good). */
     void released(List<Long> offsets) {
         for (long offset : offsets) {
-            pending.remove(offset);
+            if (offset >= lowestScheduled) { // below it: trimmed from the log before this state read it
+                pending.remove(offset);
+            }
         }
         inDoubt = Optional.empty();
     }

@@ -27,7 +27,9 @@ final class MemoryLog implements DeadLetterLog {
 
     private final List<MemoryRecords> batches = new ArrayList<>();
     private long endOffset;
+    private long logStartOffset;
     private volatile Next next = Next.APPEND;
+    private volatile boolean always;
     private volatile Predicate<MemoryRecords> failWhen = r -> true;
     private final Map<Long, TransactionOutcome> outcomes = new HashMap<>();
 
@@ -47,10 +49,16 @@ final class MemoryLog implements DeadLetterLog {
         this.failWhen = when;
     }
 
+    /** Every append from now on does {@code how}. */
+    synchronized void failAlways(Next how) {
+        failNext(how, r -> true);
+        this.always = true;
+    }
+
     @Override
     public synchronized CompletableFuture<Void> append(TopicPartition partition, MemoryRecords records) {
         Next how = failWhen.test(records) ? next : Next.APPEND;
-        if (how != Next.APPEND) {
+        if (how != Next.APPEND && !always) {
             next = Next.APPEND;
         }
         if (how == Next.FAIL_BEFORE) {
@@ -75,7 +83,19 @@ final class MemoryLog implements DeadLetterLog {
 
     @Override
     public synchronized CompletableFuture<Bounds> bounds(TopicPartition partition) {
-        return CompletableFuture.completedFuture(new Bounds(0, endOffset));
+        return CompletableFuture.completedFuture(new Bounds(logStartOffset, endOffset));
+    }
+
+    /** Moves the log start; whole batches below it go, as segments do. */
+    @Override
+    public synchronized CompletableFuture<Void> deleteRecordsBefore(TopicPartition partition, long offset) {
+        logStartOffset = Math.max(logStartOffset, offset);
+        batches.removeIf(m -> m.batches().iterator().next().lastOffset() < logStartOffset);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    synchronized long logStartOffset() {
+        return logStartOffset;
     }
 
     @Override

@@ -44,7 +44,11 @@ class TimerPartitionTest {
     }
 
     private TimerPartition leader() {
-        TimerPartition p = new TimerPartition(TIMER, timerLog, tp -> Optional.of(target), loop, time,
+        return leader(target);
+    }
+
+    private TimerPartition leader(MemoryLog targetLog) {
+        TimerPartition p = new TimerPartition(TIMER, timerLog, tp -> Optional.of(targetLog), loop, time,
                 dir.resolve("index-" + leaders.size()));
         leaders.add(p);
         return p;
@@ -128,7 +132,7 @@ class TimerPartitionTest {
         runCycle(p);
         await(() -> target.records().size() == 1, "the record outside any transaction");
         assertThat(targetValues()).containsExactly("plain");
-        assertThat(p.pendingByTopic()).containsEntry("orders", 2); // both transactions still open
+        await(() -> p.pendingByTopic().getOrDefault("orders", 0) == 2, "both transactions still open");
 
         target.transaction(40, DeadLetterLog.TransactionOutcome.COMMITTED);
         target.transaction(60, DeadLetterLog.TransactionOutcome.ABORTED);
@@ -145,6 +149,33 @@ class TimerPartitionTest {
         runCycle(next);
         assertThat(targetValues()).containsExactly("plain", "committed");
         assertThat(next.pendingByTopic()).isEmpty();
+    }
+
+    @Test
+    void theLogStartMovesPastWhatIsReleasedAndOldAndANewLeaderReleasesNothingTwice() throws Exception {
+        long now = time.milliseconds();
+        schedule(-1, 0, "a", now);
+        schedule(-1, 0, "far", now + 10 * 3_600_000L);
+        TimerPartition p = leader();
+        runCycle(p);
+        await(() -> target.records().size() == 1, "a released");
+        runCycle(p);
+        assertThat(timerLog.logStartOffset()).as("released, but not old enough").isZero();
+
+        time.advance(TimerState.SCHEDULES_KEPT_MS + TimerPartition.TRIM_INTERVAL_MS);
+        runCycle(p);
+        await(() -> timerLog.logStartOffset() == 1, "the log start moved up to the pending record");
+
+        p.close();
+        TimerPartition next = leader();
+        runCycle(next);
+        runCycle(next);
+        assertThat(targetValues()).containsExactly("a");
+        assertThat(next.pendingByTopic()).containsEntry("orders", 1);
+        time.advance(10 * 3_600_000L);
+        runCycle(next);
+        await(() -> target.records().size() == 2, "far released");
+        assertThat(targetValues()).containsExactly("a", "far");
     }
 
     @Test
@@ -212,9 +243,11 @@ class TimerPartitionTest {
     void aLeaderThatDiedBeforeTheTargetAppendLeavesTheRecordsToTheNext() throws Exception {
         long now = time.milliseconds();
         schedule(-1, 0, "x", now);
-        target.failNext(MemoryLog.Next.FAIL_BEFORE, r -> true);
-        // The first leader writes its intent, then the target refuses; it dies before trying again.
-        TimerPartition p = leader();
+        // The first leader writes its intent, then its target refuses (every time: it retries at once, and no
+        // copy may land while the next leader looks); it dies.
+        MemoryLog refusing = new MemoryLog();
+        refusing.failAlways(MemoryLog.Next.FAIL_BEFORE);
+        TimerPartition p = leader(refusing);
         runCycle(p);
         p.close();
         TimerPartition next = leader();

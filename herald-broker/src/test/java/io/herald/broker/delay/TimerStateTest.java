@@ -40,4 +40,33 @@ class TimerStateTest {
         assertThat(state.duplicates()).isEqualTo(1);
         state.close();
     }
+
+    @Test
+    void theTrimPointKeepsAnHourOfRecordsAndEveryPendingOne() {
+        TimerState state = new TimerState(new TimerIndex(dir.resolve("index"), TimerIndex.NEAR_MS), time);
+        // A record every 10 s for two hours: offsets 0..719, offset i logged at i * 10 s.
+        for (int i = 0; i < 720; i++) {
+            state.logged(i, i * 10_000L);
+        }
+        long now = 720 * 10_000L;
+        long point = state.trimPoint(now, 720).orElseThrow();
+        long keptFrom = now - TimerState.SCHEDULES_KEPT_MS;
+        assertThat(point * 10_000L).as("nothing logged within the hour goes").isLessThanOrEqualTo(keptFrom);
+        assertThat(keptFrom - point * 10_000L).as("at most a minute more is kept").isLessThanOrEqualTo(60_000L);
+
+        // A pending record holds the log start at it, however old.
+        state.schedule(batch(100, -1, -1, 1_000_000));
+        assertThat(state.trimPoint(now, 720)).hasValue(100);
+        state.close();
+    }
+
+    @Test
+    void nothingGoesWhileEverythingIsRecent() {
+        TimerState state = new TimerState(new TimerIndex(dir.resolve("index"), TimerIndex.NEAR_MS), time);
+        state.logged(0, 1_000);
+        state.logged(1, 2_000);
+        assertThat(state.trimPoint(3_000, 2)).isEmpty();
+        assertThat(state.trimPoint(2_001 + TimerState.SCHEDULES_KEPT_MS, 2)).hasValue(2);
+        state.close();
+    }
 }

@@ -34,6 +34,12 @@ public interface DeadLetterLog {
     /** Committed record batches from the one holding {@code offset}, about {@code maxBytes} (at least one batch). */
     CompletableFuture<MemoryRecords> read(TopicPartition partition, long offset, int maxBytes);
 
+    /**
+     * Moves the partition's log start offset up to {@code offset} (DeleteRecords), for a writer that knows
+     * nothing below it is needed; completes once the leader moved it (followers follow on their next fetch).
+     */
+    CompletableFuture<Void> deleteRecordsBefore(TopicPartition partition, long offset);
+
     /** How a producer's transaction ended, as a partition's log shows it. */
     enum TransactionOutcome {
         /** Still open, or its end marker not yet committed. */

@@ -87,6 +87,16 @@ public final class LocalDeadLetterLog implements DeadLetterLog {
     }
 
     @Override
+    public CompletableFuture<Void> deleteRecordsBefore(TopicPartition tp, long offset) {
+        try {
+            leader(tp).deleteRecordsOnLeader(offset);
+            return CompletableFuture.completedFuture(null);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
     public CompletableFuture<TransactionOutcome> transactionOutcome(TopicPartition tp, long producerId, long offset) {
         try {
             PartitionLog log = leader(tp).log();

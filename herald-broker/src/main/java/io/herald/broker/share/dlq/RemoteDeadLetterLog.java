@@ -7,6 +7,8 @@ import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.message.DeleteRecordsRequestData;
+import org.apache.kafka.common.message.DeleteRecordsResponseData;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.ListOffsetsRequestData.ListOffsetsPartition;
@@ -18,6 +20,8 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.DeleteRecordsRequest;
+import org.apache.kafka.common.requests.DeleteRecordsResponse;
 import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.FetchResponse;
 import org.apache.kafka.common.requests.ListOffsetsRequest;
@@ -46,6 +50,7 @@ public final class RemoteDeadLetterLog implements DeadLetterLog {
     private static final short PRODUCE_VERSION = 12;
     private static final short FETCH_VERSION = 12;
     private static final short LIST_OFFSETS_VERSION = 7;
+    private static final short DELETE_RECORDS_VERSION = 2;
     static final int WAIT_MS = 100;
 
     /** Requests to the leader, answered with its response. */
@@ -161,6 +166,26 @@ public final class RemoteDeadLetterLog implements DeadLetterLog {
     public CompletableFuture<MemoryRecords> read(TopicPartition tp, long offset, int maxBytes) {
         return fetch(tp, offset, maxBytes, 0, 0).thenApply(p ->
                 p.records() == null ? MemoryRecords.EMPTY : DeadLetterRecords.toMemory(p.records()));
+    }
+
+    /** DeleteRecords to the leader. */
+    @Override
+    public CompletableFuture<Void> deleteRecordsBefore(TopicPartition tp, long offset) {
+        DeleteRecordsRequestData data = new DeleteRecordsRequestData().setTimeoutMs(timeoutMs);
+        data.topics().add(new DeleteRecordsRequestData.DeleteRecordsTopic().setName(tp.topic()).setPartitions(
+                List.of(new DeleteRecordsRequestData.DeleteRecordsPartition().setPartitionIndex(tp.partition())
+                        .setOffset(offset))));
+        return sender.send(new DeleteRecordsRequest.Builder(data).build(DELETE_RECORDS_VERSION)).thenApply(r -> {
+            for (DeleteRecordsResponseData.DeleteRecordsTopicResult t : ((DeleteRecordsResponse) r).data().topics()) {
+                for (DeleteRecordsResponseData.DeleteRecordsPartitionResult p : t.partitions()) {
+                    Errors error = Errors.forCode(p.errorCode());
+                    if (error != Errors.NONE) {
+                        throw error.exception();
+                    }
+                }
+            }
+            return null;
+        });
     }
 
     /**

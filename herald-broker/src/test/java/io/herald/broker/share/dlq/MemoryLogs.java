@@ -143,6 +143,11 @@ final class MemoryLogs {
             throw new UnsupportedOperationException("dead-letter writers never ask");
         }
 
+        @Override
+        public CompletableFuture<Void> deleteRecordsBefore(TopicPartition partition, long offset) {
+            throw new UnsupportedOperationException("dead-letter writers never trim");
+        }
+
         void failNext(Errors error, boolean appended) {
             nextFailure = new DeadLetterLog.AppendFailedException(error, appended, error.name());
         }
