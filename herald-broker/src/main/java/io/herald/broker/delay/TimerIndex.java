@@ -11,12 +11,11 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -70,7 +69,8 @@ final class TimerIndex implements AutoCloseable {
     private final TreeSet<Pending> byDue = new TreeSet<>(BY_DUE);
     private final Map<Long, Pending> byOffset = new HashMap<>();
     private final TreeMap<Bucket, Bucket> buckets = new TreeMap<>(BY_START);
-    private final Set<Long> tombstones = new HashSet<>();
+    /** Records removed while on disk, with whether their topic's count was decremented already. */
+    private final Map<Long, Boolean> tombstones = new HashMap<>();
     private final Map<String, Integer> pendingByTopic = new HashMap<>();
     private final Map<TopicPartition, Integer> targetIds = new HashMap<>();
     private final List<TopicPartition> targets = new ArrayList<>();
@@ -139,10 +139,19 @@ final class TimerIndex implements AutoCloseable {
      * @return false if it is not pending in memory (a tombstone then drops it from its bucket if it is there)
      */
     boolean remove(long offset) {
+        return remove(offset, Optional.empty());
+    }
+
+    /**
+     * As {@link #remove(long)}, for a record known to be pending for {@code topic}: the topic's count drops at
+     * once even if the record is on disk.
+     */
+    boolean remove(long offset, Optional<String> topic) {
         Pending p = byOffset.remove(offset);
         if (p == null) {
             if (onDisk > 0) {
-                tombstones.add(offset);
+                tombstones.put(offset, topic.isPresent());
+                topic.ifPresent(this::decrement);
             }
             return false;
         }
@@ -198,9 +207,51 @@ final class TimerIndex implements AutoCloseable {
             min = Math.min(min, offset);
         }
         for (Bucket b : buckets.values()) {
+            if (!tombstones.isEmpty() && tombstones.containsKey(b.minOffset)) {
+                b.minOffset = minLiveOffset(b); // its lowest record was released or moved while on disk
+            }
             min = Math.min(min, b.minOffset);
         }
         return min == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(min);
+    }
+
+    /** Up to {@code max} pending records below {@code offset}, from memory and the bucket files that may hold some. */
+    List<Pending> pendingBelow(long offset, int max) {
+        List<Pending> found = new ArrayList<>();
+        for (Pending p : byOffset.values()) {
+            if (p.offset() < offset && found.size() < max) {
+                found.add(p);
+            }
+        }
+        for (Bucket b : buckets.values()) {
+            if (b.minOffset >= offset || found.size() >= max) {
+                continue;
+            }
+            ByteBuffer entries = read(b);
+            while (entries.remaining() >= ENTRY_BYTES && found.size() < max) {
+                long dueMs = entries.getLong();
+                long o = entries.getLong();
+                int target = entries.getInt();
+                if (o < offset && !tombstones.containsKey(o)) {
+                    found.add(new Pending(dueMs, o, targets.get(target)));
+                }
+            }
+        }
+        return found;
+    }
+
+    private long minLiveOffset(Bucket b) {
+        ByteBuffer entries = read(b);
+        long min = Long.MAX_VALUE;
+        while (entries.remaining() >= ENTRY_BYTES) {
+            entries.getLong();
+            long offset = entries.getLong();
+            entries.getInt();
+            if (!tombstones.containsKey(offset)) {
+                min = Math.min(min, offset);
+            }
+        }
+        return min;
     }
 
     /** Records pending, in memory and on disk (a tombstoned record counts until its bucket is read). */
@@ -310,8 +361,11 @@ final class TimerIndex implements AutoCloseable {
                 long offset = entries.getLong();
                 int target = entries.getInt();
                 TopicPartition tp = targets.get(target);
-                if (!tombstones.isEmpty() && tombstones.remove(offset)) {
-                    decrement(tp.topic());
+                Boolean counted = tombstones.isEmpty() ? null : tombstones.remove(offset);
+                if (counted != null) {
+                    if (!counted) {
+                        decrement(tp.topic());
+                    }
                     continue;
                 }
                 Bucket finer = dueMs >= horizonMs && !spillFailed ? bucketFor(dueMs, nowMs) : null;

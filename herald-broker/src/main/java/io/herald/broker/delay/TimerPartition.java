@@ -77,6 +77,10 @@ final class TimerPartition {
     private static final long MAX_BACKOFF_MS = 1000;
     /** How often the leader moves the timer log's start past what it no longer needs. */
     static final long TRIM_INTERVAL_MS = 30_000;
+    /** Long-pending records written forward in one trim round at most. */
+    static final int MAX_MOVES = 1000;
+    /** Records a move must let the log start pass, per record written forward. */
+    static final long MIN_FREED_PER_MOVE = 100;
     /** How long a due record of a transaction still open waits before its target is asked again. */
     static final long TXN_RECHECK_MS = 100;
 
@@ -230,19 +234,68 @@ final class TimerPartition {
         }
         nextTrimAtMs = now + TRIM_INTERVAL_MS;
         OptionalLong point = state.trimPoint(now, readOffset);
+        OptionalLong retained = state.retainedFrom(now, readOffset);
+        CompletableFuture<Void> moves = CompletableFuture.completedFuture(null);
+        if (point.isPresent() && retained.isPresent() && point.getAsLong() < retained.getAsLong()) {
+            moves = maybeMove(retained.getAsLong(), retained.getAsLong() - point.getAsLong());
+        }
         if (point.isEmpty() || point.getAsLong() <= trimmedTo) {
-            return CompletableFuture.completedFuture(null);
+            return moves;
         }
         long to = point.getAsLong();
-        return timerLog.deleteRecordsBefore(timerTp, to).handleAsync((ok, failure) -> {
-            if (failure != null) {
-                log.warn("Timer partition {}: moving the log start to {} failed; trying again later: {}", timerTp,
-                        to, unwrap(failure).toString());
-            } else {
-                log.debug("Timer partition {}: log start moved to {}", timerTp, to);
-                trimmedTo = to;
+        return moves.thenComposeAsync(v -> timerLog.deleteRecordsBefore(timerTp, to), loop)
+                .handleAsync((ok, failure) -> {
+                    if (failure != null) {
+                        log.warn("Timer partition {}: moving the log start to {} failed; trying again later: {}",
+                                timerTp, to, unwrap(failure).toString());
+                    } else {
+                        log.debug("Timer partition {}: log start moved to {}", timerTp, to);
+                        trimmedTo = to;
+                        state.logStartMoved(to);
+                    }
+                    return null;
+                }, loop);
+    }
+
+    /**
+     * Writes the few pending records that hold the log start below {@code retained} again at the log end
+     * ({@link TimerRecord#MOVED}), when that frees at least {@value #MIN_FREED_PER_MOVE} records per record
+     * written: one record delayed by a year must not keep a year of the log. Many long-pending records are left
+     * where they are (the log has to keep them anyway). A failed move is logged; the next round looks again.
+     */
+    private CompletableFuture<Void> maybeMove(long retained, long freed) {
+        List<Pending> pinned = state.pendingBelow(retained, MAX_MOVES + 1);
+        if (pinned.isEmpty() || pinned.size() > MAX_MOVES || freed < MIN_FREED_PER_MOVE * pinned.size()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        List<Long> offsets = pinned.stream().map(Pending::offset).sorted().toList();
+        return readSchedules(offsets, 0, new HashMap<>()).thenComposeAsync(schedules -> {
+            MemoryRecordsBuilder b = MemoryRecords.builder(ByteBuffer.allocate(MAX_BATCH_BYTES + 64 * 1024),
+                    Compression.NONE, TimestampType.CREATE_TIME, 0L);
+            int bytes = 0;
+            int moved = 0;
+            for (long from : offsets) {
+                Schedule s = schedules.get(from);
+                if (s == null || (moved > 0 && bytes + sizeOf(s) > MAX_BATCH_BYTES)) {
+                    continue;
+                }
+                bytes += sizeOf(s);
+                moved++;
+                b.append(time.milliseconds(), TimerRecord.movedKey(s.meta(), s.key(), from), s.value(), s.headers());
             }
-            return null;
+            if (moved == 0) {
+                return CompletableFuture.<Void>completedFuture(null);
+            }
+            int count = moved;
+            return timerLog.append(timerTp, b.build()).whenComplete((ok, failure) -> {
+                if (failure != null) {
+                    log.warn("Timer partition {}: writing {} long-pending records forward failed: {}", timerTp,
+                            count, unwrap(failure).toString());
+                } else {
+                    log.info("Timer partition {}: wrote {} long-pending records forward so that the log start "
+                            + "can pass them", timerTp, count);
+                }
+            }).exceptionally(failure -> null);
         }, loop);
     }
 
@@ -288,6 +341,12 @@ final class TimerPartition {
                 switch (TimerRecord.type(r)) {
                     case TimerRecord.SCHEDULE, TimerRecord.TXN_SCHEDULE -> schedules.add(new ScheduledRecord(
                             r.offset(), TimerRecord.scheduleMeta(r), r.timestamp()));
+                    case TimerRecord.MOVED -> {
+                        state.schedule(schedules);
+                        schedules = new ArrayList<>();
+                        state.moved(TimerRecord.movedFrom(r), new ScheduledRecord(r.offset(),
+                                TimerRecord.scheduleMeta(r), r.timestamp()));
+                    }
                     case TimerRecord.INTENT -> {
                         state.schedule(schedules);
                         schedules = new ArrayList<>();

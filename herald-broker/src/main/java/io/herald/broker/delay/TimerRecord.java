@@ -22,6 +22,8 @@ import org.apache.kafka.common.record.internal.Record;
  *   <li>{@link Schedule}: a record to append to {@code target} at {@code dueMs}, with the producer fields that
  *       detect a retried produce; of type {@value #TXN_SCHEDULE} when it was produced in a transaction, with the
  *       offset of the producer's (gapped) batch in the target, whose transaction decides whether it is released;</li>
+ *   <li>a schedule {@value #MOVED}: written again at the log end by the timer leader, with the original's
+ *       offset, so that the log start can move past a record pending for long;</li>
  *   <li>{@link Intent}: the timer leader is about to release these scheduled records (by timer offset) to these
  *       targets; each target's high watermark before the release is where a successor looks for them;</li>
  *   <li>{@link Released}: these scheduled records are in their targets (the outcome of the last intent).</li>
@@ -73,24 +75,48 @@ public sealed interface TimerRecord {
     byte INTENT = 1;
     byte RELEASED = 2;
     byte TXN_SCHEDULE = 3;
+    byte MOVED = 4;
 
     /** The record key of a schedule: the scheduling facts and the delayed record's own key. */
     static ByteBuffer scheduleKey(ScheduleMeta m, ByteBuffer key) {
+        return key(m, key, m.transactional() ? TXN_SCHEDULE : SCHEDULE, -1);
+    }
+
+    /**
+     * The record key of a schedule written again at the log end ({@value #MOVED}), so that the log start can move
+     * past the original at {@code from}: the same facts and payload; applying it replaces the original.
+     */
+    static ByteBuffer movedKey(ScheduleMeta m, ByteBuffer key, long from) {
+        return key(m, key, MOVED, from);
+    }
+
+    private static ByteBuffer key(ScheduleMeta m, ByteBuffer key, byte type, long from) {
         byte[] topic = m.target().topic().getBytes(StandardCharsets.UTF_8);
         int keyLength = key == null ? -1 : key.remaining();
-        ByteBuffer b = ByteBuffer.allocate(2 + 2 + topic.length + 4 + 8 + 8 + 2 + 4 + 8 + 8 + 4
+        ByteBuffer b = ByteBuffer.allocate(2 + 2 + topic.length + 4 + 8 + 8 + 2 + 4 + 8 + 8 + 8 + 4
                 + Math.max(0, keyLength));
-        b.put(VERSION).put(m.transactional() ? TXN_SCHEDULE : SCHEDULE).putShort((short) topic.length).put(topic)
+        b.put(VERSION).put(type).putShort((short) topic.length).put(topic)
                 .putInt(m.target().partition()).putLong(m.dueMs()).putLong(m.producerId())
                 .putShort(m.producerEpoch()).putInt(m.sequence()).putLong(m.timestamp());
-        if (m.transactional()) {
+        if (type != SCHEDULE) {
             b.putLong(m.transactionOffset());
+        }
+        if (type == MOVED) {
+            b.putLong(from);
         }
         b.putInt(keyLength);
         if (key != null) {
             b.put(key.duplicate());
         }
         return b.flip();
+    }
+
+    /** Where the schedule a {@value #MOVED} record replaces was. */
+    static long movedFrom(Record r) {
+        ByteBuffer k = key(r);
+        k.position(k.position() + 2);
+        readMeta(k, TXN_SCHEDULE);
+        return k.getLong();
     }
 
     /**
@@ -207,7 +233,10 @@ public sealed interface TimerRecord {
         short epoch = k.getShort();
         int sequence = k.getInt();
         long timestamp = k.getLong();
-        long transactionOffset = type == TXN_SCHEDULE ? k.getLong() : -1;
+        long transactionOffset = type == SCHEDULE ? -1 : k.getLong();
+        if (type == MOVED) {
+            k.getLong(); // the original's offset (movedFrom)
+        }
         return new ScheduleMeta(target, dueMs, producerId, epoch, sequence, timestamp, transactionOffset);
     }
 

@@ -4,12 +4,14 @@ import io.herald.broker.delay.TimerRecord.Intent;
 import io.herald.broker.delay.TimerRecord.ScheduleMeta;
 import io.herald.common.time.Time;
 import java.util.ArrayDeque;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -66,7 +68,7 @@ final class TimerState {
     private long lowestScheduled = Long.MAX_VALUE;
     /** (logged ms, offset) of the first record applied in each minute, oldest first. */
     private final ArrayDeque<long[]> marks = new ArrayDeque<>();
-    private long lastLoggedMs = Long.MIN_VALUE;
+    private final Set<Long> movedFrom = new HashSet<>();
 
     /** @param pending where pending records are kept (owned by this state from now on) */
     TimerState(TimerIndex pending, Time time) {
@@ -150,7 +152,6 @@ final class TimerState {
 
     /** Every record applied, in offset order, with its own timestamp: the marks {@link #trimPoint} uses. */
     void logged(long offset, long loggedMs) {
-        lastLoggedMs = Math.max(lastLoggedMs, loggedMs);
         long[] last = marks.peekLast();
         if (last == null || loggedMs >= last[0] + MARK_INTERVAL_MS) {
             marks.addLast(new long[] {loggedMs, offset});
@@ -159,39 +160,69 @@ final class TimerState {
 
     /**
      * The offset below which the timer log holds nothing a leader needs any more: no pending schedule, no intent
-     * in doubt, and only records logged more than {@link #SCHEDULES_KEPT_MS} before {@code nowMs} (by the marks:
-     * every record below a mark was logged before the mark's time; and when the last record read is that old,
-     * everything read is). Empty when nothing can go.
+     * in doubt, and only records logged more than {@link #SCHEDULES_KEPT_MS} before {@code nowMs} (judged by a
+     * mark a minute, so up to a minute more is kept). Empty when nothing can go.
      *
      * @param readOffset where this state has read the log up to
      */
     OptionalLong trimPoint(long nowMs, long readOffset) {
+        OptionalLong retained = retainedFrom(nowMs, readOffset);
+        OptionalLong minPending = pending.minPendingOffset();
+        if (retained.isEmpty() || minPending.isEmpty()) {
+            return retained;
+        }
+        return OptionalLong.of(Math.min(retained.getAsLong(), minPending.getAsLong()));
+    }
+
+    /** As {@link #trimPoint}, but not held back by pending records: where the log could start without them. */
+    OptionalLong retainedFrom(long nowMs, long readOffset) {
+        // Timestamps rise with offsets, and a mark is the first record of a new minute: every record below mark
+        // i+1 (or below readOffset, after the last mark) was logged before mark i's time plus a minute.
         long keptFrom = nowMs - SCHEDULES_KEPT_MS;
-        while (marks.size() > 1) {
-            Iterator<long[]> it = marks.iterator();
-            it.next();
-            if (it.next()[0] >= keptFrom) {
-                break;
-            }
+        while (marks.size() > 1 && second(marks)[0] + MARK_INTERVAL_MS <= keptFrom) {
             marks.removeFirst(); // the next mark is old enough too
         }
-        long[] oldest = marks.peekFirst();
-        long point;
-        if (lastLoggedMs < keptFrom) {
-            point = readOffset;
-        } else if (oldest != null && oldest[0] < keptFrom) {
-            point = Math.min(oldest[1], readOffset);
-        } else {
+        long[] first = marks.peekFirst();
+        if (first == null || first[0] + MARK_INTERVAL_MS > keptFrom) {
             return OptionalLong.empty();
         }
-        OptionalLong minPending = pending.minPendingOffset();
-        if (minPending.isPresent()) {
-            point = Math.min(point, minPending.getAsLong());
-        }
+        long point = Math.min(marks.size() > 1 ? second(marks)[1] : readOffset, readOffset);
         if (inDoubt.isPresent()) {
             point = Math.min(point, inDoubtOffset);
         }
         return OptionalLong.of(point);
+    }
+
+    private static long[] second(ArrayDeque<long[]> marks) {
+        Iterator<long[]> it = marks.iterator();
+        it.next();
+        return it.next();
+    }
+
+    /** Up to {@code max} pending records below {@code offset} (reads the index's files: for occasional use). */
+    List<Pending> pendingBelow(long offset, int max) {
+        return pending.pendingBelow(offset, max);
+    }
+
+    /**
+     * A schedule written again at {@code moved}'s offset replaces the one at {@code from}: the record stays
+     * pending once, at its new offset. A second move of the same original (a move retried after a failure that
+     * had landed) is ignored.
+     */
+    void moved(long from, ScheduledRecord moved) {
+        if (!movedFrom.add(from)) {
+            return;
+        }
+        if (from >= lowestScheduled) {
+            pending.remove(from, Optional.of(moved.meta().target().topic()));
+        }
+        lowestScheduled = Math.min(lowestScheduled, moved.offset());
+        pending.add(new Pending(moved.meta().dueMs(), moved.offset(), moved.meta().target()), time.milliseconds());
+    }
+
+    /** Forgets moves of originals below the log start: no second move of them can follow. */
+    void logStartMoved(long logStartOffset) {
+        movedFrom.removeIf(o -> o < logStartOffset);
     }
 
     /** The outcome of the last intent: these records are in their targets (or dropped for good). */

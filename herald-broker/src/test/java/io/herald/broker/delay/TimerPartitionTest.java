@@ -162,7 +162,7 @@ class TimerPartitionTest {
         runCycle(p);
         assertThat(timerLog.logStartOffset()).as("released, but not old enough").isZero();
 
-        time.advance(TimerState.SCHEDULES_KEPT_MS + TimerPartition.TRIM_INTERVAL_MS);
+        time.advance(TimerState.SCHEDULES_KEPT_MS + 2 * TimerPartition.TRIM_INTERVAL_MS);
         runCycle(p);
         await(() -> timerLog.logStartOffset() == 1, "the log start moved up to the pending record");
 
@@ -176,6 +176,39 @@ class TimerPartitionTest {
         runCycle(next);
         await(() -> target.records().size() == 2, "far released");
         assertThat(targetValues()).containsExactly("a", "far");
+    }
+
+    @Test
+    void aRecordPendingForLongIsWrittenForwardSoThatTheLogStartCanPassIt() throws Exception {
+        long now = time.milliseconds();
+        schedule(-1, 0, "year", now + 365 * 86_400_000L);
+        for (int i = 0; i < 2 * TimerPartition.MIN_FREED_PER_MOVE; i++) {
+            schedule(-1, 0, "now-" + i, now);
+        }
+        TimerPartition p = leader();
+        runCycle(p);
+        await(() -> target.records().size() == 2 * TimerPartition.MIN_FREED_PER_MOVE, "the others released");
+        long end = timerLog.endOffset();
+
+        time.advance(TimerState.SCHEDULES_KEPT_MS + 2 * TimerPartition.TRIM_INTERVAL_MS);
+        runCycle(p); // moves "year" to the log end; the log start stays at it for this round
+        await(() -> timerLog.endOffset() > end, "the long-pending record written forward");
+        time.advance(TimerPartition.TRIM_INTERVAL_MS);
+        runCycle(p);
+        runCycle(p);
+        assertThat(timerLog.logStartOffset()).as("past the original").isGreaterThan(0);
+        assertThat(p.pendingByTopic()).as("counted once while moved").containsEntry("orders", 1);
+
+        p.close();
+        TimerPartition next = leader();
+        runCycle(next);
+        runCycle(next);
+        assertThat(next.pendingByTopic()).as("pending once").containsEntry("orders", 1);
+        time.advance(365 * 86_400_000L);
+        runCycle(next);
+        await(() -> target.records().size() == 2 * TimerPartition.MIN_FREED_PER_MOVE + 1, "the year is over");
+        runCycle(next);
+        assertThat(targetValues()).filteredOn("year"::equals).hasSize(1);
     }
 
     @Test
