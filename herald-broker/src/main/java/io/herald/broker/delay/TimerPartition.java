@@ -4,7 +4,6 @@ import io.herald.broker.delay.TimerRecord.Intent;
 import io.herald.broker.delay.TimerRecord.Schedule;
 import io.herald.broker.delay.TimerRecord.Target;
 import io.herald.broker.delay.TimerState.Pending;
-import io.herald.broker.delay.TimerState.ScheduledRecord;
 import io.herald.broker.share.dlq.DeadLetterLog;
 import io.herald.broker.share.dlq.DeadLetterLog.AppendFailedException;
 import io.herald.broker.share.dlq.DeadLetterLog.TransactionOutcome;
@@ -40,8 +39,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One timer-log partition this broker leads: reads its committed records into a {@link TimerState} and releases
- * due records to their target partitions, exactly once.
+ * One timer-log partition this broker leads: reads its committed records into a {@link TimerState} (through a
+ * {@link TimerLogReader}) and releases due records to their target partitions, exactly once; now and then it
+ * moves the timer log's start past what it no longer needs.
  *
  * <p>A release is three writes, each committed before the next: an {@link Intent} in the timer log (which records
  * go where, and each target's high watermark before), the records to their targets (acks=all, each with the
@@ -68,12 +68,8 @@ final class TimerPartition {
     static final int MAX_RELEASE = 500;
     /** Bytes of released records per target batch, about (at least one record). */
     static final int MAX_BATCH_BYTES = 512 * 1024;
+    /** Bytes per read of a target while looking for released records. */
     static final int READ_BYTES = 1 << 20;
-    /**
-     * Bytes per read of the schedules to release: due records lie scattered over the timer log, so a read
-     * rarely finds more than one wanted batch (at least one batch is returned, whatever its size).
-     */
-    static final int SCHEDULE_READ_BYTES = 64 * 1024;
     private static final long MAX_BACKOFF_MS = 1000;
     /** How often the leader moves the timer log's start past what it no longer needs. */
     static final long TRIM_INTERVAL_MS = 30_000;
@@ -96,7 +92,7 @@ final class TimerPartition {
     private final ScheduledExecutorService loop;
     private final Time time;
     private final TimerState state;
-    private long readOffset = -1;
+    private final TimerLogReader reader;
     private boolean running;
     private boolean again;
     private ScheduledFuture<?> wake;
@@ -113,6 +109,7 @@ final class TimerPartition {
     TimerPartition(TopicPartition timerTp, DeadLetterLog timerLog, Targets targets, ScheduledExecutorService loop,
                    Time time, Path indexDir) {
         this.state = new TimerState(new TimerIndex(indexDir, TimerIndex.NEAR_MS), time);
+        this.reader = new TimerLogReader(timerTp, timerLog, state, loop);
         this.timerTp = timerTp;
         this.timerLog = timerLog;
         this.targets = targets;
@@ -213,7 +210,7 @@ final class TimerPartition {
      * log; true if more is due now.
      */
     private CompletableFuture<Boolean> step() {
-        return catchUp().thenComposeAsync(v -> {
+        return reader.catchUp().thenComposeAsync(v -> {
             Optional<Intent> inDoubt = state.inDoubt();
             if (inDoubt.isPresent()) {
                 return resolve(inDoubt.get()).thenApply(x -> true);
@@ -233,8 +230,8 @@ final class TimerPartition {
             return CompletableFuture.completedFuture(null);
         }
         nextTrimAtMs = now + TRIM_INTERVAL_MS;
-        OptionalLong point = state.trimPoint(now, readOffset);
-        OptionalLong retained = state.retainedFrom(now, readOffset);
+        OptionalLong point = state.trimPoint(now, reader.readOffset());
+        OptionalLong retained = state.retainedFrom(now, reader.readOffset());
         CompletableFuture<Void> moves = CompletableFuture.completedFuture(null);
         if (point.isPresent() && retained.isPresent() && point.getAsLong() < retained.getAsLong()) {
             moves = maybeMove(retained.getAsLong(), retained.getAsLong() - point.getAsLong());
@@ -269,7 +266,7 @@ final class TimerPartition {
             return CompletableFuture.completedFuture(null);
         }
         List<Long> offsets = pinned.stream().map(Pending::offset).sorted().toList();
-        return readSchedules(offsets, 0, new HashMap<>()).thenComposeAsync(schedules -> {
+        return reader.readSchedules(offsets).thenComposeAsync(schedules -> {
             MemoryRecordsBuilder b = MemoryRecords.builder(ByteBuffer.allocate(MAX_BATCH_BYTES + 64 * 1024),
                     Compression.NONE, TimestampType.CREATE_TIME, 0L);
             int bytes = 0;
@@ -299,111 +296,6 @@ final class TimerPartition {
         }, loop);
     }
 
-    // ---- reading the timer log ----
-
-    private CompletableFuture<Void> catchUp() {
-        return timerLog.bounds(timerTp).thenComposeAsync(bounds -> {
-            if (readOffset < bounds.logStartOffset()) {
-                readOffset = bounds.logStartOffset();
-            }
-            return readUpTo(bounds.highWatermark());
-        }, loop);
-    }
-
-    private CompletableFuture<Void> readUpTo(long highWatermark) {
-        if (readOffset >= highWatermark) {
-            return CompletableFuture.completedFuture(null);
-        }
-        return timerLog.read(timerTp, readOffset, READ_BYTES).thenComposeAsync(records -> {
-            long before = readOffset;
-            for (RecordBatch batch : records.batches()) {
-                if (batch.lastOffset() < readOffset || batch.baseOffset() >= highWatermark) {
-                    continue;
-                }
-                apply(batch, highWatermark);
-                readOffset = Math.max(readOffset, Math.min(batch.lastOffset() + 1, highWatermark));
-            }
-            return readOffset == before ? CompletableFuture.completedFuture(null) : readUpTo(highWatermark);
-        }, loop);
-    }
-
-    private void apply(RecordBatch batch, long highWatermark) {
-        if (batch.isControlBatch()) {
-            return;
-        }
-        List<ScheduledRecord> schedules = new ArrayList<>();
-        for (Record r : batch) {
-            if (r.offset() < readOffset || r.offset() >= highWatermark) {
-                continue;
-            }
-            state.logged(r.offset(), r.timestamp());
-            try {
-                switch (TimerRecord.type(r)) {
-                    case TimerRecord.SCHEDULE, TimerRecord.TXN_SCHEDULE -> schedules.add(new ScheduledRecord(
-                            r.offset(), TimerRecord.scheduleMeta(r), r.timestamp()));
-                    case TimerRecord.MOVED -> {
-                        state.schedule(schedules);
-                        schedules = new ArrayList<>();
-                        state.moved(TimerRecord.movedFrom(r), new ScheduledRecord(r.offset(),
-                                TimerRecord.scheduleMeta(r), r.timestamp()));
-                    }
-                    case TimerRecord.INTENT -> {
-                        state.schedule(schedules);
-                        schedules = new ArrayList<>();
-                        state.intent(TimerRecord.intent(r), r.offset());
-                    }
-                    case TimerRecord.RELEASED -> {
-                        state.schedule(schedules);
-                        schedules = new ArrayList<>();
-                        state.released(TimerRecord.released(r).offsets());
-                    }
-                    default -> log.error("Timer partition {}: record at offset {} has unknown type {}; skipped",
-                            timerTp, r.offset(), TimerRecord.type(r));
-                }
-            } catch (RuntimeException e) {
-                log.error("Timer partition {}: record at offset {} does not parse; skipped: {}", timerTp,
-                        r.offset(), e.toString());
-            }
-        }
-        state.schedule(schedules);
-    }
-
-    /** The schedules at {@code offsets} (ascending), read from the timer log. */
-    private CompletableFuture<Map<Long, Schedule>> readSchedules(List<Long> offsets, int from,
-                                                                 Map<Long, Schedule> found) {
-        if (from >= offsets.size()) {
-            return CompletableFuture.completedFuture(found);
-        }
-        long wanted = offsets.get(from);
-        return timerLog.read(timerTp, wanted, SCHEDULE_READ_BYTES).thenComposeAsync(records -> {
-            int next = from;
-            for (RecordBatch batch : records.batches()) {
-                while (next < offsets.size() && offsets.get(next) < batch.baseOffset()) {
-                    next++; // not in the log any more: the caller sees it missing
-                }
-                if (next >= offsets.size()) {
-                    break;
-                }
-                if (offsets.get(next) > batch.lastOffset()) {
-                    continue; // nothing wanted here: not decoded (due records are scattered over the log)
-                }
-                for (Record r : batch) {
-                    while (next < offsets.size() && offsets.get(next) < r.offset()) {
-                        next++; // not in the log any more: the caller sees it missing
-                    }
-                    if (next < offsets.size() && offsets.get(next) == r.offset()) {
-                        found.put(r.offset(), TimerRecord.schedule(r));
-                        next++;
-                    }
-                }
-            }
-            if (next == from) {
-                next++; // nothing at or after the wanted offset
-            }
-            return readSchedules(offsets, next, found);
-        }, loop);
-    }
-
     // ---- releasing ----
 
     private CompletableFuture<Boolean> release() {
@@ -412,7 +304,7 @@ final class TimerPartition {
             return CompletableFuture.completedFuture(false);
         }
         List<Long> offsets = due.stream().map(Pending::offset).sorted().toList();
-        return readSchedules(offsets, 0, new HashMap<>()).thenComposeAsync(schedules ->
+        return reader.readSchedules(offsets).thenComposeAsync(schedules ->
                 transactionOutcomes(due, schedules).thenComposeAsync(outcomes ->
                         releaseDecided(due, schedules, outcomes), loop), loop);
     }
