@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -197,6 +198,24 @@ public final class DelayedDelivery implements LeadershipListener, AutoCloseable 
         Map<String, Integer> all = new HashMap<>();
         led.values().forEach(p -> p.pendingByTopic().forEach((t, n) -> all.merge(t, n, Integer::sum)));
         return all;
+    }
+
+    /** Broker status entry: pending delayed records per target topic on the timer partitions led here. */
+    public static final String PENDING_STATUS = "herald.delayed.pending.records";
+    /** Broker status entry: the earliest due time (epoch ms) pending on the timer partitions led here, -1 if none. */
+    public static final String NEXT_DUE_STATUS = "herald.delayed.next.due.ms";
+
+    /**
+     * This broker's delayed-delivery state as read-only entries of its configs (Admin {@code describeConfigs} of
+     * the broker): {@value #PENDING_STATUS} as {@code topic=count} pairs by topic name, comma-separated, and
+     * {@value #NEXT_DUE_STATUS}. A cluster's total is the sum over its brokers, each leading some timer
+     * partitions.
+     */
+    public Map<String, String> statusConfigs() {
+        StringBuilder pending = new StringBuilder();
+        new TreeMap<>(pendingByTopic()).forEach((topic, n) -> pending.append(pending.isEmpty() ? "" : ",")
+                .append(topic).append('=').append(n));
+        return Map.of(PENDING_STATUS, pending.toString(), NEXT_DUE_STATUS, Long.toString(nextDueMs()));
     }
 
     /** The earliest due time pending over the timer partitions led here, -1 when none. */

@@ -64,15 +64,26 @@ import org.apache.kafka.common.requests.ListConfigResourcesRequest;
  * INVALID_REQUEST with Kafka's messages.
  */
 public final class ConfigsHandler {
+    /**
+     * Read-only entries that describe this broker's state rather than configure it (delayed records pending on
+     * the timer partitions it leads, say), listed with its configs when it is described by its id; any thread.
+     */
+    @FunctionalInterface
+    public interface BrokerStatus {
+        Map<String, String> entries();
+    }
+
     private final TopicAdmin admin;
     private final MetadataPublisher metadata;
     private final StaticBrokerConfigs config;
     private final int nodeId;
     private final Executor pool;
     private final GroupConfigResource groups;
+    private final BrokerStatus status;
 
     public ConfigsHandler(TopicAdmin admin, MetadataPublisher metadata, StaticBrokerConfigs config, int nodeId,
-                          Executor pool) {
+                          Executor pool, BrokerStatus status) {
+        this.status = status;
         this.admin = admin;
         this.metadata = metadata;
         this.nodeId = nodeId;
@@ -255,6 +266,13 @@ public final class ConfigsHandler {
                 entry.setSynonyms(List.of(synonym(primary, value, source)));
             }
             entries.put(primary, entry);
+        }
+        if (!name.isEmpty()) {
+            // State, not configuration: read-only, of no known source, and only where this broker is named.
+            status.entries().forEach((key, value) -> entries.put(key, new DescribeConfigsResourceResult()
+                    .setName(key).setValue(value).setReadOnly(true).setIsSensitive(false)
+                    .setConfigSource(DescribeConfigsResponse.ConfigSource.UNKNOWN.id())
+                    .setConfigType(DescribeConfigsResponse.ConfigType.STRING.id())));
         }
         return new ArrayList<>(entries.values());
     }

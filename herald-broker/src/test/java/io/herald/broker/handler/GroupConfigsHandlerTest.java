@@ -72,7 +72,7 @@ class GroupConfigsHandlerTest {
                 return STATIC;
             }
         };
-        handler = new ConfigsHandler(controller, controller, configs, 1, Runnable::run);
+        handler = new ConfigsHandler(controller, controller, configs, 1, Runnable::run, Map::of);
     }
 
     @AfterEach

@@ -69,7 +69,8 @@ record BrokerApis(HeraldConfig config, LogManager logManager, MetadataController
         TopicsHandler topics = new TopicsHandler(controller, controller, new TopicsHandler.Settings(
                 broker.numPartitions(), broker.defaultReplicationFactor(), broker.deleteTopicEnable(),
                 config.originals()), pool);
-        ConfigsHandler configs = new ConfigsHandler(controller, controller, config, node.nodeId(), pool);
+        ConfigsHandler configs = new ConfigsHandler(controller, controller, config, node.nodeId(), pool,
+                delays::statusConfigs);
         OffsetsHandler offsets = new OffsetsHandler(replicas, pool);
         ClusterHandler cluster = new ClusterHandler(controller, logManager, node.nodeId(), pool);
         GroupCoordinator groups = coordinators.groups;

@@ -141,6 +141,28 @@ class DelayedDeliveryTest {
         assertThat(got.get(6).atMs()).isGreaterThanOrEqualTo(due + 300);
     }
 
+    /** Admin sees each broker's pending delayed records and next due time among its (read-only) configs. */
+    @Test
+    void thePendingCountAndNextDueTimeShowInTheBrokersConfigs() throws Exception {
+        String topic = "delay-visible";
+        broker.createTopic(topic, 1, Map.of("herald.delivery.delay.enable", "true"));
+        long due = System.currentTimeMillis() + 3_600_000;
+        KafkaProducer<String, String> producer = broker.producer();
+        producer.send(delayed(topic, "k", "a", "herald.deliver.at", due)).get(T, TimeUnit.SECONDS);
+        producer.send(delayed(topic, "k", "b", "herald.deliver.at", due + 1)).get(T, TimeUnit.SECONDS);
+        awaitPending(topic, 2);
+
+        ConfigResource thisBroker = new ConfigResource(ConfigResource.Type.BROKER,
+                String.valueOf(broker.broker().config().node().nodeId()));
+        Config config = broker.admin().describeConfigs(List.of(thisBroker)).all().get(T, TimeUnit.SECONDS)
+                .get(thisBroker);
+        ConfigEntry pending = config.get("herald.delayed.pending.records");
+        assertThat(pending.isReadOnly()).isTrue();
+        assertThat(List.of(pending.value().split(","))).contains(topic + "=2");
+        assertThat(Long.parseLong(config.get("herald.delayed.next.due.ms").value())).isPositive()
+                .isLessThanOrEqualTo(due);
+    }
+
     @Test
     void aTopicWithoutTheConfigAppendsAtOnceAndShowsTheConfig() throws Exception {
         String topic = "delay-off";
