@@ -69,7 +69,9 @@ import org.slf4j.LoggerFactory;
  * range (the delayed records leave gaps), and the delayed records are written to the timer log; the partition
  * answers once both are done, the timer log's write with acks=all whatever the producer's acks (acks=0 excepted).
  * A timer write that fails answers its error; the producer's retry is a duplicate for the partition, and is
- * scheduled once by the timer log's own duplicate check.
+ * scheduled once by the timer log's own duplicate check. A transactional batch is split the same way: its kept
+ * part is appended with the transaction's verification guard, and the schedule names that part's offset, whose
+ * transaction decides later whether the delayed records are released.
  *
  * <p>acks=0 gets no response; if any partition failed, the connection is closed instead, as Kafka does, so the
  * producer notices and refreshes its metadata.
