@@ -129,7 +129,9 @@ class ShareGroupsDeliveryTest {
         other.subscribe(List.of("emails"));
         ConsumerRecord<String, String> again = pollUntil(other, r -> true);
         assertThat(again.offset()).isEqualTo(first.offset());
-        assertThat(again.deliveryCount()).hasValue((short) 2);
+        // At least the second delivery: the hung consumer's client may fetch in the background and acquire the
+        // record once more after the first lock ran out, before the other consumer does (seen in .ci/run: 3).
+        assertThat(again.deliveryCount()).hasValueSatisfying(n -> assertThat(n).isGreaterThanOrEqualTo((short) 2));
         other.acknowledge(again, AcknowledgeType.ACCEPT);
         other.commitSync(Duration.ofSeconds(T));
         awaitStartOffset("senders", new TopicPartition("emails", 0), 1);
