@@ -7,6 +7,7 @@ import io.herald.broker.share.dlq.DeadLetterLog;
 import io.herald.common.concurrent.ThreadFactories;
 import io.herald.common.log.RateLimitedWarnings;
 import io.herald.common.time.Time;
+import io.herald.transaction.ProducerIdGenerator;
 import io.herald.metadata.image.ClusterImage;
 import io.herald.metadata.image.PartitionImage;
 import io.herald.metadata.image.TopicImage;
@@ -82,20 +83,24 @@ public final class DelayedDelivery implements LeadershipListener, AutoCloseable 
     private final RateLimitedWarnings warnings;
     private final Path indexRoot;
     private final AtomicLong indexes = new AtomicLong();
+    private final ProducerIdGenerator producerIds;
 
     /**
      * @param logs         a partition's log through the given leader (this broker's replica, or requests to it)
      * @param topicCreator creates {@value #TOPIC} on first use
+     * @param producerIds  the cluster's producer ids: each timer partition led here releases its records as the
+     *                     idempotent batches of an id of its own
      * @param indexRoot    where the timer partitions led here keep their {@link TimerIndex} files (a directory of
      *                     this broker's, emptied now: the indexes are rebuilt from the timer log)
      */
     public DelayedDelivery(int localBrokerId, Supplier<ClusterImage> images, IntFunction<DeadLetterLog> logs,
-                           InternalTopicCreator topicCreator, Map<String, String> staticBrokerConfigs, Time time,
-                           Path indexRoot) {
+                           InternalTopicCreator topicCreator, ProducerIdGenerator producerIds,
+                           Map<String, String> staticBrokerConfigs, Time time, Path indexRoot) {
         this.localBrokerId = localBrokerId;
         this.images = images;
         this.logs = logs;
         this.topicCreator = topicCreator;
+        this.producerIds = producerIds;
         this.staticBrokerConfigs = staticBrokerConfigs;
         this.time = time;
         this.loop = Executors.newSingleThreadScheduledExecutor(ThreadFactories.daemon("herald-delayed"));
@@ -175,7 +180,8 @@ public final class DelayedDelivery implements LeadershipListener, AutoCloseable 
         }
         // Each instance has its own index directory: a predecessor may still be finishing a cycle in its own.
         Path indexDir = indexRoot.resolve(tp.partition() + "." + leaderEpoch + "." + indexes.incrementAndGet());
-        TimerPartition p = new TimerPartition(tp, logs.apply(localBrokerId), this::targetLog, loop, time, indexDir);
+        TimerPartition p = new TimerPartition(tp, logs.apply(localBrokerId), new MetadataTargets(), producerIds,
+                loop, time, indexDir);
         TimerPartition before = led.put(tp, p);
         if (before != null) {
             before.close();
@@ -223,9 +229,21 @@ public final class DelayedDelivery implements LeadershipListener, AutoCloseable 
         return led.values().stream().mapToLong(TimerPartition::nextDueMs).filter(d -> d >= 0).min().orElse(-1);
     }
 
-    private Optional<DeadLetterLog> targetLog(TopicPartition target) {
-        return images.get().topic(target.topic()).flatMap(t -> t.partition(target.partition()))
-                .filter(p -> p.leader() >= 0).map(p -> logs.apply(p.leader()));
+    /** Target partitions as the latest metadata image shows them. */
+    private final class MetadataTargets implements TimerPartition.Targets {
+        @Override
+        public Optional<DeadLetterLog> leaderLog(TopicPartition target) {
+            return partition(target).filter(p -> p.leader() >= 0).map(p -> logs.apply(p.leader()));
+        }
+
+        @Override
+        public boolean exists(TopicPartition target) {
+            return partition(target).isPresent();
+        }
+
+        private Optional<PartitionImage> partition(TopicPartition target) {
+            return images.get().topic(target.topic()).flatMap(t -> t.partition(target.partition()));
+        }
     }
 
     @Override

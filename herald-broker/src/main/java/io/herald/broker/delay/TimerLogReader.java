@@ -99,7 +99,7 @@ final class TimerLogReader {
                         state.moved(TimerRecord.movedFrom(r), new ScheduledRecord(r.offset(),
                                 TimerRecord.scheduleMeta(r), r.timestamp()));
                     }
-                    case TimerRecord.INTENT -> {
+                    case TimerRecord.INTENT, TimerRecord.SCANNED_INTENT -> {
                         state.schedule(schedules);
                         schedules = new ArrayList<>();
                         state.intent(TimerRecord.intent(r), r.offset());

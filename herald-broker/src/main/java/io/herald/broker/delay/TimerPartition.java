@@ -8,6 +8,7 @@ import io.herald.broker.share.dlq.DeadLetterLog;
 import io.herald.broker.share.dlq.DeadLetterLog.AppendFailedException;
 import io.herald.broker.share.dlq.DeadLetterLog.TransactionOutcome;
 import io.herald.common.time.Time;
+import io.herald.transaction.ProducerIdGenerator;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -31,6 +32,7 @@ import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.DefaultRecordBatch;
 import org.apache.kafka.common.record.internal.MemoryRecordsBuilder;
 import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.RecordBatch;
@@ -44,20 +46,27 @@ import org.slf4j.LoggerFactory;
  * moves the timer log's start past what it no longer needs.
  *
  * <p>A release is three writes, each committed before the next: an {@link Intent} in the timer log (which records
- * go where, and each target's high watermark before), the records to their targets (acks=all, each with the
- * {@value DelayHeaders#DELAYED_ID} header), then {@link TimerRecord.Released} in the timer log. A leader that finds
- * an intent without outcome (its predecessor died in between, or a target append is in doubt) first reads each
- * target from the intent's high watermark for the ids it names, and writes what it found as released; the rest
- * is pending again. So a record is in its target once, whatever fails.
+ * go where, as which idempotent batch), the records to their targets (acks=all, each with the
+ * {@value DelayHeaders#DELAYED_ID} header), then {@link TimerRecord.Released} in the timer log. Each instance (one
+ * leadership) writes its batches with a producer id of its own, taken from the cluster's producer ids, epoch 0 and
+ * consecutive sequences per target, as an idempotent producer does. A leader that finds an intent without outcome
+ * (its predecessor died in between, or a target append is in doubt) sends the same batches again: a target that
+ * has one answers it as a duplicate, one that does not appends it; then the outcome is written. A copy of the
+ * predecessor still in flight is a duplicate as well whenever it arrives, so no old leader can land a second copy
+ * (the target's producer state, replicated with its log, is the fence). So a record is in its target once,
+ * whatever fails. A batch certainly not appended (refused before the append) retires the producer id, so that its
+ * sequences are never reused for other records.
  *
  * <p>A schedule produced in a transaction is released only once that transaction committed in the target: when
  * due, the target is asked how the transaction of the producer's batch ended; open, the record waits
  * {@value #TXN_RECHECK_MS} ms and is asked about again; aborted, it is dropped (written as released).
  *
  * <p>Limits: a target append refused for good (the record grew too large for the target's
- * {@code max.message.bytes}, say) drops the records with an error line rather than retrying forever. A previous
- * leader whose append to a target is still in flight while the new leader checks can still land a copy (no
- * fencing of the target append by timer-leader epoch yet).
+ * {@code max.message.bytes}, say), or due for a partition that no longer exists, drops the records with an error
+ * line rather than retrying forever. Duplicate detection needs the target to still know the producer id when the
+ * batch is sent again: Kafka's rules forget a producer {@code producer.id.expiration.ms} after its last write, or
+ * once retention removed its batches, so an intent left in doubt longer than that (the timer partition without a
+ * leader for a day) can land twice.
  *
  * <p>Thread-safety: every state access runs on {@code loop} (one thread shared by all timer partitions of the
  * broker); writes and reads complete on other threads and hop back.
@@ -80,10 +89,16 @@ final class TimerPartition {
     /** How long a due record of a transaction still open waits before its target is asked again. */
     static final long TXN_RECHECK_MS = 100;
 
-    /** The log of a target partition's leader; empty while it has none. */
+    /** The target partitions, as the cluster's metadata shows them. */
     @FunctionalInterface
     interface Targets {
+        /** The log of a target partition's leader; empty while it has none. */
         Optional<DeadLetterLog> leaderLog(TopicPartition target);
+
+        /** Whether the partition exists: records for one that does not (its topic was deleted) are dropped. */
+        default boolean exists(TopicPartition target) {
+            return true;
+        }
     }
 
     private final TopicPartition timerTp;
@@ -93,6 +108,11 @@ final class TimerPartition {
     private final Time time;
     private final TimerState state;
     private final TimerLogReader reader;
+    private final ProducerIdGenerator producerIds;
+    /** The producer id of this instance's released batches (epoch 0); -1 until the first release, or retired. */
+    private long producerId = -1;
+    /** The next sequence of {@link #producerId} per target. */
+    private final Map<TopicPartition, Integer> nextSequence = new HashMap<>();
     private boolean running;
     private boolean again;
     private ScheduledFuture<?> wake;
@@ -105,14 +125,18 @@ final class TimerPartition {
     private long nextTrimAtMs;
     private long trimmedTo = -1;
 
-    /** @param indexDir where this instance keeps its pending records' far future (its own directory) */
-    TimerPartition(TopicPartition timerTp, DeadLetterLog timerLog, Targets targets, ScheduledExecutorService loop,
-                   Time time, Path indexDir) {
+    /**
+     * @param producerIds the producer ids of released batches, one per instance (and a new one after a refusal)
+     * @param indexDir    where this instance keeps its pending records' far future (its own directory)
+     */
+    TimerPartition(TopicPartition timerTp, DeadLetterLog timerLog, Targets targets, ProducerIdGenerator producerIds,
+                   ScheduledExecutorService loop, Time time, Path indexDir) {
         this.state = new TimerState(new TimerIndex(indexDir, TimerIndex.NEAR_MS), time);
         this.reader = new TimerLogReader(timerTp, timerLog, state, loop);
         this.timerTp = timerTp;
         this.timerLog = timerLog;
         this.targets = targets;
+        this.producerIds = producerIds;
         this.loop = loop;
         this.time = time;
     }
@@ -347,12 +371,17 @@ final class TimerPartition {
         Map<TopicPartition, Integer> bytes = new HashMap<>();
         List<Long> missing = new ArrayList<>();
         List<Long> aborted = new ArrayList<>();
+        List<Long> gone = new ArrayList<>();
         boolean more = due.size() == MAX_RELEASE;
         long recheckAt = time.milliseconds() + TXN_RECHECK_MS;
         for (Pending p : due) {
             Schedule s = schedules.get(p.offset());
             if (s == null) {
                 missing.add(p.offset());
+                continue;
+            }
+            if (!targets.exists(p.target())) {
+                gone.add(p.offset());
                 continue;
             }
             if (s.meta().transactional()) {
@@ -375,7 +404,11 @@ final class TimerPartition {
             bytes.put(p.target(), sofar + size);
             byTarget.computeIfAbsent(p.target(), t -> new ArrayList<>()).add(p);
         }
-        if (!missing.isEmpty() || !aborted.isEmpty()) {
+        if (!missing.isEmpty() || !aborted.isEmpty() || !gone.isEmpty()) {
+            if (!gone.isEmpty()) {
+                log.error("Timer partition {}: {} delayed records are due for partitions that no longer exist; "
+                        + "dropped", timerTp, gone.size());
+            }
             if (!missing.isEmpty()) {
                 log.error("Timer partition {}: scheduled records {} are no longer in the timer log; dropped", timerTp,
                         missing);
@@ -386,6 +419,7 @@ final class TimerPartition {
             }
             List<Long> dropped = new ArrayList<>(missing);
             dropped.addAll(aborted);
+            dropped.addAll(gone);
             return appendTimer(TimerRecord.RELEASED, TimerRecord.releasedValue(new TimerRecord.Released(dropped)))
                     .thenApply(v -> true);
         }
@@ -406,51 +440,159 @@ final class TimerPartition {
             return CompletableFuture.failedFuture(new IllegalStateException("no target partition of "
                     + byTarget.keySet() + " has a leader"));
         }
-        Map<TopicPartition, CompletableFuture<DeadLetterLog.Bounds>> bounds = new LinkedHashMap<>();
-        logs.forEach((tp, l) -> bounds.put(tp, l.bounds(tp)));
-        return CompletableFuture.allOf(bounds.values().toArray(CompletableFuture[]::new)).thenComposeAsync(v -> {
-            List<Target> intentTargets = new ArrayList<>();
-            logs.keySet().forEach(tp -> intentTargets.add(new Target(tp, bounds.get(tp).join().highWatermark(),
-                    byTarget.get(tp).stream().map(Pending::offset).toList())));
-            Intent intent = new Intent(intentTargets);
-            return appendTimer(TimerRecord.INTENT, TimerRecord.intentValue(intent))
-                    .thenComposeAsync(x -> appendTargets(intent, logs, schedules), loop);
-        }, loop);
+        if (producerId < 0) {
+            producerId = producerIds.generateProducerId(); // none at hand: the cycle fails and is retried
+            nextSequence.clear();
+        }
+        List<Target> intentTargets = new ArrayList<>();
+        logs.keySet().forEach(tp -> intentTargets.add(Target.idempotent(tp,
+                byTarget.get(tp).stream().map(Pending::offset).toList(), producerId,
+                nextSequence.getOrDefault(tp, 0))));
+        Intent intent = new Intent(intentTargets);
+        return appendTimer(TimerRecord.INTENT, TimerRecord.intentValue(intent))
+                .thenComposeAsync(x -> appendTargets(intent, logs, schedules, false, List.of()), loop);
     }
 
+    /** What a target append of a release tells about its records. */
+    private enum Outcome {
+        /** Appended now, or found there already (a duplicate of the same idempotent batch). */
+        IN_TARGET,
+        /** Certainly not there: pending again. */
+        NOT_THERE,
+        /** Refused for good: dropped (written as released) with an error line. */
+        DROPPED,
+        /** May or may not be there: the intent stays open and is resolved by sending the batch again. */
+        IN_DOUBT
+    }
+
+    /**
+     * Appends each target's batch of {@code intent} (again, when {@code again}: the intent is in doubt), then writes
+     * the outcome: the records in their targets or dropped, plus {@code decided}. An append in doubt fails the
+     * cycle instead, leaving the intent open. A refusal retires this leadership's producer id, so that no sequence
+     * of a batch that did not land is ever used for other records, and fails the cycle once the outcome is
+     * written, so that a refusing target is tried again after the cycle's backoff rather than at once.
+     */
     private CompletableFuture<Void> appendTargets(Intent intent, Map<TopicPartition, DeadLetterLog> logs,
-                                                  Map<Long, Schedule> schedules) {
+                                                  Map<Long, Schedule> schedules, boolean again, List<Long> decided) {
         Map<Target, CompletableFuture<Void>> appends = new LinkedHashMap<>();
         for (Target t : intent.targets()) {
             appends.put(t, logs.get(t.partition()).append(t.partition(), releasedBatch(t, schedules)));
         }
         return CompletableFuture.allOf(appends.values().toArray(CompletableFuture[]::new))
                 .handleAsync((v, ignored) -> {
-                    List<Long> released = new ArrayList<>();
+                    List<Long> released = new ArrayList<>(decided);
+                    Throwable doubt = null;
+                    Throwable refused = null;
                     for (Map.Entry<Target, CompletableFuture<Void>> e : appends.entrySet()) {
                         Target t = e.getKey();
-                        if (!e.getValue().isCompletedExceptionally()) {
-                            released.addAll(t.offsets());
-                            continue;
-                        }
-                        Throwable cause = unwrap(e.getValue().handle((x, f) -> f).join());
-                        if (!(cause instanceof AppendFailedException failed) || failed.mayHaveAppended()) {
-                            // In doubt: the intent stays open and the next cycle looks in the target.
-                            return CompletableFuture.<Void>failedFuture(cause);
-                        }
-                        if (refusedForGood(failed.error())) {
-                            log.error("Timer partition {}: {} refused {} delayed records for good ({}); they are "
-                                    + "dropped", timerTp, t.partition(), t.offsets().size(), failed.error());
-                            released.addAll(t.offsets());
+                        Throwable failure = e.getValue().handle((x, f) -> f).join();
+                        switch (outcome(failure, again)) {
+                            case IN_TARGET -> {
+                                released.addAll(t.offsets());
+                                if (t.producerId() == producerId) {
+                                    nextSequence.put(t.partition(), DefaultRecordBatch.incrementSequence(
+                                            t.baseSequence(), t.offsets().size()));
+                                }
+                            }
+                            case DROPPED -> {
+                                log.error("Timer partition {}: {} refused {} delayed records for good ({}); they "
+                                        + "are dropped", timerTp, t.partition(), t.offsets().size(),
+                                        unwrap(failure).toString());
+                                released.addAll(t.offsets());
+                                retire(t);
+                            }
+                            case NOT_THERE -> {
+                                retire(t);
+                                refused = unwrap(failure);
+                            }
+                            case IN_DOUBT -> doubt = unwrap(failure);
                         }
                     }
+                    if (doubt != null) {
+                        return CompletableFuture.<Void>failedFuture(doubt);
+                    }
+                    Throwable backOff = refused; // a refusing target is tried again after the cycle's backoff
                     return appendTimer(TimerRecord.RELEASED,
-                            TimerRecord.releasedValue(new TimerRecord.Released(released)));
+                            TimerRecord.releasedValue(new TimerRecord.Released(released))).thenCompose(x ->
+                            backOff == null ? CompletableFuture.<Void>completedFuture(null)
+                                    : CompletableFuture.<Void>failedFuture(backOff));
                 }, loop).thenCompose(f -> f);
     }
 
-    /** Looks in each target of an intent without outcome for the records it names, and writes what it found. */
+    private static Outcome outcome(Throwable failure, boolean again) {
+        if (failure == null) {
+            return Outcome.IN_TARGET;
+        }
+        if (!(unwrap(failure) instanceof AppendFailedException failed)) {
+            return Outcome.IN_DOUBT;
+        }
+        if (failed.error() == Errors.DUPLICATE_SEQUENCE_NUMBER) {
+            return Outcome.IN_TARGET;
+        }
+        if (failed.mayHaveAppended()) {
+            return Outcome.IN_DOUBT;
+        }
+        if (sequenceRefused(failed.error())) {
+            // The target's last batch of that producer is not this one: this one never landed.
+            return Outcome.NOT_THERE;
+        }
+        if (refusedForGood(failed.error())) {
+            return Outcome.DROPPED;
+        }
+        // Refused for now. A batch sent again may have landed the first time: that stays in doubt.
+        return again ? Outcome.IN_DOUBT : Outcome.NOT_THERE;
+    }
+
+    /** A batch of the current producer id did not land: the next release takes a new id. */
+    private void retire(Target t) {
+        if (t.producerId() == producerId) {
+            producerId = -1;
+            nextSequence.clear();
+        }
+    }
+
+    /**
+     * Resolves an intent without outcome: sends each target's batch again, with the producer id and sequences the
+     * intent names, so a target that has it answers it as a duplicate and one that does not appends it now. The
+     * copy of a previous leader still in flight is a duplicate too, whenever it lands. A target whose topic is gone,
+     * or whose records the timer log no longer holds, is dropped with an error line.
+     */
     private CompletableFuture<Void> resolve(Intent intent) {
+        if (!intent.targets().stream().allMatch(Target::idempotent)) {
+            return resolveByScan(intent);
+        }
+        List<Long> offsets = intent.targets().stream().flatMap(t -> t.offsets().stream()).sorted().toList();
+        return reader.readSchedules(offsets).thenComposeAsync(schedules -> {
+            Map<TopicPartition, DeadLetterLog> logs = new LinkedHashMap<>();
+            List<Target> resend = new ArrayList<>();
+            List<Long> dropped = new ArrayList<>();
+            for (Target t : intent.targets()) {
+                if (!targets.exists(t.partition()) || !schedules.keySet().containsAll(t.offsets())) {
+                    log.error("Timer partition {}: {} delayed records in doubt for {} can no longer be sent (the "
+                            + "partition or the schedules are gone); dropped", timerTp, t.offsets().size(),
+                            t.partition());
+                    dropped.addAll(t.offsets());
+                    continue;
+                }
+                Optional<DeadLetterLog> l = targets.leaderLog(t.partition());
+                if (l.isEmpty()) {
+                    return CompletableFuture.<Void>failedFuture(new IllegalStateException("target "
+                            + t.partition() + " of an intent in doubt has no leader"));
+                }
+                logs.put(t.partition(), l.get());
+                resend.add(t);
+            }
+            log.info("Timer partition {}: a release was in doubt; sending its {} batch(es) again (a target that "
+                    + "has one drops the copy)", timerTp, resend.size());
+            return appendTargets(new Intent(resend), logs, schedules, true, dropped);
+        }, loop);
+    }
+
+    /**
+     * Resolves a {@value TimerRecord#SCANNED_INTENT} (written by an earlier version): looks in each target, from
+     * the high watermark the intent names, for the records it names, and writes what it found.
+     */
+    private CompletableFuture<Void> resolveByScan(Intent intent) {
         List<CompletableFuture<List<Long>>> scans = new ArrayList<>();
         for (Target t : intent.targets()) {
             Optional<DeadLetterLog> l = targets.leaderLog(t.partition());
@@ -506,17 +648,26 @@ final class TimerPartition {
         });
     }
 
+    /** Writes an intent or an outcome; an instance that no longer leads (closed) writes nothing more. */
     private CompletableFuture<Void> appendTimer(byte type, ByteBuffer value) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new IllegalStateException("timer partition " + timerTp
+                    + " is no longer led by this instance"));
+        }
         MemoryRecords records = MemoryRecords.withRecords(Compression.NONE,
                 new SimpleRecord(time.milliseconds(), TimerRecord.controlKey(type), value));
         return timerLog.append(timerTp, records);
     }
 
-    /** The released records of one target, in due order, each stamped with its due time and its id. */
+    /**
+     * The released records of one target, in due order, each stamped with its due time and its id: one idempotent
+     * batch of the target's producer id and base sequence, built the same whenever it is built.
+     */
     private MemoryRecords releasedBatch(Target t, Map<Long, Schedule> schedules) {
         int size = t.offsets().stream().mapToInt(o -> sizeOf(schedules.get(o))).sum() + 64 * t.offsets().size();
-        MemoryRecordsBuilder b = MemoryRecords.builder(ByteBuffer.allocate(size + 128),
-                Compression.NONE, TimestampType.CREATE_TIME, 0L);
+        MemoryRecordsBuilder b = MemoryRecords.builder(ByteBuffer.allocate(size + 128), RecordBatch.CURRENT_MAGIC_VALUE,
+                Compression.NONE, TimestampType.CREATE_TIME, 0L, RecordBatch.NO_TIMESTAMP, t.producerId(), (short) 0,
+                t.baseSequence());
         for (long offset : t.offsets()) {
             Schedule s = schedules.get(offset);
             Header[] headers = new Header[s.headers().length + 1];
@@ -534,6 +685,12 @@ final class TimerPartition {
             size += 8 + h.key().length() * 3 + (h.value() == null ? 0 : h.value().length);
         }
         return size;
+    }
+
+    /** Errors a target answers when a batch's producer id, epoch or sequence does not follow what it has. */
+    private static boolean sequenceRefused(Errors error) {
+        return error == Errors.OUT_OF_ORDER_SEQUENCE_NUMBER || error == Errors.UNKNOWN_PRODUCER_ID
+                || error == Errors.INVALID_PRODUCER_EPOCH || error == Errors.PRODUCER_FENCED;
     }
 
     private static boolean refusedForGood(Errors error) {

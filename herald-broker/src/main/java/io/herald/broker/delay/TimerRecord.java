@@ -25,7 +25,10 @@ import org.apache.kafka.common.record.internal.Record;
  *   <li>a schedule {@value #MOVED}: written again at the log end by the timer leader, with the original's
  *       offset, so that the log start can move past a record pending for long;</li>
  *   <li>{@link Intent}: the timer leader is about to release these scheduled records (by timer offset) to these
- *       targets; each target's high watermark before the release is where a successor looks for them;</li>
+ *       targets, each as one idempotent batch of the given producer id and base sequence, so that a successor can
+ *       send the very same batch again and the target drops it if it is there already. Intents of type
+ *       {@value #SCANNED_INTENT} (written before batches were idempotent) name each target's high watermark
+ *       before the release instead, where a successor looks for the records;</li>
  *   <li>{@link Released}: these scheduled records are in their targets (the outcome of the last intent).</li>
  * </ul>
  *
@@ -57,10 +60,24 @@ public sealed interface TimerRecord {
         }
     }
 
-    /** @param scanFrom the target's high watermark before the release: the released records come after it */
-    record Target(TopicPartition partition, long scanFrom, List<Long> offsets) {
+    /**
+     * @param producerId   the producer id of the released batch (epoch 0), -1 in a {@value #SCANNED_INTENT}
+     * @param baseSequence the batch's first sequence
+     * @param scanFrom     in a {@value #SCANNED_INTENT}: the target's high watermark before the release, after which
+     *                     the released records are; -1 otherwise
+     */
+    record Target(TopicPartition partition, List<Long> offsets, long producerId, int baseSequence, long scanFrom) {
         public Target {
             offsets = List.copyOf(offsets);
+        }
+
+        /** A target of an idempotent release. */
+        static Target idempotent(TopicPartition partition, List<Long> offsets, long producerId, int baseSequence) {
+            return new Target(partition, offsets, producerId, baseSequence, -1);
+        }
+
+        boolean idempotent() {
+            return producerId >= 0;
         }
     }
 
@@ -72,10 +89,12 @@ public sealed interface TimerRecord {
     }
 
     byte SCHEDULE = 0;
-    byte INTENT = 1;
+    /** An intent whose successor scans the targets (written by earlier versions; read, never written). */
+    byte SCANNED_INTENT = 1;
     byte RELEASED = 2;
     byte TXN_SCHEDULE = 3;
     byte MOVED = 4;
+    byte INTENT = 5;
 
     /** The record key of a schedule: the scheduling facts and the delayed record's own key. */
     static ByteBuffer scheduleKey(ScheduleMeta m, ByteBuffer key) {
@@ -149,16 +168,21 @@ public sealed interface TimerRecord {
         return ByteBuffer.allocate(2).put(VERSION).put(type).flip();
     }
 
+    /** The value of an {@value #INTENT}: per target its partition, producer id, base sequence and timer offsets. */
     static ByteBuffer intentValue(Intent intent) {
         int size = 4;
         for (Target t : intent.targets()) {
-            size += 2 + t.partition().topic().getBytes(StandardCharsets.UTF_8).length + 4 + 8 + 4 + 8 * t.offsets().size();
+            size += 2 + t.partition().topic().getBytes(StandardCharsets.UTF_8).length + 4 + 8 + 4 + 4
+                    + 8 * t.offsets().size();
         }
         ByteBuffer b = ByteBuffer.allocate(size).putInt(intent.targets().size());
         for (Target t : intent.targets()) {
+            if (!t.idempotent()) {
+                throw new IllegalArgumentException("an intent's targets are idempotent batches: " + t);
+            }
             byte[] topic = t.partition().topic().getBytes(StandardCharsets.UTF_8);
-            b.putShort((short) topic.length).put(topic).putInt(t.partition().partition()).putLong(t.scanFrom())
-                    .putInt(t.offsets().size());
+            b.putShort((short) topic.length).put(topic).putInt(t.partition().partition()).putLong(t.producerId())
+                    .putInt(t.baseSequence()).putInt(t.offsets().size());
             t.offsets().forEach(b::putLong);
         }
         return b.flip();
@@ -199,19 +223,29 @@ public sealed interface TimerRecord {
         return new Schedule(meta, key, r.value(), r.headers());
     }
 
+    /** An {@value #INTENT} or a {@value #SCANNED_INTENT}. */
     static Intent intent(Record r) {
+        boolean scanned = type(r) == SCANNED_INTENT;
         ByteBuffer v = r.value().duplicate();
         int n = v.getInt();
         List<Target> targets = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             TopicPartition tp = new TopicPartition(string(v), v.getInt());
-            long scanFrom = v.getLong();
+            long producerId = -1;
+            int baseSequence = -1;
+            long scanFrom = -1;
+            if (scanned) {
+                scanFrom = v.getLong();
+            } else {
+                producerId = v.getLong();
+                baseSequence = v.getInt();
+            }
             int count = v.getInt();
             List<Long> offsets = new ArrayList<>(count);
             for (int j = 0; j < count; j++) {
                 offsets.add(v.getLong());
             }
-            targets.add(new Target(tp, scanFrom, offsets));
+            targets.add(new Target(tp, offsets, producerId, baseSequence, scanFrom));
         }
         return new Intent(targets);
     }

@@ -19,11 +19,16 @@ import org.apache.kafka.common.record.TimestampType;
 
 /**
  * A partition in memory, every append committed at once, that can be told to fail the next appends: before
- * appending (not written) or after (written, but the writer hears a failure, so it is in doubt).
+ * appending (not written) or after (written, but the writer hears a failure, so it is in doubt), or to hold one
+ * in flight until the test lets it land. Idempotent batches follow the broker's producer rules for a producer's
+ * last batch: the same sequences again are a duplicate (answered as appended, not written twice), a gap is refused
+ * with {@code OUT_OF_ORDER_SEQUENCE_NUMBER}.
  */
 final class MemoryLog implements DeadLetterLog {
     /** What the next append does. */
-    enum Next { APPEND, FAIL_BEFORE, FAIL_AFTER }
+    enum Next { APPEND, FAIL_BEFORE, FAIL_AFTER, HOLD }
+
+    private record LastBatch(int baseSequence, int lastSequence) {}
 
     private final List<MemoryRecords> batches = new ArrayList<>();
     private long endOffset;
@@ -32,6 +37,8 @@ final class MemoryLog implements DeadLetterLog {
     private volatile boolean always;
     private volatile Predicate<MemoryRecords> failWhen = r -> true;
     private final Map<Long, TransactionOutcome> outcomes = new HashMap<>();
+    private final Map<Long, LastBatch> producers = new HashMap<>();
+    private final List<Runnable> held = new ArrayList<>();
 
     /** How the transaction of the batch at {@code offset} ended (open until told). */
     synchronized void transaction(long offset, TransactionOutcome outcome) {
@@ -65,20 +72,68 @@ final class MemoryLog implements DeadLetterLog {
             return CompletableFuture.failedFuture(new AppendFailedException(Errors.NOT_ENOUGH_REPLICAS, false,
                     "refused"));
         }
-        // Re-stamp offsets: one batch per append, from the log end.
+        if (how == Next.HOLD) {
+            CompletableFuture<Void> landed = new CompletableFuture<>();
+            held.add(() -> land(records).whenComplete((ok, failure) -> {
+                if (failure != null) {
+                    landed.completeExceptionally(failure);
+                } else {
+                    landed.complete(null);
+                }
+            }));
+            return landed;
+        }
+        CompletableFuture<Void> appended = land(records);
+        if (how == Next.FAIL_AFTER && !appended.isCompletedExceptionally()) {
+            return CompletableFuture.failedFuture(new AppendFailedException(Errors.REQUEST_TIMED_OUT, true,
+                    "timed out"));
+        }
+        return appended;
+    }
+
+    /** Appends held in flight so far. */
+    synchronized int held() {
+        return held.size();
+    }
+
+    /** Lets the appends held in flight land now. */
+    synchronized void landHeld() {
+        held.forEach(Runnable::run);
+        held.clear();
+    }
+
+    private synchronized CompletableFuture<Void> land(MemoryRecords records) {
+        RecordBatch first = records.batches().iterator().next();
+        if (first.hasProducerId()) {
+            LastBatch last = producers.get(first.producerId());
+            if (last != null && last.baseSequence() == first.baseSequence()
+                    && last.lastSequence() == first.lastSequence()) {
+                return CompletableFuture.completedFuture(null); // a duplicate: there already
+            }
+            if (last != null && first.baseSequence() != last.lastSequence() + 1) {
+                return CompletableFuture.failedFuture(new AppendFailedException(Errors.OUT_OF_ORDER_SEQUENCE_NUMBER,
+                        false, "sequence " + first.baseSequence() + ", expected " + (last.lastSequence() + 1)));
+            }
+            producers.put(first.producerId(), new LastBatch(first.baseSequence(), first.lastSequence()));
+        }
+        // Re-stamp offsets: one batch per append, from the log end, with the producer fields.
         MemoryRecordsBuilder b = MemoryRecords.builder(ByteBuffer.allocate(records.sizeInBytes() + 256),
-                Compression.NONE, TimestampType.CREATE_TIME, endOffset);
+                RecordBatch.CURRENT_MAGIC_VALUE, Compression.NONE, TimestampType.CREATE_TIME, endOffset,
+                RecordBatch.NO_TIMESTAMP, first.producerId(), first.producerEpoch(), first.baseSequence());
         for (RecordBatch batch : records.batches()) {
             for (Record r : batch) {
                 b.appendWithOffset(endOffset++, r.timestamp(), r.key(), r.value(), r.headers());
             }
         }
         batches.add(b.build());
-        if (how == Next.FAIL_AFTER) {
-            return CompletableFuture.failedFuture(new AppendFailedException(Errors.REQUEST_TIMED_OUT, true,
-                    "timed out"));
-        }
         return CompletableFuture.completedFuture(null);
+    }
+
+    /** The producer ids of the batches in the log, in order (-1 for a batch without). */
+    synchronized List<Long> batchProducerIds() {
+        List<Long> out = new ArrayList<>();
+        batches.forEach(m -> out.add(m.batches().iterator().next().producerId()));
+        return out;
     }
 
     @Override

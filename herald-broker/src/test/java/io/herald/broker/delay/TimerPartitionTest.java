@@ -13,9 +13,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.record.internal.Record;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -34,6 +39,7 @@ class TimerPartitionTest {
     private final MemoryLog timerLog = new MemoryLog();
     private final MemoryLog target = new MemoryLog();
     private final List<TimerPartition> leaders = new ArrayList<>();
+    private final AtomicLong producerIds = new AtomicLong(1000);
     @TempDir
     Path dir;
 
@@ -48,7 +54,11 @@ class TimerPartitionTest {
     }
 
     private TimerPartition leader(MemoryLog targetLog) {
-        TimerPartition p = new TimerPartition(TIMER, timerLog, tp -> Optional.of(targetLog), loop, time,
+        return leader(tp -> Optional.of(targetLog));
+    }
+
+    private TimerPartition leader(TimerPartition.Targets targets) {
+        TimerPartition p = new TimerPartition(TIMER, timerLog, targets, producerIds::incrementAndGet, loop, time,
                 dir.resolve("index-" + leaders.size()));
         leaders.add(p);
         return p;
@@ -252,6 +262,8 @@ class TimerPartitionTest {
         await(() -> target.records().size() == 1, "released after the refusal");
         assertThat(targetValues()).containsExactly("x");
         await(() -> p.pendingByTopic().isEmpty(), "nothing pending");
+        // The refused batch's producer id is retired: its sequences are never used for the records sent next.
+        assertThat(target.batchProducerIds()).containsExactly(1002L);
     }
 
     @Test
@@ -288,5 +300,77 @@ class TimerPartitionTest {
         await(() -> target.records().size() == 1, "released by the next leader");
         runCycle(next);
         assertThat(targetValues()).containsExactly("x");
+    }
+
+    @Test
+    void aPreviousLeadersAppendThatLandsAfterTheNextLeaderResolvedTheIntentIsNoSecondCopy() throws Exception {
+        long now = time.milliseconds();
+        schedule(-1, 0, "x", now, "y", now);
+        // The first leader's target append stays in flight (a slow network, a pause) while leadership moves on.
+        target.failNext(MemoryLog.Next.HOLD, r -> true);
+        TimerPartition old = leader();
+        old.poke();
+        await(() -> target.held() == 1, "the first leader's append in flight");
+        old.close();
+        TimerPartition next = leader();
+        runCycle(next);
+        await(() -> target.records().size() == 2, "the next leader sent the batch in doubt again");
+        await(() -> next.pendingByTopic().isEmpty(), "the intent resolved");
+        target.landHeld(); // now the first leader's copy arrives
+        runCycle(next);
+        assertThat(targetValues()).containsExactly("x", "y");
+        assertThat(target.batchProducerIds()).containsExactly(1001L);
+    }
+
+    @Test
+    void anIntentOfAnEarlierVersionIsResolvedByLookingInTheTarget() throws Exception {
+        long now = time.milliseconds();
+        schedule(-1, 0, "x", now, "y", now); // timer offsets 0 and 1
+        // The earlier version's leader wrote an intent naming the target's high watermark, released x, and died.
+        long scanFrom = target.endOffset();
+        timerLog.append(TIMER, MemoryRecords.withRecords(Compression.NONE, new SimpleRecord(now,
+                TimerRecord.controlKey(TimerRecord.SCANNED_INTENT), scannedIntentValue(TARGET, scanFrom, 0L, 1L))))
+                .join();
+        target.append(TARGET, MemoryRecords.withRecords(Compression.NONE, new SimpleRecord(now, null,
+                "x".getBytes(StandardCharsets.UTF_8), new Header[] {new RecordHeader(DelayHeaders.DELAYED_ID,
+                        (TIMER.partition() + ":0").getBytes(StandardCharsets.UTF_8))}))).join();
+        TimerPartition next = leader();
+        runCycle(next);
+        await(() -> target.records().size() == 2, "y released");
+        await(() -> next.pendingByTopic().isEmpty(), "nothing pending");
+        runCycle(next);
+        assertThat(targetValues()).containsExactly("x", "y");
+    }
+
+    @Test
+    void recordsDueForAPartitionThatNoLongerExistsAreDropped() throws Exception {
+        schedule(-1, 0, "x", time.milliseconds());
+        TimerPartition p = leader(new TimerPartition.Targets() {
+            @Override
+            public Optional<DeadLetterLog> leaderLog(TopicPartition t) {
+                return Optional.empty();
+            }
+
+            @Override
+            public boolean exists(TopicPartition t) {
+                return false;
+            }
+        });
+        runCycle(p);
+        await(() -> p.pendingByTopic().isEmpty() && timerLog.records().size() == 2, "the record dropped");
+        assertThat(TimerRecord.type(timerLog.records().get(1))).isEqualTo(TimerRecord.RELEASED);
+        assertThat(target.records()).isEmpty();
+    }
+
+    /** The value of a {@link TimerRecord#SCANNED_INTENT}, as the earlier version wrote it: one target. */
+    private static ByteBuffer scannedIntentValue(TopicPartition tp, long scanFrom, long... offsets) {
+        byte[] topic = tp.topic().getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(4 + 2 + topic.length + 4 + 8 + 4 + 8 * offsets.length).putInt(1)
+                .putShort((short) topic.length).put(topic).putInt(tp.partition()).putLong(scanFrom)
+                .putInt(offsets.length);
+        for (long o : offsets) {
+            b.putLong(o);
+        }
+        return b.flip();
     }
 }

@@ -125,7 +125,7 @@ public final class BrokerNode implements HeraldNode {
                 config.broker().requestTimeoutMs());
         // Before the partitions start, so the coordinators hear of their internal topics' partitions led here.
         NodeCoordinators coordinators = NodeCoordinators.start(config, controller, replicas, interBroker, timer, pool);
-        DelayedDelivery delays = delayedDelivery(config, controller, replicas, interBroker, pool);
+        DelayedDelivery delays = delayedDelivery(config, controller, replicas, interBroker, coordinators, pool);
         replicas.addLeadershipListener(delays);
         replicas.addAppendListener(delays::onAppend);
 
@@ -169,7 +169,7 @@ public final class BrokerNode implements HeraldNode {
      */
     private static DelayedDelivery delayedDelivery(HeraldConfig config, MetadataController controller,
                                                    ReplicaManager replicas, InterBrokerSender interBroker,
-                                                   ExecutorService pool) {
+                                                   NodeCoordinators coordinators, ExecutorService pool) {
         int nodeId = config.node().nodeId();
         DelayedDeliveryConfig delayed = config.delayedDelivery();
         int timeoutMs = delayed.writeTimeoutMs();
@@ -182,7 +182,7 @@ public final class BrokerNode implements HeraldNode {
         LocalDeadLetterLog local = new LocalDeadLetterLog(replicas, controller::image, timeoutMs);
         return new DelayedDelivery(nodeId, controller::image, leader -> leader == nodeId ? local
                 : new RemoteDeadLetterLog(request -> interBroker.send(leader, request), leader, nodeId, timeoutMs),
-                creator, config.originals(), Time.SYSTEM,
+                creator, coordinators.producerIds, config.originals(), Time.SYSTEM,
                 config.node().logDirs().get(0).resolve(DelayedDelivery.INDEX_DIR));
     }
 

@@ -108,7 +108,8 @@ public final class RemoteDeadLetterLog implements DeadLetterLog {
         return switch (error) {
             case NOT_ENOUGH_REPLICAS, UNKNOWN_TOPIC_OR_PARTITION, MESSAGE_TOO_LARGE, RECORD_LIST_TOO_LARGE,
                  INVALID_RECORD, CORRUPT_MESSAGE, INVALID_TIMESTAMP, TOPIC_AUTHORIZATION_FAILED, POLICY_VIOLATION,
-                 INVALID_REQUIRED_ACKS, KAFKA_STORAGE_ERROR -> true;
+                 INVALID_REQUIRED_ACKS, KAFKA_STORAGE_ERROR, OUT_OF_ORDER_SEQUENCE_NUMBER, INVALID_PRODUCER_EPOCH,
+                 UNKNOWN_PRODUCER_ID, PRODUCER_FENCED -> true;
             default -> false;
         };
     }
