@@ -8,6 +8,7 @@ import io.herald.common.concurrent.ThreadFactories;
 import io.herald.common.log.RateLimitedWarnings;
 import io.herald.common.time.Time;
 import io.herald.transaction.ProducerIdGenerator;
+import io.herald.metadata.image.BrokerImage;
 import io.herald.metadata.image.ClusterImage;
 import io.herald.metadata.image.PartitionImage;
 import io.herald.metadata.image.TopicImage;
@@ -142,6 +143,15 @@ public final class DelayedDelivery implements LeadershipListener, AutoCloseable 
                 % partitions;
         Optional<PartitionImage> partition = timer.get().partition(p);
         if (partition.isEmpty() || partition.get().leader() < 0) {
+            List<Integer> offline = partition.map(pi -> pi.replicas().stream().filter(b -> {
+                BrokerImage broker = image.brokers().get(b);
+                return broker != null && broker.isOffline(timer.get().topicId(), p);
+            }).toList()).orElse(List.of());
+            if (!offline.isEmpty()) {
+                // Its log dir failed (a full disk, say): the produce is told so, and retried as Kafka's would be.
+                return new Placement.NotReady(Errors.KAFKA_STORAGE_ERROR, "timer partition " + TOPIC + "-" + p
+                        + " is offline: its log dir failed on broker(s) " + offline);
+            }
             return new Placement.NotReady(Errors.NOT_ENOUGH_REPLICAS, "timer partition " + TOPIC + "-" + p
                     + " has no leader");
         }

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
@@ -115,7 +116,11 @@ public final class LocalDeadLetterLog implements DeadLetterLog {
         }
     }
 
+    /** The partition led here; a replica in a failed log dir answers KAFKA_STORAGE_ERROR, as a produce to it would. */
     private Partition leader(TopicPartition tp) {
+        if (replicas.isOffline(tp)) {
+            throw new KafkaStorageException("Partition " + tp + " is offline here: its log dir failed");
+        }
         Partition p = replicas.partition(tp).orElseThrow(() ->
                 new NotLeaderOrFollowerException("Dead-letter partition " + tp + " is not hosted here"));
         p.checkLeader();
