@@ -3,8 +3,6 @@ package io.herald.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,8 +57,8 @@ class DelayedDeliveryDiskFullTest {
         Path timerDisk = node.resolve("timer-disk");
         Files.createDirectories(data);
         Files.createDirectories(timerDisk);
-        assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", timerDisk.toString()),
-                "mount -t tmpfs failed (not root?): this test needs a small real filesystem to fill");
+        SmallDisk disk = SmallDisk.mount(timerDisk, 64);
+        assumeTrue(disk != null, "mount -t tmpfs failed (not root?): this test needs a small real filesystem to fill");
         try (ClusterHarness cluster = ClusterHarness.builder(workDir).controllers(1)
                 .override("herald.log.dir.min.free.bytes", String.valueOf(MIN_FREE))
                 .override("herald.log.dir.recheck.interval.ms", "500")
@@ -84,8 +82,7 @@ class DelayedDeliveryDiskFullTest {
                 assertThat(timerDisk.resolve(TIMER_DIR)).as("the timer log is on the disk that fills").isDirectory();
                 assertThat(data.resolve(TOPIC + "-0")).as("the topic is not").isDirectory();
 
-                Path junk = timerDisk.resolve("junk.bin");
-                fill(junk, Files.getFileStore(timerDisk).getUsableSpace() - MIN_FREE / 2);
+                Path junk = disk.fill(MIN_FREE / 2);
 
                 // Delayed produces succeed while the disk still takes them, then fail with the storage error.
                 List<String> refused = new ArrayList<>();
@@ -135,9 +132,7 @@ class DelayedDeliveryDiskFullTest {
                         + ", every acknowledged one delivered once");
             }
         } finally {
-            if (!run("umount", timerDisk.toString())) {
-                run("umount", "-l", timerDisk.toString());
-            }
+            disk.close();
         }
     }
 
@@ -188,30 +183,5 @@ class DelayedDeliveryDiskFullTest {
         return copies;
     }
 
-    /** Writes {@code bytes} of real (non-sparse) junk, so the filesystem's free space really goes. */
-    private static void fill(Path file, long bytes) throws IOException {
-        byte[] chunk = new byte[1 << 20];
-        java.util.Arrays.fill(chunk, (byte) 0x5a);
-        try (RandomAccessFile out = new RandomAccessFile(file.toFile(), "rw")) {
-            long left = bytes;
-            while (left > 0) {
-                int n = (int) Math.min(chunk.length, left);
-                out.write(chunk, 0, n);
-                left -= n;
-            }
-        }
-    }
 
-    private static boolean run(String... command) throws InterruptedException {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return false;
-            }
-            return p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        }
-    }
 }

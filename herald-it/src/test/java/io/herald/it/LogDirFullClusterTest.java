@@ -3,8 +3,6 @@ package io.herald.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,8 +43,8 @@ class LogDirFullClusterTest {
     void aFullLogDirMovesLeadershipAwayAndRejoinsTheIsrWithoutARestartOnceFreed() throws Exception {
         Path data = workDir.resolve("node" + FULL_NODE).resolve("data");
         Files.createDirectories(data);
-        assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", data.toString()),
-                "mount -t tmpfs failed (not root?): this test needs a small real filesystem to fill");
+        SmallDisk disk = SmallDisk.mount(data, 64);
+        assumeTrue(disk != null, "mount -t tmpfs failed (not root?): this test needs a small real filesystem to fill");
         try (ClusterHarness cluster = ClusterHarness.builder(workDir).controllers(3).fastFailureDetection()
                 .override("min.insync.replicas", "2")
                 .override("unclean.leader.election.enable", "false")
@@ -66,8 +64,7 @@ class LogDirFullClusterTest {
                     producer.send(new ProducerRecord<>(TOPIC, p, "k", "before")).get(30, TimeUnit.SECONDS);
                 }
 
-                Path junk = data.resolve("junk.bin");
-                fill(junk, Files.getFileStore(data).getUsableSpace() - MIN_FREE / 2);
+                Path junk = disk.fill(MIN_FREE / 2);
                 long filledAt = System.nanoTime();
 
                 awaitPartitions(admin, "leadership and ISR places off node " + FULL_NODE, MOVE_TIMEOUT, cluster,
@@ -88,9 +85,7 @@ class LogDirFullClusterTest {
                 producer.send(new ProducerRecord<>(TOPIC, 0, "k", "after")).get(30, TimeUnit.SECONDS);
             }
         } finally {
-            if (!run("umount", data.toString())) {
-                run("umount", "-l", data.toString());
-            }
+            disk.close();
         }
     }
 
@@ -140,34 +135,9 @@ class LogDirFullClusterTest {
         }
     }
 
-    /** Writes {@code bytes} of real (non-sparse) junk, so the filesystem's free space really goes. */
-    private static void fill(Path file, long bytes) throws IOException {
-        byte[] chunk = new byte[1 << 20];
-        java.util.Arrays.fill(chunk, (byte) 0x5a);
-        try (RandomAccessFile out = new RandomAccessFile(file.toFile(), "rw")) {
-            long left = bytes;
-            while (left > 0) {
-                int n = (int) Math.min(chunk.length, left);
-                out.write(chunk, 0, n);
-                left -= n;
-            }
-        }
-    }
 
     private static long elapsedMs(long sinceNanos) {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sinceNanos);
     }
 
-    private static boolean run(String... command) throws InterruptedException {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return false;
-            }
-            return p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        }
-    }
 }
