@@ -1,8 +1,10 @@
 package io.herald.bench.micro;
 
 import io.herald.bench.SideBySide;
+import io.herald.broker.ttl.FetchExpiry;
 import io.herald.common.time.Time;
 import io.herald.storage.config.LogConfig;
+import io.herald.storage.log.FileSlice;
 import io.herald.storage.log.PartitionLog;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -29,7 +31,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code PartitionLog.read} as a consumer's fetch calls it for one partition: find the batch holding the fetch
  * offset (offset index + header reads) and the end of the slice within {@code max.partition.fetch.bytes}
  * (1 MiB by default), over 64 MiB of 16 KiB producer batches of 1 KiB records in the page cache. Returns the
- * slice only (the bytes are sent with sendfile elsewhere), so this is the per-partition cost of building a fetch.
+ * slice only (the bytes are sent with sendfile elsewhere), so this is the per-partition cost of building a fetch;
+ * {@code readWithTtl} adds message TTL's look at the batches.
  *
  * <pre>
  * java -cp herald-bench/target/classes:$(cat herald-bench/target/classpath.txt) org.openjdk.jmh.Main FetchRead
@@ -42,6 +45,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3, time = 3)
 @Fork(1)
 public class FetchReadBenchmark {
+    private static final long TTL_MS = TimeUnit.HOURS.toMillis(1);
 
     /** max.partition.fetch.bytes of the fetch. */
     @Param({"16384", "1048576"})
@@ -74,12 +78,25 @@ public class FetchReadBenchmark {
 
     @Benchmark
     public int read() {
-        int size = log.read(offset, maxBytes, log.highWatermark(), true).slice().size();
+        return nextRead().size();
+    }
+
+    /**
+     * The same read on a topic with {@code herald.message.ttl.ms} (an hour; every record live, the common case):
+     * what {@link FetchExpiry} adds is the TTL's cost per fetch.
+     */
+    @Benchmark
+    public Object readWithTtl() throws IOException {
+        return FetchExpiry.apply(nextRead(), TTL_MS, System.currentTimeMillis(), from -> from);
+    }
+
+    private FileSlice nextRead() {
+        FileSlice slice = log.read(offset, maxBytes, log.highWatermark(), true).slice();
         // The next fetch starts a few batches on, wrapping before the end so every read is a full one.
         offset += 7L * recordsPerBatch;
         if (offset >= log.highWatermark() - (2L * maxBytes / 1000)) {
             offset = 0;
         }
-        return size;
+        return slice;
     }
 }

@@ -11,9 +11,12 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.RecordBatch;
 
 /**
- * What a log consumer's fetch of a topic with {@code herald.message.ttl.ms} hands out: batch headers only, so the
- * records still go from disk to socket untouched. A batch is expired when its newest timestamp plus the TTL has
- * passed (a record's own {@value MessageTtl#HEADER} is not looked at: that would mean decoding every batch).
+ * What a log consumer's fetch of a topic with {@code herald.message.ttl.ms} hands out, whole batches: a batch is
+ * expired when every record in it is, by the topic's TTL and each record's own {@value MessageTtl#HEADER} (the
+ * smaller wins). The batches are looked at, not copied: the records still go from disk to socket untouched. Each
+ * batch's header is read with its first {@value #PREFIX_BYTES} bytes in one read, and the records only until the
+ * first live one ({@link ExpiredRecords#allExpired}): a batch past the topic's TTL by its header needs no more, a
+ * fresh one usually only its first record.
  *
  * <ul>
  *   <li>A read that starts with live batches is cut before its first expired one: the next fetch starts there.
@@ -26,6 +29,8 @@ import org.apache.kafka.common.record.internal.RecordBatch;
  * <p>Stateless.
  */
 public final class FetchExpiry {
+    /** Bytes of each batch read with its header: the header and, for small records, the first ones. */
+    static final int PREFIX_BYTES = 2048;
     /** What to answer. */
     public sealed interface Outcome {
         /** Send these batches (the read, or its live head). */
@@ -47,25 +52,25 @@ public final class FetchExpiry {
      */
     public static Outcome apply(FileSlice slice, long ttlMs, long nowMs, LongUnaryOperator expiredUntil)
             throws IOException {
-        ByteBuffer scratch = ByteBuffer.allocate(BatchHeader.SIZE);
-        BatchHeader first = slice.batchHeader(0, scratch);
+        ByteBuffer scratch = ByteBuffer.allocate(PREFIX_BYTES);
+        BatchHeader first = slice.batchPrefix(0, scratch);
         if (first == null) {
             return new Outcome.Send(slice);
         }
         int position = 0;
         BatchHeader h = first;
-        if (!expired(first, ttlMs, nowMs)) {
-            while (h != null && !expired(h, ttlMs, nowMs)) {
+        if (!expired(slice, position, h, scratch, ttlMs, nowMs)) {
+            while (h != null && !expired(slice, position, h, scratch, ttlMs, nowMs)) {
                 position += h.sizeInBytes();
-                h = slice.batchHeader(position, scratch);
+                h = slice.batchPrefix(position, scratch);
             }
             return new Outcome.Send(h == null ? slice : slice.head(position));
         }
         BatchHeader last = first;
-        while (h != null && expired(h, ttlMs, nowMs)) {
+        while (h != null && expired(slice, position, h, scratch, ttlMs, nowMs)) {
             last = h;
             position += h.sizeInBytes();
-            h = slice.batchHeader(position, scratch);
+            h = slice.batchPrefix(position, scratch);
         }
         long next = h != null ? h.baseOffset() : expiredUntil.applyAsLong(last.nextOffset());
         return new Outcome.Skip(emptyBatch(first, last, next - 1), next);
@@ -79,8 +84,9 @@ public final class FetchExpiry {
         return nowMs - ttlMs < 0 ? -1 : nowMs - ttlMs + 1;
     }
 
-    private static boolean expired(BatchHeader h, long ttlMs, long nowMs) {
-        return MessageTtl.expired(h.maxTimestamp(), ttlMs, nowMs);
+    private static boolean expired(FileSlice slice, int position, BatchHeader h, ByteBuffer prefix, long ttlMs,
+                                   long nowMs) throws IOException {
+        return ExpiredRecords.allExpired(h, ttlMs, nowMs, prefix, () -> slice.read(position, h.sizeInBytes()));
     }
 
     private static MemoryRecords emptyBatch(BatchHeader first, BatchHeader last, long lastOffset) {

@@ -87,13 +87,7 @@ class MessageTtlTest {
         for (String isolation : List.of("read_uncommitted", "read_committed")) {
             KafkaConsumer<String, String> consumer = broker.consumer(Map.of("isolation.level", isolation,
                     "max.partition.fetch.bytes", 1024, "fetch.max.bytes", 1024));
-            consumer.assign(Set.of(tp));
-            consumer.seekToBeginning(Set.of(tp));
-            List<String> got = new ArrayList<>();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(T);
-            while (consumer.position(tp) < end && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(100)).forEach(r -> got.add(r.value()));
-            }
+            List<String> got = readToEnd(consumer, tp, end);
             assertThat(got).as(isolation).containsExactly("live-0", "live-1", "live-2");
             assertThat(consumer.position(tp)).as("the consumer stepped over the expired tail").isEqualTo(end);
         }
@@ -112,6 +106,60 @@ class MessageTtlTest {
         String out = new String(kcat.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(exited).as("kcat reached the end; output: %s", out).isTrue();
         assertThat(out.lines().toList()).containsExactly("live-0", "live-1", "live-2");
+    }
+
+    @Test
+    void logConsumersSkipABatchWhoseRecordsAllExpiredByTheirOwnHeader() throws Exception {
+        broker = TestBroker.start(dir);
+        broker.createTopic("ttl-log-header", 1, Map.of("herald.message.ttl.ms", "60000"));
+        long now = System.currentTimeMillis();
+        String big = "y".repeat(5_000); // past the bytes read with a batch's header
+        try (KafkaProducer<String, String> plain = broker.producer();
+             KafkaProducer<String, String> lz4 = broker.producer(Map.of("compression.type", "lz4"))) {
+            // 10 s old with 1 s headers: expired by the header though the topic's minute has not passed.
+            sendWithTtl(plain, List.of(withTtl("ttl-log-header", "gone-0", now - 10_000, "1000"),
+                    withTtl("ttl-log-header", "gone-1", now - 10_000, "1000")));
+            sendWithTtl(plain, List.of(withTtl("ttl-log-header", "live-0", now, "86400000")));
+            // Batch granularity: one live record keeps its expired neighbour.
+            sendWithTtl(plain, List.of(withTtl("ttl-log-header", "kept-expired", now - 10_000, "1000"),
+                    withTtl("ttl-log-header", "live-1", now, "1000000")));
+            sendWithTtl(plain, List.of(withTtl("ttl-log-header", "gone-big-" + big, now - 10_000, "1000"),
+                    withTtl("ttl-log-header", "gone-after-big", now - 10_000, "1000")));
+            sendWithTtl(lz4, List.of(withTtl("ttl-log-header", "gone-lz4-0", now - 10_000, "1000"),
+                    withTtl("ttl-log-header", "gone-lz4-1", now - 10_000, "1000")));
+            sendWithTtl(lz4, List.of(withTtl("ttl-log-header", "live-lz4", now, "1000000")));
+            sendWithTtl(plain, List.of(withTtl("ttl-log-header", "gone-last", now - 10_000, "1000")));
+        }
+        TopicPartition tp = new TopicPartition("ttl-log-header", 0);
+        long end = broker.offset(tp, OffsetSpec.latest());
+        assertThat(end).isEqualTo(11);
+        KafkaConsumer<String, String> consumer = broker.consumer(Map.of());
+        List<String> got = readToEnd(consumer, tp, end);
+        assertThat(got).containsExactly("live-0", "kept-expired", "live-1", "live-lz4");
+        assertThat(consumer.position(tp)).as("the consumer stepped over the expired tail").isEqualTo(end);
+    }
+
+    /** Assigns the partition and reads it from the start until the position reaches {@code end} (or T s). */
+    private static List<String> readToEnd(KafkaConsumer<String, String> consumer, TopicPartition tp, long end) {
+        consumer.assign(Set.of(tp));
+        consumer.seekToBeginning(Set.of(tp));
+        List<String> got = new ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(T);
+        while (consumer.position(tp) < end && System.nanoTime() < deadline) {
+            consumer.poll(Duration.ofMillis(100)).forEach(r -> got.add(r.value()));
+        }
+        return got;
+    }
+
+    /** The records as one batch. */
+    private static void sendWithTtl(KafkaProducer<String, String> p, List<ProducerRecord<String, String>> records)
+            throws Exception {
+        List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+        records.forEach(r -> sent.add(p.send(r)));
+        p.flush();
+        for (var f : sent) {
+            f.get(T, TimeUnit.SECONDS);
+        }
     }
 
     @Test

@@ -42,6 +42,31 @@ public record FileSlice(FileChannel channel, long position, int size) {
         return h.sizeInBytes() < BatchHeader.SIZE || at + h.sizeInBytes() > size ? null : h;
     }
 
+    /**
+     * Like {@link #batchHeader}, but reads as much of the batch as {@code scratch} holds (bounded by the slice) in
+     * the same read, so that its first records come with the header: {@code scratch} then holds the bytes from
+     * the batch's start, position 0 to its limit.
+     */
+    public BatchHeader batchPrefix(int at, ByteBuffer scratch) throws IOException {
+        if (at + BatchHeader.SIZE > size) {
+            return null;
+        }
+        scratch.clear().limit(Math.min(scratch.capacity(), size - at));
+        long from = position + at;
+        while (scratch.position() < BatchHeader.SIZE) {
+            int n = channel.read(scratch, from + scratch.position());
+            if (n < 0) {
+                throw new EOFException("segment ended inside a batch header at " + from);
+            }
+            if (n == 0 && !scratch.hasRemaining()) {
+                break;
+            }
+        }
+        scratch.flip();
+        BatchHeader h = BatchHeader.parse(scratch, 0);
+        return h.sizeInBytes() < BatchHeader.SIZE || at + h.sizeInBytes() > size ? null : h;
+    }
+
     /** The bytes {@code [at, at + length)} of the slice, read from the file into a new heap buffer. */
     public ByteBuffer read(int at, int length) throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(length);
