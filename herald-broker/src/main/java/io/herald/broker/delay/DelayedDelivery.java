@@ -3,7 +3,7 @@ package io.herald.broker.delay;
 import io.herald.broker.coordinator.InternalTopicCreator;
 import io.herald.broker.delay.DelaySplit.Split;
 import io.herald.broker.replica.LeadershipListener;
-import io.herald.broker.share.dlq.DeadLetterLog;
+import io.herald.broker.partition.LeaderLog;
 import io.herald.common.concurrent.ThreadFactories;
 import io.herald.common.log.RateLimitedWarnings;
 import io.herald.common.time.Time;
@@ -75,7 +75,7 @@ public final class DelayedDelivery implements LeadershipListener, AutoCloseable 
 
     private final int localBrokerId;
     private final Supplier<ClusterImage> images;
-    private final IntFunction<DeadLetterLog> logs;
+    private final IntFunction<LeaderLog> logs;
     private final InternalTopicCreator topicCreator;
     private final Map<String, String> staticBrokerConfigs;
     private final Time time;
@@ -94,7 +94,7 @@ public final class DelayedDelivery implements LeadershipListener, AutoCloseable 
      * @param indexRoot    where the timer partitions led here keep their {@link TimerIndex} files (a directory of
      *                     this broker's, emptied now: the indexes are rebuilt from the timer log)
      */
-    public DelayedDelivery(int localBrokerId, Supplier<ClusterImage> images, IntFunction<DeadLetterLog> logs,
+    public DelayedDelivery(int localBrokerId, Supplier<ClusterImage> images, IntFunction<LeaderLog> logs,
                            InternalTopicCreator topicCreator, ProducerIdGenerator producerIds,
                            Map<String, String> staticBrokerConfigs, Time time, Path indexRoot) {
         this.localBrokerId = localBrokerId;
@@ -242,7 +242,7 @@ public final class DelayedDelivery implements LeadershipListener, AutoCloseable 
     /** Target partitions as the latest metadata image shows them. */
     private final class MetadataTargets implements TimerPartition.Targets {
         @Override
-        public Optional<DeadLetterLog> leaderLog(TopicPartition target) {
+        public Optional<LeaderLog> leaderLog(TopicPartition target) {
             return partition(target).filter(p -> p.leader() >= 0).map(p -> logs.apply(p.leader()));
         }
 

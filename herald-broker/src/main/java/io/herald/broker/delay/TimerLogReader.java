@@ -2,7 +2,7 @@ package io.herald.broker.delay;
 
 import io.herald.broker.delay.TimerRecord.Schedule;
 import io.herald.broker.delay.TimerState.ScheduledRecord;
-import io.herald.broker.share.dlq.DeadLetterLog;
+import io.herald.broker.partition.LeaderLog;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -35,12 +35,12 @@ final class TimerLogReader {
     static final int SCHEDULE_READ_BYTES = 64 * 1024;
 
     private final TopicPartition timerTp;
-    private final DeadLetterLog timerLog;
+    private final LeaderLog timerLog;
     private final TimerState state;
     private final Executor loop;
     private long readOffset = -1;
 
-    TimerLogReader(TopicPartition timerTp, DeadLetterLog timerLog, TimerState state, Executor loop) {
+    TimerLogReader(TopicPartition timerTp, LeaderLog timerLog, TimerState state, Executor loop) {
         this.timerTp = timerTp;
         this.timerLog = timerLog;
         this.state = state;

@@ -4,9 +4,9 @@ import io.herald.broker.delay.TimerRecord.Intent;
 import io.herald.broker.delay.TimerRecord.Schedule;
 import io.herald.broker.delay.TimerRecord.Target;
 import io.herald.broker.delay.TimerState.Pending;
-import io.herald.broker.share.dlq.DeadLetterLog;
-import io.herald.broker.share.dlq.DeadLetterLog.AppendFailedException;
-import io.herald.broker.share.dlq.DeadLetterLog.TransactionOutcome;
+import io.herald.broker.partition.LeaderLog;
+import io.herald.broker.partition.LeaderLog.AppendFailedException;
+import io.herald.broker.partition.LeaderLog.TransactionOutcome;
 import io.herald.common.time.Time;
 import io.herald.transaction.ProducerIdGenerator;
 import java.nio.ByteBuffer;
@@ -93,7 +93,7 @@ final class TimerPartition {
     @FunctionalInterface
     interface Targets {
         /** The log of a target partition's leader; empty while it has none. */
-        Optional<DeadLetterLog> leaderLog(TopicPartition target);
+        Optional<LeaderLog> leaderLog(TopicPartition target);
 
         /** Whether the partition exists: records for one that does not (its topic was deleted) are dropped. */
         default boolean exists(TopicPartition target) {
@@ -102,7 +102,7 @@ final class TimerPartition {
     }
 
     private final TopicPartition timerTp;
-    private final DeadLetterLog timerLog;
+    private final LeaderLog timerLog;
     private final Targets targets;
     private final ScheduledExecutorService loop;
     private final Time time;
@@ -129,7 +129,7 @@ final class TimerPartition {
      * @param producerIds the producer ids of released batches, one per instance (and a new one after a refusal)
      * @param indexDir    where this instance keeps its pending records' far future (its own directory)
      */
-    TimerPartition(TopicPartition timerTp, DeadLetterLog timerLog, Targets targets, ProducerIdGenerator producerIds,
+    TimerPartition(TopicPartition timerTp, LeaderLog timerLog, Targets targets, ProducerIdGenerator producerIds,
                    ScheduledExecutorService loop, Time time, Path indexDir) {
         this.state = new TimerState(new TimerIndex(indexDir, TimerIndex.NEAR_MS), time);
         this.reader = new TimerLogReader(timerTp, timerLog, state, loop);
@@ -432,7 +432,7 @@ final class TimerPartition {
 
     private CompletableFuture<Void> releaseTo(Map<TopicPartition, List<Pending>> byTarget,
                                               Map<Long, Schedule> schedules) {
-        Map<TopicPartition, DeadLetterLog> logs = new LinkedHashMap<>();
+        Map<TopicPartition, LeaderLog> logs = new LinkedHashMap<>();
         for (TopicPartition tp : byTarget.keySet()) {
             targets.leaderLog(tp).ifPresent(l -> logs.put(tp, l));
         }
@@ -472,7 +472,7 @@ final class TimerPartition {
      * of a batch that did not land is ever used for other records, and fails the cycle once the outcome is
      * written, so that a refusing target is tried again after the cycle's backoff rather than at once.
      */
-    private CompletableFuture<Void> appendTargets(Intent intent, Map<TopicPartition, DeadLetterLog> logs,
+    private CompletableFuture<Void> appendTargets(Intent intent, Map<TopicPartition, LeaderLog> logs,
                                                   Map<Long, Schedule> schedules, boolean again, List<Long> decided) {
         Map<Target, CompletableFuture<Void>> appends = new LinkedHashMap<>();
         for (Target t : intent.targets()) {
@@ -563,7 +563,7 @@ final class TimerPartition {
         }
         List<Long> offsets = intent.targets().stream().flatMap(t -> t.offsets().stream()).sorted().toList();
         return reader.readSchedules(offsets).thenComposeAsync(schedules -> {
-            Map<TopicPartition, DeadLetterLog> logs = new LinkedHashMap<>();
+            Map<TopicPartition, LeaderLog> logs = new LinkedHashMap<>();
             List<Target> resend = new ArrayList<>();
             List<Long> dropped = new ArrayList<>();
             for (Target t : intent.targets()) {
@@ -574,7 +574,7 @@ final class TimerPartition {
                     dropped.addAll(t.offsets());
                     continue;
                 }
-                Optional<DeadLetterLog> l = targets.leaderLog(t.partition());
+                Optional<LeaderLog> l = targets.leaderLog(t.partition());
                 if (l.isEmpty()) {
                     return CompletableFuture.<Void>failedFuture(new IllegalStateException("target "
                             + t.partition() + " of an intent in doubt has no leader"));
@@ -595,7 +595,7 @@ final class TimerPartition {
     private CompletableFuture<Void> resolveByScan(Intent intent) {
         List<CompletableFuture<List<Long>>> scans = new ArrayList<>();
         for (Target t : intent.targets()) {
-            Optional<DeadLetterLog> l = targets.leaderLog(t.partition());
+            Optional<LeaderLog> l = targets.leaderLog(t.partition());
             if (l.isEmpty()) {
                 return CompletableFuture.failedFuture(new IllegalStateException("target " + t.partition()
                         + " of an intent in doubt has no leader"));
@@ -613,7 +613,7 @@ final class TimerPartition {
         }, loop);
     }
 
-    private CompletableFuture<List<Long>> scan(DeadLetterLog target, Target t, long from, long highWatermark,
+    private CompletableFuture<List<Long>> scan(LeaderLog target, Target t, long from, long highWatermark,
                                                List<Long> found) {
         if (from >= highWatermark) {
             return CompletableFuture.completedFuture(found);

@@ -4,7 +4,7 @@ import io.herald.broker.delay.DelaySplit.Split;
 import io.herald.broker.delay.DelayedDelivery;
 import io.herald.broker.delay.DelayedDeliveryConfig;
 import io.herald.broker.replica.DelayedProduce;
-import io.herald.broker.share.dlq.DeadLetterLog.AppendFailedException;
+import io.herald.broker.partition.LeaderLog.AppendFailedException;
 import io.herald.broker.replica.Partition;
 import io.herald.broker.replica.ReplicaManager;
 import io.herald.broker.txn.ProduceVerification;

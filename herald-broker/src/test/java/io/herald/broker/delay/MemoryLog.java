@@ -1,6 +1,6 @@
 package io.herald.broker.delay;
 
-import io.herald.broker.share.dlq.DeadLetterLog;
+import io.herald.broker.partition.LeaderLog;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,7 +24,7 @@ import org.apache.kafka.common.record.TimestampType;
  * last batch: the same sequences again are a duplicate (answered as appended, not written twice), a gap is refused
  * with {@code OUT_OF_ORDER_SEQUENCE_NUMBER}.
  */
-final class MemoryLog implements DeadLetterLog {
+final class MemoryLog implements LeaderLog {
     /** What the next append does. */
     enum Next { APPEND, FAIL_BEFORE, FAIL_AFTER, HOLD }
 

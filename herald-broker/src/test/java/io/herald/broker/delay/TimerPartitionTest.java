@@ -3,7 +3,7 @@ package io.herald.broker.delay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.herald.broker.delay.DelaySplit.DelayedRecord;
-import io.herald.broker.share.dlq.DeadLetterLog;
+import io.herald.broker.partition.LeaderLog;
 import io.herald.common.time.ManualTime;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -144,8 +144,8 @@ class TimerPartitionTest {
         assertThat(targetValues()).containsExactly("plain");
         await(() -> p.pendingByTopic().getOrDefault("orders", 0) == 2, "both transactions still open");
 
-        target.transaction(40, DeadLetterLog.TransactionOutcome.COMMITTED);
-        target.transaction(60, DeadLetterLog.TransactionOutcome.ABORTED);
+        target.transaction(40, LeaderLog.TransactionOutcome.COMMITTED);
+        target.transaction(60, LeaderLog.TransactionOutcome.ABORTED);
         time.advance(TimerPartition.TXN_RECHECK_MS);
         runCycle(p);
         await(() -> p.pendingByTopic().isEmpty(), "both decided");
@@ -347,7 +347,7 @@ class TimerPartitionTest {
         schedule(-1, 0, "x", time.milliseconds());
         TimerPartition p = leader(new TimerPartition.Targets() {
             @Override
-            public Optional<DeadLetterLog> leaderLog(TopicPartition t) {
+            public Optional<LeaderLog> leaderLog(TopicPartition t) {
                 return Optional.empty();
             }
 

@@ -12,8 +12,8 @@ import io.herald.broker.replica.ReplicaManager;
 import io.herald.broker.share.ArchiveListener;
 import io.herald.broker.share.dlq.DeadLetterTopics;
 import io.herald.broker.share.dlq.DeadLetterWriter;
-import io.herald.broker.share.dlq.LocalDeadLetterLog;
-import io.herald.broker.share.dlq.RemoteDeadLetterLog;
+import io.herald.broker.partition.LocalLeaderLog;
+import io.herald.broker.partition.RemoteLeaderLog;
 import io.herald.broker.share.handler.ShareApis;
 import io.herald.common.concurrent.ThreadFactories;
 import io.herald.common.purgatory.Purgatory;
@@ -179,9 +179,9 @@ public final class BrokerNode implements HeraldNode {
                 new InternalTopicCreator.Spec(DelayedDelivery.TOPIC, delayed.topicPartitions(),
                         delayed.topicReplicationFactor(), DelayedDeliveryConfig.TOPIC_REPLICATION_FACTOR,
                         delayed.topicConfigs()), pool);
-        LocalDeadLetterLog local = new LocalDeadLetterLog(replicas, controller::image, timeoutMs);
+        LocalLeaderLog local = new LocalLeaderLog(replicas, controller::image, timeoutMs);
         return new DelayedDelivery(nodeId, controller::image, leader -> leader == nodeId ? local
-                : new RemoteDeadLetterLog(request -> interBroker.send(leader, request), leader, nodeId, timeoutMs),
+                : new RemoteLeaderLog(request -> interBroker.send(leader, request), leader, nodeId, timeoutMs),
                 creator, coordinators.producerIds, config.originals(), Time.SYSTEM,
                 config.node().logDirs().get(0).resolve(DelayedDelivery.INDEX_DIR));
     }
@@ -202,9 +202,9 @@ public final class BrokerNode implements HeraldNode {
                 (name, partitions, replicationFactor, configs) ->
                         controller.createTopic(name, partitions, replicationFactor, configs, false),
                 config.originals());
-        LocalDeadLetterLog local = new LocalDeadLetterLog(replicas, controller::image, timeoutMs);
+        LocalLeaderLog local = new LocalLeaderLog(replicas, controller::image, timeoutMs);
         return new DeadLetterWriter(topics, leader -> leader == nodeId ? local
-                : new RemoteDeadLetterLog(request -> interBroker.send(leader, request), leader, nodeId, timeoutMs),
+                : new RemoteLeaderLog(request -> interBroker.send(leader, request), leader, nodeId, timeoutMs),
                 pool, Time.SYSTEM,
                 DEAD_LETTER_SCAN_OFFSETS);
     }

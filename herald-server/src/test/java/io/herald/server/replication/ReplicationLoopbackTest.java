@@ -9,8 +9,8 @@ import io.herald.server.config.HeraldConfig;
 import io.herald.broker.network.InterBrokerSender;
 import io.herald.broker.replica.AlterPartitionChannel;
 import io.herald.broker.replica.Partition;
-import io.herald.broker.share.dlq.DeadLetterLog;
-import io.herald.broker.share.dlq.RemoteDeadLetterLog;
+import io.herald.broker.partition.LeaderLog;
+import io.herald.broker.partition.RemoteLeaderLog;
 import io.herald.metadata.controller.MetadataController;
 import io.herald.metadata.image.ClusterImage;
 import io.herald.metadata.image.PartitionImage;
@@ -272,7 +272,7 @@ class ReplicationLoopbackTest {
         assertThat(leaderPartition(tp).highWatermark()).isEqualTo(1);
 
         try (InterBrokerSender sender = new InterBrokerSender(2, leader.controller()::image, 10_000)) {
-            RemoteDeadLetterLog dlq = new RemoteDeadLetterLog(r -> sender.send(1, r), 1, 2, 1_000);
+            RemoteLeaderLog dlq = new RemoteLeaderLog(r -> sender.send(1, r), 1, 2, 1_000);
             assertThatThrownBy(() -> dlq.bounds(tp).get(30, TimeUnit.SECONDS))
                     .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(TimeoutException.class)
                     .hasMessageContaining("did not reach the log end 2");
@@ -288,8 +288,8 @@ class ReplicationLoopbackTest {
                 .get(30, TimeUnit.SECONDS);
 
         try (InterBrokerSender sender = new InterBrokerSender(2, leader.controller()::image, 10_000)) {
-            RemoteDeadLetterLog dlq = new RemoteDeadLetterLog(r -> sender.send(1, r), 1, 2, 20_000);
-            assertThat(dlq.bounds(tp).get(30, TimeUnit.SECONDS)).isEqualTo(new DeadLetterLog.Bounds(0, 2));
+            RemoteLeaderLog dlq = new RemoteLeaderLog(r -> sender.send(1, r), 1, 2, 20_000);
+            assertThat(dlq.bounds(tp).get(30, TimeUnit.SECONDS)).isEqualTo(new LeaderLog.Bounds(0, 2));
         }
         assertThat(leaderPartition(tp).isr()).containsExactly(1);
     }

@@ -1,11 +1,10 @@
 package io.herald.broker.share.dlq;
 
+import io.herald.broker.partition.HeapRecords;
 import io.herald.broker.share.ArchivedRecords;
 import io.herald.broker.share.DeadLetterBatch;
 import io.herald.broker.share.ShareLog;
 import io.herald.broker.share.dlq.DeadLetterHeaders.Origin;
-import io.herald.protocol.FileRegionRecords;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +15,6 @@ import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.record.TimestampType;
-import org.apache.kafka.common.record.internal.BaseRecords;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MemoryRecordsBuilder;
 import org.apache.kafka.common.record.internal.Record;
@@ -86,7 +84,7 @@ final class DeadLetterRecords {
             if (chunk.batches().isEmpty()) {
                 break;
             }
-            MemoryRecords records = toMemory(chunk.slicer().records(0, chunk.sizeInBytes()));
+            MemoryRecords records = HeapRecords.toMemory(chunk.slicer().records(0, chunk.sizeInBytes()));
             long next = offset;
             for (RecordBatch b : records.batches()) {
                 next = Math.max(next, b.lastOffset() + 1);
@@ -105,28 +103,5 @@ final class DeadLetterRecords {
             offset = next;
         }
         return out;
-    }
-
-    /** Records as heap bytes: a file region (the share log's zero-copy reads) is read into memory. */
-    static MemoryRecords toMemory(BaseRecords records) {
-        if (records instanceof MemoryRecords memory) {
-            return memory;
-        }
-        if (records instanceof FileRegionRecords region) {
-            ByteBuffer buf = ByteBuffer.allocate(region.sizeInBytes());
-            try {
-                while (buf.hasRemaining()) {
-                    if (region.channel().read(buf, region.position() + buf.position()) < 0) {
-                        throw new KafkaStorageException("Segment ended inside a read of " + region);
-                    }
-                }
-            } catch (IOException e) {
-                throw new KafkaStorageException("Reading " + region + " failed", e);
-            }
-            buf.flip();
-            return MemoryRecords.readableRecords(buf);
-        }
-        throw new IllegalArgumentException("records: " + records.getClass().getName()
-                + " (expected: MemoryRecords or FileRegionRecords)");
     }
 }

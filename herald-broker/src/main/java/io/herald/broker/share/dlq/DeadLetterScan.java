@@ -1,5 +1,6 @@
 package io.herald.broker.share.dlq;
 
+import io.herald.broker.partition.LeaderLog;
 import io.herald.broker.share.DeadLetterBatch;
 import io.herald.broker.share.dlq.DeadLetterHeaders.Origin;
 import java.util.ArrayList;
@@ -44,20 +45,20 @@ final class DeadLetterScan {
     }
 
     /** The offsets of {@code batch} whose copy is in {@code partition}. */
-    CompletableFuture<NavigableSet<Long>> copied(DeadLetterLog dlq, TopicPartition partition, DeadLetterBatch batch) {
+    CompletableFuture<NavigableSet<Long>> copied(LeaderLog dlq, TopicPartition partition, DeadLetterBatch batch) {
         return dlq.bounds(partition).thenCompose(b -> new Walk(dlq, partition, batch, b).back(b.highWatermark()));
     }
 
     /** One scan's progress. Confined to its chain of reads (one read at a time). */
     private final class Walk {
-        private final DeadLetterLog dlq;
+        private final LeaderLog dlq;
         private final TopicPartition partition;
         private final DeadLetterBatch batch;
-        private final DeadLetterLog.Bounds bounds;
+        private final LeaderLog.Bounds bounds;
         private final NavigableSet<Long> found = new TreeSet<>();
         private long scanned;
 
-        Walk(DeadLetterLog dlq, TopicPartition partition, DeadLetterBatch batch, DeadLetterLog.Bounds bounds) {
+        Walk(LeaderLog dlq, TopicPartition partition, DeadLetterBatch batch, LeaderLog.Bounds bounds) {
             this.dlq = dlq;
             this.partition = partition;
             this.batch = batch;

@@ -1,5 +1,6 @@
 package io.herald.broker.share.dlq;
 
+import io.herald.broker.partition.LeaderLog;
 import io.herald.broker.share.DeadLetterBatch;
 import io.herald.broker.share.DeadLetterQueue;
 import io.herald.broker.share.dlq.DeadLetterTopics.Target;
@@ -20,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The broker's {@link DeadLetterQueue}: each batch becomes one record batch appended with acks=all to the group's
- * dead-letter partition ({@link DeadLetterTopics}), through the {@link DeadLetterLog} of that partition's leader
+ * dead-letter partition ({@link DeadLetterTopics}), through the {@link LeaderLog} of that partition's leader
  * (this broker's replica, or a Produce to the leader).
  *
  * <p>One attempt per call; the share-partition retries with backoff. The answer says what a retry may do: a
@@ -39,7 +40,7 @@ public final class DeadLetterWriter implements DeadLetterQueue {
     static final long WARN_INTERVAL_MS = 60_000;
 
     private final DeadLetterTopics topics;
-    private final IntFunction<DeadLetterLog> logs;
+    private final IntFunction<LeaderLog> logs;
     private final DeadLetterScan scan;
     private final Executor executor;
     private final Time time;
@@ -49,7 +50,7 @@ public final class DeadLetterWriter implements DeadLetterQueue {
      * @param logs           the dead-letter log of a partition led by the given broker
      * @param maxScanOffsets how far back {@link #copied} looks for copies in doubt
      */
-    public DeadLetterWriter(DeadLetterTopics topics, IntFunction<DeadLetterLog> logs, Executor executor, Time time,
+    public DeadLetterWriter(DeadLetterTopics topics, IntFunction<LeaderLog> logs, Executor executor, Time time,
                             int maxScanOffsets) {
         this.topics = topics;
         this.logs = logs;
@@ -82,7 +83,7 @@ public final class DeadLetterWriter implements DeadLetterQueue {
                         return CompletableFuture.completedFuture(Outcome.WRITTEN);
                     }
                     Throwable cause = unwrap(failure);
-                    if (cause instanceof DeadLetterLog.AppendFailedException e && !e.mayHaveAppended()) {
+                    if (cause instanceof LeaderLog.AppendFailedException e && !e.mayHaveAppended()) {
                         if (refusedForGood(e.error())) {
                             return skip(batch, Optional.of("dead-letter partition " + target.partition()
                                     + " refused the records: " + e.error()));

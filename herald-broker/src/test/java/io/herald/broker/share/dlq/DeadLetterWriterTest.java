@@ -1,5 +1,6 @@
 package io.herald.broker.share.dlq;
 
+import io.herald.broker.partition.LeaderLog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -191,7 +192,7 @@ class DeadLetterWriterTest {
         dlq.failNext(Errors.REQUEST_TIMED_OUT, true);
         assertThatThrownBy(() -> writer.write(batch("g", 0, 0, ArchiveReason.REJECTED)).join())
                 .isInstanceOf(CompletionException.class)
-                .hasCauseInstanceOf(DeadLetterLog.AppendFailedException.class);
+                .hasCauseInstanceOf(LeaderLog.AppendFailedException.class);
         assertThat(dlq.batches).as("the one in doubt did land").hasSize(1);
     }
 

@@ -1,5 +1,6 @@
 package io.herald.broker.share.dlq;
 
+import io.herald.broker.partition.LeaderLog;
 import io.herald.broker.share.FetchedBatch;
 import io.herald.broker.share.ShareLog;
 import java.nio.ByteBuffer;
@@ -122,13 +123,13 @@ final class MemoryLogs {
     }
 
     /** A dead-letter partition: appends succeed unless told otherwise; everything appended is committed. */
-    static final class DeadLetters extends Batches implements DeadLetterLog {
-        DeadLetterLog.AppendFailedException nextFailure;
+    static final class DeadLetters extends Batches implements LeaderLog {
+        LeaderLog.AppendFailedException nextFailure;
         int reads;
 
         @Override
         public synchronized CompletableFuture<Void> append(TopicPartition partition, MemoryRecords records) {
-            DeadLetterLog.AppendFailedException failure = nextFailure;
+            LeaderLog.AppendFailedException failure = nextFailure;
             nextFailure = null;
             if (failure != null && !failure.mayHaveAppended()) {
                 return CompletableFuture.failedFuture(failure);
@@ -149,7 +150,7 @@ final class MemoryLogs {
         }
 
         void failNext(Errors error, boolean appended) {
-            nextFailure = new DeadLetterLog.AppendFailedException(error, appended, error.name());
+            nextFailure = new LeaderLog.AppendFailedException(error, appended, error.name());
         }
 
         @Override

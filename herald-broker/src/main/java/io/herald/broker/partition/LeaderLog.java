@@ -1,4 +1,4 @@
-package io.herald.broker.share.dlq;
+package io.herald.broker.partition;
 
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
@@ -6,13 +6,15 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 
 /**
- * A dead-letter partition as the writer needs it, wherever its leader is: an acks=all append, and reads of what is
+ * Any partition as a broker-side writer needs it, wherever its leader is (this broker's replica, {@link
+ * LocalLeaderLog}, or requests to the leader, {@link RemoteLeaderLog}): an acks=all append, and reads of what is
  * committed (below the high watermark), which is all a check for copies may trust: a record above it can still be
- * truncated away by a leader change.
+ * truncated away by a leader change. Share groups write their dead-letter copies through it, and the timer log its
+ * schedules and the released records.
  *
  * <p>Thread-safety: implementations are thread-safe and complete their futures off the caller's thread or at once.
  */
-public interface DeadLetterLog {
+public interface LeaderLog {
 
     /** A partition's committed offsets: {@code [logStartOffset, highWatermark)}. */
     record Bounds(long logStartOffset, long highWatermark) {}

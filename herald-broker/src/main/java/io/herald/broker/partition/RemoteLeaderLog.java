@@ -1,4 +1,4 @@
-package io.herald.broker.share.dlq;
+package io.herald.broker.partition;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -30,7 +30,7 @@ import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.ProduceResponse;
 
 /**
- * A dead-letter partition led by another broker, reached with the client APIs as a producer and a consumer would:
+ * A partition led by another broker, reached with the client APIs as a producer and a consumer would:
  * Produce with acks=all, Fetch and ListOffsets as a consumer (so only committed records are read). Versions with
  * topic names (Produce 12, Fetch 12, ListOffsets 7) keep the requests free of topic ids.
  *
@@ -40,13 +40,13 @@ import org.apache.kafka.common.requests.ProduceResponse;
  * <p>{@link #bounds} first asks the leader for its log end as a replica would (ListOffsets with this broker's id,
  * answered with the log end, as Kafka answers any non-consumer), then waits, in Fetch long polls of at most
  * {@value #WAIT_MS} ms each and {@code timeoutMs} in all, until the high watermark has reached that log end. A copy
- * appended by an earlier leader of the share-partition and still replicating is thus either committed and seen by
+ * appended by an earlier writer (a share-partition or timer leader) and still replicating is thus either committed and seen by
  * the scan, or the check fails and stays in doubt; it is never taken for absent. Each poll holds the inter-broker
  * connection to that leader for at most {@value #WAIT_MS} ms.
  *
  * <p>Thread-safety: thread-safe; answers complete on the inter-broker thread of the leader.
  */
-public final class RemoteDeadLetterLog implements DeadLetterLog {
+public final class RemoteLeaderLog implements LeaderLog {
     private static final short PRODUCE_VERSION = 12;
     private static final short FETCH_VERSION = 12;
     private static final short LIST_OFFSETS_VERSION = 7;
@@ -68,7 +68,7 @@ public final class RemoteDeadLetterLog implements DeadLetterLog {
      * @param sender        requests to broker {@code leader}
      * @param localBrokerId this broker's id, the replica id of the log-end question
      */
-    public RemoteDeadLetterLog(LeaderChannel sender, int leader, int localBrokerId, int timeoutMs) {
+    public RemoteLeaderLog(LeaderChannel sender, int leader, int localBrokerId, int timeoutMs) {
         this.sender = sender;
         this.leader = leader;
         this.localBrokerId = localBrokerId;
@@ -133,7 +133,7 @@ public final class RemoteDeadLetterLog implements DeadLetterLog {
                 return CompletableFuture.completedFuture(new Bounds(p.logStartOffset(), p.highWatermark()));
             }
             if (polls <= 1) {
-                throw new TimeoutException("Dead-letter partition " + tp + " on broker " + leader
+                throw new TimeoutException("Partition " + tp + " on broker " + leader
                         + ": the high watermark " + p.highWatermark() + " did not reach the log end " + logEnd
                         + " within " + timeoutMs + " ms; the records in doubt stay in doubt");
             }
@@ -166,7 +166,7 @@ public final class RemoteDeadLetterLog implements DeadLetterLog {
     @Override
     public CompletableFuture<MemoryRecords> read(TopicPartition tp, long offset, int maxBytes) {
         return fetch(tp, offset, maxBytes, 0, 0).thenApply(p ->
-                p.records() == null ? MemoryRecords.EMPTY : DeadLetterRecords.toMemory(p.records()));
+                p.records() == null ? MemoryRecords.EMPTY : HeapRecords.toMemory(p.records()));
     }
 
     /** DeleteRecords to the leader. */

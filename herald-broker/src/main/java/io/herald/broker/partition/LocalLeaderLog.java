@@ -1,4 +1,4 @@
-package io.herald.broker.share.dlq;
+package io.herald.broker.partition;
 
 import io.herald.broker.replica.Partition;
 import io.herald.storage.log.PartitionLog;
@@ -18,7 +18,7 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 
 /**
- * A dead-letter partition this broker leads: appends go to the leader's log as an acks=all produce would (refused
+ * A partition this broker leads: appends go to the leader's log as an acks=all produce would (refused
  * below {@code min.insync.replicas}, answered once the high watermark passed them, or failed after
  * {@code timeoutMs}), reads are a consumer's. {@link #bounds} first waits for the high watermark to reach the log end,
  * so a copy appended by an earlier attempt and still replicating is seen once it is committed.
@@ -26,12 +26,12 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
  * <p>Thread-safety: thread-safe; appends and reads run on the caller's thread, waits complete on the thread that
  * moves the high watermark or the timer.
  */
-public final class LocalDeadLetterLog implements DeadLetterLog {
+public final class LocalLeaderLog implements LeaderLog {
     private final ReplicaManager replicas;
     private final Supplier<ClusterImage> images;
     private final long timeoutMs;
 
-    public LocalDeadLetterLog(ReplicaManager replicas, Supplier<ClusterImage> images, long timeoutMs) {
+    public LocalLeaderLog(ReplicaManager replicas, Supplier<ClusterImage> images, long timeoutMs) {
         this.replicas = replicas;
         this.images = images;
         this.timeoutMs = timeoutMs;
@@ -80,7 +80,7 @@ public final class LocalDeadLetterLog implements DeadLetterLog {
             if (slice.size() == 0) {
                 return CompletableFuture.completedFuture(MemoryRecords.EMPTY);
             }
-            return CompletableFuture.completedFuture(DeadLetterRecords.toMemory(
+            return CompletableFuture.completedFuture(HeapRecords.toMemory(
                     new FileRegionRecords(slice.channel(), slice.position(), slice.size())));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
@@ -122,7 +122,7 @@ public final class LocalDeadLetterLog implements DeadLetterLog {
             throw new KafkaStorageException("Partition " + tp + " is offline here: its log dir failed");
         }
         Partition p = replicas.partition(tp).orElseThrow(() ->
-                new NotLeaderOrFollowerException("Dead-letter partition " + tp + " is not hosted here"));
+                new NotLeaderOrFollowerException("Partition " + tp + " is not led here"));
         p.checkLeader();
         return p;
     }

@@ -1,4 +1,4 @@
-package io.herald.broker.share.dlq;
+package io.herald.broker.partition;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * The committed bounds of a dead-letter partition on another broker: the check for copies in doubt never trusts a
  * high watermark that has not reached the log end the leader had when the check began.
  */
-class RemoteDeadLetterLogTest {
+class RemoteLeaderLogTest {
     private static final TopicPartition DLQ = new TopicPartition("dlq.orders", 0);
     private static final int LOCAL_ID = 2;
     private static final int TIMEOUT_MS = 1_000;
@@ -35,7 +35,7 @@ class RemoteDeadLetterLogTest {
      * A dead-letter leader whose follower lags: its log ends at {@code logEnd}, its high watermark is {@code hw}
      * and rises by {@code hwStepPerFetch} on each Fetch (a long poll answered when replication moves it).
      */
-    private static final class LaggingLeader implements RemoteDeadLetterLog.LeaderChannel {
+    private static final class LaggingLeader implements RemoteLeaderLog.LeaderChannel {
         final List<AbstractRequest> requests = new ArrayList<>();
         final long logStart = 3;
         final long logEnd = 10;
@@ -80,15 +80,15 @@ class RemoteDeadLetterLogTest {
         }
     }
 
-    private static DeadLetterLog.Bounds bounds(LaggingLeader leader) throws Exception {
-        return new RemoteDeadLetterLog(leader, 1, LOCAL_ID, TIMEOUT_MS).bounds(DLQ).get(5, TimeUnit.SECONDS);
+    private static LeaderLog.Bounds bounds(LaggingLeader leader) throws Exception {
+        return new RemoteLeaderLog(leader, 1, LOCAL_ID, TIMEOUT_MS).bounds(DLQ).get(5, TimeUnit.SECONDS);
     }
 
     @Test
     void aCommittedLogIsAnsweredWithoutWaiting() throws Exception {
         LaggingLeader leader = new LaggingLeader(10, 0);
 
-        assertThat(bounds(leader)).isEqualTo(new DeadLetterLog.Bounds(3, 10));
+        assertThat(bounds(leader)).isEqualTo(new LeaderLog.Bounds(3, 10));
         assertThat(leader.fetches()).isZero();
         assertThat(leader.listOffsetsReplicaIds()).as("the log end asked as this replica, then as a consumer")
                 .containsExactly(LOCAL_ID, ListOffsetsRequest.CONSUMER_REPLICA_ID,
@@ -99,13 +99,13 @@ class RemoteDeadLetterLogTest {
     void theBoundsWaitUntilTheHighWatermarkReachesTheLogEndSeenAtTheStart() throws Exception {
         LaggingLeader leader = new LaggingLeader(7, 1); // offsets 7..9: an append still replicating
 
-        assertThat(bounds(leader)).isEqualTo(new DeadLetterLog.Bounds(3, 10));
+        assertThat(bounds(leader)).isEqualTo(new LeaderLog.Bounds(3, 10));
         assertThat(leader.fetches()).isEqualTo(3);
         FetchRequest first = (FetchRequest) leader.requests.stream().filter(r -> r instanceof FetchRequest)
                 .findFirst().orElseThrow();
         assertThat(first.data().topics().get(0).partitions().get(0).fetchOffset()).as("the last record appended")
                 .isEqualTo(9);
-        assertThat(first.data().maxWaitMs()).isEqualTo(RemoteDeadLetterLog.WAIT_MS);
+        assertThat(first.data().maxWaitMs()).isEqualTo(RemoteLeaderLog.WAIT_MS);
     }
 
     @Test
@@ -116,6 +116,6 @@ class RemoteDeadLetterLogTest {
                 .hasCauseInstanceOf(TimeoutException.class)
                 .hasMessageContaining("did not reach the log end 10");
         assertThat(leader.fetches()).as("bounded: timeout / poll wait")
-                .isEqualTo(TIMEOUT_MS / RemoteDeadLetterLog.WAIT_MS);
+                .isEqualTo(TIMEOUT_MS / RemoteLeaderLog.WAIT_MS);
     }
 }
