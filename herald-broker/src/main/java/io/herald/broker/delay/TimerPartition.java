@@ -86,6 +86,8 @@ final class TimerPartition {
     static final int MAX_MOVES = 1000;
     /** Records a move must let the log start pass, per record written forward. */
     static final long MIN_FREED_PER_MOVE = 100;
+    /** After a round found the long-pending records too many (or too few freed) to move: when to look again. */
+    static final long MOVE_RECHECK_MS = 10 * 60_000;
     /** How long a due record of a transaction still open waits before its target is asked again. */
     static final long TXN_RECHECK_MS = 100;
 
@@ -124,6 +126,7 @@ final class TimerPartition {
     private volatile long cycles;
     private long nextTrimAtMs;
     private long trimmedTo = -1;
+    private long nextMoveCheckAtMs;
 
     /**
      * @param producerIds the producer ids of released batches, one per instance (and a new one after a refusal)
@@ -285,8 +288,16 @@ final class TimerPartition {
      * where they are (the log has to keep them anyway). A failed move is logged; the next round looks again.
      */
     private CompletableFuture<Void> maybeMove(long retained, long freed) {
+        long now = time.milliseconds();
+        if (now < nextMoveCheckAtMs) {
+            return CompletableFuture.completedFuture(null);
+        }
         List<Pending> pinned = state.pendingBelow(retained, MAX_MOVES + 1);
         if (pinned.isEmpty() || pinned.size() > MAX_MOVES || freed < MIN_FREED_PER_MOVE * pinned.size()) {
+            if (!pinned.isEmpty()) {
+                // Finding them read bucket files; they will not be fewer soon, so look again only later.
+                nextMoveCheckAtMs = now + MOVE_RECHECK_MS;
+            }
             return CompletableFuture.completedFuture(null);
         }
         List<Long> offsets = pinned.stream().map(Pending::offset).sorted().toList();
