@@ -5,12 +5,10 @@ import io.herald.broker.delay.TimerRecord.Schedule;
 import io.herald.broker.delay.TimerRecord.Target;
 import io.herald.broker.delay.TimerState.Pending;
 import io.herald.broker.partition.LeaderLog;
-import io.herald.broker.partition.LeaderLog.AppendFailedException;
 import io.herald.broker.partition.LeaderLog.TransactionOutcome;
 import io.herald.common.time.Time;
 import io.herald.transaction.ProducerIdGenerator;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,22 +18,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
-import org.apache.kafka.common.errors.RetriableException;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.internals.RecordHeader;
-import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.MemoryRecords;
-import org.apache.kafka.common.record.internal.DefaultRecordBatch;
 import org.apache.kafka.common.record.internal.MemoryRecordsBuilder;
-import org.apache.kafka.common.record.internal.Record;
-import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * go where, as which idempotent batch), the records to their targets (acks=all, each with the
  * {@value DelayHeaders#DELAYED_ID} header), then {@link TimerRecord.Released} in the timer log. Each instance (one
  * leadership) writes its batches with a producer id of its own, taken from the cluster's producer ids, epoch 0 and
- * consecutive sequences per target, as an idempotent producer does. A leader that finds an intent without outcome
+ * consecutive sequences per target, as an idempotent producer does ({@link TargetWriter}). A leader that finds an intent without outcome
  * (its predecessor died in between, or a target append is in doubt) sends the same batches again: a target that
  * has one answers it as a duplicate, one that does not appends it; then the outcome is written. A copy of the
  * predecessor still in flight is a duplicate as well whenever it arrives, so no old leader can land a second copy
@@ -77,8 +67,6 @@ final class TimerPartition {
     static final int MAX_RELEASE = 500;
     /** Bytes of released records per target batch, about (at least one record). */
     static final int MAX_BATCH_BYTES = 512 * 1024;
-    /** Bytes per read of a target while looking for released records. */
-    static final int READ_BYTES = 1 << 20;
     private static final long MAX_BACKOFF_MS = 1000;
     /** How often the leader moves the timer log's start past what it no longer needs. */
     static final long TRIM_INTERVAL_MS = 30_000;
@@ -110,11 +98,7 @@ final class TimerPartition {
     private final Time time;
     private final TimerState state;
     private final TimerLogReader reader;
-    private final ProducerIdGenerator producerIds;
-    /** The producer id of this instance's released batches (epoch 0); -1 until the first release, or retired. */
-    private long producerId = -1;
-    /** The next sequence of {@link #producerId} per target. */
-    private final Map<TopicPartition, Integer> nextSequence = new HashMap<>();
+    private final TargetWriter writer;
     private boolean running;
     private boolean again;
     private ScheduledFuture<?> wake;
@@ -139,7 +123,7 @@ final class TimerPartition {
         this.timerTp = timerTp;
         this.timerLog = timerLog;
         this.targets = targets;
-        this.producerIds = producerIds;
+        this.writer = new TargetWriter(timerTp, producerIds, loop);
         this.loop = loop;
         this.time = time;
     }
@@ -205,7 +189,7 @@ final class TimerPartition {
         if (failure != null) {
             failures++;
             long backoff = Math.min(MAX_BACKOFF_MS, 10L << Math.min(failures, 7));
-            Throwable cause = unwrap(failure);
+            Throwable cause = TargetWriter.unwrap(failure);
             if (failures == 1 || failures % 20 == 0) {
                 log.warn("Timer partition {}: release cycle failed ({} in a row), retrying in {} ms: {}", timerTp,
                         failures, backoff, cause.toString());
@@ -271,7 +255,7 @@ final class TimerPartition {
                 .handleAsync((ok, failure) -> {
                     if (failure != null) {
                         log.warn("Timer partition {}: moving the log start to {} failed; trying again later: {}",
-                                timerTp, to, unwrap(failure).toString());
+                                timerTp, to, TargetWriter.unwrap(failure).toString());
                     } else {
                         log.debug("Timer partition {}: log start moved to {}", timerTp, to);
                         trimmedTo = to;
@@ -308,10 +292,10 @@ final class TimerPartition {
             int moved = 0;
             for (long from : offsets) {
                 Schedule s = schedules.get(from);
-                if (s == null || (moved > 0 && bytes + sizeOf(s) > MAX_BATCH_BYTES)) {
+                if (s == null || (moved > 0 && bytes + TargetWriter.sizeOf(s) > MAX_BATCH_BYTES)) {
                     continue;
                 }
-                bytes += sizeOf(s);
+                bytes += TargetWriter.sizeOf(s);
                 moved++;
                 b.append(time.milliseconds(), TimerRecord.movedKey(s.meta(), s.key(), from), s.value(), s.headers());
             }
@@ -322,7 +306,7 @@ final class TimerPartition {
             return timerLog.append(timerTp, b.build()).whenComplete((ok, failure) -> {
                 if (failure != null) {
                     log.warn("Timer partition {}: writing {} long-pending records forward failed: {}", timerTp,
-                            count, unwrap(failure).toString());
+                            count, TargetWriter.unwrap(failure).toString());
                 } else {
                     log.info("Timer partition {}: wrote {} long-pending records forward so that the log start "
                             + "can pass them", timerTp, count);
@@ -406,7 +390,7 @@ final class TimerPartition {
                     continue;
                 }
             }
-            int size = sizeOf(s);
+            int size = TargetWriter.sizeOf(s);
             int sofar = bytes.getOrDefault(p.target(), 0);
             if (sofar > 0 && sofar + size > MAX_BATCH_BYTES) {
                 more = true;
@@ -444,122 +428,35 @@ final class TimerPartition {
     private CompletableFuture<Void> releaseTo(Map<TopicPartition, List<Pending>> byTarget,
                                               Map<Long, Schedule> schedules) {
         Map<TopicPartition, LeaderLog> logs = new LinkedHashMap<>();
+        Map<TopicPartition, List<Long>> offsets = new LinkedHashMap<>();
         for (TopicPartition tp : byTarget.keySet()) {
-            targets.leaderLog(tp).ifPresent(l -> logs.put(tp, l));
+            targets.leaderLog(tp).ifPresent(l -> {
+                logs.put(tp, l);
+                offsets.put(tp, byTarget.get(tp).stream().map(Pending::offset).toList());
+            });
         }
         if (logs.isEmpty()) {
             return CompletableFuture.failedFuture(new IllegalStateException("no target partition of "
                     + byTarget.keySet() + " has a leader"));
         }
-        if (producerId < 0) {
-            producerId = producerIds.generateProducerId(); // none at hand: the cycle fails and is retried
-            nextSequence.clear();
-        }
-        List<Target> intentTargets = new ArrayList<>();
-        logs.keySet().forEach(tp -> intentTargets.add(Target.idempotent(tp,
-                byTarget.get(tp).stream().map(Pending::offset).toList(), producerId,
-                nextSequence.getOrDefault(tp, 0))));
-        Intent intent = new Intent(intentTargets);
+        Intent intent = writer.plan(offsets);
         return appendTimer(TimerRecord.INTENT, TimerRecord.intentValue(intent))
-                .thenComposeAsync(x -> appendTargets(intent, logs, schedules, false, List.of()), loop);
-    }
-
-    /** What a target append of a release tells about its records. */
-    private enum Outcome {
-        /** Appended now, or found there already (a duplicate of the same idempotent batch). */
-        IN_TARGET,
-        /** Certainly not there: pending again. */
-        NOT_THERE,
-        /** Refused for good: dropped (written as released) with an error line. */
-        DROPPED,
-        /** May or may not be there: the intent stays open and is resolved by sending the batch again. */
-        IN_DOUBT
+                .thenComposeAsync(x -> writer.send(intent, logs, schedules, false, List.of()), loop)
+                .thenComposeAsync(this::writeOutcome, loop);
     }
 
     /**
-     * Appends each target's batch of {@code intent} (again, when {@code again}: the intent is in doubt), then writes
-     * the outcome: the records in their targets or dropped, plus {@code decided}. An append in doubt fails the
-     * cycle instead, leaving the intent open. A refusal retires this leadership's producer id, so that no sequence
-     * of a batch that did not land is ever used for other records, and fails the cycle once the outcome is
-     * written, so that a refusing target is tried again after the cycle's backoff rather than at once.
+     * Writes what a send found as the intent's outcome; an append in doubt fails the cycle instead (the intent
+     * stays open and the next cycle sends again), and a refusing target fails it after the outcome, so that it is
+     * tried again after the cycle's backoff rather than at once.
      */
-    private CompletableFuture<Void> appendTargets(Intent intent, Map<TopicPartition, LeaderLog> logs,
-                                                  Map<Long, Schedule> schedules, boolean again, List<Long> decided) {
-        Map<Target, CompletableFuture<Void>> appends = new LinkedHashMap<>();
-        for (Target t : intent.targets()) {
-            appends.put(t, logs.get(t.partition()).append(t.partition(), releasedBatch(t, schedules)));
+    private CompletableFuture<Void> writeOutcome(TargetWriter.Sent sent) {
+        if (sent.doubt() != null) {
+            return CompletableFuture.failedFuture(sent.doubt());
         }
-        return CompletableFuture.allOf(appends.values().toArray(CompletableFuture[]::new))
-                .handleAsync((v, ignored) -> {
-                    List<Long> released = new ArrayList<>(decided);
-                    Throwable doubt = null;
-                    Throwable refused = null;
-                    for (Map.Entry<Target, CompletableFuture<Void>> e : appends.entrySet()) {
-                        Target t = e.getKey();
-                        Throwable failure = e.getValue().handle((x, f) -> f).join();
-                        switch (outcome(failure, again)) {
-                            case IN_TARGET -> {
-                                released.addAll(t.offsets());
-                                if (t.producerId() == producerId) {
-                                    nextSequence.put(t.partition(), DefaultRecordBatch.incrementSequence(
-                                            t.baseSequence(), t.offsets().size()));
-                                }
-                            }
-                            case DROPPED -> {
-                                log.error("Timer partition {}: {} refused {} delayed records for good ({}); they "
-                                        + "are dropped", timerTp, t.partition(), t.offsets().size(),
-                                        unwrap(failure).toString());
-                                released.addAll(t.offsets());
-                                retire(t);
-                            }
-                            case NOT_THERE -> {
-                                retire(t);
-                                refused = unwrap(failure);
-                            }
-                            case IN_DOUBT -> doubt = unwrap(failure);
-                        }
-                    }
-                    if (doubt != null) {
-                        return CompletableFuture.<Void>failedFuture(doubt);
-                    }
-                    Throwable backOff = refused; // a refusing target is tried again after the cycle's backoff
-                    return appendTimer(TimerRecord.RELEASED,
-                            TimerRecord.releasedValue(new TimerRecord.Released(released))).thenCompose(x ->
-                            backOff == null ? CompletableFuture.<Void>completedFuture(null)
-                                    : CompletableFuture.<Void>failedFuture(backOff));
-                }, loop).thenCompose(f -> f);
-    }
-
-    private static Outcome outcome(Throwable failure, boolean again) {
-        if (failure == null) {
-            return Outcome.IN_TARGET;
-        }
-        if (!(unwrap(failure) instanceof AppendFailedException failed)) {
-            return Outcome.IN_DOUBT;
-        }
-        if (failed.error() == Errors.DUPLICATE_SEQUENCE_NUMBER) {
-            return Outcome.IN_TARGET;
-        }
-        if (failed.mayHaveAppended()) {
-            return Outcome.IN_DOUBT;
-        }
-        if (sequenceRefused(failed.error())) {
-            // The target's last batch of that producer is not this one: this one never landed.
-            return Outcome.NOT_THERE;
-        }
-        if (refusedForGood(failed.error())) {
-            return Outcome.DROPPED;
-        }
-        // Refused for now. A batch sent again may have landed the first time: that stays in doubt.
-        return again ? Outcome.IN_DOUBT : Outcome.NOT_THERE;
-    }
-
-    /** A batch of the current producer id did not land: the next release takes a new id. */
-    private void retire(Target t) {
-        if (t.producerId() == producerId) {
-            producerId = -1;
-            nextSequence.clear();
-        }
+        return appendTimer(TimerRecord.RELEASED, TimerRecord.releasedValue(new TimerRecord.Released(sent.released())))
+                .thenCompose(x -> sent.refused() == null ? CompletableFuture.<Void>completedFuture(null)
+                        : CompletableFuture.<Void>failedFuture(sent.refused()));
     }
 
     /**
@@ -595,7 +492,8 @@ final class TimerPartition {
             }
             log.info("Timer partition {}: a release was in doubt; sending its {} batch(es) again (a target that "
                     + "has one drops the copy)", timerTp, resend.size());
-            return appendTargets(new Intent(resend), logs, schedules, true, dropped);
+            return writer.send(new Intent(resend), logs, schedules, true, dropped)
+                    .thenComposeAsync(this::writeOutcome, loop);
         }, loop);
     }
 
@@ -611,8 +509,8 @@ final class TimerPartition {
                 return CompletableFuture.failedFuture(new IllegalStateException("target " + t.partition()
                         + " of an intent in doubt has no leader"));
             }
-            scans.add(l.get().bounds(t.partition()).thenCompose(b -> scan(l.get(), t, Math.max(t.scanFrom(),
-                    b.logStartOffset()), b.highWatermark(), new ArrayList<>())));
+            scans.add(l.get().bounds(t.partition()).thenCompose(b -> writer.scan(l.get(), t,
+                    Math.max(t.scanFrom(), b.logStartOffset()), b.highWatermark(), new ArrayList<>())));
         }
         return CompletableFuture.allOf(scans.toArray(CompletableFuture[]::new)).thenComposeAsync(v -> {
             List<Long> found = new ArrayList<>();
@@ -624,41 +522,6 @@ final class TimerPartition {
         }, loop);
     }
 
-    private CompletableFuture<List<Long>> scan(LeaderLog target, Target t, long from, long highWatermark,
-                                               List<Long> found) {
-        if (from >= highWatermark) {
-            return CompletableFuture.completedFuture(found);
-        }
-        String prefix = timerTp.partition() + ":";
-        return target.read(t.partition(), from, READ_BYTES).thenCompose(records -> {
-            long next = from;
-            for (RecordBatch batch : records.batches()) {
-                next = Math.max(next, batch.lastOffset() + 1);
-                if (batch.isControlBatch()) {
-                    continue;
-                }
-                for (Record r : batch) {
-                    if (r.offset() < from || r.offset() >= highWatermark) {
-                        continue;
-                    }
-                    for (Header h : r.headers()) {
-                        if (DelayHeaders.DELAYED_ID.equals(h.key()) && h.value() != null) {
-                            String id = new String(h.value(), StandardCharsets.UTF_8);
-                            if (id.startsWith(prefix)) {
-                                long offset = Long.parseLong(id.substring(prefix.length()));
-                                if (t.offsets().contains(offset)) {
-                                    found.add(offset);
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            return next <= from ? CompletableFuture.completedFuture(found)
-                    : scan(target, t, next, highWatermark, found);
-        });
-    }
-
     /** Writes an intent or an outcome; an instance that no longer leads (closed) writes nothing more. */
     private CompletableFuture<Void> appendTimer(byte type, ByteBuffer value) {
         if (closed) {
@@ -668,48 +531,6 @@ final class TimerPartition {
         MemoryRecords records = MemoryRecords.withRecords(Compression.NONE,
                 new SimpleRecord(time.milliseconds(), TimerRecord.controlKey(type), value));
         return timerLog.append(timerTp, records);
-    }
-
-    /**
-     * The released records of one target, in due order, each stamped with its due time and its id: one idempotent
-     * batch of the target's producer id and base sequence, built the same whenever it is built.
-     */
-    private MemoryRecords releasedBatch(Target t, Map<Long, Schedule> schedules) {
-        int size = t.offsets().stream().mapToInt(o -> sizeOf(schedules.get(o))).sum() + 64 * t.offsets().size();
-        MemoryRecordsBuilder b = MemoryRecords.builder(ByteBuffer.allocate(size + 128), RecordBatch.CURRENT_MAGIC_VALUE,
-                Compression.NONE, TimestampType.CREATE_TIME, 0L, RecordBatch.NO_TIMESTAMP, t.producerId(), (short) 0,
-                t.baseSequence());
-        for (long offset : t.offsets()) {
-            Schedule s = schedules.get(offset);
-            Header[] headers = new Header[s.headers().length + 1];
-            System.arraycopy(s.headers(), 0, headers, 0, s.headers().length);
-            headers[s.headers().length] = new RecordHeader(DelayHeaders.DELAYED_ID,
-                    (timerTp.partition() + ":" + offset).getBytes(StandardCharsets.UTF_8));
-            b.append(s.meta().dueMs(), s.key(), s.value(), headers);
-        }
-        return b.build();
-    }
-
-    private static int sizeOf(Schedule s) {
-        int size = 32 + (s.key() == null ? 0 : s.key().remaining()) + (s.value() == null ? 0 : s.value().remaining());
-        for (Header h : s.headers()) {
-            size += 8 + h.key().length() * 3 + (h.value() == null ? 0 : h.value().length);
-        }
-        return size;
-    }
-
-    /** Errors a target answers when a batch's producer id, epoch or sequence does not follow what it has. */
-    private static boolean sequenceRefused(Errors error) {
-        return error == Errors.OUT_OF_ORDER_SEQUENCE_NUMBER || error == Errors.UNKNOWN_PRODUCER_ID
-                || error == Errors.INVALID_PRODUCER_EPOCH || error == Errors.PRODUCER_FENCED;
-    }
-
-    private static boolean refusedForGood(Errors error) {
-        return error != Errors.UNKNOWN_SERVER_ERROR && !(error.exception() instanceof RetriableException);
-    }
-
-    private static Throwable unwrap(Throwable t) {
-        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
     }
 
     /** Cycles completed, with or without success (tests wait for one). */
