@@ -52,8 +52,8 @@ import org.slf4j.LoggerFactory;
  * {@value #TXN_RECHECK_MS} ms and is asked about again; aborted, it is dropped (written as released).
  *
  * <p>Limits: a target append refused for good (the record grew too large for the target's
- * {@code max.message.bytes}, say), or due for a partition that no longer exists, drops the records with an error
- * line rather than retrying forever. Duplicate detection needs the target to still know the producer id when the
+ * {@code max.message.bytes}, say), or due for a partition missing from the metadata for {@value #GONE_AFTER_MS} ms
+ * (its topic deleted), drops the records with an error line rather than retrying forever. Duplicate detection needs the target to still know the producer id when the
  * batch is sent again: Kafka's rules forget a producer {@code producer.id.expiration.ms} after its last write, or
  * once retention removed its batches, so an intent left in doubt longer than that (the timer partition without a
  * leader for a day) can land twice.
@@ -78,6 +78,13 @@ final class TimerPartition {
     static final long MOVE_RECHECK_MS = 10 * 60_000;
     /** How long a due record of a transaction still open waits before its target is asked again. */
     static final long TXN_RECHECK_MS = 100;
+    /**
+     * How long a target partition must be missing from this broker's metadata before its records are dropped: a
+     * topic just created may not be in the image yet.
+     */
+    static final long GONE_AFTER_MS = 60_000;
+    /** How long a due record for a target missing from the metadata waits before it is looked at again. */
+    static final long MISSING_RECHECK_MS = 1_000;
 
     /** The target partitions, as the cluster's metadata shows them. */
     @FunctionalInterface
@@ -111,6 +118,8 @@ final class TimerPartition {
     private long nextTrimAtMs;
     private long trimmedTo = -1;
     private long nextMoveCheckAtMs;
+    /** Target partitions missing from the metadata image, since when. */
+    private final Map<TopicPartition, Long> missingSince = new HashMap<>();
 
     /**
      * @param producerIds the producer ids of released batches, one per instance (and a new one after a refusal)
@@ -368,15 +377,20 @@ final class TimerPartition {
         List<Long> aborted = new ArrayList<>();
         List<Long> gone = new ArrayList<>();
         boolean more = due.size() == MAX_RELEASE;
-        long recheckAt = time.milliseconds() + TXN_RECHECK_MS;
+        long now = time.milliseconds();
+        long recheckAt = now + TXN_RECHECK_MS;
         for (Pending p : due) {
             Schedule s = schedules.get(p.offset());
             if (s == null) {
                 missing.add(p.offset());
                 continue;
             }
-            if (!targets.exists(p.target())) {
-                gone.add(p.offset());
+            if (!exists(p.target())) {
+                if (goneFor(p.target(), now)) {
+                    gone.add(p.offset());
+                } else {
+                    state.postpone(p, now + MISSING_RECHECK_MS); // local only, as for open transactions
+                }
                 continue;
             }
             if (s.meta().transactional()) {
@@ -474,8 +488,14 @@ final class TimerPartition {
             Map<TopicPartition, LeaderLog> logs = new LinkedHashMap<>();
             List<Target> resend = new ArrayList<>();
             List<Long> dropped = new ArrayList<>();
+            long now = time.milliseconds();
             for (Target t : intent.targets()) {
-                if (!targets.exists(t.partition()) || !schedules.keySet().containsAll(t.offsets())) {
+                boolean exists = exists(t.partition());
+                if (!exists && !goneFor(t.partition(), now)) {
+                    return CompletableFuture.<Void>failedFuture(new IllegalStateException("target "
+                            + t.partition() + " of an intent in doubt is not in the metadata (yet)"));
+                }
+                if (!exists || !schedules.keySet().containsAll(t.offsets())) {
                     log.error("Timer partition {}: {} delayed records in doubt for {} can no longer be sent (the "
                             + "partition or the schedules are gone); dropped", timerTp, t.offsets().size(),
                             t.partition());
@@ -520,6 +540,25 @@ final class TimerPartition {
                     + "others are pending again", timerTp, found.size(), named);
             return appendTimer(TimerRecord.RELEASED, TimerRecord.releasedValue(new TimerRecord.Released(found)));
         }, loop);
+    }
+
+    /**
+     * Whether a target missing from the metadata has been missing for {@value #GONE_AFTER_MS} ms (its topic was
+     * deleted, not just created after the image this broker has).
+     */
+    private boolean goneFor(TopicPartition target, long now) {
+        return now - missingSince.computeIfAbsent(target, t -> now) >= GONE_AFTER_MS;
+    }
+
+    /** Whether the target is in the metadata; one that is (again) is no longer counted as missing. */
+    private boolean exists(TopicPartition target) {
+        if (!targets.exists(target)) {
+            return false;
+        }
+        if (!missingSince.isEmpty()) {
+            missingSince.remove(target);
+        }
+        return true;
     }
 
     /** Writes an intent or an outcome; an instance that no longer leads (closed) writes nothing more. */

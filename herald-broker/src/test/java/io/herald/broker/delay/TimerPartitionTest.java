@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.common.TopicPartition;
@@ -343,6 +344,44 @@ class TimerPartitionTest {
     }
 
     @Test
+    void aTargetMissingFromTheMetadataGetsItsRecordsOnceItAppearsAndTheyAreDroppedOnlyAfterAMinute()
+            throws Exception {
+        schedule(-1, 0, "x", time.milliseconds());
+        AtomicBoolean known = new AtomicBoolean(false);
+        TimerPartition.Targets targets = new TimerPartition.Targets() {
+            @Override
+            public Optional<LeaderLog> leaderLog(TopicPartition t) {
+                return known.get() ? Optional.of(target) : Optional.empty();
+            }
+
+            @Override
+            public boolean exists(TopicPartition t) {
+                return known.get();
+            }
+        };
+        // A topic this broker's metadata does not show yet: the record waits and comes when it does.
+        TimerPartition p = leader(targets);
+        runCycle(p);
+        assertThat(p.pendingByTopic()).containsEntry("orders", 1);
+        time.advance(TimerPartition.GONE_AFTER_MS / 2);
+        known.set(true);
+        runCycle(p);
+        await(() -> target.records().size() == 1, "released once the partition is known");
+        // A topic deleted: its records are dropped once it has been missing for a minute, not before.
+        known.set(false);
+        schedule(-1, 0, "y", time.milliseconds());
+        runCycle(p);
+        runCycle(p);
+        assertThat(p.pendingByTopic()).containsEntry("orders", 1);
+        time.advance(TimerPartition.GONE_AFTER_MS);
+        runCycle(p);
+        await(() -> p.pendingByTopic().isEmpty(), "the record dropped");
+        assertThat(TimerRecord.type(timerLog.records().get(timerLog.records().size() - 1)))
+                .isEqualTo(TimerRecord.RELEASED);
+        assertThat(targetValues()).containsExactly("x");
+    }
+
+    @Test
     void recordsDueForAPartitionThatNoLongerExistsAreDropped() throws Exception {
         schedule(-1, 0, "x", time.milliseconds());
         TimerPartition p = leader(new TimerPartition.Targets() {
@@ -356,6 +395,8 @@ class TimerPartitionTest {
                 return false;
             }
         });
+        runCycle(p);
+        time.advance(TimerPartition.GONE_AFTER_MS);
         runCycle(p);
         await(() -> p.pendingByTopic().isEmpty() && timerLog.records().size() == 2, "the record dropped");
         assertThat(TimerRecord.type(timerLog.records().get(1))).isEqualTo(TimerRecord.RELEASED);
