@@ -191,6 +191,7 @@ public final class ClusterHarness implements AutoCloseable {
                     case BROKER -> "PLAINTEXT://" + host + ":" + clientPorts.get(id);
                 });
                 config.remove("advertised.listeners"); // the listeners above are what clients must use
+                config.putIfAbsent("herald.http.listener", "http://" + host + ":0"); // nodes share no HTTP port
                 config.put("log.dirs", dir.resolve("data").toString());
                 config.putAll(nodeOverrides.getOrDefault(id, Map.of()));
                 OptionalInt controllerPort = controllerPorts.containsKey(id)

@@ -57,6 +57,7 @@ final class LaunchedBroker implements AutoCloseable {
         this.overrides = new LinkedHashMap<>(overrides);
         this.overrides.put("listeners", "PLAINTEXT://127.0.0.1:" + port);
         this.overrides.put("log.dirs", logDir.toString());
+        this.overrides.putIfAbsent("herald.http.listener", "http://127.0.0.1:0");
     }
 
     int port() {

@@ -37,6 +37,7 @@ public final class KafkaServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final ApiRegistry registry;
+    private final RequestObserver observer;
     private final ChannelGroup connections = new DefaultChannelGroup("herald-connections", GlobalEventExecutor.INSTANCE);
 
     private static final long SUMMARY_CHECK_MS = 10_000;
@@ -48,6 +49,12 @@ public final class KafkaServer implements AutoCloseable {
     private boolean closed;
 
     public KafkaServer(ServerConfig config, ApiRegistry registry) {
+        this(config, registry, RequestObserver.NONE);
+    }
+
+    /** A listener whose finished requests {@code observer} sees (request metrics). */
+    public KafkaServer(ServerConfig config, ApiRegistry registry, RequestObserver observer) {
+        this.observer = Objects.requireNonNull(observer, "observer");
         this.config = Objects.requireNonNull(config, "config");
         this.registry = Objects.requireNonNull(registry, "registry");
     }
@@ -69,7 +76,8 @@ public final class KafkaServer implements AutoCloseable {
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.SO_KEEPALIVE, true)
-            .childHandler(new KafkaChannelInitializer(config, registry, System::nanoTime, connections::add, malformed));
+            .childHandler(new KafkaChannelInitializer(config, registry, System::nanoTime, connections::add, malformed,
+                observer));
         // The summary of a minute with suppressed lines comes even if no bad connection follows it.
         ioGroup.next().scheduleAtFixedRate(malformed::maybeLogSummary, SUMMARY_CHECK_MS, SUMMARY_CHECK_MS,
             TimeUnit.MILLISECONDS);

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The layering of DESIGN.md, checked on the main classes of every module on this module's class path:
  * dependencies point one way, herald-common ← {storage, protocol, metadata, coordinator runtime} ← the
- * coordinators ← broker ← server. A rule that fails names the class and the dependency that breaks it.
+ * coordinators ← broker ← {http, server}, and only the server knows http. A rule that fails names the class and the dependency that breaks it.
  */
 class ArchitectureTest {
     private static JavaClasses classes;
@@ -85,6 +85,22 @@ class ArchitectureTest {
                             .filter(other -> !other.equals(coordinator)).toArray(String[]::new))
                     .check(classes);
         }
+    }
+
+    @Test
+    void onlyTheServerKnowsTheHttpLayer() {
+        noClasses().that().resideOutsideOfPackages("io.herald.http..", "io.herald.server..")
+                .should().dependOnClassesThat().resideInAPackage("io.herald.http..")
+                .check(classes);
+    }
+
+    @Test
+    void theHttpLayerSeesNoStorageProtocolOrCoordinatorInternals() {
+        noClasses().that().resideInAPackage("io.herald.http..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.herald.storage..", "io.herald.protocol..",
+                        "io.herald.coordinator..", "io.herald.group..", "io.herald.transaction..", "io.herald.share..",
+                        "io.herald.server..")
+                .check(classes);
     }
 
     @Test

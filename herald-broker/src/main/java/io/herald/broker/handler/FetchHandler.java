@@ -1,5 +1,6 @@
 package io.herald.broker.handler;
 
+import io.herald.broker.metrics.TopicTraffic;
 import io.herald.broker.fetch.FetchContext;
 import io.herald.broker.fetch.FetchSessionCache;
 import io.herald.broker.fetch.PartitionFetch;
@@ -74,10 +75,18 @@ public final class FetchHandler implements ApiHandler {
     private final Executor pool;
     private final FetchSessionCache sessions;
     private final Time time;
+    private final TopicTraffic traffic;
 
     /** @param time the clock message TTL ({@code herald.message.ttl.ms}) is judged by */
     public FetchHandler(ReplicaManager replicas, Supplier<ClusterImage> images, Purgatory<TopicPartition> purgatory,
                         Executor pool, FetchSessionCache sessions, Time time) {
+        this(replicas, images, purgatory, pool, sessions, time, TopicTraffic.NONE);
+    }
+
+    /** @param traffic told of the bytes each consumer's response carries, per topic */
+    public FetchHandler(ReplicaManager replicas, Supplier<ClusterImage> images, Purgatory<TopicPartition> purgatory,
+                        Executor pool, FetchSessionCache sessions, Time time, TopicTraffic traffic) {
+        this.traffic = traffic;
         this.replicas = replicas;
         this.images = images;
         this.purgatory = purgatory;
@@ -120,7 +129,7 @@ public final class FetchHandler implements ApiHandler {
             try {
                 FetchResult first = read(plan, data.maxBytes(), fetcher);
                 if (data.maxWaitMs() <= 0 || first.bytes() >= data.minBytes() || first.hasError() || plan.isEmpty()) {
-                    future.complete(new Response.Send(context.finish(first.response())));
+                    future.complete(send(context, first, fetcher));
                     return;
                 }
                 DelayedFetch delayed = new DelayedFetch(context, data, fetcher, future);
@@ -170,11 +179,26 @@ public final class FetchHandler implements ApiHandler {
                 if (result == null) {
                     result = read(plan, request.maxBytes(), fetcher);
                 }
-                future.complete(new Response.Send(context.finish(result.response())));
+                future.complete(send(context, result, fetcher));
             } catch (RuntimeException e) {
                 future.completeExceptionally(e);
             }
         }
+    }
+
+    /** The response as the session sends it; a consumer's bytes are counted per topic. */
+    private Response send(FetchContext context, FetchResult result, Fetcher fetcher) {
+        FetchResponseData sent = context.finish(result.response());
+        if (!fetcher.isFollower()) {
+            for (FetchableTopicResponse topic : sent.responses()) {
+                long bytes = 0;
+                for (PartitionData partition : topic.partitions()) {
+                    bytes += partition.records() == null ? 0 : partition.records().sizeInBytes();
+                }
+                traffic.sentToConsumer(topic.topic(), bytes);
+            }
+        }
+        return new Response.Send(sent);
     }
 
     private static List<PartitionFetch> plan(FetchRequestData data, ClusterImage image) {

@@ -19,6 +19,7 @@ import io.herald.protocol.KafkaRequest;
 import io.herald.protocol.Response;
 import io.herald.protocol.ServedApi;
 import io.herald.protocol.VersionRange;
+import io.herald.broker.metrics.TopicTraffic;
 import io.herald.storage.log.LogAppendInfo;
 import io.herald.storage.log.RecordValidationFailure;
 import java.util.ArrayList;
@@ -89,10 +90,19 @@ public final class ProduceHandler implements ApiHandler {
     private final Executor pool;
     private final TransactionVerifier verifier;
     private final Optional<DelayedDelivery> delays;
+    private final TopicTraffic traffic;
 
     /** @param delays delayed delivery, empty where the broker runs without it (tests of replication) */
     public ProduceHandler(ReplicaManager replicas, Supplier<ClusterImage> images, Executor pool,
                           TransactionVerifier verifier, Optional<DelayedDelivery> delays) {
+        this(replicas, images, pool, verifier, delays, TopicTraffic.NONE);
+    }
+
+    /** @param traffic told of the bytes and records each partition appended */
+    public ProduceHandler(ReplicaManager replicas, Supplier<ClusterImage> images, Executor pool,
+                          TransactionVerifier verifier, Optional<DelayedDelivery> delays,
+                          TopicTraffic traffic) {
+        this.traffic = traffic;
         this.replicas = replicas;
         this.images = images;
         this.pool = pool;
@@ -384,6 +394,7 @@ public final class ProduceHandler implements ApiHandler {
                     .setLogStartOffset(info.logStartOffset());
             if (!info.duplicate()) {
                 replicas.onAppend(tp);
+                traffic.appended(tp.topic(), records.sizeInBytes(), info.numRecords());
             }
             if (acks == -1) {
                 waiting.add(new Waiting(new DelayedProduce.Waiting(partition.get(), info.lastOffset() + 1,

@@ -1,6 +1,7 @@
 package io.herald.protocol.server;
 
 import io.herald.protocol.ApiRegistry;
+import io.herald.protocol.RequestObserver;
 import io.herald.protocol.ServerConfig;
 import io.herald.protocol.codec.KafkaFrameDecoder;
 import io.herald.protocol.codec.MalformedRequestLog;
@@ -30,6 +31,7 @@ public final class KafkaChannelInitializer extends ChannelInitializer<Channel> {
     private final LongSupplier nanoClock;
     private final Consumer<Channel> onChannel;
     private final MalformedRequestLog malformed;
+    private final RequestObserver observer;
 
     /**
      * {@code onChannel} sees every new connection (the server tracks them for shutdown); {@code malformed} is the
@@ -37,6 +39,14 @@ public final class KafkaChannelInitializer extends ChannelInitializer<Channel> {
      */
     public KafkaChannelInitializer(ServerConfig config, ApiRegistry registry, LongSupplier nanoClock,
                                    Consumer<Channel> onChannel, MalformedRequestLog malformed) {
+        this(config, registry, nanoClock, onChannel, malformed, RequestObserver.NONE);
+    }
+
+    /** As above, with {@code observer} told of every request finished (metrics). */
+    public KafkaChannelInitializer(ServerConfig config, ApiRegistry registry, LongSupplier nanoClock,
+                                   Consumer<Channel> onChannel, MalformedRequestLog malformed,
+                                   RequestObserver observer) {
+        this.observer = Objects.requireNonNull(observer, "observer");
         this.config = Objects.requireNonNull(config, "config");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
@@ -46,7 +56,7 @@ public final class KafkaChannelInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel channel) {
-        configure(channel.pipeline(), config, registry, nanoClock, malformed);
+        configure(channel.pipeline(), config, registry, nanoClock, malformed, observer);
         onChannel.accept(channel);
     }
 
@@ -59,10 +69,15 @@ public final class KafkaChannelInitializer extends ChannelInitializer<Channel> {
     /** Installs the Kafka handlers into {@code pipeline}; also used by tests on an EmbeddedChannel. */
     public static void configure(ChannelPipeline pipeline, ServerConfig config, ApiRegistry registry,
                                  LongSupplier nanoClock, MalformedRequestLog malformed) {
+        configure(pipeline, config, registry, nanoClock, malformed, RequestObserver.NONE);
+    }
+
+    private static void configure(ChannelPipeline pipeline, ServerConfig config, ApiRegistry registry,
+                                  LongSupplier nanoClock, MalformedRequestLog malformed, RequestObserver observer) {
         if (config.connectionsMaxIdleMs() > 0) {
             pipeline.addLast(IDLE_HANDLER, new IdleStateHandler(0, 0, config.connectionsMaxIdleMs(), TimeUnit.MILLISECONDS));
         }
         pipeline.addLast(FRAME_DECODER, new KafkaFrameDecoder(config.maxRequestBytes(), malformed));
-        pipeline.addLast(DISPATCHER, new RequestDispatcher(registry, nanoClock, malformed));
+        pipeline.addLast(DISPATCHER, new RequestDispatcher(registry, nanoClock, malformed, observer));
     }
 }

@@ -3,6 +3,7 @@ package io.herald.protocol.server;
 import io.herald.protocol.ApiHandler;
 import io.herald.protocol.ApiRegistry;
 import io.herald.protocol.KafkaRequest;
+import io.herald.protocol.RequestObserver;
 import io.herald.protocol.Response;
 import io.herald.protocol.codec.MalformedRequestLog;
 import io.herald.protocol.codec.RequestDecoder;
@@ -62,6 +63,7 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     private final RequestDecoder decoder;
     private final LongSupplier nanoClock;
     private final MalformedRequestLog malformed;
+    private final RequestObserver observer;
     private final ArrayDeque<PendingFrame> pending = new ArrayDeque<>();
 
     private ChannelHandlerContext ctx;
@@ -80,6 +82,13 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
 
     /** @param malformed the listener's shared, rate-limited log of closures for malformed requests */
     public RequestDispatcher(ApiRegistry registry, LongSupplier nanoClock, MalformedRequestLog malformed) {
+        this(registry, nanoClock, malformed, RequestObserver.NONE);
+    }
+
+    /** @param observer told of every request finished on this connection (metrics) */
+    public RequestDispatcher(ApiRegistry registry, LongSupplier nanoClock, MalformedRequestLog malformed,
+                             RequestObserver observer) {
+        this.observer = Objects.requireNonNull(observer, "observer");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.decoder = new RequestDecoder(registry);
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
@@ -208,8 +217,12 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         }
         switch (response) {
             case Response.Send send -> write(request, send);
-            case Response.NoResponse ignored -> onResponseSent();
+            case Response.NoResponse ignored -> {
+                observer.completed(request.apiKey(), nanoClock.getAsLong() - request.receivedNanos(), null);
+                onResponseSent();
+            }
             case Response.Close close -> {
+                observer.failed(request.apiKey(), nanoClock.getAsLong() - request.receivedNanos());
                 log.info("Closing connection from {} after {} v{} (correlation id {}): {}", clientAddress,
                     request.apiKey(), request.apiVersion(), request.correlationId(), close.reason());
                 close();
@@ -233,6 +246,7 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         }
         ctx.writeAndFlush(parts.get(last)).addListener((ChannelFutureListener) f -> {
             if (f.isSuccess()) {
+                observer.completed(request.apiKey(), nanoClock.getAsLong() - request.receivedNanos(), send.data());
                 onResponseSent();
             } else {
                 log.debug("Closing connection from {}: writing response failed: {}", clientAddress, f.cause().toString());
@@ -254,6 +268,7 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         if (error instanceof java.util.concurrent.CompletionException && error.getCause() != null) {
             error = error.getCause();
         }
+        observer.failed(request.apiKey(), nanoClock.getAsLong() - request.receivedNanos());
         log.error("Closing connection from {}: handler for {} v{} (correlation id {}) failed",
             clientAddress, request.apiKey(), request.apiVersion(), request.correlationId(), error);
         close();

@@ -6,6 +6,7 @@ import io.herald.broker.replica.ReplicationConfig;
 import io.herald.common.config.ConfigFragments;
 import io.herald.common.config.ConfigValues;
 import io.herald.group.GroupConfig;
+import io.herald.http.HttpConfig;
 import io.herald.metadata.controller.ControllerSettings;
 import io.herald.protocol.ServerConfig;
 import io.herald.broker.delay.DelayedDeliveryConfig;
@@ -38,6 +39,7 @@ import org.slf4j.LoggerFactory;
  *       as the topic values they stand for ({@link TopicConfigs}); {@link #logDefaults} is the result.</li>
  *   <li>{@link ReplicationConfig}, {@link BrokerSettings}, {@link ControllerSettings}, {@link GroupConfig},
  *       {@link TransactionConfig}, {@link ShareCoordinatorConfig}.</li>
+ *   <li>{@link HttpConfig}: the HTTP listener (metrics, REST, console).</li>
  * </ul>
  *
  * A name no fragment reads is logged once and ignored, as Kafka does, so a Kafka {@code server.properties} works
@@ -53,7 +55,8 @@ public final class HeraldConfig implements StaticBrokerConfigs {
             ServerConfig.CONFIG_DEF, LogManagerConfig.CONFIG_DEF, LogDirHealthConfig.CONFIG_DEF,
             ReplicationConfig.CONFIG_DEF,
             BrokerSettings.CONFIG_DEF, ControllerSettings.CONFIG_DEF, GroupConfig.CONFIG_DEF,
-            TransactionConfig.CONFIG_DEF, ShareCoordinatorConfig.CONFIG_DEF, DelayedDeliveryConfig.CONFIG_DEF));
+            TransactionConfig.CONFIG_DEF, ShareCoordinatorConfig.CONFIG_DEF, DelayedDeliveryConfig.CONFIG_DEF,
+            HttpConfig.CONFIG_DEF));
 
     private final ConfigValues values;
     private final NodeConfig node;
@@ -67,6 +70,7 @@ public final class HeraldConfig implements StaticBrokerConfigs {
     private final TransactionConfig transactions;
     private final ShareCoordinatorConfig shareCoordinator;
     private final DelayedDeliveryConfig delayedDelivery;
+    private final HttpConfig http;
     private final Set<String> unknownNames;
 
     private HeraldConfig(Map<String, String> originals) {
@@ -87,6 +91,7 @@ public final class HeraldConfig implements StaticBrokerConfigs {
         this.transactions = TransactionConfig.from(values);
         this.shareCoordinator = ShareCoordinatorConfig.from(values);
         this.delayedDelivery = DelayedDeliveryConfig.from(values);
+        this.http = HttpConfig.from(values);
         this.unknownNames = ConfigFragments.unknownNames(DEFINITION, originals,
                 TopicConfigs.brokerSynonyms()::contains);
     }
@@ -155,6 +160,11 @@ public final class HeraldConfig implements StaticBrokerConfigs {
     /** Delayed delivery's timer log ({@code herald.delayed.*}). */
     public DelayedDeliveryConfig delayedDelivery() {
         return delayedDelivery;
+    }
+
+    /** The HTTP listener ({@code herald.http.*}). */
+    public HttpConfig http() {
+        return http;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.herald.server.node;
 
+import io.herald.broker.metrics.TopicTraffic;
 import io.herald.broker.delay.DelayedDelivery;
 import io.herald.broker.BrokerSettings;
 import io.herald.broker.coordinator.FindCoordinatorHandler;
@@ -55,11 +56,12 @@ import org.apache.kafka.common.requests.FindCoordinatorRequest.CoordinatorType;
  * @param shares         the share-group data plane (ShareFetch, ShareAcknowledge); its sessions end with their
  *                       connections
  * @param endOffsets     partitions' latest offsets, for share-group lag
+ * @param traffic        told of the bytes produced and fetched per topic (metrics)
  */
 record BrokerApis(HeraldConfig config, LogManager logManager, MetadataController controller,
                   ReplicaManager replicas, ExecutorService pool, Purgatory<TopicPartition> fetchPurgatory,
                   FetchSessionCache fetchSessions, NodeCoordinators coordinators, ShareApis shares,
-                  PartitionEndOffsets endOffsets, DelayedDelivery delays) {
+                  PartitionEndOffsets endOffsets, DelayedDelivery delays, TopicTraffic traffic) {
 
     private static final short ONE = 1;
 
@@ -98,9 +100,9 @@ record BrokerApis(HeraldConfig config, LogManager logManager, MetadataController
                 .features(new BrokerFeatures(controller))
                 .onConnectionClosed(client -> shares.onConnectionClosed(client.toString()))
                 .register(new ProduceHandler(replicas, controller::image, pool, coordinators.verifier,
-                        Optional.of(delays)).api())
+                        Optional.of(delays), traffic).api())
                 .register(new FetchHandler(replicas, controller::image, fetchPurgatory, pool, fetchSessions,
-                        Time.SYSTEM).api())
+                        Time.SYSTEM, traffic).api())
                 .register(new MetadataHandler(controller, controller, new MetadataHandler.Settings(node.nodeId(),
                         broker.autoCreateTopicsEnable(), broker.numPartitions(), broker.defaultReplicationFactor()),
                         pool).api())

@@ -5,6 +5,7 @@ import io.herald.broker.delay.DelayedDelivery;
 import io.herald.broker.delay.DelayedDeliveryConfig;
 import io.herald.broker.fetch.FetchSessionCache;
 import io.herald.broker.group.LeaderEndOffsets;
+import io.herald.broker.metrics.BrokerMetrics;
 import io.herald.broker.network.InterBrokerSender;
 import io.herald.broker.replica.AlterPartitionChannel;
 import io.herald.broker.replica.OfflineReplicaReporter;
@@ -29,7 +30,9 @@ import io.herald.storage.config.LogConfig;
 import io.herald.storage.config.TopicConfigs;
 import io.herald.storage.log.DiskSpace;
 import io.herald.storage.log.LogManager;
+import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -72,12 +75,13 @@ public final class BrokerNode implements HeraldNode {
     private final InterBrokerSender interBroker;
     private final ShareApis shares;
     private final DelayedDelivery delays;
+    private final NodeObservability observability;
 
     private BrokerNode(HeraldConfig config, MetaProperties meta, LogManager logManager, MetadataController controller,
                        ExecutorService requestPool, SystemTimer timer, Purgatory<TopicPartition> fetchPurgatory,
                        KafkaServer server, NodeCoordinators coordinators, ReplicaManager replicas,
                        FetchSessionCache fetchSessions, InterBrokerSender interBroker, ShareApis shares,
-                       DelayedDelivery delays) {
+                       DelayedDelivery delays, NodeObservability observability) {
         this.config = config;
         this.meta = meta;
         this.logManager = logManager;
@@ -92,6 +96,7 @@ public final class BrokerNode implements HeraldNode {
         this.interBroker = interBroker;
         this.shares = shares;
         this.delays = delays;
+        this.observability = observability;
     }
 
     /** Starts a broker; when this returns, it serves requests on {@link #boundPort()}. */
@@ -152,15 +157,21 @@ public final class BrokerNode implements HeraldNode {
                         ArchiveListener.NONE, deadLetters(config, controller, replicas, interBroker, coordinators, pool)));
         LeaderEndOffsets endOffsets = new LeaderEndOffsets(node.nodeId(), replicas, controller::image, interBroker,
                 config.broker().requestTimeoutMs());
+        NodeObservability observability = new NodeObservability();
+        BrokerMetrics metrics = new BrokerMetrics(observability.registry(), replicas, controller, controller::image,
+                List.of(fetchPurgatory, replicas.producePurgatory(), replicas.deleteRecordsPurgatory()),
+                coordinators.groups, endOffsets, controller::describeQuorum);
         KafkaServer server = new KafkaServer(config.network(), new BrokerApis(config, logManager, controller,
-                replicas, pool, fetchPurgatory, fetchSessions, coordinators, shares, endOffsets, delays).registry());
+                replicas, pool, fetchPurgatory, fetchSessions, coordinators, shares, endOffsets, delays,
+                metrics.topics()).registry(), metrics.requests());
         server.start();
+        observability.startHttp(config.http(), metrics::refresh);
         if (advertised.port() == 0) {
             controller.registerBroker(node.nodeId(), advertised.host(), server.boundPort(), node.rack());
         }
         log.info("Broker {} serving on {}:{}", node.nodeId(), node.listener().host(), server.boundPort());
         return new BrokerNode(config, meta, logManager, controller, pool, timer, fetchPurgatory, server, coordinators,
-                replicas, fetchSessions, interBroker, shares, delays);
+                replicas, fetchSessions, interBroker, shares, delays, observability);
     }
 
     /**
@@ -251,6 +262,11 @@ public final class BrokerNode implements HeraldNode {
         return delays;
     }
 
+    /** The HTTP listener's port, empty when {@code herald.http.enable=false} or it could not bind. */
+    public OptionalInt httpPort() {
+        return observability.httpPort();
+    }
+
     public ReplicaManager replicaManager() {
         return replicas;
     }
@@ -268,6 +284,7 @@ public final class BrokerNode implements HeraldNode {
                 log.warn("Controlled shutdown failed, stopping anyway: {}", e.toString());
             }
         }
+        observability.close();
         // Stop following and answer parked acks=all produces before the listener drains its connections.
         replicas.close();
         server.close();

@@ -64,6 +64,7 @@ final class TestBroker implements AutoCloseable {
         props.put("num.partitions", "1");
         props.put("num.io.threads", "2");
         props.put("num.network.threads", "1");
+        props.put("herald.http.listener", "http://127.0.0.1:0");
         props.putAll(overrides);
         return new TestBroker(dir, Map.copyOf(props));
     }
@@ -78,6 +79,11 @@ final class TestBroker implements AutoCloseable {
 
     int port() {
         return broker.boundPort();
+    }
+
+    /** The broker's HTTP base URL ({@code http://127.0.0.1:<port>}). */
+    String httpUrl() {
+        return "http://127.0.0.1:" + broker.httpPort().orElseThrow(() -> new IllegalStateException("no HTTP"));
     }
 
     String bootstrap() {

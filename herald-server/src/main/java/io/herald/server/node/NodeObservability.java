@@ -1,0 +1,81 @@
+package io.herald.server.node;
+
+import io.herald.http.HttpConfig;
+import io.herald.http.metrics.MetricsEndpoint;
+import io.herald.http.server.HttpServer;
+import io.herald.http.server.Router;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A node's meters and its HTTP listener: one Prometheus registry with the JVM's and the process's meters (memory,
+ * GC, threads, classes, CPU, uptime, file descriptors), to which the broker adds its own, served on
+ * {@code herald.http.listener} at {@code /metrics}.
+ *
+ * <p>An HTTP listener that cannot bind (its port taken, say by another node of a local cluster) is logged and
+ * left out: the node serves Kafka clients without it.
+ *
+ * <p>Thread-safety: {@link #startHttp} and {@link #close} from the node's lifecycle thread.
+ */
+final class NodeObservability implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(NodeObservability.class);
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+    private Optional<HttpServer> http = Optional.empty();
+
+    NodeObservability() {
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+    }
+
+    PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** Starts the HTTP listener if {@code herald.http.enable}; {@code beforeScrape} refreshes on-demand meters. */
+    void startHttp(HttpConfig config, Runnable beforeScrape) {
+        if (!config.enabled()) {
+            return;
+        }
+        Router router = new Router().get("/metrics", new MetricsEndpoint(registry, beforeScrape));
+        HttpServer server = new HttpServer(config.host(), config.port(), router);
+        try {
+            server.start();
+            http = Optional.of(server);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.error("Not serving HTTP: binding {} failed: {}; Kafka clients are served without it",
+                    "http://" + config.host() + ":" + config.port(), e.toString());
+        }
+    }
+
+    /** The HTTP listener's port, empty when it does not run. */
+    OptionalInt httpPort() {
+        return http.map(s -> OptionalInt.of(s.boundPort())).orElse(OptionalInt.empty());
+    }
+
+    @Override
+    public void close() {
+        http.ifPresent(HttpServer::close);
+        gc.close();
+        registry.close();
+    }
+}
