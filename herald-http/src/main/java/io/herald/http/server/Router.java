@@ -48,6 +48,11 @@ public final class Router {
         return this;
     }
 
+    /** Every route as {@code METHOD /template}, in the order added (the OpenAPI document is checked against it). */
+    public List<String> routes() {
+        return routes.stream().map(r -> r.method() + " /" + String.join("/", r.segments())).toList();
+    }
+
     /** The route for {@code method} and the decoded {@code path}. */
     public Lookup lookup(String method, String path) {
         String[] segments = split(path);

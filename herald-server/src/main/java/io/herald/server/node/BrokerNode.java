@@ -165,7 +165,9 @@ public final class BrokerNode implements HeraldNode {
                 replicas, pool, fetchPurgatory, fetchSessions, coordinators, shares, endOffsets, delays,
                 metrics.topics()).registry(), metrics.requests());
         server.start();
-        observability.startHttp(config.http(), metrics::refresh);
+        String host = node.listener().host();
+        observability.startHttp(config.http(), metrics::refresh, (host.isEmpty() || host.equals("0.0.0.0")
+                ? "127.0.0.1" : host) + ":" + server.boundPort());
         if (advertised.port() == 0) {
             controller.registerBroker(node.nodeId(), advertised.host(), server.boundPort(), node.rack());
         }

@@ -2,6 +2,7 @@ package io.herald.server.node;
 
 import io.herald.http.HttpConfig;
 import io.herald.http.metrics.MetricsEndpoint;
+import io.herald.http.rest.RestApi;
 import io.herald.http.server.HttpServer;
 import io.herald.http.server.Router;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -21,7 +22,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A node's meters and its HTTP listener: one Prometheus registry with the JVM's and the process's meters (memory,
  * GC, threads, classes, CPU, uptime, file descriptors), to which the broker adds its own, served on
- * {@code herald.http.listener} at {@code /metrics}.
+ * {@code herald.http.listener} at {@code /metrics}, beside the REST API ({@link RestApi}).
  *
  * <p>An HTTP listener that cannot bind (its port taken, say by another node of a local cluster) is logged and
  * left out: the node serves Kafka clients without it.
@@ -34,6 +35,7 @@ final class NodeObservability implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private Optional<HttpServer> http = Optional.empty();
+    private Optional<RestApi> rest = Optional.empty();
 
     NodeObservability() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -49,12 +51,18 @@ final class NodeObservability implements AutoCloseable {
         return registry;
     }
 
-    /** Starts the HTTP listener if {@code herald.http.enable}; {@code beforeScrape} refreshes on-demand meters. */
-    void startHttp(HttpConfig config, Runnable beforeScrape) {
+    /**
+     * Starts the HTTP listener if {@code herald.http.enable}: {@code /metrics} ({@code beforeScrape} refreshes the
+     * meters read on demand) and the REST API, a Kafka client of this broker's listener at {@code bootstrap}.
+     */
+    void startHttp(HttpConfig config, Runnable beforeScrape, String bootstrap) {
         if (!config.enabled()) {
             return;
         }
         Router router = new Router().get("/metrics", new MetricsEndpoint(registry, beforeScrape));
+        RestApi api = new RestApi(bootstrap);
+        api.register(router);
+        rest = Optional.of(api);
         HttpServer server = new HttpServer(config.host(), config.port(), router);
         try {
             server.start();
@@ -75,6 +83,7 @@ final class NodeObservability implements AutoCloseable {
     @Override
     public void close() {
         http.ifPresent(HttpServer::close);
+        rest.ifPresent(RestApi::close);
         gc.close();
         registry.close();
     }
