@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.herald.http.server.HttpCall;
 import io.herald.http.server.HttpReply;
 import io.herald.http.server.Router;
+import io.herald.http.server.StreamEndpoint;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -18,6 +19,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
@@ -34,12 +36,15 @@ import org.apache.kafka.common.header.internals.RecordHeader;
  * answers its partition and offset. {@code GET .../partitions/{partition_id}/records} (Herald's addition) reads
  * from {@code offset}, or from the first record at or after {@code timestamp} (epoch ms), else from the log
  * start: at most {@code max_count} records (100, at most 1,000) up to the high watermark, keys and values as
- * {@code format=text} (UTF-8, base64 where not), {@code base64} or {@code json} (text where not JSON).
+ * {@code format=text} (UTF-8, base64 where not), {@code base64} or {@code json} (text where not JSON);
+ * {@code .../records/stream} tails a partition as Server-Sent Events.
  */
 final class RecordResources {
     static final int DEFAULT_COUNT = 100;
     static final int MAX_COUNT = 1_000;
     private static final Duration READ_WAIT = Duration.ofSeconds(5);
+    /** A quiet stream sends a heartbeat this often, so proxies and the idle timeout keep it open. */
+    static final Duration HEARTBEAT = Duration.ofSeconds(15);
 
     private final RestContext ctx;
 
@@ -50,7 +55,8 @@ final class RecordResources {
     void register(Router router) {
         String topic = "/v3/clusters/{cluster_id}/topics/{topic_name}";
         router.post(topic + "/records", RestContext.guarded(this::produce))
-                .get(topic + "/partitions/{partition_id}/records", RestContext.guarded(this::read));
+                .get(topic + "/partitions/{partition_id}/records", RestContext.guarded(this::read))
+                .stream(topic + "/partitions/{partition_id}/records/stream", this::openStream);
     }
 
     private HttpReply produce(HttpCall call) throws Exception {
@@ -90,10 +96,7 @@ final class RecordResources {
         if (max < 1 || max > MAX_COUNT) {
             throw new RestException(400, "max_count must be 1 to " + MAX_COUNT);
         }
-        String format = call.queryParam("format").orElse("text");
-        if (!List.of("text", "base64", "json").contains(format)) {
-            throw new RestException(400, "format must be text, base64 or json: " + format);
-        }
+        String format = format(call);
         // The topic must exist: a consumer would only wait for it.
         RestContext.await(ctx.admin().describeTopics(List.of(tp.topic())).allTopicNames());
         try (KafkaConsumer<byte[], byte[]> consumer = ctx.clients().consumer()) {
@@ -120,6 +123,69 @@ final class RecordResources {
             list.put("next_offset", next);
             return RestJson.ok(list);
         }
+    }
+
+    /**
+     * A live tail as Server-Sent Events: one {@code record} event per record (its offset as the event id, the
+     * record as in {@link #read}), from {@code offset} or {@code timestamp}, from the event after
+     * {@code Last-Event-ID} when a client reconnects, else from the end; a {@code heartbeat} event with the next
+     * offset after each quiet {@link #HEARTBEAT}.
+     */
+    private StreamEndpoint.Opening openStream(HttpCall call) {
+        try {
+            ctx.checkCluster(call);
+            TopicPartition tp = new TopicPartition(call.pathParam("topic_name"),
+                    RestParams.intParam(call.pathParam("partition_id"), "partition_id"));
+            String format = format(call);
+            RestContext.await(ctx.admin().describeTopics(List.of(tp.topic())).allTopicNames());
+            KafkaConsumer<byte[], byte[]> consumer = ctx.clients().consumer();
+            long start;
+            try {
+                consumer.assign(List.of(tp));
+                long end = consumer.endOffsets(List.of(tp)).get(tp);
+                String lastEventId = call.headers().get("last-event-id");
+                start = lastEventId != null ? RestParams.longParam(lastEventId, "Last-Event-ID") + 1
+                        : call.queryParam("offset").isPresent() || call.queryParam("timestamp").isPresent()
+                        ? start(call, consumer, tp, end) : end;
+                consumer.seek(tp, start);
+            } catch (RuntimeException e) {
+                consumer.close();
+                throw e;
+            }
+            return new StreamEndpoint.Opening.Accepted(events -> {
+                try {
+                    long quietSince = System.nanoTime();
+                    while (events.isOpen()) {
+                        var records = consumer.poll(Duration.ofMillis(500)).records(tp);
+                        for (ConsumerRecord<byte[], byte[]> r : records) {
+                            if (!events.send(String.valueOf(r.offset()), "record",
+                                    RestJson.MAPPER.writeValueAsString(recordNode(r, format)))) {
+                                return;
+                            }
+                        }
+                        if (!records.isEmpty()) {
+                            quietSince = System.nanoTime();
+                        } else if (System.nanoTime() - quietSince > HEARTBEAT.toNanos()) {
+                            events.send(null, "heartbeat", "{\"next_offset\":" + consumer.position(tp) + "}");
+                            quietSince = System.nanoTime();
+                        }
+                    }
+                } finally {
+                    // Without waiting: a stream ends when its client left or the listener shuts down.
+                    consumer.close(CloseOptions.timeout(Duration.ZERO));
+                }
+            });
+        } catch (Exception e) {
+            return new StreamEndpoint.Opening.Refused(RestErrors.reply(e));
+        }
+    }
+
+    private static String format(HttpCall call) {
+        String format = call.queryParam("format").orElse("text");
+        if (!List.of("text", "base64", "json").contains(format)) {
+            throw new RestException(400, "format must be text, base64 or json: " + format);
+        }
+        return format;
     }
 
     private static long start(HttpCall call, KafkaConsumer<byte[], byte[]> consumer, TopicPartition tp, long end) {

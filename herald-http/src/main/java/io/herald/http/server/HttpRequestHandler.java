@@ -33,10 +33,13 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
 
     private final Router router;
     private final Executor workers;
+    private final Executor streams;
 
-    HttpRequestHandler(Router router, Executor workers) {
+    /** @param streams runs event streams, one thread each, so they never hold a worker */
+    HttpRequestHandler(Router router, Executor workers, Executor streams) {
         this.router = router;
         this.workers = workers;
+        this.streams = streams;
     }
 
     @Override
@@ -61,13 +64,46 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         Router.Match match = lookup.match().get();
         HttpCall call = new HttpCall(method, uri.path(), match.pathParams(), uri.parameters(), headers, body);
         boolean head = "HEAD".equals(method);
+        if (match.stream() != null) {
+            try {
+                streams.execute(() -> stream(ctx, match.stream(), call, keepAlive));
+            } catch (RejectedExecutionException e) {
+                write(ctx, HttpReply.error(503, "Too many event streams open"), false, false);
+            }
+            return;
+        }
         try {
             workers.execute(() -> {
                 HttpReply reply = run(match.endpoint(), call);
                 ctx.executor().execute(() -> write(ctx, reply, keepAlive, head));
             });
         } catch (RejectedExecutionException e) {
-            write(ctx, HttpReply.error(503, "The HTTP listener is shutting down"), false, false);
+            write(ctx, HttpReply.error(503, "The HTTP listener is busy or shutting down"), false, false);
+        }
+    }
+
+    private static void stream(ChannelHandlerContext ctx, StreamEndpoint endpoint, HttpCall call, boolean keepAlive) {
+        StreamEndpoint.Opening opening;
+        try {
+            opening = endpoint.open(call);
+        } catch (Exception | Error e) {
+            log.warn("HTTP stream {} failed to open", call.path(), e);
+            opening = new StreamEndpoint.Opening.Refused(HttpReply.error(500, String.valueOf(e.getMessage())));
+        }
+        switch (opening) {
+            case StreamEndpoint.Opening.Refused refused ->
+                    ctx.executor().execute(() -> write(ctx, refused.reply(), keepAlive, false));
+            case StreamEndpoint.Opening.Accepted accepted -> {
+                ChannelEventStream events = new ChannelEventStream(ctx.channel());
+                events.start();
+                try {
+                    accepted.stream().run(events);
+                } catch (Exception | Error e) {
+                    log.warn("HTTP stream {} failed", call.path(), e);
+                } finally {
+                    events.finish();
+                }
+            }
         }
     }
 

@@ -16,6 +16,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -35,12 +36,15 @@ public final class HttpServer implements AutoCloseable {
     private static final int WORKERS = 2;
     private static final int QUEUED_CALLS = 256;
     private static final int IDLE_SECONDS = 60;
+    /** Event streams open at once; one more is answered 503. */
+    public static final int MAX_STREAMS = 16;
 
     private final String host;
     private final int port;
     private final Router router;
     private EventLoopGroup loop;
     private ExecutorService workers;
+    private ExecutorService streams;
     private volatile Channel channel;
     private boolean closed;
 
@@ -58,6 +62,8 @@ public final class HttpServer implements AutoCloseable {
         loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("herald-http"), NioIoHandler.newFactory());
         workers = new ThreadPoolExecutor(WORKERS, WORKERS, 0, TimeUnit.MILLISECONDS,
                 new LinkedBlockingQueue<>(QUEUED_CALLS), new DefaultThreadFactory("herald-http-worker", true));
+        streams = new ThreadPoolExecutor(0, MAX_STREAMS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                new DefaultThreadFactory("herald-http-stream", true));
         ServerBootstrap bootstrap = new ServerBootstrap().group(loop).channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -72,7 +78,7 @@ public final class HttpServer implements AutoCloseable {
                         });
                         ch.pipeline().addLast(new HttpServerCodec());
                         ch.pipeline().addLast(new HttpObjectAggregator(MAX_BODY_BYTES));
-                        ch.pipeline().addLast(new HttpRequestHandler(router, workers));
+                        ch.pipeline().addLast(new HttpRequestHandler(router, workers, streams));
                     }
                 });
         try {
@@ -110,6 +116,7 @@ public final class HttpServer implements AutoCloseable {
 
     private void shutdown() {
         workers.shutdownNow();
+        streams.shutdownNow();
         loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
     }
 }

@@ -14,10 +14,13 @@ import java.util.Optional;
  * <p>Built on one thread before the server starts, then only read: thread-safe after publication.
  */
 public final class Router {
-    private record Route(String method, String[] segments, HttpEndpoint endpoint) {}
+    private record Route(String method, String[] segments, HttpEndpoint endpoint, StreamEndpoint stream) {}
 
-    /** A route that matched: its endpoint and path parameters. */
-    public record Match(HttpEndpoint endpoint, Map<String, String> pathParams) {}
+    /**
+     * A route that matched: its endpoint (or, for an event stream, its stream endpoint; the other is null) and
+     * path parameters.
+     */
+    public record Match(HttpEndpoint endpoint, StreamEndpoint stream, Map<String, String> pathParams) {}
 
     /** What a lookup found: a match, or whether another method would have matched. */
     public record Lookup(Optional<Match> match, boolean pathKnown) {}
@@ -40,12 +43,23 @@ public final class Router {
         return add("DELETE", template, endpoint);
     }
 
+    /** A GET route answered with a Server-Sent Events stream. */
+    public Router stream(String template, StreamEndpoint endpoint) {
+        checkTemplate(template);
+        routes.add(new Route("GET", split(template), null, endpoint));
+        return this;
+    }
+
     public Router add(String method, String template, HttpEndpoint endpoint) {
+        checkTemplate(template);
+        routes.add(new Route(method, split(template), endpoint, null));
+        return this;
+    }
+
+    private static void checkTemplate(String template) {
         if (!template.startsWith("/")) {
             throw new IllegalArgumentException("a route template starts with /: " + template);
         }
-        routes.add(new Route(method, split(template), endpoint));
-        return this;
     }
 
     /** Every route as {@code METHOD /template}, in the order added (the OpenAPI document is checked against it). */
@@ -63,7 +77,7 @@ public final class Router {
                 continue;
             }
             if (route.method().equals(method) || ("HEAD".equals(method) && route.method().equals("GET"))) {
-                return new Lookup(Optional.of(new Match(route.endpoint(), params.get())), true);
+                return new Lookup(Optional.of(new Match(route.endpoint(), route.stream(), params.get())), true);
             }
             pathKnown = true;
         }

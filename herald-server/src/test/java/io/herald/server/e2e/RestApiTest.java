@@ -164,6 +164,56 @@ class RestApiTest {
     }
 
     @Test
+    void aPartitionIsTailedAsServerSentEventsAndResumedAfterTheLastEventId() throws Exception {
+        broker.createTopic("live", 1, Map.of());
+        broker.producer().send(new ProducerRecord<>("live", 0, "old", "before the stream")).get();
+        String stream = "/v3/clusters/" + clusterId + "/topics/live/partitions/0/records/stream";
+        java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+        var response = http.sendAsync(HttpRequest.newBuilder(URI.create(broker.httpUrl() + stream)).build(),
+                HttpResponse.BodyHandlers.ofLines()).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("content-type")).hasValueSatisfying(
+                ct -> assertThat(ct).startsWith("text/event-stream"));
+        Thread reader = Thread.ofVirtual().start(() -> response.body().forEach(lines::add));
+        try {
+            for (int i = 0; i < 3; i++) {
+                broker.producer().send(new ProducerRecord<>("live", 0, "k" + i, "live-" + i)).get();
+            }
+            // From the end: the record written before the stream is not sent.
+            List<String> ids = new ArrayList<>();
+            List<JsonNode> data = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (data.size() < 3 && System.nanoTime() < deadline) {
+                String line = lines.poll(500, java.util.concurrent.TimeUnit.MILLISECONDS);
+                if (line != null && line.startsWith("id: ")) {
+                    ids.add(line.substring(4));
+                } else if (line != null && line.startsWith("data: ")) {
+                    data.add(JSON.readTree(line.substring(6)));
+                }
+            }
+            assertThat(ids).containsExactly("1", "2", "3");
+            assertThat(data).extracting(d -> d.path("value").path("data").asText())
+                    .containsExactly("live-0", "live-1", "live-2");
+        } finally {
+            response.body().close();
+            reader.join(5_000);
+        }
+
+        // A reconnecting EventSource sends the last id it saw: the stream goes on after it.
+        var resumed = http.sendAsync(HttpRequest.newBuilder(URI.create(broker.httpUrl() + stream))
+                .header("Last-Event-ID", "1").build(), HttpResponse.BodyHandlers.ofLines())
+                .get(10, java.util.concurrent.TimeUnit.SECONDS);
+        try {
+            String firstId = resumed.body().filter(l -> l.startsWith("id: ")).findFirst().orElseThrow();
+            assertThat(firstId).isEqualTo("id: 2");
+        } finally {
+            resumed.body().close();
+        }
+        assertThat(call("GET", "/v3/clusters/" + clusterId + "/topics/nothing/partitions/0/records/stream", null)
+                .statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void consumerGroupLagMatchesCommittedOffsets() throws Exception {
         broker.createTopic("work", 2, Map.of());
         for (int i = 0; i < 10; i++) {
