@@ -7,9 +7,12 @@ import io.herald.group.share.PartitionEndOffsets;
 import io.herald.metadata.api.MetadataPublisher;
 import io.herald.metadata.image.ClusterImage;
 import io.herald.metadata.quorum.QuorumDescription;
+import io.herald.storage.log.FlushStats;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -34,10 +37,12 @@ public final class BrokerMetrics {
      * Registers the broker's meters in {@code registry}; {@code metadata} tells it of ISR changes.
      *
      * @param purgatories the purgatories whose sizes are gauged (by their names)
+     * @param flushes     the log manager's fsync counts and times
      */
     public BrokerMetrics(MeterRegistry registry, ReplicaManager replicaManager, MetadataPublisher metadata,
                          Supplier<ClusterImage> images, List<Purgatory<?>> purgatories, GroupCoordinator groups,
-                         PartitionEndOffsets endOffsets, Supplier<CompletableFuture<QuorumDescription>> describeQuorum) {
+                         PartitionEndOffsets endOffsets, Supplier<CompletableFuture<QuorumDescription>> describeQuorum,
+                         FlushStats flushes) {
         this.images = images;
         this.requests = new RequestMetrics(registry);
         this.topics = new TopicMetrics(registry);
@@ -45,6 +50,10 @@ public final class BrokerMetrics {
         this.groupLag = new GroupLagMetrics(registry, groups, endOffsets, REFRESH_TIMEOUT_MS);
         this.quorum = new QuorumMetrics(registry, describeQuorum, REFRESH_TIMEOUT_MS);
         metadata.addListener(replicas);
+        FunctionTimer.builder("herald.log.flush", flushes, FlushStats::count, FlushStats::totalNanos,
+                        TimeUnit.NANOSECONDS)
+                .description("Fsyncs of partition logs and their time (flush.ms, flush.messages, shutdown)")
+                .register(registry);
     }
 
     /** The per-API request meters, for the Kafka listener. */

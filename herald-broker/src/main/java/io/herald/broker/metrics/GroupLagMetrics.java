@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * Consumer-group lag with kafka_exporter's names, for the groups this broker coordinates (so summing over
  * brokers counts each group once): {@code kafka_consumergroup_current_offset} and {@code kafka_consumergroup_lag}
  * per {@code consumergroup}, {@code topic} and {@code partition}; {@code kafka_consumergroup_lag_sum} per group
- * and topic; {@code kafka_consumergroup_members} per group. Lag is the partition's high watermark (from its
+ * and topic; {@code kafka_consumergroup_members} per group; {@code herald_consumergroup_state} (1, with the
+ * group's {@code state} as a label). Lag is the partition's high watermark (from its
  * leader) minus the committed offset, never below zero. Share groups have no committed offsets and are left
  * out.
  *
@@ -46,6 +47,7 @@ public final class GroupLagMetrics {
     private final MultiGauge lag;
     private final MultiGauge lagSum;
     private final MultiGauge members;
+    private final MultiGauge state;
 
     public GroupLagMetrics(MeterRegistry registry, GroupCoordinator groups, PartitionEndOffsets endOffsets,
                            long timeoutMs) {
@@ -60,6 +62,8 @@ public final class GroupLagMetrics {
                 .description("A group's lag summed over a topic's partitions").register(registry);
         members = MultiGauge.builder("kafka.consumergroup.members")
                 .description("Members of a group").register(registry);
+        state = MultiGauge.builder("herald.consumergroup.state")
+                .description("1 for a group's current state (Stable, PreparingRebalance, Empty, ...)").register(registry);
     }
 
     /** Re-reads every group coordinated here; a group or partition that does not answer in time is left out. */
@@ -68,11 +72,15 @@ public final class GroupLagMetrics {
         List<MultiGauge.Row<?>> lagRows = new ArrayList<>();
         List<MultiGauge.Row<?>> sumRows = new ArrayList<>();
         List<MultiGauge.Row<?>> memberRows = new ArrayList<>();
+        List<MultiGauge.Row<?>> stateRows = new ArrayList<>();
         for (ListGroupsResponseData.ListedGroup group : listGroups()) {
             if ("share".equalsIgnoreCase(group.groupType())) {
                 continue;
             }
             String id = group.groupId();
+            if (group.groupState() != null && !group.groupState().isEmpty()) {
+                stateRows.add(MultiGauge.Row.of(Tags.of("consumergroup", id, "state", group.groupState()), 1));
+            }
             memberCount(id).ifPresent(n -> memberRows.add(MultiGauge.Row.of(Tags.of("consumergroup", id), n)));
             Map<TopicPartition, OffsetAndMetadata> committed = committed(id);
             if (committed.isEmpty()) {
@@ -98,6 +106,7 @@ public final class GroupLagMetrics {
         lag.register(lagRows, true);
         lagSum.register(sumRows, true);
         members.register(memberRows, true);
+        state.register(stateRows, true);
     }
 
     private List<ListGroupsResponseData.ListedGroup> listGroups() {

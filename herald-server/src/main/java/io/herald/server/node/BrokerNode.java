@@ -160,7 +160,7 @@ public final class BrokerNode implements HeraldNode {
         NodeObservability observability = new NodeObservability();
         BrokerMetrics metrics = new BrokerMetrics(observability.registry(), replicas, controller, controller::image,
                 List.of(fetchPurgatory, replicas.producePurgatory(), replicas.deleteRecordsPurgatory()),
-                coordinators.groups, endOffsets, controller::describeQuorum);
+                coordinators.groups, endOffsets, controller::describeQuorum, logManager.flushStats());
         KafkaServer server = new KafkaServer(config.network(), new BrokerApis(config, logManager, controller,
                 replicas, pool, fetchPurgatory, fetchSessions, coordinators, shares, endOffsets, delays,
                 metrics.topics()).registry(), metrics.requests());

@@ -110,6 +110,14 @@ class MetricsEndpointTest {
         }
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(scrape().get(
                 "kafka_consumergroup_lag{consumergroup=\"billing\",partition=\"1\",topic=\"orders\"}")).isEqualTo(5.0));
+        // The group catches up: the lag goes back down.
+        consumer.commitSync(Map.of(p0, new OffsetAndMetadata(50), p1, new OffsetAndMetadata(55)));
+        Map<String, Double> caughtUp = scrape();
+        assertThat(caughtUp.get("kafka_consumergroup_lag_sum{consumergroup=\"billing\",topic=\"orders\"}"))
+                .isEqualTo(0.0);
+        assertThat(caughtUp.get("herald_consumergroup_state{consumergroup=\"billing\",state=\"Empty\"}"))
+                .isEqualTo(1.0);
+        assertThat(caughtUp.get("herald_log_flush_seconds_count")).isNotNull();
     }
 
     @Test

@@ -69,6 +69,7 @@ public final class LogManager implements AutoCloseable {
     private final Function<String, LogConfig> topicConfigs;
     private final LogManagerConfig managerConfig;
     private final Time time;
+    private final FlushStats flushes = new FlushStats();
     private final LogCleaner cleaner;
     private final LogDirHealthConfig healthConfig;
     private final LogDirHealth health;
@@ -142,6 +143,11 @@ public final class LogManager implements AutoCloseable {
         return logDirs.stream().allMatch(health::isOffline);
     }
 
+    /** The fsyncs of every log of this manager and their time. */
+    public FlushStats flushStats() {
+        return flushes;
+    }
+
     /** Loads every log (recovering them after an unclean shutdown) and starts the background tasks. */
     public void startup() throws IOException {
         for (Path dir : logDirs) {
@@ -199,7 +205,8 @@ public final class LogManager implements AutoCloseable {
                     }
                     PartitionCheckpoint cp = new PartitionCheckpoint(recovery.getOrDefault(tp.get(), 0L),
                         starts.getOrDefault(tp.get(), 0L), hws.getOrDefault(tp.get(), 0L));
-                    PartitionLog log = PartitionLog.open(logDir, tp.get(), topicConfigs.apply(tp.get().topic()), time, !clean, cp);
+                    PartitionLog log = PartitionLog.open(logDir, tp.get(), topicConfigs.apply(tp.get().topic()), time, !clean, cp,
+                        flushes);
                     partitions++;
                     PartitionLog previous = logs.putIfAbsent(tp.get(), log);
                     if (previous != null) {
@@ -400,7 +407,7 @@ public final class LogManager implements AutoCloseable {
             for (Path d : candidates) {
                 try {
                     PartitionLog log = PartitionLog.open(d.resolve(tp.topic() + "-" + tp.partition()), tp, config, time, false,
-                        PartitionCheckpoint.NONE);
+                        PartitionCheckpoint.NONE, flushes);
                     logs.put(tp, log);
                     watch(log, d);
                     LOG.info("Created log for {} in {}", tp, d);

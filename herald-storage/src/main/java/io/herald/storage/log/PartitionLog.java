@@ -93,7 +93,7 @@ public final class PartitionLog implements AutoCloseable {
     private final RecoveryPoint recoveryPoint;
 
     private PartitionLog(Path dir, TopicPartition tp, LogConfig config, Time time, ProducerStateManager producers,
-                         LeaderEpochCache epochs, LogLoader.Loaded loaded) {
+                         LeaderEpochCache epochs, LogLoader.Loaded loaded, FlushStats flushes) {
         this.dir = dir;
         this.tp = tp;
         this.guard = new LogGuard(tp);
@@ -105,7 +105,7 @@ public final class PartitionLog implements AutoCloseable {
         this.segments = new LogSegments(dir, loaded.segments());
         this.logStartOffset = loaded.logStartOffset();
         this.logEndOffset = loaded.logEndOffset();
-        this.recoveryPoint = new RecoveryPoint(guard.lock(), time, loaded.recoveryPoint());
+        this.recoveryPoint = new RecoveryPoint(guard.lock(), time, loaded.recoveryPoint(), flushes);
         this.appender = new LogAppender(segments, producers, epochs, validator, this::maybeRoll);
         setHighWatermark(loaded.highWatermark());
     }
@@ -127,12 +127,18 @@ public final class PartitionLog implements AutoCloseable {
      */
     public static PartitionLog open(Path dir, TopicPartition tp, LogConfig config, Time time, boolean recover,
                                     PartitionCheckpoint checkpoint) throws IOException {
+        return open(dir, tp, config, time, recover, checkpoint, new FlushStats());
+    }
+
+    /** As above, counting its fsyncs in {@code flushes} (the log manager's, shared by its logs). */
+    public static PartitionLog open(Path dir, TopicPartition tp, LogConfig config, Time time, boolean recover,
+                                    PartitionCheckpoint checkpoint, FlushStats flushes) throws IOException {
         Files.createDirectories(dir);
         ProducerStateManager producers = new ProducerStateManager(dir);
         LeaderEpochCache epochs = new LeaderEpochCache(dir);
         LogLoader.Loaded loaded = new LogLoader(dir, tp, config, time.milliseconds())
             .load(recover, checkpoint, producers, epochs);
-        return new PartitionLog(dir, tp, config, time, producers, epochs, loaded);
+        return new PartitionLog(dir, tp, config, time, producers, epochs, loaded, flushes);
     }
 
     // ---- accessors ----

@@ -30,14 +30,16 @@ final class RecoveryPoint {
 
     private final ReentrantLock partitionLock;
     private final Time time;
+    private final FlushStats stats;
     private final Object flushLock = new Object();
     private volatile long offset;
     private volatile long lastFlushMs;
     /** Guarded by the partition lock. */
     private long truncations;
 
-    RecoveryPoint(ReentrantLock partitionLock, Time time, long offset) {
+    RecoveryPoint(ReentrantLock partitionLock, Time time, long offset, FlushStats stats) {
         this.partitionLock = partitionLock;
+        this.stats = stats;
         this.time = time;
         this.offset = offset;
         this.lastFlushMs = time.milliseconds();
@@ -77,7 +79,7 @@ final class RecoveryPoint {
         synchronized (flushLock) {
             Range range = locked(() -> new Range(offset, logEndOffset.getAsLong(), truncations));
             if (range.to() > range.from()) {
-                fsync.fsync(range.from(), range.to());
+                timed(fsync, range);
             }
             locked(() -> publish(range));
         }
@@ -87,9 +89,15 @@ final class RecoveryPoint {
     void flushHoldingLock(long logEndOffset, Fsync fsync) throws IOException {
         Range range = new Range(offset, logEndOffset, truncations);
         if (range.to() > range.from()) {
-            fsync.fsync(range.from(), range.to());
+            timed(fsync, range);
         }
         publish(range);
+    }
+
+    private void timed(Fsync fsync, Range range) throws IOException {
+        long start = System.nanoTime();
+        fsync.fsync(range.from(), range.to());
+        stats.record(System.nanoTime() - start);
     }
 
     private Range publish(Range range) {

@@ -21,7 +21,8 @@ class RecoveryPointTest {
     private final ReentrantLock lock = new ReentrantLock();
     private final ManualTime time = new ManualTime();
     private final AtomicLong logEnd = new AtomicLong(10);
-    private final RecoveryPoint recoveryPoint = new RecoveryPoint(lock, time, 4);
+    private final FlushStats stats = new FlushStats();
+    private final RecoveryPoint recoveryPoint = new RecoveryPoint(lock, time, 4, stats);
 
     @Test
     void flushFsyncsFromTheRecoveryPointToTheLogEndAndPublishesIt() throws Exception {
@@ -31,8 +32,10 @@ class RecoveryPointTest {
         assertThat(fsyncs).containsExactly(new long[] {4, 10});
         assertThat(recoveryPoint.offset()).isEqualTo(10);
         assertThat(recoveryPoint.lastFlushMs()).isEqualTo(time.milliseconds());
+        assertThat(stats.count()).isEqualTo(1);
         recoveryPoint.flush(logEnd::get, (from, to) -> fsyncs.add(new long[] {from, to}));
         assertThat(fsyncs).as("nothing new: no fsync").hasSize(1);
+        assertThat(stats.count()).as("an empty flush is not counted").isEqualTo(1);
     }
 
     @Test
