@@ -27,4 +27,9 @@ public final class MetricsEndpoint implements HttpEndpoint {
         beforeScrape.run();
         return new HttpReply(200, CONTENT_TYPE, registry.scrape().getBytes(StandardCharsets.UTF_8));
     }
+
+    /** Refreshes the on-demand meters, serialized with scrapes (the console's history samples this way). */
+    public synchronized void refresh() {
+        beforeScrape.run();
+    }
 }

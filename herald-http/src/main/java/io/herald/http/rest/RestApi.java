@@ -25,6 +25,11 @@ public final class RestApi implements AutoCloseable {
         this.ctx = new RestContext(clients);
     }
 
+    /** The Kafka clients of the API, for the console's own calls. */
+    public LocalClients clients() {
+        return clients;
+    }
+
     /** Adds every route of the API to {@code router}. */
     public void register(Router router) {
         new ClusterResources(ctx).register(router);

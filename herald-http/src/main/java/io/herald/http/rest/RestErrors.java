@@ -29,11 +29,12 @@ import org.apache.kafka.common.protocol.Errors;
  * 404, bad requests and refused configs 400, a name taken 409, authorization 401/403, a cluster that does not
  * answer in time 503, anything else 500.
  */
-final class RestErrors {
+public final class RestErrors {
     private RestErrors() {
     }
 
-    static HttpReply reply(Throwable error) {
+    /** The error's answer. */
+    public static HttpReply reply(Throwable error) {
         Throwable e = unwrap(error);
         if (e instanceof RestException rest) {
             return RestJson.error(rest.status(), null, rest.getMessage());

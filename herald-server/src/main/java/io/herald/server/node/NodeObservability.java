@@ -1,6 +1,8 @@
 package io.herald.server.node;
 
+import io.herald.common.time.Time;
 import io.herald.http.HttpConfig;
+import io.herald.http.console.ConsoleApi;
 import io.herald.http.metrics.MetricsEndpoint;
 import io.herald.http.rest.RestApi;
 import io.herald.http.server.HttpServer;
@@ -14,6 +16,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.slf4j.Logger;
@@ -22,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A node's meters and its HTTP listener: one Prometheus registry with the JVM's and the process's meters (memory,
  * GC, threads, classes, CPU, uptime, file descriptors), to which the broker adds its own, served on
- * {@code herald.http.listener} at {@code /metrics}, beside the REST API ({@link RestApi}).
+ * {@code herald.http.listener} at {@code /metrics}, beside the REST API ({@link RestApi}) and the web console
+ * ({@link ConsoleApi}) at {@code /}.
  *
  * <p>An HTTP listener that cannot bind (its port taken, say by another node of a local cluster) is logged and
  * left out: the node serves Kafka clients without it.
@@ -31,11 +35,14 @@ import org.slf4j.LoggerFactory;
  */
 final class NodeObservability implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NodeObservability.class);
+    /** How often the console's history samples rates, sizes and lag (it keeps an hour). */
+    private static final Duration CONSOLE_SAMPLE_INTERVAL = Duration.ofSeconds(10);
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private Optional<HttpServer> http = Optional.empty();
     private Optional<RestApi> rest = Optional.empty();
+    private Optional<ConsoleApi> console = Optional.empty();
 
     NodeObservability() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -59,10 +66,15 @@ final class NodeObservability implements AutoCloseable {
         if (!config.enabled()) {
             return;
         }
-        Router router = new Router().get("/metrics", new MetricsEndpoint(registry, beforeScrape));
+        MetricsEndpoint metrics = new MetricsEndpoint(registry, beforeScrape);
+        Router router = new Router().get("/metrics", metrics);
         RestApi api = new RestApi(bootstrap);
         api.register(router);
         rest = Optional.of(api);
+        ConsoleApi webConsole = new ConsoleApi(api.clients(), registry, metrics::refresh, Time.SYSTEM,
+                CONSOLE_SAMPLE_INTERVAL);
+        webConsole.register(router);
+        console = Optional.of(webConsole);
         HttpServer server = new HttpServer(config.host(), config.port(), router);
         try {
             server.start();
@@ -83,6 +95,7 @@ final class NodeObservability implements AutoCloseable {
     @Override
     public void close() {
         http.ifPresent(HttpServer::close);
+        console.ifPresent(ConsoleApi::close);
         rest.ifPresent(RestApi::close);
         gc.close();
         registry.close();
