@@ -23,8 +23,9 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Dead-letter topics (KIP-1191: topics with {@code errors.deadletterqueue.group.enable=true}) and their replay:
- * each dead-lettered record is produced again to the topic its {@code __dlq.errors.topic} header names (or to
- * the one given), with its key, value and own headers (the {@code __dlq.errors.*} ones dropped), and the
+ * each dead-lettered record is produced again to the topic its {@code __dlq.errors.topic} header names, into
+ * the partition {@code __dlq.errors.partition} names while the topic has it (or to the topic given, partitioned
+ * by key), with its key, value and own headers (the {@code __dlq.errors.*} ones dropped), and the
  * replay's position is committed in group {@value #GROUP}, so a second replay copies only what was dead-lettered
  * since. A replay copies what the topic held when it started and stops there.
  *
@@ -89,6 +90,7 @@ final class DeadLetterReplay {
             consumer.assign(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
+            Map<String, Integer> partitionCounts = new HashMap<>();
             long deadline = System.nanoTime() + MAX_REPLAY.toNanos();
             while (!caughtUp(consumer, partitions, end) && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
@@ -106,7 +108,10 @@ final class DeadLetterReplay {
                                 headers.add(h);
                             }
                         }
-                        clients.producer().send(new ProducerRecord<>(target.get(), null, r.key(), r.value(), headers));
+                        Integer partition = to.isPresent() ? null
+                                : sourcePartition(r, target.get(), consumer, partitionCounts);
+                        clients.producer().send(new ProducerRecord<>(target.get(), partition, r.key(), r.value(),
+                                headers));
                         replayed++;
                     }
                     done.put(tp, new OffsetAndMetadata(r.offset() + 1));
@@ -118,6 +123,26 @@ final class DeadLetterReplay {
             }
         }
         return new Result(replayed, skipped);
+    }
+
+    /**
+     * The partition the record was dead-lettered from ({@code __dlq.errors.partition}) if the source topic still has
+     * it, so a replayed record keeps its place in its key's order; else null (the producer's partitioner decides).
+     */
+    private static Integer sourcePartition(ConsumerRecord<byte[], byte[]> r, String target,
+                                           KafkaConsumer<byte[], byte[]> consumer, Map<String, Integer> counts) {
+        Optional<String> header = header(r, DeadLetterHeaders.PARTITION);
+        if (header.isEmpty()) {
+            return null;
+        }
+        int partition;
+        try {
+            partition = Integer.parseInt(header.get().trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        int count = counts.computeIfAbsent(target, t -> consumer.partitionsFor(t).size());
+        return partition >= 0 && partition < count ? partition : null;
     }
 
     private static boolean caughtUp(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions,
