@@ -112,7 +112,11 @@ public final class FetchHandler implements ApiHandler {
         }
     }
 
-    private record FetchResult(FetchResponseData response, long bytes, boolean hasError) {}
+    /**
+     * @param offsetsOut per topic, the offsets a consumer's read covers: from the fetch offset to the end of the last
+     *                   batch (records, and the control records and compaction gaps between them)
+     */
+    private record FetchResult(FetchResponseData response, long bytes, boolean hasError, Map<String, Long> offsetsOut) {}
 
     @Override
     public CompletableFuture<Response> handle(KafkaRequest request) {
@@ -195,7 +199,7 @@ public final class FetchHandler implements ApiHandler {
                 for (PartitionData partition : topic.partitions()) {
                     bytes += partition.records() == null ? 0 : partition.records().sizeInBytes();
                 }
-                traffic.sentToConsumer(topic.topic(), bytes);
+                traffic.sentToConsumer(topic.topic(), bytes, result.offsetsOut().getOrDefault(topic.topic(), 0L));
             }
         }
         return new Response.Send(sent);
@@ -226,6 +230,7 @@ public final class FetchHandler implements ApiHandler {
         long remaining = maxBytes;
         long total = 0;
         boolean hasError = false;
+        Map<String, Long> offsetsOut = new java.util.HashMap<>();
         for (PartitionFetch p : plan) {
             PartitionData pd = new PartitionData().setPartitionIndex(p.partition()).setRecords(MemoryRecords.EMPTY);
             Errors error = p.resolveError();
@@ -286,6 +291,9 @@ public final class FetchHandler implements ApiHandler {
                     }
                     if (slice.size() > 0) {
                         pd.setRecords(new FileRegionRecords(slice.channel(), slice.position(), slice.size()));
+                        if (!fetcher.isFollower() && slice.endOffset() > p.fetchOffset()) {
+                            offsetsOut.merge(p.topic(), slice.endOffset() - p.fetchOffset(), Long::sum);
+                        }
                     }
                     remaining -= size;
                     total += size;
@@ -315,7 +323,7 @@ public final class FetchHandler implements ApiHandler {
         responses.addAll(topicsByName.values());
         FetchResponseData response = new FetchResponseData().setErrorCode(Errors.NONE.code())
                 .setResponses(responses).setNodeEndpoints(endpoints);
-        return new FetchResult(response, total, hasError);
+        return new FetchResult(response, total, hasError, offsetsOut);
     }
 
     /**

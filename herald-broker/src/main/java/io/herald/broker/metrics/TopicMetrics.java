@@ -6,14 +6,14 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Traffic per topic as counters: {@code herald_topic_bytes_in_total}, {@code herald_topic_messages_in_total} and
- * {@code herald_topic_bytes_out_total}, each with a {@code topic} tag. A topic's counters are made on its first
+ * Traffic per topic as counters: {@code herald_topic_bytes_in_total}, {@code herald_topic_messages_in_total},
+ * {@code herald_topic_bytes_out_total} and {@code herald_topic_messages_out_total}, each with a {@code topic} tag. A topic's counters are made on its first
  * traffic and removed by {@link #retainTopics} once the topic is gone, so a deleted topic's series end.
  *
  * <p>Thread-safe: counters are looked up in a concurrent map and incremented without locks.
  */
 public final class TopicMetrics implements TopicTraffic {
-    private record Meters(Counter bytesIn, Counter messagesIn, Counter bytesOut) {}
+    private record Meters(Counter bytesIn, Counter messagesIn, Counter bytesOut, Counter messagesOut) {}
 
     private final MeterRegistry registry;
     private final ConcurrentHashMap<String, Meters> topics = new ConcurrentHashMap<>();
@@ -30,9 +30,11 @@ public final class TopicMetrics implements TopicTraffic {
     }
 
     @Override
-    public void sentToConsumer(String topic, long bytes) {
+    public void sentToConsumer(String topic, long bytes, long offsets) {
         if (bytes > 0) {
-            meters(topic).bytesOut().increment(bytes);
+            Meters meters = meters(topic);
+            meters.bytesOut().increment(bytes);
+            meters.messagesOut().increment(offsets);
         }
     }
 
@@ -47,6 +49,7 @@ public final class TopicMetrics implements TopicTraffic {
                 registry.remove(gone.bytesIn());
                 registry.remove(gone.messagesIn());
                 registry.remove(gone.bytesOut());
+                registry.remove(gone.messagesOut());
             }
             return true;
         });
@@ -60,6 +63,9 @@ public final class TopicMetrics implements TopicTraffic {
                 Counter.builder("herald.topic.messages.in").tag("topic", t)
                         .description("Records appended by this broker as leader").register(registry),
                 Counter.builder("herald.topic.bytes.out").tag("topic", t)
-                        .description("Bytes of records sent to consumers").register(registry)));
+                        .description("Bytes of records sent to consumers").register(registry),
+                Counter.builder("herald.topic.messages.out").tag("topic", t)
+                        .description("Records sent to consumers: offsets from the fetch offset to the end of the last "
+                                + "batch sent").register(registry)));
     }
 }

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The console's last hour: every {@code interval} (10 s in a broker) a sample of each topic's byte and record
  * counters and log size and each group's lag, read from the broker's meters; the oldest samples fall off after
- * {@code window}. Charts take rates from the differences of consecutive samples. {@link #json} adds a sample of
+ * {@code window}. The answer also has each partition's current size on this broker. Charts take rates from the differences of consecutive samples. {@link #json} adds a sample of
  * the moment, so a chart has a current point even before the first interval has passed.
  *
  * <p>Thread-safety: sampled on its own thread; read from HTTP workers; the samples are guarded by this.
@@ -83,6 +83,16 @@ final class MetricsHistory implements AutoCloseable {
         }
         all.add(sample());
         ObjectNode node = ConsoleJson.MAPPER.createObjectNode().put("interval_ms", interval.toMillis());
+        ObjectNode partitions = node.putObject("partition_sizes");
+        for (Gauge g : registry.find("herald.log.size.bytes").gauges()) {
+            String topic = g.getId().getTag("topic");
+            String partition = g.getId().getTag("partition");
+            if (topic != null && partition != null) {
+                ObjectNode ofTopic = partitions.has(topic) ? (ObjectNode) partitions.get(topic)
+                        : partitions.putObject(topic);
+                ofTopic.put(partition, g.value());
+            }
+        }
         var array = node.putArray("samples");
         for (Sample s : all) {
             ObjectNode sample = array.addObject().put("t", s.timeMs());

@@ -113,7 +113,7 @@ class ConsoleBrowserTest {
                 .get("made-in-console").partitions()).hasSize(2);
 
         open("#/topics/orders");
-        assertThat(rows()).filteredOn(r -> r.matches("^[0-2] 1 1 1.*")).hasSize(3);
+        assertThat(rows()).filteredOn(r -> r.matches("^[0-2] 1 1 1 [0-9.]+ (B|KiB).*")).hasSize(3);
         browser.findElement(By.name("partition")).sendKeys("2");
         browser.findElement(By.name("key")).sendKeys("console-key");
         browser.findElement(By.name("value")).sendKeys("from the console");

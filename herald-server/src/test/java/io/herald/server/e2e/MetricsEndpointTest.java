@@ -80,6 +80,7 @@ class MetricsEndpointTest {
         assertThat(metrics.get("herald_topic_messages_in_total{topic=\"orders\"}")).isEqualTo(100.0);
         assertThat(metrics.get("herald_topic_bytes_in_total{topic=\"orders\"}")).isGreaterThan(100 * 7.0);
         assertThat(metrics.get("herald_topic_bytes_out_total{topic=\"orders\"}")).isGreaterThan(100 * 7.0);
+        assertThat(metrics.get("herald_topic_messages_out_total{topic=\"orders\"}")).isEqualTo(100.0);
         assertThat(metrics.get("herald_requests_seconds_count{api=\"Produce\"}")).isGreaterThanOrEqualTo(100.0);
         assertThat(metrics.get("herald_requests_seconds_count{api=\"Fetch\"}")).isPositive();
         assertThat(value(metrics, "herald_requests_seconds_bucket", "api=\"Produce\"", "le=\"+Inf\"")).hasValue(

@@ -66,6 +66,14 @@ class RestApiTest {
         assertThat(brokers.path("data").get(0).path("broker_id").asInt()).isEqualTo(1);
         assertThat(brokers.path("data").get(0).path("port").asInt()).isEqualTo(broker.port());
 
+        JsonNode one = ok(call("GET", "/v3/clusters/" + clusterId + "/brokers/1", null));
+        assertThat(one.path("kind").asText()).isEqualTo("KafkaBroker");
+        assertThat(one.path("host").asText()).isEqualTo("127.0.0.1");
+        assertThat(call("GET", "/v3/clusters/" + clusterId + "/brokers/7", null).statusCode()).isEqualTo(404);
+        assertThat(call("GET", "/v3/clusters/" + clusterId + "/brokers/x", null).statusCode()).isEqualTo(400);
+        JsonNode cluster = ok(call("GET", "/v3/clusters/" + clusterId, null));
+        assertThat(cluster.path("controller").path("related").asText()).endsWith("/brokers/1");
+
         HttpResponse<String> wrong = call("GET", "/v3/clusters/not-this-one/topics", null);
         assertThat(wrong.statusCode()).isEqualTo(404);
         assertThat(JSON.readTree(wrong.body()).path("error_code").asInt()).isEqualTo(404);
@@ -99,6 +107,17 @@ class RestApiTest {
         assertThat(partitions.path("data")).hasSize(3);
         assertThat(partitions.path("data").get(2).path("leader_id").asInt()).isEqualTo(1);
 
+        JsonNode partition = ok(call("GET", topics + "/orders/partitions/1", null));
+        assertThat(partition.path("partition_id").asInt()).isEqualTo(1);
+        assertThat(partition.path("isr").get(0).asInt()).isEqualTo(1);
+        HttpResponse<String> noPartition = call("GET", topics + "/orders/partitions/9", null);
+        assertThat(noPartition.statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(noPartition.body()).path("error_name").asText()).isEqualTo("UNKNOWN_TOPIC_OR_PARTITION");
+        JsonNode configs = ok(call("GET", topics + "/orders/configs", null));
+        assertThat(configs.path("kind").asText()).isEqualTo("KafkaTopicConfigList");
+        assertThat(configs.path("data").findValuesAsText("name")).contains("retention.ms", "cleanup.policy",
+                "segment.bytes");
+        assertThat(call("GET", topics + "/orders/configs/no.such.config", null).statusCode()).isEqualTo(404);
         JsonNode retention = ok(call("GET", topics + "/orders/configs/retention.ms", null));
         assertThat(retention.path("value").asText()).isEqualTo("3600000");
         assertThat(retention.path("source").asText()).isEqualTo("DYNAMIC_TOPIC_CONFIG");
@@ -111,6 +130,10 @@ class RestApiTest {
         Config after = topicConfig(admin, "orders");
         assertThat(after.get("cleanup.policy").value()).isEqualTo("compact");
         assertThat(after.get("retention.ms").isDefault()).isTrue();
+        assertThat(call("DELETE", topics + "/orders/configs/cleanup.policy", null).statusCode()).isEqualTo(204);
+        assertThat(topicConfig(admin, "orders").get("cleanup.policy").isDefault()).isTrue();
+        assertThat(call("PUT", topics + "/orders/configs/retention.ms", "{\"value\": \"soon\"}").statusCode())
+                .isEqualTo(400);
 
         assertThat(call("DELETE", topics + "/orders", null).statusCode()).isEqualTo(204);
         HttpResponse<String> gone = call("GET", topics + "/orders", null);
@@ -225,6 +248,11 @@ class RestApiTest {
         String groups = "/v3/clusters/" + clusterId + "/consumer-groups";
         assertThat(ok(call("GET", groups, null)).path("data").findValuesAsText("consumer_group_id"))
                 .contains("workers");
+        JsonNode described = ok(call("GET", groups + "/workers", null));
+        assertThat(described.path("kind").asText()).isEqualTo("KafkaConsumerGroup");
+        assertThat(described.path("state").asText()).isEqualTo("EMPTY");
+        assertThat(described.path("lag_summary").path("related").asText()).endsWith("/workers/lag-summary");
+        assertThat(ok(call("GET", groups + "/workers/consumers", null)).path("data")).isEmpty();
         JsonNode lags = ok(call("GET", groups + "/workers/lags", null));
         assertThat(lags.path("data")).hasSize(2);
         assertThat(lags.path("data").get(0).path("current_offset").asLong()).isEqualTo(1);
@@ -235,6 +263,22 @@ class RestApiTest {
         assertThat(summary.path("total_lag").asLong()).isEqualTo(4);
         assertThat(summary.path("max_lag").asLong()).isEqualTo(4);
         assertThat(summary.path("max_lag_partition_id").asInt()).isEqualTo(0);
+        KafkaConsumer<String, String> member = broker.consumer(Map.of(ConsumerConfig.GROUP_ID_CONFIG, "live",
+                ConsumerConfig.CLIENT_ID_CONFIG, "live-client"));
+        member.subscribe(List.of("work"));
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (member.assignment().size() < 2 && System.nanoTime() < deadline) {
+            member.poll(Duration.ofMillis(200));
+        }
+        member.commitSync();
+        JsonNode consumers = ok(call("GET", groups + "/live/consumers", null));
+        assertThat(consumers.path("data")).hasSize(1);
+        assertThat(consumers.path("data").get(0).path("client_id").asText()).isEqualTo("live-client");
+        assertThat(consumers.path("data").get(0).path("assignments")).hasSize(2);
+        JsonNode liveLags = ok(call("GET", groups + "/live/lags", null));
+        assertThat(liveLags.path("data").findValuesAsText("client_id")).containsOnly("live-client");
+        assertThat(ok(call("GET", groups + "/live", null)).path("state").asText()).isEqualTo("STABLE");
+
         HttpResponse<String> missing = call("GET", groups + "/nobody/lags", null);
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(JSON.readTree(missing.body()).path("error_name").asText()).isEqualTo("GROUP_ID_NOT_FOUND");

@@ -12,12 +12,23 @@ import java.nio.channels.FileChannel;
  * <p>The channel stays open at least {@code fileDeleteDelayMs} after its segment is deleted, so a
  * slice handed to the network layer remains readable while the response is sent. Callers must not
  * close the channel.
+ *
+ * @param endOffset the offset after the slice's last batch (its last offset + 1), as the read that made it saw
+ *                  it; {@link #UNKNOWN_END} when not known (an empty slice, one cut by {@link #head})
  */
-public record FileSlice(FileChannel channel, long position, int size) {
+public record FileSlice(FileChannel channel, long position, int size, long endOffset) {
+    /** The {@link #endOffset} of a slice whose end is not known. */
+    public static final long UNKNOWN_END = -1;
+
     public FileSlice {
         if (position < 0 || size < 0) {
             throw new IllegalArgumentException("position " + position + ", size " + size + " (expected: >= 0)");
         }
+    }
+
+    /** A slice whose end offset is not known. */
+    public FileSlice(FileChannel channel, long position, int size) {
+        this(channel, position, size, UNKNOWN_END);
     }
 
     /**

@@ -299,25 +299,34 @@ public final class LogSegment {
             return Optional.of(new FileSlice(channel, start, 0));
         }
         // Invariant: [start, position) holds whole batches, each with base offset < maxOffsetExclusive, and
-        // position - start <= maxBytes unless it is the single first batch (minOneMessage).
+        // position - start <= maxBytes unless it is the single first batch (minOneMessage); end is the offset after
+        // them, unknown (-1) right after a jump until the next header is read.
         int position = start + h.sizeInBytes();
+        long end = h.nextOffset();
         int budgetEnd = (int) Math.min(limit, (long) start + maxBytes);
         if (maxOffsetExclusive > 0) {
             Optional<OffsetPosition> jump = offsetIndex.floor(maxOffsetExclusive - 1, budgetEnd);
-            if (jump.isPresent() && jump.get().position() > position) {
+            // Not onto a batch appended after this read took the size: the header read there gives the end offset.
+            if (jump.isPresent() && jump.get().position() > position
+                    && jump.get().position() + BatchHeader.SIZE <= limit) {
                 // The batch before the entry ends there; every batch up to it has offsets below the entry's.
                 position = jump.get().position();
+                end = FileSlice.UNKNOWN_END;
             }
         }
         ByteBuffer header = ByteBuffer.allocate(BatchHeader.SIZE);
         while (position + BatchHeader.SIZE <= limit) {
             h = readHeader(header, position);
             if (h.baseOffset() >= maxOffsetExclusive || position - start + h.sizeInBytes() > maxBytes) {
+                if (end == FileSlice.UNKNOWN_END) {
+                    end = h.baseOffset(); // the batch right after the slice: the slice ends before it
+                }
                 break;
             }
             position += h.sizeInBytes();
+            end = h.nextOffset();
         }
-        return Optional.of(new FileSlice(channel, start, position - start));
+        return Optional.of(new FileSlice(channel, start, position - start, end));
     }
 
     /** Reads the complete batch at {@code position}. */

@@ -46,8 +46,10 @@ class ConcurrentReadTest {
                     long end = log.logEndOffset();
                     long offset = start + (long) (random.nextDouble() * (end - start + 1));
                     List<MutableRecordBatch> batches;
+                    FileSlice slice;
                     try {
-                        batches = TestRecords.batches(log.read(offset, 1 + random.nextInt(3000), Long.MAX_VALUE, true).slice());
+                        slice = log.read(offset, 1 + random.nextInt(3000), Long.MAX_VALUE, true).slice();
+                        batches = TestRecords.batches(slice);
                     } catch (OffsetOutOfRangeException e) {
                         assertThat(offset).isLessThan(log.logStartOffset());
                         continue;
@@ -62,6 +64,9 @@ class ConcurrentReadTest {
                             assertThat(b.baseOffset()).isLessThanOrEqualTo(offset);
                         }
                         expectedBase = b.nextOffset();
+                    }
+                    if (!batches.isEmpty()) {
+                        assertThat(slice.endOffset()).as("the slice's end offset").isEqualTo(expectedBase);
                     }
                     reads.incrementAndGet();
                 }

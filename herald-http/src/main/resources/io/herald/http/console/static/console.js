@@ -56,6 +56,14 @@ function bytes(n) {
 
 function link(href, text) { return el("a", { href }, text); }
 
+/** A partition's size as a bar against the largest partition of its topic (not hosted here: "–"). */
+function sizeBar(size, largest) {
+  if (size === undefined) return el("span", { class: "muted" }, "–");
+  return el("div", { class: "sizebar" },
+    el("div", { class: "bar", style: "width:" + Math.max(1, Math.round(100 * size / largest)) + "px" }),
+    el("span", {}, bytes(size)));
+}
+
 function message(text, bad) { return el("div", { class: "message " + (bad ? "bad" : "ok") }, text); }
 
 function fail(error) {
@@ -97,14 +105,16 @@ function rates(samples, value) {
   return [xs, ys];
 }
 
-/** A chart of the last hour (x in epoch seconds), sized to its place in the page once it is there. */
+/** A chart over time (x in epoch seconds), sized to its place in the page once it is there. */
 function chart(title, series, data) {
   const holder = el("div", { class: "chart", "data-chart": title, "data-points": data[0].length });
+  // The last hour, or since the broker's first sample when it started less than an hour ago (at least a minute).
   const now = Date.now() / 1000;
+  const from = Math.min(now - 60, Math.max(now - 3600, data[0].length ? data[0][0] : now - 3600));
   requestAnimationFrame(() => {
     const opts = {
       title, width: Math.max(300, holder.clientWidth - 20), height: 200,
-      scales: { x: { time: true, range: () => [now - 3600, now] } },
+      scales: { x: { time: true, range: () => [from, now] } },
       series: [{}].concat(series.map((label, i) => ({ label, stroke: ["#2c5bd8", "#e0703a", "#2e7d32"][i % 3],
         width: 2, points: { show: data[0].length < 3 } }))),
       axes: [{}, { size: 70 }],
@@ -184,6 +194,8 @@ async function topic(name) {
   const [t, partitions, configs, hist] = await Promise.all([v3("/topics/" + enc), v3("/topics/" + enc + "/partitions"),
     v3("/topics/" + enc + "/configs"), history()]);
   const samples = hist.samples.filter(s => s.topics[name]);
+  const sizes = (hist.partition_sizes || {})[name] || {};
+  const largest = Math.max(1, ...Object.values(sizes));
   const status = el("div");
   const form = el("form", { class: "inline", onsubmit: async (e) => {
     e.preventDefault();
@@ -206,9 +218,10 @@ async function topic(name) {
     el("div", { class: "cards" }, card("Partitions", t.partitions_count), card("Replication", t.replication_factor),
       card("Id", t.topic_id)),
     el("h2", {}, "Partitions"),
-    table(["Partition", "Leader", "Replicas", "ISR", ""], partitions.data.map(p => [
+    table(["Partition", "Leader", "Replicas", "ISR", "Size (this broker)", ""], partitions.data.map(p => [
       link("#/browse?topic=" + enc + "&partition=" + p.partition_id, p.partition_id),
       p.leader_id === null ? el("span", { class: "bad" }, "offline") : p.leader_id, p.replicas.join(", "), p.isr.join(", "),
+      sizeBar(sizes[p.partition_id], largest),
       p.isr.length < p.replicas.length ? el("span", { class: "bad" }, "under-replicated") : ""])),
     el("div", { class: "grid2" },
       chart("Bytes in per second", ["in"], rates(samples, s => s.topics[name].bytes_in)),
