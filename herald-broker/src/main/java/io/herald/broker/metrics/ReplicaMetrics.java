@@ -13,7 +13,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -44,6 +46,8 @@ public final class ReplicaMetrics implements MetadataPublisher.Listener {
     private final MultiGauge logSize;
     private final MultiGauge logStart;
     private final MultiGauge logEnd;
+    /** The partitions the per-partition gauges read; only the scraping thread touches it. */
+    private List<Partition> registered = List.of();
 
     public ReplicaMetrics(MeterRegistry registry, ReplicaManager replicas, Supplier<ClusterImage> images,
                           List<Purgatory<?>> purgatories) {
@@ -76,12 +80,19 @@ public final class ReplicaMetrics implements MetadataPublisher.Listener {
                 .register(registry);
     }
 
-    /** Re-reads the partitions hosted here for the per-partition gauges (before a scrape). */
+    /**
+     * Re-reads the partitions hosted here for the per-partition gauges (before a scrape). The gauges read their
+     * partition's log when scraped, so they are registered again only when the set of partitions changed.
+     */
     public void refresh() {
+        List<Partition> now = List.copyOf(replicas.partitions());
+        if (sameObjects(now, registered)) {
+            return;
+        }
         List<MultiGauge.Row<?>> sizes = new ArrayList<>();
         List<MultiGauge.Row<?>> starts = new ArrayList<>();
         List<MultiGauge.Row<?>> ends = new ArrayList<>();
-        for (Partition p : replicas.partitions()) {
+        for (Partition p : now) {
             Tags tags = Tags.of("topic", p.topicPartition().topic(),
                     "partition", String.valueOf(p.topicPartition().partition()));
             sizes.add(MultiGauge.Row.of(tags, p, q -> q.log().sizeInBytes()));
@@ -91,6 +102,17 @@ public final class ReplicaMetrics implements MetadataPublisher.Listener {
         logSize.register(sizes, true);
         logStart.register(starts, true);
         logEnd.register(ends, true);
+        registered = now;
+    }
+
+    /** Whether both lists hold the same partition objects (one made anew, after a log-dir failure say, differs). */
+    private static boolean sameObjects(List<Partition> a, List<Partition> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        Set<Partition> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        seen.addAll(b);
+        return seen.containsAll(a);
     }
 
     /** Counts the ISR changes the new image committed for partitions this broker leads. */
