@@ -17,6 +17,11 @@ public interface StaticBrokerConfigs {
     /** Every config the node defines with its effective value (given or default), by name. */
     Map<String, String> effectiveValues();
 
+    /** Whether {@code name} holds a secret (a password, a private key): its value is never shown. */
+    default boolean isSensitive(String name) {
+        return false;
+    }
+
     /** Whether {@code name} was left at its default. */
     default boolean isDefault(String name) {
         return !originals().containsKey(name);

@@ -1,5 +1,6 @@
 package io.herald.protocol;
 
+import io.herald.protocol.security.SaslAuthenticator;
 import java.net.InetSocketAddress;
 import java.util.EnumMap;
 import java.util.List;
@@ -26,10 +27,10 @@ import org.slf4j.LoggerFactory;
  * the ApiVersions response and for which requests are accepted at all.
  *
  * <p>Every range is declared: each handler states the versions it implements ({@link ServedApi}), and
- * ApiVersions, registered at construction and answered by the protocol layer, states its own. Nothing is
- * derived from kafka-clients, whose {@code ApiKeys} say what the library can parse, not what a handler
- * implements: deriving ranges from it made every kafka-clients upgrade silently advertise versions no
- * handler had been written for. kafka-clients only bounds the declarations, since a version it cannot
+ * ApiVersions, SaslHandshake and SaslAuthenticate, registered at construction and answered by the protocol
+ * layer, state their own. Nothing is derived from kafka-clients, whose {@code ApiKeys} say what the library
+ * can parse, not what a handler implements: deriving ranges from it made every kafka-clients upgrade silently
+ * advertise versions no handler had been written for. kafka-clients only bounds the declarations, since a version it cannot
  * parse cannot be served.
  *
  * <p>Thread-safety: {@code register} is for the single thread that wires the broker. Once the
@@ -57,9 +58,24 @@ public final class ApiRegistry {
     private volatile Supplier<FeatureSet> features = () -> FeatureSet.NONE;
     private final List<Consumer<InetSocketAddress>> closeListeners = new CopyOnWriteArrayList<>();
 
+    /**
+     * SaslHandshake v1 (v0, after which raw SASL tokens follow without a Kafka header, is not served) and
+     * SaslAuthenticate v0 to v2 (v1 adds the session lifetime of KIP-368).
+     */
+    static final VersionRange SASL_HANDSHAKE_RANGE = VersionRange.of(1, 1);
+    static final VersionRange SASL_AUTHENTICATE_RANGE = VersionRange.of(0, 2);
+
     public ApiRegistry() {
         entries.put(ApiKeys.API_VERSIONS,
             new Entry(requireParsable(ApiKeys.API_VERSIONS, API_VERSIONS_RANGE), this::handleApiVersions));
+        // A SASL listener's connections answer these before dispatch (SaslAuthenticator); a request that reaches
+        // the registry came over a listener without SASL, or after authentication, and Kafka refuses it so.
+        entries.put(ApiKeys.SASL_HANDSHAKE, new Entry(requireParsable(ApiKeys.SASL_HANDSHAKE, SASL_HANDSHAKE_RANGE),
+            request -> CompletableFuture.completedFuture(new Response.Send(
+                SaslAuthenticator.illegalState(ApiKeys.SASL_HANDSHAKE)))));
+        entries.put(ApiKeys.SASL_AUTHENTICATE, new Entry(requireParsable(ApiKeys.SASL_AUTHENTICATE,
+            SASL_AUTHENTICATE_RANGE), request -> CompletableFuture.completedFuture(new Response.Send(
+                SaslAuthenticator.illegalState(ApiKeys.SASL_AUTHENTICATE)))));
     }
 
     /**
@@ -75,8 +91,9 @@ public final class ApiRegistry {
         if (frozen) {
             throw new IllegalStateException("registry is frozen: the server has started");
         }
-        if (api.key() == ApiKeys.API_VERSIONS) {
-            throw new IllegalArgumentException("ApiVersions is answered by the protocol layer");
+        if (api.key() == ApiKeys.API_VERSIONS || api.key() == ApiKeys.SASL_HANDSHAKE
+            || api.key() == ApiKeys.SASL_AUTHENTICATE) {
+            throw new IllegalArgumentException(api.key() + " is answered by the protocol layer");
         }
         if (entries.containsKey(api.key())) {
             throw new IllegalStateException(api.key() + " is already registered");

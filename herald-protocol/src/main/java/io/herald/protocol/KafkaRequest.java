@@ -24,17 +24,25 @@ import org.apache.kafka.common.requests.RequestHeader;
  * @param sizeInBytes   the size of the frame (header and body), excluding the 4-byte size prefix
  * @param clientAddress the peer's address
  * @param receivedNanos when the complete frame arrived, on the server's nano clock
+ * @param connection    the listener and the principal the request came with
  */
 public record KafkaRequest(RequestHeader header, AbstractRequest body, int sizeInBytes,
-                           InetSocketAddress clientAddress, long receivedNanos) {
+                           InetSocketAddress clientAddress, long receivedNanos, ConnectionContext connection) {
 
     public KafkaRequest {
         Objects.requireNonNull(header, "header");
         Objects.requireNonNull(body, "body");
         Objects.requireNonNull(clientAddress, "clientAddress");
+        Objects.requireNonNull(connection, "connection");
         if (sizeInBytes < 0) {
             throw new IllegalArgumentException("sizeInBytes: " + sizeInBytes + " (expected: >= 0)");
         }
+    }
+
+    /** A request of an anonymous client on a PLAINTEXT listener (tests). */
+    public KafkaRequest(RequestHeader header, AbstractRequest body, int sizeInBytes, InetSocketAddress clientAddress,
+                        long receivedNanos) {
+        this(header, body, sizeInBytes, clientAddress, receivedNanos, ConnectionContext.PLAINTEXT);
     }
 
     public ApiKeys apiKey() {

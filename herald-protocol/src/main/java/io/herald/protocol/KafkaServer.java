@@ -15,14 +15,16 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Kafka listener: one acceptor thread and N event-loop threads (NIO transport, so fetch
- * responses go out with FileChannel.transferTo / sendfile).
+ * The Kafka listeners: one acceptor thread and N event-loop threads shared by every listener (NIO transport, so
+ * fetch responses go out with FileChannel.transferTo / sendfile, except through TLS).
  *
  * <p>Lifecycle: {@link #start()} once, then {@link #close()} (idempotent). Starting freezes the
  * {@link ApiRegistry}. {@code start} and {@code close} are for the owning thread; {@link #boundPort()}
@@ -44,7 +46,8 @@ public final class KafkaServer implements AutoCloseable {
     private final MalformedRequestLog malformed = new MalformedRequestLog(io.herald.common.time.Time.SYSTEM);
     private EventLoopGroup acceptorGroup;
     private EventLoopGroup ioGroup;
-    private volatile Channel serverChannel;
+    /** The bound listeners by name, in configuration order; set once by start(). */
+    private volatile Map<String, Channel> serverChannels = Map.of();
     private boolean started;
     private boolean closed;
 
@@ -69,32 +72,48 @@ public final class KafkaServer implements AutoCloseable {
         acceptorGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("herald-acceptor"), NioIoHandler.newFactory());
         ioGroup = new MultiThreadIoEventLoopGroup(config.effectiveIoThreads(), new DefaultThreadFactory("herald-network"),
             NioIoHandler.newFactory());
-        ServerBootstrap bootstrap = new ServerBootstrap()
+        // The summary of a minute with suppressed lines comes even if no bad connection follows it.
+        ioGroup.next().scheduleAtFixedRate(malformed::maybeLogSummary, SUMMARY_CHECK_MS, SUMMARY_CHECK_MS,
+            TimeUnit.MILLISECONDS);
+        Map<String, Channel> bound = new LinkedHashMap<>();
+        try {
+            for (ListenerConfig listener : config.listeners()) {
+                Channel channel = bootstrap(listener).bind(listener.host(), listener.port()).sync().channel();
+                bound.put(listener.name(), channel);
+                log.info("Listening for Kafka clients on {} ({} listener {})", channel.localAddress(),
+                    listener.security().protocol(), listener.name());
+            }
+        } catch (InterruptedException | RuntimeException e) {
+            bound.values().forEach(c -> c.close().awaitUninterruptibly());
+            shutdownLoops();
+            throw e;
+        }
+        serverChannels = Map.copyOf(bound);
+    }
+
+    private ServerBootstrap bootstrap(ListenerConfig listener) {
+        return new ServerBootstrap()
             .group(acceptorGroup, ioGroup)
             .channel(NioServerSocketChannel.class)
             .option(ChannelOption.SO_BACKLOG, 1024)
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.SO_KEEPALIVE, true)
-            .childHandler(new KafkaChannelInitializer(config, registry, System::nanoTime, connections::add, malformed,
-                observer));
-        // The summary of a minute with suppressed lines comes even if no bad connection follows it.
-        ioGroup.next().scheduleAtFixedRate(malformed::maybeLogSummary, SUMMARY_CHECK_MS, SUMMARY_CHECK_MS,
-            TimeUnit.MILLISECONDS);
-        try {
-            serverChannel = bootstrap.bind(config.host(), config.port()).sync().channel();
-        } catch (InterruptedException | RuntimeException e) {
-            shutdownLoops();
-            throw e;
-        }
-        log.info("Listening for Kafka clients on {}", serverChannel.localAddress());
+            .childHandler(new KafkaChannelInitializer(config, listener, registry, System::nanoTime, connections::add,
+                malformed, observer));
     }
 
-    /** The port the listener is bound to (the ephemeral one if the configured port is 0). */
+    /** The port the first listener is bound to (the ephemeral one if the configured port is 0). */
     public int boundPort() {
-        Channel channel = serverChannel;
+        return boundPort(config.listeners().getFirst().name());
+    }
+
+    /** The port listener {@code name} is bound to (the ephemeral one if the configured port is 0). */
+    public int boundPort(String name) {
+        Channel channel = serverChannels.get(name);
         if (channel == null) {
-            throw new IllegalStateException("server not started");
+            throw new IllegalStateException(serverChannels.isEmpty() ? "server not started"
+                : "no listener " + name + " (listeners: " + serverChannels.keySet() + ")");
         }
         return ((InetSocketAddress) channel.localAddress()).getPort();
     }
@@ -110,10 +129,7 @@ public final class KafkaServer implements AutoCloseable {
             return;
         }
         closed = true;
-        Channel channel = serverChannel;
-        if (channel != null) {
-            channel.close().awaitUninterruptibly();
-        }
+        serverChannels.values().forEach(channel -> channel.close().awaitUninterruptibly());
         connections.forEach(c -> c.pipeline().fireUserEventTriggered(RequestDispatcher.DRAIN_AND_CLOSE));
         if (!connections.newCloseFuture().awaitUninterruptibly(DRAIN_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
             log.warn("{} connections still busy after {} ms; closing them", connections.size(), DRAIN_TIMEOUT_MS);

@@ -1,21 +1,22 @@
 package io.herald.protocol;
 
 import io.herald.common.config.ConfigValues;
-import java.util.Objects;
+import java.util.List;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 
 /**
- * Network settings of the Kafka listener.
+ * Network settings of the Kafka listeners.
  *
- * @param host                 address to bind ("0.0.0.0" for all interfaces)
- * @param port                 port to bind; 0 picks an ephemeral port (see {@link KafkaServer#boundPort()})
+ * @param listeners            the listeners to bind, at least one; the first is the one {@link KafkaServer#boundPort()}
+ *                             reports
  * @param ioThreads            event-loop threads serving connections; 0 = number of cores
  * @param maxRequestBytes      socket.request.max.bytes: larger frames close the connection
  * @param connectionsMaxIdleMs connections.max.idle.ms: idle connections are closed; 0 or less disables it
  */
-public record ServerConfig(String host, int port, int ioThreads, int maxRequestBytes, int connectionsMaxIdleMs) {
+public record ServerConfig(List<ListenerConfig> listeners, int ioThreads, int maxRequestBytes,
+                           int connectionsMaxIdleMs) {
 
     /** Kafka's default socket.request.max.bytes (100 MiB). */
     public static final int DEFAULT_MAX_REQUEST_BYTES = 104_857_600;
@@ -23,9 +24,12 @@ public record ServerConfig(String host, int port, int ioThreads, int maxRequestB
     public static final int DEFAULT_CONNECTIONS_MAX_IDLE_MS = 600_000;
 
     public ServerConfig {
-        Objects.requireNonNull(host, "host");
-        if (port < 0 || port > 65_535) {
-            throw new IllegalArgumentException("port: " + port + " (expected: 0-65535)");
+        listeners = List.copyOf(listeners);
+        if (listeners.isEmpty()) {
+            throw new IllegalArgumentException("listeners: none (expected: at least one)");
+        }
+        if (listeners.stream().map(ListenerConfig::name).distinct().count() != listeners.size()) {
+            throw new IllegalArgumentException("listeners: a name is used twice in " + listeners);
         }
         if (ioThreads < 0) {
             throw new IllegalArgumentException("ioThreads: " + ioThreads + " (expected: >= 0, 0 = cores)");
@@ -48,13 +52,18 @@ public record ServerConfig(String host, int port, int ioThreads, int maxRequestB
             .define(CONNECTIONS_MAX_IDLE_MS, Type.LONG, (long) DEFAULT_CONNECTIONS_MAX_IDLE_MS, Importance.LOW,
                     "Idle connections are closed after this long; 0 or less keeps them.");
 
-    /** The listener on {@code host:port} with the network configs of {@code v}. */
-    public static ServerConfig from(String host, int port, ConfigValues v) {
-        return new ServerConfig(host, port, v.getInt(NUM_NETWORK_THREADS), v.getInt(SOCKET_REQUEST_MAX_BYTES),
+    /** One PLAINTEXT listener on {@code host:port} (tests, replica nodes). */
+    public ServerConfig(String host, int port, int ioThreads, int maxRequestBytes, int connectionsMaxIdleMs) {
+        this(List.of(ListenerConfig.plaintext(host, port)), ioThreads, maxRequestBytes, connectionsMaxIdleMs);
+    }
+
+    /** {@code listeners} with the network configs of {@code v}. */
+    public static ServerConfig from(List<ListenerConfig> listeners, ConfigValues v) {
+        return new ServerConfig(listeners, v.getInt(NUM_NETWORK_THREADS), v.getInt(SOCKET_REQUEST_MAX_BYTES),
                 (int) Math.min(Integer.MAX_VALUE, v.getLong(CONNECTIONS_MAX_IDLE_MS)));
     }
 
-    /** Kafka's defaults on the given address. */
+    /** Kafka's defaults on one PLAINTEXT listener on the given address. */
     public static ServerConfig defaults(String host, int port) {
         return new ServerConfig(host, port, 0, DEFAULT_MAX_REQUEST_BYTES, DEFAULT_CONNECTIONS_MAX_IDLE_MS);
     }

@@ -100,6 +100,8 @@ class ApiRegistryTest {
 
         assertThat(advertised).containsOnly(
             Map.entry(ApiKeys.API_VERSIONS.id, VersionRange.of(0, 4)),
+            Map.entry(ApiKeys.SASL_HANDSHAKE.id, VersionRange.of(1, 1)),
+            Map.entry(ApiKeys.SASL_AUTHENTICATE.id, VersionRange.of(0, 2)),
             Map.entry(ApiKeys.METADATA.id, VersionRange.of(4, 12)),
             Map.entry(ApiKeys.FETCH.id, VersionRange.of(4, 10)));
     }
@@ -113,7 +115,8 @@ class ApiRegistryTest {
         assertThat(registry.apiVersionsResponse((short) 2, bad).errorCode()).isEqualTo(Errors.NONE.code());
         ApiVersionsResponseData ok = registry.apiVersionsResponse((short) 3, good);
         assertThat(ok.errorCode()).isEqualTo(Errors.NONE.code());
-        assertThat(ok.apiKeys()).hasSize(1);
+        // ApiVersions and the two SASL APIs are built in.
+        assertThat(ok.apiKeys()).hasSize(3);
         assertThat(registry.apiVersionsResponse((short) 99, good).errorCode()).isEqualTo(Errors.UNSUPPORTED_VERSION.code());
     }
 

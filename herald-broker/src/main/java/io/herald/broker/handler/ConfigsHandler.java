@@ -238,7 +238,8 @@ public final class ConfigsHandler {
         checkBrokerName(name);
         Map<String, DescribeConfigsResourceResult> entries = new LinkedHashMap<>();
         config.effectiveValues().forEach((key, value) -> entries.put(key, new DescribeConfigsResourceResult()
-                .setName(key).setValue(value).setReadOnly(true).setIsSensitive(false)
+                .setName(key).setValue(config.isSensitive(key) ? null : value).setReadOnly(true)
+                .setIsSensitive(config.isSensitive(key))
                 .setConfigSource((config.isDefault(key) ? DescribeConfigsResponse.ConfigSource.DEFAULT_CONFIG
                         : DescribeConfigsResponse.ConfigSource.STATIC_BROKER_CONFIG).id())));
         for (TopicConfigs.Key key : TopicConfigs.keys().values()) {

@@ -133,6 +133,83 @@ public sealed interface ControllerCommand {
      */
     record FeatureChange(short level, byte upgradeType) {}
 
+    /**
+     * Kafka's AlterUserScramCredentials: deletions, then upsertions, each decided per user as Kafka's
+     * ScramControlManager does; the accepted ones take effect together (see {@code ScramControl}).
+     */
+    record AlterScramCredentials(List<ScramDeletion> deletions, List<ScramUpsertion> upsertions)
+            implements ControllerCommand {
+        public AlterScramCredentials {
+            deletions = List.copyOf(deletions);
+            upsertions = List.copyOf(upsertions);
+        }
+    }
+
+    /** Removes {@code user}'s credential of {@code mechanism}, Kafka's wire type kept as sent (0 is UNKNOWN). */
+    record ScramDeletion(String user, byte mechanism) {}
+
+    /**
+     * Sets {@code user}'s credential of {@code mechanism} (Kafka's wire type, kept as sent so that the controller
+     * refuses an unknown one as Kafka does).
+     *
+     * <p>Carries the StoredKey and ServerKey derived from the client's salted password (by
+     * {@code ScramControl.upsertion}, before the command is appended), not the salted password itself: this
+     * command is a metadata log entry, kept on every quorum member's disk until a snapshot replaces it, and the
+     * salted password would let anyone who reads the log authenticate as the user. Both keys are empty when they
+     * could not be derived (an unknown mechanism, or an empty salted password, which is not an HMAC key); the
+     * decision then refuses the upsertion as Kafka does.
+     *
+     * <p>Arrays are copied in and out; equality compares their contents; {@link #toString} hides the keys.
+     */
+    record ScramUpsertion(String user, byte mechanism, int iterations, byte[] salt, byte[] storedKey,
+                          byte[] serverKey) {
+        public ScramUpsertion {
+            salt = salt.clone();
+            storedKey = storedKey.clone();
+            serverKey = serverKey.clone();
+        }
+
+        @Override
+        public byte[] salt() {
+            return salt.clone();
+        }
+
+        @Override
+        public byte[] storedKey() {
+            return storedKey.clone();
+        }
+
+        @Override
+        public byte[] serverKey() {
+            return serverKey.clone();
+        }
+
+        /** Whether the keys could be derived from the salted password. */
+        public boolean hasKeys() {
+            return storedKey.length > 0 && serverKey.length > 0;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ScramUpsertion other && user.equals(other.user) && mechanism == other.mechanism
+                    && iterations == other.iterations && java.util.Arrays.equals(salt, other.salt)
+                    && java.util.Arrays.equals(storedKey, other.storedKey)
+                    && java.util.Arrays.equals(serverKey, other.serverKey);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(user, mechanism, iterations, java.util.Arrays.hashCode(salt),
+                    java.util.Arrays.hashCode(storedKey), java.util.Arrays.hashCode(serverKey));
+        }
+
+        @Override
+        public String toString() {
+            return "ScramUpsertion[user=" + user + ", mechanism=" + mechanism + ", iterations=" + iterations
+                    + ", keys hidden]";
+        }
+    }
+
     /** A partition by topic name, as admin requests name it. */
     record PartitionRef(String topic, int partition) {}
 }

@@ -15,6 +15,7 @@ import io.herald.common.codec.RecordWriter;
 import io.herald.metadata.controller.ControllerCommand.AlterConfigs;
 import io.herald.metadata.controller.ControllerCommand.AlterPartition;
 import io.herald.metadata.controller.ControllerCommand.AlterReassignments;
+import io.herald.metadata.controller.ControllerCommand.AlterScramCredentials;
 import io.herald.metadata.controller.ControllerCommand.ControlledShutdown;
 import io.herald.metadata.controller.ControllerCommand.CreatePartitions;
 import io.herald.metadata.controller.ControllerCommand.CreateTopic;
@@ -28,6 +29,8 @@ import io.herald.metadata.controller.ControllerCommand.Reassignment;
 import io.herald.metadata.controller.ControllerCommand.RegisterBroker;
 import io.herald.metadata.controller.ControllerCommand.ReserveProducerIds;
 import io.herald.metadata.controller.ControllerCommand.ReportOfflineReplicas;
+import io.herald.metadata.controller.ControllerCommand.ScramDeletion;
+import io.herald.metadata.controller.ControllerCommand.ScramUpsertion;
 import io.herald.metadata.controller.ControllerCommand.TermFenced;
 import io.herald.metadata.image.ReplicaKey;
 import io.herald.metadata.controller.ControllerCommand.UnfenceBroker;
@@ -65,17 +68,21 @@ import java.util.TreeMap;
  * 15 update-features       nodeId:int32 changes:map(utf, level:int16 upgradeType:int8)   (version 2)
  * 16 report-offline-replicas brokerId:int32 incarnationId:uuid replicas:list(topicId:uuid partition:int32)
  *                          (version 2)
+ * 17 alter-scram-credentials deletions:list(user:utf mechanism:int8)
+ *                          upsertions:list(user:utf mechanism:int8 iterations:int32 salt:bytes storedKey:bytes
+ *                          serverKey:bytes)                                                  (version 2)
  * request := version:int8 type:int8 fields
  *  1 heartbeat             brokerId:int32 incarnationId:uuid
  *  2 validate              command
  * </pre>
  * The field encodings are {@link MetadataRecordSerde}'s (utf is Java's modified UTF-8; lists and maps have an
- * int32 count; maps are sorted).
+ * int32 count; maps are sorted; bytes have an int32 length). A mechanism is Kafka's SCRAM mechanism type as the
+ * client sent it, any byte.
  *
  * <p>Compatibility: unlike the {@code __consumer_offsets} records, a member meeting an entry of a newer version,
  * or a type it does not know, refuses it ({@link UnsupportedVersionException}) rather than read a prefix, so that
  * every member decides the same way. Adding a command type or a trailing field means a new version; readers keep
- * decoding every older one (version 1 differs from 2 only by lacking type 14). Types 15 and 16 came
+ * decoding every older one (version 1 differs from 2 only by lacking type 14). Types 15 to 17 came
  * later within version 2, as the GROUP resource kind did: a member that predates it refuses the entry as an
  * unknown type, exactly as it would refuse a version 3, so the version byte would tell it nothing more. Bytes that cannot be decoded at
  * all are refused the same way. Golden fixtures: {@code golden/controller-command/} and
@@ -103,6 +110,7 @@ public final class ControllerCommandSerde {
     private static final int TERM_FENCED = 14;
     private static final int UPDATE_FEATURES = 15;
     private static final int REPORT_OFFLINE_REPLICAS = 16;
+    private static final int ALTER_SCRAM_CREDENTIALS = 17;
 
     /** The command types, named as in the table above. */
     static final RecordFormat COMMANDS = RecordFormat.of("controller command", TypeIdWidth.INT8, UnknownTypes.REJECT,
@@ -121,7 +129,8 @@ public final class ControllerCommandSerde {
             new RecordType(ELECT_LEADERS, "elect-leaders"),
             new RecordType(TERM_FENCED, "term-fenced"),
             new RecordType(UPDATE_FEATURES, "update-features"),
-            new RecordType(REPORT_OFFLINE_REPLICAS, "report-offline-replicas"));
+            new RecordType(REPORT_OFFLINE_REPLICAS, "report-offline-replicas"),
+            new RecordType(ALTER_SCRAM_CREDENTIALS, "alter-scram-credentials"));
 
     private static final int HEARTBEAT = 1;
     private static final int VALIDATE = 2;
@@ -290,6 +299,12 @@ public final class ControllerCommandSerde {
                 out.int32(c.nodeId()).map(c.changes(), RecordWriter::modifiedUtf8,
                         (w, change) -> w.int16(change.level()).int8(change.upgradeType()));
             }
+            case AlterScramCredentials c -> {
+                writeType(out, COMMANDS, ALTER_SCRAM_CREDENTIALS);
+                out.list(c.deletions(), (w, d) -> w.modifiedUtf8(d.user()).int8(d.mechanism()))
+                        .list(c.upsertions(), (w, u) -> w.modifiedUtf8(u.user()).int8(u.mechanism())
+                                .int32(u.iterations()).bytes(u.salt()).bytes(u.storedKey()).bytes(u.serverKey()));
+            }
         }
     }
 
@@ -333,6 +348,10 @@ public final class ControllerCommandSerde {
                     in.list(r -> new ReplicaKey(readUuid(r), r.int32())));
             case UPDATE_FEATURES -> new UpdateFeatures(in.int32(), in.map(TreeMap::new, RecordReader::modifiedUtf8,
                     r -> new FeatureChange(r.int16(), r.int8())));
+            case ALTER_SCRAM_CREDENTIALS -> new AlterScramCredentials(
+                    in.list(r -> new ScramDeletion(r.modifiedUtf8(), r.int8())),
+                    in.list(r -> new ScramUpsertion(r.modifiedUtf8(), r.int8(), r.int32(), r.bytes(), r.bytes(),
+                            r.bytes())));
             default -> throw unreachable(COMMANDS);
         };
     }

@@ -3,6 +3,7 @@ package io.herald.metadata.controller;
 import io.herald.metadata.controller.ControllerCommand.AlterConfigs;
 import io.herald.metadata.controller.ControllerCommand.AlterPartition;
 import io.herald.metadata.controller.ControllerCommand.AlterReassignments;
+import io.herald.metadata.controller.ControllerCommand.AlterScramCredentials;
 import io.herald.metadata.controller.ControllerCommand.ControlledShutdown;
 import io.herald.metadata.controller.ControllerCommand.CreatePartitions;
 import io.herald.metadata.controller.ControllerCommand.CreateTopic;
@@ -60,6 +61,7 @@ public final class ControllerLogic {
             case AlterReassignments c -> PartitionControl.alterReassignments(buffer, c);
             case ElectLeaders c -> PartitionControl.electLeaders(buffer, c);
             case UpdateFeatures c -> FeatureControl.updateFeatures(buffer, c, index);
+            case AlterScramCredentials c -> ScramControl.alterScramCredentials(buffer, c);
             case TermFenced c -> {
                 if (c.term() != term) {
                     throw new NotControllerException("Decided by the active controller of term " + c.term()

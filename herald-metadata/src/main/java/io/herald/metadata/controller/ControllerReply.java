@@ -74,6 +74,28 @@ public record ControllerReply(long index, short errorCode, String message, byte[
                 new PartitionError(r.modifiedUtf8(), r.int32(), r.int16(), r.modifiedUtf8())));
     }
 
+    /**
+     * One user's outcome in AlterScramCredentials.
+     *
+     * @param message Kafka's message, empty for none (success, and Kafka's UNKNOWN_SERVER_ERROR)
+     */
+    public record UserError(String user, short errorCode, String message) {
+        public Errors error() {
+            return Errors.forCode(errorCode);
+        }
+    }
+
+    /** {@code list(user:utf error:int16 message:utf)}. */
+    static byte[] encodeUserErrors(List<UserError> errors) {
+        return new RecordWriter().list(errors, (out, e) -> out.modifiedUtf8(e.user()).int16(e.errorCode())
+                .modifiedUtf8(e.message())).toBytes();
+    }
+
+    static List<UserError> decodeUserErrors(byte[] payload) {
+        return ControllerCommandSerde.read(payload, "controller reply user errors", in -> in.list(r ->
+                new UserError(r.modifiedUtf8(), r.int16(), r.modifiedUtf8())));
+    }
+
     static byte[] encodeLong(long value) {
         return new RecordWriter(8).int64(value).toBytes();
     }

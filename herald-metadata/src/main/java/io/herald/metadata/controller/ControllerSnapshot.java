@@ -14,6 +14,7 @@ import io.herald.metadata.record.MetadataRecord.FeatureLevelRecord;
 import io.herald.metadata.record.MetadataRecord.ProducerIdsRecord;
 import io.herald.metadata.record.MetadataRecord.ResourceKind;
 import io.herald.metadata.record.MetadataRecord.TopicRecord;
+import io.herald.metadata.record.MetadataRecord.UserScramCredentialRecord;
 import io.herald.metadata.record.MetadataRecord;
 import io.herald.metadata.record.MetadataRecordSerde;
 import java.util.ArrayList;
@@ -25,9 +26,11 @@ import java.util.TreeMap;
 /**
  * The whole controller state as bytes: the image written as the records that rebuild it (cluster id,
  * brokers with their incarnations, epochs and fencing, cluster configs, topics with partitions and configs,
- * the producer id mark, the feature levels), in a fixed order so equal states give equal bytes. Feature levels
- * are written only once the log has set them, as one record per catalog feature (those at 0 too, since
- * restoring starts from the legacy levels), so snapshots of older logs keep their bytes.
+ * the producer id mark, the feature levels, the SCRAM credentials), in a fixed order so equal states give equal
+ * bytes. Feature levels are written only once the log has set them, as one record per catalog feature (those at 0
+ * too, since restoring starts from the legacy levels), so snapshots of older logs keep their bytes. SCRAM
+ * credentials come last, by user name and then mechanism; a cluster without any writes none, so its snapshots
+ * keep their bytes too.
  *
  * <p>Format: {@code [byte version][int64 image offset][record batch]}, the batch as
  * {@link MetadataRecordSerde} writes it. Golden fixtures: {@code golden/controller-snapshot/} in the tests.
@@ -97,6 +100,7 @@ final class ControllerSnapshot {
                 records.add(new FeatureLevelRecord(feature.name(), features.level(feature.name()), features.epoch()));
             }
         }
+        image.scramCredentials().all().forEach(c -> records.add(new UserScramCredentialRecord(c)));
         return records;
     }
 }

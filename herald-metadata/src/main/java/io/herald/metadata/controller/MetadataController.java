@@ -7,10 +7,12 @@ import io.herald.metadata.api.MetadataPublisher;
 import io.herald.metadata.api.ProducerIdSource;
 import io.herald.metadata.api.QuorumView;
 import io.herald.metadata.api.ReassignmentAdmin;
+import io.herald.metadata.api.ScramAdmin;
 import io.herald.metadata.api.TopicAdmin;
 import io.herald.metadata.controller.ControllerCommand.AlterConfigs;
 import io.herald.metadata.controller.ControllerCommand.AlterPartition;
 import io.herald.metadata.controller.ControllerCommand.AlterReassignments;
+import io.herald.metadata.controller.ControllerCommand.AlterScramCredentials;
 import io.herald.metadata.controller.ControllerCommand.ControlledShutdown;
 import io.herald.metadata.controller.ControllerCommand.CreatePartitions;
 import io.herald.metadata.controller.ControllerCommand.CreateTopic;
@@ -22,8 +24,11 @@ import io.herald.metadata.controller.ControllerCommand.PartitionRef;
 import io.herald.metadata.controller.ControllerCommand.Reassignment;
 import io.herald.metadata.controller.ControllerCommand.RegisterBroker;
 import io.herald.metadata.controller.ControllerCommand.ReserveProducerIds;
+import io.herald.metadata.controller.ControllerCommand.ScramDeletion;
+import io.herald.metadata.controller.ControllerCommand.ScramUpsertion;
 import io.herald.metadata.controller.ControllerCommand.UpdateFeatures;
 import io.herald.metadata.controller.ControllerReply.PartitionError;
+import io.herald.metadata.controller.ControllerReply.UserError;
 import io.herald.metadata.controller.LeaderRequest.Heartbeat;
 import io.herald.metadata.controller.LeaderRequest.Validate;
 import io.herald.metadata.image.ClusterImage;
@@ -81,7 +86,7 @@ import org.slf4j.LoggerFactory;
  * read.
  */
 public final class MetadataController implements MetadataPublisher, TopicAdmin, ReassignmentAdmin, ProducerIdSource,
-        QuorumView, BrokerLifecycle, FeatureAdmin, AutoCloseable {
+        QuorumView, BrokerLifecycle, FeatureAdmin, ScramAdmin, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MetadataController.class);
 
     private final MetadataQuorum quorum;
@@ -326,6 +331,26 @@ public final class MetadataController implements MetadataPublisher, TopicAdmin, 
         } else {
             submit(command);
         }
+    }
+
+    /**
+     * Alters SCRAM credentials in one log entry. The keys are derived from the salted passwords here, before the
+     * command is appended, so that the metadata log never holds a salted password (see {@link ScramUpsertion}).
+     */
+    @Override
+    public Map<String, ApiError> alterScramCredentials(List<ScramAdmin.Deletion> deletions,
+                                                       List<ScramAdmin.Upsertion> upsertions) {
+        List<ScramDeletion> toDelete = deletions.stream().map(d -> new ScramDeletion(d.user(), d.mechanism()))
+                .toList();
+        List<ScramUpsertion> toUpsert = upsertions.stream().map(u -> ScramControl.upsertion(u.user(), u.mechanism(),
+                u.iterations(), u.salt(), u.saltedPassword())).toList();
+        ControllerReply reply = submit(new AlterScramCredentials(toDelete, toUpsert));
+        Map<String, ApiError> results = new LinkedHashMap<>();
+        for (UserError e : ControllerReply.decodeUserErrors(reply.payload())) {
+            results.put(e.user(), e.errorCode() == 0 ? ApiError.NONE
+                    : new ApiError(e.error(), e.message().isEmpty() ? null : e.message()));
+        }
+        return results;
     }
 
     /**

@@ -8,13 +8,16 @@ import io.herald.metadata.record.MetadataRecord.OfflineReplicasRecord;
 import io.herald.metadata.record.MetadataRecord.PartitionRecord;
 import io.herald.metadata.record.MetadataRecord.ProducerIdsRecord;
 import io.herald.metadata.record.MetadataRecord.RemoveTopicRecord;
+import io.herald.metadata.record.MetadataRecord.RemoveUserScramCredentialRecord;
 import io.herald.metadata.record.MetadataRecord.TopicRecord;
+import io.herald.metadata.record.MetadataRecord.UserScramCredentialRecord;
 import io.herald.metadata.record.MetadataRecord;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.common.Uuid;
 
 /**
@@ -30,11 +33,14 @@ import org.apache.kafka.common.Uuid;
  *     they derive from it by its identity.
  * @param features the finalized feature levels and their epoch; {@link FeatureLevels#LEGACY} until the log holds a
  *     feature record (a new cluster writes its bootstrap levels with its cluster id)
+ * @param scramCredentials the users' SCRAM credentials (Kafka's AlterUserScramCredentials), which SCRAM
+ *     authentication checks clients against; {@link ScramCredentials#EMPTY} until the log holds one
  */
 public record ClusterImage(String clusterId, long offset, Map<Integer, BrokerImage> brokers,
                            Map<String, TopicImage> topics, Map<Uuid, String> topicNamesById,
                            Map<String, String> brokerConfigs, long nextProducerId,
-                           Map<String, Map<String, String>> groupConfigs, FeatureLevels features) {
+                           Map<String, Map<String, String>> groupConfigs, FeatureLevels features,
+                           ScramCredentials scramCredentials) {
 
     public ClusterImage {
         brokers = Map.copyOf(brokers);
@@ -43,6 +49,7 @@ public record ClusterImage(String clusterId, long offset, Map<Integer, BrokerIma
         brokerConfigs = Map.copyOf(brokerConfigs);
         groupConfigs = copyOfNested(groupConfigs);
         Objects.requireNonNull(features, "features");
+        Objects.requireNonNull(scramCredentials, "scramCredentials");
     }
 
     /** An image with the legacy feature levels (tests build images by hand). */
@@ -51,7 +58,7 @@ public record ClusterImage(String clusterId, long offset, Map<Integer, BrokerIma
                         Map<String, String> brokerConfigs, long nextProducerId,
                         Map<String, Map<String, String>> groupConfigs) {
         this(clusterId, offset, brokers, topics, topicNamesById, brokerConfigs, nextProducerId, groupConfigs,
-                FeatureLevels.LEGACY);
+                FeatureLevels.LEGACY, ScramCredentials.EMPTY);
     }
 
     /** An image without group configs (tests build images by hand). */
@@ -66,13 +73,13 @@ public record ClusterImage(String clusterId, long offset, Map<Integer, BrokerIma
 
     public static ClusterImage empty(String clusterId) {
         return new ClusterImage(clusterId, 0, Map.of(), Map.of(), Map.of(), Map.of(), 0L, Map.of(),
-                FeatureLevels.LEGACY);
+                FeatureLevels.LEGACY, ScramCredentials.EMPTY);
     }
 
     /** This image with another record count (a snapshot restores the count of the image it was taken of). */
     public ClusterImage withOffset(long newOffset) {
         return new ClusterImage(clusterId, newOffset, brokers, topics, topicNamesById, brokerConfigs, nextProducerId,
-                groupConfigs, features);
+                groupConfigs, features, scramCredentials);
     }
 
     public Optional<TopicImage> topic(String name) {
@@ -81,6 +88,14 @@ public record ClusterImage(String clusterId, long offset, Map<Integer, BrokerIma
 
     public Optional<TopicImage> topic(Uuid topicId) {
         return Optional.ofNullable(topicNamesById.get(topicId)).map(topics::get);
+    }
+
+    /**
+     * The SCRAM credential of {@code user} for {@code mechanism}, as a SCRAM server looks it up to authenticate a
+     * client; empty if the user has none for that mechanism.
+     */
+    public Optional<ScramCredentialImage> scramCredential(String user, ScramMechanism mechanism) {
+        return scramCredentials.credential(user, mechanism);
     }
 
     /** The dynamic configs of one group; empty if it has none. */
@@ -98,6 +113,7 @@ public record ClusterImage(String clusterId, long offset, Map<Integer, BrokerIma
         long newNextProducerId = nextProducerId;
         String newClusterId = clusterId;
         FeatureLevels newFeatures = features;
+        ScramCredentials newScram = scramCredentials;
         switch (record) {
             case ClusterIdRecord c -> newClusterId = c.clusterId();
             case FeatureLevelRecord f -> newFeatures = features.with(f.name(), f.level(), f.epoch());
@@ -149,6 +165,9 @@ public record ClusterImage(String clusterId, long offset, Map<Integer, BrokerIma
                 newBrokers = with(brokers, b.brokerId(), new BrokerImage(b.brokerId(), b.host(), b.port(), b.rack(),
                         b.incarnationId(), b.brokerEpoch(), b.fenced(), offline));
             }
+            case UserScramCredentialRecord u -> newScram = scramCredentials.with(u.credential());
+            // Removing a credential that is not there changes nothing (the controller never writes one).
+            case RemoveUserScramCredentialRecord r -> newScram = scramCredentials.without(r.user(), r.mechanism());
             case OfflineReplicasRecord o -> {
                 BrokerImage b = brokers.get(o.brokerId());
                 if (b != null && b.incarnationId().equals(o.incarnationId())) {
@@ -159,7 +178,7 @@ public record ClusterImage(String clusterId, long offset, Map<Integer, BrokerIma
             }
         }
         return new ClusterImage(newClusterId, offset + 1, newBrokers, newTopics, newNames, newBrokerConfigs,
-                newNextProducerId, newGroupConfigs, newFeatures);
+                newNextProducerId, newGroupConfigs, newFeatures, newScram);
     }
 
     /**

@@ -1,8 +1,11 @@
 package io.herald.metadata.record;
 
 import io.herald.metadata.image.ReplicaKey;
+import io.herald.metadata.image.ScramCredentialImage;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.common.Uuid;
 
 /**
@@ -91,6 +94,27 @@ public sealed interface MetadataRecord {
 
     /** Producer ids below {@code nextProducerId} are handed out; a broker reserves a block at a time. */
     record ProducerIdsRecord(int brokerId, long nextProducerId) implements MetadataRecord {}
+
+    /**
+     * A user's SCRAM credential for one mechanism (Kafka's UserScramCredentialRecord), replacing the user's
+     * previous one of that mechanism. Holds the stored and server keys, never the salted password.
+     */
+    record UserScramCredentialRecord(ScramCredentialImage credential) implements MetadataRecord {
+        public UserScramCredentialRecord {
+            Objects.requireNonNull(credential, "credential");
+        }
+    }
+
+    /** A user's SCRAM credential of one mechanism is gone (Kafka's RemoveUserScramCredentialRecord). */
+    record RemoveUserScramCredentialRecord(String user, ScramMechanism mechanism) implements MetadataRecord {
+        public RemoveUserScramCredentialRecord {
+            Objects.requireNonNull(user, "user");
+            if (mechanism == null || mechanism == ScramMechanism.UNKNOWN) {
+                throw new IllegalArgumentException("SCRAM mechanism of user " + user + ": " + mechanism
+                        + " (expected: SCRAM_SHA_256 or SCRAM_SHA_512)");
+            }
+        }
+    }
 
     /**
      * Which kind of resource a {@link ConfigRecord} changes. The ordinal is part of the record formats

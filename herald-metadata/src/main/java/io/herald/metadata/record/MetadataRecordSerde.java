@@ -15,10 +15,14 @@ import io.herald.metadata.record.MetadataRecord.FeatureLevelRecord;
 import io.herald.metadata.record.MetadataRecord.OfflineReplicasRecord;
 import io.herald.metadata.record.MetadataRecord.PartitionRecord;
 import io.herald.metadata.record.MetadataRecord.ProducerIdsRecord;
+import io.herald.metadata.image.ScramCredentialImage;
 import io.herald.metadata.record.MetadataRecord.RemoveTopicRecord;
+import io.herald.metadata.record.MetadataRecord.RemoveUserScramCredentialRecord;
 import io.herald.metadata.record.MetadataRecord.ResourceKind;
 import io.herald.metadata.record.MetadataRecord.TopicRecord;
+import io.herald.metadata.record.MetadataRecord.UserScramCredentialRecord;
 import java.util.List;
+import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.common.Uuid;
 
 /**
@@ -40,14 +44,19 @@ import org.apache.kafka.common.Uuid;
  * 7 cluster-id    clusterId:utf
  * 8 feature-level name:utf level:int16 epoch:int64
  * 9 offline-replicas brokerId:int32 incarnationId:uuid replicas:list(topicId:uuid partition:int32)
+ * 10 user-scram-credential user:utf mechanism:int8 salt:bytes storedKey:bytes serverKey:bytes iterations:int32
+ * 11 remove-user-scram-credential user:utf mechanism:int8
  * utf := Java's modified UTF-8 with a uint16 length (RecordWriter.modifiedUtf8); ints := count:int32 int32*;
- * uuid := two int64; optional(x) := present:bool [x]
+ * uuid := two int64; optional(x) := present:bool [x]; bytes := length:int32 byte*; mechanism := Kafka's SCRAM
+ * mechanism type (ScramMechanism.type(): 1 SCRAM-SHA-256, 2 SCRAM-SHA-512)
  * </pre>
  *
  * <p>Records follow each other with no length, so an unknown type cannot be skipped and is reported
  * ({@link UnknownTypes#REJECT}). The format has no version of its own: the frames that carry it
  * ({@code ControllerSnapshot}, {@code ControllerReply}) are versioned, and a change of layout here needs a new
- * version of them. The golden fixtures ({@code golden/metadata-record/}) call today's layout version 0.
+ * version of them. New record types are not a new layout: a member that predates one rejects the batch as an
+ * unknown type, which a new version would tell it no better (types 8 to 11 came so). The golden fixtures
+ * ({@code golden/metadata-record/}) call today's layout version 0.
  *
  * <p>Stateless, thread-safe.
  */
@@ -61,6 +70,8 @@ public final class MetadataRecordSerde {
     private static final int CLUSTER_ID_ID = 7;
     private static final int FEATURE_LEVEL_ID = 8;
     private static final int OFFLINE_REPLICAS_ID = 9;
+    private static final int USER_SCRAM_CREDENTIAL_ID = 10;
+    private static final int REMOVE_USER_SCRAM_CREDENTIAL_ID = 11;
 
     private static final RecordType TOPIC = new RecordType(TOPIC_ID, "topic");
     private static final RecordType PARTITION = new RecordType(PARTITION_ID, "partition");
@@ -71,11 +82,15 @@ public final class MetadataRecordSerde {
     private static final RecordType CLUSTER_ID = new RecordType(CLUSTER_ID_ID, "cluster-id");
     private static final RecordType FEATURE_LEVEL = new RecordType(FEATURE_LEVEL_ID, "feature-level");
     private static final RecordType OFFLINE_REPLICAS = new RecordType(OFFLINE_REPLICAS_ID, "offline-replicas");
+    private static final RecordType USER_SCRAM_CREDENTIAL = new RecordType(USER_SCRAM_CREDENTIAL_ID,
+            "user-scram-credential");
+    private static final RecordType REMOVE_USER_SCRAM_CREDENTIAL = new RecordType(REMOVE_USER_SCRAM_CREDENTIAL_ID,
+            "remove-user-scram-credential");
 
     /** The record types of a batch. */
     public static final RecordFormat FORMAT = RecordFormat.of("metadata record batch", TypeIdWidth.INT8,
             UnknownTypes.REJECT, TOPIC, PARTITION, REMOVE_TOPIC, CONFIG, BROKER, PRODUCER_IDS, CLUSTER_ID,
-            FEATURE_LEVEL, OFFLINE_REPLICAS);
+            FEATURE_LEVEL, OFFLINE_REPLICAS, USER_SCRAM_CREDENTIAL, REMOVE_USER_SCRAM_CREDENTIAL);
 
     private static final ResourceKind[] KINDS = ResourceKind.values();
 
@@ -165,6 +180,16 @@ public final class MetadataRecordSerde {
                     w.int32(r.partition());
                 });
             }
+            case UserScramCredentialRecord u -> {
+                ScramCredentialImage c = u.credential();
+                FORMAT.writeType(out, USER_SCRAM_CREDENTIAL);
+                out.modifiedUtf8(c.user()).int8(c.mechanism().type()).bytes(c.salt()).bytes(c.storedKey())
+                        .bytes(c.serverKey()).int32(c.iterations());
+            }
+            case RemoveUserScramCredentialRecord r -> {
+                FORMAT.writeType(out, REMOVE_USER_SCRAM_CREDENTIAL);
+                out.modifiedUtf8(r.user()).int8(r.mechanism().type());
+            }
         }
     }
 
@@ -185,6 +210,10 @@ public final class MetadataRecordSerde {
             case FEATURE_LEVEL_ID -> readFeatureLevel(in);
             case OFFLINE_REPLICAS_ID -> new OfflineReplicasRecord(in.int32(), readUuid(in),
                     in.list(r -> new ReplicaKey(readUuid(r), r.int32())));
+            case USER_SCRAM_CREDENTIAL_ID -> new UserScramCredentialRecord(new ScramCredentialImage(
+                    in.modifiedUtf8(), readScramMechanism(in), in.bytes(), in.bytes(), in.bytes(), in.int32()));
+            case REMOVE_USER_SCRAM_CREDENTIAL_ID -> new RemoveUserScramCredentialRecord(in.modifiedUtf8(),
+                    readScramMechanism(in));
             default -> throw new IllegalStateException("type " + type + " is registered but not decoded");
         };
     }
@@ -197,6 +226,17 @@ public final class MetadataRecordSerde {
             throw in.corrupt(at, "feature " + name + " level " + level + " (expected: 0 or more)");
         }
         return new FeatureLevelRecord(name, level, in.int64());
+    }
+
+    /** A known SCRAM mechanism by its Kafka type; any other byte, UNKNOWN's 0 included, is corrupt. */
+    private static ScramMechanism readScramMechanism(RecordReader in) {
+        int at = in.position();
+        byte type = in.int8();
+        ScramMechanism mechanism = ScramMechanism.fromType(type);
+        if (mechanism == ScramMechanism.UNKNOWN) {
+            throw in.corrupt(at, "SCRAM mechanism " + type + " (expected: 1 or 2)");
+        }
+        return mechanism;
     }
 
     /** A Kafka {@link Uuid} as two {@code int64}. */

@@ -61,7 +61,8 @@ class ControllerCommandGoldenTest {
      * AlterConfigs of a group (the GROUP resource kind came later, in the same layout).
      */
     private static final java.util.Set<String> NOT_IN_V1 = java.util.Set.of("term-fenced-v2",
-            "alter-configs-v2-group", "update-features-v2", "report-offline-replicas-v2");
+            "alter-configs-v2-group", "update-features-v2", "report-offline-replicas-v2",
+            "alter-scram-credentials-v2", "alter-scram-credentials-v2-empty");
 
     private static List<Map.Entry<String, ControllerCommand>> commands() {
         TreeMap<Integer, List<Integer>> assignments = new TreeMap<>(Map.of(0, List.of(1, 2), 1, List.of(2, 3),
@@ -105,7 +106,25 @@ class ControllerCommandGoldenTest {
                         "transaction.version", new FeatureChange((short) 2, (byte) 1))))),
                 Map.entry("report-offline-replicas-v2", new ControllerCommand.ReportOfflineReplicas(3, INCARNATION,
                         List.of(new io.herald.metadata.image.ReplicaKey(TOPIC_ID, 4),
-                                new io.herald.metadata.image.ReplicaKey(TOPIC_ID, 0)))));
+                                new io.herald.metadata.image.ReplicaKey(TOPIC_ID, 0)))),
+                Map.entry("alter-scram-credentials-v2", new ControllerCommand.AlterScramCredentials(
+                        List.of(new ControllerCommand.ScramDeletion("alice-ü", (byte) 2),
+                                new ControllerCommand.ScramDeletion("", (byte) 0)),
+                        List.of(new ControllerCommand.ScramUpsertion("bob", (byte) 1, 8192, bytes(16, 1), bytes(32, 2),
+                                        bytes(32, 3)),
+                                new ControllerCommand.ScramUpsertion("carol", (byte) 7, 10, new byte[0], new byte[0],
+                                        new byte[0])))),
+                Map.entry("alter-scram-credentials-v2-empty", new ControllerCommand.AlterScramCredentials(List.of(),
+                        List.of())));
+    }
+
+    /** {@code length} bytes counting up from {@code first}. */
+    private static byte[] bytes(int length, int first) {
+        byte[] out = new byte[length];
+        for (int i = 0; i < length; i++) {
+            out[i] = (byte) (first + i);
+        }
+        return out;
     }
 
     static List<GoldenCase<ControllerCommand>> commandCases() {

@@ -7,6 +7,7 @@ import io.herald.common.codec.GoldenCase;
 import io.herald.common.codec.GoldenFixture;
 import io.herald.common.codec.GoldenFixtures;
 import io.herald.metadata.controller.ControllerReply.PartitionError;
+import io.herald.metadata.controller.ControllerReply.UserError;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -41,6 +42,12 @@ class ControllerReplyGoldenTest {
                 current("partition-errors-v0-empty", "no partition", List.of()));
     }
 
+    static List<GoldenCase<List<UserError>>> userErrorCases() {
+        return List.of(current("user-errors-v0", "per-user outcomes (AlterScramCredentials)", List.of(
+                new UserError("alice-ü", Errors.NONE.code(), ""),
+                new UserError("bob", Errors.UNACCEPTABLE_CREDENTIAL.code(), "Too few iterations"))));
+    }
+
     // Each test encodes and then decodes, so that a run writing missing fixtures writes before it reads.
     @ParameterizedTest(name = "{0}")
     @MethodSource("replyCases")
@@ -62,6 +69,14 @@ class ControllerReplyGoldenTest {
                 .isEqualTo(c.record());
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("userErrorCases")
+    void userErrorsEncodeToAndDecodeFromTheirGoldenBytes(GoldenCase<List<UserError>> c) {
+        GOLDEN.verify(c.name(), c.description(), GoldenFixture.entry(ControllerReply.encodeUserErrors(c.record())));
+
+        assertThat(ControllerReply.decodeUserErrors(GOLDEN.read(c.name()).bytes("entry"))).isEqualTo(c.record());
+    }
+
     @Test
     void numberAndTextPayloadsKeepTheirGoldenBytes() {
         GOLDEN.verify("long-v0", "a number payload (producer id)",
@@ -79,6 +94,7 @@ class ControllerReplyGoldenTest {
         TreeSet<String> names = replyCases().stream().map(GoldenCase::name)
                 .collect(Collectors.toCollection(TreeSet::new));
         partitionErrorCases().forEach(c -> names.add(c.name()));
+        userErrorCases().forEach(c -> names.add(c.name()));
         names.addAll(List.of("long-v0", "string-v0"));
 
         assertThat(GOLDEN.names()).isSubsetOf(names);

@@ -7,6 +7,7 @@ import io.herald.common.codec.GoldenCase;
 import io.herald.common.codec.GoldenFixture;
 import io.herald.common.codec.GoldenFixtures;
 import io.herald.metadata.image.ClusterImage;
+import io.herald.metadata.image.ScramCredentialImage;
 import io.herald.metadata.record.MetadataRecord.BrokerRecord;
 import io.herald.metadata.record.MetadataRecord.ClusterIdRecord;
 import io.herald.metadata.record.MetadataRecord.ConfigRecord;
@@ -15,11 +16,13 @@ import io.herald.metadata.record.MetadataRecord.PartitionRecord;
 import io.herald.metadata.record.MetadataRecord.ProducerIdsRecord;
 import io.herald.metadata.record.MetadataRecord.ResourceKind;
 import io.herald.metadata.record.MetadataRecord.TopicRecord;
+import io.herald.metadata.record.MetadataRecord.UserScramCredentialRecord;
 import io.herald.metadata.record.MetadataRecord;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.common.Uuid;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -66,7 +69,16 @@ class ControllerSnapshotGoldenTest {
                 .apply(new FeatureLevelRecord("metadata.version", (short) 30, 40))
                 .apply(new FeatureLevelRecord("share.version", (short) 0, 52))
                 .apply(new FeatureLevelRecord("transaction.version", (short) 2, 52));
+        ClusterImage withScram = withFeatures
+                .apply(new UserScramCredentialRecord(new ScramCredentialImage("bob", ScramMechanism.SCRAM_SHA_512,
+                        new byte[] {1, 2, 3}, new byte[] {4, 5}, new byte[] {6}, 16_384)))
+                .apply(new UserScramCredentialRecord(new ScramCredentialImage("alice-ü", ScramMechanism.SCRAM_SHA_256,
+                        new byte[] {7}, new byte[] {8, 9}, new byte[] {10, 11, 12}, 4096)))
+                .apply(new UserScramCredentialRecord(new ScramCredentialImage("bob", ScramMechanism.SCRAM_SHA_256,
+                        new byte[] {13}, new byte[] {14}, new byte[] {15}, 8192)));
         return List.of(
+                current("snapshot-v1-scram", "as snapshot-v1-features, with three SCRAM credentials of two users",
+                        withScram.withOffset(98_772)),
                 current("snapshot-v1-features", "as snapshot-v1, with feature levels set by the log",
                         withFeatures.withOffset(98_769)),
                 current("snapshot-v1", "brokers, configs, two topics, producer ids", image.withOffset(98_765)),

@@ -47,7 +47,7 @@ class DeterminismTest {
         Optional<TopicImage> t = image.topic(topic);
         List<Integer> some = new ArrayList<>(List.of(1, 2, 3, 4, 5));
         java.util.Collections.shuffle(some, random);
-        return switch (random.nextInt(15)) {
+        return switch (random.nextInt(16)) {
             case 0 -> new InitCluster("c" + random.nextInt(3));
             case 1, 2 -> new RegisterBroker(broker, "h" + broker, 9000 + broker,
                     random.nextBoolean() ? Optional.of("r" + broker % 2) : Optional.empty(),
@@ -70,9 +70,29 @@ class DeterminismTest {
             case 13 -> new ControllerCommand.UpdateFeatures(broker, new TreeMap<>(Map.of(
                     random.nextBoolean() ? "group.version" : "transaction.version",
                     new ControllerCommand.FeatureChange((short) random.nextInt(4), (byte) (1 + random.nextInt(3))))));
+            case 14 -> scramCommand(random);
             default -> new ElectLeaders(random.nextBoolean(),
                     random.nextBoolean() ? Optional.empty() : Optional.of(List.of(new PartitionRef(topic, 0))));
         };
+    }
+
+    /** SCRAM alterations of a few users: some accepted, some refused (unknown, duplicate, bad iterations). */
+    private static ControllerCommand scramCommand(Random random) {
+        List<ControllerCommand.ScramDeletion> deletions = new ArrayList<>();
+        List<ControllerCommand.ScramUpsertion> upsertions = new ArrayList<>();
+        for (int i = random.nextInt(4); i > 0; i--) {
+            byte mechanism = (byte) random.nextInt(3);
+            String user = "u" + random.nextInt(4);
+            if (random.nextBoolean()) {
+                deletions.add(new ControllerCommand.ScramDeletion(user, mechanism));
+            } else {
+                byte[] salt = new byte[random.nextInt(3)];
+                random.nextBytes(salt);
+                upsertions.add(ScramControl.upsertion(user, mechanism, random.nextBoolean() ? 4096 : 4000, salt,
+                        new byte[] {(byte) random.nextInt(5)}));
+            }
+        }
+        return new ControllerCommand.AlterScramCredentials(deletions, upsertions);
     }
 
     private static ControllerCommand alterIsr(Random random, TopicImage topic) {

@@ -12,13 +12,18 @@ import io.herald.metadata.record.MetadataRecord.ConfigRecord;
 import io.herald.metadata.record.MetadataRecord.FeatureLevelRecord;
 import io.herald.metadata.record.MetadataRecord.PartitionRecord;
 import io.herald.metadata.record.MetadataRecord.ProducerIdsRecord;
+import io.herald.metadata.image.ScramCredentialImage;
 import io.herald.metadata.record.MetadataRecord.RemoveTopicRecord;
+import io.herald.metadata.record.MetadataRecord.RemoveUserScramCredentialRecord;
 import io.herald.metadata.record.MetadataRecord.ResourceKind;
 import io.herald.metadata.record.MetadataRecord.TopicRecord;
+import io.herald.metadata.record.MetadataRecord.UserScramCredentialRecord;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.common.Uuid;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -73,6 +78,14 @@ class MetadataRecordGoldenTest {
                                 new io.herald.metadata.image.ReplicaKey(TOPIC_ID, 7)))),
                 one("feature-level-v0-disabled", "feature at level 0, not finalized",
                         new FeatureLevelRecord("group.version", (short) 0, 7L)),
+                one("user-scram-credential-v0", "a user's SCRAM-SHA-256 credential",
+                        new UserScramCredentialRecord(new ScramCredentialImage("alice-ü", ScramMechanism.SCRAM_SHA_256,
+                                bytes(16, 1), bytes(32, 2), bytes(32, 3), 8192))),
+                one("user-scram-credential-v0-sha512", "a SCRAM-SHA-512 credential with an empty salt",
+                        new UserScramCredentialRecord(new ScramCredentialImage("bob", ScramMechanism.SCRAM_SHA_512,
+                                new byte[0], bytes(64, 4), bytes(64, 5), 16_384))),
+                one("remove-user-scram-credential-v0", "a user's SCRAM-SHA-512 credential removed",
+                        new RemoveUserScramCredentialRecord("alice-ü", ScramMechanism.SCRAM_SHA_512)),
                 current("batch-v0", "a batch of several records", List.of(
                         new ClusterIdRecord("Hk3xQ9-clüster"),
                         new TopicRecord("orders.eu-1", TOPIC_ID),
@@ -80,6 +93,13 @@ class MetadataRecordGoldenTest {
                         new ConfigRecord(ResourceKind.TOPIC, "orders.eu-1", "cleanup.policy", Optional.of("compact")),
                         new ProducerIdsRecord(-1, 1000))),
                 current("batch-v0-empty", "an empty batch", List.of()));
+    }
+
+    /** {@code length} bytes counting up from {@code first}. */
+    static byte[] bytes(int length, int first) {
+        byte[] out = new byte[length];
+        IntStream.range(0, length).forEach(i -> out[i] = (byte) (first + i));
+        return out;
     }
 
     private static GoldenCase<List<MetadataRecord>> one(String name, String description, MetadataRecord record) {

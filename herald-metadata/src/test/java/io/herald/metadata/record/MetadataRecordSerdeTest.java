@@ -56,6 +56,17 @@ class MetadataRecordSerdeTest {
     }
 
     @Test
+    void anUnknownScramMechanismIsCorrupt() {
+        byte[] bytes = MetadataRecordSerde.toBytes(List.of(new MetadataRecord.RemoveUserScramCredentialRecord("u",
+                org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_256)));
+        bytes[8] = 0; // after count(4) type(1) user(2 + 1)
+
+        assertThatThrownBy(() -> MetadataRecordSerde.fromBytes(bytes))
+                .isInstanceOf(CorruptRecordException.class)
+                .hasMessage("Corrupt metadata record batch at offset 8: SCRAM mechanism 0 (expected: 1 or 2)");
+    }
+
+    @Test
     void everyRecordTypeHasAGoldenFixture() {
         GoldenFixtures golden = GoldenFixtures.of("metadata-record");
 

@@ -22,7 +22,7 @@ public final class KafkaFrameDecoder extends ByteToMessageDecoder {
     /** Bytes of the size prefix. */
     public static final int SIZE_PREFIX_BYTES = 4;
 
-    private final int maxFrameBytes;
+    private int maxFrameBytes;
     private final MalformedRequestLog malformed;
     private boolean failed;
 
@@ -38,6 +38,17 @@ public final class KafkaFrameDecoder extends ByteToMessageDecoder {
         }
         this.maxFrameBytes = maxFrameBytes;
         this.malformed = java.util.Objects.requireNonNull(malformed, "malformed");
+    }
+
+    /**
+     * Changes the largest frame accepted from now on: a SASL listener accepts {@code sasl.server.max.receive.size}
+     * until the client has authenticated, then {@code socket.request.max.bytes}.
+     */
+    public void maxFrameBytes(int maxFrameBytes) {
+        if (maxFrameBytes <= 0) {
+            throw new IllegalArgumentException("maxFrameBytes: " + maxFrameBytes + " (expected: > 0)");
+        }
+        this.maxFrameBytes = maxFrameBytes;
     }
 
     @Override
@@ -67,7 +78,8 @@ public final class KafkaFrameDecoder extends ByteToMessageDecoder {
         failed = true;
         in.skipBytes(in.readableBytes());
         malformed.connectionClosed(ctx.channel().remoteAddress(), "invalid request size " + size + " (expected: 0 - "
-            + maxFrameBytes + ", socket.request.max.bytes)");
+            + maxFrameBytes + ", socket.request.max.bytes or, before SASL authentication, "
+            + "sasl.server.max.receive.size)");
         ctx.close();
     }
 }

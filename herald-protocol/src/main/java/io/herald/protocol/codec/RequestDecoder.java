@@ -1,6 +1,7 @@
 package io.herald.protocol.codec;
 
 import io.herald.protocol.ApiRegistry;
+import io.herald.protocol.ConnectionContext;
 import io.herald.protocol.KafkaRequest;
 import io.herald.protocol.VersionRange;
 import java.net.InetSocketAddress;
@@ -42,8 +43,14 @@ public final class RequestDecoder {
         this.registry = Objects.requireNonNull(registry, "registry");
     }
 
-    /** Decodes {@code frame} (the payload after the size prefix); consumes the buffer. */
+    /** Decodes {@code frame} (the payload after the size prefix) of an anonymous PLAINTEXT client (tests). */
     public Result decode(ByteBuffer frame, InetSocketAddress clientAddress, long receivedNanos) {
+        return decode(frame, clientAddress, receivedNanos, ConnectionContext.PLAINTEXT);
+    }
+
+    /** Decodes {@code frame} (the payload after the size prefix) of {@code connection}; consumes the buffer. */
+    public Result decode(ByteBuffer frame, InetSocketAddress clientAddress, long receivedNanos,
+                         ConnectionContext connection) {
         int size = frame.remaining();
         if (size < 2 * Short.BYTES) {
             return new Result.Rejected("unknown api", "frame of " + size + " bytes is too short for a request header");
@@ -83,7 +90,7 @@ public final class RequestDecoder {
                 return new Result.Rejected(api, "malformed request body: " + describe(e));
             }
         }
-        return new Result.Decoded(new KafkaRequest(header, body, size, clientAddress, receivedNanos));
+        return new Result.Decoded(new KafkaRequest(header, body, size, clientAddress, receivedNanos, connection));
     }
 
     /** One line, no stack trace: the message chain of a parse failure. */

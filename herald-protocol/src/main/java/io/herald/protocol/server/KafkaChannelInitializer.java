@@ -1,10 +1,13 @@
 package io.herald.protocol.server;
 
 import io.herald.protocol.ApiRegistry;
+import io.herald.protocol.ListenerConfig;
 import io.herald.protocol.RequestObserver;
 import io.herald.protocol.ServerConfig;
+import io.herald.protocol.codec.FileRegionCopier;
 import io.herald.protocol.codec.KafkaFrameDecoder;
 import io.herald.protocol.codec.MalformedRequestLog;
+import io.herald.protocol.security.SaslAuthenticator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -15,18 +18,22 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
- * Builds a connection's pipeline: idle timeout → frame decoder → request dispatcher. Responses
- * are written by the dispatcher straight to the transport (ByteBufs and FileRegions).
+ * Builds a connection's pipeline: [TLS → file-region copier] → idle timeout → frame decoder → request dispatcher
+ * (which runs the SASL exchange on a SASL listener). Responses are written by the dispatcher straight to the
+ * transport (ByteBufs and FileRegions; on TLS the copier turns regions into buffers for the engine).
  *
  * <p>Thread-safe (stateless apart from its immutable configuration).
  */
 public final class KafkaChannelInitializer extends ChannelInitializer<Channel> {
 
+    public static final String TLS_HANDLER = "tls";
+    public static final String FILE_REGION_COPIER = "fileRegionCopier";
     public static final String IDLE_HANDLER = "idle";
     public static final String FRAME_DECODER = "frameDecoder";
     public static final String DISPATCHER = "dispatcher";
 
     private final ServerConfig config;
+    private final ListenerConfig listener;
     private final ApiRegistry registry;
     private final LongSupplier nanoClock;
     private final Consumer<Channel> onChannel;
@@ -35,19 +42,15 @@ public final class KafkaChannelInitializer extends ChannelInitializer<Channel> {
 
     /**
      * {@code onChannel} sees every new connection (the server tracks them for shutdown); {@code malformed} is the
-     * listener's one rate-limited log of connections closed for malformed requests.
+     * listener's one rate-limited log of connections closed for malformed requests; {@code observer} is told of
+     * every request finished (metrics).
      */
-    public KafkaChannelInitializer(ServerConfig config, ApiRegistry registry, LongSupplier nanoClock,
-                                   Consumer<Channel> onChannel, MalformedRequestLog malformed) {
-        this(config, registry, nanoClock, onChannel, malformed, RequestObserver.NONE);
-    }
-
-    /** As above, with {@code observer} told of every request finished (metrics). */
-    public KafkaChannelInitializer(ServerConfig config, ApiRegistry registry, LongSupplier nanoClock,
-                                   Consumer<Channel> onChannel, MalformedRequestLog malformed,
+    public KafkaChannelInitializer(ServerConfig config, ListenerConfig listener, ApiRegistry registry,
+                                   LongSupplier nanoClock, Consumer<Channel> onChannel, MalformedRequestLog malformed,
                                    RequestObserver observer) {
         this.observer = Objects.requireNonNull(observer, "observer");
         this.config = Objects.requireNonNull(config, "config");
+        this.listener = Objects.requireNonNull(listener, "listener");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
         this.onChannel = Objects.requireNonNull(onChannel, "onChannel");
@@ -56,28 +59,37 @@ public final class KafkaChannelInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel channel) {
-        configure(channel.pipeline(), config, registry, nanoClock, malformed, observer);
+        ChannelPipeline pipeline = channel.pipeline();
+        listener.security().tls().ifPresent(tls -> {
+            pipeline.addLast(TLS_HANDLER, tls.newHandler(channel.alloc()));
+            pipeline.addLast(FILE_REGION_COPIER, new FileRegionCopier());
+        });
+        configure(pipeline, config, listener, registry, nanoClock, malformed, observer);
         onChannel.accept(channel);
     }
 
-    /** Installs the Kafka handlers into {@code pipeline}, with a log of malformed requests of its own (tests). */
+    /** Installs the Kafka handlers of a PLAINTEXT listener into {@code pipeline} (tests, on an EmbeddedChannel). */
     public static void configure(ChannelPipeline pipeline, ServerConfig config, ApiRegistry registry,
                                  LongSupplier nanoClock) {
-        configure(pipeline, config, registry, nanoClock, new MalformedRequestLog(io.herald.common.time.Time.SYSTEM));
+        configure(pipeline, config, config.listeners().getFirst(), registry, nanoClock,
+                new MalformedRequestLog(io.herald.common.time.Time.SYSTEM), RequestObserver.NONE);
     }
 
-    /** Installs the Kafka handlers into {@code pipeline}; also used by tests on an EmbeddedChannel. */
-    public static void configure(ChannelPipeline pipeline, ServerConfig config, ApiRegistry registry,
-                                 LongSupplier nanoClock, MalformedRequestLog malformed) {
-        configure(pipeline, config, registry, nanoClock, malformed, RequestObserver.NONE);
-    }
-
-    private static void configure(ChannelPipeline pipeline, ServerConfig config, ApiRegistry registry,
-                                  LongSupplier nanoClock, MalformedRequestLog malformed, RequestObserver observer) {
+    /**
+     * Installs the Kafka handlers (not TLS) of {@code listener} into {@code pipeline}; also used by tests on an
+     * EmbeddedChannel.
+     */
+    public static void configure(ChannelPipeline pipeline, ServerConfig config, ListenerConfig listener,
+                                 ApiRegistry registry, LongSupplier nanoClock, MalformedRequestLog malformed,
+                                 RequestObserver observer) {
         if (config.connectionsMaxIdleMs() > 0) {
-            pipeline.addLast(IDLE_HANDLER, new IdleStateHandler(0, 0, config.connectionsMaxIdleMs(), TimeUnit.MILLISECONDS));
+            pipeline.addLast(IDLE_HANDLER, new IdleStateHandler(0, 0, config.connectionsMaxIdleMs(),
+                    TimeUnit.MILLISECONDS));
         }
-        pipeline.addLast(FRAME_DECODER, new KafkaFrameDecoder(config.maxRequestBytes(), malformed));
-        pipeline.addLast(DISPATCHER, new RequestDispatcher(registry, nanoClock, malformed, observer));
+        SaslAuthenticator sasl = listener.security().sasl().map(SaslAuthenticator::new).orElse(null);
+        int maxFrameBytes = sasl == null ? config.maxRequestBytes() : sasl.maxFrameBytes(config.maxRequestBytes());
+        pipeline.addLast(FRAME_DECODER, new KafkaFrameDecoder(maxFrameBytes, malformed));
+        pipeline.addLast(DISPATCHER, new RequestDispatcher(registry, nanoClock, malformed, observer,
+                new ConnectionSecurity(listener, sasl, config.maxRequestBytes())));
     }
 }

@@ -2,15 +2,18 @@ package io.herald.protocol.server;
 
 import io.herald.protocol.ApiHandler;
 import io.herald.protocol.ApiRegistry;
+import io.herald.protocol.ConnectionContext;
 import io.herald.protocol.KafkaRequest;
 import io.herald.protocol.RequestObserver;
 import io.herald.protocol.Response;
 import io.herald.protocol.codec.MalformedRequestLog;
 import io.herald.protocol.codec.RequestDecoder;
 import io.herald.protocol.codec.ResponseEncoder;
+import io.herald.protocol.security.SaslAuthenticator.Admission;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
@@ -19,9 +22,11 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.LongSupplier;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +42,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Frames are decoded lazily, at dispatch: a garbage frame behind a good one still lets the good
  * one be answered before the connection closes, as with Kafka's muting.
+ *
+ * <p>On a SASL listener each decoded request first goes through the connection's {@link ConnectionSecurity}: until
+ * the client has authenticated only ApiVersions, SaslHandshake and SaslAuthenticate get through, the last two
+ * answered here; every request carries the connection's listener and principal.
  *
  * <p>Any handler failure (exception thrown, future completed exceptionally, response that cannot
  * be encoded) closes the connection: a handler bug must not wedge it.
@@ -64,6 +73,7 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     private final LongSupplier nanoClock;
     private final MalformedRequestLog malformed;
     private final RequestObserver observer;
+    private final ConnectionSecurity security;
     private final ArrayDeque<PendingFrame> pending = new ArrayDeque<>();
 
     private ChannelHandlerContext ctx;
@@ -88,6 +98,13 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     /** @param observer told of every request finished on this connection (metrics) */
     public RequestDispatcher(ApiRegistry registry, LongSupplier nanoClock, MalformedRequestLog malformed,
                              RequestObserver observer) {
+        this(registry, nanoClock, malformed, observer, ConnectionSecurity.plaintext(Integer.MAX_VALUE));
+    }
+
+    /** @param security the connection's listener, principal and, on a SASL listener, authentication */
+    RequestDispatcher(ApiRegistry registry, LongSupplier nanoClock, MalformedRequestLog malformed,
+                      RequestObserver observer, ConnectionSecurity security) {
+        this.security = Objects.requireNonNull(security, "security");
         this.observer = Objects.requireNonNull(observer, "observer");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.decoder = new RequestDecoder(registry);
@@ -151,7 +168,13 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.warn("Closing connection from {}: {}", clientAddress, cause.toString());
+        if (cause instanceof DecoderException && cause.getCause() instanceof SSLException tls) {
+            // A client that does not speak TLS, or whose certificate is not trusted: an expected failure.
+            log.info("Failed authentication with {} on listener {} (SSL handshake failed: {})", clientAddress,
+                security.listenerName(), tls.getMessage());
+        } else {
+            log.warn("Closing connection from {}: {}", clientAddress, cause.toString());
+        }
         close();
     }
 
@@ -174,13 +197,39 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     }
 
     private void dispatch(PendingFrame frame) {
-        RequestDecoder.Result result = decoder.decode(frame.payload(), clientAddress, frame.receivedNanos());
+        Optional<ConnectionContext> connection = security.context(ctx.pipeline());
+        if (connection.isEmpty()) {
+            log.info("Failed authentication with {} on listener {} (no ssl.principal.mapping.rules rule matches "
+                + "the client certificate's subject {})", clientAddress, security.listenerName(),
+                ConnectionSecurity.subject(ctx.pipeline()));
+            close();
+            return;
+        }
+        RequestDecoder.Result result = decoder.decode(frame.payload(), clientAddress, frame.receivedNanos(),
+            connection.get());
         if (result instanceof RequestDecoder.Result.Rejected rejected) {
             malformed.connectionClosed(clientAddress, "invalid request " + rejected.api() + ": " + rejected.reason());
             close();
             return;
         }
         KafkaRequest request = ((RequestDecoder.Result.Decoded) result).request();
+        switch (security.admit(request, nanoClock.getAsLong(), ctx.pipeline())) {
+            case Admission.Pass ignored -> {
+            }
+            case Admission.Answer answer -> {
+                inFlight = true;
+                // A failed authentication is answered, then the connection closes (once the answer is written).
+                stopped |= answer.thenClose();
+                onHandled(request, new Response.Send(answer.data()), null);
+                return;
+            }
+            case Admission.Refuse refuse -> {
+                log.info("Closing connection from {} on listener {}: {}", clientAddress, security.listenerName(),
+                    refuse.reason());
+                close();
+                return;
+            }
+        }
         // The decoder only lets registered APIs through.
         ApiHandler handler = registry.handler(request.apiKey()).orElseThrow();
         inFlight = true;

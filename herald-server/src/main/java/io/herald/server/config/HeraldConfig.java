@@ -8,7 +8,9 @@ import io.herald.common.config.ConfigValues;
 import io.herald.group.GroupConfig;
 import io.herald.http.HttpConfig;
 import io.herald.metadata.controller.ControllerSettings;
+import io.herald.protocol.ListenerConfig;
 import io.herald.protocol.ServerConfig;
+import io.herald.protocol.security.ScramCredentialStore;
 import io.herald.broker.delay.DelayedDeliveryConfig;
 import io.herald.share.ShareCoordinatorConfig;
 import io.herald.storage.config.LogConfig;
@@ -16,12 +18,14 @@ import io.herald.storage.config.TopicConfigs;
 import io.herald.storage.log.LogDirHealthConfig;
 import io.herald.storage.log.LogManagerConfig;
 import io.herald.transaction.TransactionConfig;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +60,7 @@ public final class HeraldConfig implements StaticBrokerConfigs {
             ReplicationConfig.CONFIG_DEF,
             BrokerSettings.CONFIG_DEF, ControllerSettings.CONFIG_DEF, GroupConfig.CONFIG_DEF,
             TransactionConfig.CONFIG_DEF, ShareCoordinatorConfig.CONFIG_DEF, DelayedDeliveryConfig.CONFIG_DEF,
-            HttpConfig.CONFIG_DEF));
+            HttpConfig.CONFIG_DEF, SecurityConfig.CONFIG_DEF));
 
     private final ConfigValues values;
     private final NodeConfig node;
@@ -71,6 +75,7 @@ public final class HeraldConfig implements StaticBrokerConfigs {
     private final ShareCoordinatorConfig shareCoordinator;
     private final DelayedDeliveryConfig delayedDelivery;
     private final HttpConfig http;
+    private final SecurityConfig security;
     private final Set<String> unknownNames;
 
     private HeraldConfig(Map<String, String> originals) {
@@ -92,8 +97,9 @@ public final class HeraldConfig implements StaticBrokerConfigs {
         this.shareCoordinator = ShareCoordinatorConfig.from(values);
         this.delayedDelivery = DelayedDeliveryConfig.from(values);
         this.http = HttpConfig.from(values);
+        this.security = SecurityConfig.from(values, clientListenerProtocols(node));
         this.unknownNames = ConfigFragments.unknownNames(DEFINITION, originals,
-                TopicConfigs.brokerSynonyms()::contains);
+                name -> TopicConfigs.brokerSynonyms().contains(name) || SecurityConfig.isListenerConfig(name));
     }
 
     /**
@@ -111,10 +117,34 @@ public final class HeraldConfig implements StaticBrokerConfigs {
         return node;
     }
 
-    /** The client listener's network settings (on a broker). */
+    private static Map<String, SecurityProtocol> clientListenerProtocols(NodeConfig node) {
+        Map<String, SecurityProtocol> protocols = new LinkedHashMap<>();
+        node.clientListenerNames().forEach(name -> protocols.put(name, node.securityProtocols().get(name)));
+        return protocols;
+    }
+
+    /**
+     * The network settings of every client listener (on a broker), their SCRAM mechanisms finding credentials in
+     * {@code scram}.
+     */
+    public ServerConfig network(ScramCredentialStore scram) {
+        List<ListenerConfig> listeners = node.clientListenerNames().stream().map(name -> {
+            Listeners.Listener listener = node.listeners().get(name);
+            return new ListenerConfig(name, listener.host(), listener.port(), security.listener(name, scram));
+        }).toList();
+        return ServerConfig.from(listeners, values);
+    }
+
+    /** The client listeners' network settings, without SCRAM credentials (tests, tools). */
     public ServerConfig network() {
-        Listeners.Listener listener = node.listener();
-        return ServerConfig.from(listener.host(), listener.port(), values);
+        return network((user, algorithm) -> java.util.Optional.empty());
+    }
+
+    /** Whether a broker config holds a secret (a password or key): DescribeConfigs shows no value for it. */
+    @Override
+    public boolean isSensitive(String name) {
+        ConfigDef.ConfigKey key = DEFINITION.configKeys().get(name);
+        return key != null && key.type == ConfigDef.Type.PASSWORD;
     }
 
     public LogManagerConfig logManager() {

@@ -18,6 +18,9 @@ import org.apache.kafka.common.config.ConfigException;
  */
 public final class Listeners {
     static final String PLAINTEXT = "PLAINTEXT";
+    /** The security protocols a listener may have. */
+    static final java.util.List<String> SECURITY_PROTOCOLS = java.util.List.of(PLAINTEXT, "SSL", "SASL_PLAINTEXT",
+            "SASL_SSL");
 
     private Listeners() {
     }
@@ -55,7 +58,7 @@ public final class Listeners {
 
     /**
      * Parses {@code NAME://host:port,...} into listeners by upper-cased name, in order. Names are unique, non-zero
-     * ports are unique, and every listener must be PLAINTEXT (by name or through {@code protocols}).
+     * ports are unique, and every listener has a security protocol (by name or through {@code protocols}).
      *
      * @param protocols listener name to security protocol ({@code listener.security.protocol.map})
      */
@@ -78,9 +81,9 @@ public final class Listeners {
                 throw new ConfigException(config, value, "no security protocol for listener " + name
                         + " in " + protocolMapConfig);
             }
-            if (!protocol.equals(PLAINTEXT)) {
-                throw new ConfigException(config, value, "listener " + name + " is " + protocol
-                        + ": only PLAINTEXT listeners are supported");
+            if (!SECURITY_PROTOCOLS.contains(protocol)) {
+                throw new ConfigException(protocolMapConfig, protocol, "listener " + name + " has security protocol "
+                        + protocol + " (expected: one of " + SECURITY_PROTOCOLS + ")");
             }
             Listener listener = Listener.parse(config, value, entry.substring(scheme + 3));
             if (parsed.put(name, listener) != null) {

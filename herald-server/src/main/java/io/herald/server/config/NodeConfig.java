@@ -16,6 +16,7 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +30,13 @@ import org.slf4j.LoggerFactory;
  * <p>Without voters the node is a single-node cluster (a quorum of one) and must run both roles, exactly as
  * {@code bin/herald start} does with no config. With voters, the checks Kafka makes apply: a controller is one
  * of the voters and has a controller listener; a broker-only node is not a voter and does not listen on a
- * controller listener; a controller-only node has no client listener. Only PLAINTEXT listeners exist in Herald.
+ * controller listener; a controller-only node has no client listener.
+ *
+ * <p>Every listener not named in {@code controller.listener.names} serves clients, with the security protocol
+ * {@code listener.security.protocol.map} gives it (PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL). Other brokers reach
+ * this one on {@code inter.broker.listener.name} (default: the listener named after
+ * {@code security.inter.broker.protocol}, else the first client listener). Controller (Raft) traffic and, in a
+ * multi-node cluster, inter-broker traffic are PLAINTEXT only for now.
  *
  * <p>Immutable and thread-safe.
  */
@@ -48,6 +55,8 @@ public final class NodeConfig {
     public static final String LOG_DIR = "log.dir";
     public static final String BROKER_RACK = "broker.rack";
     public static final String CLUSTER_ID = "cluster.id";
+    public static final String INTER_BROKER_LISTENER_NAME = "inter.broker.listener.name";
+    public static final String SECURITY_INTER_BROKER_PROTOCOL = "security.inter.broker.protocol";
 
     /** Kafka's default {@code listener.security.protocol.map}: each security protocol names itself. */
     private static final String DEFAULT_SECURITY_PROTOCOL_MAP =
@@ -64,7 +73,13 @@ public final class NodeConfig {
             .define(CONTROLLER_LISTENER_NAMES, Type.LIST, "CONTROLLER", Importance.HIGH,
                     "Names of the listeners used by the controller (Raft) traffic.")
             .define(LISTENER_SECURITY_PROTOCOL_MAP, Type.LIST, DEFAULT_SECURITY_PROTOCOL_MAP, Importance.LOW,
-                    "Listener name to security protocol; Herald supports PLAINTEXT only.")
+                    "Listener name to security protocol: PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL.")
+            .define(INTER_BROKER_LISTENER_NAME, Type.STRING, null, Importance.MEDIUM,
+                    "The listener other brokers connect to; default: the one named after "
+                            + SECURITY_INTER_BROKER_PROTOCOL + ", else the first client listener.")
+            .define(SECURITY_INTER_BROKER_PROTOCOL, Type.STRING, "PLAINTEXT", Importance.MEDIUM,
+                    "Security protocol of inter-broker connections, when " + INTER_BROKER_LISTENER_NAME
+                            + " is not set.")
             .define(CONTROLLER_QUORUM_VOTERS, Type.LIST, "", Importance.HIGH,
                     "The controller quorum, id@host:port,...; empty: a single-node cluster.")
             .define(METADATA_LOG_DIR, Type.STRING, null, Importance.HIGH,
@@ -106,6 +121,9 @@ public final class NodeConfig {
     private final Map<String, Listener> listeners;
     private final Map<String, Listener> advertisedListeners;
     private final Optional<String> clientListenerName;
+    private final List<String> clientListenerNames;
+    private final Optional<String> interBrokerListenerName;
+    private final Map<String, SecurityProtocol> securityProtocols;
     private final Optional<String> controllerListenerName;
     private final List<Path> logDirs;
     private final Optional<Path> metadataLogDir;
@@ -127,8 +145,13 @@ public final class NodeConfig {
                 v.isSet(LISTENER_SECURITY_PROTOCOL_MAP));
         this.listenersValue = v.getString(LISTENERS);
         this.listeners = Listeners.parse(LISTENERS, listenersValue, protocols, LISTENER_SECURITY_PROTOCOL_MAP);
-        this.clientListenerName = listeners.keySet().stream()
-                .filter(name -> !controllerListenerNames.contains(name)).findFirst();
+        this.clientListenerNames = listeners.keySet().stream()
+                .filter(name -> !controllerListenerNames.contains(name)).toList();
+        this.clientListenerName = clientListenerNames.stream().findFirst();
+        Map<String, SecurityProtocol> byListener = new java.util.LinkedHashMap<>();
+        listeners.keySet().forEach(name -> byListener.put(name, SecurityProtocol.forName(protocols.get(name))));
+        this.securityProtocols = Collections.unmodifiableMap(byListener);
+        this.interBrokerListenerName = interBrokerListener(v);
         this.controllerListenerName = controllerListenerNames.stream().filter(listeners::containsKey).findFirst();
         this.advertisedValue = v.getString(ADVERTISED_LISTENERS);
         this.advertisedListeners = advertisedValue == null ? listeners
@@ -151,8 +174,41 @@ public final class NodeConfig {
         return new NodeConfig(values);
     }
 
+    /**
+     * {@code inter.broker.listener.name}, else the client listener named after {@code security.inter.broker.protocol}
+     * (Kafka's rule), else the first client listener (Herald's, so a single listener of any name works).
+     */
+    private Optional<String> interBrokerListener(ConfigValues v) {
+        Optional<String> configured = v.optionalString(INTER_BROKER_LISTENER_NAME)
+                .map(name -> name.trim().toUpperCase(Locale.ROOT));
+        if (configured.isPresent()) {
+            if (!clientListenerNames.contains(configured.get())) {
+                throw new ConfigException(INTER_BROKER_LISTENER_NAME, configured.get(),
+                        "must be one of the client listeners " + clientListenerNames);
+            }
+            return configured;
+        }
+        String byProtocol = v.getString(SECURITY_INTER_BROKER_PROTOCOL).trim().toUpperCase(Locale.ROOT);
+        return clientListenerNames.contains(byProtocol) ? Optional.of(byProtocol) : clientListenerName;
+    }
+
     /** Kafka's KRaft rules tying roles, voters and listeners together. */
     private void validateClusterShape() {
+        controllerListenerName.ifPresent(name -> {
+            if (securityProtocols.get(name) != SecurityProtocol.PLAINTEXT) {
+                throw new ConfigException(LISTENER_SECURITY_PROTOCOL_MAP, securityProtocols.get(name).name,
+                        "the controller listener " + name + " must be PLAINTEXT: Herald's controller quorum does "
+                                + "not run over TLS or SASL yet");
+            }
+        });
+        if (!voters.isEmpty() && interBrokerListenerName.isPresent()
+                && securityProtocols.get(interBrokerListenerName.get()) != SecurityProtocol.PLAINTEXT) {
+            throw new ConfigException(INTER_BROKER_LISTENER_NAME, interBrokerListenerName.get(),
+                    "the inter-broker listener of a multi-node cluster must be PLAINTEXT for now (its protocol is "
+                            + securityProtocols.get(interBrokerListenerName.get()) + "); add a PLAINTEXT listener "
+                            + "for the brokers and name it here");
+        }
+
         if (isBroker() && clientListenerName.isEmpty()) {
             throw new ConfigException(LISTENERS, listenersValue, "the broker role needs a listener not named in "
                     + CONTROLLER_LISTENER_NAMES + " " + controllerListenerNames);
@@ -256,6 +312,33 @@ public final class NodeConfig {
     public Listener advertisedListener() {
         return advertisedListeners.get(clientListenerName.orElseThrow(() ->
                 new IllegalStateException("a controller-only node has no client listener")));
+    }
+
+    /** Every listener serving clients, in {@code listeners} order (none on a controller-only node). */
+    public List<String> clientListenerNames() {
+        return clientListenerNames;
+    }
+
+    /** The listener other brokers reach this one on; empty on a controller-only node. */
+    public Optional<String> interBrokerListenerName() {
+        return interBrokerListenerName;
+    }
+
+    /**
+     * The address listener {@code name} is given to clients at: its entry in {@code advertised.listeners}, else its
+     * bind address.
+     */
+    public Listener advertisedListener(String name) {
+        Listener advertised = advertisedListeners.getOrDefault(name, listeners.get(name));
+        if (advertised == null) {
+            throw new IllegalArgumentException("no listener " + name);
+        }
+        return advertised;
+    }
+
+    /** The security protocol of every listener, by name, in {@code listeners} order. */
+    public Map<String, SecurityProtocol> securityProtocols() {
+        return securityProtocols;
     }
 
     /** The name of the client listener (PLAINTEXT in the shipped configs); empty on a controller-only node. */

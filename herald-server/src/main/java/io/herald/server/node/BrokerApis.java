@@ -24,6 +24,7 @@ import io.herald.broker.handler.QuorumHandler;
 import io.herald.broker.handler.ReassignmentHandler;
 import io.herald.broker.handler.TopicsHandler;
 import io.herald.broker.replica.ReplicaManager;
+import io.herald.broker.security.ScramCredentialsHandler;
 import io.herald.broker.share.handler.ShareApis;
 import io.herald.broker.sharestate.ShareStateHandler;
 import io.herald.broker.txn.handler.InitProducerIdHandler;
@@ -86,6 +87,7 @@ record BrokerApis(HeraldConfig config, LogManager logManager, MetadataController
         FeatureGate gate = new FeatureGate(controller::image);
         ShareGroupOffsetsHandler shareOffsets = new ShareGroupOffsetsHandler(groups, controller::image, endOffsets);
         ReassignmentHandler reassignments = new ReassignmentHandler(controller, controller, pool);
+        ScramCredentialsHandler scram = new ScramCredentialsHandler(controller, controller::image, pool);
         TransactionHandler txn = new TransactionHandler(transactions, controller::image);
         TransactionAdminHandler txnAdmin = new TransactionAdminHandler(transactions, replicas, controller::image);
         ShareStateHandler shareState = new ShareStateHandler(coordinators.shareStateService());
@@ -158,6 +160,8 @@ record BrokerApis(HeraldConfig config, LogManager logManager, MetadataController
                 .register(reassignments.alterPartitionReassignments())
                 .register(reassignments.listPartitionReassignments())
                 .register(reassignments.electLeaders())
+                .register(scram.describeUserScramCredentials())
+                .register(scram.alterUserScramCredentials())
                 .register(new QuorumHandler(controller, node.quorumVoters(),
                         node.controllerListenerNames().getFirst()).describeQuorum());
     }

@@ -22,7 +22,9 @@ import io.herald.common.time.Time;
 import io.herald.common.timer.SystemTimer;
 import io.herald.metadata.controller.MetadataController;
 import io.herald.metadata.image.ClusterImage;
+import io.herald.metadata.image.ScramCredentialImage;
 import io.herald.protocol.KafkaServer;
+import io.herald.protocol.security.ScramCredentialStore;
 import io.herald.server.config.HeraldConfig;
 import io.herald.server.config.Listeners.Listener;
 import io.herald.server.config.NodeConfig;
@@ -36,7 +38,9 @@ import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -135,7 +139,9 @@ public final class BrokerNode implements HeraldNode {
         replicas.addAppendListener(delays::onAppend);
 
         // Register before the partitions so placement (round-robin over brokers) has this broker to place on.
-        Listener advertised = node.advertisedListener();
+        // Other brokers, and clients until per-listener endpoints are registered, reach it on this listener.
+        String interBrokerListener = node.interBrokerListenerName().orElseThrow();
+        Listener advertised = node.advertisedListener(interBrokerListener);
         controller.registerBroker(node.nodeId(), advertised.host(), advertised.port(), node.rack());
         controller.startHeartbeats(node.nodeId());
         // A failed log dir is a cluster event (KIP-858): its replicas go offline here and the controller hears of
@@ -161,19 +167,39 @@ public final class BrokerNode implements HeraldNode {
         BrokerMetrics metrics = new BrokerMetrics(observability.registry(), replicas, controller, controller::image,
                 List.of(fetchPurgatory, replicas.producePurgatory(), replicas.deleteRecordsPurgatory()),
                 coordinators.groups, endOffsets, controller::describeQuorum, logManager.flushStats());
-        KafkaServer server = new KafkaServer(config.network(), new BrokerApis(config, logManager, controller,
+        KafkaServer server = new KafkaServer(config.network(scramCredentials(controller)), new BrokerApis(config, logManager, controller,
                 replicas, pool, fetchPurgatory, fetchSessions, coordinators, shares, endOffsets, delays,
                 metrics.topics()).registry(), metrics.requests());
         server.start();
-        String host = node.listener().host();
+        String localListener = localClientListener(node);
+        String host = node.listeners().get(localListener).host();
         observability.startHttp(config.http(), metrics::refresh, (host.isEmpty() || host.equals("0.0.0.0")
-                ? "127.0.0.1" : host) + ":" + server.boundPort());
+                ? "127.0.0.1" : host) + ":" + server.boundPort(localListener));
         if (advertised.port() == 0) {
-            controller.registerBroker(node.nodeId(), advertised.host(), server.boundPort(), node.rack());
+            controller.registerBroker(node.nodeId(), advertised.host(), server.boundPort(interBrokerListener),
+                    node.rack());
         }
-        log.info("Broker {} serving on {}:{}", node.nodeId(), node.listener().host(), server.boundPort());
+        log.info("Broker {} serving on {}", node.nodeId(), node.clientListenerNames().stream()
+                .map(name -> name + " " + node.listeners().get(name).host() + ":" + server.boundPort(name)).toList());
         return new BrokerNode(config, meta, logManager, controller, pool, timer, fetchPurgatory, server, coordinators,
                 replicas, fetchSessions, interBroker, shares, delays, observability);
+    }
+
+    /**
+     * The listener the node's own Kafka clients (the REST API, the console) use: the first PLAINTEXT client
+     * listener, else the first client listener (they cannot authenticate yet, see the README's security section).
+     */
+    private static String localClientListener(NodeConfig node) {
+        return node.clientListenerNames().stream()
+                .filter(name -> node.securityProtocols().get(name) == SecurityProtocol.PLAINTEXT)
+                .findFirst().orElse(node.clientListenerNames().getFirst());
+    }
+
+    /** SCRAM credentials as the metadata image holds them (AlterUserScramCredentials writes them). */
+    private static ScramCredentialStore scramCredentials(MetadataController controller) {
+        return (user, algorithm) -> controller.image()
+                .scramCredential(user, ScramMechanism.fromType(algorithm.type()))
+                .map(ScramCredentialImage::credential);
     }
 
     /**

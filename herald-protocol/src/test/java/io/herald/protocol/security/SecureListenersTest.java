@@ -1,0 +1,277 @@
+package io.herald.protocol.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.herald.common.security.ScramAlgorithm;
+import io.herald.common.security.TestCertificates;
+import io.herald.protocol.ApiRegistry;
+import io.herald.protocol.Frames;
+import io.herald.protocol.KafkaServer;
+import io.herald.protocol.ListenerConfig;
+import io.herald.protocol.Response;
+import io.herald.protocol.ServedApi;
+import io.herald.protocol.ServerConfig;
+import io.herald.protocol.VersionRange;
+import io.herald.common.security.ScramCredential;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.config.SslConfigs;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
+import org.apache.kafka.common.message.MetadataRequestData;
+import org.apache.kafka.common.message.MetadataResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.requests.MetadataRequest;
+import org.apache.kafka.common.requests.RequestHeader;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The client-visible behaviour of TLS and SASL listeners, with kafka-clients' Admin as the client: one server with
+ * an mTLS listener, a SASL_SSL listener (PLAIN and SCRAM-SHA-256) and a SASL_PLAINTEXT one (SCRAM-SHA-512). Its only
+ * API besides the built-in ones is a Metadata handler that reports the request's principal as the cluster id, so
+ * {@code describeCluster().clusterId()} says whom the broker authenticated.
+ */
+class SecureListenersTest {
+    @TempDir
+    static Path dir;
+
+    private static TestCertificates pki;
+    private static KafkaServer server;
+    private static final Map<String, ScramCredential> SCRAM_USERS = new HashMap<>();
+    private static final AtomicInteger SCRAM_LOOKUPS = new AtomicInteger();
+    private static final AtomicInteger CONNECTIONS_CLOSED = new AtomicInteger();
+
+    @BeforeAll
+    static void start() throws Exception {
+        pki = TestCertificates.create(dir.resolve("pki"));
+        TestCertificates.Identity broker = pki.server("broker");
+        addScramUser("carol", "carol-secret", ScramAlgorithm.SHA_256);
+        addScramUser("dave", "dave-secret", ScramAlgorithm.SHA_512);
+        ScramCredentialStore store = (user, algorithm) -> {
+            SCRAM_LOOKUPS.incrementAndGet();
+            return Optional.ofNullable(SCRAM_USERS.get(algorithm.mechanismName() + "/" + user));
+        };
+
+        TlsSettings mtls = tls(broker, TlsSettings.ClientAuth.REQUIRED);
+        TlsSettings serverOnly = tls(broker, TlsSettings.ClientAuth.NONE);
+        ListenerConfig ssl = new ListenerConfig("SSL", "127.0.0.1", 0, new ListenerSecurity(
+                org.apache.kafka.common.security.auth.SecurityProtocol.SSL, Optional.of(TlsContexts.server(mtls)),
+                Optional.empty(), SslPrincipalMapper.parse("RULE:^CN=([^,]+),OU=clients.*$/$1/L,DEFAULT")));
+        ListenerConfig saslSsl = new ListenerConfig("SASL_SSL", "127.0.0.1", 0, new ListenerSecurity(
+                org.apache.kafka.common.security.auth.SecurityProtocol.SASL_SSL,
+                Optional.of(TlsContexts.server(serverOnly)), Optional.of(new SaslSettings(List.of(
+                        new PlainMechanism(Map.of("bob", "bob-secret")),
+                        new ScramMechanism(ScramAlgorithm.SHA_256, store)), 4096, 0)),
+                SslPrincipalMapper.DEFAULT));
+        ListenerConfig saslPlaintext = new ListenerConfig("SASL_PLAINTEXT", "127.0.0.1", 0, new ListenerSecurity(
+                org.apache.kafka.common.security.auth.SecurityProtocol.SASL_PLAINTEXT, Optional.empty(),
+                Optional.of(new SaslSettings(List.of(new ScramMechanism(ScramAlgorithm.SHA_512, store)), 4096,
+                        1_500)), SslPrincipalMapper.DEFAULT));
+
+        KafkaServer[] self = new KafkaServer[1];
+        ApiRegistry registry = new ApiRegistry().onConnectionClosed(address -> CONNECTIONS_CLOSED.incrementAndGet())
+                .register(new ServedApi(ApiKeys.METADATA, VersionRange.of(4, 12),
+                request -> CompletableFuture.completedFuture(new Response.Send(new MetadataResponseData()
+                        .setClusterId(request.connection().principal().getName()).setControllerId(1)
+                        .setBrokers(new MetadataResponseData.MetadataResponseBrokerCollection(List.of(
+                                new MetadataResponseData.MetadataResponseBroker().setNodeId(1).setHost("127.0.0.1")
+                                        .setPort(self[0].boundPort(request.connection().listenerName())))
+                                .iterator()))))));
+        server = new KafkaServer(new ServerConfig(List.of(ssl, saslSsl, saslPlaintext), 1, 1 << 20, 60_000),
+                registry);
+        self[0] = server;
+        server.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    private static void addScramUser(String user, String password, ScramAlgorithm algorithm) {
+        byte[] salt = ("salt-of-" + user).getBytes(StandardCharsets.UTF_8);
+        byte[] salted = algorithm.saltedPassword(password.getBytes(StandardCharsets.UTF_8), salt, 4096);
+        SCRAM_USERS.put(algorithm.mechanismName() + "/" + user, new ScramCredential(salt,
+                algorithm.storedKey(salted), algorithm.serverKey(salted), 4096));
+    }
+
+    private static TlsSettings tls(TestCertificates.Identity identity, TlsSettings.ClientAuth clientAuth) {
+        return new TlsSettings("PKCS12", Optional.of(identity.keystore().toString()),
+                Optional.of(TestCertificates.PASSWORD), Optional.empty(), Optional.empty(), Optional.empty(),
+                "PKCS12", Optional.of(pki.truststore().toString()), Optional.of(TestCertificates.PASSWORD),
+                Optional.empty(), clientAuth, List.of(), List.of(), "jdk");
+    }
+
+    /** The principal the broker saw, as the cluster id of describeCluster. */
+    private static String principalSeenBy(Map<String, Object> config) throws Exception {
+        Map<String, Object> all = new HashMap<>(config);
+        all.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        all.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+        all.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1_000);
+        try (Admin admin = Admin.create(all)) {
+            return admin.describeCluster().clusterId().get(15, TimeUnit.SECONDS);
+        }
+    }
+
+    private static Map<String, Object> trusting(String listener) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + server.boundPort(listener));
+        config.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PEM");
+        config.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, pki.caPem().toString());
+        return config;
+    }
+
+    private static Map<String, Object> sasl(String listener, String protocol, String mechanism, String jaas) {
+        Map<String, Object> config = trusting(listener);
+        config.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, protocol);
+        config.put(SaslConfigs.SASL_MECHANISM, mechanism);
+        config.put(SaslConfigs.SASL_JAAS_CONFIG, jaas);
+        return config;
+    }
+
+    private static String plainJaas(String user, String password) {
+        return "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + user
+                + "\" password=\"" + password + "\";";
+    }
+
+    private static String scramJaas(String user, String password) {
+        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
+                + "\" password=\"" + password + "\";";
+    }
+
+    @Test
+    void mutualTlsAuthenticatesTheCertificateMappedByTheRules() throws Exception {
+        TestCertificates.Identity alice = pki.client("alice", "CN=Alice,OU=clients,O=Herald Test");
+        Map<String, Object> config = trusting("SSL");
+        config.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SSL");
+        config.put(SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, "PKCS12");
+        config.put(SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG, alice.keystore().toString());
+        config.put(SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG, TestCertificates.PASSWORD);
+
+        assertThat(principalSeenBy(config)).isEqualTo("alice");
+
+        // A subject no RULE matches falls through to DEFAULT: the whole name.
+        TestCertificates.Identity service = pki.client("service", "CN=billing,OU=services,O=Herald Test");
+        config.put(SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG, service.keystore().toString());
+        assertThat(principalSeenBy(config)).isEqualTo("CN=billing,OU=services,O=Herald Test");
+    }
+
+    @Test
+    void mutualTlsRefusesAClientWithoutACertificate() {
+        Map<String, Object> config = trusting("SSL");
+        config.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SSL");
+
+        assertThatThrownBy(() -> principalSeenBy(config)).isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOf(SslAuthenticationException.class);
+    }
+
+    @Test
+    void saslSslWithPlainAuthenticatesTheUserAndRefusesAWrongPassword() throws Exception {
+        assertThat(principalSeenBy(sasl("SASL_SSL", "SASL_SSL", "PLAIN", plainJaas("bob", "bob-secret"))))
+                .isEqualTo("bob");
+
+        assertThatThrownBy(() -> principalSeenBy(sasl("SASL_SSL", "SASL_SSL", "PLAIN",
+                plainJaas("bob", "wrong")))).isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOf(SaslAuthenticationException.class)
+                .hasMessageContaining("Authentication failed: Invalid username or password");
+    }
+
+    @Test
+    void saslSslWithScramSha256AuthenticatesTheUserAndRefusesAWrongPasswordOrUnknownUser() throws Exception {
+        assertThat(principalSeenBy(sasl("SASL_SSL", "SASL_SSL", "SCRAM-SHA-256",
+                scramJaas("carol", "carol-secret")))).isEqualTo("carol");
+
+        for (String[] wrong : new String[][] {{"carol", "wrong"}, {"nobody", "carol-secret"}}) {
+            assertThatThrownBy(() -> principalSeenBy(sasl("SASL_SSL", "SASL_SSL", "SCRAM-SHA-256",
+                    scramJaas(wrong[0], wrong[1])))).isInstanceOf(ExecutionException.class)
+                    .cause().isInstanceOf(SaslAuthenticationException.class)
+                    .hasMessageContaining("invalid credentials with SASL mechanism SCRAM-SHA-256");
+        }
+    }
+
+    @Test
+    void aMechanismTheListenerDoesNotEnableIsRefused() {
+        assertThatThrownBy(() -> principalSeenBy(sasl("SASL_SSL", "SASL_SSL", "SCRAM-SHA-512",
+                scramJaas("dave", "dave-secret")))).isInstanceOf(ExecutionException.class)
+                .cause().hasMessageContaining("SCRAM-SHA-512");
+    }
+
+    @Test
+    void saslPlaintextWithScramSha512ReauthenticatesWhenTheSessionExpires() throws Exception {
+        Map<String, Object> config = sasl("SASL_PLAINTEXT", "SASL_PLAINTEXT", "SCRAM-SHA-512",
+                scramJaas("dave", "dave-secret"));
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+        try (Admin admin = Admin.create(config)) {
+            assertThat(admin.describeCluster().clusterId().get(10, TimeUnit.SECONDS)).isEqualTo("dave");
+            int lookupsBefore = SCRAM_LOOKUPS.get();
+            int closedBefore = CONNECTIONS_CLOSED.get();
+            // Sessions last 1.5 s: the client re-authenticates on its connections (KIP-368) and keeps being served
+            // on them, so the broker sees new SCRAM exchanges but no connection closes.
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
+            int calls = 0;
+            while (System.nanoTime() - end < 0) {
+                assertThat(admin.describeCluster().clusterId().get(10, TimeUnit.SECONDS)).isEqualTo("dave");
+                calls++;
+                Thread.sleep(200);
+            }
+            assertThat(calls).isGreaterThan(5);
+            assertThat(SCRAM_LOOKUPS.get() - lookupsBefore).as("re-authentications").isGreaterThanOrEqualTo(2);
+            assertThat(CONNECTIONS_CLOSED.get() - closedBefore).as("connections closed").isZero();
+        }
+    }
+
+    @Test
+    void aRequestBeforeAuthenticationClosesTheConnectionAndOthersAreStillServed() throws Exception {
+        RequestHeader header = new RequestHeader(ApiKeys.METADATA, (short) 12, "raw", 1);
+        ByteBuffer payload = new MetadataRequest(new MetadataRequestData(), (short) 12).serializeWithHeader(header);
+        assertThat(closedAfterSending(Frames.prefixed(payload))).isTrue();
+
+        // A frame above sasl.server.max.receive.size (4 KiB here) before authentication closes it too.
+        byte[] big = new byte[8 + 8192];
+        ByteBuffer.wrap(big).putInt(8192 + 4).putShort(ApiKeys.SASL_AUTHENTICATE.id).putShort((short) 2);
+        assertThat(closedAfterSending(big)).isTrue();
+
+        assertThat(principalSeenBy(sasl("SASL_PLAINTEXT", "SASL_PLAINTEXT", "SCRAM-SHA-512",
+                scramJaas("dave", "dave-secret")))).isEqualTo("dave");
+    }
+
+    /** Whether the SASL_PLAINTEXT listener closes the connection after {@code bytes}, without an answer. */
+    private static boolean closedAfterSending(byte[] bytes) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", server.boundPort("SASL_PLAINTEXT"))) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(bytes);
+            out.flush();
+            try {
+                new DataInputStream(socket.getInputStream()).readInt();
+                return false;
+            } catch (EOFException | SocketException e) {
+                return true;
+            }
+        }
+    }
+}
