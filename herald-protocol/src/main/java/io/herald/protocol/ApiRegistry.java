@@ -59,10 +59,11 @@ public final class ApiRegistry {
     private final List<Consumer<InetSocketAddress>> closeListeners = new CopyOnWriteArrayList<>();
 
     /**
-     * SaslHandshake v1 (v0, after which raw SASL tokens follow without a Kafka header, is not served) and
-     * SaslAuthenticate v0 to v2 (v1 adds the session lifetime of KIP-368).
+     * SaslHandshake v0 to v1 and SaslAuthenticate v0 to v2 (v1 adds the session lifetime of KIP-368). v0 of the
+     * handshake is advertised because librdkafka requires it before it uses SASL at all, as Kafka does; a client
+     * that then sends raw SASL tokens (the pre-KIP-152 flow) instead of SaslAuthenticate requests is disconnected.
      */
-    static final VersionRange SASL_HANDSHAKE_RANGE = VersionRange.of(1, 1);
+    static final VersionRange SASL_HANDSHAKE_RANGE = VersionRange.of(0, 1);
     static final VersionRange SASL_AUTHENTICATE_RANGE = VersionRange.of(0, 2);
 
     public ApiRegistry() {

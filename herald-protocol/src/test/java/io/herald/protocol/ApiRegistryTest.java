@@ -100,7 +100,7 @@ class ApiRegistryTest {
 
         assertThat(advertised).containsOnly(
             Map.entry(ApiKeys.API_VERSIONS.id, VersionRange.of(0, 4)),
-            Map.entry(ApiKeys.SASL_HANDSHAKE.id, VersionRange.of(1, 1)),
+            Map.entry(ApiKeys.SASL_HANDSHAKE.id, VersionRange.of(0, 1)),
             Map.entry(ApiKeys.SASL_AUTHENTICATE.id, VersionRange.of(0, 2)),
             Map.entry(ApiKeys.METADATA.id, VersionRange.of(4, 12)),
             Map.entry(ApiKeys.FETCH.id, VersionRange.of(4, 10)));

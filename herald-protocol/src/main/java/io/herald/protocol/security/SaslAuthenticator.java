@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The SASL state of one connection on a {@code SASL_*} listener, as Kafka's broker keeps it: until the client has
- * authenticated, only ApiVersions, SaslHandshake (v1) and SaslAuthenticate are served; anything else closes the
+ * authenticated, only ApiVersions, SaslHandshake (v1; v0's raw tokens are not served) and SaslAuthenticate are
+ * served; anything else closes the
  * connection. A failed authentication is answered with {@code SASL_AUTHENTICATION_FAILED} and then the connection
  * closes. With {@code connections.max.reauth.ms}, the session lasts that long (told to the client in
  * {@code session_lifetime_ms}): the client re-authenticates on the same connection with a new SaslHandshake (same
@@ -84,7 +85,10 @@ public final class SaslAuthenticator {
         return switch (state) {
             case HANDSHAKE_OR_VERSIONS -> switch (api) {
                 case API_VERSIONS -> PASS;
-                case SASL_HANDSHAKE -> handshake((SaslHandshakeRequest) request.body(), false);
+                case SASL_HANDSHAKE -> request.apiVersion() >= 1
+                        ? handshake((SaslHandshakeRequest) request.body(), false)
+                        : refuse("SaslHandshake v0 (raw SASL tokens without SaslAuthenticate, before Kafka 1.0) "
+                                + "is not supported");
                 default -> refuse("unexpected " + api + " request during the SASL handshake");
             };
             case AUTHENTICATE, REAUTHENTICATE -> api == ApiKeys.SASL_AUTHENTICATE

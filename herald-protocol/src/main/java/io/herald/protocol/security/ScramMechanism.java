@@ -146,7 +146,10 @@ public final class ScramMechanism implements SaslMechanism {
                 throw new AuthenticationFailure("Invalid SCRAM client final message: channel binding does not "
                         + "match the GS2 header");
             }
-            if (!nonce.equals(attributes.get("r"))) {
+            // Kafka's broker checks only that the nonce ends with the one it sent: librdkafka sends its own nonce
+            // again in front of it. The proof covers the message as sent, so nothing is lost.
+            String clientNonce = attributes.get("r");
+            if (clientNonce == null || !clientNonce.endsWith(nonce)) {
                 throw new AuthenticationFailure("Invalid SCRAM client final message: nonce does not match");
             }
             byte[] proof;

@@ -71,6 +71,13 @@ class SaslAuthenticatorTest {
     }
 
     @Test
+    void aVersion0HandshakeWhichRawTokensWouldFollowIsRefused() {
+        KafkaRequest v0 = request(new SaslHandshakeRequest(new SaslHandshakeRequestData().setMechanism("PLAIN"),
+                (short) 0));
+        assertThat(sasl.admit(v0, 0)).isInstanceOf(Admission.Refuse.class);
+    }
+
+    @Test
     void anUnknownMechanismIsAnsweredWithTheEnabledOnesThenTheConnectionCloses() {
         Admission.Answer answer = answer(sasl.admit(handshake("SCRAM-SHA-256"), 0));
 

@@ -44,6 +44,25 @@ class ScramMechanismTest {
         assertThat(exchange.authorizationId()).isEqualTo("user");
     }
 
+    /** librdkafka puts its nonce in front of the server's combined nonce again; Kafka's broker accepts that. */
+    @Test
+    void acceptsAFinalNonceThatEndsWithTheServersAsLibrdkafkaSendsIt() throws Exception {
+        SaslExchange exchange = rfc7677Server().start();
+        String serverFirst = new String(exchange.evaluate(utf8(CLIENT_FIRST)), StandardCharsets.UTF_8);
+        String withoutProof = "c=biws,r=rOprNGfwEbeRWgbNEkqO" + NONCE;
+        ScramAlgorithm sha256 = ScramAlgorithm.SHA_256;
+        byte[] salted = sha256.saltedPassword(utf8("pencil"), SALT, 4096);
+        byte[] authMessage = utf8(CLIENT_FIRST.substring(3) + "," + serverFirst + "," + withoutProof);
+        byte[] proof = ScramAlgorithm.xor(sha256.clientKey(salted), sha256.hmac(sha256.storedKey(salted),
+                authMessage));
+
+        byte[] serverFinal = exchange.evaluate(utf8(withoutProof + ",p=" + Base64.getEncoder().encodeToString(proof)));
+
+        assertThat(exchange.isComplete()).isTrue();
+        assertThat(new String(serverFinal, StandardCharsets.UTF_8)).isEqualTo("v=" + Base64.getEncoder()
+                .encodeToString(sha256.serverSignature(sha256.serverKey(salted), authMessage)));
+    }
+
     @Test
     void aWrongProofAnUnknownUserOrAChangedNonceFail() throws Exception {
         SaslExchange wrongProof = rfc7677Server().start();

@@ -110,7 +110,7 @@ class RequestDispatcherTest {
                     v -> v.minVersion() + ".." + v.maxVersion()));
             assertThat(ranges).containsOnly(
                 Map.entry(ApiKeys.API_VERSIONS.id, "0..4"),
-                Map.entry(ApiKeys.SASL_HANDSHAKE.id, "1..1"),
+                Map.entry(ApiKeys.SASL_HANDSHAKE.id, "0..1"),
                 Map.entry(ApiKeys.SASL_AUTHENTICATE.id, "0..2"),
                 Map.entry(ApiKeys.METADATA.id, "4..12"),
                 Map.entry(ApiKeys.PRODUCE.id, "3..13"));
