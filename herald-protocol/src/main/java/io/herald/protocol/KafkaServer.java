@@ -1,6 +1,7 @@
 package io.herald.protocol;
 
 import io.herald.protocol.codec.MalformedRequestLog;
+import io.herald.protocol.server.ConnectionQuotas;
 import io.herald.protocol.server.KafkaChannelInitializer;
 import io.herald.protocol.server.RequestDispatcher;
 import io.netty.bootstrap.ServerBootstrap;
@@ -44,6 +45,7 @@ public final class KafkaServer implements AutoCloseable {
 
     private static final long SUMMARY_CHECK_MS = 10_000;
     private final MalformedRequestLog malformed = new MalformedRequestLog(io.herald.common.time.Time.SYSTEM);
+    private final ConnectionQuotas quotas;
     private EventLoopGroup acceptorGroup;
     private EventLoopGroup ioGroup;
     /** The bound listeners by name, in configuration order; set once by start(). */
@@ -60,6 +62,7 @@ public final class KafkaServer implements AutoCloseable {
         this.observer = Objects.requireNonNull(observer, "observer");
         this.config = Objects.requireNonNull(config, "config");
         this.registry = Objects.requireNonNull(registry, "registry");
+        this.quotas = new ConnectionQuotas(config.connectionLimits());
     }
 
     /** Binds the listener. */
@@ -80,6 +83,7 @@ public final class KafkaServer implements AutoCloseable {
             for (ListenerConfig listener : config.listeners()) {
                 Channel channel = bootstrap(listener).bind(listener.host(), listener.port()).sync().channel();
                 bound.put(listener.name(), channel);
+                quotas.addServer(listener.name(), channel);
                 log.info("Listening for Kafka clients on {} ({} listener {})", channel.localAddress(),
                     listener.security().protocol(), listener.name());
             }
@@ -100,7 +104,12 @@ public final class KafkaServer implements AutoCloseable {
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.SO_KEEPALIVE, true)
             .childHandler(new KafkaChannelInitializer(config, listener, registry, System::nanoTime, connections::add,
-                malformed, observer));
+                malformed, observer, quotas));
+    }
+
+    /** The connections the listeners hold now. */
+    public int connections() {
+        return quotas.connections();
     }
 
     /** The port the first listener is bound to (the ephemeral one if the configured port is 0). */

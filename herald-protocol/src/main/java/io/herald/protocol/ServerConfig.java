@@ -1,10 +1,18 @@
 package io.herald.protocol;
 
 import io.herald.common.config.ConfigValues;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
 
 /**
  * Network settings of the Kafka listeners.
@@ -14,9 +22,10 @@ import org.apache.kafka.common.config.ConfigDef.Type;
  * @param ioThreads            event-loop threads serving connections; 0 = number of cores
  * @param maxRequestBytes      socket.request.max.bytes: larger frames close the connection
  * @param connectionsMaxIdleMs connections.max.idle.ms: idle connections are closed; 0 or less disables it
+ * @param connectionLimits     max.connections and max.connections.per.ip (with overrides)
  */
 public record ServerConfig(List<ListenerConfig> listeners, int ioThreads, int maxRequestBytes,
-                           int connectionsMaxIdleMs) {
+                           int connectionsMaxIdleMs, ConnectionLimits connectionLimits) {
 
     /** Kafka's default socket.request.max.bytes (100 MiB). */
     public static final int DEFAULT_MAX_REQUEST_BYTES = 104_857_600;
@@ -37,11 +46,20 @@ public record ServerConfig(List<ListenerConfig> listeners, int ioThreads, int ma
         if (maxRequestBytes <= 0) {
             throw new IllegalArgumentException("maxRequestBytes: " + maxRequestBytes + " (expected: > 0)");
         }
+        Objects.requireNonNull(connectionLimits, "connectionLimits");
+    }
+
+    /** Without connection limits. */
+    public ServerConfig(List<ListenerConfig> listeners, int ioThreads, int maxRequestBytes, int connectionsMaxIdleMs) {
+        this(listeners, ioThreads, maxRequestBytes, connectionsMaxIdleMs, ConnectionLimits.NONE);
     }
 
     public static final String NUM_NETWORK_THREADS = "num.network.threads";
     public static final String SOCKET_REQUEST_MAX_BYTES = "socket.request.max.bytes";
     public static final String CONNECTIONS_MAX_IDLE_MS = "connections.max.idle.ms";
+    public static final String MAX_CONNECTIONS = "max.connections";
+    public static final String MAX_CONNECTIONS_PER_IP = "max.connections.per.ip";
+    public static final String MAX_CONNECTIONS_PER_IP_OVERRIDES = "max.connections.per.ip.overrides";
 
     /** The network layer's share of the broker configs (the listener's address is the node's). */
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
@@ -50,17 +68,64 @@ public record ServerConfig(List<ListenerConfig> listeners, int ioThreads, int ma
             .define(NUM_NETWORK_THREADS, Type.INT, 0, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
                     "Netty worker loops; 0 means one per core.")
             .define(CONNECTIONS_MAX_IDLE_MS, Type.LONG, (long) DEFAULT_CONNECTIONS_MAX_IDLE_MS, Importance.LOW,
-                    "Idle connections are closed after this long; 0 or less keeps them.");
+                    "Idle connections are closed after this long; 0 or less keeps them.")
+            .define(MAX_CONNECTIONS, Type.INT, Integer.MAX_VALUE, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
+                    "Connections the broker holds at once; at the limit it stops accepting until one closes.")
+            .define(MAX_CONNECTIONS_PER_IP, Type.INT, Integer.MAX_VALUE, ConfigDef.Range.atLeast(0),
+                    Importance.MEDIUM, "Connections from one address; more are closed at once.")
+            .define(MAX_CONNECTIONS_PER_IP_OVERRIDES, Type.STRING, "", Importance.LOW,
+                    "Per address or host name limits: host:count,ip:count.");
 
     /** One PLAINTEXT listener on {@code host:port} (tests, replica nodes). */
     public ServerConfig(String host, int port, int ioThreads, int maxRequestBytes, int connectionsMaxIdleMs) {
         this(List.of(ListenerConfig.plaintext(host, port)), ioThreads, maxRequestBytes, connectionsMaxIdleMs);
     }
 
-    /** {@code listeners} with the network configs of {@code v}. */
-    public static ServerConfig from(List<ListenerConfig> listeners, ConfigValues v) {
+    /**
+     * {@code listeners} with the network configs of {@code v}; {@code interBrokerListener} is exempt from
+     * {@code max.connections}.
+     *
+     * @throws ConfigException for overrides that do not parse or resolve
+     */
+    public static ServerConfig from(List<ListenerConfig> listeners, ConfigValues v,
+                                    Optional<String> interBrokerListener) {
+        int perIp = v.getInt(MAX_CONNECTIONS_PER_IP);
+        Map<InetAddress, Integer> overrides = parseOverrides(
+                v.getString(MAX_CONNECTIONS_PER_IP_OVERRIDES));
+        if (perIp == 0 && overrides.isEmpty()) {
+            throw new ConfigException(MAX_CONNECTIONS_PER_IP, 0,
+                    "may be 0 only with " + MAX_CONNECTIONS_PER_IP_OVERRIDES + " (no client could connect)");
+        }
         return new ServerConfig(listeners, v.getInt(NUM_NETWORK_THREADS), v.getInt(SOCKET_REQUEST_MAX_BYTES),
-                (int) Math.min(Integer.MAX_VALUE, v.getLong(CONNECTIONS_MAX_IDLE_MS)));
+                (int) Math.min(Integer.MAX_VALUE, v.getLong(CONNECTIONS_MAX_IDLE_MS)),
+                new ConnectionLimits(v.getInt(MAX_CONNECTIONS), perIp, overrides,
+                        interBrokerListener.map(Set::of).orElse(Set.of())));
+    }
+
+    /** {@code host:count,ip:count}; host names are resolved now, as Kafka does. */
+    static Map<InetAddress, Integer> parseOverrides(String value) {
+        Map<InetAddress, Integer> overrides = new HashMap<>();
+        if (value == null || value.isBlank()) {
+            return overrides;
+        }
+        for (String raw : value.split(",")) {
+            String entry = raw.trim();
+            int colon = entry.lastIndexOf(':');
+            try {
+                if (colon <= 0) {
+                    throw new NumberFormatException("no count");
+                }
+                int count = Integer.parseInt(entry.substring(colon + 1).trim());
+                if (count < 0) {
+                    throw new NumberFormatException("negative count");
+                }
+                overrides.put(InetAddress.getByName(entry.substring(0, colon).trim()), count);
+            } catch (NumberFormatException | UnknownHostException e) {
+                throw new ConfigException(MAX_CONNECTIONS_PER_IP_OVERRIDES, value,
+                        "bad entry '" + entry + "' (expected: host:count, count >= 0): " + e.getMessage());
+            }
+        }
+        return overrides;
     }
 
     /** Kafka's defaults on one PLAINTEXT listener on the given address. */

@@ -39,15 +39,17 @@ public final class KafkaChannelInitializer extends ChannelInitializer<Channel> {
     private final Consumer<Channel> onChannel;
     private final MalformedRequestLog malformed;
     private final RequestObserver observer;
+    private final ConnectionQuotas quotas;
 
     /**
      * {@code onChannel} sees every new connection (the server tracks them for shutdown); {@code malformed} is the
      * listener's one rate-limited log of connections closed for malformed requests; {@code observer} is told of
-     * every request finished (metrics).
+     * every request finished (metrics); {@code quotas} counts the server's connections against its limits.
      */
     public KafkaChannelInitializer(ServerConfig config, ListenerConfig listener, ApiRegistry registry,
                                    LongSupplier nanoClock, Consumer<Channel> onChannel, MalformedRequestLog malformed,
-                                   RequestObserver observer) {
+                                   RequestObserver observer, ConnectionQuotas quotas) {
+        this.quotas = Objects.requireNonNull(quotas, "quotas");
         this.observer = Objects.requireNonNull(observer, "observer");
         this.config = Objects.requireNonNull(config, "config");
         this.listener = Objects.requireNonNull(listener, "listener");
@@ -59,6 +61,10 @@ public final class KafkaChannelInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel channel) {
+        if (!quotas.admit(channel)) {
+            channel.close();
+            return;
+        }
         ChannelPipeline pipeline = channel.pipeline();
         listener.security().tls().ifPresent(tls -> {
             pipeline.addLast(TLS_HANDLER, tls.newHandler(channel.alloc()));

@@ -98,6 +98,9 @@ public final class HeraldConfig implements StaticBrokerConfigs {
         this.delayedDelivery = DelayedDeliveryConfig.from(values);
         this.http = HttpConfig.from(values);
         this.security = SecurityConfig.from(values, clientListenerProtocols(node));
+        if (node.isBroker()) {
+            network(); // connection-limit overrides resolve and validate now, not when the listener starts
+        }
         this.unknownNames = ConfigFragments.unknownNames(DEFINITION, originals,
                 name -> TopicConfigs.brokerSynonyms().contains(name) || SecurityConfig.isListenerConfig(name));
     }
@@ -132,7 +135,7 @@ public final class HeraldConfig implements StaticBrokerConfigs {
             Listeners.Listener listener = node.listeners().get(name);
             return new ListenerConfig(name, listener.host(), listener.port(), security.listener(name, scram));
         }).toList();
-        return ServerConfig.from(listeners, values);
+        return ServerConfig.from(listeners, values, node.interBrokerListenerName());
     }
 
     /** The client listeners' network settings, without SCRAM credentials (tests, tools). */

@@ -159,6 +159,27 @@ class SecurityConfigTest {
     }
 
     @Test
+    void connectionLimitsAreReadWithOverridesAndTheInterBrokerListenerExempt() throws Exception {
+        HeraldConfig config = parse("listeners", "INTERNAL://127.0.0.1:0,EXTERNAL://127.0.0.1:0",
+                "listener.security.protocol.map", "INTERNAL:PLAINTEXT,EXTERNAL:PLAINTEXT",
+                "inter.broker.listener.name", "INTERNAL", "max.connections", "500", "max.connections.per.ip", "20",
+                "max.connections.per.ip.overrides", "127.0.0.2:5, localhost:0");
+
+        io.herald.protocol.ConnectionLimits limits = config.network().connectionLimits();
+        assertThat(limits.maxConnections()).isEqualTo(500);
+        assertThat(limits.limitFor(java.net.InetAddress.getByName("127.0.0.2"))).isEqualTo(5);
+        assertThat(limits.limitFor(java.net.InetAddress.getByName("localhost"))).isZero();
+        assertThat(limits.limitFor(java.net.InetAddress.getByName("127.0.0.3"))).isEqualTo(20);
+        assertThat(limits.exemptListeners()).containsExactly("INTERNAL");
+        assertThat(parse().network().connectionLimits().maxPerIp()).isEqualTo(Integer.MAX_VALUE);
+
+        assertThatThrownBy(() -> parse("max.connections.per.ip.overrides", "127.0.0.1").network())
+                .isInstanceOf(ConfigException.class).hasMessageContaining("max.connections.per.ip.overrides");
+        assertThatThrownBy(() -> parse("max.connections.per.ip", "0").network())
+                .isInstanceOf(ConfigException.class).hasMessageContaining("max.connections.per.ip");
+    }
+
+    @Test
     void jaasConfigsParseQuotedAndBareValues() {
         JaasConfig jaas = JaasConfig.parse(PLAIN_JAAS);
         assertThat(jaas.loginModule()).isEqualTo("org.apache.kafka.common.security.plain.PlainLoginModule");

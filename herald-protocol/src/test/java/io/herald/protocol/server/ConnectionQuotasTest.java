@@ -1,0 +1,123 @@
+package io.herald.protocol.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.herald.protocol.ApiRegistry;
+import io.herald.protocol.ConnectionLimits;
+import io.herald.protocol.Frames;
+import io.herald.protocol.KafkaServer;
+import io.herald.protocol.ListenerConfig;
+import io.herald.protocol.ServerConfig;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.requests.ApiVersionsRequest;
+import org.apache.kafka.common.requests.RequestHeader;
+import org.junit.jupiter.api.Test;
+
+/** max.connections and max.connections.per.ip as a client sees them, over real sockets. */
+class ConnectionQuotasTest {
+
+    private static KafkaServer server(ConnectionLimits limits, ListenerConfig... listeners)
+            throws InterruptedException {
+        KafkaServer server = new KafkaServer(new ServerConfig(List.of(listeners), 1, 1 << 20, 60_000, limits),
+                new ApiRegistry());
+        server.start();
+        return server;
+    }
+
+    /** Sends ApiVersions and reads the answer's size, or -1 if the connection was closed instead. */
+    private static int apiVersions(Socket socket) throws IOException {
+        RequestHeader header = new RequestHeader(ApiKeys.API_VERSIONS, (short) 3, "quota-test", 1);
+        ByteBuffer payload = new ApiVersionsRequest.Builder().build((short) 3).serializeWithHeader(header);
+        socket.setSoTimeout(20_000);
+        try {
+            socket.getOutputStream().write(Frames.prefixed(payload));
+            socket.getOutputStream().flush();
+            return new DataInputStream(socket.getInputStream()).readInt();
+        } catch (EOFException | SocketException closed) {
+            return -1;
+        }
+    }
+
+    /** Waits (bounded) until the server has seen closed connections go: closing is asynchronous. */
+    private static void awaitConnections(KafkaServer server, int expected) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (server.connections() > expected && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(server.connections()).isEqualTo(expected);
+    }
+
+    @Test
+    void connectionsOverTheAddressLimitAreClosedAndAnOverrideRaisesIt() throws Exception {
+        ConnectionLimits limits = new ConnectionLimits(Integer.MAX_VALUE, 2, Map.of(), Set.of());
+        try (KafkaServer server = server(limits, ListenerConfig.plaintext("127.0.0.1", 0));
+             Socket first = new Socket("127.0.0.1", server.boundPort());
+             Socket second = new Socket("127.0.0.1", server.boundPort());
+             Socket third = new Socket("127.0.0.1", server.boundPort())) {
+            assertThat(apiVersions(first)).isPositive();
+            assertThat(apiVersions(second)).isPositive();
+            assertThat(apiVersions(third)).isEqualTo(-1);
+
+            // A closed connection frees its slot.
+            first.close();
+            awaitConnections(server, 1);
+            try (Socket again = new Socket("127.0.0.1", server.boundPort())) {
+                assertThat(apiVersions(again)).isPositive();
+            }
+        }
+
+        ConnectionLimits overridden = new ConnectionLimits(Integer.MAX_VALUE, 1,
+                Map.of(InetAddress.getByName("127.0.0.1"), 3), Set.of());
+        try (KafkaServer server = server(overridden, ListenerConfig.plaintext("127.0.0.1", 0));
+             Socket a = new Socket("127.0.0.1", server.boundPort());
+             Socket b = new Socket("127.0.0.1", server.boundPort());
+             Socket c = new Socket("127.0.0.1", server.boundPort())) {
+            assertThat(apiVersions(a)).isPositive();
+            assertThat(apiVersions(b)).isPositive();
+            assertThat(apiVersions(c)).isPositive();
+        }
+    }
+
+    @Test
+    void atTheBrokerLimitNewClientsWaitUntilOneClosesWhileTheExemptListenerServes() throws Exception {
+        ConnectionLimits limits = new ConnectionLimits(2, Integer.MAX_VALUE, Map.of(), Set.of("INTERNAL"));
+        ListenerConfig external = new ListenerConfig("EXTERNAL", "127.0.0.1", 0,
+                io.herald.protocol.security.ListenerSecurity.PLAINTEXT);
+        ListenerConfig internal = new ListenerConfig("INTERNAL", "127.0.0.1", 0,
+                io.herald.protocol.security.ListenerSecurity.PLAINTEXT);
+        try (KafkaServer server = server(limits, external, internal);
+             Socket first = new Socket("127.0.0.1", server.boundPort("EXTERNAL"));
+             Socket second = new Socket("127.0.0.1", server.boundPort("EXTERNAL"))) {
+            assertThat(apiVersions(first)).isPositive();
+            assertThat(apiVersions(second)).isPositive();
+
+            // The inter-broker listener is not stopped by the broker-wide limit.
+            try (Socket broker = new Socket("127.0.0.1", server.boundPort("INTERNAL"))) {
+                assertThat(apiVersions(broker)).isPositive();
+            }
+            awaitConnections(server, 2);
+
+            // A third client's connection waits in the backlog; once a connection closes it is accepted and served,
+            // and the broker never held more than its limit on the limited listener meanwhile.
+            try (Socket third = new Socket("127.0.0.1", server.boundPort("EXTERNAL"))) {
+                RequestHeader header = new RequestHeader(ApiKeys.API_VERSIONS, (short) 3, "quota-test", 7);
+                third.getOutputStream().write(Frames.prefixed(
+                        new ApiVersionsRequest.Builder().build((short) 3).serializeWithHeader(header)));
+                assertThat(server.connections()).isLessThanOrEqualTo(2);
+                first.close();
+                third.setSoTimeout(20_000);
+                assertThat(new DataInputStream(third.getInputStream()).readInt()).isPositive();
+            }
+        }
+    }
+}
