@@ -57,10 +57,13 @@ public final class ClusterHarness implements AutoCloseable {
     private static final int TAIL_LINES = 80;
 
     private final Map<Integer, ClusterNode> nodes;
+    /** The port of each broker's extra listener ({@link Builder#extraListener}); empty without one. */
+    private final Map<Integer, Integer> extraPorts;
     private Admin admin;
 
-    private ClusterHarness(Map<Integer, ClusterNode> nodes) {
+    private ClusterHarness(Map<Integer, ClusterNode> nodes, Map<Integer, Integer> extraPorts) {
         this.nodes = nodes;
+        this.extraPorts = Map.copyOf(extraPorts);
     }
 
     public static Builder builder(Path workDir) {
@@ -77,6 +80,8 @@ public final class ClusterHarness implements AutoCloseable {
         private NodeNetwork network = NodeNetwork.LOOPBACK;
         private final Map<String, String> overrides = new LinkedHashMap<>();
         private final Map<Integer, Map<String, String>> nodeOverrides = new TreeMap<>();
+        private String extraListener;
+        private String extraProtocol;
 
         private Builder(Path workDir) {
             this.workDir = workDir;
@@ -150,6 +155,17 @@ public final class ClusterHarness implements AutoCloseable {
             return this;
         }
 
+        /**
+         * A second client listener {@code name} with security protocol {@code protocol} on every broker, besides the
+         * PLAINTEXT one the harness itself uses (probes, {@link #admin()}); name it in
+         * {@code inter.broker.listener.name} to have the brokers talk to each other over it.
+         */
+        public Builder extraListener(String name, String protocol) {
+            this.extraListener = name;
+            this.extraProtocol = protocol;
+            return this;
+        }
+
         /** Launches every node and waits until the cluster has formed; on failure kills what it started. */
         public ClusterHarness start() throws Exception {
             if (controllerOnly > controllers) {
@@ -157,7 +173,7 @@ public final class ClusterHarness implements AutoCloseable {
                         + controllers);
             }
             int total = controllers + brokerOnly;
-            List<Integer> ports = freePorts(controllers * 2 + brokerOnly);
+            List<Integer> ports = freePorts(controllers * 2 + brokerOnly + (extraListener == null ? 0 : total));
             Map<Integer, Integer> clientPorts = new TreeMap<>();
             Map<Integer, Integer> controllerPorts = new TreeMap<>();
             int next = 0;
@@ -165,6 +181,12 @@ public final class ClusterHarness implements AutoCloseable {
                 clientPorts.put(id, ports.get(next++));
                 if (id <= controllers) {
                     controllerPorts.put(id, ports.get(next++));
+                }
+            }
+            Map<Integer, Integer> extraPorts = new TreeMap<>();
+            if (extraListener != null) {
+                for (int id = controllerOnly + 1; id <= total; id++) {
+                    extraPorts.put(id, ports.get(next++));
                 }
             }
             String voters = controllerPorts.entrySet().stream()
@@ -190,6 +212,12 @@ public final class ClusterHarness implements AutoCloseable {
                     case CONTROLLER -> "CONTROLLER://" + host + ":" + controllerPorts.get(id);
                     case BROKER -> "PLAINTEXT://" + host + ":" + clientPorts.get(id);
                 });
+                if (extraPorts.containsKey(id)) {
+                    config.put("listeners", config.get("listeners") + "," + extraListener + "://" + host + ":"
+                            + extraPorts.get(id));
+                    config.putIfAbsent("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,"
+                            + extraListener + ":" + extraProtocol);
+                }
                 config.remove("advertised.listeners"); // the listeners above are what clients must use
                 config.putIfAbsent("herald.http.listener", "http://" + host + ":0"); // nodes share no HTTP port
                 config.put("log.dirs", dir.resolve("data").toString());
@@ -200,7 +228,7 @@ public final class ClusterHarness implements AutoCloseable {
                 nodes.put(id, new ClusterNode(id, role, new ClusterNode.Placement(host, clientPorts.get(id),
                         controllerPort, network.commandPrefix(id)), dir, config));
             }
-            ClusterHarness harness = new ClusterHarness(nodes);
+            ClusterHarness harness = new ClusterHarness(nodes, extraPorts);
             try {
                 for (ClusterNode node : nodes.values()) {
                     node.launch();
@@ -235,6 +263,15 @@ public final class ClusterHarness implements AutoCloseable {
     /** Every broker's client listener, for clients that must ride out any one node's death. */
     public String bootstrapServers() {
         return nodes.values().stream().filter(ClusterNode::isBroker).map(ClusterNode::bootstrapServer)
+                .collect(Collectors.joining(","));
+    }
+
+    /** The brokers' extra listener ({@link Builder#extraListener}) as bootstrap servers. */
+    public String extraBootstrapServers() {
+        if (extraPorts.isEmpty()) {
+            throw new IllegalStateException("the cluster has no extra listener");
+        }
+        return extraPorts.entrySet().stream().map(e -> node(e.getKey()).host() + ":" + e.getValue())
                 .collect(Collectors.joining(","));
     }
 

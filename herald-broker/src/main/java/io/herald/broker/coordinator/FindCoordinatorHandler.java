@@ -29,7 +29,9 @@ import org.apache.kafka.common.requests.FindCoordinatorRequest;
  * partition, a transactional id's {@code __transaction_state} partition (whether that broker has loaded it yet is
  * for the coordinator's APIs to say). The first key of a kind creates its topic (Kafka's lazy creation); until it
  * exists and the partition has a leader the answer is COORDINATOR_NOT_AVAILABLE, which clients retry. Share keys
- * get COORDINATOR_NOT_AVAILABLE until the share coordinator exists (INVALID_REQUEST before v6, as Kafka).
+ * get COORDINATOR_NOT_AVAILABLE until the share coordinator exists (INVALID_REQUEST before v6, as Kafka). The
+ * coordinator is given at its endpoint for the request's listener; a leader without one is COORDINATOR_NOT_AVAILABLE,
+ * as in Kafka ({@link BrokerImage#node}).
  *
  * <p>Cheap: answered on the event loop (a topic is created on another thread).
  */
@@ -69,14 +71,15 @@ public final class FindCoordinatorHandler implements ApiHandler {
         FindCoordinatorResponseData response = new FindCoordinatorResponseData();
         ClusterImage image = images.get();
         short version = request.apiVersion();
+        String listener = request.connection().listenerName();
         if (version < 4) {
-            Answer a = find(image, data.key(), data.keyType(), version);
+            Answer a = find(image, data.key(), data.keyType(), version, listener);
             // v0 has no error message field
             response.setErrorCode(a.error().code()).setErrorMessage(version >= 1 ? a.message() : null)
                     .setNodeId(a.nodeId()).setHost(a.host()).setPort(a.port());
         } else {
             for (String key : data.coordinatorKeys()) {
-                Answer a = find(image, key, data.keyType(), version);
+                Answer a = find(image, key, data.keyType(), version, listener);
                 response.coordinators().add(new FindCoordinatorResponseData.Coordinator().setKey(key)
                         .setErrorCode(a.error().code()).setErrorMessage(a.message()).setNodeId(a.nodeId())
                         .setHost(a.host()).setPort(a.port()));
@@ -85,7 +88,7 @@ public final class FindCoordinatorHandler implements ApiHandler {
         return CompletableFuture.completedFuture(new Response.Send(response));
     }
 
-    private Answer find(ClusterImage image, String key, byte keyType, short version) {
+    private Answer find(ClusterImage image, String key, byte keyType, short version, String listener) {
         if (key == null) {
             return Answer.failed(Errors.INVALID_REQUEST, "The coordinator key is null.");
         }
@@ -100,10 +103,10 @@ public final class FindCoordinatorHandler implements ApiHandler {
         }
         Placement placement = placements.get(type);
         return placement == null ? Answer.failed(Errors.COORDINATOR_NOT_AVAILABLE, null)
-                : coordinator(image, placement, key);
+                : coordinator(image, placement, key, listener);
     }
 
-    private static Answer coordinator(ClusterImage image, Placement placement, String key) {
+    private static Answer coordinator(ClusterImage image, Placement placement, String key, String listener) {
         String topicName = placement.topic().topicName();
         Optional<TopicImage> topic = placement.topic().topicOrCreate(image);
         if (topic.isEmpty()) {
@@ -113,8 +116,11 @@ public final class FindCoordinatorHandler implements ApiHandler {
         int partition = placement.partitionFor().applyAsInt(key);
         Optional<BrokerImage> leader = topic.get().partition(partition).map(PartitionImage::leader)
                 .filter(id -> id >= 0).map(id -> image.brokers().get(id));
-        return leader.map(b -> new Answer(Errors.NONE, null, b.brokerId(), b.host(), b.port()))
-                .orElseGet(() -> Answer.failed(Errors.COORDINATOR_NOT_AVAILABLE, topicName + "-" + partition
-                        + " has no leader."));
+        if (leader.isEmpty()) {
+            return Answer.failed(Errors.COORDINATOR_NOT_AVAILABLE, topicName + "-" + partition + " has no leader.");
+        }
+        return leader.get().node(listener).map(n -> new Answer(Errors.NONE, null, n.id(), n.host(), n.port()))
+                .orElseGet(() -> Answer.failed(Errors.COORDINATOR_NOT_AVAILABLE, "The coordinator, broker "
+                        + leader.get().brokerId() + ", has no endpoint on listener " + listener + "."));
     }
 }

@@ -44,7 +44,8 @@ public final class ClusterHandler {
     /**
      * DescribeCluster v0 to v2. From v1 the client names the endpoints it wants described (KIP-919); this
      * listener serves brokers, so a request for controllers is MISMATCHED_ENDPOINT_TYPE, as on a Kafka broker.
-     * Fenced brokers are left out, as from Metadata, unless a v2+ client asks for them (KIP-1073).
+     * Fenced brokers are left out, as from Metadata, unless a v2+ client asks for them (KIP-1073). Brokers are
+     * given at their endpoint for the request's listener, and left out without one ({@link BrokerImage#node}).
      */
     public ServedApi describeCluster() {
         return new ServedApi(ApiKeys.DESCRIBE_CLUSTER, VersionRange.of(0, 2), request -> {
@@ -57,13 +58,15 @@ public final class ClusterHandler {
             }
             ClusterImage image = metadata.image();
             response.setErrorCode(Errors.NONE.code()).setClusterId(image.clusterId()).setControllerId(nodeId);
+            String listener = request.connection().listenerName();
             for (BrokerImage broker : image.brokers().values()) {
                 if (broker.fenced() && !data.includeFencedBrokers()) {
                     continue;
                 }
-                response.brokers().add(new DescribeClusterResponseData.DescribeClusterBroker()
-                        .setBrokerId(broker.brokerId()).setHost(broker.host()).setPort(broker.port())
-                        .setRack(broker.rack().orElse(null)).setIsFenced(broker.fenced()));
+                broker.node(listener).ifPresent(node -> response.brokers().add(
+                        new DescribeClusterResponseData.DescribeClusterBroker().setBrokerId(node.id())
+                                .setHost(node.host()).setPort(node.port()).setRack(node.rack())
+                                .setIsFenced(broker.fenced())));
             }
             return Requests.now(response);
         });

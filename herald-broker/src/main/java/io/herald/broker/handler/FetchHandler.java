@@ -10,7 +10,6 @@ import io.herald.broker.ttl.FetchExpiry;
 import io.herald.common.purgatory.DelayedOperation;
 import io.herald.common.purgatory.Purgatory;
 import io.herald.common.time.Time;
-import io.herald.metadata.image.BrokerImage;
 import io.herald.metadata.image.ClusterImage;
 import io.herald.metadata.image.PartitionImage;
 import io.herald.metadata.image.TopicImage;
@@ -34,6 +33,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.KafkaStorageException;
@@ -105,8 +105,11 @@ public final class FetchHandler implements ApiHandler {
         return new ServedApi(ApiKeys.FETCH, VersionRange.of(4, 18), this);
     }
 
-    /** Who fetches, what a consumer may see, and the version the answer is encoded with. */
-    private record Fetcher(int replicaId, IsolationLevel isolation, short version) {
+    /**
+     * Who fetches, what a consumer may see, the version the answer is encoded with, and the listener the request
+     * came in on (leader endpoints are that listener's).
+     */
+    private record Fetcher(int replicaId, IsolationLevel isolation, short version, String listener) {
         boolean isFollower() {
             return replicaId >= 0;
         }
@@ -122,7 +125,8 @@ public final class FetchHandler implements ApiHandler {
     public CompletableFuture<Response> handle(KafkaRequest request) {
         FetchRequest fetch = (FetchRequest) request.body();
         FetchRequestData data = fetch.data();
-        Fetcher fetcher = new Fetcher(fetch.replicaId(), fetch.isolationLevel(), request.apiVersion());
+        Fetcher fetcher = new Fetcher(fetch.replicaId(), fetch.isolationLevel(), request.apiVersion(),
+                request.connection().listenerName());
         FetchContext context = sessions.context(data, request.apiVersion(), plan(data, images.get()));
         if (context.error().isPresent()) {
             return Requests.now(new FetchResponseData().setErrorCode(context.error().get().code()).setSessionId(0));
@@ -310,7 +314,7 @@ public final class FetchHandler implements ApiHandler {
                 partition.ifPresent(part -> pd.setHighWatermark(part.highWatermark())
                         .setLogStartOffset(part.log().logStartOffset()));
                 if (error == Errors.NOT_LEADER_OR_FOLLOWER || error == Errors.FENCED_LEADER_EPOCH) {
-                    addCurrentLeader(pd, p, image, fetcher.version(), endpoints);
+                    addCurrentLeader(pd, p, image, fetcher, endpoints);
                 }
             }
             FetchableTopicResponse topic = p.topicId().equals(Uuid.ZERO_UUID)
@@ -350,10 +354,13 @@ public final class FetchHandler implements ApiHandler {
                 .setFirstOffset(a.firstOffset())).toList();
     }
 
-    /** KIP-951: the current leader (v12+) and its endpoint (v16+), so the client can go there at once. */
-    private static void addCurrentLeader(PartitionData pd, PartitionFetch p, ClusterImage image, short version,
+    /**
+     * KIP-951: the current leader (v12+) and its endpoint on the fetcher's listener (v16+), so the client can go
+     * there at once; a leader without an endpoint on that listener is named without one, as Kafka does.
+     */
+    private static void addCurrentLeader(PartitionData pd, PartitionFetch p, ClusterImage image, Fetcher fetcher,
                                          FetchResponseData.NodeEndpointCollection endpoints) {
-        if (version < 12) {
+        if (fetcher.version() < 12) {
             return;
         }
         Optional<PartitionImage> pi = image.topic(p.topic()).flatMap(t -> t.partition(p.partition()));
@@ -361,10 +368,11 @@ public final class FetchHandler implements ApiHandler {
             return;
         }
         pd.currentLeader().setLeaderId(pi.get().leader()).setLeaderEpoch(pi.get().leaderEpoch());
-        BrokerImage leader = image.brokers().get(pi.get().leader());
-        if (version >= 16 && leader != null && endpoints.find(leader.brokerId()) == null) {
-            endpoints.add(new FetchResponseData.NodeEndpoint().setNodeId(leader.brokerId()).setHost(leader.host())
-                    .setPort(leader.port()).setRack(leader.rack().orElse(null)));
+        Optional<Node> leader = Optional.ofNullable(image.brokers().get(pi.get().leader()))
+                .flatMap(b -> b.node(fetcher.listener()));
+        if (fetcher.version() >= 16 && leader.isPresent() && endpoints.find(leader.get().id()) == null) {
+            endpoints.add(new FetchResponseData.NodeEndpoint().setNodeId(leader.get().id())
+                    .setHost(leader.get().host()).setPort(leader.get().port()).setRack(leader.get().rack()));
         }
     }
 }

@@ -10,7 +10,6 @@ import io.herald.broker.replica.ReplicaManager;
 import io.herald.broker.txn.ProduceVerification;
 import io.herald.broker.txn.TransactionVerifier;
 import io.herald.common.txn.VerificationGuard;
-import io.herald.metadata.image.BrokerImage;
 import io.herald.metadata.image.ClusterImage;
 import io.herald.metadata.image.PartitionImage;
 import io.herald.metadata.image.TopicImage;
@@ -31,6 +30,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.ApiException;
@@ -129,6 +129,7 @@ public final class ProduceHandler implements ApiHandler {
     public CompletableFuture<Response> handle(KafkaRequest request) {
         ProduceRequestData data = ((ProduceRequest) request.body()).data();
         short version = request.apiVersion();
+        String listener = request.connection().listenerName();
         CompletableFuture<Response> future = new CompletableFuture<>();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(
                 Math.min(Math.max(0, data.timeoutMs()), MAX_TIMER_LOG_WAIT_MS));
@@ -139,13 +140,14 @@ public final class ProduceHandler implements ApiHandler {
                     case ProduceVerification.Needed.Refused refused -> future.complete(
                             new Response.Send(refused(data, refused.error())));
                     case ProduceVerification.Needed.Append append when append.verification().isEmpty() ->
-                            produceAndAnswer(data, image, version, new Verified(append.guards(), Map.of()), future);
+                            produceAndAnswer(data, image, version, listener, new Verified(append.guards(), Map.of()),
+                                    future);
                     case ProduceVerification.Needed.Append append -> verifier.verify(append.verification().get())
                             .whenComplete((unverified, failure) -> pool.execute(() -> {
                                 try {
-                                    produceAndAnswer(data, images.get(), version, new Verified(append.guards(),
-                                            failure == null ? unverified : every(append, Errors.NETWORK_EXCEPTION)),
-                                            future);
+                                    produceAndAnswer(data, images.get(), version, listener,
+                                            new Verified(append.guards(), failure == null ? unverified
+                                                    : every(append, Errors.NETWORK_EXCEPTION)), future);
                                 } catch (RuntimeException e) {
                                     future.completeExceptionally(e);
                                 }
@@ -206,13 +208,13 @@ public final class ProduceHandler implements ApiHandler {
      * Appends every partition not unverified (those answer their verification error) and completes
      * {@code future} as the acks say.
      */
-    private void produceAndAnswer(ProduceRequestData data, ClusterImage image, short version, Verified verified,
-                                  CompletableFuture<Response> future) {
+    private void produceAndAnswer(ProduceRequestData data, ClusterImage image, short version, String listener,
+                                  Verified verified, CompletableFuture<Response> future) {
         List<Waiting> waiting = new ArrayList<>();
         List<TimerWrite> timerWrites = new ArrayList<>();
-        ProduceResponseData response = produce(data, image, version, verified, waiting, timerWrites);
+        ProduceResponseData response = produce(data, image, version, listener, verified, waiting, timerWrites);
         if (timerWrites.isEmpty() || data.acks() == 0) {
-            answer(data, version, response, waiting, future);
+            answer(data, version, listener, response, waiting, future);
             return;
         }
         CompletableFuture.allOf(timerWrites.stream().map(TimerWrite::write).toArray(CompletableFuture[]::new))
@@ -231,13 +233,13 @@ public final class ProduceHandler implements ApiHandler {
                             }
                         });
                     }
-                    answer(data, version, response, waiting, future);
+                    answer(data, version, listener, response, waiting, future);
                 });
     }
 
     /** Answers once the acks say so: at once, or when every acks=all partition is replicated (or times out). */
-    private void answer(ProduceRequestData data, short version, ProduceResponseData response, List<Waiting> waiting,
-                        CompletableFuture<Response> future) {
+    private void answer(ProduceRequestData data, short version, String listener, ProduceResponseData response,
+                        List<Waiting> waiting, CompletableFuture<Response> future) {
         if (data.acks() == 0) {
             boolean failed = response.responses().stream().flatMap(t -> t.partitionResponses().stream())
                     .anyMatch(p -> p.errorCode() != Errors.NONE.code());
@@ -258,7 +260,7 @@ public final class ProduceHandler implements ApiHandler {
                             PartitionProduceResponse pr = byPartition.get(tp);
                             pr.setErrorCode(error.code()).setErrorMessage(null);
                             if (error == Errors.NOT_LEADER_OR_FOLLOWER) {
-                                addCurrentLeader(pr, tp, response, images.get(), version);
+                                addCurrentLeader(pr, tp, response, images.get(), version, listener);
                             }
                         }
                     });
@@ -280,7 +282,7 @@ public final class ProduceHandler implements ApiHandler {
         return response;
     }
 
-    private ProduceResponseData produce(ProduceRequestData data, ClusterImage image, short version,
+    private ProduceResponseData produce(ProduceRequestData data, ClusterImage image, short version, String listener,
                                         Verified verified, List<Waiting> waiting, List<TimerWrite> timerWrites) {
         ProduceResponseData response = new ProduceResponseData();
         boolean validAcks = data.acks() == -1 || data.acks() == 0 || data.acks() == 1;
@@ -319,7 +321,7 @@ public final class ProduceHandler implements ApiHandler {
                             Optional.ofNullable(verified.guards().get(tp)), waiting,
                             delays.filter(d -> d.enabled(image, topic.get())).map(d -> image), timerWrites);
                     if (pr.errorCode() == Errors.NOT_LEADER_OR_FOLLOWER.code()) {
-                        addCurrentLeader(pr, tp, response, image, version);
+                        addCurrentLeader(pr, tp, response, image, version, listener);
                     }
                 }
                 partitions.add(pr);
@@ -423,9 +425,12 @@ public final class ProduceHandler implements ApiHandler {
                 .setBatchIndex(e.batchIndex()).setBatchIndexErrorMessage(e.message())).toList();
     }
 
-    /** KIP-951: tell the producer who leads now, and how to reach it, where the version has the fields. */
+    /**
+     * KIP-951: tell the producer who leads now, and how to reach it on its listener, where the version has the
+     * fields; a leader without an endpoint on that listener is named without one, as Kafka does.
+     */
     private static void addCurrentLeader(PartitionProduceResponse pr, TopicPartition tp, ProduceResponseData response,
-                                         ClusterImage image, short version) {
+                                         ClusterImage image, short version, String listener) {
         if (version < CURRENT_LEADER_VERSION) {
             return;
         }
@@ -435,10 +440,11 @@ public final class ProduceHandler implements ApiHandler {
         }
         pr.setCurrentLeader(new LeaderIdAndEpoch().setLeaderId(p.get().leader())
                 .setLeaderEpoch(p.get().leaderEpoch()));
-        BrokerImage leader = image.brokers().get(p.get().leader());
-        if (leader != null && response.nodeEndpoints().find(leader.brokerId()) == null) {
-            response.nodeEndpoints().add(new NodeEndpoint().setNodeId(leader.brokerId()).setHost(leader.host())
-                    .setPort(leader.port()).setRack(leader.rack().orElse(null)));
+        Optional<Node> leader = Optional.ofNullable(image.brokers().get(p.get().leader()))
+                .flatMap(b -> b.node(listener));
+        if (leader.isPresent() && response.nodeEndpoints().find(leader.get().id()) == null) {
+            response.nodeEndpoints().add(new NodeEndpoint().setNodeId(leader.get().id()).setHost(leader.get().host())
+                    .setPort(leader.get().port()).setRack(leader.get().rack()));
         }
     }
 }

@@ -37,6 +37,7 @@ public final class InterBrokerSender implements AutoCloseable {
     private final int localBrokerId;
     private final Supplier<ClusterImage> images;
     private final int requestTimeoutMs;
+    private final InterBrokerSecurity security;
     private final Map<Integer, Destination> destinations = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -60,7 +61,8 @@ public final class InterBrokerSender implements AutoCloseable {
                 if (connection != null) {
                     connection.close();
                 }
-                connection = new BrokerConnection(endpoint, "herald-broker-" + localBrokerId, requestTimeoutMs);
+                connection = new BrokerConnection(endpoint, "herald-broker-" + localBrokerId, requestTimeoutMs,
+                        security);
             }
             return connection.send(request, requestTimeoutMs);
         }
@@ -79,6 +81,13 @@ public final class InterBrokerSender implements AutoCloseable {
     }
 
     public InterBrokerSender(int localBrokerId, Supplier<ClusterImage> images, int requestTimeoutMs) {
+        this(localBrokerId, images, requestTimeoutMs, InterBrokerSecurity.PLAINTEXT);
+    }
+
+    /** A sender whose connections are secured as {@code security} says (the inter-broker listener's protocol). */
+    public InterBrokerSender(int localBrokerId, Supplier<ClusterImage> images, int requestTimeoutMs,
+                             InterBrokerSecurity security) {
+        this.security = security;
         this.localBrokerId = localBrokerId;
         this.images = images;
         this.requestTimeoutMs = requestTimeoutMs;

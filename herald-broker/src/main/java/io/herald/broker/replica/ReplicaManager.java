@@ -5,6 +5,7 @@ import io.herald.common.concurrent.ThreadFactories;
 import io.herald.common.purgatory.Purgatory;
 import io.herald.common.timer.Timer;
 import io.herald.broker.network.BrokerEndpoint;
+import io.herald.broker.network.InterBrokerSecurity;
 import io.herald.broker.replica.fetcher.ReplicaFetcherManager;
 import io.herald.metadata.image.BrokerImage;
 import io.herald.metadata.api.MetadataPublisher;
@@ -99,6 +100,14 @@ public final class ReplicaManager implements MetadataPublisher.Listener, LogDirL
     public ReplicaManager(int nodeId, LogManager logManager, ReplicationConfig config,
                           Map<String, String> staticBrokerConfigs, AlterPartitionChannel alterPartition, Time time,
                           Timer timer) {
+        this(nodeId, logManager, config, staticBrokerConfigs, alterPartition, time, timer,
+                InterBrokerSecurity.PLAINTEXT);
+    }
+
+    /** As above, with the replica fetchers' connections to leaders secured as {@code security} says. */
+    public ReplicaManager(int nodeId, LogManager logManager, ReplicationConfig config,
+                          Map<String, String> staticBrokerConfigs, AlterPartitionChannel alterPartition, Time time,
+                          Timer timer, InterBrokerSecurity security) {
         this.nodeId = nodeId;
         this.logManager = logManager;
         this.staticBrokerConfigs = Map.copyOf(staticBrokerConfigs);
@@ -111,7 +120,7 @@ public final class ReplicaManager implements MetadataPublisher.Listener, LogDirL
         this.partitionContext = new Partition.Context(nodeId, time, config, alterPartition, scheduler,
                 this::onHighWatermarkOrRoleChange, this::isBrokerAlive, deleteRecordsPurgatory::checkAndComplete,
                 this::isReplicaOffline);
-        this.fetchers = new ReplicaFetcherManager(nodeId, config, this::partition, time);
+        this.fetchers = new ReplicaFetcherManager(nodeId, config, this::partition, time, security);
         long period = Math.max(1, config.replicaLagTimeMaxMs() / 2);
         scheduler.scheduleWithFixedDelay(this::safeShrinkIsr, period, period, TimeUnit.MILLISECONDS);
     }

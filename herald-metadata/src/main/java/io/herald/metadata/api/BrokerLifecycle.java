@@ -1,6 +1,8 @@
 package io.herald.metadata.api;
 
+import io.herald.metadata.image.Endpoint;
 import io.herald.metadata.image.ReplicaKey;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -16,6 +18,15 @@ public interface BrokerLifecycle {
 
     /** Registers (or re-registers, after an address change) this broker with this process's incarnation. */
     void registerBroker(int brokerId, String host, int port, Optional<String> rack);
+
+    /**
+     * Registers the endpoints of every client listener of this broker (this process's incarnation), in its
+     * {@code listeners} order, replacing those registered before; clients are told the endpoint of the listener
+     * they came in on. Call after {@link #registerBroker}, once the listeners are bound: a listener configured with
+     * port 0 is registered with the port it bound. Blocks until this node applied the decision, and throws its Kafka error (a broker not registered, or
+     * registered since by another incarnation: BrokerIdNotRegistered, StaleBrokerEpoch).
+     */
+    void registerEndpoints(int brokerId, List<Endpoint> endpoints);
 
     /** Heartbeats for {@code brokerId} every {@code broker.heartbeat.interval.ms} until the controller closes. */
     void startHeartbeats(int brokerId);

@@ -1,5 +1,6 @@
 package io.herald.metadata.controller;
 
+import io.herald.metadata.image.Endpoint;
 import io.herald.metadata.image.ReplicaKey;
 import io.herald.metadata.record.MetadataRecord.ResourceKind;
 import java.util.List;
@@ -22,6 +23,17 @@ public sealed interface ControllerCommand {
     /** A broker process announces itself; a new {@code incarnationId} means it restarted. */
     record RegisterBroker(int brokerId, String host, int port, Optional<String> rack, Uuid incarnationId)
             implements ControllerCommand {}
+
+    /**
+     * A broker incarnation's client listener endpoints, complete, in its {@code listeners} order; replaces the
+     * ones it registered before. Sent once its listeners are bound (a port configured as 0 is known only then),
+     * after each registration. Refused for another incarnation (a late one of a process that restarted).
+     */
+    record RegisterEndpoints(int brokerId, Uuid incarnationId, List<Endpoint> endpoints) implements ControllerCommand {
+        public RegisterEndpoints {
+            endpoints = List.copyOf(endpoints);
+        }
+    }
 
     /** The leader's liveness tracker saw no heartbeat for a session timeout; no-op for another epoch. */
     record FenceBroker(int brokerId, long brokerEpoch) implements ControllerCommand {}

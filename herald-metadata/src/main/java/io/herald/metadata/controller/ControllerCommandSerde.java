@@ -27,11 +27,13 @@ import io.herald.metadata.controller.ControllerCommand.InitCluster;
 import io.herald.metadata.controller.ControllerCommand.PartitionRef;
 import io.herald.metadata.controller.ControllerCommand.Reassignment;
 import io.herald.metadata.controller.ControllerCommand.RegisterBroker;
+import io.herald.metadata.controller.ControllerCommand.RegisterEndpoints;
 import io.herald.metadata.controller.ControllerCommand.ReserveProducerIds;
 import io.herald.metadata.controller.ControllerCommand.ReportOfflineReplicas;
 import io.herald.metadata.controller.ControllerCommand.ScramDeletion;
 import io.herald.metadata.controller.ControllerCommand.ScramUpsertion;
 import io.herald.metadata.controller.ControllerCommand.TermFenced;
+import io.herald.metadata.image.Endpoint;
 import io.herald.metadata.image.ReplicaKey;
 import io.herald.metadata.controller.ControllerCommand.UnfenceBroker;
 import io.herald.metadata.controller.ControllerCommand.UpdateFeatures;
@@ -71,18 +73,20 @@ import java.util.TreeMap;
  * 17 alter-scram-credentials deletions:list(user:utf mechanism:int8)
  *                          upsertions:list(user:utf mechanism:int8 iterations:int32 salt:bytes storedKey:bytes
  *                          serverKey:bytes)                                                  (version 2)
+ * 18 register-endpoints    brokerId:int32 incarnationId:uuid
+ *                          endpoints:list(listener:utf host:utf port:int32 securityProtocol:int16)   (version 2)
  * request := version:int8 type:int8 fields
  *  1 heartbeat             brokerId:int32 incarnationId:uuid
  *  2 validate              command
  * </pre>
  * The field encodings are {@link MetadataRecordSerde}'s (utf is Java's modified UTF-8; lists and maps have an
  * int32 count; maps are sorted; bytes have an int32 length). A mechanism is Kafka's SCRAM mechanism type as the
- * client sent it, any byte.
+ * client sent it, any byte; a securityProtocol is Kafka's SecurityProtocol.id.
  *
  * <p>Compatibility: unlike the {@code __consumer_offsets} records, a member meeting an entry of a newer version,
  * or a type it does not know, refuses it ({@link UnsupportedVersionException}) rather than read a prefix, so that
  * every member decides the same way. Adding a command type or a trailing field means a new version; readers keep
- * decoding every older one (version 1 differs from 2 only by lacking type 14). Types 15 to 17 came
+ * decoding every older one (version 1 differs from 2 only by lacking type 14). Types 15 to 18 came
  * later within version 2, as the GROUP resource kind did: a member that predates it refuses the entry as an
  * unknown type, exactly as it would refuse a version 3, so the version byte would tell it nothing more. Bytes that cannot be decoded at
  * all are refused the same way. Golden fixtures: {@code golden/controller-command/} and
@@ -111,6 +115,7 @@ public final class ControllerCommandSerde {
     private static final int UPDATE_FEATURES = 15;
     private static final int REPORT_OFFLINE_REPLICAS = 16;
     private static final int ALTER_SCRAM_CREDENTIALS = 17;
+    private static final int REGISTER_ENDPOINTS = 18;
 
     /** The command types, named as in the table above. */
     static final RecordFormat COMMANDS = RecordFormat.of("controller command", TypeIdWidth.INT8, UnknownTypes.REJECT,
@@ -130,7 +135,8 @@ public final class ControllerCommandSerde {
             new RecordType(TERM_FENCED, "term-fenced"),
             new RecordType(UPDATE_FEATURES, "update-features"),
             new RecordType(REPORT_OFFLINE_REPLICAS, "report-offline-replicas"),
-            new RecordType(ALTER_SCRAM_CREDENTIALS, "alter-scram-credentials"));
+            new RecordType(ALTER_SCRAM_CREDENTIALS, "alter-scram-credentials"),
+            new RecordType(REGISTER_ENDPOINTS, "register-endpoints"));
 
     private static final int HEARTBEAT = 1;
     private static final int VALIDATE = 2;
@@ -305,6 +311,13 @@ public final class ControllerCommandSerde {
                         .list(c.upsertions(), (w, u) -> w.modifiedUtf8(u.user()).int8(u.mechanism())
                                 .int32(u.iterations()).bytes(u.salt()).bytes(u.storedKey()).bytes(u.serverKey()));
             }
+            case RegisterEndpoints c -> {
+                writeType(out, COMMANDS, REGISTER_ENDPOINTS);
+                out.int32(c.brokerId());
+                writeUuid(out, c.incarnationId());
+                out.list(c.endpoints(), (w, e) -> w.modifiedUtf8(e.listenerName()).modifiedUtf8(e.host())
+                        .int32(e.port()).int16(e.securityProtocol()));
+            }
         }
     }
 
@@ -352,6 +365,8 @@ public final class ControllerCommandSerde {
                     in.list(r -> new ScramDeletion(r.modifiedUtf8(), r.int8())),
                     in.list(r -> new ScramUpsertion(r.modifiedUtf8(), r.int8(), r.int32(), r.bytes(), r.bytes(),
                             r.bytes())));
+            case REGISTER_ENDPOINTS -> new RegisterEndpoints(in.int32(), readUuid(in), in.list(r -> new Endpoint(
+                    r.modifiedUtf8(), r.modifiedUtf8(), r.int32(), r.int16())));
             default -> throw unreachable(COMMANDS);
         };
     }

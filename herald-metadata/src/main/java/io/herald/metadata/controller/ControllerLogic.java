@@ -12,6 +12,7 @@ import io.herald.metadata.controller.ControllerCommand.ElectLeaders;
 import io.herald.metadata.controller.ControllerCommand.FenceBroker;
 import io.herald.metadata.controller.ControllerCommand.InitCluster;
 import io.herald.metadata.controller.ControllerCommand.RegisterBroker;
+import io.herald.metadata.controller.ControllerCommand.RegisterEndpoints;
 import io.herald.metadata.controller.ControllerCommand.ReportOfflineReplicas;
 import io.herald.metadata.controller.ControllerCommand.ReserveProducerIds;
 import io.herald.metadata.controller.ControllerCommand.TermFenced;
@@ -52,6 +53,7 @@ public final class ControllerLogic {
             case UnfenceBroker c -> ClusterControl.unfenceBroker(buffer, c);
             case ControlledShutdown c -> ClusterControl.controlledShutdown(buffer, c);
             case ReportOfflineReplicas c -> ClusterControl.reportOfflineReplicas(buffer, c);
+            case RegisterEndpoints c -> ClusterControl.registerEndpoints(buffer, c);
             case CreateTopic c -> TopicControl.createTopic(buffer, c, index);
             case DeleteTopic c -> TopicControl.deleteTopic(buffer, c);
             case CreatePartitions c -> TopicControl.createPartitions(buffer, c);

@@ -7,6 +7,7 @@ import io.herald.metadata.image.ClusterImage;
 import io.herald.metadata.image.FeatureLevels;
 import io.herald.metadata.image.PartitionImage;
 import io.herald.metadata.image.TopicImage;
+import io.herald.metadata.record.MetadataRecord.BrokerEndpointsRecord;
 import io.herald.metadata.record.MetadataRecord.BrokerRecord;
 import io.herald.metadata.record.MetadataRecord.ClusterIdRecord;
 import io.herald.metadata.record.MetadataRecord.ConfigRecord;
@@ -28,9 +29,10 @@ import java.util.TreeMap;
  * brokers with their incarnations, epochs and fencing, cluster configs, topics with partitions and configs,
  * the producer id mark, the feature levels, the SCRAM credentials), in a fixed order so equal states give equal
  * bytes. Feature levels are written only once the log has set them, as one record per catalog feature (those at 0
- * too, since restoring starts from the legacy levels), so snapshots of older logs keep their bytes. SCRAM
- * credentials come last, by user name and then mechanism; a cluster without any writes none, so its snapshots
- * keep their bytes too.
+ * too, since restoring starts from the legacy levels), so snapshots of older logs keep their bytes. A broker's
+ * client listener endpoints follow its broker record (and its offline replicas) only when it registered some, so
+ * snapshots of brokers without endpoints keep their bytes as well. SCRAM credentials come last, by user name and
+ * then mechanism; a cluster without any writes none, so its snapshots keep their bytes too.
  *
  * <p>Format: {@code [byte version][int64 image offset][record batch]}, the batch as
  * {@link MetadataRecordSerde} writes it. Golden fixtures: {@code golden/controller-snapshot/} in the tests.
@@ -77,6 +79,9 @@ final class ControllerSnapshot {
             if (!b.offlineReplicas().isEmpty()) {
                 records.add(new MetadataRecord.OfflineReplicasRecord(b.brokerId(), b.incarnationId(),
                         b.offlineReplicas().stream().sorted().toList()));
+            }
+            if (!b.endpoints().isEmpty()) {
+                records.add(new BrokerEndpointsRecord(b.brokerId(), b.endpoints()));
             }
         });
         new TreeMap<>(image.brokerConfigs()).forEach((k, v) ->

@@ -23,6 +23,7 @@ import io.herald.metadata.controller.ControllerCommand.InitCluster;
 import io.herald.metadata.controller.ControllerCommand.PartitionRef;
 import io.herald.metadata.controller.ControllerCommand.Reassignment;
 import io.herald.metadata.controller.ControllerCommand.RegisterBroker;
+import io.herald.metadata.controller.ControllerCommand.RegisterEndpoints;
 import io.herald.metadata.controller.ControllerCommand.ReserveProducerIds;
 import io.herald.metadata.controller.ControllerCommand.ScramDeletion;
 import io.herald.metadata.controller.ControllerCommand.ScramUpsertion;
@@ -32,6 +33,7 @@ import io.herald.metadata.controller.ControllerReply.UserError;
 import io.herald.metadata.controller.LeaderRequest.Heartbeat;
 import io.herald.metadata.controller.LeaderRequest.Validate;
 import io.herald.metadata.image.ClusterImage;
+import io.herald.metadata.image.Endpoint;
 import io.herald.metadata.image.PartitionImage;
 import io.herald.metadata.image.ReplicaKey;
 import io.herald.metadata.image.TopicImage;
@@ -192,6 +194,11 @@ public final class MetadataController implements MetadataPublisher, TopicAdmin, 
     public long registerBroker(int brokerId, String host, int port, Optional<String> rack, Uuid incarnationId) {
         return ControllerReply.decodeLong(
                 submit(new RegisterBroker(brokerId, host, port, rack, incarnationId)).payload());
+    }
+
+    @Override
+    public void registerEndpoints(int brokerId, List<Endpoint> endpoints) {
+        submit(new RegisterEndpoints(brokerId, incarnationId, endpoints));
     }
 
     /** Heartbeats for {@code brokerId} (with this instance's incarnation) every broker.heartbeat.interval.ms. */

@@ -1,5 +1,6 @@
 package io.herald.metadata.image;
 
+import io.herald.metadata.record.MetadataRecord.BrokerEndpointsRecord;
 import io.herald.metadata.record.MetadataRecord.BrokerRecord;
 import io.herald.metadata.record.MetadataRecord.ClusterIdRecord;
 import io.herald.metadata.record.MetadataRecord.ConfigRecord;
@@ -13,6 +14,7 @@ import io.herald.metadata.record.MetadataRecord.TopicRecord;
 import io.herald.metadata.record.MetadataRecord.UserScramCredentialRecord;
 import io.herald.metadata.record.MetadataRecord;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -158,12 +160,22 @@ public record ClusterImage(String clusterId, long offset, Map<Integer, BrokerIma
             }
             case ProducerIdsRecord ids -> newNextProducerId = Math.max(nextProducerId, ids.nextProducerId());
             case BrokerRecord b -> {
-                // Offline replicas are a fact about one process: a restart (new incarnation) forgets them.
+                // Offline replicas are a fact about one process: a restart (new incarnation) forgets them. Endpoints
+                // are kept: a broker re-sends its own after each registration, and until then clients are better
+                // sent to its previous endpoints (the same ones, unless its config changed) than to its
+                // inter-broker address, which may not serve their listener at all.
                 BrokerImage before = brokers.get(b.brokerId());
                 java.util.Set<ReplicaKey> offline = before != null && before.incarnationId().equals(b.incarnationId())
                         ? before.offlineReplicas() : java.util.Set.of();
+                List<Endpoint> endpoints = before != null ? before.endpoints() : List.of();
                 newBrokers = with(brokers, b.brokerId(), new BrokerImage(b.brokerId(), b.host(), b.port(), b.rack(),
-                        b.incarnationId(), b.brokerEpoch(), b.fenced(), offline));
+                        b.incarnationId(), b.brokerEpoch(), b.fenced(), offline, endpoints));
+            }
+            case BrokerEndpointsRecord e -> {
+                BrokerImage b = brokers.get(e.brokerId());
+                if (b != null) {
+                    newBrokers = with(brokers, b.brokerId(), b.withEndpoints(e.endpoints()));
+                }
             }
             case UserScramCredentialRecord u -> newScram = scramCredentials.with(u.credential());
             // Removing a credential that is not there changes nothing (the controller never writes one).
@@ -171,9 +183,8 @@ public record ClusterImage(String clusterId, long offset, Map<Integer, BrokerIma
             case OfflineReplicasRecord o -> {
                 BrokerImage b = brokers.get(o.brokerId());
                 if (b != null && b.incarnationId().equals(o.incarnationId())) {
-                    newBrokers = with(brokers, b.brokerId(), new BrokerImage(b.brokerId(), b.host(), b.port(),
-                            b.rack(), b.incarnationId(), b.brokerEpoch(), b.fenced(),
-                            new java.util.HashSet<>(o.replicas())));
+                    newBrokers = with(brokers, b.brokerId(),
+                            b.withOfflineReplicas(new java.util.HashSet<>(o.replicas())));
                 }
             }
         }

@@ -1,5 +1,6 @@
 package io.herald.metadata.record;
 
+import io.herald.metadata.image.Endpoint;
 import io.herald.metadata.image.ReplicaKey;
 import io.herald.metadata.image.ScramCredentialImage;
 import java.util.List;
@@ -89,6 +90,17 @@ public sealed interface MetadataRecord {
             implements MetadataRecord {
         public OfflineReplicasRecord {
             replicas = List.copyOf(replicas);
+        }
+    }
+
+    /**
+     * The complete set of a broker's client listener endpoints (the listeners of Kafka's BrokerRegistrationRecord),
+     * replacing the previous set; ignored for a broker that is not registered. A later {@link BrokerRecord} of the
+     * broker keeps them, a new incarnation's too: the broker sends its endpoints again after each registration.
+     */
+    record BrokerEndpointsRecord(int brokerId, List<Endpoint> endpoints) implements MetadataRecord {
+        public BrokerEndpointsRecord {
+            endpoints = List.copyOf(endpoints);
         }
     }
 

@@ -7,6 +7,8 @@ import io.herald.common.codec.RecordFormat;
 import io.herald.common.codec.RecordReader;
 import io.herald.common.codec.RecordType;
 import io.herald.common.codec.RecordWriter;
+import io.herald.metadata.image.Endpoint;
+import io.herald.metadata.record.MetadataRecord.BrokerEndpointsRecord;
 import io.herald.metadata.record.MetadataRecord.BrokerRecord;
 import io.herald.metadata.record.MetadataRecord.ClusterIdRecord;
 import io.herald.metadata.record.MetadataRecord.ConfigRecord;
@@ -46,16 +48,18 @@ import org.apache.kafka.common.Uuid;
  * 9 offline-replicas brokerId:int32 incarnationId:uuid replicas:list(topicId:uuid partition:int32)
  * 10 user-scram-credential user:utf mechanism:int8 salt:bytes storedKey:bytes serverKey:bytes iterations:int32
  * 11 remove-user-scram-credential user:utf mechanism:int8
+ * 12 broker-endpoints brokerId:int32 endpoints:list(listener:utf host:utf port:int32 securityProtocol:int16)
  * utf := Java's modified UTF-8 with a uint16 length (RecordWriter.modifiedUtf8); ints := count:int32 int32*;
  * uuid := two int64; optional(x) := present:bool [x]; bytes := length:int32 byte*; mechanism := Kafka's SCRAM
- * mechanism type (ScramMechanism.type(): 1 SCRAM-SHA-256, 2 SCRAM-SHA-512)
+ * mechanism type (ScramMechanism.type(): 1 SCRAM-SHA-256, 2 SCRAM-SHA-512); list(x) := count:int32 x*;
+ * securityProtocol := Kafka's SecurityProtocol.id (0 PLAINTEXT, 1 SSL, 2 SASL_PLAINTEXT, 3 SASL_SSL), as written
  * </pre>
  *
  * <p>Records follow each other with no length, so an unknown type cannot be skipped and is reported
  * ({@link UnknownTypes#REJECT}). The format has no version of its own: the frames that carry it
  * ({@code ControllerSnapshot}, {@code ControllerReply}) are versioned, and a change of layout here needs a new
  * version of them. New record types are not a new layout: a member that predates one rejects the batch as an
- * unknown type, which a new version would tell it no better (types 8 to 11 came so). The golden fixtures
+ * unknown type, which a new version would tell it no better (types 8 to 12 came so). The golden fixtures
  * ({@code golden/metadata-record/}) call today's layout version 0.
  *
  * <p>Stateless, thread-safe.
@@ -72,6 +76,7 @@ public final class MetadataRecordSerde {
     private static final int OFFLINE_REPLICAS_ID = 9;
     private static final int USER_SCRAM_CREDENTIAL_ID = 10;
     private static final int REMOVE_USER_SCRAM_CREDENTIAL_ID = 11;
+    private static final int BROKER_ENDPOINTS_ID = 12;
 
     private static final RecordType TOPIC = new RecordType(TOPIC_ID, "topic");
     private static final RecordType PARTITION = new RecordType(PARTITION_ID, "partition");
@@ -86,11 +91,12 @@ public final class MetadataRecordSerde {
             "user-scram-credential");
     private static final RecordType REMOVE_USER_SCRAM_CREDENTIAL = new RecordType(REMOVE_USER_SCRAM_CREDENTIAL_ID,
             "remove-user-scram-credential");
+    private static final RecordType BROKER_ENDPOINTS = new RecordType(BROKER_ENDPOINTS_ID, "broker-endpoints");
 
     /** The record types of a batch. */
     public static final RecordFormat FORMAT = RecordFormat.of("metadata record batch", TypeIdWidth.INT8,
             UnknownTypes.REJECT, TOPIC, PARTITION, REMOVE_TOPIC, CONFIG, BROKER, PRODUCER_IDS, CLUSTER_ID,
-            FEATURE_LEVEL, OFFLINE_REPLICAS, USER_SCRAM_CREDENTIAL, REMOVE_USER_SCRAM_CREDENTIAL);
+            FEATURE_LEVEL, OFFLINE_REPLICAS, USER_SCRAM_CREDENTIAL, REMOVE_USER_SCRAM_CREDENTIAL, BROKER_ENDPOINTS);
 
     private static final ResourceKind[] KINDS = ResourceKind.values();
 
@@ -190,6 +196,11 @@ public final class MetadataRecordSerde {
                 FORMAT.writeType(out, REMOVE_USER_SCRAM_CREDENTIAL);
                 out.modifiedUtf8(r.user()).int8(r.mechanism().type());
             }
+            case BrokerEndpointsRecord e -> {
+                FORMAT.writeType(out, BROKER_ENDPOINTS);
+                out.int32(e.brokerId()).list(e.endpoints(), (w, endpoint) -> w.modifiedUtf8(endpoint.listenerName())
+                        .modifiedUtf8(endpoint.host()).int32(endpoint.port()).int16(endpoint.securityProtocol()));
+            }
         }
     }
 
@@ -214,6 +225,8 @@ public final class MetadataRecordSerde {
                     in.modifiedUtf8(), readScramMechanism(in), in.bytes(), in.bytes(), in.bytes(), in.int32()));
             case REMOVE_USER_SCRAM_CREDENTIAL_ID -> new RemoveUserScramCredentialRecord(in.modifiedUtf8(),
                     readScramMechanism(in));
+            case BROKER_ENDPOINTS_ID -> new BrokerEndpointsRecord(in.int32(), in.list(r -> new Endpoint(
+                    r.modifiedUtf8(), r.modifiedUtf8(), r.int32(), r.int16())));
             default -> throw new IllegalStateException("type " + type + " is registered but not decoded");
         };
     }

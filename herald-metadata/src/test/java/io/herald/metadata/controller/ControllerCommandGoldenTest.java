@@ -25,6 +25,7 @@ import io.herald.metadata.controller.ControllerCommand.UnfenceBroker;
 import io.herald.metadata.controller.ControllerCommand.UpdateFeatures;
 import io.herald.metadata.controller.LeaderRequest.Heartbeat;
 import io.herald.metadata.controller.LeaderRequest.Validate;
+import io.herald.metadata.image.Endpoint;
 import io.herald.metadata.record.MetadataRecord.ResourceKind;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +35,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -62,7 +64,7 @@ class ControllerCommandGoldenTest {
      */
     private static final java.util.Set<String> NOT_IN_V1 = java.util.Set.of("term-fenced-v2",
             "alter-configs-v2-group", "update-features-v2", "report-offline-replicas-v2",
-            "alter-scram-credentials-v2", "alter-scram-credentials-v2-empty");
+            "alter-scram-credentials-v2", "alter-scram-credentials-v2-empty", "register-endpoints-v2");
 
     private static List<Map.Entry<String, ControllerCommand>> commands() {
         TreeMap<Integer, List<Integer>> assignments = new TreeMap<>(Map.of(0, List.of(1, 2), 1, List.of(2, 3),
@@ -115,7 +117,10 @@ class ControllerCommandGoldenTest {
                                 new ControllerCommand.ScramUpsertion("carol", (byte) 7, 10, new byte[0], new byte[0],
                                         new byte[0])))),
                 Map.entry("alter-scram-credentials-v2-empty", new ControllerCommand.AlterScramCredentials(List.of(),
-                        List.of())));
+                        List.of())),
+                Map.entry("register-endpoints-v2", new ControllerCommand.RegisterEndpoints(3, INCARNATION, List.of(
+                        new Endpoint("INTERNAL", "broker-3.internal", 9092, SecurityProtocol.PLAINTEXT),
+                        new Endpoint("EXTERNAL-ü", "broker-3.example", 19093, SecurityProtocol.SASL_SSL)))));
     }
 
     /** {@code length} bytes counting up from {@code first}. */

@@ -7,7 +7,9 @@ import io.herald.common.codec.GoldenCase;
 import io.herald.common.codec.GoldenFixture;
 import io.herald.common.codec.GoldenFixtures;
 import io.herald.metadata.image.ClusterImage;
+import io.herald.metadata.image.Endpoint;
 import io.herald.metadata.image.ScramCredentialImage;
+import io.herald.metadata.record.MetadataRecord.BrokerEndpointsRecord;
 import io.herald.metadata.record.MetadataRecord.BrokerRecord;
 import io.herald.metadata.record.MetadataRecord.ClusterIdRecord;
 import io.herald.metadata.record.MetadataRecord.ConfigRecord;
@@ -24,6 +26,7 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -76,7 +79,13 @@ class ControllerSnapshotGoldenTest {
                         new byte[] {7}, new byte[] {8, 9}, new byte[] {10, 11, 12}, 4096)))
                 .apply(new UserScramCredentialRecord(new ScramCredentialImage("bob", ScramMechanism.SCRAM_SHA_256,
                         new byte[] {13}, new byte[] {14}, new byte[] {15}, 8192)));
+        ClusterImage withEndpoints = image
+                .apply(new BrokerEndpointsRecord(3, List.of(
+                        new Endpoint("INTERNAL", "broker-3.internal", 9092, SecurityProtocol.PLAINTEXT),
+                        new Endpoint("EXTERNAL-ü", "broker-3.example", 19093, SecurityProtocol.SASL_SSL))));
         return List.of(
+                current("snapshot-v1-endpoints", "as snapshot-v1, with broker 3's client listener endpoints "
+                        + "(broker 1 has none)", withEndpoints.withOffset(98_766)),
                 current("snapshot-v1-scram", "as snapshot-v1-features, with three SCRAM credentials of two users",
                         withScram.withOffset(98_772)),
                 current("snapshot-v1-features", "as snapshot-v1, with feature levels set by the log",

@@ -20,6 +20,7 @@ import io.herald.metadata.controller.ControllerCommand.ReserveProducerIds;
 import io.herald.metadata.controller.ControllerCommand.UnfenceBroker;
 import io.herald.metadata.image.BrokerImage;
 import io.herald.metadata.image.ClusterImage;
+import io.herald.metadata.image.Endpoint;
 import io.herald.metadata.image.PartitionImage;
 import io.herald.metadata.image.TopicImage;
 import io.herald.metadata.record.MetadataRecord.ResourceKind;
@@ -31,6 +32,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.junit.jupiter.api.Test;
 
 class DeterminismTest {
@@ -47,7 +49,7 @@ class DeterminismTest {
         Optional<TopicImage> t = image.topic(topic);
         List<Integer> some = new ArrayList<>(List.of(1, 2, 3, 4, 5));
         java.util.Collections.shuffle(some, random);
-        return switch (random.nextInt(16)) {
+        return switch (random.nextInt(17)) {
             case 0 -> new InitCluster("c" + random.nextInt(3));
             case 1, 2 -> new RegisterBroker(broker, "h" + broker, 9000 + broker,
                     random.nextBoolean() ? Optional.of("r" + broker % 2) : Optional.empty(),
@@ -71,6 +73,7 @@ class DeterminismTest {
                     random.nextBoolean() ? "group.version" : "transaction.version",
                     new ControllerCommand.FeatureChange((short) random.nextInt(4), (byte) (1 + random.nextInt(3))))));
             case 14 -> scramCommand(random);
+            case 15 -> endpointsCommand(random, image, broker);
             default -> new ElectLeaders(random.nextBoolean(),
                     random.nextBoolean() ? Optional.empty() : Optional.of(List.of(new PartitionRef(topic, 0))));
         };
@@ -93,6 +96,19 @@ class DeterminismTest {
             }
         }
         return new ControllerCommand.AlterScramCredentials(deletions, upsertions);
+    }
+
+    /** Endpoints of one or two listeners, of the broker's incarnation or a stale one (refused). */
+    private static ControllerCommand endpointsCommand(Random random, ClusterImage image, int broker) {
+        Uuid incarnation = Optional.ofNullable(image.brokers().get(broker)).map(BrokerImage::incarnationId)
+                .filter(id -> random.nextInt(4) > 0).orElse(new Uuid(broker, 7));
+        List<Endpoint> endpoints = new ArrayList<>(List.of(new Endpoint("INTERNAL", "h" + broker,
+                9000 + broker, SecurityProtocol.PLAINTEXT)));
+        if (random.nextBoolean()) {
+            endpoints.add(new Endpoint("EXTERNAL", "e" + broker, 19000 + random.nextInt(2),
+                    SecurityProtocol.SASL_SSL));
+        }
+        return new ControllerCommand.RegisterEndpoints(broker, incarnation, endpoints);
     }
 
     private static ControllerCommand alterIsr(Random random, TopicImage topic) {

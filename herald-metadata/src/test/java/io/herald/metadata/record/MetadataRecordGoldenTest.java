@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.herald.common.codec.GoldenCase;
 import io.herald.common.codec.GoldenFixture;
 import io.herald.common.codec.GoldenFixtures;
+import io.herald.metadata.image.Endpoint;
+import io.herald.metadata.record.MetadataRecord.BrokerEndpointsRecord;
 import io.herald.metadata.record.MetadataRecord.BrokerRecord;
 import io.herald.metadata.record.MetadataRecord.ClusterIdRecord;
 import io.herald.metadata.record.MetadataRecord.ConfigRecord;
@@ -25,6 +27,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -86,6 +89,13 @@ class MetadataRecordGoldenTest {
                                 new byte[0], bytes(64, 4), bytes(64, 5), 16_384))),
                 one("remove-user-scram-credential-v0", "a user's SCRAM-SHA-512 credential removed",
                         new RemoveUserScramCredentialRecord("alice-ü", ScramMechanism.SCRAM_SHA_512)),
+                one("broker-endpoints-v0", "a broker's client listener endpoints, in its listeners order",
+                        new BrokerEndpointsRecord(3, List.of(
+                                new Endpoint("INTERNAL", "broker-3.internal", 9092, SecurityProtocol.PLAINTEXT),
+                                new Endpoint("EXTERNAL-ü", "broker-3.example", 19093, SecurityProtocol.SASL_SSL),
+                                new Endpoint("FUTURE", "h", 65535, (short) 99)))),
+                one("broker-endpoints-v0-none", "a broker without client listener endpoints",
+                        new BrokerEndpointsRecord(1, List.of())),
                 current("batch-v0", "a batch of several records", List.of(
                         new ClusterIdRecord("Hk3xQ9-clüster"),
                         new TopicRecord("orders.eu-1", TOPIC_ID),

@@ -1,6 +1,7 @@
 package io.herald.protocol.security;
 
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -16,6 +17,7 @@ import java.security.KeyStore;
 import java.util.Locale;
 import java.util.Optional;
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -50,6 +52,51 @@ public final class TlsContexts {
             return builder.build();
         } catch (SSLException e) {
             throw new IllegalArgumentException("cannot build the TLS context: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The JDK context of this broker's own client connections to other brokers' listeners: trust from the trust
+     * store (or the JDK's), and the key store as client certificate when there is one (for listeners that require
+     * it).
+     */
+    public static SSLContext client(TlsSettings settings) {
+        try {
+            SslContextBuilder builder = SslContextBuilder.forClient().sslProvider(SslProvider.JDK);
+            if (settings.keystoreLocation().isPresent() || settings.keystoreKey().isPresent()) {
+                clientKeyMaterial(settings, builder);
+            }
+            trustMaterial(settings, builder);
+            if (!settings.enabledProtocols().isEmpty()) {
+                builder.protocols(settings.enabledProtocols());
+            }
+            if (!settings.cipherSuites().isEmpty()) {
+                builder.ciphers(settings.cipherSuites());
+            }
+            return ((JdkSslContext) builder.build()).context();
+        } catch (SSLException e) {
+            throw new IllegalArgumentException("cannot build the inter-broker TLS context: " + e.getMessage(), e);
+        }
+    }
+
+    /** The key material of {@link #keyMaterial}, for a client builder. */
+    private static void clientKeyMaterial(TlsSettings s, SslContextBuilder builder) {
+        String type = s.keystoreType().toUpperCase(Locale.ROOT);
+        if (type.equals("PEM")) {
+            byte[] chain = s.keystoreCertificateChain().map(c -> c.getBytes(StandardCharsets.US_ASCII))
+                    .orElseGet(() -> read(s.keystoreLocation().orElseThrow(), "ssl.keystore.location"));
+            byte[] key = s.keystoreKey().map(k -> k.getBytes(StandardCharsets.US_ASCII)).orElse(chain);
+            builder.keyManager(new ByteArrayInputStream(chain), new ByteArrayInputStream(key),
+                    s.keyPassword().orElse(null));
+            return;
+        }
+        KeyStore store = load(type, s.keystoreLocation().orElseThrow(), s.keystorePassword(), "ssl.keystore");
+        try {
+            KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            factory.init(store, s.keyPassword().or(s::keystorePassword).map(String::toCharArray).orElse(null));
+            builder.keyManager(factory);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("ssl.keystore: cannot use the private key (" + e.getMessage() + ")", e);
         }
     }
 

@@ -2,6 +2,7 @@ package io.herald.server.config;
 
 import io.herald.broker.BrokerSettings;
 import io.herald.broker.StaticBrokerConfigs;
+import io.herald.broker.network.InterBrokerSecurity;
 import io.herald.broker.replica.ReplicationConfig;
 import io.herald.common.config.ConfigFragments;
 import io.herald.common.config.ConfigValues;
@@ -21,6 +22,7 @@ import io.herald.transaction.TransactionConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.common.config.ConfigDef;
@@ -97,7 +99,9 @@ public final class HeraldConfig implements StaticBrokerConfigs {
         this.shareCoordinator = ShareCoordinatorConfig.from(values);
         this.delayedDelivery = DelayedDeliveryConfig.from(values);
         this.http = HttpConfig.from(values);
-        this.security = SecurityConfig.from(values, clientListenerProtocols(node));
+        // A single-node cluster never connects to another broker: it needs no inter-broker client credentials.
+        this.security = SecurityConfig.from(values, clientListenerProtocols(node),
+                node.isSingleNode() ? Optional.empty() : node.interBrokerListenerName());
         if (node.isBroker()) {
             network(); // connection-limit overrides resolve and validate now, not when the listener starts
         }
@@ -141,6 +145,11 @@ public final class HeraldConfig implements StaticBrokerConfigs {
     /** The client listeners' network settings, without SCRAM credentials (tests, tools). */
     public ServerConfig network() {
         return network((user, algorithm) -> java.util.Optional.empty());
+    }
+
+    /** How this broker's connections to the other brokers are secured (their inter-broker listener's protocol). */
+    public InterBrokerSecurity interBrokerSecurity() {
+        return security.interBroker();
     }
 
     /** Whether a broker config holds a secret (a password or key): DescribeConfigs shows no value for it. */

@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
  * <p>Every listener not named in {@code controller.listener.names} serves clients, with the security protocol
  * {@code listener.security.protocol.map} gives it (PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL). Other brokers reach
  * this one on {@code inter.broker.listener.name} (default: the listener named after
- * {@code security.inter.broker.protocol}, else the first client listener). Controller (Raft) traffic and, in a
- * multi-node cluster, inter-broker traffic are PLAINTEXT only for now.
+ * {@code security.inter.broker.protocol}, else the first client listener), with that listener's security.
+ * Controller (Raft) traffic is PLAINTEXT only for now.
  *
  * <p>Immutable and thread-safe.
  */
@@ -201,13 +201,6 @@ public final class NodeConfig {
                                 + "not run over TLS or SASL yet");
             }
         });
-        if (!voters.isEmpty() && interBrokerListenerName.isPresent()
-                && securityProtocols.get(interBrokerListenerName.get()) != SecurityProtocol.PLAINTEXT) {
-            throw new ConfigException(INTER_BROKER_LISTENER_NAME, interBrokerListenerName.get(),
-                    "the inter-broker listener of a multi-node cluster must be PLAINTEXT for now (its protocol is "
-                            + securityProtocols.get(interBrokerListenerName.get()) + "); add a PLAINTEXT listener "
-                            + "for the brokers and name it here");
-        }
 
         if (isBroker() && clientListenerName.isEmpty()) {
             throw new ConfigException(LISTENERS, listenersValue, "the broker role needs a listener not named in "

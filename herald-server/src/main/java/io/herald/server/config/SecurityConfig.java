@@ -11,6 +11,7 @@ import io.herald.protocol.security.ScramMechanism;
 import io.herald.protocol.security.SslPrincipalMapper;
 import io.herald.protocol.security.TlsContexts;
 import io.herald.protocol.security.TlsSettings;
+import io.herald.broker.network.InterBrokerSecurity;
 import io.netty.handler.ssl.SslContext;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
@@ -105,9 +107,11 @@ public final class SecurityConfig {
     }
 
     private final Map<String, Prepared> listeners;
+    private final InterBrokerSecurity interBroker;
 
-    private SecurityConfig(Map<String, Prepared> listeners) {
+    private SecurityConfig(Map<String, Prepared> listeners, InterBrokerSecurity interBroker) {
         this.listeners = Map.copyOf(listeners);
+        this.interBroker = interBroker;
     }
 
     /**
@@ -115,10 +119,60 @@ public final class SecurityConfig {
      *
      * @throws ConfigException naming the listener and the setting that is wrong
      */
-    static SecurityConfig from(ConfigValues values, Map<String, SecurityProtocol> protocols) {
+    static SecurityConfig from(ConfigValues values, Map<String, SecurityProtocol> protocols,
+                               Optional<String> interBrokerListener) {
         Map<String, Prepared> prepared = new LinkedHashMap<>();
         protocols.forEach((name, protocol) -> prepared.put(name, prepare(new Values(values, name), protocol)));
-        return new SecurityConfig(prepared);
+        InterBrokerSecurity interBroker = interBrokerListener.filter(protocols::containsKey)
+                .map(name -> interBroker(new Values(values, name), protocols.get(name), prepared.get(name)))
+                .orElse(InterBrokerSecurity.PLAINTEXT);
+        return new SecurityConfig(prepared, interBroker);
+    }
+
+    /** How this broker connects to the others: as a client of their inter-broker listener. */
+    public InterBrokerSecurity interBroker() {
+        return interBroker;
+    }
+
+    /**
+     * The client side of the inter-broker listener: its trust (and key) store for TLS, and for SASL the mechanism
+     * of {@code sasl.mechanism.inter.broker.protocol} with the {@code username}/{@code password} of its JAAS config.
+     */
+    private static InterBrokerSecurity interBroker(Values v, SecurityProtocol protocol, Prepared listener) {
+        Optional<SSLContext> tls = Optional.empty();
+        if (listener.tls().isPresent()) {
+            try {
+                tls = Optional.of(TlsContexts.client(tlsSettings(v)));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("inter-broker listener " + v.listener + ": " + e.getMessage());
+            }
+        }
+        boolean verifyHostname = v.string(SSL_ENDPOINT_IDENTIFICATION_ALGORITHM).map(a -> a.equalsIgnoreCase("https"))
+                .orElse(false);
+        Optional<InterBrokerSecurity.Credentials> sasl = Optional.empty();
+        if (protocol == SecurityProtocol.SASL_PLAINTEXT || protocol == SecurityProtocol.SASL_SSL) {
+            String mechanism = v.string(SASL_MECHANISM_INTER_BROKER_PROTOCOL).orElse("GSSAPI").toUpperCase(Locale.ROOT);
+            if (!listener.mechanisms().contains(mechanism)) {
+                throw new ConfigException(SASL_MECHANISM_INTER_BROKER_PROTOCOL, mechanism, "the inter-broker "
+                        + "listener " + v.listener + " enables " + listener.mechanisms() + " (" + SASL_ENABLED_MECHANISMS
+                        + "), and brokers authenticate to each other with this mechanism");
+            }
+            String name = v.listenerPrefix() + mechanism.toLowerCase(Locale.ROOT) + "." + SASL_JAAS_CONFIG;
+            String jaas = v.values.originals().get(name);
+            JaasConfig parsed;
+            try {
+                parsed = jaas == null ? null : JaasConfig.parse(jaas);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(name, "(hidden)", e.getMessage());
+            }
+            if (parsed == null || parsed.option("username").isEmpty() || parsed.option("password").isEmpty()) {
+                throw new ConfigException(name, jaas == null ? null : "(hidden)", "brokers authenticate to the "
+                        + "inter-broker listener with the username and password options of this JAAS config");
+            }
+            sasl = Optional.of(new InterBrokerSecurity.Credentials(mechanism, parsed.option("username").get(),
+                    parsed.option("password").get()));
+        }
+        return new InterBrokerSecurity(tls, verifyHostname, sasl);
     }
 
     /** Whether {@code name} is a per-listener security config ({@code listener.name.<l>.<config>}). */
@@ -200,9 +254,17 @@ public final class SecurityConfig {
     }
 
     private static SslContext tlsContext(Values v) {
-        TlsSettings settings;
+        TlsSettings settings = tlsSettings(v);
         try {
-            settings = new TlsSettings(v.string(SSL_KEYSTORE_TYPE).orElse("JKS"), v.string(SSL_KEYSTORE_LOCATION),
+            return TlsContexts.server(settings);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("listener " + v.listener + ": " + e.getMessage());
+        }
+    }
+
+    private static TlsSettings tlsSettings(Values v) {
+        try {
+            return new TlsSettings(v.string(SSL_KEYSTORE_TYPE).orElse("JKS"), v.string(SSL_KEYSTORE_LOCATION),
                     v.string(SSL_KEYSTORE_PASSWORD), v.string(SSL_KEY_PASSWORD),
                     v.string(SSL_KEYSTORE_CERTIFICATE_CHAIN), v.string(SSL_KEYSTORE_KEY),
                     v.string(SSL_TRUSTSTORE_TYPE).orElse("JKS"), v.string(SSL_TRUSTSTORE_LOCATION),
@@ -211,11 +273,6 @@ public final class SecurityConfig {
                     v.list(SSL_ENABLED_PROTOCOLS), v.list(SSL_CIPHER_SUITES), v.string(SSL_PROVIDER).orElse("jdk"));
         } catch (IllegalArgumentException e) {
             throw v.fail(SSL_CLIENT_AUTH, e.getMessage());
-        }
-        try {
-            return TlsContexts.server(settings);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("listener " + v.listener + ": " + e.getMessage());
         }
     }
 

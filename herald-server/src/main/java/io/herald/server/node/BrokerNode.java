@@ -22,6 +22,7 @@ import io.herald.common.time.Time;
 import io.herald.common.timer.SystemTimer;
 import io.herald.metadata.controller.MetadataController;
 import io.herald.metadata.image.ClusterImage;
+import io.herald.metadata.image.Endpoint;
 import io.herald.metadata.image.ScramCredentialImage;
 import io.herald.protocol.KafkaServer;
 import io.herald.protocol.security.ScramCredentialStore;
@@ -127,11 +128,11 @@ public final class BrokerNode implements HeraldNode {
         SystemTimer timer = new SystemTimer("broker-" + node.nodeId());
         ReplicaManager replicas = new ReplicaManager(node.nodeId(), logManager, config.replication(),
                 config.originals(), alterPartition.orElse(controller::alterPartition),
-                Time.SYSTEM, timer);
+                Time.SYSTEM, timer, config.interBrokerSecurity());
         ExecutorService pool = Executors.newFixedThreadPool(config.broker().numIoThreads(),
                 ThreadFactories.daemon("herald-request"));
         InterBrokerSender interBroker = new InterBrokerSender(node.nodeId(), controller::image,
-                config.broker().requestTimeoutMs());
+                config.broker().requestTimeoutMs(), config.interBrokerSecurity());
         // Before the partitions start, so the coordinators hear of their internal topics' partitions led here.
         NodeCoordinators coordinators = NodeCoordinators.start(config, controller, replicas, interBroker, timer, pool);
         DelayedDelivery delays = delayedDelivery(config, controller, replicas, interBroker, coordinators, pool);
@@ -179,10 +180,26 @@ public final class BrokerNode implements HeraldNode {
             controller.registerBroker(node.nodeId(), advertised.host(), server.boundPort(interBrokerListener),
                     node.rack());
         }
+        // Clients are given the endpoint of the listener they came in on, as by Kafka; only now, with every
+        // listener bound, are the ports of those configured with port 0 known. Until this is applied, clients are
+        // given the inter-broker address (a first start) or this broker's previous endpoints (a restart).
+        controller.registerEndpoints(node.nodeId(), clientEndpoints(node, server));
         log.info("Broker {} serving on {}", node.nodeId(), node.clientListenerNames().stream()
                 .map(name -> name + " " + node.listeners().get(name).host() + ":" + server.boundPort(name)).toList());
         return new BrokerNode(config, meta, logManager, controller, pool, timer, fetchPurgatory, server, coordinators,
                 replicas, fetchSessions, interBroker, shares, delays, observability);
+    }
+
+    /**
+     * Every client listener's endpoint, in {@code listeners} order: its advertised host and port (the bound port
+     * where the advertised one is 0) and its security protocol.
+     */
+    private static List<Endpoint> clientEndpoints(NodeConfig node, KafkaServer server) {
+        return node.clientListenerNames().stream().map(name -> {
+            Listener advertised = node.advertisedListener(name);
+            int port = advertised.port() == 0 ? server.boundPort(name) : advertised.port();
+            return new Endpoint(name, advertised.host(), port, node.securityProtocols().get(name));
+        }).toList();
     }
 
     /**
@@ -262,6 +279,11 @@ public final class BrokerNode implements HeraldNode {
     @Override
     public int boundPort() {
         return server.boundPort();
+    }
+
+    /** The port client listener {@code listener} is bound to (the ephemeral one if its configured port is 0). */
+    public int boundPort(String listener) {
+        return server.boundPort(listener);
     }
 
     /** The cluster id in the metadata log (the one served), else the one in {@code meta.properties}. */

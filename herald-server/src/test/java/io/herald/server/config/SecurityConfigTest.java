@@ -121,17 +121,48 @@ class SecurityConfigTest {
     }
 
     @Test
-    void inAClusterTheControllerAndInterBrokerListenersArePlaintext() {
+    void inAClusterTheControllerListenerIsPlaintext() {
         String voters = "1@127.0.0.1:19093";
         assertThatThrownBy(() -> parse("node.id", "1", "controller.quorum.voters", voters,
                 "listeners", "PLAINTEXT://127.0.0.1:19092,CONTROLLER://127.0.0.1:19093",
                 "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:SASL_PLAINTEXT",
                 "sasl.enabled.mechanisms", "SCRAM-SHA-256"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("controller listener");
-        assertThatThrownBy(() -> parse("node.id", "1", "controller.quorum.voters", voters,
-                "listeners", "SASL_PLAINTEXT://127.0.0.1:19092,CONTROLLER://127.0.0.1:19093",
-                "sasl.enabled.mechanisms", "SCRAM-SHA-256"))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("inter-broker");
+    }
+
+    @Test
+    void brokersAuthenticateToTheInterBrokerListenerWithItsMechanismAndJaasCredentials() {
+        String[] cluster = {"node.id", "1", "controller.quorum.voters", "1@127.0.0.1:19093",
+            "listeners", "SASL_SSL://127.0.0.1:19092,CONTROLLER://127.0.0.1:19093",
+            "ssl.keystore.type", "PKCS12", "ssl.keystore.location", broker.keystore().toString(),
+            "ssl.keystore.password", TestCertificates.PASSWORD, "ssl.truststore.type", "PKCS12",
+            "ssl.truststore.location", dir.resolve("pki/truststore.p12").toString(),
+            "ssl.truststore.password", TestCertificates.PASSWORD, "sasl.enabled.mechanisms", "PLAIN",
+            "listener.name.sasl_ssl.plain.sasl.jaas.config", PLAIN_JAAS};
+
+        HeraldConfig config = parse(with(cluster, "sasl.mechanism.inter.broker.protocol", "PLAIN"));
+        assertThat(config.interBrokerSecurity().tls()).isPresent();
+        assertThat(config.interBrokerSecurity().verifyHostname()).isTrue();
+        assertThat(config.interBrokerSecurity().sasl()).hasValueSatisfying(c -> {
+            assertThat(c.mechanism()).isEqualTo("PLAIN");
+            assertThat(c.username()).isEqualTo("admin");
+            assertThat(c.password()).isEqualTo("admin-secret");
+        });
+        // Kafka's default inter-broker mechanism, GSSAPI, is not enabled on the listener.
+        assertThatThrownBy(() -> parse(cluster)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("sasl.mechanism.inter.broker.protocol");
+        assertThatThrownBy(() -> parse(with(with(cluster, "sasl.mechanism.inter.broker.protocol", "PLAIN"),
+                "listener.name.sasl_ssl.plain.sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required user_admin=\"x\";")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("username and password");
+        assertThat(parse().interBrokerSecurity().tls()).isEmpty();
+    }
+
+    private static String[] with(String[] pairs, String key, String value) {
+        String[] more = java.util.Arrays.copyOf(pairs, pairs.length + 2);
+        more[pairs.length] = key;
+        more[pairs.length + 1] = value;
+        return more;
     }
 
     @Test

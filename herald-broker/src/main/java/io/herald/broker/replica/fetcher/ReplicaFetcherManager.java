@@ -2,6 +2,7 @@ package io.herald.broker.replica.fetcher;
 
 import io.herald.broker.network.BrokerConnection;
 import io.herald.broker.network.BrokerEndpoint;
+import io.herald.broker.network.InterBrokerSecurity;
 import io.herald.broker.replica.Partition;
 import io.herald.broker.replica.ReplicationConfig;
 import java.util.HashMap;
@@ -29,12 +30,21 @@ public final class ReplicaFetcherManager implements AutoCloseable {
     private final ReplicationConfig config;
     private final Function<TopicPartition, Optional<Partition>> partitions;
     private final Time time;
+    private final InterBrokerSecurity security;
     private final Map<FetcherKey, ReplicaFetcherThread> threads = new HashMap<>();
     private final Map<TopicPartition, FetcherKey> assignment = new HashMap<>();
     private boolean closed;
 
     public ReplicaFetcherManager(int localBrokerId, ReplicationConfig config,
                                  Function<TopicPartition, Optional<Partition>> partitions, Time time) {
+        this(localBrokerId, config, partitions, time, InterBrokerSecurity.PLAINTEXT);
+    }
+
+    /** Fetchers whose connections to the leaders are secured as {@code security} says. */
+    public ReplicaFetcherManager(int localBrokerId, ReplicationConfig config,
+                                 Function<TopicPartition, Optional<Partition>> partitions, Time time,
+                                 InterBrokerSecurity security) {
+        this.security = security;
         this.localBrokerId = localBrokerId;
         this.config = config;
         this.partitions = partitions;
@@ -53,7 +63,8 @@ public final class ReplicaFetcherManager implements AutoCloseable {
         }
         ReplicaFetcherThread thread = threads.computeIfAbsent(key, k -> {
             ReplicaFetcherThread t = new ReplicaFetcherThread("herald-replica-fetcher-" + localBrokerId + "-from-"
-                    + k.leader().brokerId() + "-" + k.fetcherId(), localBrokerId, k.leader(), config, partitions, time);
+                    + k.leader().brokerId() + "-" + k.fetcherId(), localBrokerId, k.leader(), config, partitions, time,
+                    security);
             t.start();
             return t;
         });

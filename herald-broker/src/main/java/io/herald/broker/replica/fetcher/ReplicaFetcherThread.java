@@ -2,6 +2,7 @@ package io.herald.broker.replica.fetcher;
 
 import io.herald.broker.network.BrokerConnection;
 import io.herald.broker.network.BrokerEndpoint;
+import io.herald.broker.network.InterBrokerSecurity;
 import io.herald.broker.replica.Partition;
 import io.herald.broker.replica.ReplicationConfig;
 import io.herald.storage.epoch.EpochEndOffset;
@@ -80,14 +81,16 @@ final class ReplicaFetcherThread extends Thread {
     private boolean connectionWarned;
 
     ReplicaFetcherThread(String name, int localBrokerId, BrokerEndpoint leader, ReplicationConfig config,
-                         Function<TopicPartition, Optional<Partition>> partitions, Time time) {
+                         Function<TopicPartition, Optional<Partition>> partitions, Time time,
+                         InterBrokerSecurity security) {
         super(name);
         setDaemon(true);
         this.localBrokerId = localBrokerId;
         this.config = config;
         this.partitions = partitions;
         this.time = time;
-        this.client = new BrokerConnection(leader, "herald-replica-fetcher-" + localBrokerId, config.socketTimeoutMs());
+        this.client = new BrokerConnection(leader, "herald-replica-fetcher-" + localBrokerId, config.socketTimeoutMs(),
+                security);
     }
 
     BrokerEndpoint leader() {

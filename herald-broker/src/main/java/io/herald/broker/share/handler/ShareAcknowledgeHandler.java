@@ -4,7 +4,6 @@ import io.herald.broker.share.AcknowledgementBatch;
 import io.herald.broker.share.SharePartitionManager;
 import io.herald.broker.share.ShareSessionCache;
 import io.herald.group.config.GroupConfigView;
-import io.herald.metadata.image.BrokerImage;
 import io.herald.metadata.image.ClusterImage;
 import io.herald.metadata.image.TopicImage;
 import io.herald.protocol.ApiHandler;
@@ -19,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.ApiException;
@@ -96,7 +96,8 @@ public final class ShareAcknowledgeHandler implements ApiHandler {
                     if (epoch == ShareSessionCache.FINAL_EPOCH) {
                         endSession(groupId, memberId);
                     }
-                    return (Response) new Response.Send(response(groupId, version, outcomes, images.get()));
+                    return (Response) new Response.Send(response(groupId, version, outcomes, images.get(),
+                            request.connection().listenerName()));
                 }).exceptionally(failure -> {
                     log.warn("ShareAcknowledge of group {} failed", groupId, failure);
                     return new Response.Send(new ShareAcknowledgeResponseData()
@@ -120,7 +121,7 @@ public final class ShareAcknowledgeHandler implements ApiHandler {
 
     private ShareAcknowledgeResponseData response(String groupId, short version,
                                                   Map<TopicIdPartition, Optional<ApiException>> outcomes,
-                                                  ClusterImage image) {
+                                                  ClusterImage image, String listener) {
         Map<Uuid, ShareAcknowledgeResponseData.ShareAcknowledgeTopicResponse> topics = new LinkedHashMap<>();
         ShareAcknowledgeResponseData.NodeEndpointCollection endpoints =
                 new ShareAcknowledgeResponseData.NodeEndpointCollection();
@@ -131,9 +132,9 @@ public final class ShareAcknowledgeHandler implements ApiHandler {
             e.getValue().ifPresent(error -> pd.setErrorCode(Errors.forException(error).code())
                     .setErrorMessage(error.getMessage()));
             if (LeaderHints.wanted(pd.errorCode())) {
-                LeaderHints.of(image, tp).ifPresent(leader -> {
+                LeaderHints.of(image, tp, listener).ifPresent(leader -> {
                     pd.currentLeader().setLeaderId(leader.leaderId()).setLeaderEpoch(leader.leaderEpoch());
-                    leader.broker().ifPresent(b -> addEndpoint(endpoints, b));
+                    leader.node().ifPresent(node -> addEndpoint(endpoints, node));
                 });
             }
             topics.computeIfAbsent(tp.topicId(),
@@ -151,10 +152,10 @@ public final class ShareAcknowledgeHandler implements ApiHandler {
         return response;
     }
 
-    private static void addEndpoint(ShareAcknowledgeResponseData.NodeEndpointCollection endpoints, BrokerImage b) {
-        if (endpoints.find(b.brokerId()) == null) {
-            endpoints.add(new ShareAcknowledgeResponseData.NodeEndpoint().setNodeId(b.brokerId()).setHost(b.host())
-                    .setPort(b.port()).setRack(b.rack().orElse(null)));
+    private static void addEndpoint(ShareAcknowledgeResponseData.NodeEndpointCollection endpoints, Node node) {
+        if (endpoints.find(node.id()) == null) {
+            endpoints.add(new ShareAcknowledgeResponseData.NodeEndpoint().setNodeId(node.id()).setHost(node.host())
+                    .setPort(node.port()).setRack(node.rack()));
         }
     }
 

@@ -8,7 +8,6 @@ import io.herald.broker.share.ShareSessionCache;
 import io.herald.broker.share.ShareSessionCache.FetchContext;
 import io.herald.common.timer.Timer;
 import io.herald.group.config.GroupConfigView;
-import io.herald.metadata.image.BrokerImage;
 import io.herald.metadata.image.ClusterImage;
 import io.herald.metadata.image.TopicImage;
 import io.herald.protocol.ApiHandler;
@@ -23,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.ApiException;
@@ -177,7 +177,8 @@ public final class ShareFetchHandler implements ApiHandler {
         return fetched.thenCombine(acked, (fetch, ack) -> {
             Map<TopicIdPartition, ShareFetcher.Outcome> all = new LinkedHashMap<>(fetch);
             all.putAll(invalid);
-            ShareFetchResponseData response = response(groupId, context, all, ack, images.get());
+            ShareFetchResponseData response = response(groupId, context, all, ack, images.get(),
+                    request.connection().listenerName());
             if (epoch == ShareSessionCache.FINAL_EPOCH) {
                 endSession(groupId, memberId);
             }
@@ -221,7 +222,8 @@ public final class ShareFetchHandler implements ApiHandler {
 
     private ShareFetchResponseData response(String groupId, FetchContext context,
                                             Map<TopicIdPartition, ShareFetcher.Outcome> fetched,
-                                            Map<TopicIdPartition, Optional<ApiException>> acked, ClusterImage image) {
+                                            Map<TopicIdPartition, Optional<ApiException>> acked, ClusterImage image,
+                                            String listener) {
         Map<Uuid, ShareFetchResponseData.ShareFetchableTopicResponse> topics = new LinkedHashMap<>();
         ShareFetchResponseData.NodeEndpointCollection endpoints = new ShareFetchResponseData.NodeEndpointCollection();
         Map<TopicIdPartition, PartitionData> byPartition = new LinkedHashMap<>();
@@ -258,9 +260,9 @@ public final class ShareFetchHandler implements ApiHandler {
         for (Map.Entry<TopicIdPartition, PartitionData> e : byPartition.entrySet()) {
             PartitionData pd = e.getValue();
             if (LeaderHints.wanted(pd.errorCode())) {
-                LeaderHints.of(image, e.getKey()).ifPresent(leader -> {
+                LeaderHints.of(image, e.getKey(), listener).ifPresent(leader -> {
                     pd.currentLeader().setLeaderId(leader.leaderId()).setLeaderEpoch(leader.leaderEpoch());
-                    leader.broker().ifPresent(b -> addEndpoint(endpoints, b));
+                    leader.node().ifPresent(node -> addEndpoint(endpoints, node));
                 });
             }
             topics.computeIfAbsent(e.getKey().topicId(),
@@ -275,10 +277,10 @@ public final class ShareFetchHandler implements ApiHandler {
                 .setResponses(responses).setNodeEndpoints(endpoints);
     }
 
-    private static void addEndpoint(ShareFetchResponseData.NodeEndpointCollection endpoints, BrokerImage b) {
-        if (endpoints.find(b.brokerId()) == null) {
-            endpoints.add(new ShareFetchResponseData.NodeEndpoint().setNodeId(b.brokerId()).setHost(b.host())
-                    .setPort(b.port()).setRack(b.rack().orElse(null)));
+    private static void addEndpoint(ShareFetchResponseData.NodeEndpointCollection endpoints, Node node) {
+        if (endpoints.find(node.id()) == null) {
+            endpoints.add(new ShareFetchResponseData.NodeEndpoint().setNodeId(node.id()).setHost(node.host())
+                    .setPort(node.port()).setRack(node.rack()));
         }
     }
 

@@ -16,8 +16,10 @@ import io.herald.group.config.ShareAutoOffsetReset;
 import io.herald.group.config.ShareGroupSettings;
 import io.herald.metadata.image.BrokerImage;
 import io.herald.metadata.image.ClusterImage;
+import io.herald.metadata.image.Endpoint;
 import io.herald.metadata.image.PartitionImage;
 import io.herald.metadata.image.TopicImage;
+import io.herald.protocol.ConnectionContext;
 import io.herald.protocol.FileRegionRecords;
 import io.herald.protocol.KafkaRequest;
 import io.herald.protocol.Response;
@@ -51,6 +53,8 @@ import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.requests.RequestHeader;
 import org.apache.kafka.common.requests.ShareAcknowledgeRequest;
 import org.apache.kafka.common.requests.ShareFetchRequest;
+import org.apache.kafka.common.security.auth.KafkaPrincipal;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -84,6 +88,8 @@ class ShareHandlersTest {
     private ClusterImage image;
     private ShareApis apis;
     private int correlation;
+    /** The listener the requests come in on. */
+    private ConnectionContext connection = ConnectionContext.PLAINTEXT;
 
     @BeforeEach
     void start() throws Exception {
@@ -126,7 +132,7 @@ class ShareHandlersTest {
 
     private KafkaRequest request(ApiKeys key, short version, org.apache.kafka.common.requests.AbstractRequest body) {
         return new KafkaRequest(new RequestHeader(key, version, "test", correlation++), body, 100,
-                new InetSocketAddress("127.0.0.1", 40000), System.nanoTime());
+                new InetSocketAddress("127.0.0.1", 40000), System.nanoTime(), connection);
     }
 
     private static ShareFetchRequestData fetchData(String member, int epoch, int... partitions) {
@@ -369,6 +375,36 @@ class ShareHandlersTest {
             assertThat(n.host()).isEqualTo("127.0.0.2");
             assertThat(n.rack()).isEqualTo("rack-b");
         });
+    }
+
+    @Test
+    void theCurrentLeadersEndpointIsTheOneOfTheRequestsListener() {
+        BrokerImage other = image.brokers().get(2).withEndpoints(List.of(
+                new Endpoint("PLAINTEXT", "127.0.0.2", 9093, SecurityProtocol.PLAINTEXT),
+                new Endpoint("EXTERNAL", "b2.example", 19093, SecurityProtocol.SASL_SSL)));
+        Map<Integer, BrokerImage> brokers = new java.util.HashMap<>(image.brokers());
+        brokers.put(2, other);
+        image = new ClusterImage(image.clusterId(), image.offset() + 1, brokers, image.topics(),
+                image.topicNamesById(), image.brokerConfigs(), image.nextProducerId());
+        ShareFetchRequestData.FetchTopic topic = new ShareFetchRequestData.FetchTopic().setTopicId(ELSEWHERE_ID);
+        topic.partitions().add(new ShareFetchRequestData.FetchPartition().setPartitionIndex(0));
+
+        connection = new ConnectionContext("EXTERNAL", SecurityProtocol.SASL_SSL, KafkaPrincipal.ANONYMOUS);
+        ShareFetchRequestData external = fetchData(MEMBER, 0);
+        external.topics().add(topic.duplicate());
+        ShareFetchResponseData r = fetch(external);
+        assertThat(r.nodeEndpoints()).singleElement().satisfies(n -> {
+            assertThat(n.host()).isEqualTo("b2.example");
+            assertThat(n.port()).isEqualTo(19093);
+        });
+
+        // A listener broker 2 has no endpoint on: the leader is named, but with no address to go to.
+        connection = new ConnectionContext("INTERNAL", SecurityProtocol.PLAINTEXT, KafkaPrincipal.ANONYMOUS);
+        ShareFetchRequestData internal = fetchData(OTHER, 0);
+        internal.topics().add(topic.duplicate());
+        ShareFetchResponseData none = fetch(internal);
+        assertThat(partitionOf(none, ELSEWHERE_ID, 0).currentLeader().leaderId()).isEqualTo(2);
+        assertThat(none.nodeEndpoints()).isEmpty();
     }
 
     @Test
