@@ -21,7 +21,12 @@ public final class RestApi implements AutoCloseable {
 
     /** @param bootstrap the broker's own Kafka listener, {@code host:port} */
     public RestApi(String bootstrap) {
-        this.clients = new LocalClients(bootstrap);
+        this(new LocalClients(bootstrap));
+    }
+
+    /** An API whose calls use {@code clients} (per HTTP user when they log in as the caller). */
+    public RestApi(LocalClients clients) {
+        this.clients = clients;
         this.ctx = new RestContext(clients);
     }
 

@@ -51,8 +51,13 @@ public final class RestErrors {
         return e;
     }
 
-    /** The first class the error is an instance of decides; more specific classes come first. */
+    /**
+     * The first class the error is an instance of decides; more specific classes come first (kafka-clients'
+     * AuthenticationException is an InvalidConfigurationException).
+     */
     private static final List<Map.Entry<Class<? extends Throwable>, Integer>> STATUSES = List.of(
+            Map.entry(AuthenticationException.class, 401),
+            Map.entry(AuthorizationException.class, 403),
             Map.entry(UnknownTopicOrPartitionException.class, 404),
             Map.entry(GroupIdNotFoundException.class, 404),
             Map.entry(TopicExistsException.class, 409),
@@ -64,8 +69,6 @@ public final class RestErrors {
             Map.entry(InvalidRequestException.class, 400),
             Map.entry(PolicyViolationException.class, 400),
             Map.entry(RecordTooLargeException.class, 413),
-            Map.entry(AuthenticationException.class, 401),
-            Map.entry(AuthorizationException.class, 403),
             Map.entry(TimeoutException.class, 503),
             Map.entry(RetriableException.class, 503),
             Map.entry(IllegalArgumentException.class, 400));

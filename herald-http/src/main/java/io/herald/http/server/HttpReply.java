@@ -3,9 +3,25 @@ package io.herald.http.server;
 import java.nio.charset.StandardCharsets;
 
 /**
- * What an endpoint answers: a status, a content type and the body.
+ * What an endpoint answers: a status, a content type, the body and any further headers
+ * ({@code WWW-Authenticate}).
  */
-public record HttpReply(int status, String contentType, byte[] body) {
+public record HttpReply(int status, String contentType, byte[] body, java.util.Map<String, String> headers) {
+    public HttpReply {
+        headers = java.util.Map.copyOf(headers);
+    }
+
+    public HttpReply(int status, String contentType, byte[] body) {
+        this(status, contentType, body, java.util.Map.of());
+    }
+
+    /** This reply with one more header. */
+    public HttpReply withHeader(String name, String value) {
+        java.util.Map<String, String> more = new java.util.HashMap<>(headers);
+        more.put(name, value);
+        return new HttpReply(status, contentType, body, more);
+    }
+
     public static final String JSON = "application/json";
     public static final String TEXT = "text/plain; charset=utf-8";
 

@@ -11,9 +11,11 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.SynchronousQueue;
@@ -42,6 +44,7 @@ public final class HttpServer implements AutoCloseable {
     private final String host;
     private final int port;
     private final Router router;
+    private final Optional<SslContext> tls;
     private EventLoopGroup loop;
     private ExecutorService workers;
     private ExecutorService streams;
@@ -49,9 +52,15 @@ public final class HttpServer implements AutoCloseable {
     private boolean closed;
 
     public HttpServer(String host, int port, Router router) {
+        this(host, port, router, Optional.empty());
+    }
+
+    /** A server that speaks HTTPS with {@code tls} when present. */
+    public HttpServer(String host, int port, Router router, Optional<SslContext> tls) {
         this.host = host;
         this.port = port;
         this.router = router;
+        this.tls = tls;
     }
 
     /** Binds the listener; a failure to bind (port in use) throws and leaves nothing running. */
@@ -69,6 +78,7 @@ public final class HttpServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        tls.ifPresent(context -> ch.pipeline().addLast(context.newHandler(ch.alloc())));
                         ch.pipeline().addLast(new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS) {
                             @Override
                             protected void channelIdle(io.netty.channel.ChannelHandlerContext ctx,
@@ -87,7 +97,7 @@ public final class HttpServer implements AutoCloseable {
             shutdown();
             throw e;
         }
-        log.info("Listening for HTTP on http://{}:{}", host, boundPort());
+        log.info("Listening for HTTP on {}://{}:{}", tls.isPresent() ? "https" : "http", host, boundPort());
     }
 
     /** The bound port (the chosen one when configured with 0). */

@@ -5,6 +5,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * Routes by method and path template: literal segments and {@code {name}} segments that match one path segment
@@ -53,6 +55,22 @@ public final class Router {
     public Router add(String method, String template, HttpEndpoint endpoint) {
         checkTemplate(template);
         routes.add(new Route(method, split(template), endpoint, null));
+        return this;
+    }
+
+    /**
+     * Wraps the endpoint of every route added so far whose template {@code applies} ({@code /v3/...}) with
+     * {@code wrapper} (authentication): call after the routes are added, before the server starts. Event streams
+     * are left as they are.
+     */
+    public Router wrap(Predicate<String> applies,
+                       UnaryOperator<HttpEndpoint> wrapper) {
+        for (int i = 0; i < routes.size(); i++) {
+            Route route = routes.get(i);
+            if (route.endpoint() != null && applies.test("/" + String.join("/", route.segments()))) {
+                routes.set(i, new Route(route.method(), route.segments(), wrapper.apply(route.endpoint()), null));
+            }
+        }
         return this;
     }
 

@@ -10,6 +10,7 @@ import io.herald.group.GroupConfig;
 import io.herald.http.HttpConfig;
 import io.herald.metadata.controller.ControllerSettings;
 import io.herald.protocol.ListenerConfig;
+import io.netty.handler.ssl.SslContext;
 import io.herald.protocol.ServerConfig;
 import io.herald.protocol.security.ScramCredentialStore;
 import io.herald.broker.delay.DelayedDeliveryConfig;
@@ -78,6 +79,8 @@ public final class HeraldConfig implements StaticBrokerConfigs {
     private final DelayedDeliveryConfig delayedDelivery;
     private final HttpConfig http;
     private final SecurityConfig security;
+    private final Optional<SslContext> httpTls;
+    private final Optional<SecurityConfig.HttpClients> httpClients;
     private final Set<String> unknownNames;
 
     private HeraldConfig(Map<String, String> originals) {
@@ -105,6 +108,9 @@ public final class HeraldConfig implements StaticBrokerConfigs {
         if (node.isBroker()) {
             network(); // connection-limit overrides resolve and validate now, not when the listener starts
         }
+        this.httpTls = http.enabled() && http.tls() ? Optional.of(SecurityConfig.httpTls(values)) : Optional.empty();
+        this.httpClients = http.enabled() && node.isBroker()
+                ? Optional.of(security.httpClients(values, node.clientListenerNames(), http)) : Optional.empty();
         this.unknownNames = ConfigFragments.unknownNames(DEFINITION, originals,
                 name -> TopicConfigs.brokerSynonyms().contains(name) || SecurityConfig.isListenerConfig(name));
     }
@@ -145,6 +151,16 @@ public final class HeraldConfig implements StaticBrokerConfigs {
     /** The client listeners' network settings, without SCRAM credentials (tests, tools). */
     public ServerConfig network() {
         return network((user, algorithm) -> java.util.Optional.empty());
+    }
+
+    /** The HTTP listener's TLS context, for an {@code https://} listener. */
+    public Optional<SslContext> httpTls() {
+        return httpTls;
+    }
+
+    /** The listener and client configs of the REST API's and console's Kafka clients (on a broker serving HTTP). */
+    public Optional<SecurityConfig.HttpClients> httpClients() {
+        return httpClients;
     }
 
     /** How this broker's connections to the other brokers are secured (their inter-broker listener's protocol). */

@@ -12,6 +12,8 @@ import io.herald.protocol.security.SslPrincipalMapper;
 import io.herald.protocol.security.TlsContexts;
 import io.herald.protocol.security.TlsSettings;
 import io.herald.broker.network.InterBrokerSecurity;
+import io.herald.http.HttpConfig;
+import io.herald.http.rest.LocalClients;
 import io.netty.handler.ssl.SslContext;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -127,6 +129,66 @@ public final class SecurityConfig {
                 .map(name -> interBroker(new Values(values, name), protocols.get(name), prepared.get(name)))
                 .orElse(InterBrokerSecurity.PLAINTEXT);
         return new SecurityConfig(prepared, interBroker);
+    }
+
+    /**
+     * Where the REST API and the console connect, and how: their own broker's listener for local clients.
+     *
+     * @param listener the client listener they use
+     * @param security the Kafka client configs for it and, with HTTP Basic, the mechanism users log in with
+     */
+    public record HttpClients(String listener, LocalClients.Security security) {
+    }
+
+    /** The mechanisms HTTP users log in with, in the order of preference when none is configured. */
+    private static final List<String> HTTP_MECHANISMS = List.of("SCRAM-SHA-512", "SCRAM-SHA-256",
+            PlainMechanism.NAME);
+
+    /**
+     * The REST API's and console's Kafka clients: without authentication, anonymous clients of the first PLAINTEXT
+     * listener (else the first client listener); with {@code herald.http.authentication=basic}, clients per HTTP user
+     * logging in to the first SASL_PLAINTEXT (else SASL_SSL) listener, so the broker checks the user's password and
+     * ACLs. On SASL_SSL they trust the listener's trust store and skip host name checks (they reach their own
+     * broker).
+     *
+     * @throws ConfigException when basic authentication has no SASL listener or mechanism to use
+     */
+    HttpClients httpClients(ConfigValues values, List<String> clientListeners, HttpConfig http) {
+        if (!http.basicAuth()) {
+            String listener = clientListeners.stream()
+                    .filter(name -> listeners.get(name).protocol() == SecurityProtocol.PLAINTEXT).findFirst()
+                    .orElse(clientListeners.getFirst());
+            return new HttpClients(listener, LocalClients.Security.PLAINTEXT);
+        }
+        String listener = clientListeners.stream()
+                .filter(name -> listeners.get(name).protocol() == SecurityProtocol.SASL_PLAINTEXT).findFirst()
+                .or(() -> clientListeners.stream()
+                        .filter(name -> listeners.get(name).protocol() == SecurityProtocol.SASL_SSL).findFirst())
+                .orElseThrow(() -> new ConfigException(HttpConfig.AUTHENTICATION, "basic", "HTTP users log in to "
+                        + "a SASL listener of the broker, which checks their passwords; this node has none"));
+        Prepared sasl = listeners.get(listener);
+        String mechanism = http.saslMechanism().orElseGet(() -> HTTP_MECHANISMS.stream()
+                .filter(sasl.mechanisms()::contains).findFirst().orElse(sasl.mechanisms().getFirst()));
+        if (!sasl.mechanisms().contains(mechanism)) {
+            throw new ConfigException(HttpConfig.SASL_MECHANISM, mechanism, "listener " + listener + " enables "
+                    + sasl.mechanisms());
+        }
+        Map<String, Object> configs = new LinkedHashMap<>();
+        configs.put("security.protocol", sasl.protocol().name);
+        if (sasl.protocol() == SecurityProtocol.SASL_SSL) {
+            Values v = new Values(values, listener);
+            v.string(SSL_TRUSTSTORE_TYPE).ifPresent(t -> configs.put(SSL_TRUSTSTORE_TYPE, t));
+            v.string(SSL_TRUSTSTORE_LOCATION).ifPresent(t -> configs.put(SSL_TRUSTSTORE_LOCATION, t));
+            v.string(SSL_TRUSTSTORE_PASSWORD).ifPresent(t -> configs.put(SSL_TRUSTSTORE_PASSWORD, t));
+            v.string(SSL_TRUSTSTORE_CERTIFICATES).ifPresent(t -> configs.put(SSL_TRUSTSTORE_CERTIFICATES, t));
+            configs.put(SSL_ENDPOINT_IDENTIFICATION_ALGORITHM, "");
+        }
+        return new HttpClients(listener, new LocalClients.Security(configs, Optional.of(mechanism)));
+    }
+
+    /** The TLS context of an {@code https://} HTTP listener: {@code listener.name.http.ssl.*}, else {@code ssl.*}. */
+    static SslContext httpTls(ConfigValues values) {
+        return tlsContext(new Values(values, "HTTP"));
     }
 
     /** How this broker connects to the others: as a client of their inter-broker listener. */

@@ -20,6 +20,7 @@ import io.herald.common.concurrent.ThreadFactories;
 import io.herald.common.purgatory.Purgatory;
 import io.herald.common.time.Time;
 import io.herald.common.timer.SystemTimer;
+import io.herald.http.rest.LocalClients;
 import io.herald.metadata.controller.MetadataController;
 import io.herald.metadata.image.ClusterImage;
 import io.herald.metadata.image.Endpoint;
@@ -172,10 +173,12 @@ public final class BrokerNode implements HeraldNode {
                 replicas, pool, fetchPurgatory, fetchSessions, coordinators, shares, endOffsets, delays,
                 metrics.topics()).registry(), metrics.requests());
         server.start();
-        String localListener = localClientListener(node);
-        String host = node.listeners().get(localListener).host();
-        observability.startHttp(config.http(), metrics::refresh, (host.isEmpty() || host.equals("0.0.0.0")
-                ? "127.0.0.1" : host) + ":" + server.boundPort(localListener));
+        config.httpClients().ifPresent(local -> {
+            String host = node.listeners().get(local.listener()).host();
+            observability.startHttp(config.http(), config.httpTls(), metrics::refresh, new LocalClients(
+                    (host.isEmpty() || host.equals("0.0.0.0") ? "127.0.0.1" : host) + ":"
+                            + server.boundPort(local.listener()), local.security()));
+        });
         if (advertised.port() == 0) {
             controller.registerBroker(node.nodeId(), advertised.host(), server.boundPort(interBrokerListener),
                     node.rack());
@@ -200,16 +203,6 @@ public final class BrokerNode implements HeraldNode {
             int port = advertised.port() == 0 ? server.boundPort(name) : advertised.port();
             return new Endpoint(name, advertised.host(), port, node.securityProtocols().get(name));
         }).toList();
-    }
-
-    /**
-     * The listener the node's own Kafka clients (the REST API, the console) use: the first PLAINTEXT client
-     * listener, else the first client listener (they cannot authenticate yet, see the README's security section).
-     */
-    private static String localClientListener(NodeConfig node) {
-        return node.clientListenerNames().stream()
-                .filter(name -> node.securityProtocols().get(name) == SecurityProtocol.PLAINTEXT)
-                .findFirst().orElse(node.clientListenerNames().getFirst());
     }
 
     /** SCRAM credentials as the metadata image holds them (AlterUserScramCredentials writes them). */

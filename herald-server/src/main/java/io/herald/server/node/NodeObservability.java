@@ -4,6 +4,8 @@ import io.herald.common.time.Time;
 import io.herald.http.HttpConfig;
 import io.herald.http.console.ConsoleApi;
 import io.herald.http.metrics.MetricsEndpoint;
+import io.herald.http.rest.BasicAuthentication;
+import io.herald.http.rest.LocalClients;
 import io.herald.http.rest.RestApi;
 import io.herald.http.server.HttpServer;
 import io.herald.http.server.Router;
@@ -16,6 +18,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.handler.ssl.SslContext;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -59,23 +62,30 @@ final class NodeObservability implements AutoCloseable {
     }
 
     /**
-     * Starts the HTTP listener if {@code herald.http.enable}: {@code /metrics} ({@code beforeScrape} refreshes the
-     * meters read on demand) and the REST API, a Kafka client of this broker's listener at {@code bootstrap}.
+     * Starts the HTTP listener if {@code herald.http.enable}, over TLS with {@code tls} when present:
+     * {@code /metrics} ({@code beforeScrape} refreshes the meters read on demand), the REST API and the console,
+     * whose Kafka clients are {@code clients} (of this broker's own listener). When those clients log in as their
+     * caller, REST and console API calls need HTTP Basic credentials ({@link BasicAuthentication}); {@code /metrics}
+     * and the console's static files do not.
      */
-    void startHttp(HttpConfig config, Runnable beforeScrape, String bootstrap) {
+    void startHttp(HttpConfig config, Optional<SslContext> tls, Runnable beforeScrape, LocalClients clients) {
         if (!config.enabled()) {
+            clients.close();
             return;
         }
         MetricsEndpoint metrics = new MetricsEndpoint(registry, beforeScrape);
         Router router = new Router().get("/metrics", metrics);
-        RestApi api = new RestApi(bootstrap);
+        RestApi api = new RestApi(clients);
         api.register(router);
         rest = Optional.of(api);
         ConsoleApi webConsole = new ConsoleApi(api.clients(), registry, metrics::refresh, Time.SYSTEM,
                 CONSOLE_SAMPLE_INTERVAL);
         webConsole.register(router);
         console = Optional.of(webConsole);
-        HttpServer server = new HttpServer(config.host(), config.port(), router);
+        if (clients.perUser()) {
+            router.wrap(BasicAuthentication::protects, BasicAuthentication.requiring(clients));
+        }
+        HttpServer server = new HttpServer(config.host(), config.port(), router, tls);
         try {
             server.start();
             http = Optional.of(server);
@@ -83,7 +93,7 @@ final class NodeObservability implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             log.error("Not serving HTTP: binding {} failed: {}; Kafka clients are served without it",
-                    "http://" + config.host() + ":" + config.port(), e.toString());
+                    (config.tls() ? "https://" : "http://") + config.host() + ":" + config.port(), e.toString());
         }
     }
 
