@@ -91,6 +91,16 @@ class SecureListenersTest {
                 Optional.of(new SaslSettings(List.of(new ScramMechanism(ScramAlgorithm.SHA_512, store)), 4096,
                         1_500)), SslPrincipalMapper.DEFAULT));
 
+        List<ListenerConfig> listeners = new java.util.ArrayList<>(List.of(ssl, saslSsl, saslPlaintext));
+        if (io.netty.handler.ssl.OpenSsl.isAvailable()) {
+            TlsSettings openssl = new TlsSettings("PKCS12", Optional.of(broker.keystore().toString()),
+                    Optional.of(TestCertificates.PASSWORD), Optional.empty(), Optional.empty(), Optional.empty(),
+                    "PKCS12", Optional.of(pki.truststore().toString()), Optional.of(TestCertificates.PASSWORD),
+                    Optional.empty(), TlsSettings.ClientAuth.REQUIRED, List.of(), List.of(), "openssl");
+            listeners.add(new ListenerConfig("OPENSSL", "127.0.0.1", 0, new ListenerSecurity(
+                    org.apache.kafka.common.security.auth.SecurityProtocol.SSL,
+                    Optional.of(TlsContexts.server(openssl)), Optional.empty(), SslPrincipalMapper.DEFAULT)));
+        }
         KafkaServer[] self = new KafkaServer[1];
         ApiRegistry registry = new ApiRegistry().onConnectionClosed(address -> CONNECTIONS_CLOSED.incrementAndGet())
                 .register(new ServedApi(ApiKeys.METADATA, VersionRange.of(4, 12),
@@ -100,8 +110,7 @@ class SecureListenersTest {
                                 new MetadataResponseData.MetadataResponseBroker().setNodeId(1).setHost("127.0.0.1")
                                         .setPort(self[0].boundPort(request.connection().listenerName())))
                                 .iterator()))))));
-        server = new KafkaServer(new ServerConfig(List.of(ssl, saslSsl, saslPlaintext), 1, 1 << 20, 60_000),
-                registry);
+        server = new KafkaServer(new ServerConfig(listeners, 1, 1 << 20, 60_000), registry);
         self[0] = server;
         server.start();
     }
@@ -177,6 +186,21 @@ class SecureListenersTest {
         TestCertificates.Identity service = pki.client("service", "CN=billing,OU=services,O=Herald Test");
         config.put(SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG, service.keystore().toString());
         assertThat(principalSeenBy(config)).isEqualTo("CN=billing,OU=services,O=Herald Test");
+    }
+
+    /** herald.ssl.provider=openssl: Netty's BoringSSL engine (netty-tcnative) serves the same clients. */
+    @Test
+    void theOpenSslEngineServesMutualTlsToo() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.netty.handler.ssl.OpenSsl.isAvailable(),
+                "netty-tcnative is not available on this platform");
+        TestCertificates.Identity carl = pki.client("carl", "CN=carl,OU=clients,O=Herald Test");
+        Map<String, Object> config = trusting("OPENSSL");
+        config.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SSL");
+        config.put(SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, "PKCS12");
+        config.put(SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG, carl.keystore().toString());
+        config.put(SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG, TestCertificates.PASSWORD);
+
+        assertThat(principalSeenBy(config)).isEqualTo("CN=carl,OU=clients,O=Herald Test");
     }
 
     @Test
