@@ -1,5 +1,6 @@
 package io.herald.broker.coordinator;
 
+import io.herald.broker.security.Authorization;
 import io.herald.metadata.image.BrokerImage;
 import io.herald.metadata.image.ClusterImage;
 import io.herald.metadata.image.PartitionImage;
@@ -15,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.FindCoordinatorResponseData;
@@ -33,6 +35,11 @@ import org.apache.kafka.common.requests.FindCoordinatorRequest;
  * coordinator is given at its endpoint for the request's listener; a leader without one is COORDINATOR_NOT_AVAILABLE,
  * as in Kafka ({@link BrokerImage#node}).
  *
+ * <p>ACLs, as Kafka's KafkaApis checks them, per key: a group key needs DESCRIBE on the group (else
+ * GROUP_AUTHORIZATION_FAILED), a transactional id DESCRIBE on it (else TRANSACTIONAL_ID_AUTHORIZATION_FAILED), with no
+ * node. Share keys are asked for by brokers, for the share coordinator: they need CLUSTER_ACTION on the cluster, else
+ * the whole request is refused with CLUSTER_AUTHORIZATION_FAILED (every key, in v6).
+ *
  * <p>Cheap: answered on the event loop (a topic is created on another thread).
  */
 public final class FindCoordinatorHandler implements ApiHandler {
@@ -47,10 +54,14 @@ public final class FindCoordinatorHandler implements ApiHandler {
 
     private final Map<CoordinatorType, Placement> placements;
     private final Supplier<ClusterImage> images;
+    private final Authorization authorization;
 
-    public FindCoordinatorHandler(Map<CoordinatorType, Placement> placements, Supplier<ClusterImage> images) {
+    /** @param authorization the ACL checks of each request's principal */
+    public FindCoordinatorHandler(Map<CoordinatorType, Placement> placements, Supplier<ClusterImage> images,
+                                  Authorization authorization) {
         this.placements = new EnumMap<>(placements);
         this.images = images;
+        this.authorization = authorization;
     }
 
     /** One answer: the node, or an error with node -1. */
@@ -72,14 +83,19 @@ public final class FindCoordinatorHandler implements ApiHandler {
         ClusterImage image = images.get();
         short version = request.apiVersion();
         String listener = request.connection().listenerName();
+        if (data.keyType() == CoordinatorType.SHARE.id() && version >= SHARE_KEYS_VERSION
+                && !authorization.cluster(request, AclOperation.CLUSTER_ACTION)) {
+            return CompletableFuture.completedFuture(Authorization.refusal(request,
+                    Authorization.clusterDenied(request, AclOperation.CLUSTER_ACTION)));
+        }
         if (version < 4) {
-            Answer a = find(image, data.key(), data.keyType(), version, listener);
+            Answer a = find(request, image, data.key(), data.keyType(), listener);
             // v0 has no error message field
             response.setErrorCode(a.error().code()).setErrorMessage(version >= 1 ? a.message() : null)
                     .setNodeId(a.nodeId()).setHost(a.host()).setPort(a.port());
         } else {
             for (String key : data.coordinatorKeys()) {
-                Answer a = find(image, key, data.keyType(), version, listener);
+                Answer a = find(request, image, key, data.keyType(), listener);
                 response.coordinators().add(new FindCoordinatorResponseData.Coordinator().setKey(key)
                         .setErrorCode(a.error().code()).setErrorMessage(a.message()).setNodeId(a.nodeId())
                         .setHost(a.host()).setPort(a.port()));
@@ -88,7 +104,8 @@ public final class FindCoordinatorHandler implements ApiHandler {
         return CompletableFuture.completedFuture(new Response.Send(response));
     }
 
-    private Answer find(ClusterImage image, String key, byte keyType, short version, String listener) {
+    private Answer find(KafkaRequest request, ClusterImage image, String key, byte keyType, String listener) {
+        short version = request.apiVersion();
         if (key == null) {
             return Answer.failed(Errors.INVALID_REQUEST, "The coordinator key is null.");
         }
@@ -98,12 +115,24 @@ public final class FindCoordinatorHandler implements ApiHandler {
         } catch (InvalidRequestException e) {
             return Answer.failed(Errors.INVALID_REQUEST, "Unknown coordinator key type " + keyType + ".");
         }
+        if (type == CoordinatorType.GROUP && !authorization.group(request, AclOperation.DESCRIBE, key)) {
+            return refused(Errors.GROUP_AUTHORIZATION_FAILED, version);
+        }
+        if (type == CoordinatorType.TRANSACTION
+                && !authorization.transactionalId(request, AclOperation.DESCRIBE, key)) {
+            return refused(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, version);
+        }
         if (type == CoordinatorType.SHARE && version < SHARE_KEYS_VERSION) {
             return Answer.failed(Errors.INVALID_REQUEST, "Share coordinator keys need FindCoordinator v6.");
         }
         Placement placement = placements.get(type);
         return placement == null ? Answer.failed(Errors.COORDINATOR_NOT_AVAILABLE, null)
                 : coordinator(image, placement, key, listener);
+    }
+
+    /** A key refused by the ACLs: the error's own message in v0-3 (Kafka's single-key answer), none in the batch. */
+    private static Answer refused(Errors error, short version) {
+        return Answer.failed(error, version < 4 ? error.message() : null);
     }
 
     private static Answer coordinator(ClusterImage image, Placement placement, String key, String listener) {

@@ -1,5 +1,6 @@
 package io.herald.broker.handler;
 
+import io.herald.broker.security.Authorization;
 import io.herald.metadata.api.MetadataPublisher;
 import io.herald.metadata.image.BrokerImage;
 import io.herald.metadata.image.ClusterImage;
@@ -14,10 +15,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.EndpointType;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.DescribeClusterRequestData;
 import org.apache.kafka.common.message.DescribeClusterResponseData;
 import org.apache.kafka.common.message.DescribeLogDirsRequestData;
@@ -26,15 +29,26 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.DescribeClusterRequest;
 import org.apache.kafka.common.requests.DescribeLogDirsRequest;
+import org.apache.kafka.common.resource.ResourceType;
 
-/** DescribeCluster (brokers, controller, cluster id) and DescribeLogDirs (dirs, space, partition sizes). */
+/**
+ * DescribeCluster (brokers, controller, cluster id) and DescribeLogDirs (dirs, space, partition sizes).
+ *
+ * <p>ACLs, as Kafka's broker checks them: DescribeCluster is open to every principal (Kafka's broker checks nothing
+ * but answers the cluster's authorized operations, when asked, only to one that may DESCRIBE the cluster: 0 for the
+ * others); DescribeLogDirs needs DESCRIBE on the cluster, else CLUSTER_AUTHORIZATION_FAILED with no directories.
+ */
 public final class ClusterHandler {
     private final MetadataPublisher metadata;
     private final LogManager logManager;
     private final int nodeId;
     private final Executor pool;
+    private final Authorization authorization;
 
-    public ClusterHandler(MetadataPublisher metadata, LogManager logManager, int nodeId, Executor pool) {
+    /** @param authorization the ACL checks of each request's principal */
+    public ClusterHandler(MetadataPublisher metadata, LogManager logManager, int nodeId, Executor pool,
+                          Authorization authorization) {
+        this.authorization = authorization;
         this.metadata = metadata;
         this.logManager = logManager;
         this.nodeId = nodeId;
@@ -68,6 +82,11 @@ public final class ClusterHandler {
                                 .setHost(node.host()).setPort(node.port()).setRack(node.rack())
                                 .setIsFenced(broker.fenced())));
             }
+            if (data.includeClusterAuthorizedOperations()) {
+                response.setClusterAuthorizedOperations(authorization.cluster(request, AclOperation.DESCRIBE)
+                        ? authorization.authorizedOperations(request, ResourceType.CLUSTER, Authorization.CLUSTER_NAME)
+                        : 0);
+            }
             return Requests.now(response);
         });
     }
@@ -87,9 +106,13 @@ public final class ClusterHandler {
      * and v5's is_cordoned, which stays false (no directory is ever cordoned).
      */
     public ServedApi describeLogDirs() {
-        return new ServedApi(ApiKeys.DESCRIBE_LOG_DIRS, VersionRange.of(1, 5),
-                request -> Requests.onPool(pool,
-                        () -> describeLogDirs(((DescribeLogDirsRequest) request.body()).data())));
+        return new ServedApi(ApiKeys.DESCRIBE_LOG_DIRS, VersionRange.of(1, 5), request -> {
+            if (!authorization.cluster(request, AclOperation.DESCRIBE)) {
+                return CompletableFuture.completedFuture(Authorization.refusal(request,
+                        Errors.CLUSTER_AUTHORIZATION_FAILED.exception()));
+            }
+            return Requests.onPool(pool, () -> describeLogDirs(((DescribeLogDirsRequest) request.body()).data()));
+        });
     }
 
     private DescribeLogDirsResponseData describeLogDirs(DescribeLogDirsRequestData data) {

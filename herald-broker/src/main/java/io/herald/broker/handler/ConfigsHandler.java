@@ -1,6 +1,7 @@
 package io.herald.broker.handler;
 
 import io.herald.broker.StaticBrokerConfigs;
+import io.herald.broker.security.Authorization;
 import io.herald.common.config.ConfigValues;
 import io.herald.group.GroupConfig;
 import io.herald.storage.config.TopicConfigs;
@@ -9,6 +10,8 @@ import io.herald.metadata.api.TopicAdmin;
 import io.herald.metadata.image.ClusterImage;
 import io.herald.metadata.image.TopicImage;
 import io.herald.metadata.record.MetadataRecord.ResourceKind;
+import io.herald.protocol.KafkaRequest;
+import io.herald.protocol.Response;
 import io.herald.protocol.ServedApi;
 import io.herald.protocol.VersionRange;
 import java.util.ArrayList;
@@ -20,8 +23,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigResource;
@@ -62,6 +67,13 @@ import org.apache.kafka.common.requests.ListConfigResourcesRequest;
  * <p>Before any resource is looked at, a request is checked as Kafka's {@code ConfigAdminManager} does: a resource
  * named twice, a config named twice in one resource, and a value missing from anything but a DELETE are
  * INVALID_REQUEST with Kafka's messages.
+ *
+ * <p>ACLs, per resource, as Kafka checks them (its {@code ConfigHelper} for DescribeConfigs, its controller for the
+ * alterations, the broker itself for broker loggers): DESCRIBE_CONFIGS to describe, ALTER_CONFIGS to alter, on the
+ * topic (else TOPIC_AUTHORIZATION_FAILED), on the group (else GROUP_AUTHORIZATION_FAILED) or, for a broker, a broker
+ * logger or client metrics, on the cluster (else CLUSTER_AUTHORIZATION_FAILED); a refused resource answers the error
+ * with its standard message and nothing else. An alteration is checked after the request checks above. Listing config
+ * resources needs DESCRIBE_CONFIGS on the cluster, else the request answers CLUSTER_AUTHORIZATION_FAILED.
  */
 public final class ConfigsHandler {
     /**
@@ -80,9 +92,12 @@ public final class ConfigsHandler {
     private final Executor pool;
     private final GroupConfigResource groups;
     private final BrokerStatus status;
+    private final Authorization authorization;
 
+    /** @param authorization the ACL checks of each request's principal */
     public ConfigsHandler(TopicAdmin admin, MetadataPublisher metadata, StaticBrokerConfigs config, int nodeId,
-                          Executor pool, BrokerStatus status) {
+                          Executor pool, BrokerStatus status, Authorization authorization) {
+        this.authorization = authorization;
         this.status = status;
         this.admin = admin;
         this.metadata = metadata;
@@ -100,7 +115,8 @@ public final class ConfigsHandler {
      */
     public ServedApi describeConfigs() {
         return new ServedApi(ApiKeys.DESCRIBE_CONFIGS, VersionRange.of(1, 4),
-                request -> Requests.onPool(pool, () -> describe(((DescribeConfigsRequest) request.body()).data())));
+                request -> Requests.onPool(pool,
+                        () -> describe(request, ((DescribeConfigsRequest) request.body()).data())));
     }
 
     /**
@@ -111,8 +127,30 @@ public final class ConfigsHandler {
      * the groups that have configs. Answered from the image, on the event loop.
      */
     public ServedApi listConfigResources() {
-        return new ServedApi(ApiKeys.LIST_CONFIG_RESOURCES, VersionRange.of(0, 1),
-                request -> Requests.now(list((ListConfigResourcesRequest) request.body())));
+        return new ServedApi(ApiKeys.LIST_CONFIG_RESOURCES, VersionRange.of(0, 1), request -> {
+            if (!authorization.cluster(request, AclOperation.DESCRIBE_CONFIGS)) {
+                return CompletableFuture.completedFuture(Authorization.refusal(request,
+                        Errors.CLUSTER_AUTHORIZATION_FAILED.exception()));
+            }
+            return Requests.now(list((ListConfigResourcesRequest) request.body()));
+        });
+    }
+
+    /**
+     * The error answering a resource whose config the principal may not {@code operation} (DESCRIBE_CONFIGS or
+     * ALTER_CONFIGS), if it may not: the check of its resource type (see the class comment). Types without configs
+     * are not checked; they are refused for what they are.
+     */
+    private Optional<Errors> refusal(KafkaRequest request, AclOperation operation, byte resourceType, String name) {
+        return switch (ConfigResource.Type.forId(resourceType)) {
+            case TOPIC -> authorization.topic(request, operation, name) ? Optional.empty()
+                    : Optional.of(Errors.TOPIC_AUTHORIZATION_FAILED);
+            case GROUP -> authorization.group(request, operation, name) ? Optional.empty()
+                    : Optional.of(Errors.GROUP_AUTHORIZATION_FAILED);
+            case BROKER, BROKER_LOGGER, CLIENT_METRICS -> authorization.cluster(request, operation) ? Optional.empty()
+                    : Optional.of(Errors.CLUSTER_AUTHORIZATION_FAILED);
+            default -> Optional.empty();
+        };
     }
 
     private ListConfigResourcesResponseData list(ListConfigResourcesRequest request) {
@@ -141,7 +179,7 @@ public final class ConfigsHandler {
     public ServedApi incrementalAlterConfigs() {
         return new ServedApi(ApiKeys.INCREMENTAL_ALTER_CONFIGS, VersionRange.of(0, 1),
                 request -> Requests.onPool(pool,
-                        () -> alter(((IncrementalAlterConfigsRequest) request.body()).data())));
+                        () -> alter(request, ((IncrementalAlterConfigsRequest) request.body()).data())));
     }
 
     /**
@@ -150,15 +188,23 @@ public final class ConfigsHandler {
      */
     public ServedApi alterConfigs() {
         return new ServedApi(ApiKeys.ALTER_CONFIGS, VersionRange.of(0, 2),
-                request -> Requests.onPool(pool, () -> replace(((AlterConfigsRequest) request.body()).data())));
+                request -> Requests.onPool(pool,
+                        () -> replace(request, ((AlterConfigsRequest) request.body()).data())));
     }
 
-    private DescribeConfigsResponseData describe(DescribeConfigsRequestData data) {
+    private DescribeConfigsResponseData describe(KafkaRequest request, DescribeConfigsRequestData data) {
         ClusterImage image = metadata.image();
         DescribeConfigsResponseData response = new DescribeConfigsResponseData();
         for (DescribeConfigsRequestData.DescribeConfigsResource resource : data.resources()) {
             DescribeConfigsResult result = new DescribeConfigsResult().setResourceType(resource.resourceType())
                     .setResourceName(resource.resourceName()).setErrorCode(Errors.NONE.code());
+            Optional<Errors> refused = refusal(request, AclOperation.DESCRIBE_CONFIGS, resource.resourceType(),
+                    resource.resourceName());
+            if (refused.isPresent()) {
+                response.results().add(result.setErrorCode(refused.get().code())
+                        .setErrorMessage(refused.get().message()));
+                continue;
+            }
             try {
                 List<DescribeConfigsResourceResult> entries = switch (ConfigResource.Type.forId(resource.resourceType())) {
                     case TOPIC -> describeTopic(image, resource.resourceName(), data.includeSynonyms());
@@ -285,7 +331,7 @@ public final class ConfigsHandler {
         }
     }
 
-    private IncrementalAlterConfigsResponseData alter(IncrementalAlterConfigsRequestData data) {
+    private IncrementalAlterConfigsResponseData alter(KafkaRequest request, IncrementalAlterConfigsRequestData data) {
         IncrementalAlterConfigsResponseData response = new IncrementalAlterConfigsResponseData();
         Set<ResourceId> repeated = repeated(data.resources().stream()
                 .map(r -> new ResourceId(r.resourceType(), r.resourceName())).toList());
@@ -301,6 +347,7 @@ public final class ConfigsHandler {
                         resource.configs().stream().filter(c -> c.value() == null
                                         && c.configOperation() != AlterConfigOp.OpType.DELETE.id())
                                 .map(IncrementalAlterConfigsRequestData.AlterableConfig::name).toList());
+                checkAlterable(request, resource.resourceType(), resource.resourceName());
                 alterResource(resource, data.validateOnly());
             }).ifPresent(error -> result.setErrorCode(error.error().code()).setErrorMessage(error.message()));
             response.responses().add(result);
@@ -336,7 +383,15 @@ public final class ConfigsHandler {
         }
     }
 
-    private AlterConfigsResponseData replace(AlterConfigsRequestData data) {
+    /** Throws Kafka's refusal if the principal may not ALTER_CONFIGS the resource. */
+    private void checkAlterable(KafkaRequest request, byte resourceType, String name) {
+        Optional<Errors> refused = refusal(request, AclOperation.ALTER_CONFIGS, resourceType, name);
+        if (refused.isPresent()) {
+            throw refused.get().exception(refused.get().message());
+        }
+    }
+
+    private AlterConfigsResponseData replace(KafkaRequest request, AlterConfigsRequestData data) {
         AlterConfigsResponseData response = new AlterConfigsResponseData();
         Set<ResourceId> repeated = repeated(data.resources().stream()
                 .map(r -> new ResourceId(r.resourceType(), r.resourceName())).toList());
@@ -350,6 +405,10 @@ public final class ConfigsHandler {
                         resource.configs().stream().map(AlterConfigsRequestData.AlterableConfig::name).toList(),
                         resource.configs().stream().filter(c -> c.value() == null)
                                 .map(AlterConfigsRequestData.AlterableConfig::name).toList());
+                // The older API has no broker loggers: Kafka refuses them as an unknown type, unchecked.
+                if (resource.resourceType() != ConfigResource.Type.BROKER_LOGGER.id()) {
+                    checkAlterable(request, resource.resourceType(), resource.resourceName());
+                }
                 alterResource(asIncremental(resource), data.validateOnly());
             }).ifPresent(error -> result.setErrorCode(error.error().code()).setErrorMessage(error.message()));
             response.responses().add(result);

@@ -1,5 +1,6 @@
 package io.herald.broker.handler;
 
+import io.herald.broker.security.Authorization;
 import io.herald.metadata.api.MetadataPublisher;
 import io.herald.metadata.image.BrokerImage;
 import io.herald.metadata.image.ClusterImage;
@@ -15,7 +16,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.message.DescribeTopicPartitionsRequestData;
@@ -27,6 +30,7 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.DescribeTopicPartitionsRequest;
 import org.apache.kafka.common.requests.DescribeTopicPartitionsResponse;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * DescribeTopicPartitions (API 75, v0; KIP-966), which Admin {@code describeTopics} and {@code kafka-topics.sh
@@ -44,22 +48,28 @@ import org.apache.kafka.common.requests.DescribeTopicPartitionsResponse;
  *       (at least 1) are returned; {@code next_cursor} then names the first partition left out.</li>
  *   <li>Herald has no eligible leader replicas (the {@code eligible.leader.replicas.version} feature is not
  *       finalized): ELR and last known ELR are empty lists. Offline replicas are those on an unregistered or
- *       fenced broker or in one of its failed log dirs. The topic's authorized operations are not computed (no
- *       authorizer yet), as in Metadata.</li>
+ *       fenced broker or in one of its failed log dirs.</li>
+ *   <li>ACLs, as Kafka's {@code DescribeTopicPartitionsRequestHandler} checks them: a topic the principal may not
+ *       DESCRIBE is left out of an every-topic answer; named (and at or after the cursor), it answers
+ *       TOPIC_AUTHORIZATION_FAILED without partitions or id, after the page, and does not count against the limit.
+ *       Every other topic answered carries its authorized operations (KIP-430; all of them when ACLs are off).</li>
  * </ul>
  *
  * <p>Answered from one metadata image on the event loop. Thread-safe.
  */
 public final class DescribeTopicPartitionsHandler implements ApiHandler {
-    private static final int AUTHORIZED_OPERATIONS_NOT_PROVIDED = Integer.MIN_VALUE;
-
     private final MetadataPublisher metadata;
     private final int maxPartitions;
+    private final Authorization authorization;
 
-    /** @param maxPartitions {@code max.request.partition.size.limit}: the most partitions one answer holds */
-    public DescribeTopicPartitionsHandler(MetadataPublisher metadata, int maxPartitions) {
+    /**
+     * @param maxPartitions {@code max.request.partition.size.limit}: the most partitions one answer holds
+     * @param authorization the ACL checks of each request's principal
+     */
+    public DescribeTopicPartitionsHandler(MetadataPublisher metadata, int maxPartitions, Authorization authorization) {
         this.metadata = metadata;
         this.maxPartitions = maxPartitions;
+        this.authorization = authorization;
     }
 
     public ServedApi api() {
@@ -70,13 +80,14 @@ public final class DescribeTopicPartitionsHandler implements ApiHandler {
     public CompletableFuture<Response> handle(KafkaRequest request) {
         DescribeTopicPartitionsRequest body = (DescribeTopicPartitionsRequest) request.body();
         try {
-            return Requests.now(describe(body.data(), metadata.image()));
+            return Requests.now(describe(request, body.data(), metadata.image()));
         } catch (InvalidRequestException e) {
             return Requests.now(((DescribeTopicPartitionsResponse) body.getErrorResponse(0, e)).data());
         }
     }
 
-    private DescribeTopicPartitionsResponseData describe(DescribeTopicPartitionsRequestData data, ClusterImage image) {
+    private DescribeTopicPartitionsResponseData describe(KafkaRequest request, DescribeTopicPartitionsRequestData data,
+                                                         ClusterImage image) {
         boolean allTopics = data.topics().isEmpty();
         DescribeTopicPartitionsRequestData.Cursor cursor = data.cursor();
         String cursorTopic = cursor == null ? "" : cursor.topicName();
@@ -94,9 +105,21 @@ public final class DescribeTopicPartitionsHandler implements ApiHandler {
             throw new InvalidRequestException("DescribeTopicPartitionsRequest cursor partition must be valid: "
                     + cursor);
         }
+        List<String> described = new ArrayList<>();
+        List<DescribeTopicPartitionsResponseTopic> refused = new ArrayList<>();
+        Predicate<String> mayDescribe = authorization.topicCheck(request, AclOperation.DESCRIBE);
+        for (String name : names.tailSet(cursorTopic, true)) {
+            if (mayDescribe.test(name)) {
+                described.add(name);
+            } else if (!allTopics) {
+                refused.add(new DescribeTopicPartitionsResponseTopic()
+                        .setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code()).setName(name)
+                        .setTopicId(Uuid.ZERO_UUID).setIsInternal(false));
+            }
+        }
         int remaining = Math.max(Math.min(maxPartitions, data.responsePartitionLimit()), 1);
         DescribeTopicPartitionsResponseData response = new DescribeTopicPartitionsResponseData();
-        for (String name : names.tailSet(cursorTopic, true)) {
+        for (String name : described) {
             if (remaining == 0) {
                 // Every partition of the topics before is in: the next page starts with this topic.
                 response.setNextCursor(new Cursor().setTopicName(name).setPartitionIndex(0));
@@ -110,14 +133,17 @@ public final class DescribeTopicPartitionsHandler implements ApiHandler {
             int start = name.equals(cursorTopic) ? cursor.partitionIndex() : 0;
             int count = topic.get().partitions().size();
             int end = (int) Math.min(count, (long) start + remaining);
-            DescribeTopicPartitionsResponseTopic described = topic(topic.get(), start, end, image);
-            response.topics().add(described);
+            DescribeTopicPartitionsResponseTopic answered = topic(topic.get(), start, end, image);
+            response.topics().add(answered);
             if (end < count) {
                 response.setNextCursor(new Cursor().setTopicName(name).setPartitionIndex(end));
                 break;
             }
-            remaining -= described.partitions().size();
+            remaining -= answered.partitions().size();
         }
+        response.topics().forEach(t -> t.setTopicAuthorizedOperations(
+                authorization.authorizedOperations(request, ResourceType.TOPIC, t.name())));
+        response.topics().addAll(refused);
         return response;
     }
 
@@ -130,16 +156,14 @@ public final class DescribeTopicPartitionsHandler implements ApiHandler {
             error = Errors.INVALID_TOPIC_EXCEPTION;
         }
         return new DescribeTopicPartitionsResponseTopic().setErrorCode(error.code()).setName(name)
-                .setTopicId(Uuid.ZERO_UUID).setIsInternal(Topic.isInternal(name))
-                .setTopicAuthorizedOperations(AUTHORIZED_OPERATIONS_NOT_PROVIDED);
+                .setTopicId(Uuid.ZERO_UUID).setIsInternal(Topic.isInternal(name));
     }
 
     private static DescribeTopicPartitionsResponseTopic topic(TopicImage topic, int start, int end,
                                                               ClusterImage image) {
         DescribeTopicPartitionsResponseTopic result = new DescribeTopicPartitionsResponseTopic()
                 .setErrorCode(Errors.NONE.code()).setName(topic.name()).setTopicId(topic.topicId())
-                .setIsInternal(Topic.isInternal(topic.name()))
-                .setTopicAuthorizedOperations(AUTHORIZED_OPERATIONS_NOT_PROVIDED);
+                .setIsInternal(Topic.isInternal(topic.name()));
         for (int index = start; index < end; index++) {
             Optional<PartitionImage> p = topic.partition(index);
             if (p.isEmpty()) {

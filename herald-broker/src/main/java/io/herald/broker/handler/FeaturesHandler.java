@@ -1,5 +1,6 @@
 package io.herald.broker.handler;
 
+import io.herald.broker.security.Authorization;
 import io.herald.metadata.api.FeatureAdmin;
 import io.herald.metadata.controller.ControllerCommand.FeatureChange;
 import io.herald.protocol.ServedApi;
@@ -7,6 +8,7 @@ import io.herald.protocol.VersionRange;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.UpdateFeaturesResponseData.UpdatableFeatureResult;
 import org.apache.kafka.common.message.UpdateFeaturesResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -18,6 +20,9 @@ import org.apache.kafka.common.requests.UpdateFeaturesRequest;
  * Kafka 4.3's does (see {@code FeatureControl} in herald-metadata). Every broker takes the request: Herald's
  * controller is the metadata quorum, reachable from any broker, as Kafka's brokers forward it to theirs.
  *
+ * <p>ACLs, as Kafka's controller checks them: ALTER on the cluster, else the request answers
+ * CLUSTER_AUTHORIZATION_FAILED (top-level).
+ *
  * <p>Thread-safe: the handler holds no state; the work runs on the request pool.
  */
 public final class FeaturesHandler {
@@ -27,8 +32,11 @@ public final class FeaturesHandler {
     private final FeatureAdmin admin;
     private final int nodeId;
     private final Executor pool;
+    private final Authorization authorization;
 
-    public FeaturesHandler(FeatureAdmin admin, int nodeId, Executor pool) {
+    /** @param authorization the ACL checks of each request's principal */
+    public FeaturesHandler(FeatureAdmin admin, int nodeId, Executor pool, Authorization authorization) {
+        this.authorization = authorization;
         this.admin = admin;
         this.nodeId = nodeId;
         this.pool = pool;
@@ -40,8 +48,9 @@ public final class FeaturesHandler {
      * top-level error only, and a refusal is always top-level only.
      */
     public ServedApi updateFeatures() {
-        return new ServedApi(ApiKeys.UPDATE_FEATURES, VersionRange.of(0, 2), request -> Requests.onPool(pool,
-                () -> updateFeatures((UpdateFeaturesRequest) request.body(), request.apiVersion())));
+        return new ServedApi(ApiKeys.UPDATE_FEATURES, VersionRange.of(0, 2),
+                authorization.requireCluster(AclOperation.ALTER, request -> Requests.onPool(pool,
+                        () -> updateFeatures((UpdateFeaturesRequest) request.body(), request.apiVersion()))));
     }
 
     private UpdateFeaturesResponseData updateFeatures(UpdateFeaturesRequest request, short version) {

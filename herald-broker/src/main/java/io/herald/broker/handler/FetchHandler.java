@@ -6,6 +6,7 @@ import io.herald.broker.fetch.FetchSessionCache;
 import io.herald.broker.fetch.PartitionFetch;
 import io.herald.broker.replica.Partition;
 import io.herald.broker.replica.ReplicaManager;
+import io.herald.broker.security.Authorization;
 import io.herald.broker.ttl.FetchExpiry;
 import io.herald.common.purgatory.DelayedOperation;
 import io.herald.common.purgatory.Purgatory;
@@ -31,11 +32,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData.FetchableTopicResponse;
@@ -67,6 +70,12 @@ import org.apache.kafka.common.requests.FetchRequest;
  * <p>Fetch sessions (KIP-227): the {@link FetchSessionCache} turns the request's session id and epoch into a
  * {@link FetchContext}: a full fetch (opening a session when the client asks for one), or an incremental fetch
  * that reads every partition of the session and answers only those with news.
+ *
+ * <p>ACLs, as Kafka's KafkaApis checks them on every fetch, over every partition the fetch (or its session) covers: a
+ * consumer needs READ on each topic, else its partitions answer TOPIC_AUTHORIZATION_FAILED (a topic given by an
+ * unknown id stays UNKNOWN_TOPIC_ID); a follower needs CLUSTER_ACTION on the cluster, else every partition answers
+ * TOPIC_AUTHORIZATION_FAILED (Kafka answers so, not with a top-level error) and nothing of the follower's state moves.
+ * Refused partitions are not read. With ACLs off nothing is looked at.
  */
 public final class FetchHandler implements ApiHandler {
     private final ReplicaManager replicas;
@@ -76,16 +85,26 @@ public final class FetchHandler implements ApiHandler {
     private final FetchSessionCache sessions;
     private final Time time;
     private final TopicTraffic traffic;
+    private final Authorization authorization;
 
-    /** @param time the clock message TTL ({@code herald.message.ttl.ms}) is judged by */
+    /**
+     * Without ACLs or traffic metrics (tests of replication).
+     *
+     * @param time the clock message TTL ({@code herald.message.ttl.ms}) is judged by
+     */
     public FetchHandler(ReplicaManager replicas, Supplier<ClusterImage> images, Purgatory<TopicPartition> purgatory,
                         Executor pool, FetchSessionCache sessions, Time time) {
-        this(replicas, images, purgatory, pool, sessions, time, TopicTraffic.NONE);
+        this(replicas, images, purgatory, pool, sessions, time, TopicTraffic.NONE, Authorization.ALLOW_ALL);
     }
 
-    /** @param traffic told of the bytes each consumer's response carries, per topic */
+    /**
+     * @param traffic       told of the bytes each consumer's response carries, per topic
+     * @param authorization the ACL checks of each request's principal
+     */
     public FetchHandler(ReplicaManager replicas, Supplier<ClusterImage> images, Purgatory<TopicPartition> purgatory,
-                        Executor pool, FetchSessionCache sessions, Time time, TopicTraffic traffic) {
+                        Executor pool, FetchSessionCache sessions, Time time, TopicTraffic traffic,
+                        Authorization authorization) {
+        this.authorization = authorization;
         this.traffic = traffic;
         this.replicas = replicas;
         this.images = images;
@@ -131,7 +150,8 @@ public final class FetchHandler implements ApiHandler {
         if (context.error().isPresent()) {
             return Requests.now(new FetchResponseData().setErrorCode(context.error().get().code()).setSessionId(0));
         }
-        List<PartitionFetch> plan = context.plan();
+        List<PartitionFetch> plan = authorization.enabled() ? authorized(request, fetcher, context.plan())
+                : context.plan();
         CompletableFuture<Response> future = new CompletableFuture<>();
         pool.execute(() -> {
             try {
@@ -140,7 +160,7 @@ public final class FetchHandler implements ApiHandler {
                     future.complete(send(context, first, fetcher));
                     return;
                 }
-                DelayedFetch delayed = new DelayedFetch(context, data, fetcher, future);
+                DelayedFetch delayed = new DelayedFetch(context, plan, data, fetcher, future);
                 List<TopicPartition> keys = plan.stream()
                         .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
                 purgatory.tryCompleteElseWatch(delayed, keys);
@@ -160,11 +180,11 @@ public final class FetchHandler implements ApiHandler {
         /** The read that satisfied the fetch, sent as is (the timer path reads afresh). */
         private volatile FetchResult satisfied;
 
-        DelayedFetch(FetchContext context, FetchRequestData request, Fetcher fetcher,
+        DelayedFetch(FetchContext context, List<PartitionFetch> plan, FetchRequestData request, Fetcher fetcher,
                      CompletableFuture<Response> future) {
             super(request.maxWaitMs());
             this.context = context;
-            this.plan = context.plan();
+            this.plan = plan;
             this.request = request;
             this.fetcher = fetcher;
             this.future = future;
@@ -192,6 +212,31 @@ public final class FetchHandler implements ApiHandler {
                 future.completeExceptionally(e);
             }
         }
+    }
+
+    /**
+     * {@code plan} with the partitions the principal may not fetch marked TOPIC_AUTHORIZATION_FAILED, so that they
+     * are answered without being read (Kafka's checks, see the class comment).
+     */
+    private List<PartitionFetch> authorized(KafkaRequest request, Fetcher fetcher, List<PartitionFetch> plan) {
+        Predicate<PartitionFetch> refused;
+        if (fetcher.isFollower()) {
+            if (authorization.cluster(request, AclOperation.CLUSTER_ACTION)) {
+                return plan;
+            }
+            refused = p -> true;
+        } else {
+            Predicate<String> mayRead = authorization.topicCheck(request, AclOperation.READ);
+            refused = p -> p.resolveError() != Errors.UNKNOWN_TOPIC_ID
+                    && (p.topic() == null || !mayRead.test(p.topic()));
+        }
+        List<PartitionFetch> checked = new ArrayList<>(plan.size());
+        for (PartitionFetch p : plan) {
+            checked.add(refused.test(p) ? new PartitionFetch(p.topic(), p.topicId(), p.partition(), p.fetchOffset(),
+                    p.maxBytes(), p.currentLeaderEpoch(), p.lastFetchedEpoch(), p.logStartOffset(),
+                    Errors.TOPIC_AUTHORIZATION_FAILED) : p);
+        }
+        return checked;
     }
 
     /** The response as the session sends it; a consumer's bytes are counted per topic. */

@@ -3,6 +3,8 @@ package io.herald.broker.handler;
 import io.herald.broker.replica.DelayedDeleteRecords;
 import io.herald.broker.replica.Partition;
 import io.herald.broker.replica.ReplicaManager;
+import io.herald.broker.security.Authorization;
+import io.herald.protocol.KafkaRequest;
 import io.herald.protocol.Response;
 import io.herald.protocol.ServedApi;
 import io.herald.protocol.VersionRange;
@@ -15,8 +17,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Predicate;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.message.DeleteRecordsRequestData;
 import org.apache.kafka.common.message.DeleteRecordsResponseData.DeleteRecordsPartitionResult;
@@ -31,6 +35,7 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.DeleteRecordsRequest;
 import org.apache.kafka.common.requests.ListOffsetsRequest;
+import org.apache.kafka.common.requests.ListOffsetsResponse;
 import org.apache.kafka.common.requests.OffsetsForLeaderEpochRequest;
 
 /**
@@ -50,14 +55,21 @@ import org.apache.kafka.common.requests.OffsetsForLeaderEpochRequest;
  * id (-2), as in Kafka. OffsetForLeaderEpoch answers from the leader's epoch cache: the largest epoch at or
  * below the requested one and where it ended (the log end offset for the latest epoch); UNDEFINED (-1, -1)
  * when there is no such epoch.
+ *
+ * <p>ACLs, as Kafka's KafkaApis checks them, per topic (a refused topic's partitions answer TOPIC_AUTHORIZATION_FAILED
+ * and are not looked at): ListOffsets needs DESCRIBE, DeleteRecords DELETE, and OffsetForLeaderEpoch CLUSTER_ACTION
+ * on the cluster (what followers have) or else DESCRIBE on the topic (what consumers have, KIP-320), whoever asks.
  */
 public final class OffsetsHandler {
     private final ReplicaManager replicas;
     private final Executor pool;
+    private final Authorization authorization;
 
-    public OffsetsHandler(ReplicaManager replicas, Executor pool) {
+    /** @param authorization the ACL checks of each request's principal */
+    public OffsetsHandler(ReplicaManager replicas, Executor pool, Authorization authorization) {
         this.replicas = replicas;
         this.pool = pool;
+        this.authorization = authorization;
     }
 
     /**
@@ -70,17 +82,19 @@ public final class OffsetsHandler {
         return new ServedApi(ApiKeys.LIST_OFFSETS, VersionRange.of(1, 11),
                 request -> Requests.onPool(pool,
                         () -> listOffsets(((ListOffsetsRequest) request.body()).data(), request.apiVersion(),
-                                ((ListOffsetsRequest) request.body()).replicaId())));
+                                ((ListOffsetsRequest) request.body()).replicaId(),
+                                authorization.topicCheck(request, AclOperation.DESCRIBE))));
     }
 
     /** DeleteRecords v0 to v2 (v2 is only flexible encoding). */
     public ServedApi deleteRecords() {
         return new ServedApi(ApiKeys.DELETE_RECORDS, VersionRange.of(0, 2), request -> {
             DeleteRecordsRequestData data = ((DeleteRecordsRequest) request.body()).data();
+            Predicate<String> mayDelete = authorization.topicCheck(request, AclOperation.DELETE);
             CompletableFuture<Response> answer = new CompletableFuture<>();
             pool.execute(() -> {
                 try {
-                    deleteRecords(data, answer);
+                    deleteRecords(data, mayDelete, answer);
                 } catch (RuntimeException e) {
                     answer.completeExceptionally(e);
                 }
@@ -96,7 +110,14 @@ public final class OffsetsHandler {
     public ServedApi offsetForLeaderEpoch() {
         return new ServedApi(ApiKeys.OFFSET_FOR_LEADER_EPOCH, VersionRange.of(2, 4),
                 request -> Requests.onPool(pool,
-                        () -> offsetForLeaderEpoch(((OffsetsForLeaderEpochRequest) request.body()).data())));
+                        () -> offsetForLeaderEpoch(((OffsetsForLeaderEpochRequest) request.body()).data(),
+                                epochCheck(request))));
+    }
+
+    /** Kafka's OffsetForLeaderEpoch rule: CLUSTER_ACTION on the cluster allows every topic, else DESCRIBE on each. */
+    private Predicate<String> epochCheck(KafkaRequest request) {
+        return !authorization.enabled() || authorization.cluster(request, AclOperation.CLUSTER_ACTION)
+                ? topic -> true : authorization.topicCheck(request, AclOperation.DESCRIBE);
     }
 
     private Partition partition(String topic, int index) {
@@ -104,13 +125,21 @@ public final class OffsetsHandler {
                 new UnknownTopicOrPartitionException("This server does not host this topic-partition."));
     }
 
-    private ListOffsetsResponseData listOffsets(ListOffsetsRequestData data, short version, int replicaId) {
+    private ListOffsetsResponseData listOffsets(ListOffsetsRequestData data, short version, int replicaId,
+                                                Predicate<String> mayDescribe) {
         ListOffsetsResponseData response = new ListOffsetsResponseData();
         for (ListOffsetsRequestData.ListOffsetsTopic topic : data.topics()) {
             ListOffsetsTopicResponse topicResponse = new ListOffsetsTopicResponse().setName(topic.name());
+            boolean refused = !mayDescribe.test(topic.name());
             for (ListOffsetsRequestData.ListOffsetsPartition p : topic.partitions()) {
                 ListOffsetsPartitionResponse pr = new ListOffsetsPartitionResponse()
                         .setPartitionIndex(p.partitionIndex());
+                if (refused) {
+                    topicResponse.partitions().add(pr.setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code())
+                            .setTimestamp(ListOffsetsResponse.UNKNOWN_TIMESTAMP)
+                            .setOffset(ListOffsetsResponse.UNKNOWN_OFFSET));
+                    continue;
+                }
                 try {
                     Partition partition = partition(topic.name(), p.partitionIndex());
                     if (replicaId != ListOffsetsRequest.DEBUGGING_REPLICA_ID) {
@@ -163,14 +192,21 @@ public final class OffsetsHandler {
      * reached its offset (or failed, or the request timed out): parked in the replica manager's delete-records
      * purgatory, completed by the followers' fetches.
      */
-    private void deleteRecords(DeleteRecordsRequestData data, CompletableFuture<Response> answer) {
+    private void deleteRecords(DeleteRecordsRequestData data, Predicate<String> mayDelete,
+                               CompletableFuture<Response> answer) {
         DeleteRecordsResponseData response = new DeleteRecordsResponseData();
         Map<TopicPartition, DeleteRecordsPartitionResult> byPartition = new HashMap<>();
         List<DelayedDeleteRecords.Waiting> waiting = new ArrayList<>();
         for (DeleteRecordsRequestData.DeleteRecordsTopic topic : data.topics()) {
             var topicResult = new DeleteRecordsResponseData.DeleteRecordsTopicResult().setName(topic.name());
+            boolean refused = !mayDelete.test(topic.name());
             for (DeleteRecordsRequestData.DeleteRecordsPartition p : topic.partitions()) {
                 var pr = new DeleteRecordsPartitionResult().setPartitionIndex(p.partitionIndex());
+                if (refused) {
+                    topicResult.partitions().add(pr.setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code())
+                            .setLowWatermark(DelayedDeleteRecords.INVALID_LOW_WATERMARK));
+                    continue;
+                }
                 try {
                     Partition partition = partition(topic.name(), p.partitionIndex());
                     Partition.DeleteRecordsResult deleted = partition.deleteRecordsOnLeader(p.offset());
@@ -200,13 +236,20 @@ public final class OffsetsHandler {
         replicas.deleteRecordsPurgatory().tryCompleteElseWatch(delayed, delayed.keys());
     }
 
-    private OffsetForLeaderEpochResponseData offsetForLeaderEpoch(OffsetForLeaderEpochRequestData data) {
+    private OffsetForLeaderEpochResponseData offsetForLeaderEpoch(OffsetForLeaderEpochRequestData data,
+                                                                  Predicate<String> mayAsk) {
         OffsetForLeaderEpochResponseData response = new OffsetForLeaderEpochResponseData();
         for (OffsetForLeaderEpochRequestData.OffsetForLeaderTopic topic : data.topics()) {
             var topicResult = new OffsetForLeaderEpochResponseData.OffsetForLeaderTopicResult()
                     .setTopic(topic.topic());
+            boolean refused = !mayAsk.test(topic.topic());
             for (OffsetForLeaderEpochRequestData.OffsetForLeaderPartition p : topic.partitions()) {
                 var pr = new OffsetForLeaderEpochResponseData.EpochEndOffset().setPartition(p.partition());
+                if (refused) {
+                    topicResult.partitions().add(pr.setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code())
+                            .setLeaderEpoch(-1).setEndOffset(-1));
+                    continue;
+                }
                 try {
                     Partition partition = partition(topic.topic(), p.partition());
                     partition.checkLeader();

@@ -7,6 +7,7 @@ import io.herald.broker.replica.DelayedProduce;
 import io.herald.broker.partition.LeaderLog.AppendFailedException;
 import io.herald.broker.replica.Partition;
 import io.herald.broker.replica.ReplicaManager;
+import io.herald.broker.security.Authorization;
 import io.herald.broker.txn.ProduceVerification;
 import io.herald.broker.txn.TransactionVerifier;
 import io.herald.common.txn.VerificationGuard;
@@ -24,15 +25,19 @@ import io.herald.storage.log.RecordValidationFailure;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData.BatchIndexAndErrorMessage;
@@ -45,6 +50,7 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.requests.ProduceRequest;
+import org.apache.kafka.common.requests.RequestUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,6 +80,12 @@ import org.slf4j.LoggerFactory;
  * part is appended with the transaction's verification guard, and the schedule names that part's offset, whose
  * transaction decides later whether the delayed records are released.
  *
+ * <p>ACLs, as Kafka's KafkaApis checks them before anything is appended: a request with transactional batches needs
+ * WRITE on its transactional id, else it is refused as a whole (TRANSACTIONAL_ID_AUTHORIZATION_FAILED on every
+ * partition); each topic needs WRITE, else its partitions answer TOPIC_AUTHORIZATION_FAILED (whether the topic exists
+ * or not, so that its existence is not disclosed) and take no part in the transaction's verification. With ACLs off
+ * nothing is looked at.
+ *
  * <p>acks=0 gets no response; if any partition failed, the connection is closed instead, as Kafka does, so the
  * producer notices and refreshes its metadata.
  */
@@ -91,17 +103,26 @@ public final class ProduceHandler implements ApiHandler {
     private final TransactionVerifier verifier;
     private final Optional<DelayedDelivery> delays;
     private final TopicTraffic traffic;
+    private final Authorization authorization;
 
-    /** @param delays delayed delivery, empty where the broker runs without it (tests of replication) */
+    /**
+     * Without ACLs or traffic metrics (tests of replication).
+     *
+     * @param delays delayed delivery, empty where the broker runs without it
+     */
     public ProduceHandler(ReplicaManager replicas, Supplier<ClusterImage> images, Executor pool,
                           TransactionVerifier verifier, Optional<DelayedDelivery> delays) {
-        this(replicas, images, pool, verifier, delays, TopicTraffic.NONE);
+        this(replicas, images, pool, verifier, delays, TopicTraffic.NONE, Authorization.ALLOW_ALL);
     }
 
-    /** @param traffic told of the bytes and records each partition appended */
+    /**
+     * @param traffic       told of the bytes and records each partition appended
+     * @param authorization the ACL checks of each request's principal
+     */
     public ProduceHandler(ReplicaManager replicas, Supplier<ClusterImage> images, Executor pool,
                           TransactionVerifier verifier, Optional<DelayedDelivery> delays,
-                          TopicTraffic traffic) {
+                          TopicTraffic traffic, Authorization authorization) {
+        this.authorization = authorization;
         this.traffic = traffic;
         this.replicas = replicas;
         this.images = images;
@@ -127,27 +148,44 @@ public final class ProduceHandler implements ApiHandler {
 
     @Override
     public CompletableFuture<Response> handle(KafkaRequest request) {
-        ProduceRequestData data = ((ProduceRequest) request.body()).data();
+        ProduceRequest body = (ProduceRequest) request.body();
+        ProduceRequestData data = body.data();
         short version = request.apiVersion();
         String listener = request.connection().listenerName();
+        Set<String> denied = Set.of();
+        ProduceRequestData permitted = data;
+        if (authorization.enabled()) {
+            if (RequestUtils.hasTransactionalRecords(body) && (data.transactionalId() == null
+                    || !authorization.transactionalId(request, AclOperation.WRITE, data.transactionalId()))) {
+                return CompletableFuture.completedFuture(Authorization.refusal(request,
+                        Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.exception()));
+            }
+            ClusterImage image = images.get();
+            denied = deniedTopics(request, data, image);
+            permitted = denied.isEmpty() ? data : without(data, denied, image);
+        }
+        Set<String> refusedTopics = denied;
+        ProduceRequestData appended = permitted;
         CompletableFuture<Response> future = new CompletableFuture<>();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(
                 Math.min(Math.max(0, data.timeoutMs()), MAX_TIMER_LOG_WAIT_MS));
-        awaitTimerLog(data, deadline).whenComplete((ready, ignored) -> pool.execute(() -> {
+        awaitTimerLog(appended, deadline).whenComplete((ready, ignored) -> pool.execute(() -> {
             try {
                 ClusterImage image = images.get();
-                switch (ProduceVerification.of(data, version, image, replicas)) {
-                    case ProduceVerification.Needed.Refused refused -> future.complete(
-                            new Response.Send(refused(data, refused.error())));
+                switch (ProduceVerification.of(appended, version, image, replicas)) {
+                    case ProduceVerification.Needed.Refused refused -> future.complete(data.acks() == 0
+                            ? new Response.Close("acks=0 produce refused: " + refused.error())
+                            : new Response.Send(refused(data, image, refused.error(), refusedTopics)));
                     case ProduceVerification.Needed.Append append when append.verification().isEmpty() ->
-                            produceAndAnswer(data, image, version, listener, new Verified(append.guards(), Map.of()),
-                                    future);
+                            produceAndAnswer(data, image, version, listener,
+                                    new Verified(append.guards(), Map.of(), refusedTopics), future);
                     case ProduceVerification.Needed.Append append -> verifier.verify(append.verification().get())
                             .whenComplete((unverified, failure) -> pool.execute(() -> {
                                 try {
                                     produceAndAnswer(data, images.get(), version, listener,
                                             new Verified(append.guards(), failure == null ? unverified
-                                                    : every(append, Errors.NETWORK_EXCEPTION)), future);
+                                                    : every(append, Errors.NETWORK_EXCEPTION), refusedTopics),
+                                            future);
                                 } catch (RuntimeException e) {
                                     future.completeExceptionally(e);
                                 }
@@ -158,6 +196,43 @@ public final class ProduceHandler implements ApiHandler {
             }
         }));
         return future;
+    }
+
+    /**
+     * The topics of the request the principal may not WRITE, by the name the request resolves to (a topic given by
+     * an id this broker does not know is not asked about: it answers UNKNOWN_TOPIC_ID, as in Kafka).
+     */
+    private Set<String> deniedTopics(KafkaRequest request, ProduceRequestData data, ClusterImage image) {
+        Predicate<String> mayWrite = authorization.topicCheck(request, AclOperation.WRITE);
+        Set<String> denied = new HashSet<>();
+        for (ProduceRequestData.TopicProduceData topicData : data.topicData()) {
+            name(topicData, image).filter(mayWrite.negate()).ifPresent(denied::add);
+        }
+        return denied;
+    }
+
+    /** The topic's name: as given, or (v13+, KIP-516) its id's in the image, if known. */
+    private static Optional<String> name(ProduceRequestData.TopicProduceData topicData, ClusterImage image) {
+        return topicData.name() != null && !topicData.name().isEmpty() ? Optional.of(topicData.name())
+                : image.topic(topicData.topicId()).map(TopicImage::name);
+    }
+
+    /**
+     * The request without the topics named in {@code denied}, for the steps that must not see them (the wait for the
+     * timer log, the transaction's verification). New topic entries sharing the partitions: an entry of a generated
+     * collection belongs to one collection only.
+     */
+    private static ProduceRequestData without(ProduceRequestData data, Set<String> denied, ClusterImage image) {
+        ProduceRequestData.TopicProduceDataCollection kept = new ProduceRequestData.TopicProduceDataCollection();
+        for (ProduceRequestData.TopicProduceData topicData : data.topicData()) {
+            if (name(topicData, image).map(denied::contains).orElse(false)) {
+                continue;
+            }
+            kept.add(new ProduceRequestData.TopicProduceData().setName(topicData.name())
+                    .setTopicId(topicData.topicId()).setPartitionData(topicData.partitionData()));
+        }
+        return new ProduceRequestData().setAcks(data.acks()).setTimeoutMs(data.timeoutMs())
+                .setTransactionalId(data.transactionalId()).setTopicData(kept);
     }
 
     /**
@@ -193,10 +268,11 @@ public final class ProduceHandler implements ApiHandler {
     }
 
     /**
-     * The outcome of verification: each transactional partition's guard for its append, and the partitions the
-     * coordinator did not confirm, with the error they answer.
+     * The outcome of the checks: each transactional partition's guard for its append, the partitions the
+     * coordinator did not confirm, with the error they answer, and the topics the principal may not write.
      */
-    private record Verified(Map<TopicPartition, VerificationGuard> guards, Map<TopicPartition, Errors> unverified) {}
+    private record Verified(Map<TopicPartition, VerificationGuard> guards, Map<TopicPartition, Errors> unverified,
+                            Set<String> refusedTopics) {}
 
     private static Map<TopicPartition, Errors> every(ProduceVerification.Needed.Append append, Errors error) {
         Map<TopicPartition, Errors> errors = new HashMap<>();
@@ -269,14 +345,20 @@ public final class ProduceHandler implements ApiHandler {
         replicas.producePurgatory().tryCompleteElseWatch(delayed, delayed.keys());
     }
 
-    /** Every partition of the request answers {@code error} (a request refused as a whole). */
-    private static ProduceResponseData refused(ProduceRequestData data, Errors error) {
+    /**
+     * Every partition of the request answers {@code error} (a request refused as a whole), but those of
+     * {@code refusedTopics}, which answer TOPIC_AUTHORIZATION_FAILED.
+     */
+    private static ProduceResponseData refused(ProduceRequestData data, ClusterImage image, Errors error,
+                                               Set<String> refusedTopics) {
         ProduceResponseData response = new ProduceResponseData();
         for (ProduceRequestData.TopicProduceData topicData : data.topicData()) {
             TopicProduceResponse topic = new TopicProduceResponse().setName(topicData.name())
                     .setTopicId(topicData.topicId());
-            topicData.partitionData().forEach(pd -> topic.partitionResponses().add(
-                    new PartitionProduceResponse().setIndex(pd.index()).setBaseOffset(-1).setErrorCode(error.code())));
+            Errors topicError = name(topicData, image).map(refusedTopics::contains).orElse(false)
+                    ? Errors.TOPIC_AUTHORIZATION_FAILED : error;
+            topicData.partitionData().forEach(pd -> topic.partitionResponses().add(new PartitionProduceResponse()
+                    .setIndex(pd.index()).setBaseOffset(-1).setErrorCode(topicError.code())));
             response.responses().add(topic);
         }
         return response;
@@ -293,6 +375,9 @@ public final class ProduceHandler implements ApiHandler {
             Errors topicError = topic.isPresent() ? Errors.NONE
                     : (Uuid.ZERO_UUID.equals(topicData.topicId()) ? Errors.UNKNOWN_TOPIC_OR_PARTITION
                     : Errors.UNKNOWN_TOPIC_ID);
+            // Before any other check, as Kafka's: a refused topic's existence is not disclosed.
+            boolean refused = !verified.refusedTopics().isEmpty()
+                    && verified.refusedTopics().contains(topic.map(TopicImage::name).orElse(topicData.name()));
             TopicProduceResponse topicResponse = new TopicProduceResponse()
                     .setName(topicData.name())
                     .setTopicId(topicData.topicId());
@@ -300,7 +385,9 @@ public final class ProduceHandler implements ApiHandler {
             for (ProduceRequestData.PartitionProduceData pd : topicData.partitionData()) {
                 // Base offset -1 unless the append assigns one (Kafka's answer for every failed partition).
                 PartitionProduceResponse pr = new PartitionProduceResponse().setIndex(pd.index()).setBaseOffset(-1);
-                if (!validAcks) {
+                if (refused) {
+                    pr.setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code());
+                } else if (!validAcks) {
                     pr.setErrorCode(Errors.INVALID_REQUIRED_ACKS.code());
                 } else if (topicError != Errors.NONE) {
                     pr.setErrorCode(topicError.code());

@@ -1,13 +1,17 @@
 package io.herald.broker.handler;
 
+import io.herald.broker.security.Authorization;
 import io.herald.metadata.api.QuorumView;
 import io.herald.metadata.quorum.QuorumDescription;
+import io.herald.protocol.KafkaRequest;
 import io.herald.protocol.Response;
 import io.herald.protocol.ServedApi;
 import io.herald.protocol.VersionRange;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.DescribeQuorumRequestData;
 import org.apache.kafka.common.message.DescribeQuorumResponseData;
 import org.apache.kafka.common.message.DescribeQuorumResponseData.Listener;
@@ -27,6 +31,9 @@ import org.apache.kafka.common.requests.DescribeQuorumRequest;
  *
  * <p>Version differences: timestamps from v1, directory ids, error messages and voter endpoints from v2.
  * Directory ids are zero (Herald has no KIP-853 directory ids).
+ *
+ * <p>ACLs, as Kafka's controller checks them: DESCRIBE on the cluster, else the request answers
+ * CLUSTER_AUTHORIZATION_FAILED (top-level).
  */
 public final class QuorumHandler {
     /** Kafka's name for the metadata log's topic; DescribeQuorum asks for its partition 0. */
@@ -35,14 +42,17 @@ public final class QuorumHandler {
     private final QuorumView quorum;
     private final Map<Integer, InetSocketAddress> voterEndpoints;
     private final String controllerListenerName;
+    private final Authorization authorization;
 
     /**
      * @param voterEndpoints         {@code controller.quorum.voters} (empty on a single node, whose one voter
      *                               has no controller listener)
      * @param controllerListenerName the listener name the voters' endpoints are reported under
+     * @param authorization          the ACL checks of each request's principal
      */
     public QuorumHandler(QuorumView quorum, Map<Integer, InetSocketAddress> voterEndpoints,
-                         String controllerListenerName) {
+                         String controllerListenerName, Authorization authorization) {
+        this.authorization = authorization;
         this.quorum = quorum;
         this.voterEndpoints = Map.copyOf(voterEndpoints);
         this.controllerListenerName = controllerListenerName;
@@ -50,18 +60,21 @@ public final class QuorumHandler {
 
     /** DescribeQuorum v0 to v2 (see the class comment for what each version adds). */
     public ServedApi describeQuorum() {
-        return new ServedApi(ApiKeys.DESCRIBE_QUORUM, VersionRange.of(0, 2), request -> {
-            short version = request.apiVersion();
-            DescribeQuorumRequestData data = ((DescribeQuorumRequest) request.body()).data();
-            if (!asksForTheMetadataPartition(data)) {
-                return Requests.now(new DescribeQuorumResponseData()
-                        .setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code())
-                        .setErrorMessage(version >= 2 ? "DescribeQuorum knows only " + METADATA_TOPIC + "-0" : null));
-            }
-            return this.quorum.describeQuorum().handle((quorum, error) -> new Response.Send(error == null
-                    ? answer(quorum, version)
-                    : partitionError(Requests.error(error), Requests.message(error), version)));
-        });
+        return new ServedApi(ApiKeys.DESCRIBE_QUORUM, VersionRange.of(0, 2),
+                authorization.requireCluster(AclOperation.DESCRIBE, this::describe));
+    }
+
+    private CompletableFuture<Response> describe(KafkaRequest request) {
+        short version = request.apiVersion();
+        DescribeQuorumRequestData data = ((DescribeQuorumRequest) request.body()).data();
+        if (!asksForTheMetadataPartition(data)) {
+            return Requests.now(new DescribeQuorumResponseData()
+                    .setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code())
+                    .setErrorMessage(version >= 2 ? "DescribeQuorum knows only " + METADATA_TOPIC + "-0" : null));
+        }
+        return this.quorum.describeQuorum().handle((quorum, error) -> new Response.Send(error == null
+                ? answer(quorum, version)
+                : partitionError(Requests.error(error), Requests.message(error), version)));
     }
 
     private static boolean asksForTheMetadataPartition(DescribeQuorumRequestData data) {

@@ -1,5 +1,6 @@
 package io.herald.broker.handler;
 
+import io.herald.broker.security.Authorization;
 import io.herald.metadata.api.MetadataPublisher;
 import io.herald.metadata.api.ReassignmentAdmin;
 import io.herald.metadata.image.ClusterImage;
@@ -13,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.AlterPartitionReassignmentsRequestData;
 import org.apache.kafka.common.message.AlterPartitionReassignmentsResponseData;
 import org.apache.kafka.common.message.AlterPartitionReassignmentsResponseData.ReassignablePartitionResponse;
@@ -36,36 +38,45 @@ import org.apache.kafka.common.requests.ListPartitionReassignmentsRequest;
  * AlterPartitionReassignments, ListPartitionReassignments and ElectLeaders: partition placement and leadership
  * changes an operator asks for. The controller decides; the replica managers follow the resulting images
  * (new replicas start fetching, and the reassignment completes once they are in sync).
+ *
+ * <p>ACLs, as Kafka's controller checks them: ALTER on the cluster to alter reassignments or elect leaders, DESCRIBE
+ * to list reassignments; a principal without it is refused as a whole with CLUSTER_AUTHORIZATION_FAILED, in the
+ * request's error shape (top-level, and on every named partition).
  */
 public final class ReassignmentHandler {
     private final ReassignmentAdmin reassignments;
     private final MetadataPublisher metadata;
     private final Executor pool;
+    private final Authorization authorization;
 
-    public ReassignmentHandler(ReassignmentAdmin reassignments, MetadataPublisher metadata, Executor pool) {
+    /** @param authorization the ACL checks of each request's principal */
+    public ReassignmentHandler(ReassignmentAdmin reassignments, MetadataPublisher metadata, Executor pool,
+                               Authorization authorization) {
         this.reassignments = reassignments;
         this.metadata = metadata;
         this.pool = pool;
+        this.authorization = authorization;
     }
 
     /** AlterPartitionReassignments v0 to v1 (v1: the client may forbid replication factor changes, KIP-860). */
     public ServedApi alterPartitionReassignments() {
         return new ServedApi(ApiKeys.ALTER_PARTITION_REASSIGNMENTS, VersionRange.of(0, 1),
-                request -> Requests.onPool(pool,
-                        () -> alter(((AlterPartitionReassignmentsRequest) request.body()).data())));
+                authorization.requireCluster(AclOperation.ALTER, request -> Requests.onPool(pool,
+                        () -> alter(((AlterPartitionReassignmentsRequest) request.body()).data()))));
     }
 
     /** ListPartitionReassignments v0, its only version. */
     public ServedApi listPartitionReassignments() {
         return new ServedApi(ApiKeys.LIST_PARTITION_REASSIGNMENTS, VersionRange.of(0, 0),
-                request -> Requests.onPool(pool,
-                        () -> list(((ListPartitionReassignmentsRequest) request.body()).data())));
+                authorization.requireCluster(AclOperation.DESCRIBE, request -> Requests.onPool(pool,
+                        () -> list(((ListPartitionReassignmentsRequest) request.body()).data()))));
     }
 
     /** ElectLeaders v0 to v2: the election type from v1 (KIP-460; v0 means preferred), flexible encoding from v2. */
     public ServedApi electLeaders() {
         return new ServedApi(ApiKeys.ELECT_LEADERS, VersionRange.of(0, 2),
-                request -> Requests.onPool(pool, () -> elect(((ElectLeadersRequest) request.body()).data())));
+                authorization.requireCluster(AclOperation.ALTER, request -> Requests.onPool(pool,
+                        () -> elect(((ElectLeadersRequest) request.body()).data()))));
     }
 
     private AlterPartitionReassignmentsResponseData alter(AlterPartitionReassignmentsRequestData data) {

@@ -1,5 +1,6 @@
 package io.herald.broker.handler;
 
+import io.herald.broker.security.Authorization;
 import io.herald.storage.config.TopicConfigs;
 import io.herald.metadata.api.MetadataPublisher;
 import io.herald.metadata.api.TopicAdmin;
@@ -9,6 +10,7 @@ import io.herald.protocol.KafkaRequest;
 import io.herald.protocol.Response;
 import io.herald.protocol.ServedApi;
 import io.herald.protocol.VersionRange;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -18,7 +20,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Predicate;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
@@ -42,7 +46,21 @@ import org.apache.kafka.common.requests.CreateTopicsRequest;
 import org.apache.kafka.common.requests.DeleteTopicsRequest;
 import org.apache.kafka.common.requests.DescribeConfigsResponse;
 
-/** CreateTopics, DeleteTopics and CreatePartitions: validated here, decided and persisted by the controller. */
+/**
+ * CreateTopics, DeleteTopics and CreatePartitions: validated here, decided and persisted by the controller.
+ *
+ * <p>ACLs, as Kafka's controller checks them for these requests (its {@code ControllerApis}, to which a Kafka broker
+ * forwards them):
+ * <ul>
+ *   <li>CreateTopics: CREATE on the cluster, else on each topic (TOPIC_AUTHORIZATION_FAILED, "Authorization failed.");
+ *       a created topic's configs, partition count and replication factor are answered only with DESCRIBE_CONFIGS on
+ *       it, else its {@code topic_config_error_code} is TOPIC_AUTHORIZATION_FAILED.</li>
+ *   <li>DeleteTopics: DELETE on the cluster allows every topic; else a topic named by name needs DESCRIBE (else
+ *       TOPIC_AUTHORIZATION_FAILED before its existence is looked at) and DELETE; one named by id that exists needs
+ *       DELETE, and is refused with its name only if the principal may DESCRIBE it.</li>
+ *   <li>CreatePartitions: ALTER on each topic, else TOPIC_AUTHORIZATION_FAILED.</li>
+ * </ul>
+ */
 public final class TopicsHandler {
 
     /** The broker settings these handlers read. */
@@ -53,8 +71,12 @@ public final class TopicsHandler {
     private final MetadataPublisher metadata;
     private final Settings settings;
     private final Executor pool;
+    private final Authorization authorization;
 
-    public TopicsHandler(TopicAdmin admin, MetadataPublisher metadata, Settings settings, Executor pool) {
+    /** @param authorization the ACL checks of each request's principal */
+    public TopicsHandler(TopicAdmin admin, MetadataPublisher metadata, Settings settings, Executor pool,
+                         Authorization authorization) {
+        this.authorization = authorization;
         this.admin = admin;
         this.metadata = metadata;
         this.settings = settings;
@@ -67,7 +89,7 @@ public final class TopicsHandler {
      */
     public ServedApi createTopics() {
         return new ServedApi(ApiKeys.CREATE_TOPICS, VersionRange.of(2, 7),
-                request -> Requests.onPool(pool, () -> createTopics(((CreateTopicsRequest) request.body()).data())));
+                request -> Requests.onPool(pool, () -> createTopics(request)));
     }
 
     /** DeleteTopics v1 (Kafka 4's oldest) to v6: error messages from v5, topics by name or id from v6. */
@@ -79,11 +101,14 @@ public final class TopicsHandler {
     /** CreatePartitions v0 to v3 (v2 is only flexible encoding, v3 only a new quota error). */
     public ServedApi createPartitions() {
         return new ServedApi(ApiKeys.CREATE_PARTITIONS, VersionRange.of(0, 3),
-                request -> Requests.onPool(pool,
-                        () -> createPartitions(((CreatePartitionsRequest) request.body()).data())));
+                request -> Requests.onPool(pool, () -> createPartitions(request)));
     }
 
-    private CreateTopicsResponseData createTopics(CreateTopicsRequestData data) {
+    private CreateTopicsResponseData createTopics(KafkaRequest request) {
+        CreateTopicsRequestData data = ((CreateTopicsRequest) request.body()).data();
+        Predicate<String> mayCreate = authorization.cluster(request, AclOperation.CREATE) ? name -> true
+                : authorization.topicCheck(request, AclOperation.CREATE);
+        Predicate<String> mayDescribeConfigs = authorization.topicCheck(request, AclOperation.DESCRIBE_CONFIGS);
         CreateTopicsResponseData response = new CreateTopicsResponseData();
         Set<String> seen = new HashSet<>();
         Set<String> duplicates = new HashSet<>();
@@ -97,9 +122,16 @@ public final class TopicsHandler {
             if (duplicates.contains(topic.name())) {
                 result.setErrorCode(Errors.INVALID_REQUEST.code())
                         .setErrorMessage("Create topic request contains duplicate topic name " + topic.name());
+            } else if (!mayCreate.test(topic.name())) {
+                result.setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code()).setErrorMessage("Authorization failed.");
             } else {
                 try {
                     createTopic(topic, data.validateOnly(), result);
+                    if (!mayDescribeConfigs.test(topic.name())) {
+                        // Kafka's controller: what the topic was created with is a DESCRIBE_CONFIGS matter.
+                        result.setNumPartitions(-1).setReplicationFactor((short) -1).setConfigs(new ArrayList<>())
+                                .setTopicConfigErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code());
+                    }
                 } catch (RuntimeException e) {
                     result.setErrorCode(Requests.error(e).code()).setErrorMessage(Requests.message(e))
                             .setNumPartitions(-1).setReplicationFactor((short) -1)
@@ -186,28 +218,43 @@ public final class TopicsHandler {
     private DeleteTopicsResponseData deleteTopics(KafkaRequest request) {
         DeleteTopicsRequestData data = ((DeleteTopicsRequest) request.body()).data();
         DeleteTopicsResponseData response = new DeleteTopicsResponseData();
+        DeleteAccess access = authorization.cluster(request, AclOperation.DELETE)
+                ? new DeleteAccess(name -> true, name -> true)
+                : new DeleteAccess(authorization.topicCheck(request, AclOperation.DESCRIBE),
+                        authorization.topicCheck(request, AclOperation.DELETE));
         if (request.apiVersion() < 6) {
             for (String name : data.topicNames()) {
-                response.responses().add(deleteTopic(Optional.of(name), Uuid.ZERO_UUID));
+                response.responses().add(deleteTopic(Optional.of(name), Uuid.ZERO_UUID, access));
             }
         } else {
             for (DeleteTopicsRequestData.DeleteTopicState state : data.topics()) {
-                response.responses().add(deleteTopic(Optional.ofNullable(state.name()), state.topicId()));
+                response.responses().add(deleteTopic(Optional.ofNullable(state.name()), state.topicId(), access));
             }
         }
         return response;
     }
 
-    private DeletableTopicResult deleteTopic(Optional<String> name, Uuid topicId) {
+    /** Which topics one DeleteTopics request's principal may describe and delete. */
+    private record DeleteAccess(Predicate<String> mayDescribe, Predicate<String> mayDelete) {}
+
+    private DeletableTopicResult deleteTopic(Optional<String> name, Uuid topicId, DeleteAccess access) {
         DeletableTopicResult result = new DeletableTopicResult().setName(name.orElse(null)).setTopicId(topicId);
         if (!settings.deleteTopicEnable()) {
             return result.setErrorCode(Errors.TOPIC_DELETION_DISABLED.code());
+        }
+        if (name.isPresent() && !access.mayDescribe().test(name.get())) {
+            return refused(result);
         }
         ClusterImage image = metadata.image();
         Optional<TopicImage> topic = name.isPresent() ? image.topic(name.get()) : image.topic(topicId);
         if (topic.isEmpty()) {
             return result.setErrorCode((name.isPresent() ? Errors.UNKNOWN_TOPIC_OR_PARTITION
                     : Errors.UNKNOWN_TOPIC_ID).code());
+        }
+        if (!access.mayDelete().test(topic.get().name())) {
+            // By id, the name is told only to a principal that may describe the topic (Kafka's rule).
+            return refused(name.isPresent() || !access.mayDescribe().test(topic.get().name()) ? result
+                    : result.setName(topic.get().name()));
         }
         try {
             admin.deleteTopic(topic.get().topicId());
@@ -218,10 +265,21 @@ public final class TopicsHandler {
         }
     }
 
-    private CreatePartitionsResponseData createPartitions(CreatePartitionsRequestData data) {
+    private static DeletableTopicResult refused(DeletableTopicResult result) {
+        return result.setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code())
+                .setErrorMessage(Errors.TOPIC_AUTHORIZATION_FAILED.message());
+    }
+
+    private CreatePartitionsResponseData createPartitions(KafkaRequest request) {
+        CreatePartitionsRequestData data = ((CreatePartitionsRequest) request.body()).data();
+        Predicate<String> mayAlter = authorization.topicCheck(request, AclOperation.ALTER);
         CreatePartitionsResponseData response = new CreatePartitionsResponseData();
         for (CreatePartitionsRequestData.CreatePartitionsTopic topic : data.topics()) {
             CreatePartitionsTopicResult result = new CreatePartitionsTopicResult().setName(topic.name());
+            if (!mayAlter.test(topic.name())) {
+                response.results().add(result.setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code()));
+                continue;
+            }
             try {
                 if (topic.assignments() != null) {
                     Set<Integer> brokers = metadata.image().brokers().keySet();

@@ -10,9 +10,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.AlterUserScramCredentialsRequestData;
 import org.apache.kafka.common.message.AlterUserScramCredentialsResponseData;
@@ -47,8 +49,10 @@ import org.slf4j.LoggerFactory;
  *       controller is the metadata quorum, reachable from any broker, as Kafka's brokers forward the request to
  *       theirs. If the controller cannot be reached, every user named gets that error (Kafka's
  *       {@code getErrorResponse}); NOT_CONTROLLER makes the Java client retry.</li>
- *   <li>No authorization yet: Kafka requires DESCRIBE (describe) and ALTER (alter) on the cluster; Herald has no
- *       authorizer, so every client may, as with the other admin APIs.</li>
+ *   <li>Authorization as Kafka's: describe needs DESCRIBE on the cluster, else CLUSTER_AUTHORIZATION_FAILED (without
+ *       a message) at the top and for every user named; alter needs ALTER on the cluster, else every user named gets
+ *       CLUSTER_AUTHORIZATION_FAILED with Kafka's "Request ... needs ALTER permission.". Without an authorizer every
+ *       client may.</li>
  * </ul>
  *
  * <p>Thread-safe: the handler holds no state. Describe is answered on the event loop (a read of one immutable
@@ -65,28 +69,41 @@ public final class ScramCredentialsHandler {
 
     private final ScramAdmin admin;
     private final Supplier<ClusterImage> images;
+    private final Authorization authorization;
     private final Executor pool;
 
     /**
-     * @param images this broker's current metadata image
-     * @param pool   where alterations wait for the controller
+     * @param images        this broker's current metadata image
+     * @param authorization the checks of the request's principal
+     * @param pool          where alterations wait for the controller
      */
-    public ScramCredentialsHandler(ScramAdmin admin, Supplier<ClusterImage> images, Executor pool) {
+    public ScramCredentialsHandler(ScramAdmin admin, Supplier<ClusterImage> images, Authorization authorization,
+                                   Executor pool) {
         this.admin = admin;
         this.images = images;
+        this.authorization = Objects.requireNonNull(authorization, "authorization");
         this.pool = pool;
     }
 
     public ServedApi describeUserScramCredentials() {
-        return new ServedApi(ApiKeys.DESCRIBE_USER_SCRAM_CREDENTIALS, VersionRange.of(0, 0), request ->
-                CompletableFuture.completedFuture(new Response.Send(describe(
-                        ((DescribeUserScramCredentialsRequest) request.body()).data(), images.get()))));
+        return new ServedApi(ApiKeys.DESCRIBE_USER_SCRAM_CREDENTIALS, VersionRange.of(0, 0), request -> {
+            DescribeUserScramCredentialsRequest body = (DescribeUserScramCredentialsRequest) request.body();
+            // Kafka's KafkaApis answers with the bare error, whose default message ApiError then leaves out.
+            return CompletableFuture.completedFuture(new Response.Send(
+                    authorization.cluster(request, AclOperation.DESCRIBE) ? describe(body.data(), images.get())
+                            : body.getErrorResponse(0, Errors.CLUSTER_AUTHORIZATION_FAILED.exception()).data()));
+        });
     }
 
     public ServedApi alterUserScramCredentials() {
-        return new ServedApi(ApiKeys.ALTER_USER_SCRAM_CREDENTIALS, VersionRange.of(0, 0), request ->
-                CompletableFuture.supplyAsync(() -> new Response.Send(
-                        alter((AlterUserScramCredentialsRequest) request.body())), pool));
+        return new ServedApi(ApiKeys.ALTER_USER_SCRAM_CREDENTIALS, VersionRange.of(0, 0), request -> {
+            AlterUserScramCredentialsRequest body = (AlterUserScramCredentialsRequest) request.body();
+            if (!authorization.cluster(request, AclOperation.ALTER)) {
+                return CompletableFuture.completedFuture(new Response.Send(body.getErrorResponse(0,
+                        Authorization.clusterDenied(request, AclOperation.ALTER)).data()));
+            }
+            return CompletableFuture.supplyAsync(() -> new Response.Send(alter(body)), pool);
+        });
     }
 
     /** Kafka's ScramImage.describe over {@code image}. */

@@ -3,6 +3,7 @@ package io.herald.broker.handler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.herald.broker.StaticBrokerConfigs;
+import io.herald.broker.security.Authorization;
 import io.herald.metadata.controller.ControllerSettings;
 import io.herald.metadata.controller.MetadataController;
 import io.herald.metadata.quorum.local.LocalMetadataQuorum;
@@ -72,7 +73,8 @@ class GroupConfigsHandlerTest {
                 return STATIC;
             }
         };
-        handler = new ConfigsHandler(controller, controller, configs, 1, Runnable::run, Map::of);
+        handler = new ConfigsHandler(controller, controller, configs, 1, Runnable::run, Map::of,
+                Authorization.ALLOW_ALL);
     }
 
     @AfterEach

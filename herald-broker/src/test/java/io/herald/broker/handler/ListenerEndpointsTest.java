@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.herald.broker.coordinator.FindCoordinatorHandler;
 import io.herald.broker.coordinator.InternalTopicCreator;
+import io.herald.broker.security.Authorization;
 import io.herald.metadata.controller.ControllerSettings;
 import io.herald.metadata.controller.MetadataController;
 import io.herald.metadata.image.Endpoint;
@@ -81,7 +82,7 @@ class ListenerEndpointsTest {
 
     private MetadataResponseData metadata(ConnectionContext listener) {
         MetadataHandler handler = new MetadataHandler(controller, controller,
-                new MetadataHandler.Settings(1, false, 1, (short) 1), Runnable::run);
+                new MetadataHandler.Settings(1, false, 1, (short) 1), Runnable::run, Authorization.ALLOW_ALL);
         return (MetadataResponseData) call(handler.api(), new MetadataRequest.Builder(new MetadataRequestData()
                 .setTopics(null).setAllowAutoTopicCreation(false)).build((short) 12), listener);
     }
@@ -124,7 +125,7 @@ class ListenerEndpointsTest {
 
     @Test
     void describeClusterLeavesOutBrokersWithoutAnEndpointOnTheListener() {
-        ClusterHandler handler = new ClusterHandler(controller, null, 1, Runnable::run);
+        ClusterHandler handler = new ClusterHandler(controller, null, 1, Runnable::run, Authorization.ALLOW_ALL);
         AbstractRequest body = new DescribeClusterRequest.Builder(new DescribeClusterRequestData()).build((short) 1);
 
         DescribeClusterResponseData external = (DescribeClusterResponseData) call(handler.describeCluster(), body,
@@ -145,7 +146,8 @@ class ListenerEndpointsTest {
         }, new InternalTopicCreator.Spec(Topic.GROUP_METADATA_TOPIC_NAME, 3, 1, "offsets.topic.replication.factor",
                 Map.of()), Runnable::run);
         FindCoordinatorHandler handler = new FindCoordinatorHandler(Map.of(CoordinatorType.GROUP,
-                new FindCoordinatorHandler.Placement(offsets, Integer::parseInt)), controller::image);
+                new FindCoordinatorHandler.Placement(offsets, Integer::parseInt)), controller::image,
+                Authorization.ALLOW_ALL);
         AbstractRequest body = new FindCoordinatorRequest.Builder(new FindCoordinatorRequestData()
                 .setKeyType(CoordinatorType.GROUP.id()).setCoordinatorKeys(List.of("0", "1", "2"))).build((short) 4);
 

@@ -8,6 +8,8 @@ import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
 
 /**
  * An entry of the metadata quorum log: a request to change the cluster, decided by
@@ -219,6 +221,28 @@ public sealed interface ControllerCommand {
         public String toString() {
             return "ScramUpsertion[user=" + user + ", mechanism=" + mechanism + ", iterations=" + iterations
                     + ", keys hidden]";
+        }
+    }
+
+    /**
+     * Kafka's CreateAcls, the bindings in request order, each decided as Kafka's AclControlManager decides it (see
+     * {@code AclControl}): an invalid one is refused alone, one that exists (or came earlier in the request)
+     * succeeds without a record, every other one becomes a record under a new id; all in the one log entry. A
+     * binding may hold UNKNOWN values, as a request with codes Kafka does not know does, for the decision to refuse.
+     */
+    record CreateAcls(List<AclBinding> bindings) implements ControllerCommand {
+        public CreateAcls {
+            bindings = List.copyOf(bindings);
+        }
+    }
+
+    /**
+     * Kafka's DeleteAcls: every binding one of the filters matches ({@link AclBindingFilter#matches}) is removed,
+     * in the one log entry; see {@code AclControl}.
+     */
+    record DeleteAcls(List<AclBindingFilter> filters) implements ControllerCommand {
+        public DeleteAcls {
+            filters = List.copyOf(filters);
         }
     }
 

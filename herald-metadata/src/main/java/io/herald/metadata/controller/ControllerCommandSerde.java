@@ -17,8 +17,10 @@ import io.herald.metadata.controller.ControllerCommand.AlterPartition;
 import io.herald.metadata.controller.ControllerCommand.AlterReassignments;
 import io.herald.metadata.controller.ControllerCommand.AlterScramCredentials;
 import io.herald.metadata.controller.ControllerCommand.ControlledShutdown;
+import io.herald.metadata.controller.ControllerCommand.CreateAcls;
 import io.herald.metadata.controller.ControllerCommand.CreatePartitions;
 import io.herald.metadata.controller.ControllerCommand.CreateTopic;
+import io.herald.metadata.controller.ControllerCommand.DeleteAcls;
 import io.herald.metadata.controller.ControllerCommand.DeleteTopic;
 import io.herald.metadata.controller.ControllerCommand.ElectLeaders;
 import io.herald.metadata.controller.ControllerCommand.FeatureChange;
@@ -44,6 +46,13 @@ import io.herald.metadata.record.MetadataRecordSerde;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.apache.kafka.common.acl.AccessControlEntryFilter;
+import org.apache.kafka.common.acl.AclBindingFilter;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePatternFilter;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * Binary encoding of {@link ControllerCommand}s (quorum log entries) and {@link LeaderRequest}s.
@@ -75,18 +84,24 @@ import java.util.TreeMap;
  *                          serverKey:bytes)                                                  (version 2)
  * 18 register-endpoints    brokerId:int32 incarnationId:uuid
  *                          endpoints:list(listener:utf host:utf port:int32 securityProtocol:int16)   (version 2)
+ * 19 create-acls           bindings:list(binding)                                            (version 2)
+ * 20 delete-acls           filters:list(resourceType:int8 name:optional(utf) patternType:int8
+ *                          principal:optional(utf) host:optional(utf) operation:int8 permission:int8)  (version 2)
  * request := version:int8 type:int8 fields
  *  1 heartbeat             brokerId:int32 incarnationId:uuid
  *  2 validate              command
  * </pre>
  * The field encodings are {@link MetadataRecordSerde}'s (utf is Java's modified UTF-8; lists and maps have an
  * int32 count; maps are sorted; bytes have an int32 length). A mechanism is Kafka's SCRAM mechanism type as the
- * client sent it, any byte; a securityProtocol is Kafka's SecurityProtocol.id.
+ * client sent it, any byte; a securityProtocol is Kafka's SecurityProtocol.id; a binding is
+ * {@link MetadataRecordSerde}'s, and the enums of a binding or filter are Kafka's wire codes as the client sent them
+ * (a code Kafka does not know reads as UNKNOWN, which the decision refuses; an absent name, principal or host
+ * matches any).
  *
  * <p>Compatibility: unlike the {@code __consumer_offsets} records, a member meeting an entry of a newer version,
  * or a type it does not know, refuses it ({@link UnsupportedVersionException}) rather than read a prefix, so that
  * every member decides the same way. Adding a command type or a trailing field means a new version; readers keep
- * decoding every older one (version 1 differs from 2 only by lacking type 14). Types 15 to 18 came
+ * decoding every older one (version 1 differs from 2 only by lacking type 14). Types 15 to 20 came
  * later within version 2, as the GROUP resource kind did: a member that predates it refuses the entry as an
  * unknown type, exactly as it would refuse a version 3, so the version byte would tell it nothing more. Bytes that cannot be decoded at
  * all are refused the same way. Golden fixtures: {@code golden/controller-command/} and
@@ -116,6 +131,8 @@ public final class ControllerCommandSerde {
     private static final int REPORT_OFFLINE_REPLICAS = 16;
     private static final int ALTER_SCRAM_CREDENTIALS = 17;
     private static final int REGISTER_ENDPOINTS = 18;
+    private static final int CREATE_ACLS = 19;
+    private static final int DELETE_ACLS = 20;
 
     /** The command types, named as in the table above. */
     static final RecordFormat COMMANDS = RecordFormat.of("controller command", TypeIdWidth.INT8, UnknownTypes.REJECT,
@@ -136,7 +153,9 @@ public final class ControllerCommandSerde {
             new RecordType(UPDATE_FEATURES, "update-features"),
             new RecordType(REPORT_OFFLINE_REPLICAS, "report-offline-replicas"),
             new RecordType(ALTER_SCRAM_CREDENTIALS, "alter-scram-credentials"),
-            new RecordType(REGISTER_ENDPOINTS, "register-endpoints"));
+            new RecordType(REGISTER_ENDPOINTS, "register-endpoints"),
+            new RecordType(CREATE_ACLS, "create-acls"),
+            new RecordType(DELETE_ACLS, "delete-acls"));
 
     private static final int HEARTBEAT = 1;
     private static final int VALIDATE = 2;
@@ -318,6 +337,14 @@ public final class ControllerCommandSerde {
                 out.list(c.endpoints(), (w, e) -> w.modifiedUtf8(e.listenerName()).modifiedUtf8(e.host())
                         .int32(e.port()).int16(e.securityProtocol()));
             }
+            case CreateAcls c -> {
+                writeType(out, COMMANDS, CREATE_ACLS);
+                out.list(c.bindings(), MetadataRecordSerde::writeAclBinding);
+            }
+            case DeleteAcls c -> {
+                writeType(out, COMMANDS, DELETE_ACLS);
+                out.list(c.filters(), ControllerCommandSerde::writeAclFilter);
+            }
         }
     }
 
@@ -367,6 +394,8 @@ public final class ControllerCommandSerde {
                             r.bytes())));
             case REGISTER_ENDPOINTS -> new RegisterEndpoints(in.int32(), readUuid(in), in.list(r -> new Endpoint(
                     r.modifiedUtf8(), r.modifiedUtf8(), r.int32(), r.int16())));
+            case CREATE_ACLS -> new CreateAcls(in.list(MetadataRecordSerde::readAclBinding));
+            case DELETE_ACLS -> new DeleteAcls(in.list(ControllerCommandSerde::readAclFilter));
             default -> throw unreachable(COMMANDS);
         };
     }
@@ -382,6 +411,29 @@ public final class ControllerCommandSerde {
 
     private static IllegalStateException unreachable(RecordFormat format) {
         return new IllegalStateException("a registered type of " + format.name() + " is not decoded");
+    }
+
+    private static void writeAclFilter(RecordWriter out, AclBindingFilter filter) {
+        ResourcePatternFilter pattern = filter.patternFilter();
+        AccessControlEntryFilter entry = filter.entryFilter();
+        out.int8(pattern.resourceType().code())
+                .optional(Optional.ofNullable(pattern.name()), RecordWriter::modifiedUtf8)
+                .int8(pattern.patternType().code())
+                .optional(Optional.ofNullable(entry.principal()), RecordWriter::modifiedUtf8)
+                .optional(Optional.ofNullable(entry.host()), RecordWriter::modifiedUtf8)
+                .int8(entry.operation().code()).int8(entry.permissionType().code());
+    }
+
+    private static AclBindingFilter readAclFilter(RecordReader in) {
+        ResourceType type = ResourceType.fromCode(in.int8());
+        String name = in.optional(RecordReader::modifiedUtf8).orElse(null);
+        PatternType patternType = PatternType.fromCode(in.int8());
+        String principal = in.optional(RecordReader::modifiedUtf8).orElse(null);
+        String host = in.optional(RecordReader::modifiedUtf8).orElse(null);
+        AclOperation operation = AclOperation.fromCode(in.int8());
+        AclPermissionType permission = AclPermissionType.fromCode(in.int8());
+        return new AclBindingFilter(new ResourcePatternFilter(type, name, patternType),
+                new AccessControlEntryFilter(principal, host, operation, permission));
     }
 
     private static void writeInts(RecordWriter out, List<Integer> values) {

@@ -5,8 +5,10 @@ import io.herald.metadata.controller.ControllerCommand.AlterPartition;
 import io.herald.metadata.controller.ControllerCommand.AlterReassignments;
 import io.herald.metadata.controller.ControllerCommand.AlterScramCredentials;
 import io.herald.metadata.controller.ControllerCommand.ControlledShutdown;
+import io.herald.metadata.controller.ControllerCommand.CreateAcls;
 import io.herald.metadata.controller.ControllerCommand.CreatePartitions;
 import io.herald.metadata.controller.ControllerCommand.CreateTopic;
+import io.herald.metadata.controller.ControllerCommand.DeleteAcls;
 import io.herald.metadata.controller.ControllerCommand.DeleteTopic;
 import io.herald.metadata.controller.ControllerCommand.ElectLeaders;
 import io.herald.metadata.controller.ControllerCommand.FenceBroker;
@@ -64,6 +66,8 @@ public final class ControllerLogic {
             case ElectLeaders c -> PartitionControl.electLeaders(buffer, c);
             case UpdateFeatures c -> FeatureControl.updateFeatures(buffer, c, index);
             case AlterScramCredentials c -> ScramControl.alterScramCredentials(buffer, c);
+            case CreateAcls c -> AclControl.createAcls(buffer, c, index);
+            case DeleteAcls c -> AclControl.deleteAcls(buffer, c);
             case TermFenced c -> {
                 if (c.term() != term) {
                     throw new NotControllerException("Decided by the active controller of term " + c.term()

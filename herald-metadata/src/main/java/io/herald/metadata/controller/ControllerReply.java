@@ -2,7 +2,10 @@ package io.herald.metadata.controller;
 
 import io.herald.common.codec.RecordReader;
 import io.herald.common.codec.RecordWriter;
+import io.herald.metadata.record.MetadataRecordSerde;
 import java.util.List;
+import java.util.Objects;
+import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.protocol.Errors;
 
@@ -94,6 +97,35 @@ public record ControllerReply(long index, short errorCode, String message, byte[
     static List<UserError> decodeUserErrors(byte[] payload) {
         return ControllerCommandSerde.read(payload, "controller reply user errors", in -> in.list(r ->
                 new UserError(r.modifiedUtf8(), r.int16(), r.modifiedUtf8())));
+    }
+
+    /**
+     * One binding's outcome in CreateAcls, or one filter's in DeleteAcls.
+     *
+     * @param message  Kafka's message, empty for none
+     * @param bindings the bindings a DeleteAcls filter matched and deleted, in id order; empty for CreateAcls and
+     *                 for a refused filter
+     */
+    public record AclResult(short errorCode, String message, List<AclBinding> bindings) {
+        public AclResult {
+            Objects.requireNonNull(message, "message");
+            bindings = List.copyOf(bindings);
+        }
+
+        public Errors error() {
+            return Errors.forCode(errorCode);
+        }
+    }
+
+    /** {@code list(error:int16 message:utf bindings:list(binding))}, a binding as {@link MetadataRecordSerde}'s. */
+    static byte[] encodeAclResults(List<AclResult> results) {
+        return new RecordWriter().list(results, (out, r) -> out.int16(r.errorCode()).modifiedUtf8(r.message())
+                .list(r.bindings(), MetadataRecordSerde::writeAclBinding)).toBytes();
+    }
+
+    static List<AclResult> decodeAclResults(byte[] payload) {
+        return ControllerCommandSerde.read(payload, "controller reply ACL results", in -> in.list(r ->
+                new AclResult(r.int16(), r.modifiedUtf8(), r.list(MetadataRecordSerde::readAclBinding))));
     }
 
     static byte[] encodeLong(long value) {

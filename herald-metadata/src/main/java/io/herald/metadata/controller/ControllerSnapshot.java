@@ -7,6 +7,7 @@ import io.herald.metadata.image.ClusterImage;
 import io.herald.metadata.image.FeatureLevels;
 import io.herald.metadata.image.PartitionImage;
 import io.herald.metadata.image.TopicImage;
+import io.herald.metadata.record.MetadataRecord.AccessControlEntryRecord;
 import io.herald.metadata.record.MetadataRecord.BrokerEndpointsRecord;
 import io.herald.metadata.record.MetadataRecord.BrokerRecord;
 import io.herald.metadata.record.MetadataRecord.ClusterIdRecord;
@@ -27,12 +28,14 @@ import java.util.TreeMap;
 /**
  * The whole controller state as bytes: the image written as the records that rebuild it (cluster id,
  * brokers with their incarnations, epochs and fencing, cluster configs, topics with partitions and configs,
- * the producer id mark, the feature levels, the SCRAM credentials), in a fixed order so equal states give equal
- * bytes. Feature levels are written only once the log has set them, as one record per catalog feature (those at 0
- * too, since restoring starts from the legacy levels), so snapshots of older logs keep their bytes. A broker's
- * client listener endpoints follow its broker record (and its offline replicas) only when it registered some, so
- * snapshots of brokers without endpoints keep their bytes as well. SCRAM credentials come last, by user name and
- * then mechanism; a cluster without any writes none, so its snapshots keep their bytes too.
+ * the producer id mark, the feature levels, the SCRAM credentials, the ACL bindings), in a fixed order so equal
+ * states give equal bytes. Feature levels are written only once the log has set them, as one record per catalog
+ * feature (those at 0 too, since restoring starts from the legacy levels), so snapshots of older logs keep their
+ * bytes. A broker's client listener endpoints follow its broker record (and its offline replicas) only when it
+ * registered some, so snapshots of brokers without endpoints keep their bytes as well. SCRAM credentials follow, by
+ * user name and then mechanism; a cluster without any writes none, so its snapshots keep their bytes too. ACL
+ * bindings come last, by id, each under the id it was created with (DeleteAcls removes by id); none for a cluster
+ * without ACLs.
  *
  * <p>Format: {@code [byte version][int64 image offset][record batch]}, the batch as
  * {@link MetadataRecordSerde} writes it. Golden fixtures: {@code golden/controller-snapshot/} in the tests.
@@ -106,6 +109,7 @@ final class ControllerSnapshot {
             }
         }
         image.scramCredentials().all().forEach(c -> records.add(new UserScramCredentialRecord(c)));
+        image.acls().byId().forEach((id, binding) -> records.add(new AccessControlEntryRecord(id, binding)));
         return records;
     }
 }

@@ -1,6 +1,7 @@
 package io.herald.metadata.controller;
 
 import io.herald.common.time.Time;
+import io.herald.metadata.api.AclAdmin;
 import io.herald.metadata.api.BrokerLifecycle;
 import io.herald.metadata.api.FeatureAdmin;
 import io.herald.metadata.api.MetadataPublisher;
@@ -14,8 +15,10 @@ import io.herald.metadata.controller.ControllerCommand.AlterPartition;
 import io.herald.metadata.controller.ControllerCommand.AlterReassignments;
 import io.herald.metadata.controller.ControllerCommand.AlterScramCredentials;
 import io.herald.metadata.controller.ControllerCommand.ControlledShutdown;
+import io.herald.metadata.controller.ControllerCommand.CreateAcls;
 import io.herald.metadata.controller.ControllerCommand.CreatePartitions;
 import io.herald.metadata.controller.ControllerCommand.CreateTopic;
+import io.herald.metadata.controller.ControllerCommand.DeleteAcls;
 import io.herald.metadata.controller.ControllerCommand.DeleteTopic;
 import io.herald.metadata.controller.ControllerCommand.ElectLeaders;
 import io.herald.metadata.controller.ControllerCommand.FeatureChange;
@@ -28,6 +31,7 @@ import io.herald.metadata.controller.ControllerCommand.ReserveProducerIds;
 import io.herald.metadata.controller.ControllerCommand.ScramDeletion;
 import io.herald.metadata.controller.ControllerCommand.ScramUpsertion;
 import io.herald.metadata.controller.ControllerCommand.UpdateFeatures;
+import io.herald.metadata.controller.ControllerReply.AclResult;
 import io.herald.metadata.controller.ControllerReply.PartitionError;
 import io.herald.metadata.controller.ControllerReply.UserError;
 import io.herald.metadata.controller.LeaderRequest.Heartbeat;
@@ -62,6 +66,8 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.PartitionReassignment;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.NotControllerException;
@@ -88,7 +94,7 @@ import org.slf4j.LoggerFactory;
  * read.
  */
 public final class MetadataController implements MetadataPublisher, TopicAdmin, ReassignmentAdmin, ProducerIdSource,
-        QuorumView, BrokerLifecycle, FeatureAdmin, ScramAdmin, AutoCloseable {
+        QuorumView, BrokerLifecycle, FeatureAdmin, ScramAdmin, AclAdmin, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MetadataController.class);
 
     private final MetadataQuorum quorum;
@@ -358,6 +364,31 @@ public final class MetadataController implements MetadataPublisher, TopicAdmin, 
                     : new ApiError(e.error(), e.message().isEmpty() ? null : e.message()));
         }
         return results;
+    }
+
+    /** Creates ACL bindings in one log entry; no entry for no binding. */
+    @Override
+    public List<ApiError> createAcls(List<AclBinding> bindings) {
+        if (bindings.isEmpty()) {
+            return List.of();
+        }
+        return ControllerReply.decodeAclResults(submit(new CreateAcls(bindings)).payload()).stream()
+                .map(MetadataController::toApiError).toList();
+    }
+
+    /** Deletes the ACL bindings the filters match, in one log entry; no entry for no filter. */
+    @Override
+    public List<AclAdmin.FilterResult> deleteAcls(List<AclBindingFilter> filters) {
+        if (filters.isEmpty()) {
+            return List.of();
+        }
+        return ControllerReply.decodeAclResults(submit(new DeleteAcls(filters)).payload()).stream()
+                .map(r -> new AclAdmin.FilterResult(toApiError(r), r.bindings())).toList();
+    }
+
+    private static ApiError toApiError(AclResult result) {
+        return result.errorCode() == 0 ? ApiError.NONE
+                : new ApiError(result.error(), result.message().isEmpty() ? null : result.message());
     }
 
     /**

@@ -11,7 +11,8 @@ import org.apache.kafka.common.Uuid;
  * Topic ids derived from the log index of the creating entry and the topic name, so every quorum member
  * assigns the same id (a random id would differ per member). Never one of Kafka's reserved ids
  * ({@link Uuid#ZERO_UUID}, {@link Uuid#METADATA_TOPIC_ID}), never one whose base64 form starts with '-'
- * (Kafka avoids those: they read as command-line options), never one already in use. Stateless.
+ * (Kafka avoids those: they read as command-line options), never one already in use. ACL binding ids are derived
+ * the same way ({@code AclControl}, from the binding's position in its request). Stateless.
  */
 final class TopicIds {
     private TopicIds() {

@@ -1,5 +1,7 @@
 package io.herald.metadata.image;
 
+import io.herald.metadata.authz.AclAuthorizer.AclIndex;
+import io.herald.metadata.record.MetadataRecord.AccessControlEntryRecord;
 import io.herald.metadata.record.MetadataRecord.BrokerEndpointsRecord;
 import io.herald.metadata.record.MetadataRecord.BrokerRecord;
 import io.herald.metadata.record.MetadataRecord.ClusterIdRecord;
@@ -8,6 +10,7 @@ import io.herald.metadata.record.MetadataRecord.FeatureLevelRecord;
 import io.herald.metadata.record.MetadataRecord.OfflineReplicasRecord;
 import io.herald.metadata.record.MetadataRecord.PartitionRecord;
 import io.herald.metadata.record.MetadataRecord.ProducerIdsRecord;
+import io.herald.metadata.record.MetadataRecord.RemoveAccessControlEntryRecord;
 import io.herald.metadata.record.MetadataRecord.RemoveTopicRecord;
 import io.herald.metadata.record.MetadataRecord.RemoveUserScramCredentialRecord;
 import io.herald.metadata.record.MetadataRecord.TopicRecord;
@@ -37,12 +40,15 @@ import org.apache.kafka.common.Uuid;
  *     feature record (a new cluster writes its bootstrap levels with its cluster id)
  * @param scramCredentials the users' SCRAM credentials (Kafka's AlterUserScramCredentials), which SCRAM
  *     authentication checks clients against; {@link ScramCredentials#EMPTY} until the log holds one
+ * @param acls the ACL bindings by id (Kafka's CreateAcls/DeleteAcls), which the authorizer checks every request
+ *     against through {@link #aclIndex()}; {@link Acls#EMPTY} until the log holds one. A record of another kind keeps
+ *     the same instance, so its index is built once per change of the ACLs, not per image or request
  */
 public record ClusterImage(String clusterId, long offset, Map<Integer, BrokerImage> brokers,
                            Map<String, TopicImage> topics, Map<Uuid, String> topicNamesById,
                            Map<String, String> brokerConfigs, long nextProducerId,
                            Map<String, Map<String, String>> groupConfigs, FeatureLevels features,
-                           ScramCredentials scramCredentials) {
+                           ScramCredentials scramCredentials, Acls acls) {
 
     public ClusterImage {
         brokers = Map.copyOf(brokers);
@@ -52,6 +58,7 @@ public record ClusterImage(String clusterId, long offset, Map<Integer, BrokerIma
         groupConfigs = copyOfNested(groupConfigs);
         Objects.requireNonNull(features, "features");
         Objects.requireNonNull(scramCredentials, "scramCredentials");
+        Objects.requireNonNull(acls, "acls");
     }
 
     /** An image with the legacy feature levels (tests build images by hand). */
@@ -60,7 +67,7 @@ public record ClusterImage(String clusterId, long offset, Map<Integer, BrokerIma
                         Map<String, String> brokerConfigs, long nextProducerId,
                         Map<String, Map<String, String>> groupConfigs) {
         this(clusterId, offset, brokers, topics, topicNamesById, brokerConfigs, nextProducerId, groupConfigs,
-                FeatureLevels.LEGACY, ScramCredentials.EMPTY);
+                FeatureLevels.LEGACY, ScramCredentials.EMPTY, Acls.EMPTY);
     }
 
     /** An image without group configs (tests build images by hand). */
@@ -75,13 +82,13 @@ public record ClusterImage(String clusterId, long offset, Map<Integer, BrokerIma
 
     public static ClusterImage empty(String clusterId) {
         return new ClusterImage(clusterId, 0, Map.of(), Map.of(), Map.of(), Map.of(), 0L, Map.of(),
-                FeatureLevels.LEGACY, ScramCredentials.EMPTY);
+                FeatureLevels.LEGACY, ScramCredentials.EMPTY, Acls.EMPTY);
     }
 
     /** This image with another record count (a snapshot restores the count of the image it was taken of). */
     public ClusterImage withOffset(long newOffset) {
         return new ClusterImage(clusterId, newOffset, brokers, topics, topicNamesById, brokerConfigs, nextProducerId,
-                groupConfigs, features, scramCredentials);
+                groupConfigs, features, scramCredentials, acls);
     }
 
     public Optional<TopicImage> topic(String name) {
@@ -100,6 +107,14 @@ public record ClusterImage(String clusterId, long offset, Map<Integer, BrokerIma
         return scramCredentials.credential(user, mechanism);
     }
 
+    /**
+     * The ACL bindings indexed for authorization, as every request's authorization reads them: built once per
+     * change of the ACLs (on first use), shared by every image until the next one.
+     */
+    public AclIndex aclIndex() {
+        return acls.index();
+    }
+
     /** The dynamic configs of one group; empty if it has none. */
     public Map<String, String> groupConfigs(String groupId) {
         return groupConfigs.getOrDefault(groupId, Map.of());
@@ -116,6 +131,7 @@ public record ClusterImage(String clusterId, long offset, Map<Integer, BrokerIma
         String newClusterId = clusterId;
         FeatureLevels newFeatures = features;
         ScramCredentials newScram = scramCredentials;
+        Acls newAcls = acls;
         switch (record) {
             case ClusterIdRecord c -> newClusterId = c.clusterId();
             case FeatureLevelRecord f -> newFeatures = features.with(f.name(), f.level(), f.epoch());
@@ -180,6 +196,10 @@ public record ClusterImage(String clusterId, long offset, Map<Integer, BrokerIma
             case UserScramCredentialRecord u -> newScram = scramCredentials.with(u.credential());
             // Removing a credential that is not there changes nothing (the controller never writes one).
             case RemoveUserScramCredentialRecord r -> newScram = scramCredentials.without(r.user(), r.mechanism());
+            case AccessControlEntryRecord a -> newAcls = acls.with(a.id(), a.binding());
+            // Kafka's replay fails on an unknown id; the controller never writes one, and an image fold that cannot
+            // fail keeps every member applying the same log.
+            case RemoveAccessControlEntryRecord r -> newAcls = acls.without(r.id());
             case OfflineReplicasRecord o -> {
                 BrokerImage b = brokers.get(o.brokerId());
                 if (b != null && b.incarnationId().equals(o.incarnationId())) {
@@ -189,7 +209,7 @@ public record ClusterImage(String clusterId, long offset, Map<Integer, BrokerIma
             }
         }
         return new ClusterImage(newClusterId, offset + 1, newBrokers, newTopics, newNames, newBrokerConfigs,
-                newNextProducerId, newGroupConfigs, newFeatures, newScram);
+                newNextProducerId, newGroupConfigs, newFeatures, newScram, newAcls);
     }
 
     /**

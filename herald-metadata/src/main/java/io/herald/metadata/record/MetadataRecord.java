@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclBinding;
 
 /**
  * A change to the cluster model. The cluster image is exactly the fold of these records in log order:
@@ -125,6 +126,29 @@ public sealed interface MetadataRecord {
                 throw new IllegalArgumentException("SCRAM mechanism of user " + user + ": " + mechanism
                         + " (expected: SCRAM_SHA_256 or SCRAM_SHA_512)");
             }
+        }
+    }
+
+    /**
+     * An ACL binding (Kafka's AccessControlEntryRecord): {@code binding} now exists, under {@code id}. The controller
+     * writes one only for a binding it validated (a resource type, operation and permission that are neither ANY nor
+     * UNKNOWN, a LITERAL or PREFIXED pattern, a non-empty name, a {@code Type:name} principal) and that does not exist
+     * yet, under an id no binding has; a record for an id that exists replaces its binding.
+     */
+    record AccessControlEntryRecord(Uuid id, AclBinding binding) implements MetadataRecord {
+        public AccessControlEntryRecord {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(binding, "binding");
+        }
+    }
+
+    /**
+     * The ACL binding of {@code id} is gone (Kafka's RemoveAccessControlEntryRecord). Removing an id that does not
+     * exist changes nothing (the controller never writes one).
+     */
+    record RemoveAccessControlEntryRecord(Uuid id) implements MetadataRecord {
+        public RemoveAccessControlEntryRecord {
+            Objects.requireNonNull(id, "id");
         }
     }
 

@@ -8,6 +8,7 @@ import io.herald.common.codec.RecordReader;
 import io.herald.common.codec.RecordType;
 import io.herald.common.codec.RecordWriter;
 import io.herald.metadata.image.Endpoint;
+import io.herald.metadata.record.MetadataRecord.AccessControlEntryRecord;
 import io.herald.metadata.record.MetadataRecord.BrokerEndpointsRecord;
 import io.herald.metadata.record.MetadataRecord.BrokerRecord;
 import io.herald.metadata.record.MetadataRecord.ClusterIdRecord;
@@ -17,6 +18,7 @@ import io.herald.metadata.record.MetadataRecord.FeatureLevelRecord;
 import io.herald.metadata.record.MetadataRecord.OfflineReplicasRecord;
 import io.herald.metadata.record.MetadataRecord.PartitionRecord;
 import io.herald.metadata.record.MetadataRecord.ProducerIdsRecord;
+import io.herald.metadata.record.MetadataRecord.RemoveAccessControlEntryRecord;
 import io.herald.metadata.image.ScramCredentialImage;
 import io.herald.metadata.record.MetadataRecord.RemoveTopicRecord;
 import io.herald.metadata.record.MetadataRecord.RemoveUserScramCredentialRecord;
@@ -26,6 +28,13 @@ import io.herald.metadata.record.MetadataRecord.UserScramCredentialRecord;
 import java.util.List;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * Binary encoding of a batch of metadata records, used for controller snapshots and for records carried in
@@ -49,17 +58,22 @@ import org.apache.kafka.common.Uuid;
  * 10 user-scram-credential user:utf mechanism:int8 salt:bytes storedKey:bytes serverKey:bytes iterations:int32
  * 11 remove-user-scram-credential user:utf mechanism:int8
  * 12 broker-endpoints brokerId:int32 endpoints:list(listener:utf host:utf port:int32 securityProtocol:int16)
+ * 13 access-control-entry id:uuid binding
+ * 14 remove-access-control-entry id:uuid
  * utf := Java's modified UTF-8 with a uint16 length (RecordWriter.modifiedUtf8); ints := count:int32 int32*;
  * uuid := two int64; optional(x) := present:bool [x]; bytes := length:int32 byte*; mechanism := Kafka's SCRAM
  * mechanism type (ScramMechanism.type(): 1 SCRAM-SHA-256, 2 SCRAM-SHA-512); list(x) := count:int32 x*;
- * securityProtocol := Kafka's SecurityProtocol.id (0 PLAINTEXT, 1 SSL, 2 SASL_PLAINTEXT, 3 SASL_SSL), as written
+ * securityProtocol := Kafka's SecurityProtocol.id (0 PLAINTEXT, 1 SSL, 2 SASL_PLAINTEXT, 3 SASL_SSL), as written;
+ * binding := resourceType:int8 name:utf patternType:int8 principal:utf host:utf operation:int8 permission:int8, the
+ * enums as Kafka's wire codes (ResourceType.code() etc.); a stored binding's are those of a concrete binding (no
+ * ANY, UNKNOWN or MATCH), any other code is corrupt
  * </pre>
  *
  * <p>Records follow each other with no length, so an unknown type cannot be skipped and is reported
  * ({@link UnknownTypes#REJECT}). The format has no version of its own: the frames that carry it
  * ({@code ControllerSnapshot}, {@code ControllerReply}) are versioned, and a change of layout here needs a new
  * version of them. New record types are not a new layout: a member that predates one rejects the batch as an
- * unknown type, which a new version would tell it no better (types 8 to 12 came so). The golden fixtures
+ * unknown type, which a new version would tell it no better (types 8 to 14 came so). The golden fixtures
  * ({@code golden/metadata-record/}) call today's layout version 0.
  *
  * <p>Stateless, thread-safe.
@@ -77,6 +91,8 @@ public final class MetadataRecordSerde {
     private static final int USER_SCRAM_CREDENTIAL_ID = 10;
     private static final int REMOVE_USER_SCRAM_CREDENTIAL_ID = 11;
     private static final int BROKER_ENDPOINTS_ID = 12;
+    private static final int ACCESS_CONTROL_ENTRY_ID = 13;
+    private static final int REMOVE_ACCESS_CONTROL_ENTRY_ID = 14;
 
     private static final RecordType TOPIC = new RecordType(TOPIC_ID, "topic");
     private static final RecordType PARTITION = new RecordType(PARTITION_ID, "partition");
@@ -92,11 +108,16 @@ public final class MetadataRecordSerde {
     private static final RecordType REMOVE_USER_SCRAM_CREDENTIAL = new RecordType(REMOVE_USER_SCRAM_CREDENTIAL_ID,
             "remove-user-scram-credential");
     private static final RecordType BROKER_ENDPOINTS = new RecordType(BROKER_ENDPOINTS_ID, "broker-endpoints");
+    private static final RecordType ACCESS_CONTROL_ENTRY = new RecordType(ACCESS_CONTROL_ENTRY_ID,
+            "access-control-entry");
+    private static final RecordType REMOVE_ACCESS_CONTROL_ENTRY = new RecordType(REMOVE_ACCESS_CONTROL_ENTRY_ID,
+            "remove-access-control-entry");
 
     /** The record types of a batch. */
     public static final RecordFormat FORMAT = RecordFormat.of("metadata record batch", TypeIdWidth.INT8,
             UnknownTypes.REJECT, TOPIC, PARTITION, REMOVE_TOPIC, CONFIG, BROKER, PRODUCER_IDS, CLUSTER_ID,
-            FEATURE_LEVEL, OFFLINE_REPLICAS, USER_SCRAM_CREDENTIAL, REMOVE_USER_SCRAM_CREDENTIAL, BROKER_ENDPOINTS);
+            FEATURE_LEVEL, OFFLINE_REPLICAS, USER_SCRAM_CREDENTIAL, REMOVE_USER_SCRAM_CREDENTIAL, BROKER_ENDPOINTS,
+            ACCESS_CONTROL_ENTRY, REMOVE_ACCESS_CONTROL_ENTRY);
 
     private static final ResourceKind[] KINDS = ResourceKind.values();
 
@@ -201,6 +222,15 @@ public final class MetadataRecordSerde {
                 out.int32(e.brokerId()).list(e.endpoints(), (w, endpoint) -> w.modifiedUtf8(endpoint.listenerName())
                         .modifiedUtf8(endpoint.host()).int32(endpoint.port()).int16(endpoint.securityProtocol()));
             }
+            case AccessControlEntryRecord a -> {
+                FORMAT.writeType(out, ACCESS_CONTROL_ENTRY);
+                writeUuid(out, a.id());
+                writeAclBinding(out, a.binding());
+            }
+            case RemoveAccessControlEntryRecord r -> {
+                FORMAT.writeType(out, REMOVE_ACCESS_CONTROL_ENTRY);
+                writeUuid(out, r.id());
+            }
         }
     }
 
@@ -227,6 +257,8 @@ public final class MetadataRecordSerde {
                     readScramMechanism(in));
             case BROKER_ENDPOINTS_ID -> new BrokerEndpointsRecord(in.int32(), in.list(r -> new Endpoint(
                     r.modifiedUtf8(), r.modifiedUtf8(), r.int32(), r.int16())));
+            case ACCESS_CONTROL_ENTRY_ID -> new AccessControlEntryRecord(readUuid(in), readStoredAclBinding(in));
+            case REMOVE_ACCESS_CONTROL_ENTRY_ID -> new RemoveAccessControlEntryRecord(readUuid(in));
             default -> throw new IllegalStateException("type " + type + " is registered but not decoded");
         };
     }
@@ -250,6 +282,48 @@ public final class MetadataRecordSerde {
             throw in.corrupt(at, "SCRAM mechanism " + type + " (expected: 1 or 2)");
         }
         return mechanism;
+    }
+
+    /** An ACL binding as {@code binding} (see the class comment), its enums as Kafka's codes. */
+    public static void writeAclBinding(RecordWriter out, AclBinding binding) {
+        ResourcePattern pattern = binding.pattern();
+        AccessControlEntry entry = binding.entry();
+        out.int8(pattern.resourceType().code()).modifiedUtf8(pattern.name()).int8(pattern.patternType().code())
+                .modifiedUtf8(entry.principal()).modifiedUtf8(entry.host()).int8(entry.operation().code())
+                .int8(entry.permissionType().code());
+    }
+
+    /**
+     * A binding {@link #writeAclBinding} wrote, as a client may have sent it: a code Kafka does not know reads as
+     * UNKNOWN (as Kafka reads a request's), for the controller to refuse. Codes no {@link AclBinding} can hold
+     * (ANY, MATCH) are corrupt.
+     */
+    public static AclBinding readAclBinding(RecordReader in) {
+        int at = in.position();
+        ResourceType type = ResourceType.fromCode(in.int8());
+        String name = in.modifiedUtf8();
+        PatternType patternType = PatternType.fromCode(in.int8());
+        String principal = in.modifiedUtf8();
+        String host = in.modifiedUtf8();
+        AclOperation operation = AclOperation.fromCode(in.int8());
+        AclPermissionType permission = AclPermissionType.fromCode(in.int8());
+        try {
+            return new AclBinding(new ResourcePattern(type, name, patternType),
+                    new AccessControlEntry(principal, host, operation, permission));
+        } catch (IllegalArgumentException e) {
+            throw in.corrupt(at, "ACL binding: " + e.getMessage());
+        }
+    }
+
+    /** A binding of an {@link AccessControlEntryRecord}: only the codes of a concrete binding are valid. */
+    private static AclBinding readStoredAclBinding(RecordReader in) {
+        int at = in.position();
+        AclBinding binding = readAclBinding(in);
+        if (binding.isUnknown()) {
+            throw in.corrupt(at, "ACL binding " + binding + " (expected: known resource type, pattern type, "
+                    + "operation and permission)");
+        }
+        return binding;
     }
 
     /** A Kafka {@link Uuid} as two {@code int64}. */

@@ -35,6 +35,16 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AccessControlEntryFilter;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourcePatternFilter;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -64,7 +74,8 @@ class ControllerCommandGoldenTest {
      */
     private static final java.util.Set<String> NOT_IN_V1 = java.util.Set.of("term-fenced-v2",
             "alter-configs-v2-group", "update-features-v2", "report-offline-replicas-v2",
-            "alter-scram-credentials-v2", "alter-scram-credentials-v2-empty", "register-endpoints-v2");
+            "alter-scram-credentials-v2", "alter-scram-credentials-v2-empty", "register-endpoints-v2",
+            "create-acls-v2", "delete-acls-v2");
 
     private static List<Map.Entry<String, ControllerCommand>> commands() {
         TreeMap<Integer, List<Integer>> assignments = new TreeMap<>(Map.of(0, List.of(1, 2), 1, List.of(2, 3),
@@ -120,7 +131,22 @@ class ControllerCommandGoldenTest {
                         List.of())),
                 Map.entry("register-endpoints-v2", new ControllerCommand.RegisterEndpoints(3, INCARNATION, List.of(
                         new Endpoint("INTERNAL", "broker-3.internal", 9092, SecurityProtocol.PLAINTEXT),
-                        new Endpoint("EXTERNAL-ü", "broker-3.example", 19093, SecurityProtocol.SASL_SSL)))));
+                        new Endpoint("EXTERNAL-ü", "broker-3.example", 19093, SecurityProtocol.SASL_SSL)))),
+                // The second binding is as a client with codes Kafka does not know sends it: UNKNOWN, refused later.
+                Map.entry("create-acls-v2", new ControllerCommand.CreateAcls(List.of(
+                        new AclBinding(new ResourcePattern(ResourceType.TOPIC, "orders-ü", PatternType.PREFIXED),
+                                new AccessControlEntry("User:alice", "*", AclOperation.WRITE,
+                                        AclPermissionType.ALLOW)),
+                        new AclBinding(new ResourcePattern(ResourceType.UNKNOWN, "", PatternType.UNKNOWN),
+                                new AccessControlEntry("bob", "", AclOperation.UNKNOWN,
+                                        AclPermissionType.UNKNOWN))))),
+                Map.entry("delete-acls-v2", new ControllerCommand.DeleteAcls(List.of(
+                        new AclBindingFilter(new ResourcePatternFilter(ResourceType.ANY, null, PatternType.MATCH),
+                                new AccessControlEntryFilter("User:alice", null, AclOperation.ANY,
+                                        AclPermissionType.ANY)),
+                        new AclBindingFilter(new ResourcePatternFilter(ResourceType.GROUP, "g-ü", PatternType.LITERAL),
+                                new AccessControlEntryFilter(null, "10.0.0.1", AclOperation.READ,
+                                        AclPermissionType.DENY))))));
     }
 
     /** {@code length} bytes counting up from {@code first}. */

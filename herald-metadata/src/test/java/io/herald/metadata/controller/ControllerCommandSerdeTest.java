@@ -23,9 +23,9 @@ class ControllerCommandSerdeTest {
         assertThatThrownBy(() -> ControllerCommandSerde.decode(entry)).isInstanceOf(UnsupportedVersionException.class)
                 .hasMessage("controller command version 3 at offset 0 (supported: 1..2)");
         entry[0] = 2;
-        entry[1] = 19;
+        entry[1] = 99;
         assertThatThrownBy(() -> ControllerCommandSerde.decode(entry)).isInstanceOf(UnsupportedVersionException.class)
-                .hasMessageContaining("at offset 1: unknown record type 19");
+                .hasMessageContaining("at offset 1: unknown record type 99");
     }
 
     @Test
@@ -50,9 +50,10 @@ class ControllerCommandSerdeTest {
         for (RecordType type : ControllerCommandSerde.COMMANDS.types()) {
             assertThat(commands.names()).contains(type.name() + "-v" + ControllerCommandSerde.VERSION);
             // term-fenced came with version 2, update-features, report-offline-replicas,
-            // alter-scram-credentials and register-endpoints later within it
+            // alter-scram-credentials, register-endpoints, create-acls and delete-acls later within it
             if (!java.util.Set.of("term-fenced", "update-features", "report-offline-replicas",
-                    "alter-scram-credentials", "register-endpoints").contains(type.name())) {
+                    "alter-scram-credentials", "register-endpoints", "create-acls", "delete-acls")
+                    .contains(type.name())) {
                 assertThat(commands.names()).contains(type.name() + "-v1");
             }
         }

@@ -6,12 +6,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.herald.common.codec.GoldenCase;
 import io.herald.common.codec.GoldenFixture;
 import io.herald.common.codec.GoldenFixtures;
+import io.herald.metadata.controller.ControllerReply.AclResult;
 import io.herald.metadata.controller.ControllerReply.PartitionError;
 import io.herald.metadata.controller.ControllerReply.UserError;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -46,6 +54,17 @@ class ControllerReplyGoldenTest {
         return List.of(current("user-errors-v0", "per-user outcomes (AlterScramCredentials)", List.of(
                 new UserError("alice-ü", Errors.NONE.code(), ""),
                 new UserError("bob", Errors.UNACCEPTABLE_CREDENTIAL.code(), "Too few iterations"))));
+    }
+
+    static List<GoldenCase<List<AclResult>>> aclResultCases() {
+        AclBinding binding = new AclBinding(new ResourcePattern(ResourceType.TOPIC, "orders-ü", PatternType.LITERAL),
+                new AccessControlEntry("User:alice", "*", AclOperation.READ, AclPermissionType.ALLOW));
+        AclBinding other = new AclBinding(new ResourcePattern(ResourceType.GROUP, "g", PatternType.PREFIXED),
+                new AccessControlEntry("User:bob", "10.0.0.1", AclOperation.ALL, AclPermissionType.DENY));
+        return List.of(current("acl-results-v0", "per-binding (CreateAcls) and per-filter (DeleteAcls) outcomes",
+                List.of(new AclResult(Errors.NONE.code(), "", List.of()),
+                        new AclResult(Errors.INVALID_REQUEST.code(), "Invalid operation UNKNOWN", List.of()),
+                        new AclResult(Errors.NONE.code(), "", List.of(binding, other)))));
     }
 
     // Each test encodes and then decodes, so that a run writing missing fixtures writes before it reads.
@@ -89,12 +108,21 @@ class ControllerReplyGoldenTest {
                 .isEqualTo("Hk3xQ9-clüster 🚀");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("aclResultCases")
+    void aclResultsEncodeToAndDecodeFromTheirGoldenBytes(GoldenCase<List<AclResult>> c) {
+        GOLDEN.verify(c.name(), c.description(), GoldenFixture.entry(ControllerReply.encodeAclResults(c.record())));
+
+        assertThat(ControllerReply.decodeAclResults(GOLDEN.read(c.name()).bytes("entry"))).isEqualTo(c.record());
+    }
+
     @Test
     void everyStoredFixtureIsCheckedByACase() {
         TreeSet<String> names = replyCases().stream().map(GoldenCase::name)
                 .collect(Collectors.toCollection(TreeSet::new));
         partitionErrorCases().forEach(c -> names.add(c.name()));
         userErrorCases().forEach(c -> names.add(c.name()));
+        aclResultCases().forEach(c -> names.add(c.name()));
         names.addAll(List.of("long-v0", "string-v0"));
 
         assertThat(GOLDEN.names()).isSubsetOf(names);

@@ -9,6 +9,7 @@ import io.herald.common.codec.GoldenFixtures;
 import io.herald.metadata.image.ClusterImage;
 import io.herald.metadata.image.Endpoint;
 import io.herald.metadata.image.ScramCredentialImage;
+import io.herald.metadata.record.MetadataRecord.AccessControlEntryRecord;
 import io.herald.metadata.record.MetadataRecord.BrokerEndpointsRecord;
 import io.herald.metadata.record.MetadataRecord.BrokerRecord;
 import io.herald.metadata.record.MetadataRecord.ClusterIdRecord;
@@ -16,6 +17,7 @@ import io.herald.metadata.record.MetadataRecord.ConfigRecord;
 import io.herald.metadata.record.MetadataRecord.FeatureLevelRecord;
 import io.herald.metadata.record.MetadataRecord.PartitionRecord;
 import io.herald.metadata.record.MetadataRecord.ProducerIdsRecord;
+import io.herald.metadata.record.MetadataRecord.RemoveAccessControlEntryRecord;
 import io.herald.metadata.record.MetadataRecord.ResourceKind;
 import io.herald.metadata.record.MetadataRecord.TopicRecord;
 import io.herald.metadata.record.MetadataRecord.UserScramCredentialRecord;
@@ -26,6 +28,13 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -83,7 +92,20 @@ class ControllerSnapshotGoldenTest {
                 .apply(new BrokerEndpointsRecord(3, List.of(
                         new Endpoint("INTERNAL", "broker-3.internal", 9092, SecurityProtocol.PLAINTEXT),
                         new Endpoint("EXTERNAL-ü", "broker-3.example", 19093, SecurityProtocol.SASL_SSL))));
+        ClusterImage withAcls = withScram
+                .apply(new AccessControlEntryRecord(new Uuid(9L, 9L), new AclBinding(
+                        new ResourcePattern(ResourceType.TOPIC, "orders-ü", PatternType.PREFIXED),
+                        new AccessControlEntry("User:alice", "*", AclOperation.WRITE, AclPermissionType.ALLOW))))
+                .apply(new AccessControlEntryRecord(new Uuid(1L, 2L), new AclBinding(
+                        new ResourcePattern(ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL),
+                        new AccessControlEntry("User:*", "10.0.0.1", AclOperation.ALTER, AclPermissionType.DENY))))
+                .apply(new AccessControlEntryRecord(new Uuid(5L, 5L), new AclBinding(
+                        new ResourcePattern(ResourceType.GROUP, "g", PatternType.LITERAL),
+                        new AccessControlEntry("User:bob", "*", AclOperation.READ, AclPermissionType.ALLOW))))
+                .apply(new RemoveAccessControlEntryRecord(new Uuid(5L, 5L)));
         return List.of(
+                current("snapshot-v1-acls", "as snapshot-v1-scram, with two ACL bindings (written by id) of three "
+                        + "created", withAcls.withOffset(98_777)),
                 current("snapshot-v1-endpoints", "as snapshot-v1, with broker 3's client listener endpoints "
                         + "(broker 1 has none)", withEndpoints.withOffset(98_766)),
                 current("snapshot-v1-scram", "as snapshot-v1-features, with three SCRAM credentials of two users",

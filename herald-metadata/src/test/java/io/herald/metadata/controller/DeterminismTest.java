@@ -32,6 +32,16 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AccessControlEntryFilter;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourcePatternFilter;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.junit.jupiter.api.Test;
 
@@ -49,7 +59,7 @@ class DeterminismTest {
         Optional<TopicImage> t = image.topic(topic);
         List<Integer> some = new ArrayList<>(List.of(1, 2, 3, 4, 5));
         java.util.Collections.shuffle(some, random);
-        return switch (random.nextInt(17)) {
+        return switch (random.nextInt(18)) {
             case 0 -> new InitCluster("c" + random.nextInt(3));
             case 1, 2 -> new RegisterBroker(broker, "h" + broker, 9000 + broker,
                     random.nextBoolean() ? Optional.of("r" + broker % 2) : Optional.empty(),
@@ -74,6 +84,7 @@ class DeterminismTest {
                     new ControllerCommand.FeatureChange((short) random.nextInt(4), (byte) (1 + random.nextInt(3))))));
             case 14 -> scramCommand(random);
             case 15 -> endpointsCommand(random, image, broker);
+            case 16 -> aclCommand(random);
             default -> new ElectLeaders(random.nextBoolean(),
                     random.nextBoolean() ? Optional.empty() : Optional.of(List.of(new PartitionRef(topic, 0))));
         };
@@ -109,6 +120,31 @@ class DeterminismTest {
                     SecurityProtocol.SASL_SSL));
         }
         return new ControllerCommand.RegisterEndpoints(broker, incarnation, endpoints);
+    }
+
+    /**
+     * ACL creations (valid, existing, duplicate, invalid: a principal without a colon) or deletions by filters that
+     * overlap, so ids derive from many positions and indexes.
+     */
+    private static ControllerCommand aclCommand(Random random) {
+        if (random.nextInt(3) == 0) {
+            List<AclBindingFilter> filters = new ArrayList<>();
+            for (int i = random.nextInt(3); i >= 0; i--) {
+                String name = random.nextBoolean() ? null : "t" + random.nextInt(3);
+                String principal = random.nextBoolean() ? null : "User:u" + random.nextInt(3);
+                filters.add(new AclBindingFilter(new ResourcePatternFilter(ResourceType.TOPIC, name, PatternType.ANY),
+                        new AccessControlEntryFilter(principal, null, AclOperation.ANY, AclPermissionType.ANY)));
+            }
+            return new ControllerCommand.DeleteAcls(filters);
+        }
+        List<AclBinding> bindings = new ArrayList<>();
+        for (int i = random.nextInt(4); i >= 0; i--) {
+            PatternType pattern = random.nextBoolean() ? PatternType.LITERAL : PatternType.PREFIXED;
+            String principal = (random.nextInt(5) == 0 ? "u" : "User:u") + random.nextInt(3);
+            bindings.add(new AclBinding(new ResourcePattern(ResourceType.TOPIC, "t" + random.nextInt(3), pattern),
+                    new AccessControlEntry(principal, "*", AclOperation.READ, AclPermissionType.ALLOW)));
+        }
+        return new ControllerCommand.CreateAcls(bindings);
     }
 
     private static ControllerCommand alterIsr(Random random, TopicImage topic) {

@@ -7,6 +7,7 @@ import io.herald.common.codec.GoldenCase;
 import io.herald.common.codec.GoldenFixture;
 import io.herald.common.codec.GoldenFixtures;
 import io.herald.metadata.image.Endpoint;
+import io.herald.metadata.record.MetadataRecord.AccessControlEntryRecord;
 import io.herald.metadata.record.MetadataRecord.BrokerEndpointsRecord;
 import io.herald.metadata.record.MetadataRecord.BrokerRecord;
 import io.herald.metadata.record.MetadataRecord.ClusterIdRecord;
@@ -14,6 +15,7 @@ import io.herald.metadata.record.MetadataRecord.ConfigRecord;
 import io.herald.metadata.record.MetadataRecord.FeatureLevelRecord;
 import io.herald.metadata.record.MetadataRecord.PartitionRecord;
 import io.herald.metadata.record.MetadataRecord.ProducerIdsRecord;
+import io.herald.metadata.record.MetadataRecord.RemoveAccessControlEntryRecord;
 import io.herald.metadata.image.ScramCredentialImage;
 import io.herald.metadata.record.MetadataRecord.RemoveTopicRecord;
 import io.herald.metadata.record.MetadataRecord.RemoveUserScramCredentialRecord;
@@ -27,6 +29,13 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -43,6 +52,7 @@ class MetadataRecordGoldenTest {
 
     static final Uuid TOPIC_ID = new Uuid(0x0123456789abcdefL, 0xfedcba9876543210L);
     static final Uuid INCARNATION = new Uuid(-2L, 3L);
+    static final Uuid ACL_ID = new Uuid(0x1122334455667788L, -0x1122334455667788L);
 
     /**
      * Strings of the metadata formats are Java's modified UTF-8 ({@code DataOutput.writeUTF}): NUL and characters
@@ -96,6 +106,19 @@ class MetadataRecordGoldenTest {
                                 new Endpoint("FUTURE", "h", 65535, (short) 99)))),
                 one("broker-endpoints-v0-none", "a broker without client listener endpoints",
                         new BrokerEndpointsRecord(1, List.of())),
+                one("access-control-entry-v0", "an ACL binding: ALLOW User:alice READ on topics prefixed orders-ü",
+                        new AccessControlEntryRecord(ACL_ID, new AclBinding(
+                                new ResourcePattern(ResourceType.TOPIC, "orders-ü", PatternType.PREFIXED),
+                                new AccessControlEntry("User:alice", "*", AclOperation.READ,
+                                        AclPermissionType.ALLOW)))),
+                one("access-control-entry-v0-deny-cluster", "an ACL binding: DENY User:* ALTER on the cluster from "
+                                + "one host",
+                        new AccessControlEntryRecord(new Uuid(7L, -8L), new AclBinding(
+                                new ResourcePattern(ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL),
+                                new AccessControlEntry("User:*", "10.0.0.1", AclOperation.ALTER,
+                                        AclPermissionType.DENY)))),
+                one("remove-access-control-entry-v0", "an ACL binding removed",
+                        new RemoveAccessControlEntryRecord(ACL_ID)),
                 current("batch-v0", "a batch of several records", List.of(
                         new ClusterIdRecord("Hk3xQ9-clüster"),
                         new TopicRecord("orders.eu-1", TOPIC_ID),

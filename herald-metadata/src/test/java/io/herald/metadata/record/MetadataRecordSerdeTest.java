@@ -7,6 +7,7 @@ import io.herald.common.codec.CorruptRecordException;
 import io.herald.common.codec.GoldenFixtures;
 import io.herald.common.codec.RecordType;
 import io.herald.common.codec.UnknownRecordTypeException;
+import io.herald.metadata.record.MetadataRecord.AccessControlEntryRecord;
 import io.herald.metadata.record.MetadataRecord.ConfigRecord;
 import io.herald.metadata.record.MetadataRecord.ResourceKind;
 import io.herald.metadata.record.MetadataRecord.TopicRecord;
@@ -14,6 +15,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
 import org.junit.jupiter.api.Test;
 
 class MetadataRecordSerdeTest {
@@ -64,6 +72,29 @@ class MetadataRecordSerdeTest {
         assertThatThrownBy(() -> MetadataRecordSerde.fromBytes(bytes))
                 .isInstanceOf(CorruptRecordException.class)
                 .hasMessage("Corrupt metadata record batch at offset 8: SCRAM mechanism 0 (expected: 1 or 2)");
+    }
+
+    @Test
+    void aStoredAclBindingOfAnUnknownOrIndefiniteCodeIsCorrupt() {
+        AclBinding binding = new AclBinding(new ResourcePattern(ResourceType.TOPIC, "t", PatternType.LITERAL),
+                new AccessControlEntry("User:a", "*", AclOperation.READ, AclPermissionType.ALLOW));
+        byte[] bytes = MetadataRecordSerde.toBytes(List.of(new AccessControlEntryRecord(new Uuid(1, 2), binding)));
+        int resourceType = 4 + 1 + 16; // after count, type and id
+        int operation = resourceType + 1 + (2 + 1) + 1 + (2 + 6) + (2 + 1);
+
+        byte[] unknownOperation = bytes.clone();
+        unknownOperation[operation] = 99;
+        assertThatThrownBy(() -> MetadataRecordSerde.fromBytes(unknownOperation))
+                .isInstanceOf(CorruptRecordException.class)
+                .hasMessageStartingWith("Corrupt metadata record batch at offset " + resourceType + ": ACL binding");
+        byte[] anyResource = bytes.clone();
+        anyResource[resourceType] = ResourceType.ANY.code();
+        assertThatThrownBy(() -> MetadataRecordSerde.fromBytes(anyResource))
+                .isInstanceOf(CorruptRecordException.class)
+                .hasMessage("Corrupt metadata record batch at offset " + resourceType
+                        + ": ACL binding: resourceType must not be ANY");
+        assertThat(MetadataRecordSerde.fromBytes(bytes))
+                .containsExactly(new AccessControlEntryRecord(new Uuid(1, 2), binding));
     }
 
     @Test

@@ -63,7 +63,7 @@ public final class HeraldConfig implements StaticBrokerConfigs {
             ReplicationConfig.CONFIG_DEF,
             BrokerSettings.CONFIG_DEF, ControllerSettings.CONFIG_DEF, GroupConfig.CONFIG_DEF,
             TransactionConfig.CONFIG_DEF, ShareCoordinatorConfig.CONFIG_DEF, DelayedDeliveryConfig.CONFIG_DEF,
-            HttpConfig.CONFIG_DEF, SecurityConfig.CONFIG_DEF));
+            HttpConfig.CONFIG_DEF, SecurityConfig.CONFIG_DEF, AuthorizerConfig.CONFIG_DEF));
 
     private final ConfigValues values;
     private final NodeConfig node;
@@ -166,6 +166,11 @@ public final class HeraldConfig implements StaticBrokerConfigs {
     /** How this broker's connections to the other brokers are secured (their inter-broker listener's protocol). */
     public InterBrokerSecurity interBrokerSecurity() {
         return security.interBroker();
+    }
+
+    /** The authorizer ({@code authorizer.class.name}, {@code super.users}, {@code allow.everyone.if.no.acl.found}). */
+    public AuthorizerConfig authorizerConfig() {
+        return AuthorizerConfig.from(values);
     }
 
     /** Whether a broker config holds a secret (a password or key): DescribeConfigs shows no value for it. */

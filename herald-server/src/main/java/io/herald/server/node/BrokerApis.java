@@ -24,6 +24,8 @@ import io.herald.broker.handler.QuorumHandler;
 import io.herald.broker.handler.ReassignmentHandler;
 import io.herald.broker.handler.TopicsHandler;
 import io.herald.broker.replica.ReplicaManager;
+import io.herald.broker.security.AclsHandler;
+import io.herald.broker.security.Authorization;
 import io.herald.broker.security.ScramCredentialsHandler;
 import io.herald.broker.share.handler.ShareApis;
 import io.herald.broker.sharestate.ShareStateHandler;
@@ -69,46 +71,54 @@ record BrokerApis(HeraldConfig config, LogManager logManager, MetadataController
     ApiRegistry registry() {
         NodeConfig node = config.node();
         BrokerSettings broker = config.broker();
+        // Every handler checks its request's principal here (Kafka's KafkaApis checks), against the ACLs of the
+        // current image (its index is rebuilt only when the ACLs change); allow-all without authorizer.class.name.
+        Authorization authorization = new Authorization(config.authorizerConfig()
+                .authorizer(() -> controller.image().aclIndex()));
         TopicsHandler topics = new TopicsHandler(controller, controller, new TopicsHandler.Settings(
                 broker.numPartitions(), broker.defaultReplicationFactor(), broker.deleteTopicEnable(),
-                config.originals()), pool);
+                config.originals()), pool, authorization);
         ConfigsHandler configs = new ConfigsHandler(controller, controller, config, node.nodeId(), pool,
-                delays::statusConfigs);
-        OffsetsHandler offsets = new OffsetsHandler(replicas, pool);
-        ClusterHandler cluster = new ClusterHandler(controller, logManager, node.nodeId(), pool);
+                delays::statusConfigs, authorization);
+        OffsetsHandler offsets = new OffsetsHandler(replicas, pool, authorization);
+        ClusterHandler cluster = new ClusterHandler(controller, logManager, node.nodeId(), pool, authorization);
         GroupCoordinator groups = coordinators.groups;
         TransactionCoordinator transactions = coordinators.transactions;
-        ClassicGroupHandler classic = new ClassicGroupHandler(groups);
-        GroupOffsetsHandler groupOffsets = new GroupOffsetsHandler(groups, controller::image);
-        GroupAdminHandler groupAdmin = new GroupAdminHandler(groups);
-        ConsumerGroupHandler consumerGroups = new ConsumerGroupHandler(groups, controller::image);
-        ShareGroupHandler shareGroups = new ShareGroupHandler(groups, controller::image);
+        ClassicGroupHandler classic = new ClassicGroupHandler(groups, authorization);
+        GroupOffsetsHandler groupOffsets = new GroupOffsetsHandler(groups, controller::image, authorization);
+        GroupAdminHandler groupAdmin = new GroupAdminHandler(groups, authorization);
+        ConsumerGroupHandler consumerGroups = new ConsumerGroupHandler(groups, controller::image, authorization);
+        ShareGroupHandler shareGroups = new ShareGroupHandler(groups, controller::image, authorization);
         // Kafka's per-request checks: share.version >= 1 for share groups, group.version >= 1 for KIP-848 groups.
         FeatureGate gate = new FeatureGate(controller::image);
-        ShareGroupOffsetsHandler shareOffsets = new ShareGroupOffsetsHandler(groups, controller::image, endOffsets);
-        ReassignmentHandler reassignments = new ReassignmentHandler(controller, controller, pool);
-        ScramCredentialsHandler scram = new ScramCredentialsHandler(controller, controller::image, pool);
-        TransactionHandler txn = new TransactionHandler(transactions, controller::image);
-        TransactionAdminHandler txnAdmin = new TransactionAdminHandler(transactions, replicas, controller::image);
-        ShareStateHandler shareState = new ShareStateHandler(coordinators.shareStateService());
+        ShareGroupOffsetsHandler shareOffsets = new ShareGroupOffsetsHandler(groups, controller::image, endOffsets,
+                authorization);
+        ReassignmentHandler reassignments = new ReassignmentHandler(controller, controller, pool, authorization);
+        ScramCredentialsHandler scram = new ScramCredentialsHandler(controller, controller::image, authorization, pool);
+        AclsHandler acls = new AclsHandler(controller, controller::image, authorization, pool);
+        TransactionHandler txn = new TransactionHandler(transactions, controller::image, authorization);
+        TransactionAdminHandler txnAdmin = new TransactionAdminHandler(transactions, replicas, controller::image,
+                authorization);
+        ShareStateHandler shareState = new ShareStateHandler(coordinators.shareStateService(), authorization);
         FindCoordinatorHandler findCoordinator = new FindCoordinatorHandler(Map.of(
                 CoordinatorType.GROUP, new FindCoordinatorHandler.Placement(coordinators.offsetsTopic,
                         groups::partitionFor),
                 CoordinatorType.TRANSACTION, new FindCoordinatorHandler.Placement(coordinators.transactionTopic,
                         transactions::partitionFor),
                 CoordinatorType.SHARE, new FindCoordinatorHandler.Placement(coordinators.shareStateTopic,
-                        coordinators.shares::partitionFor)), controller::image);
+                        coordinators.shares::partitionFor)), controller::image, authorization);
         return new ApiRegistry()
                 .features(new BrokerFeatures(controller))
                 .onConnectionClosed(client -> shares.onConnectionClosed(client.toString()))
                 .register(new ProduceHandler(replicas, controller::image, pool, coordinators.verifier,
-                        Optional.of(delays), traffic).api())
+                        Optional.of(delays), traffic, authorization).api())
                 .register(new FetchHandler(replicas, controller::image, fetchPurgatory, pool, fetchSessions,
-                        Time.SYSTEM, traffic).api())
+                        Time.SYSTEM, traffic, authorization).api())
                 .register(new MetadataHandler(controller, controller, new MetadataHandler.Settings(node.nodeId(),
                         broker.autoCreateTopicsEnable(), broker.numPartitions(), broker.defaultReplicationFactor()),
-                        pool).api())
-                .register(new DescribeTopicPartitionsHandler(controller, broker.maxRequestPartitionSizeLimit()).api())
+                        pool, authorization).api())
+                .register(new DescribeTopicPartitionsHandler(controller, broker.maxRequestPartitionSizeLimit(),
+                        authorization).api())
                 .register(topics.createTopics())
                 .register(topics.deleteTopics())
                 .register(topics.createPartitions())
@@ -120,16 +130,17 @@ record BrokerApis(HeraldConfig config, LogManager logManager, MetadataController
                 .register(offsets.deleteRecords())
                 .register(offsets.offsetForLeaderEpoch())
                 .register(cluster.describeCluster())
-                .register(new FeaturesHandler(controller, node.nodeId(), pool).updateFeatures())
+                .register(new FeaturesHandler(controller, node.nodeId(), pool, authorization).updateFeatures())
                 .register(cluster.describeLogDirs())
-                .register(new InitProducerIdHandler(transactions, coordinators.producerIds, pool).api())
+                .register(new InitProducerIdHandler(transactions, coordinators.producerIds, pool, authorization)
+                        .api())
                 .register(findCoordinator.api())
                 .register(txn.addPartitionsToTxn())
                 .register(txn.addOffsetsToTxn())
                 .register(txn.endTxn())
-                .register(new TxnOffsetCommitHandler(groups, coordinators.verifier, replicas, controller::image)
-                        .api())
-                .register(new WriteTxnMarkersHandler(coordinators.localMarkers, pool).api())
+                .register(new TxnOffsetCommitHandler(groups, coordinators.verifier, replicas, controller::image,
+                        authorization).api())
+                .register(new WriteTxnMarkersHandler(coordinators.localMarkers, pool, authorization).api())
                 .register(txnAdmin.listTransactions())
                 .register(txnAdmin.describeTransactions())
                 .register(txnAdmin.describeProducers())
@@ -155,14 +166,17 @@ record BrokerApis(HeraldConfig config, LogManager logManager, MetadataController
                 .register(shareOffsets.describeOffsets())
                 .register(gate.require(FeatureCatalog.SHARE_VERSION, ONE, shareOffsets.alterOffsets()))
                 .register(gate.require(FeatureCatalog.SHARE_VERSION, ONE, shareOffsets.deleteOffsets()))
-                .register(gate.require(FeatureCatalog.SHARE_VERSION, ONE, shares.shareFetch()))
-                .register(gate.require(FeatureCatalog.SHARE_VERSION, ONE, shares.shareAcknowledge()))
+                .register(gate.require(FeatureCatalog.SHARE_VERSION, ONE, shares.shareFetch(authorization)))
+                .register(gate.require(FeatureCatalog.SHARE_VERSION, ONE, shares.shareAcknowledge(authorization)))
                 .register(reassignments.alterPartitionReassignments())
                 .register(reassignments.listPartitionReassignments())
                 .register(reassignments.electLeaders())
                 .register(scram.describeUserScramCredentials())
                 .register(scram.alterUserScramCredentials())
+                .register(acls.describeAcls())
+                .register(acls.createAcls())
+                .register(acls.deleteAcls())
                 .register(new QuorumHandler(controller, node.quorumVoters(),
-                        node.controllerListenerNames().getFirst()).describeQuorum());
+                        node.controllerListenerNames().getFirst(), authorization).describeQuorum());
     }
 }

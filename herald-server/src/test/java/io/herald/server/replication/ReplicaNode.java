@@ -7,6 +7,7 @@ import io.herald.broker.handler.ProduceHandler;
 import io.herald.broker.replica.AlterPartitionChannel;
 import io.herald.broker.replica.ReplicaManager;
 import io.herald.broker.replica.ReplicationConfig;
+import io.herald.broker.security.Authorization;
 import io.herald.common.config.ConfigValues;
 import io.herald.common.purgatory.Purgatory;
 import io.herald.common.time.Time;
@@ -71,7 +72,7 @@ final class ReplicaNode implements AutoCloseable {
         Purgatory<TopicPartition> fetchPurgatory = new Purgatory<>("fetch-" + nodeId, TIMER);
         replicas.addAppendListener(fetchPurgatory::checkAndComplete);
         AtomicReference<ClusterImage> image = new AtomicReference<>(ClusterImage.empty(clusterId));
-        OffsetsHandler offsets = new OffsetsHandler(replicas, pool);
+        OffsetsHandler offsets = new OffsetsHandler(replicas, pool, Authorization.ALLOW_ALL);
         ApiRegistry registry = new ApiRegistry()
                 .register(new ProduceHandler(replicas, image::get, pool,
                         io.herald.broker.txn.TransactionVerifier.unavailable(), Optional.empty()).api())
@@ -80,7 +81,7 @@ final class ReplicaNode implements AutoCloseable {
                 .register(offsets.listOffsets())
                 .register(offsets.offsetForLeaderEpoch());
         metadata.ifPresent(controller -> registry.register(new MetadataHandler(controller, controller,
-                new MetadataHandler.Settings(nodeId, false, 1, (short) 1), pool).api()));
+                new MetadataHandler.Settings(nodeId, false, 1, (short) 1), pool, Authorization.ALLOW_ALL).api()));
         KafkaServer server = new KafkaServer(new ServerConfig("127.0.0.1", 0, 1, 100 << 20, 600_000), registry);
         server.start();
         return new ReplicaNode(logs, replicas, server, pool, fetchPurgatory, image);

@@ -1,8 +1,10 @@
 package io.herald.broker.group.handler;
 
+import io.herald.broker.security.Authorization;
 import io.herald.group.GroupCoordinator;
 import io.herald.protocol.ServedApi;
 import io.herald.protocol.VersionRange;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.HeartbeatResponseData;
 import org.apache.kafka.common.message.JoinGroupResponseData;
 import org.apache.kafka.common.message.LeaveGroupResponseData;
@@ -17,13 +19,19 @@ import org.apache.kafka.common.requests.SyncGroupRequest;
 /**
  * The classic group protocol: JoinGroup, SyncGroup, Heartbeat, LeaveGroup. Requests go to the
  * {@link GroupCoordinator}; JoinGroup and SyncGroup answer when their rebalance phase completes. This class
- * only adapts versions (fields older versions cannot carry).
+ * adapts versions (fields older versions cannot carry) and checks, as Kafka's KafkaApis does, that the principal may
+ * READ the group: a refused request answers GROUP_AUTHORIZATION_FAILED (the Java consumer's
+ * GroupAuthorizationException) without reaching the coordinator.
+ *
+ * <p>Thread-safe.
  */
 public final class ClassicGroupHandler {
     private final GroupCoordinator coordinator;
+    private final Authorization authorization;
 
-    public ClassicGroupHandler(GroupCoordinator coordinator) {
+    public ClassicGroupHandler(GroupCoordinator coordinator, Authorization authorization) {
         this.coordinator = coordinator;
+        this.authorization = authorization;
     }
 
     /**
@@ -35,6 +43,9 @@ public final class ClassicGroupHandler {
         return new ServedApi(ApiKeys.JOIN_GROUP, VersionRange.of(0, 9), request -> {
             var data = ((JoinGroupRequest) request.body()).data();
             short version = request.apiVersion();
+            if (!authorization.group(request, AclOperation.READ, data.groupId())) {
+                return GroupResponses.refuse(request, Errors.GROUP_AUTHORIZATION_FAILED);
+            }
             return GroupResponses.answer(coordinator.joinGroup(GroupResponses.context(request), data),
                     r -> forVersion(r, version),
                     e -> forVersion(new JoinGroupResponseData().setErrorCode(e.code()).setMemberId(
@@ -56,12 +67,20 @@ public final class ClassicGroupHandler {
     }
 
     /**
-     * SyncGroup v0 to v5: static members from v3; from v5 the coordinator checks and returns the protocol type
-     * and name (KIP-559).
+     * SyncGroup v0 to v5: static members from v3; from v5 the protocol type and name are mandatory (KIP-559,
+     * INCONSISTENT_GROUP_PROTOCOL without them, checked before the ACL as KafkaApis does) and the coordinator
+     * checks and returns them.
      */
     public ServedApi syncGroup() {
         return new ServedApi(ApiKeys.SYNC_GROUP, VersionRange.of(0, 5), request -> {
-            var data = ((SyncGroupRequest) request.body()).data();
+            SyncGroupRequest sync = (SyncGroupRequest) request.body();
+            var data = sync.data();
+            if (!sync.areMandatoryProtocolTypeAndNamePresent()) {
+                return GroupResponses.refuse(request, Errors.INCONSISTENT_GROUP_PROTOCOL);
+            }
+            if (!authorization.group(request, AclOperation.READ, data.groupId())) {
+                return GroupResponses.refuse(request, Errors.GROUP_AUTHORIZATION_FAILED);
+            }
             return GroupResponses.answer(coordinator.syncGroup(data), r -> r,
                     e -> new SyncGroupResponseData().setErrorCode(e.code()).setAssignment(new byte[0]));
         });
@@ -71,6 +90,9 @@ public final class ClassicGroupHandler {
     public ServedApi heartbeat() {
         return new ServedApi(ApiKeys.HEARTBEAT, VersionRange.of(0, 4), request -> {
             var data = ((HeartbeatRequest) request.body()).data();
+            if (!authorization.group(request, AclOperation.READ, data.groupId())) {
+                return GroupResponses.refuse(request, Errors.GROUP_AUTHORIZATION_FAILED);
+            }
             return GroupResponses.answer(coordinator.heartbeat(data),
                     error -> new HeartbeatResponseData().setErrorCode(error.code()),
                     e -> new HeartbeatResponseData().setErrorCode(e.code()));
@@ -82,6 +104,9 @@ public final class ClassicGroupHandler {
         return new ServedApi(ApiKeys.LEAVE_GROUP, VersionRange.of(0, 5), request -> {
             var data = ((LeaveGroupRequest) request.body()).data();
             short version = request.apiVersion();
+            if (!authorization.group(request, AclOperation.READ, data.groupId())) {
+                return GroupResponses.refuse(request, Errors.GROUP_AUTHORIZATION_FAILED);
+            }
             return GroupResponses.answer(coordinator.leaveGroup(GroupResponses.context(request), data), r -> {
                 if (version < 3 && r.errorCode() == Errors.NONE.code() && !r.members().isEmpty()) {
                     // v0-v2 have one member and no member list: its error is the answer.

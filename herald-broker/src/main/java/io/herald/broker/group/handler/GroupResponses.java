@@ -36,6 +36,15 @@ public final class GroupResponses {
         return error;
     }
 
+    /**
+     * A request refused before the coordinator sees it (an ACL check, a malformed field), answered as Kafka's
+     * KafkaApis answers it: with the request's own {@code getErrorResponse}.
+     */
+    static CompletableFuture<Response> refuse(KafkaRequest request, Errors error) {
+        return CompletableFuture.completedFuture(new Response.Send(
+                request.body().getErrorResponse(error.exception()).data()));
+    }
+
     /** Answers with the future's message, or with {@code onError}'s when the future failed. */
     static <T> CompletableFuture<Response> answer(CompletableFuture<T> future, Function<T, ApiMessage> onSuccess,
                                                  Function<Errors, ApiMessage> onError) {

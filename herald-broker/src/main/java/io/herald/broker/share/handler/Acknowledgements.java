@@ -9,19 +9,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.UnknownTopicIdException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.protocol.Errors;
 
 /**
  * The acknowledgement half of ShareFetch and ShareAcknowledge (Kafka 4.3.1's KafkaApis.handleAcknowledgements and
  * validateAcknowledgementBatches): per partition, the batches are checked in request order, and the first bad one
  * makes the whole partition INVALID_REQUEST: first offset after last offset, a first offset before the previous
  * batch's last offset, no types, per-offset types whose count does not match the offsets, a type outside 0..3 (0..4
- * from v2), RENEW (4) in a request not flagged IsRenewAck. Partitions of unknown topics are UNKNOWN_TOPIC_ID or
- * UNKNOWN_TOPIC_OR_PARTITION; a partition with no batches succeeds without touching anything.
+ * from v2), RENEW (4) in a request not flagged IsRenewAck. Then partitions of topics the principal may not READ are
+ * TOPIC_AUTHORIZATION_FAILED, of unknown topics UNKNOWN_TOPIC_ID or UNKNOWN_TOPIC_OR_PARTITION (an unknown topic id
+ * before anything else); a partition with no batches succeeds without touching anything.
  *
  * <p>Thread-safety: stateless.
  */
@@ -38,11 +42,12 @@ final class Acknowledgements {
     /**
      * @param supportsRenew the request's version has RENEW (v2)
      * @param isRenewAck    the request says it carries renewals
+     * @param readable      whether the principal may READ a topic (by name)
      * @return each partition's outcome, empty when done
      */
     CompletableFuture<Map<TopicIdPartition, Optional<ApiException>>> acknowledge(
             String groupId, String memberId, List<Requested> requested, ClusterImage image, boolean supportsRenew,
-            boolean isRenewAck) {
+            boolean isRenewAck, Predicate<String> readable) {
         Map<TopicIdPartition, Optional<ApiException>> answered = new LinkedHashMap<>();
         Map<TopicIdPartition, List<AcknowledgementBatch>> interested = new LinkedHashMap<>();
         for (Requested r : requested) {
@@ -54,6 +59,11 @@ final class Acknowledgements {
             Optional<String> invalid = validate(r.batches(), supportsRenew, isRenewAck);
             if (invalid.isPresent()) {
                 answered.put(tp, Optional.of(new InvalidRequestException(invalid.get())));
+                continue;
+            }
+            if (!readable.test(tp.topic())) {
+                answered.put(tp, Optional.of(new TopicAuthorizationException(
+                        Errors.TOPIC_AUTHORIZATION_FAILED.message())));
                 continue;
             }
             boolean known = image.topic(tp.topicId()).flatMap(t -> t.partition(tp.partition())).isPresent();

@@ -1,12 +1,12 @@
 package io.herald.broker.share.handler;
 
+import io.herald.broker.security.Authorization;
 import io.herald.broker.share.AcknowledgementBatch;
 import io.herald.broker.share.SharePartitionManager;
 import io.herald.broker.share.ShareSessionCache;
 import io.herald.group.config.GroupConfigView;
 import io.herald.metadata.image.ClusterImage;
 import io.herald.metadata.image.TopicImage;
-import io.herald.protocol.ApiHandler;
 import io.herald.protocol.KafkaRequest;
 import io.herald.protocol.Response;
 import io.herald.protocol.ServedApi;
@@ -17,10 +17,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.ShareAcknowledgeRequestData;
 import org.apache.kafka.common.message.ShareAcknowledgeResponseData;
@@ -36,9 +38,12 @@ import org.slf4j.LoggerFactory;
  * then the session epoch (never 0 here; -1 acknowledges and then ends the session, releasing what the member still
  * holds), then the acknowledgements, each partition answered once its change is written.
  *
+ * <p>ACLs as in KafkaApis: READ on the group, checked right after the group id (else GROUP_AUTHORIZATION_FAILED for
+ * the whole request), and READ on each topic (else the partition's TOPIC_AUTHORIZATION_FAILED, unacknowledged).
+ *
  * <p>Thread-safety: thread-safe.
  */
-public final class ShareAcknowledgeHandler implements ApiHandler {
+public final class ShareAcknowledgeHandler {
     private static final Logger log = LoggerFactory.getLogger(ShareAcknowledgeHandler.class);
 
     private final ShareSessionCache sessions;
@@ -56,17 +61,22 @@ public final class ShareAcknowledgeHandler implements ApiHandler {
         this.configs = configs;
     }
 
-    public ServedApi api() {
-        return new ServedApi(ApiKeys.SHARE_ACKNOWLEDGE, VersionRange.of(1, 2), this);
+    /** The API, with the checks of {@code authorization}. */
+    public ServedApi api(Authorization authorization) {
+        return new ServedApi(ApiKeys.SHARE_ACKNOWLEDGE, VersionRange.of(1, 2),
+                request -> handle(request, authorization));
     }
 
-    @Override
-    public CompletableFuture<Response> handle(KafkaRequest request) {
+    CompletableFuture<Response> handle(KafkaRequest request, Authorization authorization) {
         ShareAcknowledgeRequestData data = ((ShareAcknowledgeRequest) request.body()).data();
         short version = request.apiVersion();
         String groupId = data.groupId();
         if (groupId == null) {
             return fail(Errors.INVALID_REQUEST, "Invalid group id in the request.");
+        }
+        if (!authorization.group(request, AclOperation.READ, groupId)) {
+            return CompletableFuture.completedFuture(new Response.Send(request.body().getErrorResponse(
+                    Errors.GROUP_AUTHORIZATION_FAILED.exception()).data()));
         }
         String memberId = data.memberId();
         if (!ShareApis.isMemberIdValid(memberId)) {
@@ -91,7 +101,9 @@ public final class ShareAcknowledgeHandler implements ApiHandler {
                         new TopicIdPartition(topic.topicId(), p.partitionIndex(), name), batches));
             }
         }
-        return acknowledgements.acknowledge(groupId, memberId, requested, image, version >= 2, data.isRenewAck())
+        Predicate<String> readable = authorization.topicCheck(request, AclOperation.READ);
+        return acknowledgements.acknowledge(groupId, memberId, requested, image, version >= 2, data.isRenewAck(),
+                        readable)
                 .thenApply(outcomes -> {
                     if (epoch == ShareSessionCache.FINAL_EPOCH) {
                         endSession(groupId, memberId);

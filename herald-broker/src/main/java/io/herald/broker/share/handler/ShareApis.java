@@ -1,6 +1,7 @@
 package io.herald.broker.share.handler;
 
 import io.herald.broker.replica.ReplicaManager;
+import io.herald.broker.security.Authorization;
 import io.herald.broker.share.ArchiveListener;
 import io.herald.broker.share.DeadLetterQueue;
 import io.herald.broker.share.ShareLogs;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The share-group data plane of a broker (KIP-932): ShareFetch and ShareAcknowledge, their share sessions, the
  * share-partitions this broker leads and the purgatory parked share fetches wait in. Construct one per broker,
- * register {@link #apis()}, and close it on shutdown (it fences every share-partition and answers parked fetches).
+ * register {@link #apis}, with the broker's ACL checks, and close it on shutdown (it fences every share-partition and
+ * answers parked fetches).
  *
  * <p>On construction it listens to the replica manager: appends and high-watermark moves wake parked fetches, and a
  * lost leadership drops that partition's share-partitions.
@@ -103,17 +105,17 @@ public final class ShareApis implements AutoCloseable {
         replicas.addLeadershipListener(manager);
     }
 
-    /** ShareFetch (78) and ShareAcknowledge (79), v1 to v2. */
-    public List<ServedApi> apis() {
-        return List.of(fetch.api(), acknowledge.api());
+    /** ShareFetch (78) and ShareAcknowledge (79), v1 to v2, checking the ACLs of {@code authorization}. */
+    public List<ServedApi> apis(Authorization authorization) {
+        return List.of(shareFetch(authorization), shareAcknowledge(authorization));
     }
 
-    public ServedApi shareFetch() {
-        return fetch.api();
+    public ServedApi shareFetch(Authorization authorization) {
+        return fetch.api(authorization);
     }
 
-    public ServedApi shareAcknowledge() {
-        return acknowledge.api();
+    public ServedApi shareAcknowledge(Authorization authorization) {
+        return acknowledge.api(authorization);
     }
 
     public SharePartitionManager partitions() {

@@ -1,5 +1,6 @@
 package io.herald.broker.share.handler;
 
+import io.herald.broker.security.Authorization;
 import io.herald.broker.share.AcknowledgementBatch;
 import io.herald.broker.share.AcquireMode;
 import io.herald.broker.share.AcquiredRange;
@@ -10,7 +11,6 @@ import io.herald.common.timer.Timer;
 import io.herald.group.config.GroupConfigView;
 import io.herald.metadata.image.ClusterImage;
 import io.herald.metadata.image.TopicImage;
-import io.herald.protocol.ApiHandler;
 import io.herald.protocol.KafkaRequest;
 import io.herald.protocol.Response;
 import io.herald.protocol.ServedApi;
@@ -21,12 +21,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.ShareSessionLimitReachedException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.UnknownTopicIdException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.message.ShareFetchRequestData;
@@ -51,9 +54,13 @@ import org.slf4j.LoggerFactory;
  * <p>Responses carry the acquired records as file regions (zero-copy), their AcquiredRecords with delivery counts,
  * the group's lock duration, and for NOT_LEADER_OR_FOLLOWER the current leader and its endpoint.
  *
+ * <p>ACLs as in KafkaApis: READ on the group, checked right after the group id (else GROUP_AUTHORIZATION_FAILED for
+ * the whole request), and READ on each topic: a partition of a topic the principal may not READ is neither fetched
+ * nor acknowledged, and answers TOPIC_AUTHORIZATION_FAILED in its error (fetch) or acknowledge error.
+ *
  * <p>Thread-safety: thread-safe; {@link #handle} runs on the event loop and only parses and hands off.
  */
-public final class ShareFetchHandler implements ApiHandler {
+public final class ShareFetchHandler {
     private static final Logger log = LoggerFactory.getLogger(ShareFetchHandler.class);
 
     private final ShareSessionCache sessions;
@@ -78,17 +85,21 @@ public final class ShareFetchHandler implements ApiHandler {
         this.fetchMaxBytes = fetchMaxBytes;
     }
 
-    public ServedApi api() {
-        return new ServedApi(ApiKeys.SHARE_FETCH, VersionRange.of(1, 2), this);
+    /** The API, with the checks of {@code authorization}. */
+    public ServedApi api(Authorization authorization) {
+        return new ServedApi(ApiKeys.SHARE_FETCH, VersionRange.of(1, 2), request -> handle(request, authorization));
     }
 
-    @Override
-    public CompletableFuture<Response> handle(KafkaRequest request) {
+    CompletableFuture<Response> handle(KafkaRequest request, Authorization authorization) {
         ShareFetchRequestData data = ((ShareFetchRequest) request.body()).data();
         short version = request.apiVersion();
         String groupId = data.groupId();
         if (groupId == null) {
             return fail(Errors.INVALID_REQUEST, "Invalid group id in the request.");
+        }
+        if (!authorization.group(request, AclOperation.READ, groupId)) {
+            return CompletableFuture.completedFuture(new Response.Send(request.body().getErrorResponse(
+                    Errors.GROUP_AUTHORIZATION_FAILED.exception()).data()));
         }
         if (!ShareApis.isMemberIdValid(data.memberId())) {
             return fail(Errors.INVALID_REQUEST, "Invalid member id in the request.");
@@ -147,8 +158,10 @@ public final class ShareFetchHandler implements ApiHandler {
             return fail(Errors.forException(e), e.getMessage());
         }
 
+        Predicate<String> readable = authorization.topicCheck(request, AclOperation.READ);
         CompletableFuture<Map<TopicIdPartition, Optional<ApiException>>> acked = hasAcks
-                ? acknowledgements.acknowledge(groupId, memberId, acks, image, version >= 2, data.isRenewAck())
+                ? acknowledgements.acknowledge(groupId, memberId, acks, image, version >= 2, data.isRenewAck(),
+                        readable)
                 : CompletableFuture.completedFuture(Map.of());
         Map<TopicIdPartition, ShareFetcher.Outcome> invalid = new LinkedHashMap<>();
         CompletableFuture<Map<TopicIdPartition, ShareFetcher.Outcome>> fetched;
@@ -161,6 +174,9 @@ public final class ShareFetchHandler implements ApiHandler {
                 if (current.topic() == null) {
                     invalid.put(current, ShareFetcher.Outcome.failed(new UnknownTopicIdException(
                             "Unknown topic id " + tp.topicId())));
+                } else if (!readable.test(current.topic())) {
+                    invalid.put(current, ShareFetcher.Outcome.failed(new TopicAuthorizationException(
+                            Errors.TOPIC_AUTHORIZATION_FAILED.message())));
                 } else if (image.topic(tp.topicId()).flatMap(t -> t.partition(tp.partition())).isEmpty()) {
                     invalid.put(current, ShareFetcher.Outcome.failed(new UnknownTopicOrPartitionException(
                             "Unknown partition " + tp.partition() + " of " + current.topic())));

@@ -2,6 +2,8 @@ package io.herald.broker.txn.handler;
 
 import io.herald.broker.replica.Partition;
 import io.herald.broker.replica.ReplicaManager;
+import io.herald.broker.security.Authorization;
+import io.herald.protocol.KafkaRequest;
 import io.herald.metadata.image.ClusterImage;
 import io.herald.protocol.Response;
 import io.herald.protocol.ServedApi;
@@ -12,8 +14,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.message.DescribeProducersRequestData;
 import org.apache.kafka.common.message.DescribeProducersResponseData.PartitionResponse;
 import org.apache.kafka.common.message.DescribeProducersResponseData.ProducerState;
@@ -24,6 +30,7 @@ import org.apache.kafka.common.message.DescribeTransactionsResponseData;
 import org.apache.kafka.common.message.ListTransactionsRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.ApiError;
 import org.apache.kafka.common.requests.DescribeProducersRequest;
 import org.apache.kafka.common.requests.DescribeTransactionsRequest;
 import org.apache.kafka.common.requests.ListTransactionsRequest;
@@ -34,25 +41,39 @@ import org.apache.kafka.common.requests.ListTransactionsRequest;
  * state, which is how hanging transactions are found (a producer whose transaction started long ago on a
  * partition, and that no coordinator lists).
  *
+ * <p>ACLs, as Kafka's KafkaApis checks them: ListTransactions lists only the transactional ids the principal may
+ * DESCRIBE; DescribeTransactions answers TRANSACTIONAL_ID_AUTHORIZATION_FAILED for an id it may not DESCRIBE, and
+ * leaves out of a transaction the topics it may not DESCRIBE; DescribeProducers needs READ on each topic (after the
+ * name's validity), else its partitions answer TOPIC_AUTHORIZATION_FAILED.
+ *
  * <p>Cheap: answered on the event loop (producer state is in memory).
  */
 public final class TransactionAdminHandler {
     private final TransactionCoordinator coordinator;
     private final ReplicaManager replicas;
     private final Supplier<ClusterImage> images;
+    private final Authorization authorization;
 
+    /** @param authorization the ACL checks of each request's principal */
     public TransactionAdminHandler(TransactionCoordinator coordinator, ReplicaManager replicas,
-                                   Supplier<ClusterImage> images) {
+                                   Supplier<ClusterImage> images, Authorization authorization) {
         this.coordinator = coordinator;
         this.replicas = replicas;
         this.images = images;
+        this.authorization = authorization;
     }
 
     /** ListTransactions v0 to v2: the duration filter from v1, the transactional id pattern from v2 (KIP-1152). */
     public ServedApi listTransactions() {
         return new ServedApi(ApiKeys.LIST_TRANSACTIONS, VersionRange.of(0, 2), request -> {
             ListTransactionsRequestData data = ((ListTransactionsRequest) request.body()).data();
-            return coordinator.listTransactions(data, request.apiVersion()).thenApply(Response.Send::new);
+            return coordinator.listTransactions(data, request.apiVersion()).thenApply(response -> {
+                if (authorization.enabled()) {
+                    response.transactionStates().removeIf(state ->
+                            !authorization.transactionalId(request, AclOperation.DESCRIBE, state.transactionalId()));
+                }
+                return new Response.Send(response);
+            });
         });
     }
 
@@ -61,10 +82,21 @@ public final class TransactionAdminHandler {
         return new ServedApi(ApiKeys.DESCRIBE_TRANSACTIONS, VersionRange.of(0, 0), request -> {
             DescribeTransactionsRequestData data = ((DescribeTransactionsRequest) request.body()).data();
             List<CompletableFuture<DescribeTransactionsResponseData.TransactionState>> states = new ArrayList<>();
-            data.transactionalIds().forEach(id -> states.add(coordinator.describeTransaction(id)));
+            data.transactionalIds().forEach(id -> states.add(
+                    authorization.transactionalId(request, AclOperation.DESCRIBE, id)
+                            ? coordinator.describeTransaction(id)
+                            : CompletableFuture.completedFuture(new DescribeTransactionsResponseData.TransactionState()
+                                    .setTransactionalId(id)
+                                    .setErrorCode(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code()))));
             return CompletableFuture.allOf(states.toArray(CompletableFuture[]::new)).thenApply(done -> {
+                Predicate<String> mayDescribe = authorization.topicCheck(request, AclOperation.DESCRIBE);
                 DescribeTransactionsResponseData response = new DescribeTransactionsResponseData();
-                states.forEach(s -> response.transactionStates().add(s.join()));
+                states.forEach(s -> {
+                    DescribeTransactionsResponseData.TransactionState state = s.join();
+                    // Only the partitions of topics the principal may see (Kafka's rule).
+                    state.topics().removeIf(topic -> !mayDescribe.test(topic.topic()));
+                    response.transactionStates().add(state);
+                });
                 return new Response.Send(response);
             });
         });
@@ -83,13 +115,27 @@ public final class TransactionAdminHandler {
             DescribeProducersResponseData response = new DescribeProducersResponseData();
             for (DescribeProducersRequestData.TopicRequest topic : data.topics()) {
                 TopicResponse topicResponse = new TopicResponse().setName(topic.name());
+                Optional<ApiError> refused = refusal(request, topic.name());
                 for (int index : topic.partitionIndexes()) {
-                    topicResponse.partitions().add(describe(image, new TopicPartition(topic.name(), index)));
+                    topicResponse.partitions().add(refused.map(e -> new PartitionResponse().setPartitionIndex(index)
+                                    .setErrorCode(e.error().code()).setErrorMessage(e.message()))
+                            .orElseGet(() -> describe(image, new TopicPartition(topic.name(), index))));
                 }
                 response.topics().add(topicResponse);
             }
             return CompletableFuture.completedFuture(new Response.Send(response));
         });
+    }
+
+    /** Kafka's checks of a DescribeProducers topic before its partitions: a valid name, then READ. */
+    private Optional<ApiError> refusal(KafkaRequest request, String topic) {
+        try {
+            Topic.validate(topic);
+        } catch (ApiException e) {
+            return Optional.of(ApiError.fromThrowable(e));
+        }
+        return authorization.topic(request, AclOperation.READ, topic) ? Optional.empty()
+                : Optional.of(new ApiError(Errors.TOPIC_AUTHORIZATION_FAILED));
     }
 
     private PartitionResponse describe(ClusterImage image, TopicPartition tp) {

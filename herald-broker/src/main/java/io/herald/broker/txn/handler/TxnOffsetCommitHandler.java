@@ -3,6 +3,7 @@ package io.herald.broker.txn.handler;
 import io.herald.broker.group.handler.GroupResponses;
 import io.herald.broker.replica.Partition;
 import io.herald.broker.replica.ReplicaManager;
+import io.herald.broker.security.Authorization;
 import io.herald.broker.txn.TransactionVerifier.Operation;
 import io.herald.broker.txn.TransactionVerifier.Verification;
 import io.herald.broker.txn.TransactionVerifier;
@@ -14,13 +15,19 @@ import io.herald.protocol.KafkaRequest;
 import io.herald.protocol.Response;
 import io.herald.protocol.ServedApi;
 import io.herald.protocol.VersionRange;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData.TxnOffsetCommitRequestTopic;
+import org.apache.kafka.common.message.TxnOffsetCommitResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.TxnOffsetCommitRequest;
@@ -38,6 +45,11 @@ import org.slf4j.LoggerFactory;
  * <p>Failures answer every partition with the error, mapped as Kafka's group coordinator does: NOT_ENOUGH_REPLICAS,
  * REQUEST_TIMED_OUT and UNKNOWN_TOPIC_OR_PARTITION become COORDINATOR_NOT_AVAILABLE, NOT_LEADER_OR_FOLLOWER and
  * KAFKA_STORAGE_ERROR become NOT_COORDINATOR, so the producer looks up the coordinator again.
+ *
+ * <p>ACLs, as Kafka's KafkaApis checks them: WRITE on the transactional id, then READ on the group, else every
+ * partition answers TRANSACTIONAL_ID_AUTHORIZATION_FAILED or GROUP_AUTHORIZATION_FAILED; then READ on each topic, else
+ * its partitions answer TOPIC_AUTHORIZATION_FAILED and only the other topics' offsets are committed (none of them:
+ * the coordinator is not asked at all).
  */
 public final class TxnOffsetCommitHandler {
     private static final Logger log = LoggerFactory.getLogger(TxnOffsetCommitHandler.class);
@@ -46,9 +58,12 @@ public final class TxnOffsetCommitHandler {
     private final TransactionVerifier verifier;
     private final ReplicaManager replicas;
     private final Supplier<ClusterImage> images;
+    private final Authorization authorization;
 
+    /** @param authorization the ACL checks of each request's principal */
     public TxnOffsetCommitHandler(GroupCoordinator groups, TransactionVerifier verifier, ReplicaManager replicas,
-                                  Supplier<ClusterImage> images) {
+                                  Supplier<ClusterImage> images, Authorization authorization) {
+        this.authorization = authorization;
         this.groups = groups;
         this.verifier = verifier;
         this.replicas = replicas;
@@ -62,13 +77,51 @@ public final class TxnOffsetCommitHandler {
 
     private CompletableFuture<Response> handle(KafkaRequest request) {
         TxnOffsetCommitRequestData data = ((TxnOffsetCommitRequest) request.body()).data();
-        short version = request.apiVersion();
         if (data.transactionalId() == null || data.transactionalId().isEmpty()) {
             return answer(data, Errors.INVALID_REQUEST);
         }
         if (data.groupId() == null || data.groupId().isEmpty()) {
             return answer(data, Errors.INVALID_GROUP_ID);
         }
+        if (!authorization.transactionalId(request, AclOperation.WRITE, data.transactionalId())) {
+            return answer(data, Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
+        }
+        if (!authorization.group(request, AclOperation.READ, data.groupId())) {
+            return answer(data, Errors.GROUP_AUTHORIZATION_FAILED);
+        }
+        if (!authorization.enabled()) {
+            return commit(request, data).thenApply(Response.Send::new);
+        }
+        Predicate<String> mayRead = authorization.topicCheck(request, AclOperation.READ);
+        List<TxnOffsetCommitRequestTopic> permitted = new ArrayList<>();
+        List<TxnOffsetCommitRequestTopic> refused = new ArrayList<>();
+        data.topics().forEach(topic -> (mayRead.test(topic.name()) ? permitted : refused).add(topic));
+        if (refused.isEmpty()) {
+            return commit(request, data).thenApply(Response.Send::new);
+        }
+        List<TxnOffsetCommitResponseData.TxnOffsetCommitResponseTopic> refusals = TxnOffsetCommitRequest
+                .getErrorResponse(new TxnOffsetCommitRequestData().setTopics(refused),
+                        Errors.TOPIC_AUTHORIZATION_FAILED).topics();
+        if (permitted.isEmpty()) {
+            return CompletableFuture.completedFuture(new Response.Send(new TxnOffsetCommitResponseData()
+                    .setTopics(new ArrayList<>(refusals))));
+        }
+        TxnOffsetCommitRequestData authorized = new TxnOffsetCommitRequestData()
+                .setTransactionalId(data.transactionalId()).setGroupId(data.groupId())
+                .setProducerId(data.producerId()).setProducerEpoch(data.producerEpoch())
+                .setGenerationId(data.generationId()).setMemberId(data.memberId())
+                .setGroupInstanceId(data.groupInstanceId()).setTopics(permitted);
+        return commit(request, authorized).thenApply(response -> {
+            List<TxnOffsetCommitResponseData.TxnOffsetCommitResponseTopic> topics = new ArrayList<>(response.topics());
+            topics.addAll(refusals);
+            return new Response.Send(response.setTopics(topics));
+        });
+    }
+
+    /** Commits {@code data}'s offsets, every topic of which the principal may commit. */
+    private CompletableFuture<TxnOffsetCommitResponseData> commit(KafkaRequest request,
+                                                                  TxnOffsetCommitRequestData data) {
+        short version = request.apiVersion();
         TopicPartition offsets = new TopicPartition(OffsetsTopic.NAME, groups.partitionFor(data.groupId()));
         // The guard first, then the coordinator: an end marker that lands between its answer and the write
         // invalidates the guard (KIP-890). Not hosted here: the coordinator answers NOT_COORDINATOR.
@@ -83,13 +136,13 @@ public final class TxnOffsetCommitHandler {
         ClusterImage image = images.get();
         return verified.thenCompose(unverified -> {
             if (!unverified.isEmpty()) {
-                return answer(data, coordinatorError(unverified.get(offsets)));
+                return CompletableFuture.completedFuture(TxnOffsetCommitRequest.getErrorResponse(data,
+                        coordinatorError(unverified.get(offsets))));
             }
             return groups.txnCommitOffsets(GroupResponses.context(request), data, tp -> image.topic(tp.topic())
                             .map(t -> t.partitions().containsKey(tp.partition())).orElse(false), guard)
-                    .handle((response, failure) -> failure == null ? new Response.Send(response)
-                            : new Response.Send(TxnOffsetCommitRequest.getErrorResponse(data,
-                            coordinatorError(errorOf(failure)))));
+                    .handle((response, failure) -> failure == null ? response
+                            : TxnOffsetCommitRequest.getErrorResponse(data, coordinatorError(errorOf(failure))));
         });
     }
 

@@ -1,5 +1,6 @@
 package io.herald.broker.txn.handler;
 
+import io.herald.broker.security.Authorization;
 import io.herald.broker.txn.MarkerWriter;
 import io.herald.protocol.Response;
 import io.herald.protocol.ServedApi;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.WriteTxnMarkersRequest.TxnMarkerEntry;
@@ -22,19 +24,30 @@ import org.apache.kafka.common.requests.WriteTxnMarkersResponse;
  * marker is written to each of its partitions led here ({@link MarkerWriter}), and the answer, per producer id and
  * partition, comes once every marker is replicated or has failed. The appends touch the disk, so they run on the
  * request pool.
+ *
+ * <p>ACLs, as Kafka's KafkaApis checks them: ALTER or CLUSTER_ACTION on the cluster (what coordinators' brokers have),
+ * else CLUSTER_AUTHORIZATION_FAILED for every partition of every marker, and nothing is written.
  */
 public final class WriteTxnMarkersHandler {
     private final MarkerWriter writer;
     private final Executor pool;
+    private final Authorization authorization;
 
-    public WriteTxnMarkersHandler(MarkerWriter writer, Executor pool) {
+    /** @param authorization the ACL checks of each request's principal */
+    public WriteTxnMarkersHandler(MarkerWriter writer, Executor pool, Authorization authorization) {
         this.writer = writer;
         this.pool = pool;
+        this.authorization = authorization;
     }
 
     /** WriteTxnMarkers v1 (Kafka 4's oldest) and v2, which adds each marker's transaction version. */
     public ServedApi api() {
         return new ServedApi(ApiKeys.WRITE_TXN_MARKERS, VersionRange.of(1, 2), request -> {
+            if (!authorization.cluster(request, AclOperation.ALTER)
+                    && !authorization.cluster(request, AclOperation.CLUSTER_ACTION)) {
+                return CompletableFuture.completedFuture(Authorization.refusal(request,
+                        Authorization.clusterDenied(request, AclOperation.CLUSTER_ACTION)));
+            }
             List<TxnMarkerEntry> entries = ((WriteTxnMarkersRequest) request.body()).markers();
             return CompletableFuture.supplyAsync(() -> {
                 List<CompletableFuture<Map<TopicPartition, Errors>>> writes = new ArrayList<>();

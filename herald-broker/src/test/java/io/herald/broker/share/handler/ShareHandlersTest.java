@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.herald.broker.replica.ReplicaManager;
 import io.herald.broker.replica.ReplicationConfig;
+import io.herald.broker.security.Authorization;
+import io.herald.broker.security.GrantsAuthorizer;
 import io.herald.broker.share.ArchiveReason;
 import io.herald.broker.share.ArchivedRecords;
 import io.herald.broker.share.DeadLetterQueue;
@@ -39,6 +41,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.ShareAcknowledgeRequestData;
 import org.apache.kafka.common.message.ShareAcknowledgeResponseData;
@@ -53,6 +56,7 @@ import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.requests.RequestHeader;
 import org.apache.kafka.common.requests.ShareAcknowledgeRequest;
 import org.apache.kafka.common.requests.ShareFetchRequest;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.security.auth.KafkaPrincipal;
 import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.junit.jupiter.api.AfterEach;
@@ -90,6 +94,8 @@ class ShareHandlersTest {
     private int correlation;
     /** The listener the requests come in on. */
     private ConnectionContext connection = ConnectionContext.PLAINTEXT;
+    /** The checks the handlers make: none, unless a test grants. */
+    private Authorization authorization = Authorization.ALLOW_ALL;
 
     @BeforeEach
     void start() throws Exception {
@@ -161,7 +167,7 @@ class ShareHandlersTest {
     }
 
     private CompletableFuture<Response> shareFetch(ShareFetchRequestData data, short version) {
-        return apis.shareFetch().handler().handle(request(ApiKeys.SHARE_FETCH, version,
+        return apis.shareFetch(authorization).handler().handle(request(ApiKeys.SHARE_FETCH, version,
                 new ShareFetchRequest(data, version)));
     }
 
@@ -436,7 +442,7 @@ class ShareHandlersTest {
         topics.add(topic);
         ShareAcknowledgeRequestData data = new ShareAcknowledgeRequestData().setGroupId(GROUP).setMemberId(member)
                 .setShareSessionEpoch(epoch).setTopics(topics);
-        return (ShareAcknowledgeResponseData) sent(apis.shareAcknowledge().handler().handle(request(
+        return (ShareAcknowledgeResponseData) sent(apis.shareAcknowledge(authorization).handler().handle(request(
                 ApiKeys.SHARE_ACKNOWLEDGE, (short) 2, new ShareAcknowledgeRequest(data, (short) 2))));
     }
 
@@ -534,5 +540,90 @@ class ShareHandlersTest {
                 .flatMap(pd -> pd.acquiredRecords().stream()).mapToLong(a -> a.lastOffset() - a.firstOffset() + 1)
                 .sum();
         assertThat(acquired).isEqualTo(3);
+    }
+
+    // ---- ACLs (Kafka's KafkaApis.handleShareFetchRequest and handleShareAcknowledgeRequest) ----
+
+    private static final KafkaPrincipal ALICE = new KafkaPrincipal("User", "alice");
+    private static final KafkaPrincipal BOB = new KafkaPrincipal("User", "bob");
+
+    /** Requests come from {@code principal}, checked against {@code grants}. */
+    private void as(KafkaPrincipal principal, GrantsAuthorizer grants) {
+        connection = new ConnectionContext("SASL", SecurityProtocol.SASL_PLAINTEXT, principal);
+        authorization = new Authorization(grants);
+    }
+
+    @Test
+    void aShareFetchWithoutGroupReadIsRefusedWholeAndOpensNoSession() {
+        produce(0, 2);
+        as(ALICE, new GrantsAuthorizer().allow(ALICE, ResourceType.TOPIC, "orders", AclOperation.READ)
+                .allow(ALICE, ResourceType.GROUP, GROUP, AclOperation.DESCRIBE));
+
+        ShareFetchResponseData r = fetch(fetchData(MEMBER, 0, 0));
+
+        assertThat(r.errorCode()).isEqualTo(Errors.GROUP_AUTHORIZATION_FAILED.code());
+        assertThat(r.responses()).isEmpty();
+        assertThat(apis.sessions().size()).isZero();
+        assertThat(apis.partitions().partitions()).isEmpty();
+    }
+
+    @Test
+    void aShareFetchOfATopicWithoutReadFailsItsPartitionsOnly() {
+        produce(0, 2);
+        as(ALICE, new GrantsAuthorizer().allow(ALICE, ResourceType.GROUP, GROUP, AclOperation.READ)
+                .allow(ALICE, ResourceType.TOPIC, "elsewhere", AclOperation.READ));
+        ShareFetchRequestData data = fetchData(MEMBER, 0, 0);
+        ShareFetchRequestData.FetchTopic other = new ShareFetchRequestData.FetchTopic().setTopicId(ELSEWHERE_ID);
+        other.partitions().add(new ShareFetchRequestData.FetchPartition().setPartitionIndex(0));
+        data.topics().add(other);
+
+        ShareFetchResponseData r = fetch(data);
+
+        assertThat(r.errorCode()).isZero();
+        assertThat(partition(r, 0).errorCode()).isEqualTo(Errors.TOPIC_AUTHORIZATION_FAILED.code());
+        assertThat(partition(r, 0).acquiredRecords()).isEmpty();
+        // Readable, but led elsewhere: past the ACL, the usual answer.
+        assertThat(partitionOf(r, ELSEWHERE_ID, 0).errorCode()).isEqualTo(Errors.NOT_LEADER_OR_FOLLOWER.code());
+        assertThat(apis.partitions().partitions()).as("nothing acquired on orders").isEmpty();
+    }
+
+    @Test
+    void acknowledgementsOfATopicWithoutReadAreRefusedPerPartitionAndChangeNothing() {
+        produce(0, 3);
+        GrantsAuthorizer grants = new GrantsAuthorizer()
+                .allow(ALICE, ResourceType.GROUP, GROUP, AclOperation.READ)
+                .allow(ALICE, ResourceType.TOPIC, "orders", AclOperation.READ)
+                .allow(BOB, ResourceType.GROUP, GROUP, AclOperation.READ);
+        as(ALICE, grants);
+        fetch(fetchData(MEMBER, 0, 0));
+
+        // The member's session, but a principal that may not read the topic.
+        as(BOB, grants);
+        ShareAcknowledgeResponseData acked = acknowledge(MEMBER, 1, 0, 0, 2, (byte) 3);
+        assertThat(acked.errorCode()).isZero();
+        assertThat(ackError(acked, 0)).isEqualTo(Errors.TOPIC_AUTHORIZATION_FAILED.code());
+
+        ShareFetchResponseData piggybacked = fetch(withAck(fetchData(MEMBER, 2, 0), 0, 0, 2, (byte) 3));
+        assertThat(partition(piggybacked, 0).acknowledgeErrorCode())
+                .isEqualTo(Errors.TOPIC_AUTHORIZATION_FAILED.code());
+        assertThat(partition(piggybacked, 0).errorCode()).isEqualTo(Errors.TOPIC_AUTHORIZATION_FAILED.code());
+        assertThat(archived).as("no REJECT applied").isEmpty();
+
+        as(ALICE, grants);
+        assertThat(ackError(acknowledge(MEMBER, 3, 0, 0, 2, (byte) 3), 0)).isZero();
+        assertThat(archived).hasSize(1);
+    }
+
+    @Test
+    void aShareAcknowledgeWithoutGroupReadIsRefusedWhole() {
+        produce(0, 3);
+        fetch(fetchData(MEMBER, 0, 0));
+        as(BOB, new GrantsAuthorizer().allow(BOB, ResourceType.TOPIC, "orders", AclOperation.READ));
+
+        ShareAcknowledgeResponseData r = acknowledge(MEMBER, 1, 0, 0, 2, (byte) 3);
+
+        assertThat(r.errorCode()).isEqualTo(Errors.GROUP_AUTHORIZATION_FAILED.code());
+        assertThat(r.responses()).isEmpty();
+        assertThat(apis.sessions().epoch(GROUP, MEMBER)).as("the session epoch did not move").contains(1);
     }
 }
