@@ -23,6 +23,7 @@ public final class KafkaFrameDecoder extends ByteToMessageDecoder {
     public static final int SIZE_PREFIX_BYTES = 4;
 
     private int maxFrameBytes;
+    private String limitSetting = "socket.request.max.bytes";
     private final MalformedRequestLog malformed;
     private boolean failed;
 
@@ -43,12 +44,15 @@ public final class KafkaFrameDecoder extends ByteToMessageDecoder {
     /**
      * Changes the largest frame accepted from now on: a SASL listener accepts {@code sasl.server.max.receive.size}
      * until the client has authenticated, then {@code socket.request.max.bytes}.
+     *
+     * @param limitSetting the config that set the limit, named in the log line when a frame exceeds it
      */
-    public void maxFrameBytes(int maxFrameBytes) {
+    public void maxFrameBytes(int maxFrameBytes, String limitSetting) {
         if (maxFrameBytes <= 0) {
             throw new IllegalArgumentException("maxFrameBytes: " + maxFrameBytes + " (expected: > 0)");
         }
         this.maxFrameBytes = maxFrameBytes;
+        this.limitSetting = java.util.Objects.requireNonNull(limitSetting, "limitSetting");
     }
 
     @Override
@@ -78,8 +82,7 @@ public final class KafkaFrameDecoder extends ByteToMessageDecoder {
         failed = true;
         in.skipBytes(in.readableBytes());
         malformed.connectionClosed(ctx.channel().remoteAddress(), "invalid request size " + size + " (expected: 0 - "
-            + maxFrameBytes + ", socket.request.max.bytes or, before SASL authentication, "
-            + "sasl.server.max.receive.size)");
+            + maxFrameBytes + ", " + limitSetting + ")");
         ctx.close();
     }
 }

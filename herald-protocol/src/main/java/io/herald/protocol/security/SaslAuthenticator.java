@@ -75,8 +75,17 @@ public final class SaslAuthenticator {
 
     /** The largest frame the client may send now. */
     public int maxFrameBytes(int maxRequestBytes) {
-        return authenticated() && state != State.REAUTHENTICATE ? maxRequestBytes
-                : Math.min(maxRequestBytes, settings.maxReceiveSize());
+        return fullFrames() ? maxRequestBytes : Math.min(maxRequestBytes, settings.maxReceiveSize());
+    }
+
+    /** The config that sets {@link #maxFrameBytes} now, for the log line of a connection closed over it. */
+    public String frameLimitSetting() {
+        return fullFrames() ? "socket.request.max.bytes"
+                : "sasl.server.max.receive.size, as the client has not authenticated";
+    }
+
+    private boolean fullFrames() {
+        return authenticated() && state != State.REAUTHENTICATE;
     }
 
     /** Decides about {@code request}, received at {@code nowNanos} on the dispatcher's clock. */

@@ -111,7 +111,7 @@ final class ConnectionSecurity {
             context = null;
             KafkaFrameDecoder decoder = pipeline.get(KafkaFrameDecoder.class);
             if (decoder != null) {
-                decoder.maxFrameBytes(sasl.maxFrameBytes(maxRequestBytes));
+                decoder.maxFrameBytes(sasl.maxFrameBytes(maxRequestBytes), sasl.frameLimitSetting());
             }
         }
         return admission;

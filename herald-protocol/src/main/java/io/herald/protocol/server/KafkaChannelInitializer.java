@@ -93,8 +93,11 @@ public final class KafkaChannelInitializer extends ChannelInitializer<Channel> {
                     TimeUnit.MILLISECONDS));
         }
         SaslAuthenticator sasl = listener.security().sasl().map(SaslAuthenticator::new).orElse(null);
-        int maxFrameBytes = sasl == null ? config.maxRequestBytes() : sasl.maxFrameBytes(config.maxRequestBytes());
-        pipeline.addLast(FRAME_DECODER, new KafkaFrameDecoder(maxFrameBytes, malformed));
+        KafkaFrameDecoder frames = new KafkaFrameDecoder(config.maxRequestBytes(), malformed);
+        if (sasl != null) {
+            frames.maxFrameBytes(sasl.maxFrameBytes(config.maxRequestBytes()), sasl.frameLimitSetting());
+        }
+        pipeline.addLast(FRAME_DECODER, frames);
         pipeline.addLast(DISPATCHER, new RequestDispatcher(registry, nanoClock, malformed, observer,
                 new ConnectionSecurity(listener, sasl, config.maxRequestBytes())));
     }

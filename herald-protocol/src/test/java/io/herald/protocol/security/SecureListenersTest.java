@@ -283,6 +283,56 @@ class SecureListenersTest {
                 scramJaas("dave", "dave-secret")))).isEqualTo("dave");
     }
 
+    @Test
+    void halfOpenTlsHandshakesAndGarbageDoNotStopTheListenerServingAuthenticatedClients() throws Exception {
+        int port = server.boundPort("SASL_SSL");
+        List<Socket> stalled = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 200; i++) {
+                Socket socket = new Socket("127.0.0.1", port);
+                stalled.add(socket);
+                if (i % 2 == 0) {
+                    // A TLS handshake record header announcing 512 bytes, followed by only 5 of them.
+                    socket.getOutputStream().write(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, (byte) 0xfc,
+                        0x03});
+                    socket.getOutputStream().flush();
+                }
+            }
+            // Plaintext Kafka bytes on the TLS port are not a TLS record: the connection is closed.
+            try (Socket garbage = new Socket("127.0.0.1", port)) {
+                garbage.setSoTimeout(10_000);
+                garbage.getOutputStream().write(Frames.prefixed(new MetadataRequest(new MetadataRequestData(),
+                        (short) 12).serializeWithHeader(new RequestHeader(ApiKeys.METADATA, (short) 12, "raw", 1))));
+                garbage.getOutputStream().flush();
+                assertThat(readsToEndWithoutAnAnswer(garbage)).isTrue();
+            }
+
+            assertThat(principalSeenBy(sasl("SASL_SSL", "SASL_SSL", "PLAIN", plainJaas("bob", "bob-secret"))))
+                    .isEqualTo("bob");
+        } finally {
+            for (Socket socket : stalled) {
+                socket.close();
+            }
+        }
+    }
+
+    /** Whether the peer closes {@code socket} without sending a Kafka response (TLS alerts are not responses). */
+    private static boolean readsToEndWithoutAnAnswer(Socket socket) throws IOException {
+        try {
+            byte[] buffer = new byte[256];
+            int total = 0;
+            for (int n; (n = socket.getInputStream().read(buffer)) >= 0; ) {
+                total += n;
+                if (total > 64) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (SocketException e) {
+            return true;
+        }
+    }
+
     /** Whether the SASL_PLAINTEXT listener closes the connection after {@code bytes}, without an answer. */
     private static boolean closedAfterSending(byte[] bytes) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", server.boundPort("SASL_PLAINTEXT"))) {
