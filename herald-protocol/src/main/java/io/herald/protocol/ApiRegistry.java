@@ -56,6 +56,7 @@ public final class ApiRegistry {
     private final Map<ApiKeys, Entry> entries = new EnumMap<>(ApiKeys.class);
     private volatile boolean frozen;
     private volatile Supplier<FeatureSet> features = () -> FeatureSet.NONE;
+    private volatile RequestThrottle throttle = RequestThrottle.NONE;
     private final List<Consumer<InetSocketAddress>> closeListeners = new CopyOnWriteArrayList<>();
 
     /**
@@ -169,6 +170,25 @@ public final class ApiRegistry {
         }
         this.features = Objects.requireNonNull(features, "features");
         return this;
+    }
+
+    /**
+     * Throttles every connection's requests by {@code throttle} (client quotas); {@link RequestThrottle#NONE}
+     * until set.
+     *
+     * @throws IllegalStateException if the registry is frozen
+     */
+    public ApiRegistry throttle(RequestThrottle throttle) {
+        if (frozen) {
+            throw new IllegalStateException("registry is frozen: the server has started");
+        }
+        this.throttle = Objects.requireNonNull(throttle, "throttle");
+        return this;
+    }
+
+    /** The throttle of every connection's requests. */
+    public RequestThrottle throttle() {
+        return throttle;
     }
 
     /** The handler for {@code key}, or empty if the API is not served. */

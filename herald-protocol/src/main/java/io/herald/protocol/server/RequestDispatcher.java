@@ -5,6 +5,7 @@ import io.herald.protocol.ApiRegistry;
 import io.herald.protocol.ConnectionContext;
 import io.herald.protocol.KafkaRequest;
 import io.herald.protocol.RequestObserver;
+import io.herald.protocol.RequestThrottle;
 import io.herald.protocol.Response;
 import io.herald.protocol.codec.MalformedRequestLog;
 import io.herald.protocol.codec.RequestDecoder;
@@ -25,6 +26,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
@@ -46,6 +48,10 @@ import org.slf4j.LoggerFactory;
  * <p>On a SASL listener each decoded request first goes through the connection's {@link ConnectionSecurity}: until
  * the client has authenticated only ApiVersions, SaslHandshake and SaslAuthenticate get through, the last two
  * answered here; every request carries the connection's listener and principal.
+ *
+ * <p>Client quotas: every handler's answer goes through the registry's {@link RequestThrottle}, which may rewrite
+ * it and may mute the connection for a throttle time once the answer is written. A muted connection reads and
+ * dispatches nothing until the time is up, as Kafka's throttled channels (KIP-219).
  *
  * <p>Any handler failure (exception thrown, future completed exceptionally, response that cannot
  * be encoded) closes the connection: a handler bug must not wedge it.
@@ -74,6 +80,7 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     private final MalformedRequestLog malformed;
     private final RequestObserver observer;
     private final ConnectionSecurity security;
+    private final RequestThrottle throttle;
     private final ArrayDeque<PendingFrame> pending = new ArrayDeque<>();
 
     private ChannelHandlerContext ctx;
@@ -84,6 +91,8 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     private boolean dispatching;
     /** No more requests are dispatched: the connection is closing or draining. */
     private boolean stopped;
+    /** The connection is throttled (client quotas): no request is dispatched until the mute ends. */
+    private boolean muted;
 
     /** A dispatcher that logs its closures for malformed requests on its own (tests). */
     public RequestDispatcher(ApiRegistry registry, LongSupplier nanoClock) {
@@ -107,6 +116,7 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         this.security = Objects.requireNonNull(security, "security");
         this.observer = Objects.requireNonNull(observer, "observer");
         this.registry = Objects.requireNonNull(registry, "registry");
+        this.throttle = registry.throttle();
         this.decoder = new RequestDecoder(registry);
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
         this.malformed = Objects.requireNonNull(malformed, "malformed");
@@ -185,7 +195,7 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         }
         dispatching = true;
         try {
-            while (!inFlight && !stopped && !pending.isEmpty()) {
+            while (!inFlight && !stopped && !muted && !pending.isEmpty()) {
                 dispatch(pending.poll());
             }
         } finally {
@@ -193,7 +203,7 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         }
         // Backpressure: stop reading while requests wait; Netty may still deliver frames already
         // buffered, which queue up.
-        ctx.channel().config().setAutoRead(!stopped && !inFlight && pending.isEmpty());
+        ctx.channel().config().setAutoRead(!stopped && !inFlight && !muted && pending.isEmpty());
     }
 
     private void dispatch(PendingFrame frame) {
@@ -220,7 +230,7 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
                 inFlight = true;
                 // A failed authentication is answered, then the connection closes (once the answer is written).
                 stopped |= answer.thenClose();
-                onHandled(request, new Response.Send(answer.data()), null);
+                onHandled(request, new Response.Send(answer.data()), null, -1);
                 return;
             }
             case Admission.Refuse refuse -> {
@@ -234,13 +244,16 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         ApiHandler handler = registry.handler(request.apiKey()).orElseThrow();
         inFlight = true;
         CompletableFuture<Response> future;
+        long started = nanoClock.getAsLong();
         try {
             future = Objects.requireNonNull(handler.handle(request), "handler returned a null future");
         } catch (RuntimeException e) {
             failHandler(request, e);
             return;
         }
-        future.whenComplete((response, error) -> onEventLoop(() -> onHandled(request, response, error)));
+        long handlerNanos = Math.max(0, nanoClock.getAsLong() - started);
+        future.whenComplete((response, error) -> onEventLoop(() -> onHandled(request, response, error,
+            handlerNanos)));
     }
 
     private void onEventLoop(Runnable task) {
@@ -255,7 +268,11 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void onHandled(KafkaRequest request, Response response, Throwable error) {
+    /**
+     * @param handlerNanos the handler's time on the event loop, or -1 for an answer of the SASL authenticator, which
+     *                     is not throttled
+     */
+    private void onHandled(KafkaRequest request, Response response, Throwable error, long handlerNanos) {
         if (!ctx.channel().isActive()) {
             inFlight = false;
             return;
@@ -264,11 +281,28 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
             failHandler(request, error);
             return;
         }
+        if (response == null) {
+            failHandler(request, new NullPointerException("handler completed with a null response"));
+            return;
+        }
+        int muteMs = 0;
+        if (handlerNanos >= 0) {
+            RequestThrottle.Throttled throttled;
+            try {
+                throttled = Objects.requireNonNull(throttle.apply(request, response, handlerNanos),
+                    "throttle returned null");
+            } catch (RuntimeException e) {
+                failHandler(request, e);
+                return;
+            }
+            response = throttled.response();
+            muteMs = throttled.muteMs();
+        }
         switch (response) {
-            case Response.Send send -> write(request, send);
+            case Response.Send send -> write(request, send, muteMs);
             case Response.NoResponse ignored -> {
                 observer.completed(request.apiKey(), nanoClock.getAsLong() - request.receivedNanos(), null);
-                onResponseSent();
+                onResponseSent(muteMs);
             }
             case Response.Close close -> {
                 observer.failed(request.apiKey(), nanoClock.getAsLong() - request.receivedNanos());
@@ -276,11 +310,10 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
                     request.apiKey(), request.apiVersion(), request.correlationId(), close.reason());
                 close();
             }
-            case null -> failHandler(request, new NullPointerException("handler completed with a null response"));
         }
     }
 
-    private void write(KafkaRequest request, Response.Send send) {
+    private void write(KafkaRequest request, Response.Send send, int muteMs) {
         List<Object> parts;
         try {
             parts = ResponseEncoder.encode(ctx.alloc(), request.apiKey(),
@@ -296,7 +329,7 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(parts.get(last)).addListener((ChannelFutureListener) f -> {
             if (f.isSuccess()) {
                 observer.completed(request.apiKey(), nanoClock.getAsLong() - request.receivedNanos(), send.data());
-                onResponseSent();
+                onResponseSent(muteMs);
             } else {
                 log.debug("Closing connection from {}: writing response failed: {}", clientAddress, f.cause().toString());
                 close();
@@ -304,13 +337,27 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         });
     }
 
-    private void onResponseSent() {
+    private void onResponseSent(int muteMs) {
         inFlight = false;
         if (stopped) {
             close();
+        } else if (muteMs > 0) {
+            mute(muteMs);
         } else {
             maybeDispatch();
         }
+    }
+
+    /** Reads and dispatches nothing for {@code muteMs}, then goes on with the queued frames. */
+    private void mute(int muteMs) {
+        muted = true;
+        ctx.channel().config().setAutoRead(false);
+        ctx.executor().schedule(() -> {
+            muted = false;
+            if (!stopped) {
+                maybeDispatch();
+            }
+        }, muteMs, TimeUnit.MILLISECONDS);
     }
 
     private void failHandler(KafkaRequest request, Throwable error) {

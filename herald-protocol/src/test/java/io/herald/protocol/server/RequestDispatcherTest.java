@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.herald.protocol.ApiHandler;
 import io.herald.protocol.ApiRegistry;
 import io.herald.protocol.KafkaRequest;
+import io.herald.protocol.RequestThrottle;
 import io.herald.protocol.Response;
 import io.herald.protocol.ServedApi;
 import io.herald.protocol.ServerConfig;
@@ -310,6 +311,70 @@ class RequestDispatcherTest {
         EmbeddedChannel channel = channel(new ApiRegistry(), 1_000);
         channel.advanceTimeBy(2, TimeUnit.SECONDS);
         channel.runScheduledPendingTasks();
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void throttledConnectionReadsNoRequestUntilTheMuteEnds() {
+        List<Long> handlerNanos = new ArrayList<>();
+        ApiRegistry registry = deferredMetadataRegistry().throttle((request, response, nanos) -> {
+            handlerNanos.add(nanos);
+            return new RequestThrottle.Throttled(response, request.correlationId() == 1 ? 500 : 0);
+        });
+        EmbeddedChannel channel = channel(registry);
+        channel.freezeTime();
+        channel.writeInbound(buf(concat(metadataRequest(1), metadataRequest(2))));
+        futures.get(0).complete(metadataResponse());
+
+        assertThat(correlationIds(drainOutbound(channel), ApiKeys.METADATA, METADATA_VERSION))
+            .as("the throttled answer leaves at once").containsExactly(1);
+        assertThat(dispatched).as("muted: the next request waits").hasSize(1);
+        assertThat(channel.config().isAutoRead()).isFalse();
+
+        channel.advanceTimeBy(499, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(dispatched).hasSize(1);
+
+        channel.advanceTimeBy(1, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(dispatched).as("the mute is over").hasSize(2);
+        futures.get(1).complete(metadataResponse());
+        assertThat(correlationIds(drainOutbound(channel), ApiKeys.METADATA, METADATA_VERSION)).containsExactly(2);
+        assertThat(channel.config().isAutoRead()).isTrue();
+        assertThat(handlerNanos).hasSize(2).allSatisfy(n -> assertThat(n).isNotNegative());
+    }
+
+    @Test
+    void throttleMayRewriteTheAnswerAndMuteAfterNoResponse() {
+        ApiRegistry registry = deferredMetadataRegistry().throttle((request, response, nanos) ->
+            request.correlationId() == 1 ? new RequestThrottle.Throttled(new Response.NoResponse(), 200)
+                : new RequestThrottle.Throttled(new Response.Send(new MetadataResponseData().setClusterId("other")
+                    .setThrottleTimeMs(7)), 0));
+        EmbeddedChannel channel = channel(registry);
+        channel.freezeTime();
+        channel.writeInbound(buf(concat(metadataRequest(1), metadataRequest(2))));
+        futures.get(0).complete(metadataResponse());
+        assertThat(drainOutbound(channel)).isEmpty();
+        assertThat(dispatched).hasSize(1);
+
+        channel.advanceTimeBy(200, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        futures.get(1).complete(metadataResponse());
+        ByteBuffer frame = splitFrames(drainOutbound(channel)).getFirst();
+        MetadataResponse response = (MetadataResponse) AbstractResponse.parseResponse(frame,
+            header(ApiKeys.METADATA, METADATA_VERSION, 2));
+        assertThat(response.data().clusterId()).isEqualTo("other");
+        assertThat(response.throttleTimeMs()).isEqualTo(7);
+    }
+
+    @Test
+    void throttleFailureClosesTheConnection() {
+        ApiRegistry registry = deferredMetadataRegistry().throttle((request, response, nanos) -> {
+            throw new IllegalStateException("broken throttle");
+        });
+        EmbeddedChannel channel = channel(registry);
+        channel.writeInbound(buf(metadataRequest(1)));
+        futures.get(0).complete(metadataResponse());
         assertThat(channel.isOpen()).isFalse();
     }
 }
