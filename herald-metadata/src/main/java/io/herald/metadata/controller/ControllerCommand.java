@@ -1,5 +1,6 @@
 package io.herald.metadata.controller;
 
+import io.herald.metadata.api.QuotaAdmin;
 import io.herald.metadata.image.Endpoint;
 import io.herald.metadata.image.ReplicaKey;
 import io.herald.metadata.record.MetadataRecord.ResourceKind;
@@ -243,6 +244,16 @@ public sealed interface ControllerCommand {
     record DeleteAcls(List<AclBindingFilter> filters) implements ControllerCommand {
         public DeleteAcls {
             filters = List.copyOf(filters);
+        }
+    }
+
+    /**
+     * Kafka's AlterClientQuotas: each entity's changes decided as Kafka's ClientQuotaControlManager decides them (see
+     * {@code QuotaControl}); the accepted ones take effect together.
+     */
+    record AlterClientQuotas(List<QuotaAdmin.Alteration> alterations) implements ControllerCommand {
+        public AlterClientQuotas {
+            alterations = List.copyOf(alterations);
         }
     }
 

@@ -15,6 +15,8 @@ import io.herald.common.codec.RecordWriter;
 import io.herald.metadata.controller.ControllerCommand.AlterConfigs;
 import io.herald.metadata.controller.ControllerCommand.AlterPartition;
 import io.herald.metadata.controller.ControllerCommand.AlterReassignments;
+import io.herald.metadata.api.QuotaAdmin;
+import io.herald.metadata.controller.ControllerCommand.AlterClientQuotas;
 import io.herald.metadata.controller.ControllerCommand.AlterScramCredentials;
 import io.herald.metadata.controller.ControllerCommand.ControlledShutdown;
 import io.herald.metadata.controller.ControllerCommand.CreateAcls;
@@ -87,6 +89,7 @@ import org.apache.kafka.common.resource.ResourceType;
  * 19 create-acls           bindings:list(binding)                                            (version 2)
  * 20 delete-acls           filters:list(resourceType:int8 name:optional(utf) patternType:int8
  *                          principal:optional(utf) host:optional(utf) operation:int8 permission:int8)  (version 2)
+ * 21 alter-client-quotas   alterations:list(entity ops:list(key:utf value:optional(float64)))   (version 2)
  * request := version:int8 type:int8 fields
  *  1 heartbeat             brokerId:int32 incarnationId:uuid
  *  2 validate              command
@@ -101,7 +104,7 @@ import org.apache.kafka.common.resource.ResourceType;
  * <p>Compatibility: unlike the {@code __consumer_offsets} records, a member meeting an entry of a newer version,
  * or a type it does not know, refuses it ({@link UnsupportedVersionException}) rather than read a prefix, so that
  * every member decides the same way. Adding a command type or a trailing field means a new version; readers keep
- * decoding every older one (version 1 differs from 2 only by lacking type 14). Types 15 to 20 came
+ * decoding every older one (version 1 differs from 2 only by lacking type 14). Types 15 to 21 came
  * later within version 2, as the GROUP resource kind did: a member that predates it refuses the entry as an
  * unknown type, exactly as it would refuse a version 3, so the version byte would tell it nothing more. Bytes that cannot be decoded at
  * all are refused the same way. Golden fixtures: {@code golden/controller-command/} and
@@ -133,6 +136,7 @@ public final class ControllerCommandSerde {
     private static final int REGISTER_ENDPOINTS = 18;
     private static final int CREATE_ACLS = 19;
     private static final int DELETE_ACLS = 20;
+    private static final int ALTER_CLIENT_QUOTAS = 21;
 
     /** The command types, named as in the table above. */
     static final RecordFormat COMMANDS = RecordFormat.of("controller command", TypeIdWidth.INT8, UnknownTypes.REJECT,
@@ -155,7 +159,8 @@ public final class ControllerCommandSerde {
             new RecordType(ALTER_SCRAM_CREDENTIALS, "alter-scram-credentials"),
             new RecordType(REGISTER_ENDPOINTS, "register-endpoints"),
             new RecordType(CREATE_ACLS, "create-acls"),
-            new RecordType(DELETE_ACLS, "delete-acls"));
+            new RecordType(DELETE_ACLS, "delete-acls"),
+            new RecordType(ALTER_CLIENT_QUOTAS, "alter-client-quotas"));
 
     private static final int HEARTBEAT = 1;
     private static final int VALIDATE = 2;
@@ -345,6 +350,16 @@ public final class ControllerCommandSerde {
                 writeType(out, COMMANDS, DELETE_ACLS);
                 out.list(c.filters(), ControllerCommandSerde::writeAclFilter);
             }
+            case AlterClientQuotas c -> {
+                writeType(out, COMMANDS, ALTER_CLIENT_QUOTAS);
+                out.list(c.alterations(), (w, a) -> {
+                    MetadataRecordSerde.writeQuotaEntity(w, a.entity());
+                    w.list(a.ops(), (w2, op) -> {
+                        w2.modifiedUtf8(op.key());
+                        MetadataRecordSerde.writeOptionalDouble(w2, op.value());
+                    });
+                });
+            }
         }
     }
 
@@ -396,6 +411,9 @@ public final class ControllerCommandSerde {
                     r.modifiedUtf8(), r.modifiedUtf8(), r.int32(), r.int16())));
             case CREATE_ACLS -> new CreateAcls(in.list(MetadataRecordSerde::readAclBinding));
             case DELETE_ACLS -> new DeleteAcls(in.list(ControllerCommandSerde::readAclFilter));
+            case ALTER_CLIENT_QUOTAS -> new AlterClientQuotas(in.list(r -> new QuotaAdmin.Alteration(
+                    MetadataRecordSerde.readQuotaEntity(r), r.list(r2 -> new QuotaAdmin.Op(r2.modifiedUtf8(),
+                            MetadataRecordSerde.readOptionalDouble(r2))))));
             default -> throw unreachable(COMMANDS);
         };
     }

@@ -3,6 +3,7 @@ package io.herald.metadata.controller;
 import io.herald.metadata.controller.ControllerCommand.AlterConfigs;
 import io.herald.metadata.controller.ControllerCommand.AlterPartition;
 import io.herald.metadata.controller.ControllerCommand.AlterReassignments;
+import io.herald.metadata.controller.ControllerCommand.AlterClientQuotas;
 import io.herald.metadata.controller.ControllerCommand.AlterScramCredentials;
 import io.herald.metadata.controller.ControllerCommand.ControlledShutdown;
 import io.herald.metadata.controller.ControllerCommand.CreateAcls;
@@ -68,6 +69,7 @@ public final class ControllerLogic {
             case AlterScramCredentials c -> ScramControl.alterScramCredentials(buffer, c);
             case CreateAcls c -> AclControl.createAcls(buffer, c, index);
             case DeleteAcls c -> AclControl.deleteAcls(buffer, c);
+            case AlterClientQuotas c -> QuotaControl.alterClientQuotas(buffer, c);
             case TermFenced c -> {
                 if (c.term() != term) {
                     throw new NotControllerException("Decided by the active controller of term " + c.term()

@@ -2,6 +2,7 @@ package io.herald.metadata.controller;
 
 import io.herald.common.codec.RecordReader;
 import io.herald.common.codec.RecordWriter;
+import io.herald.metadata.image.QuotaEntity;
 import io.herald.metadata.record.MetadataRecordSerde;
 import java.util.List;
 import java.util.Objects;
@@ -126,6 +127,37 @@ public record ControllerReply(long index, short errorCode, String message, byte[
     static List<AclResult> decodeAclResults(byte[] payload) {
         return ControllerCommandSerde.read(payload, "controller reply ACL results", in -> in.list(r ->
                 new AclResult(r.int16(), r.modifiedUtf8(), r.list(MetadataRecordSerde::readAclBinding))));
+    }
+
+    /**
+     * One entity's outcome in AlterClientQuotas.
+     *
+     * @param message Kafka's message, empty for none
+     */
+    public record EntityError(QuotaEntity entity, short errorCode, String message) {
+        public Errors error() {
+            return Errors.forCode(errorCode);
+        }
+    }
+
+    /** {@code list(entity error:int16 message:utf)}, an entity as {@link MetadataRecordSerde}'s. */
+    static byte[] encodeEntityErrors(List<EntityError> errors) {
+        return new RecordWriter().list(errors, (out, e) -> {
+            MetadataRecordSerde.writeQuotaEntity(out, e.entity());
+            out.int16(e.errorCode()).modifiedUtf8(e.message());
+        }).toBytes();
+    }
+
+    static List<EntityError> decodeEntityErrors(byte[] payload) {
+        return ControllerCommandSerde.read(payload, "controller reply entity errors", in -> in.list(r ->
+                new EntityError(MetadataRecordSerde.readQuotaEntity(r), r.int16(), r.modifiedUtf8())));
+    }
+
+    /** An outcome's error code and message as Kafka's {@link ApiError}; an empty message is none. */
+    static org.apache.kafka.common.requests.ApiError apiError(short errorCode, String message) {
+        return errorCode == 0 ? org.apache.kafka.common.requests.ApiError.NONE
+                : new org.apache.kafka.common.requests.ApiError(Errors.forCode(errorCode),
+                        message.isEmpty() ? null : message);
     }
 
     static byte[] encodeLong(long value) {

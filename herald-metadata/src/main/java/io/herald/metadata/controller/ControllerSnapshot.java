@@ -17,6 +17,7 @@ import io.herald.metadata.record.MetadataRecord.ProducerIdsRecord;
 import io.herald.metadata.record.MetadataRecord.ResourceKind;
 import io.herald.metadata.record.MetadataRecord.TopicRecord;
 import io.herald.metadata.record.MetadataRecord.UserScramCredentialRecord;
+import io.herald.metadata.record.MetadataRecord.ClientQuotaRecord;
 import io.herald.metadata.record.MetadataRecord;
 import io.herald.metadata.record.MetadataRecordSerde;
 import java.util.ArrayList;
@@ -34,8 +35,8 @@ import java.util.TreeMap;
  * bytes. A broker's client listener endpoints follow its broker record (and its offline replicas) only when it
  * registered some, so snapshots of brokers without endpoints keep their bytes as well. SCRAM credentials follow, by
  * user name and then mechanism; a cluster without any writes none, so its snapshots keep their bytes too. ACL
- * bindings come last, by id, each under the id it was created with (DeleteAcls removes by id); none for a cluster
- * without ACLs.
+ * bindings follow, by id, each under the id it was created with (DeleteAcls removes by id); none for a cluster
+ * without ACLs. Client quotas come last, by entity and then key; none for a cluster without quotas.
  *
  * <p>Format: {@code [byte version][int64 image offset][record batch]}, the batch as
  * {@link MetadataRecordSerde} writes it. Golden fixtures: {@code golden/controller-snapshot/} in the tests.
@@ -110,6 +111,8 @@ final class ControllerSnapshot {
         }
         image.scramCredentials().all().forEach(c -> records.add(new UserScramCredentialRecord(c)));
         image.acls().byId().forEach((id, binding) -> records.add(new AccessControlEntryRecord(id, binding)));
+        image.clientQuotas().all().forEach(q -> records.add(new ClientQuotaRecord(q.entity(), q.key(),
+                java.util.OptionalDouble.of(q.value()))));
         return records;
     }
 }

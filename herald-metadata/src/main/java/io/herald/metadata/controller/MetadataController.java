@@ -8,11 +8,13 @@ import io.herald.metadata.api.MetadataPublisher;
 import io.herald.metadata.api.ProducerIdSource;
 import io.herald.metadata.api.QuorumView;
 import io.herald.metadata.api.ReassignmentAdmin;
+import io.herald.metadata.api.QuotaAdmin;
 import io.herald.metadata.api.ScramAdmin;
 import io.herald.metadata.api.TopicAdmin;
 import io.herald.metadata.controller.ControllerCommand.AlterConfigs;
 import io.herald.metadata.controller.ControllerCommand.AlterPartition;
 import io.herald.metadata.controller.ControllerCommand.AlterReassignments;
+import io.herald.metadata.controller.ControllerCommand.AlterClientQuotas;
 import io.herald.metadata.controller.ControllerCommand.AlterScramCredentials;
 import io.herald.metadata.controller.ControllerCommand.ControlledShutdown;
 import io.herald.metadata.controller.ControllerCommand.CreateAcls;
@@ -31,14 +33,12 @@ import io.herald.metadata.controller.ControllerCommand.ReserveProducerIds;
 import io.herald.metadata.controller.ControllerCommand.ScramDeletion;
 import io.herald.metadata.controller.ControllerCommand.ScramUpsertion;
 import io.herald.metadata.controller.ControllerCommand.UpdateFeatures;
-import io.herald.metadata.controller.ControllerReply.AclResult;
-import io.herald.metadata.controller.ControllerReply.PartitionError;
-import io.herald.metadata.controller.ControllerReply.UserError;
 import io.herald.metadata.controller.LeaderRequest.Heartbeat;
 import io.herald.metadata.controller.LeaderRequest.Validate;
 import io.herald.metadata.image.ClusterImage;
 import io.herald.metadata.image.Endpoint;
 import io.herald.metadata.image.PartitionImage;
+import io.herald.metadata.image.QuotaEntity;
 import io.herald.metadata.image.ReplicaKey;
 import io.herald.metadata.image.TopicImage;
 import io.herald.metadata.quorum.MetadataQuorum;
@@ -94,7 +94,8 @@ import org.slf4j.LoggerFactory;
  * read.
  */
 public final class MetadataController implements MetadataPublisher, TopicAdmin, ReassignmentAdmin, ProducerIdSource,
-        QuorumView, BrokerLifecycle, FeatureAdmin, ScramAdmin, AclAdmin, AutoCloseable {
+        QuorumView, BrokerLifecycle, FeatureAdmin, ScramAdmin, AclAdmin, QuotaAdmin,
+        AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MetadataController.class);
 
     private final MetadataQuorum quorum;
@@ -359,10 +360,8 @@ public final class MetadataController implements MetadataPublisher, TopicAdmin, 
                 u.iterations(), u.salt(), u.saltedPassword())).toList();
         ControllerReply reply = submit(new AlterScramCredentials(toDelete, toUpsert));
         Map<String, ApiError> results = new LinkedHashMap<>();
-        for (UserError e : ControllerReply.decodeUserErrors(reply.payload())) {
-            results.put(e.user(), e.errorCode() == 0 ? ApiError.NONE
-                    : new ApiError(e.error(), e.message().isEmpty() ? null : e.message()));
-        }
+        ControllerReply.decodeUserErrors(reply.payload()).forEach(e -> results.put(e.user(),
+                ControllerReply.apiError(e.errorCode(), e.message())));
         return results;
     }
 
@@ -373,7 +372,7 @@ public final class MetadataController implements MetadataPublisher, TopicAdmin, 
             return List.of();
         }
         return ControllerReply.decodeAclResults(submit(new CreateAcls(bindings)).payload()).stream()
-                .map(MetadataController::toApiError).toList();
+                .map(r -> ControllerReply.apiError(r.errorCode(), r.message())).toList();
     }
 
     /** Deletes the ACL bindings the filters match, in one log entry; no entry for no filter. */
@@ -383,12 +382,23 @@ public final class MetadataController implements MetadataPublisher, TopicAdmin, 
             return List.of();
         }
         return ControllerReply.decodeAclResults(submit(new DeleteAcls(filters)).payload()).stream()
-                .map(r -> new AclAdmin.FilterResult(toApiError(r), r.bindings())).toList();
+                .map(r -> new AclAdmin.FilterResult(
+                        ControllerReply.apiError(r.errorCode(), r.message()), r.bindings())).toList();
     }
 
-    private static ApiError toApiError(AclResult result) {
-        return result.errorCode() == 0 ? ApiError.NONE
-                : new ApiError(result.error(), result.message().isEmpty() ? null : result.message());
+    /** Alters client quotas in one log entry (none for no alteration, or when only validating). */
+    @Override
+    public Map<QuotaEntity, ApiError> alterClientQuotas(List<QuotaAdmin.Alteration> alterations,
+                                                        boolean validateOnly) {
+        if (alterations.isEmpty()) {
+            return Map.of();
+        }
+        AlterClientQuotas command = new AlterClientQuotas(alterations);
+        ControllerReply reply = validateOnly ? validate(command) : submit(command);
+        Map<QuotaEntity, ApiError> results = new LinkedHashMap<>();
+        ControllerReply.decodeEntityErrors(reply.payload()).forEach(e -> results.put(e.entity(),
+                ControllerReply.apiError(e.errorCode(), e.message())));
+        return results;
     }
 
     /**
@@ -450,16 +460,7 @@ public final class MetadataController implements MetadataPublisher, TopicAdmin, 
     /** The reassignments in progress, from this node's image. */
     @Override
     public Map<TopicPartition, PartitionReassignment> listPartitionReassignments() {
-        Map<TopicPartition, PartitionReassignment> result = new LinkedHashMap<>();
-        for (TopicImage topic : PartitionControl.sortedTopics(image())) {
-            for (PartitionImage p : topic.partitions().values()) {
-                if (p.isReassigning()) {
-                    result.put(new TopicPartition(topic.name(), p.partition()),
-                            new PartitionReassignment(p.replicas(), p.addingReplicas(), p.removingReplicas()));
-                }
-            }
-        }
-        return result;
+        return PartitionControl.reassignments(image());
     }
 
     /**
@@ -482,10 +483,8 @@ public final class MetadataController implements MetadataPublisher, TopicAdmin, 
 
     private static Map<TopicPartition, ApiError> toApiErrors(ControllerReply reply) {
         Map<TopicPartition, ApiError> result = new LinkedHashMap<>();
-        for (PartitionError e : ControllerReply.decodePartitionErrors(reply.payload())) {
-            result.put(new TopicPartition(e.topic(), e.partition()),
-                    e.errorCode() == 0 ? ApiError.NONE : new ApiError(e.error(), e.message()));
-        }
+        ControllerReply.decodePartitionErrors(reply.payload()).forEach(e -> result.put(new TopicPartition(e.topic(),
+                e.partition()), e.errorCode() == 0 ? ApiError.NONE : new ApiError(e.error(), e.message())));
         return result;
     }
 

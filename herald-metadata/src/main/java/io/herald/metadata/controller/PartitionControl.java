@@ -18,9 +18,13 @@ import io.herald.metadata.record.MetadataRecordSerde;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
+import org.apache.kafka.clients.admin.PartitionReassignment;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.FencedLeaderEpochException;
 import org.apache.kafka.common.errors.IneligibleReplicaException;
@@ -68,6 +72,20 @@ final class PartitionControl {
 
     static Rules rules(ClusterImage image, TopicImage topic, int partition) {
         return new Rules(id -> eligible(image, id, topic.topicId(), partition), uncleanEnabled(image, topic));
+    }
+
+    /** The reassignments in progress in {@code image}, by topic name and partition. */
+    static Map<TopicPartition, PartitionReassignment> reassignments(ClusterImage image) {
+        Map<TopicPartition, PartitionReassignment> result = new LinkedHashMap<>();
+        for (TopicImage topic : sortedTopics(image)) {
+            for (PartitionImage p : topic.partitions().values()) {
+                if (p.isReassigning()) {
+                    result.put(new TopicPartition(topic.name(), p.partition()),
+                            new PartitionReassignment(p.replicas(), p.addingReplicas(), p.removingReplicas()));
+                }
+            }
+        }
+        return result;
     }
 
     static List<TopicImage> sortedTopics(ClusterImage image) {

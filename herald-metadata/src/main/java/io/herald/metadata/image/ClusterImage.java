@@ -4,6 +4,7 @@ import io.herald.metadata.authz.AclAuthorizer.AclIndex;
 import io.herald.metadata.record.MetadataRecord.AccessControlEntryRecord;
 import io.herald.metadata.record.MetadataRecord.BrokerEndpointsRecord;
 import io.herald.metadata.record.MetadataRecord.BrokerRecord;
+import io.herald.metadata.record.MetadataRecord.ClientQuotaRecord;
 import io.herald.metadata.record.MetadataRecord.ClusterIdRecord;
 import io.herald.metadata.record.MetadataRecord.ConfigRecord;
 import io.herald.metadata.record.MetadataRecord.FeatureLevelRecord;
@@ -43,12 +44,14 @@ import org.apache.kafka.common.Uuid;
  * @param acls the ACL bindings by id (Kafka's CreateAcls/DeleteAcls), which the authorizer checks every request
  *     against through {@link #aclIndex()}; {@link Acls#EMPTY} until the log holds one. A record of another kind keeps
  *     the same instance, so its index is built once per change of the ACLs, not per image or request
+ * @param clientQuotas the client quotas by entity (Kafka's AlterClientQuotas), which brokers enforce on every request;
+ *     {@link ClientQuotas#EMPTY} until the log holds one. A record of another kind keeps the same instance
  */
 public record ClusterImage(String clusterId, long offset, Map<Integer, BrokerImage> brokers,
                            Map<String, TopicImage> topics, Map<Uuid, String> topicNamesById,
                            Map<String, String> brokerConfigs, long nextProducerId,
                            Map<String, Map<String, String>> groupConfigs, FeatureLevels features,
-                           ScramCredentials scramCredentials, Acls acls) {
+                           ScramCredentials scramCredentials, Acls acls, ClientQuotas clientQuotas) {
 
     public ClusterImage {
         brokers = Map.copyOf(brokers);
@@ -59,6 +62,7 @@ public record ClusterImage(String clusterId, long offset, Map<Integer, BrokerIma
         Objects.requireNonNull(features, "features");
         Objects.requireNonNull(scramCredentials, "scramCredentials");
         Objects.requireNonNull(acls, "acls");
+        Objects.requireNonNull(clientQuotas, "clientQuotas");
     }
 
     /** An image with the legacy feature levels (tests build images by hand). */
@@ -67,7 +71,7 @@ public record ClusterImage(String clusterId, long offset, Map<Integer, BrokerIma
                         Map<String, String> brokerConfigs, long nextProducerId,
                         Map<String, Map<String, String>> groupConfigs) {
         this(clusterId, offset, brokers, topics, topicNamesById, brokerConfigs, nextProducerId, groupConfigs,
-                FeatureLevels.LEGACY, ScramCredentials.EMPTY, Acls.EMPTY);
+                FeatureLevels.LEGACY, ScramCredentials.EMPTY, Acls.EMPTY, ClientQuotas.EMPTY);
     }
 
     /** An image without group configs (tests build images by hand). */
@@ -82,13 +86,13 @@ public record ClusterImage(String clusterId, long offset, Map<Integer, BrokerIma
 
     public static ClusterImage empty(String clusterId) {
         return new ClusterImage(clusterId, 0, Map.of(), Map.of(), Map.of(), Map.of(), 0L, Map.of(),
-                FeatureLevels.LEGACY, ScramCredentials.EMPTY, Acls.EMPTY);
+                FeatureLevels.LEGACY, ScramCredentials.EMPTY, Acls.EMPTY, ClientQuotas.EMPTY);
     }
 
     /** This image with another record count (a snapshot restores the count of the image it was taken of). */
     public ClusterImage withOffset(long newOffset) {
         return new ClusterImage(clusterId, newOffset, brokers, topics, topicNamesById, brokerConfigs, nextProducerId,
-                groupConfigs, features, scramCredentials, acls);
+                groupConfigs, features, scramCredentials, acls, clientQuotas);
     }
 
     public Optional<TopicImage> topic(String name) {
@@ -132,6 +136,7 @@ public record ClusterImage(String clusterId, long offset, Map<Integer, BrokerIma
         FeatureLevels newFeatures = features;
         ScramCredentials newScram = scramCredentials;
         Acls newAcls = acls;
+        ClientQuotas newQuotas = clientQuotas;
         switch (record) {
             case ClusterIdRecord c -> newClusterId = c.clusterId();
             case FeatureLevelRecord f -> newFeatures = features.with(f.name(), f.level(), f.epoch());
@@ -200,6 +205,7 @@ public record ClusterImage(String clusterId, long offset, Map<Integer, BrokerIma
             // Kafka's replay fails on an unknown id; the controller never writes one, and an image fold that cannot
             // fail keeps every member applying the same log.
             case RemoveAccessControlEntryRecord r -> newAcls = acls.without(r.id());
+            case ClientQuotaRecord q -> newQuotas = clientQuotas.with(q.entity(), q.key(), q.value());
             case OfflineReplicasRecord o -> {
                 BrokerImage b = brokers.get(o.brokerId());
                 if (b != null && b.incarnationId().equals(o.incarnationId())) {
@@ -209,7 +215,7 @@ public record ClusterImage(String clusterId, long offset, Map<Integer, BrokerIma
             }
         }
         return new ClusterImage(newClusterId, offset + 1, newBrokers, newTopics, newNames, newBrokerConfigs,
-                newNextProducerId, newGroupConfigs, newFeatures, newScram, newAcls);
+                newNextProducerId, newGroupConfigs, newFeatures, newScram, newAcls, newQuotas);
     }
 
     /**

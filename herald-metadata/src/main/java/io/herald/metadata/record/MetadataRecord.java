@@ -1,11 +1,13 @@
 package io.herald.metadata.record;
 
 import io.herald.metadata.image.Endpoint;
+import io.herald.metadata.image.QuotaEntity;
 import io.herald.metadata.image.ReplicaKey;
 import io.herald.metadata.image.ScramCredentialImage;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.acl.AclBinding;
@@ -149,6 +151,19 @@ public sealed interface MetadataRecord {
     record RemoveAccessControlEntryRecord(Uuid id) implements MetadataRecord {
         public RemoveAccessControlEntryRecord {
             Objects.requireNonNull(id, "id");
+        }
+    }
+
+    /**
+     * One client quota of one entity (Kafka's ClientQuotaRecord): {@code key} of {@code entity} is now {@code value},
+     * or, when the value is empty, no longer set. The controller writes one only for a validated entity and key
+     * (see {@code QuotaControl}), and a removal only for a key that is set.
+     */
+    record ClientQuotaRecord(QuotaEntity entity, String key, OptionalDouble value) implements MetadataRecord {
+        public ClientQuotaRecord {
+            Objects.requireNonNull(entity, "entity");
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(value, "value");
         }
     }
 

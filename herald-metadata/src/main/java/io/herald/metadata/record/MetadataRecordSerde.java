@@ -11,6 +11,8 @@ import io.herald.metadata.image.Endpoint;
 import io.herald.metadata.record.MetadataRecord.AccessControlEntryRecord;
 import io.herald.metadata.record.MetadataRecord.BrokerEndpointsRecord;
 import io.herald.metadata.record.MetadataRecord.BrokerRecord;
+import io.herald.metadata.record.MetadataRecord.ClientQuotaRecord;
+import io.herald.metadata.image.QuotaEntity;
 import io.herald.metadata.record.MetadataRecord.ClusterIdRecord;
 import io.herald.metadata.record.MetadataRecord.ConfigRecord;
 import io.herald.metadata.image.ReplicaKey;
@@ -26,6 +28,8 @@ import io.herald.metadata.record.MetadataRecord.ResourceKind;
 import io.herald.metadata.record.MetadataRecord.TopicRecord;
 import io.herald.metadata.record.MetadataRecord.UserScramCredentialRecord;
 import java.util.List;
+import java.util.OptionalDouble;
+import java.util.TreeMap;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.acl.AccessControlEntry;
@@ -60,20 +64,22 @@ import org.apache.kafka.common.resource.ResourceType;
  * 12 broker-endpoints brokerId:int32 endpoints:list(listener:utf host:utf port:int32 securityProtocol:int16)
  * 13 access-control-entry id:uuid binding
  * 14 remove-access-control-entry id:uuid
+ * 15 client-quota  entity key:utf value:optional(float64)
  * utf := Java's modified UTF-8 with a uint16 length (RecordWriter.modifiedUtf8); ints := count:int32 int32*;
  * uuid := two int64; optional(x) := present:bool [x]; bytes := length:int32 byte*; mechanism := Kafka's SCRAM
  * mechanism type (ScramMechanism.type(): 1 SCRAM-SHA-256, 2 SCRAM-SHA-512); list(x) := count:int32 x*;
  * securityProtocol := Kafka's SecurityProtocol.id (0 PLAINTEXT, 1 SSL, 2 SASL_PLAINTEXT, 3 SASL_SSL), as written;
  * binding := resourceType:int8 name:utf patternType:int8 principal:utf host:utf operation:int8 permission:int8, the
  * enums as Kafka's wire codes (ResourceType.code() etc.); a stored binding's are those of a concrete binding (no
- * ANY, UNKNOWN or MATCH), any other code is corrupt
+ * ANY, UNKNOWN or MATCH), any other code is corrupt; entity := list(type:utf name:optional(utf)) in type order, an
+ * absent name the type's default; float64 := the int64 of {@link Double#doubleToLongBits}
  * </pre>
  *
  * <p>Records follow each other with no length, so an unknown type cannot be skipped and is reported
  * ({@link UnknownTypes#REJECT}). The format has no version of its own: the frames that carry it
  * ({@code ControllerSnapshot}, {@code ControllerReply}) are versioned, and a change of layout here needs a new
  * version of them. New record types are not a new layout: a member that predates one rejects the batch as an
- * unknown type, which a new version would tell it no better (types 8 to 14 came so). The golden fixtures
+ * unknown type, which a new version would tell it no better (types 8 to 15 came so). The golden fixtures
  * ({@code golden/metadata-record/}) call today's layout version 0.
  *
  * <p>Stateless, thread-safe.
@@ -93,6 +99,7 @@ public final class MetadataRecordSerde {
     private static final int BROKER_ENDPOINTS_ID = 12;
     private static final int ACCESS_CONTROL_ENTRY_ID = 13;
     private static final int REMOVE_ACCESS_CONTROL_ENTRY_ID = 14;
+    private static final int CLIENT_QUOTA_ID = 15;
 
     private static final RecordType TOPIC = new RecordType(TOPIC_ID, "topic");
     private static final RecordType PARTITION = new RecordType(PARTITION_ID, "partition");
@@ -112,12 +119,13 @@ public final class MetadataRecordSerde {
             "access-control-entry");
     private static final RecordType REMOVE_ACCESS_CONTROL_ENTRY = new RecordType(REMOVE_ACCESS_CONTROL_ENTRY_ID,
             "remove-access-control-entry");
+    private static final RecordType CLIENT_QUOTA = new RecordType(CLIENT_QUOTA_ID, "client-quota");
 
     /** The record types of a batch. */
     public static final RecordFormat FORMAT = RecordFormat.of("metadata record batch", TypeIdWidth.INT8,
             UnknownTypes.REJECT, TOPIC, PARTITION, REMOVE_TOPIC, CONFIG, BROKER, PRODUCER_IDS, CLUSTER_ID,
             FEATURE_LEVEL, OFFLINE_REPLICAS, USER_SCRAM_CREDENTIAL, REMOVE_USER_SCRAM_CREDENTIAL, BROKER_ENDPOINTS,
-            ACCESS_CONTROL_ENTRY, REMOVE_ACCESS_CONTROL_ENTRY);
+            ACCESS_CONTROL_ENTRY, REMOVE_ACCESS_CONTROL_ENTRY, CLIENT_QUOTA);
 
     private static final ResourceKind[] KINDS = ResourceKind.values();
 
@@ -231,6 +239,12 @@ public final class MetadataRecordSerde {
                 FORMAT.writeType(out, REMOVE_ACCESS_CONTROL_ENTRY);
                 writeUuid(out, r.id());
             }
+            case ClientQuotaRecord q -> {
+                FORMAT.writeType(out, CLIENT_QUOTA);
+                writeQuotaEntity(out, q.entity());
+                out.modifiedUtf8(q.key());
+                writeOptionalDouble(out, q.value());
+            }
         }
     }
 
@@ -259,6 +273,8 @@ public final class MetadataRecordSerde {
                     r.modifiedUtf8(), r.modifiedUtf8(), r.int32(), r.int16())));
             case ACCESS_CONTROL_ENTRY_ID -> new AccessControlEntryRecord(readUuid(in), readStoredAclBinding(in));
             case REMOVE_ACCESS_CONTROL_ENTRY_ID -> new RemoveAccessControlEntryRecord(readUuid(in));
+            case CLIENT_QUOTA_ID -> new ClientQuotaRecord(readQuotaEntity(in), in.modifiedUtf8(),
+                    readOptionalDouble(in));
             default -> throw new IllegalStateException("type " + type + " is registered but not decoded");
         };
     }
@@ -324,6 +340,36 @@ public final class MetadataRecordSerde {
                     + "operation and permission)");
         }
         return binding;
+    }
+
+    /** A client quota entity as {@code entity} (see the class comment). */
+    public static void writeQuotaEntity(RecordWriter out, QuotaEntity entity) {
+        out.list(entity.parts().entrySet(), (w, part) -> w.modifiedUtf8(part.getKey())
+                .optional(part.getValue(), RecordWriter::modifiedUtf8));
+    }
+
+    /** An entity {@link #writeQuotaEntity} wrote; a type named twice is corrupt. */
+    public static QuotaEntity readQuotaEntity(RecordReader in) {
+        int at = in.position();
+        TreeMap<String, java.util.Optional<String>> parts = new TreeMap<>();
+        for (var part : in.list(r -> java.util.Map.entry(r.modifiedUtf8(), r.optional(RecordReader::modifiedUtf8)))) {
+            if (parts.put(part.getKey(), part.getValue()) != null) {
+                throw in.corrupt(at, "client quota entity names type " + part.getKey() + " twice");
+            }
+        }
+        return new QuotaEntity(parts);
+    }
+
+    /** A value or none as {@code optional(float64)}. */
+    public static void writeOptionalDouble(RecordWriter out, OptionalDouble value) {
+        out.bool(value.isPresent());
+        if (value.isPresent()) {
+            out.int64(Double.doubleToLongBits(value.getAsDouble()));
+        }
+    }
+
+    public static OptionalDouble readOptionalDouble(RecordReader in) {
+        return in.bool() ? OptionalDouble.of(Double.longBitsToDouble(in.int64())) : OptionalDouble.empty();
     }
 
     /** A Kafka {@link Uuid} as two {@code int64}. */

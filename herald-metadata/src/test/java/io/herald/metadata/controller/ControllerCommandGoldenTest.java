@@ -25,12 +25,15 @@ import io.herald.metadata.controller.ControllerCommand.UnfenceBroker;
 import io.herald.metadata.controller.ControllerCommand.UpdateFeatures;
 import io.herald.metadata.controller.LeaderRequest.Heartbeat;
 import io.herald.metadata.controller.LeaderRequest.Validate;
+import io.herald.metadata.api.QuotaAdmin;
 import io.herald.metadata.image.Endpoint;
+import io.herald.metadata.image.QuotaEntity;
 import io.herald.metadata.record.MetadataRecord.ResourceKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -75,7 +78,7 @@ class ControllerCommandGoldenTest {
     private static final java.util.Set<String> NOT_IN_V1 = java.util.Set.of("term-fenced-v2",
             "alter-configs-v2-group", "update-features-v2", "report-offline-replicas-v2",
             "alter-scram-credentials-v2", "alter-scram-credentials-v2-empty", "register-endpoints-v2",
-            "create-acls-v2", "delete-acls-v2");
+            "create-acls-v2", "delete-acls-v2", "alter-client-quotas-v2");
 
     private static List<Map.Entry<String, ControllerCommand>> commands() {
         TreeMap<Integer, List<Integer>> assignments = new TreeMap<>(Map.of(0, List.of(1, 2), 1, List.of(2, 3),
@@ -146,7 +149,15 @@ class ControllerCommandGoldenTest {
                                         AclPermissionType.ANY)),
                         new AclBindingFilter(new ResourcePatternFilter(ResourceType.GROUP, "g-ü", PatternType.LITERAL),
                                 new AccessControlEntryFilter(null, "10.0.0.1", AclOperation.READ,
-                                        AclPermissionType.DENY))))));
+                                        AclPermissionType.DENY))))),
+                // The second alteration is as a client may send it: an unknown entity type, refused later.
+                Map.entry("alter-client-quotas-v2", new ControllerCommand.AlterClientQuotas(List.of(
+                        new QuotaAdmin.Alteration(new QuotaEntity(new TreeMap<>(Map.of(QuotaEntity.USER,
+                                Optional.of("alice-ü"), QuotaEntity.CLIENT_ID, Optional.empty()))), List.of(
+                                new QuotaAdmin.Op("producer_byte_rate", OptionalDouble.of(1_048_576)),
+                                new QuotaAdmin.Op("request_percentage", OptionalDouble.empty()))),
+                        new QuotaAdmin.Alteration(new QuotaEntity(new TreeMap<>(Map.of("group", Optional.of("g")))),
+                                List.of(new QuotaAdmin.Op("controller_mutation_rate", OptionalDouble.of(0.5))))))));
     }
 
     /** {@code length} bytes counting up from {@code first}. */

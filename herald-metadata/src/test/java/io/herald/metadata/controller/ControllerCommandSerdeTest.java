@@ -50,9 +50,11 @@ class ControllerCommandSerdeTest {
         for (RecordType type : ControllerCommandSerde.COMMANDS.types()) {
             assertThat(commands.names()).contains(type.name() + "-v" + ControllerCommandSerde.VERSION);
             // term-fenced came with version 2, update-features, report-offline-replicas,
-            // alter-scram-credentials, register-endpoints, create-acls and delete-acls later within it
+            // alter-scram-credentials, register-endpoints, create-acls, delete-acls and alter-client-quotas later
+            // within it
             if (!java.util.Set.of("term-fenced", "update-features", "report-offline-replicas",
-                    "alter-scram-credentials", "register-endpoints", "create-acls", "delete-acls")
+                    "alter-scram-credentials", "register-endpoints", "create-acls", "delete-acls",
+                    "alter-client-quotas")
                     .contains(type.name())) {
                 assertThat(commands.names()).contains(type.name() + "-v1");
             }

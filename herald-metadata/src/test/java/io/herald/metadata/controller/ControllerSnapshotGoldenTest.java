@@ -8,10 +8,12 @@ import io.herald.common.codec.GoldenFixture;
 import io.herald.common.codec.GoldenFixtures;
 import io.herald.metadata.image.ClusterImage;
 import io.herald.metadata.image.Endpoint;
+import io.herald.metadata.image.QuotaEntity;
 import io.herald.metadata.image.ScramCredentialImage;
 import io.herald.metadata.record.MetadataRecord.AccessControlEntryRecord;
 import io.herald.metadata.record.MetadataRecord.BrokerEndpointsRecord;
 import io.herald.metadata.record.MetadataRecord.BrokerRecord;
+import io.herald.metadata.record.MetadataRecord.ClientQuotaRecord;
 import io.herald.metadata.record.MetadataRecord.ClusterIdRecord;
 import io.herald.metadata.record.MetadataRecord.ConfigRecord;
 import io.herald.metadata.record.MetadataRecord.FeatureLevelRecord;
@@ -23,7 +25,10 @@ import io.herald.metadata.record.MetadataRecord.TopicRecord;
 import io.herald.metadata.record.MetadataRecord.UserScramCredentialRecord;
 import io.herald.metadata.record.MetadataRecord;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.ScramMechanism;
@@ -103,7 +108,18 @@ class ControllerSnapshotGoldenTest {
                         new ResourcePattern(ResourceType.GROUP, "g", PatternType.LITERAL),
                         new AccessControlEntry("User:bob", "*", AclOperation.READ, AclPermissionType.ALLOW))))
                 .apply(new RemoveAccessControlEntryRecord(new Uuid(5L, 5L)));
+        ClusterImage withQuotas = withAcls
+                .apply(new ClientQuotaRecord(new QuotaEntity(new TreeMap<>(Map.of(QuotaEntity.USER,
+                        Optional.of("alice-ü")))), "producer_byte_rate", OptionalDouble.of(1_048_576)))
+                .apply(new ClientQuotaRecord(new QuotaEntity(new TreeMap<>(Map.of(QuotaEntity.USER, Optional.empty(),
+                        QuotaEntity.CLIENT_ID, Optional.of("app")))), "request_percentage", OptionalDouble.of(12.5)))
+                .apply(new ClientQuotaRecord(new QuotaEntity(new TreeMap<>(Map.of(QuotaEntity.USER,
+                        Optional.of("alice-ü")))), "consumer_byte_rate", OptionalDouble.of(2_000_000)))
+                .apply(new ClientQuotaRecord(new QuotaEntity(new TreeMap<>(Map.of(QuotaEntity.USER,
+                        Optional.of("alice-ü")))), "consumer_byte_rate", OptionalDouble.empty()));
         return List.of(
+                current("snapshot-v1-quotas", "as snapshot-v1-acls, with two client quotas of two entities (one set "
+                        + "and removed again)", withQuotas.withOffset(98_781)),
                 current("snapshot-v1-acls", "as snapshot-v1-scram, with two ACL bindings (written by id) of three "
                         + "created", withAcls.withOffset(98_777)),
                 current("snapshot-v1-endpoints", "as snapshot-v1, with broker 3's client listener endpoints "

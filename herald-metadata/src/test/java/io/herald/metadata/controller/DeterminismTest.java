@@ -59,7 +59,7 @@ class DeterminismTest {
         Optional<TopicImage> t = image.topic(topic);
         List<Integer> some = new ArrayList<>(List.of(1, 2, 3, 4, 5));
         java.util.Collections.shuffle(some, random);
-        return switch (random.nextInt(18)) {
+        return switch (random.nextInt(19)) {
             case 0 -> new InitCluster("c" + random.nextInt(3));
             case 1, 2 -> new RegisterBroker(broker, "h" + broker, 9000 + broker,
                     random.nextBoolean() ? Optional.of("r" + broker % 2) : Optional.empty(),
@@ -85,6 +85,7 @@ class DeterminismTest {
             case 14 -> scramCommand(random);
             case 15 -> endpointsCommand(random, image, broker);
             case 16 -> aclCommand(random);
+            case 17 -> quotaCommand(random);
             default -> new ElectLeaders(random.nextBoolean(),
                     random.nextBoolean() ? Optional.empty() : Optional.of(List.of(new PartitionRef(topic, 0))));
         };
@@ -107,6 +108,24 @@ class DeterminismTest {
             }
         }
         return new ControllerCommand.AlterScramCredentials(deletions, upsertions);
+    }
+
+    /** Quota sets and removals of a few entities: some accepted, some refused (bad key, fraction, duplicate). */
+    private static ControllerCommand quotaCommand(Random random) {
+        List<io.herald.metadata.api.QuotaAdmin.Alteration> alterations = new ArrayList<>();
+        String[] keys = {"producer_byte_rate", "request_percentage", "connection_creation_rate"};
+        for (int i = random.nextInt(4); i > 0; i--) {
+            TreeMap<String, Optional<String>> parts = new TreeMap<>();
+            parts.put(random.nextBoolean() ? "user" : "client-id",
+                    random.nextBoolean() ? Optional.empty() : Optional.of("c" + random.nextInt(3)));
+            String key = keys[random.nextInt(keys.length)];
+            java.util.OptionalDouble value = random.nextInt(3) == 0 ? java.util.OptionalDouble.empty()
+                    : java.util.OptionalDouble.of(random.nextInt(3) + (random.nextBoolean() ? 0.5 : 0));
+            alterations.add(new io.herald.metadata.api.QuotaAdmin.Alteration(
+                    new io.herald.metadata.image.QuotaEntity(parts),
+                    List.of(new io.herald.metadata.api.QuotaAdmin.Op(key, value))));
+        }
+        return new ControllerCommand.AlterClientQuotas(alterations);
     }
 
     /** Endpoints of one or two listeners, of the broker's incarnation or a stale one (refused). */

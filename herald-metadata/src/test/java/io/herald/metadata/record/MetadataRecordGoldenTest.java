@@ -10,6 +10,8 @@ import io.herald.metadata.image.Endpoint;
 import io.herald.metadata.record.MetadataRecord.AccessControlEntryRecord;
 import io.herald.metadata.record.MetadataRecord.BrokerEndpointsRecord;
 import io.herald.metadata.record.MetadataRecord.BrokerRecord;
+import io.herald.metadata.record.MetadataRecord.ClientQuotaRecord;
+import io.herald.metadata.image.QuotaEntity;
 import io.herald.metadata.record.MetadataRecord.ClusterIdRecord;
 import io.herald.metadata.record.MetadataRecord.ConfigRecord;
 import io.herald.metadata.record.MetadataRecord.FeatureLevelRecord;
@@ -119,6 +121,14 @@ class MetadataRecordGoldenTest {
                                         AclPermissionType.DENY)))),
                 one("remove-access-control-entry-v0", "an ACL binding removed",
                         new RemoveAccessControlEntryRecord(ACL_ID)),
+                one("client-quota-v0", "a client quota set: producer_byte_rate of user alice-ü, default client-id",
+                        new ClientQuotaRecord(new QuotaEntity(new java.util.TreeMap<>(java.util.Map.of(
+                                QuotaEntity.USER, Optional.of("alice-ü"), QuotaEntity.CLIENT_ID, Optional.empty()))),
+                                "producer_byte_rate", java.util.OptionalDouble.of(1_048_576))),
+                one("client-quota-v0-removed", "a client quota removed: request_percentage of the default user",
+                        new ClientQuotaRecord(new QuotaEntity(new java.util.TreeMap<>(java.util.Map.of(
+                                QuotaEntity.USER, Optional.empty()))), "request_percentage",
+                                java.util.OptionalDouble.empty())),
                 current("batch-v0", "a batch of several records", List.of(
                         new ClusterIdRecord("Hk3xQ9-clüster"),
                         new TopicRecord("orders.eu-1", TOPIC_ID),
