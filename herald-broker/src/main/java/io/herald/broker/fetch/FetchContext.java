@@ -62,6 +62,16 @@ public final class FetchContext {
         return incremental;
     }
 
+    /**
+     * The answer to a fetch throttled by its client's byte quota, as Kafka gives it: no partitions, the throttle
+     * time, and the session's id for an incremental fetch (0 for a full one, which then has to be repeated). The
+     * session is left as it was: it does not record what this answer did not say. Instead of {@link #finish}.
+     */
+    public FetchResponseData throttled(int throttleMs) {
+        return new FetchResponseData().setThrottleTimeMs(throttleMs)
+                .setSessionId(incremental ? session.orElseThrow().id() : 0);
+    }
+
     /** Sets the session id and, for an incremental fetch, drops the partitions the client need not hear about. */
     public FetchResponseData finish(FetchResponseData response) {
         if (session.isEmpty()) {

@@ -1,6 +1,7 @@
 package io.herald.broker.handler;
 
 import io.herald.broker.metrics.TopicTraffic;
+import io.herald.broker.quota.FetchQuota;
 import io.herald.broker.fetch.FetchContext;
 import io.herald.broker.fetch.FetchSessionCache;
 import io.herald.broker.fetch.PartitionFetch;
@@ -76,6 +77,11 @@ import org.apache.kafka.common.requests.FetchRequest;
  * unknown id stays UNKNOWN_TOPIC_ID); a follower needs CLUSTER_ACTION on the cluster, else every partition answers
  * TOPIC_AUTHORIZATION_FAILED (Kafka answers so, not with a top-level error) and nothing of the follower's state moves.
  * Refused partitions are not read. With ACLs off nothing is looked at.
+ *
+ * <p>A consumer's {@code consumer_byte_rate} quota ({@link FetchQuota}) bounds what one fetch reads and, once the
+ * client is over it, turns the answer into one without partitions that carries the throttle time (Kafka's throttled
+ * fetch response: session id 0 for a full fetch, the session's id for an incremental one); the fetch session is
+ * then left as it was, so the next fetch answers what this one did not.
  */
 public final class FetchHandler implements ApiHandler {
     private final ReplicaManager replicas;
@@ -86,6 +92,7 @@ public final class FetchHandler implements ApiHandler {
     private final Time time;
     private final TopicTraffic traffic;
     private final Authorization authorization;
+    private final FetchQuota quota;
 
     /**
      * Without ACLs or traffic metrics (tests of replication).
@@ -94,17 +101,20 @@ public final class FetchHandler implements ApiHandler {
      */
     public FetchHandler(ReplicaManager replicas, Supplier<ClusterImage> images, Purgatory<TopicPartition> purgatory,
                         Executor pool, FetchSessionCache sessions, Time time) {
-        this(replicas, images, purgatory, pool, sessions, time, TopicTraffic.NONE, Authorization.ALLOW_ALL);
+        this(replicas, images, purgatory, pool, sessions, time, TopicTraffic.NONE, Authorization.ALLOW_ALL,
+                FetchQuota.NONE);
     }
 
     /**
      * @param traffic       told of the bytes each consumer's response carries, per topic
      * @param authorization the ACL checks of each request's principal
+     * @param quota         consumers' byte quotas
      */
     public FetchHandler(ReplicaManager replicas, Supplier<ClusterImage> images, Purgatory<TopicPartition> purgatory,
                         Executor pool, FetchSessionCache sessions, Time time, TopicTraffic traffic,
-                        Authorization authorization) {
+                        Authorization authorization, FetchQuota quota) {
         this.authorization = authorization;
+        this.quota = quota;
         this.traffic = traffic;
         this.replicas = replicas;
         this.images = images;
@@ -126,9 +136,10 @@ public final class FetchHandler implements ApiHandler {
 
     /**
      * Who fetches, what a consumer may see, the version the answer is encoded with, and the listener the request
-     * came in on (leader endpoints are that listener's).
+     * came in on (leader endpoints are that listener's); the request itself (quotas) and the most bytes it reads.
      */
-    private record Fetcher(int replicaId, IsolationLevel isolation, short version, String listener) {
+    private record Fetcher(int replicaId, IsolationLevel isolation, short version, String listener,
+                           KafkaRequest request, int maxBytes) {
         boolean isFollower() {
             return replicaId >= 0;
         }
@@ -145,7 +156,8 @@ public final class FetchHandler implements ApiHandler {
         FetchRequest fetch = (FetchRequest) request.body();
         FetchRequestData data = fetch.data();
         Fetcher fetcher = new Fetcher(fetch.replicaId(), fetch.isolationLevel(), request.apiVersion(),
-                request.connection().listenerName());
+                request.connection().listenerName(), request,
+                fetch.replicaId() >= 0 ? data.maxBytes() : quota.maxBytes(request, data.maxBytes()));
         FetchContext context = sessions.context(data, request.apiVersion(), plan(data, images.get()));
         if (context.error().isPresent()) {
             return Requests.now(new FetchResponseData().setErrorCode(context.error().get().code()).setSessionId(0));
@@ -155,7 +167,7 @@ public final class FetchHandler implements ApiHandler {
         CompletableFuture<Response> future = new CompletableFuture<>();
         pool.execute(() -> {
             try {
-                FetchResult first = read(plan, data.maxBytes(), fetcher);
+                FetchResult first = read(plan, fetcher.maxBytes(), fetcher);
                 if (data.maxWaitMs() <= 0 || first.bytes() >= data.minBytes() || first.hasError() || plan.isEmpty()) {
                     future.complete(send(context, first, fetcher));
                     return;
@@ -192,7 +204,7 @@ public final class FetchHandler implements ApiHandler {
 
         @Override
         public boolean tryComplete() {
-            FetchResult result = read(plan, request.maxBytes(), fetcher);
+            FetchResult result = read(plan, fetcher.maxBytes(), fetcher);
             if (result.bytes() >= request.minBytes() || result.hasError()) {
                 satisfied = result;
                 return forceComplete();
@@ -205,7 +217,7 @@ public final class FetchHandler implements ApiHandler {
             try {
                 FetchResult result = satisfied;
                 if (result == null) {
-                    result = read(plan, request.maxBytes(), fetcher);
+                    result = read(plan, fetcher.maxBytes(), fetcher);
                 }
                 future.complete(send(context, result, fetcher));
             } catch (RuntimeException e) {
@@ -239,8 +251,17 @@ public final class FetchHandler implements ApiHandler {
         return checked;
     }
 
-    /** The response as the session sends it; a consumer's bytes are counted per topic. */
+    /**
+     * The response as the session sends it; a consumer's bytes are counted per topic. A consumer over its byte
+     * quota gets the throttled answer instead, and the session does not change.
+     */
     private Response send(FetchContext context, FetchResult result, Fetcher fetcher) {
+        if (!fetcher.isFollower()) {
+            int throttleMs = quota.recordAndThrottleMs(fetcher.request(), recordBytes(result.response()));
+            if (throttleMs > 0) {
+                return new Response.Send(context.throttled(throttleMs));
+            }
+        }
         FetchResponseData sent = context.finish(result.response());
         if (!fetcher.isFollower()) {
             for (FetchableTopicResponse topic : sent.responses()) {
@@ -252,6 +273,16 @@ public final class FetchHandler implements ApiHandler {
             }
         }
         return new Response.Send(sent);
+    }
+
+    private static long recordBytes(FetchResponseData response) {
+        long bytes = 0;
+        for (FetchableTopicResponse topic : response.responses()) {
+            for (PartitionData partition : topic.partitions()) {
+                bytes += partition.records() == null ? 0 : partition.records().sizeInBytes();
+            }
+        }
+        return bytes;
     }
 
     private static List<PartitionFetch> plan(FetchRequestData data, ClusterImage image) {

@@ -9,6 +9,9 @@ import io.herald.metadata.image.TopicImage;
 import io.herald.protocol.KafkaRequest;
 import io.herald.protocol.Response;
 import io.herald.protocol.ServedApi;
+import io.herald.broker.quota.MutationQuota;
+import io.herald.broker.quota.MutationQuotas;
+import org.apache.kafka.common.errors.ThrottlingQuotaExceededException;
 import io.herald.protocol.VersionRange;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -60,6 +63,11 @@ import org.apache.kafka.common.requests.DescribeConfigsResponse;
  *       DELETE, and is refused with its name only if the principal may DESCRIBE it.</li>
  *   <li>CreatePartitions: ALTER on each topic, else TOPIC_AUTHORIZATION_FAILED.</li>
  * </ul>
+ *
+ * <p>Every partition a request creates, adds or deletes counts against its client's {@code controller_mutation_rate}
+ * ({@link MutationQuota}), checked after a topic's validation and before its change, not for validate-only requests;
+ * strict from CreateTopics v6, DeleteTopics v5 and CreatePartitions v3, whose topics answer THROTTLING_QUOTA_EXCEEDED
+ * once the client is over its quota. The response carries the throttle time.
  */
 public final class TopicsHandler {
 
@@ -72,10 +80,21 @@ public final class TopicsHandler {
     private final Settings settings;
     private final Executor pool;
     private final Authorization authorization;
+    private final MutationQuotas quotas;
 
-    /** @param authorization the ACL checks of each request's principal */
+    /** Without mutation quotas. */
     public TopicsHandler(TopicAdmin admin, MetadataPublisher metadata, Settings settings, Executor pool,
                          Authorization authorization) {
+        this(admin, metadata, settings, pool, authorization, MutationQuotas.NONE);
+    }
+
+    /**
+     * @param authorization the ACL checks of each request's principal
+     * @param quotas        the clients' {@code controller_mutation_rate} quotas
+     */
+    public TopicsHandler(TopicAdmin admin, MetadataPublisher metadata, Settings settings, Executor pool,
+                         Authorization authorization, MutationQuotas quotas) {
+        this.quotas = quotas;
         this.authorization = authorization;
         this.admin = admin;
         this.metadata = metadata;
@@ -110,6 +129,7 @@ public final class TopicsHandler {
                 : authorization.topicCheck(request, AclOperation.CREATE);
         Predicate<String> mayDescribeConfigs = authorization.topicCheck(request, AclOperation.DESCRIBE_CONFIGS);
         CreateTopicsResponseData response = new CreateTopicsResponseData();
+        MutationQuota quota = quotas.forRequest(request, request.apiVersion() >= 6);
         Set<String> seen = new HashSet<>();
         Set<String> duplicates = new HashSet<>();
         for (CreatableTopic topic : data.topics()) {
@@ -126,7 +146,7 @@ public final class TopicsHandler {
                 result.setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code()).setErrorMessage("Authorization failed.");
             } else {
                 try {
-                    createTopic(topic, data.validateOnly(), result);
+                    createTopic(topic, data.validateOnly(), result, quota);
                     if (!mayDescribeConfigs.test(topic.name())) {
                         // Kafka's controller: what the topic was created with is a DESCRIBE_CONFIGS matter.
                         result.setNumPartitions(-1).setReplicationFactor((short) -1).setConfigs(new ArrayList<>())
@@ -140,10 +160,19 @@ public final class TopicsHandler {
             }
             response.topics().add(result);
         }
-        return response;
+        return response.setThrottleTimeMs(quota.throttleTimeMs());
     }
 
-    private void createTopic(CreatableTopic topic, boolean validateOnly, CreatableTopicResult result) {
+    /** Takes {@code partitions} from the request's quota, or refuses the topic with THROTTLING_QUOTA_EXCEEDED. */
+    private static void take(MutationQuota quota, int partitions) {
+        if (!quota.tryTake(partitions)) {
+            throw new ThrottlingQuotaExceededException(quota.throttleTimeMs(),
+                    Errors.THROTTLING_QUOTA_EXCEEDED.message());
+        }
+    }
+
+    private void createTopic(CreatableTopic topic, boolean validateOnly, CreatableTopicResult result,
+                             MutationQuota quota) {
         Topic.validate(topic.name());
         int partitions = topic.numPartitions() == -1 ? settings.numPartitions() : topic.numPartitions();
         int replicationFactor = topic.replicationFactor() == -1 ? settings.replicationFactor()
@@ -184,6 +213,9 @@ public final class TopicsHandler {
             throw new InvalidConfigurationException(e.getMessage());
         }
         TopicImage created;
+        if (!validateOnly) {
+            take(quota, partitions);
+        }
         if (topic.assignments().isEmpty()) {
             created = admin.createTopic(topic.name(), partitions, replicationFactor, configs, validateOnly);
         } else {
@@ -218,26 +250,29 @@ public final class TopicsHandler {
     private DeleteTopicsResponseData deleteTopics(KafkaRequest request) {
         DeleteTopicsRequestData data = ((DeleteTopicsRequest) request.body()).data();
         DeleteTopicsResponseData response = new DeleteTopicsResponseData();
+        MutationQuota quota = quotas.forRequest(request, request.apiVersion() >= 5);
         DeleteAccess access = authorization.cluster(request, AclOperation.DELETE)
                 ? new DeleteAccess(name -> true, name -> true)
                 : new DeleteAccess(authorization.topicCheck(request, AclOperation.DESCRIBE),
                         authorization.topicCheck(request, AclOperation.DELETE));
         if (request.apiVersion() < 6) {
             for (String name : data.topicNames()) {
-                response.responses().add(deleteTopic(Optional.of(name), Uuid.ZERO_UUID, access));
+                response.responses().add(deleteTopic(Optional.of(name), Uuid.ZERO_UUID, access, quota));
             }
         } else {
             for (DeleteTopicsRequestData.DeleteTopicState state : data.topics()) {
-                response.responses().add(deleteTopic(Optional.ofNullable(state.name()), state.topicId(), access));
+                response.responses().add(deleteTopic(Optional.ofNullable(state.name()), state.topicId(), access,
+                        quota));
             }
         }
-        return response;
+        return response.setThrottleTimeMs(quota.throttleTimeMs());
     }
 
     /** Which topics one DeleteTopics request's principal may describe and delete. */
     private record DeleteAccess(Predicate<String> mayDescribe, Predicate<String> mayDelete) {}
 
-    private DeletableTopicResult deleteTopic(Optional<String> name, Uuid topicId, DeleteAccess access) {
+    private DeletableTopicResult deleteTopic(Optional<String> name, Uuid topicId, DeleteAccess access,
+                                             MutationQuota quota) {
         DeletableTopicResult result = new DeletableTopicResult().setName(name.orElse(null)).setTopicId(topicId);
         if (!settings.deleteTopicEnable()) {
             return result.setErrorCode(Errors.TOPIC_DELETION_DISABLED.code());
@@ -257,6 +292,7 @@ public final class TopicsHandler {
                     : result.setName(topic.get().name()));
         }
         try {
+            take(quota, topic.get().partitions().size());
             admin.deleteTopic(topic.get().topicId());
             return result.setName(topic.get().name()).setTopicId(topic.get().topicId())
                     .setErrorCode(Errors.NONE.code());
@@ -274,6 +310,7 @@ public final class TopicsHandler {
         CreatePartitionsRequestData data = ((CreatePartitionsRequest) request.body()).data();
         Predicate<String> mayAlter = authorization.topicCheck(request, AclOperation.ALTER);
         CreatePartitionsResponseData response = new CreatePartitionsResponseData();
+        MutationQuota quota = quotas.forRequest(request, request.apiVersion() >= 3);
         for (CreatePartitionsRequestData.CreatePartitionsTopic topic : data.topics()) {
             CreatePartitionsTopicResult result = new CreatePartitionsTopicResult().setName(topic.name());
             if (!mayAlter.test(topic.name())) {
@@ -290,6 +327,11 @@ public final class TopicsHandler {
                         }
                     }
                 }
+                if (!data.validateOnly()) {
+                    int current = metadata.image().topic(topic.name()).map(t -> t.partitions().size())
+                            .orElse(topic.count());
+                    take(quota, Math.max(0, topic.count() - current));
+                }
                 if (topic.assignments() == null) {
                     admin.createPartitions(topic.name(), topic.count(), List.of(), data.validateOnly());
                 } else {
@@ -302,6 +344,6 @@ public final class TopicsHandler {
             }
             response.results().add(result);
         }
-        return response;
+        return response.setThrottleTimeMs(quota.throttleTimeMs());
     }
 }

@@ -105,7 +105,8 @@ class DataPathAuthorizationTest {
 
     private FetchHandler fetchHandler(Authorization authorization) {
         return new FetchHandler(replicas, () -> image, new Purgatory<>("fetch", timer), Runnable::run,
-                new FetchSessionCache(100, time), time, io.herald.broker.metrics.TopicTraffic.NONE, authorization);
+                new FetchSessionCache(100, time), time, io.herald.broker.metrics.TopicTraffic.NONE, authorization,
+                io.herald.broker.quota.FetchQuota.NONE);
     }
 
     private static MemoryRecords records() {

@@ -1,6 +1,7 @@
 package io.herald.server.config;
 
 import io.herald.broker.BrokerSettings;
+import io.herald.broker.quota.QuotaSettings;
 import io.herald.broker.StaticBrokerConfigs;
 import io.herald.broker.network.InterBrokerSecurity;
 import io.herald.broker.replica.ReplicationConfig;
@@ -45,7 +46,7 @@ import org.slf4j.LoggerFactory;
  *   <li>Broker defaults of topic configs ({@code log.retention.ms}, {@code log.segment.bytes}, ...): validated
  *       as the topic values they stand for ({@link TopicConfigs}); {@link #logDefaults} is the result.</li>
  *   <li>{@link ReplicationConfig}, {@link BrokerSettings}, {@link ControllerSettings}, {@link GroupConfig},
- *       {@link TransactionConfig}, {@link ShareCoordinatorConfig}.</li>
+ *       {@link TransactionConfig}, {@link ShareCoordinatorConfig}, {@link QuotaSettings}.</li>
  *   <li>{@link HttpConfig}: the HTTP listener (metrics, REST, console).</li>
  * </ul>
  *
@@ -63,7 +64,7 @@ public final class HeraldConfig implements StaticBrokerConfigs {
             ReplicationConfig.CONFIG_DEF,
             BrokerSettings.CONFIG_DEF, ControllerSettings.CONFIG_DEF, GroupConfig.CONFIG_DEF,
             TransactionConfig.CONFIG_DEF, ShareCoordinatorConfig.CONFIG_DEF, DelayedDeliveryConfig.CONFIG_DEF,
-            HttpConfig.CONFIG_DEF, SecurityConfig.CONFIG_DEF, AuthorizerConfig.CONFIG_DEF));
+            HttpConfig.CONFIG_DEF, SecurityConfig.CONFIG_DEF, AuthorizerConfig.CONFIG_DEF, QuotaSettings.CONFIG_DEF));
 
     private final ConfigValues values;
     private final NodeConfig node;
@@ -72,6 +73,7 @@ public final class HeraldConfig implements StaticBrokerConfigs {
     private final LogConfig logDefaults;
     private final ReplicationConfig replication;
     private final BrokerSettings broker;
+    private final QuotaSettings quotas;
     private final ControllerSettings controller;
     private final GroupConfig groups;
     private final TransactionConfig transactions;
@@ -96,6 +98,7 @@ public final class HeraldConfig implements StaticBrokerConfigs {
         this.logDefaults = TopicConfigs.toLogConfig(Map.of(), Map.of(), values.originals());
         this.replication = ReplicationConfig.from(values);
         this.broker = BrokerSettings.from(values);
+        this.quotas = QuotaSettings.from(values);
         this.controller = ControllerSettings.from(node.nodeId(), values);
         this.groups = GroupConfig.from(values);
         this.transactions = TransactionConfig.from(values);
@@ -200,6 +203,11 @@ public final class HeraldConfig implements StaticBrokerConfigs {
 
     public BrokerSettings broker() {
         return broker;
+    }
+
+    /** How client quotas are measured ({@code quota.window.*}). */
+    public QuotaSettings quotas() {
+        return quotas;
     }
 
     public ControllerSettings controller() {

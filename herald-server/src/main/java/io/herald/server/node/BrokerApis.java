@@ -23,6 +23,8 @@ import io.herald.broker.handler.ProduceHandler;
 import io.herald.broker.handler.QuorumHandler;
 import io.herald.broker.handler.ReassignmentHandler;
 import io.herald.broker.handler.TopicsHandler;
+import io.herald.broker.quota.ClientQuotaEnforcer;
+import io.herald.broker.quota.ClientQuotasHandler;
 import io.herald.broker.replica.ReplicaManager;
 import io.herald.broker.security.AclsHandler;
 import io.herald.broker.security.Authorization;
@@ -75,9 +77,13 @@ record BrokerApis(HeraldConfig config, LogManager logManager, MetadataController
         // current image (its index is rebuilt only when the ACLs change); allow-all without authorizer.class.name.
         Authorization authorization = new Authorization(config.authorizerConfig()
                 .authorizer(() -> controller.image().aclIndex()));
+        // Client quotas of the current image, applied to every request as it is answered (see ClientQuotaEnforcer).
+        ClientQuotaEnforcer quotas = new ClientQuotaEnforcer(() -> controller.image().clientQuotas(), config.quotas(),
+                Time.SYSTEM);
+        ClientQuotasHandler clientQuotas = new ClientQuotasHandler(controller, controller::image, authorization, pool);
         TopicsHandler topics = new TopicsHandler(controller, controller, new TopicsHandler.Settings(
                 broker.numPartitions(), broker.defaultReplicationFactor(), broker.deleteTopicEnable(),
-                config.originals()), pool, authorization);
+                config.originals()), pool, authorization, quotas::mutationQuota);
         ConfigsHandler configs = new ConfigsHandler(controller, controller, config, node.nodeId(), pool,
                 delays::statusConfigs, authorization);
         OffsetsHandler offsets = new OffsetsHandler(replicas, pool, authorization);
@@ -109,11 +115,12 @@ record BrokerApis(HeraldConfig config, LogManager logManager, MetadataController
                         coordinators.shares::partitionFor)), controller::image, authorization);
         return new ApiRegistry()
                 .features(new BrokerFeatures(controller))
+                .throttle(quotas)
                 .onConnectionClosed(client -> shares.onConnectionClosed(client.toString()))
                 .register(new ProduceHandler(replicas, controller::image, pool, coordinators.verifier,
                         Optional.of(delays), traffic, authorization).api())
                 .register(new FetchHandler(replicas, controller::image, fetchPurgatory, pool, fetchSessions,
-                        Time.SYSTEM, traffic, authorization).api())
+                        Time.SYSTEM, traffic, authorization, quotas.fetchQuota()).api())
                 .register(new MetadataHandler(controller, controller, new MetadataHandler.Settings(node.nodeId(),
                         broker.autoCreateTopicsEnable(), broker.numPartitions(), broker.defaultReplicationFactor()),
                         pool, authorization).api())
@@ -176,6 +183,8 @@ record BrokerApis(HeraldConfig config, LogManager logManager, MetadataController
                 .register(acls.describeAcls())
                 .register(acls.createAcls())
                 .register(acls.deleteAcls())
+                .register(clientQuotas.describeClientQuotas())
+                .register(clientQuotas.alterClientQuotas())
                 .register(new QuorumHandler(controller, node.quorumVoters(),
                         node.controllerListenerNames().getFirst(), authorization).describeQuorum());
     }
