@@ -62,7 +62,7 @@ public final class KafkaServer implements AutoCloseable {
         this.observer = Objects.requireNonNull(observer, "observer");
         this.config = Objects.requireNonNull(config, "config");
         this.registry = Objects.requireNonNull(registry, "registry");
-        this.quotas = new ConnectionQuotas(config.connectionLimits());
+        this.quotas = new ConnectionQuotas(config.connectionLimits(), System::nanoTime);
     }
 
     /** Binds the listener. */

@@ -99,7 +99,34 @@ public record ServerConfig(List<ListenerConfig> listeners, int ioThreads, int ma
         return new ServerConfig(listeners, v.getInt(NUM_NETWORK_THREADS), v.getInt(SOCKET_REQUEST_MAX_BYTES),
                 (int) Math.min(Integer.MAX_VALUE, v.getLong(CONNECTIONS_MAX_IDLE_MS)),
                 new ConnectionLimits(v.getInt(MAX_CONNECTIONS), perIp, overrides,
-                        interBrokerListener.map(Set::of).orElse(Set.of())));
+                        interBrokerListener.map(Set::of).orElse(Set.of()), perListenerLimits(listeners, v.originals())));
+    }
+
+    /**
+     * Kafka's {@code listener.name.<listener>.max.connections}, the listener's name in lower case as in every
+     * per-listener config; a listener without it has no limit of its own.
+     *
+     * @throws ConfigException for a value that is not a whole number of at least 0
+     */
+    static Map<String, Integer> perListenerLimits(List<ListenerConfig> listeners, Map<String, String> originals) {
+        Map<String, Integer> limits = new HashMap<>();
+        for (ListenerConfig listener : listeners) {
+            String name = "listener.name." + listener.name().toLowerCase(java.util.Locale.ROOT) + "." + MAX_CONNECTIONS;
+            String value = originals.get(name);
+            if (value == null) {
+                continue;
+            }
+            try {
+                int limit = Integer.parseInt(value.trim());
+                if (limit < 0) {
+                    throw new NumberFormatException("negative");
+                }
+                limits.put(listener.name(), limit);
+            } catch (NumberFormatException e) {
+                throw new ConfigException(name, value, "expected a whole number of at least 0");
+            }
+        }
+        return limits;
     }
 
     /** {@code host:count,ip:count}; host names are resolved now, as Kafka does. */

@@ -28,6 +28,7 @@ public final class KafkaChannelInitializer extends ChannelInitializer<Channel> {
 
     public static final String TLS_HANDLER = "tls";
     public static final String FILE_REGION_COPIER = "fileRegionCopier";
+    public static final String ACTIVITY_RECORDER = "activityRecorder";
     public static final String IDLE_HANDLER = "idle";
     public static final String FRAME_DECODER = "frameDecoder";
     public static final String DISPATCHER = "dispatcher";
@@ -61,11 +62,14 @@ public final class KafkaChannelInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel channel) {
-        if (!quotas.admit(channel)) {
+        if (!quotas.admit(channel, listener.name())) {
             channel.close();
             return;
         }
         ChannelPipeline pipeline = channel.pipeline();
+        if (quotas.activityRecorder() != null) {
+            pipeline.addLast(ACTIVITY_RECORDER, quotas.activityRecorder());
+        }
         listener.security().tls().ifPresent(tls -> {
             pipeline.addLast(TLS_HANDLER, tls.newHandler(channel.alloc()));
             pipeline.addLast(FILE_REGION_COPIER, new FileRegionCopier());

@@ -34,7 +34,7 @@ class ConnectionQuotasTest {
         return server;
     }
 
-    /** Sends ApiVersions and reads the answer's size, or -1 if the connection was closed instead. */
+    /** Sends ApiVersions and reads the answer, returning its size, or -1 if the connection was closed instead. */
     private static int apiVersions(Socket socket) throws IOException {
         RequestHeader header = new RequestHeader(ApiKeys.API_VERSIONS, (short) 3, "quota-test", 1);
         ByteBuffer payload = new ApiVersionsRequest.Builder().build((short) 3).serializeWithHeader(header);
@@ -42,7 +42,10 @@ class ConnectionQuotasTest {
         try {
             socket.getOutputStream().write(Frames.prefixed(payload));
             socket.getOutputStream().flush();
-            return new DataInputStream(socket.getInputStream()).readInt();
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            int size = in.readInt();
+            in.readFully(new byte[size]); // the whole answer, so that a later call reads only its own
+            return size;
         } catch (EOFException | SocketException closed) {
             return -1;
         }
@@ -89,7 +92,7 @@ class ConnectionQuotasTest {
     }
 
     @Test
-    void atTheBrokerLimitNewClientsWaitUntilOneClosesWhileTheExemptListenerServes() throws Exception {
+    void atTheBrokerLimitNewClientsWaitUntilOneCloses() throws Exception {
         ConnectionLimits limits = new ConnectionLimits(2, Integer.MAX_VALUE, Map.of(), Set.of("INTERNAL"));
         ListenerConfig external = new ListenerConfig("EXTERNAL", "127.0.0.1", 0,
                 io.herald.protocol.security.ListenerSecurity.PLAINTEXT);
@@ -101,12 +104,6 @@ class ConnectionQuotasTest {
             assertThat(apiVersions(first)).isPositive();
             assertThat(apiVersions(second)).isPositive();
 
-            // The inter-broker listener is not stopped by the broker-wide limit.
-            try (Socket broker = new Socket("127.0.0.1", server.boundPort("INTERNAL"))) {
-                assertThat(apiVersions(broker)).isPositive();
-            }
-            awaitConnections(server, 2);
-
             // A third client's connection waits in the backlog; once a connection closes it is accepted and served,
             // and the broker never held more than its limit on the limited listener meanwhile.
             try (Socket third = new Socket("127.0.0.1", server.boundPort("EXTERNAL"))) {
@@ -117,6 +114,55 @@ class ConnectionQuotasTest {
                 first.close();
                 third.setSoTimeout(20_000);
                 assertThat(new DataInputStream(third.getInputStream()).readInt()).isPositive();
+            }
+        }
+    }
+
+    @Test
+    void aListenerAtItsOwnLimitStopsAcceptingWhileOtherListenersServe() throws Exception {
+        ConnectionLimits limits = new ConnectionLimits(Integer.MAX_VALUE, Integer.MAX_VALUE, Map.of(), Set.of(),
+                Map.of("EXTERNAL", 1));
+        ListenerConfig external = new ListenerConfig("EXTERNAL", "127.0.0.1", 0,
+                io.herald.protocol.security.ListenerSecurity.PLAINTEXT);
+        ListenerConfig other = new ListenerConfig("OTHER", "127.0.0.1", 0,
+                io.herald.protocol.security.ListenerSecurity.PLAINTEXT);
+        try (KafkaServer server = server(limits, external, other);
+             Socket first = new Socket("127.0.0.1", server.boundPort("EXTERNAL"));
+             Socket elsewhere = new Socket("127.0.0.1", server.boundPort("OTHER"))) {
+            assertThat(apiVersions(first)).isPositive();
+            assertThat(apiVersions(elsewhere)).isPositive();
+
+            try (Socket second = new Socket("127.0.0.1", server.boundPort("EXTERNAL"))) {
+                RequestHeader header = new RequestHeader(ApiKeys.API_VERSIONS, (short) 3, "quota-test", 9);
+                second.getOutputStream().write(Frames.prefixed(
+                        new ApiVersionsRequest.Builder().build((short) 3).serializeWithHeader(header)));
+                assertThat(server.connections()).isLessThanOrEqualTo(2);
+                first.close();
+                second.setSoTimeout(20_000);
+                assertThat(new DataInputStream(second.getInputStream()).readInt()).isPositive();
+            }
+        }
+    }
+
+    @Test
+    void theExemptListenerServesAtTheBrokerLimitByClosingTheLeastRecentlyActiveConnection() throws Exception {
+        ConnectionLimits limits = new ConnectionLimits(2, Integer.MAX_VALUE, Map.of(), Set.of("INTERNAL"));
+        ListenerConfig external = new ListenerConfig("EXTERNAL", "127.0.0.1", 0,
+                io.herald.protocol.security.ListenerSecurity.PLAINTEXT);
+        ListenerConfig internal = new ListenerConfig("INTERNAL", "127.0.0.1", 0,
+                io.herald.protocol.security.ListenerSecurity.PLAINTEXT);
+        try (KafkaServer server = server(limits, external, internal);
+             Socket older = new Socket("127.0.0.1", server.boundPort("EXTERNAL"));
+             Socket recent = new Socket("127.0.0.1", server.boundPort("EXTERNAL"))) {
+            assertThat(apiVersions(older)).isPositive();
+            assertThat(apiVersions(recent)).isPositive(); // its last read is after older's
+
+            try (Socket broker = new Socket("127.0.0.1", server.boundPort("INTERNAL"))) {
+                assertThat(apiVersions(broker)).isPositive();
+                awaitConnections(server, 2);
+
+                assertThat(apiVersions(older)).isEqualTo(-1);
+                assertThat(apiVersions(recent)).isPositive();
             }
         }
     }

@@ -194,9 +194,12 @@ class SecurityConfigTest {
         HeraldConfig config = parse("listeners", "INTERNAL://127.0.0.1:0,EXTERNAL://127.0.0.1:0",
                 "listener.security.protocol.map", "INTERNAL:PLAINTEXT,EXTERNAL:PLAINTEXT",
                 "inter.broker.listener.name", "INTERNAL", "max.connections", "500", "max.connections.per.ip", "20",
-                "max.connections.per.ip.overrides", "127.0.0.2:5, localhost:0");
+                "max.connections.per.ip.overrides", "127.0.0.2:5, localhost:0",
+                "listener.name.external.max.connections", "100");
 
         io.herald.protocol.ConnectionLimits limits = config.network().connectionLimits();
+        assertThat(limits.perListener()).containsExactly(Map.entry("EXTERNAL", 100));
+        assertThat(limits.limitOf("INTERNAL")).isEqualTo(Integer.MAX_VALUE);
         assertThat(limits.maxConnections()).isEqualTo(500);
         assertThat(limits.limitFor(java.net.InetAddress.getByName("127.0.0.2"))).isEqualTo(5);
         assertThat(limits.limitFor(java.net.InetAddress.getByName("localhost"))).isZero();
@@ -208,6 +211,8 @@ class SecurityConfigTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("max.connections.per.ip.overrides");
         assertThatThrownBy(() -> parse("max.connections.per.ip", "0").network())
                 .isInstanceOf(ConfigException.class).hasMessageContaining("max.connections.per.ip");
+        assertThatThrownBy(() -> parse("listener.name.plaintext.max.connections", "-1").network())
+                .isInstanceOf(ConfigException.class).hasMessageContaining("listener.name.plaintext.max.connections");
     }
 
     @Test
