@@ -30,6 +30,7 @@ import org.apache.kafka.common.requests.AlterUserScramCredentialsRequest;
 import org.apache.kafka.common.requests.AlterUserScramCredentialsResponse;
 import org.apache.kafka.common.requests.ApiError;
 import org.apache.kafka.common.requests.DescribeUserScramCredentialsRequest;
+import org.apache.kafka.common.requests.DescribeUserScramCredentialsResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,8 +92,22 @@ public final class ScramCredentialsHandler {
             // Kafka's KafkaApis answers with the bare error, whose default message ApiError then leaves out.
             return CompletableFuture.completedFuture(new Response.Send(
                     authorization.cluster(request, AclOperation.DESCRIBE) ? describe(body.data(), images.get())
-                            : body.getErrorResponse(0, Errors.CLUSTER_AUTHORIZATION_FAILED.exception()).data()));
+                            : denied(body)));
         });
+    }
+
+    /**
+     * CLUSTER_AUTHORIZATION_FAILED at the top and for every user named. A request for every user (a null list) gets
+     * it at the top only: kafka-clients' {@code getErrorResponse} throws on that request, which would leave the client
+     * without an answer.
+     */
+    private static DescribeUserScramCredentialsResponseData denied(DescribeUserScramCredentialsRequest body) {
+        if (body.data().users() == null) {
+            return new DescribeUserScramCredentialsResponseData()
+                    .setErrorCode(Errors.CLUSTER_AUTHORIZATION_FAILED.code());
+        }
+        return ((DescribeUserScramCredentialsResponse) body.getErrorResponse(0,
+                Errors.CLUSTER_AUTHORIZATION_FAILED.exception())).data();
     }
 
     public ServedApi alterUserScramCredentials() {
