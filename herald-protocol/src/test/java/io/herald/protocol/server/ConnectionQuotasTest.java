@@ -60,6 +60,23 @@ class ConnectionQuotasTest {
         assertThat(server.connections()).isEqualTo(expected);
     }
 
+    /**
+     * A new client of {@code listener} waits in the backlog; once {@code toClose} closes it is accepted and served,
+     * and the server never held more than {@code limit} connections meanwhile.
+     */
+    private static void assertServedOnlyOnceOneCloses(KafkaServer server, String listener, Socket toClose, int limit)
+            throws IOException {
+        try (Socket waiting = new Socket("127.0.0.1", server.boundPort(listener))) {
+            RequestHeader header = new RequestHeader(ApiKeys.API_VERSIONS, (short) 3, "quota-test", 7);
+            waiting.getOutputStream().write(Frames.prefixed(
+                    new ApiVersionsRequest.Builder().build((short) 3).serializeWithHeader(header)));
+            assertThat(server.connections()).isLessThanOrEqualTo(limit);
+            toClose.close();
+            waiting.setSoTimeout(20_000);
+            assertThat(new DataInputStream(waiting.getInputStream()).readInt()).isPositive();
+        }
+    }
+
     @Test
     void connectionsOverTheAddressLimitAreClosedAndAnOverrideRaisesIt() throws Exception {
         ConnectionLimits limits = new ConnectionLimits(Integer.MAX_VALUE, 2, Map.of(), Set.of());
@@ -104,17 +121,7 @@ class ConnectionQuotasTest {
             assertThat(apiVersions(first)).isPositive();
             assertThat(apiVersions(second)).isPositive();
 
-            // A third client's connection waits in the backlog; once a connection closes it is accepted and served,
-            // and the broker never held more than its limit on the limited listener meanwhile.
-            try (Socket third = new Socket("127.0.0.1", server.boundPort("EXTERNAL"))) {
-                RequestHeader header = new RequestHeader(ApiKeys.API_VERSIONS, (short) 3, "quota-test", 7);
-                third.getOutputStream().write(Frames.prefixed(
-                        new ApiVersionsRequest.Builder().build((short) 3).serializeWithHeader(header)));
-                assertThat(server.connections()).isLessThanOrEqualTo(2);
-                first.close();
-                third.setSoTimeout(20_000);
-                assertThat(new DataInputStream(third.getInputStream()).readInt()).isPositive();
-            }
+            assertServedOnlyOnceOneCloses(server, "EXTERNAL", first, 2);
         }
     }
 
@@ -132,15 +139,7 @@ class ConnectionQuotasTest {
             assertThat(apiVersions(first)).isPositive();
             assertThat(apiVersions(elsewhere)).isPositive();
 
-            try (Socket second = new Socket("127.0.0.1", server.boundPort("EXTERNAL"))) {
-                RequestHeader header = new RequestHeader(ApiKeys.API_VERSIONS, (short) 3, "quota-test", 9);
-                second.getOutputStream().write(Frames.prefixed(
-                        new ApiVersionsRequest.Builder().build((short) 3).serializeWithHeader(header)));
-                assertThat(server.connections()).isLessThanOrEqualTo(2);
-                first.close();
-                second.setSoTimeout(20_000);
-                assertThat(new DataInputStream(second.getInputStream()).readInt()).isPositive();
-            }
+            assertServedOnlyOnceOneCloses(server, "EXTERNAL", first, 2);
         }
     }
 
