@@ -16,7 +16,10 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -44,11 +47,10 @@ class SecureInterBrokerTest {
     @TempDir
     Path workDir;
 
-    @Test
-    void brokersReplicateOverSaslSslAndClientsOfThatListenerSeeItsAddresses() throws Exception {
-        TestCertificates pki = TestCertificates.create(workDir.resolve("pki"));
+    /** Three nodes whose SECURE listener (SASL_SSL: PLAIN and SCRAM-SHA-512) is the inter-broker one. */
+    private static ClusterHarness.Builder secureCluster(Path dir, TestCertificates pki) throws Exception {
         TestCertificates.Identity broker = pki.server("broker");
-        ClusterHarness.Builder builder = ClusterHarness.builder(workDir.resolve("cluster")).controllers(3)
+        return ClusterHarness.builder(dir).controllers(3)
                 .extraListener("SECURE", "SASL_SSL")
                 .override("inter.broker.listener.name", "SECURE")
                 .override("sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-512")
@@ -63,15 +65,29 @@ class SecureInterBrokerTest {
                 .override("ssl.truststore.location", pki.truststore().toString())
                 .override("ssl.truststore.password", TestCertificates.PASSWORD)
                 .override("offsets.topic.replication.factor", "3");
-        try (ClusterHarness cluster = builder.start()) {
-            Map<String, Object> secure = new HashMap<>();
-            secure.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, cluster.extraBootstrapServers());
-            secure.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_SSL");
-            secure.put(SaslConfigs.SASL_MECHANISM, "PLAIN");
-            secure.put(SaslConfigs.SASL_JAAS_CONFIG, "org.apache.kafka.common.security.plain.PlainLoginModule "
-                    + "required username=\"alice\" password=\"alice-secret\";");
-            secure.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PEM");
-            secure.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, pki.caPem().toString());
+    }
+
+    /** A client of the SECURE listener logging in with {@code mechanism} ({@code jaas} its login module line). */
+    private static Map<String, Object> secureClient(ClusterHarness cluster, TestCertificates pki, String mechanism,
+                                                    String jaas) {
+        Map<String, Object> secure = new HashMap<>();
+        secure.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, cluster.extraBootstrapServers());
+        secure.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_SSL");
+        secure.put(SaslConfigs.SASL_MECHANISM, mechanism);
+        secure.put(SaslConfigs.SASL_JAAS_CONFIG, jaas);
+        secure.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PEM");
+        secure.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, pki.caPem().toString());
+        return secure;
+    }
+
+    private static final String ALICE_PLAIN = "org.apache.kafka.common.security.plain.PlainLoginModule required "
+            + "username=\"alice\" password=\"alice-secret\";";
+
+    @Test
+    void brokersReplicateOverSaslSslAndClientsOfThatListenerSeeItsAddresses() throws Exception {
+        TestCertificates pki = TestCertificates.create(workDir.resolve("pki"));
+        try (ClusterHarness cluster = secureCluster(workDir.resolve("cluster"), pki).start()) {
+            Map<String, Object> secure = secureClient(cluster, pki, "PLAIN", ALICE_PLAIN);
 
             Map<String, Object> adminConfig = new HashMap<>(secure);
             adminConfig.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
@@ -123,5 +139,83 @@ class SecureInterBrokerTest {
                 }
             }
         }
+    }
+
+    /**
+     * kill -9 of a partition leader while a SCRAM-SHA-512 client produces with acks=all over SASL_SSL: the producer
+     * carries on against the new leader, the killed broker comes back and rejoins the ISR by fetching over SASL_SSL
+     * again, and a consumer reads every acknowledged record exactly once.
+     */
+    @Test
+    void aLeaderKilledMidStreamFailsOverAndRejoinsTheIsrOverSaslSsl() throws Exception {
+        TestCertificates pki = TestCertificates.create(workDir.resolve("pki"));
+        try (ClusterHarness cluster = secureCluster(workDir.resolve("cluster"), pki).start()) {
+            Map<String, Object> adminConfig = new HashMap<>(secureClient(cluster, pki, "PLAIN", ALICE_PLAIN));
+            adminConfig.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+            adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+            try (Admin admin = Admin.create(adminConfig)) {
+                admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion("carol",
+                        new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), "carol-secret")))
+                        .all().get(30, TimeUnit.SECONDS);
+                admin.createTopics(List.of(new NewTopic("failover", 1, (short) 3)
+                        .configs(Map.of("min.insync.replicas", "2")))).all().get(30, TimeUnit.SECONDS);
+
+                Map<String, Object> carol = secureClient(cluster, pki, "SCRAM-SHA-512",
+                        "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"carol\" "
+                                + "password=\"carol-secret\";");
+                Map<String, Object> producerConfig = new HashMap<>(carol);
+                producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
+                producerConfig.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+                producerConfig.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+                producerConfig.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 90_000);
+                producerConfig.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+                int leader;
+                try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig)) {
+                    for (int i = 0; i < 50; i++) {
+                        producer.send(new ProducerRecord<>("failover", "k", "v" + i)).get(60, TimeUnit.SECONDS);
+                    }
+                    leader = partition0(admin).leader().id();
+                    cluster.node(leader).kill9();
+                    for (int i = 50; i < 100; i++) {
+                        producer.send(new ProducerRecord<>("failover", "k", "v" + i)).get(90, TimeUnit.SECONDS);
+                    }
+                    assertThat(partition0(admin).leader().id()).as("the leader after kill -9 of %d", leader)
+                            .isNotEqualTo(leader);
+                }
+
+                cluster.restart(leader, Duration.ofSeconds(90));
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+                while (partition0(admin).isr().size() < 3 && System.nanoTime() < deadline) {
+                    Thread.sleep(200);
+                }
+                assertThat(partition0(admin).isr()).as("ISR after broker %d came back", leader).hasSize(3);
+
+                Map<String, Object> consumerConfig = new HashMap<>(carol);
+                consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, "failover-readers");
+                consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+                consumerConfig.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+                consumerConfig.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+                List<String> values = new ArrayList<>();
+                try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerConfig)) {
+                    consumer.subscribe(List.of("failover"));
+                    long readDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                    while (values.size() < 100 && System.nanoTime() < readDeadline) {
+                        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(250))) {
+                            values.add(record.value());
+                        }
+                    }
+                }
+                List<String> expected = new ArrayList<>();
+                for (int i = 0; i < 100; i++) {
+                    expected.add("v" + i);
+                }
+                assertThat(values).containsExactlyElementsOf(expected);
+            }
+        }
+    }
+
+    private static TopicPartitionInfo partition0(Admin admin) throws Exception {
+        return admin.describeTopics(List.of("failover")).allTopicNames().get(30, TimeUnit.SECONDS).get("failover")
+                .partitions().getFirst();
     }
 }
