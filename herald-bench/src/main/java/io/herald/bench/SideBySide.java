@@ -1,5 +1,6 @@
 package io.herald.bench;
 
+import io.herald.bench.broker.BenchTls;
 import io.herald.bench.broker.BrokerCluster;
 import io.herald.bench.broker.BrokerKind;
 import io.herald.bench.broker.BrokerProcess;
@@ -21,6 +22,7 @@ import io.herald.bench.report.MachineInfo;
 import io.herald.bench.report.Report;
 import io.herald.bench.report.RunResult;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -70,6 +72,8 @@ public final class SideBySide {
     private final BenchOptions options;
     private final BrokerSettings brokers;
     private final Path tempRoot;
+    /** Made on the first -tls run. */
+    private BenchTls tlsMaterial;
     private final Progress progress;
     private final List<Workload> workloads;
     private final List<RunResult> results = new ArrayList<>();
@@ -157,11 +161,13 @@ public final class SideBySide {
     static List<Workload> allWorkloads() {
         Deployment single = Deployment.SINGLE_BROKER;
         Deployment rf3 = Deployment.THREE_BROKERS_RF3;
+        Deployment tls = Deployment.SINGLE_BROKER_TLS;
         Workload.Produce produce1KiBAcks1 = new Workload.Produce("produce-1KiB-acks1", 1024, "1", single);
         return List.of(
                 new Workload.Produce("produce-100B-acks1", 100, "1", single),
                 new Workload.Produce("produce-100B-acksall", 100, "all", single),
                 produce1KiBAcks1,
+                new Workload.Produce("produce-1KiB-acks1-tls", 1024, "1", tls),
                 new Workload.Produce("produce-1KiB-acksall", 1024, "all", single),
                 new Workload.TransactionalProduce(QUICK_TRANSACTIONAL_PRODUCE, 1024, 100),
                 new Workload.TransactionalProduce("produce-1KiB-txn1000", 1024, 1000),
@@ -169,6 +175,8 @@ public final class SideBySide {
                 new Workload.Produce("produce-1KiB-acksall-rf3", 1024, "all", rf3),
                 new Workload.Consume("consume-1KiB", 1024, 0, new Workload.Fill.Plain(),
                         IsolationLevel.READ_UNCOMMITTED),
+                new Workload.Consume("consume-1KiB-tls", 1024, 0, new Workload.Fill.Plain(),
+                        IsolationLevel.READ_UNCOMMITTED, tls),
                 new Workload.Consume("consume-1KiB-read-committed", 1024, 0,
                         new Workload.Fill.Transactional(READ_COMMITTED_FILL_TRANSACTION),
                         IsolationLevel.READ_COMMITTED),
@@ -298,7 +306,8 @@ public final class SideBySide {
             BrokerProcess.StartedBroker started = broker.start();
             Thread.sleep(options.load().idleSettle().toMillis());
             OptionalLong idleRss = RssSampler.rssBytes(started.pids());
-            LoadGenerator load = new LoadGenerator(started.bootstrapServers(), PARTITIONS, options.load());
+            LoadGenerator load = new LoadGenerator(started.bootstrapServers(), PARTITIONS, options.load(),
+                    w.deployment().tls() ? tls().clientConfigs() : Map.of());
             Optional<Throughput> throughput = Optional.empty();
             Optional<Commits> commits = Optional.empty();
             Optional<LatencyResult> latency = Optional.empty();
@@ -345,7 +354,27 @@ public final class SideBySide {
         if (deployment.isCluster()) {
             return new BrokerCluster(kind, brokers, dataDir, deployment.brokers());
         }
-        return kind == BrokerKind.HERALD ? new HeraldProcess(brokers, dataDir) : new KafkaProcess(brokers, dataDir);
+        if (kind == BrokerKind.HERALD) {
+            HeraldProcess herald = new HeraldProcess(brokers, dataDir);
+            return deployment.tls() ? herald.overTls(tls()) : herald;
+        }
+        KafkaProcess kafka = new KafkaProcess(brokers, dataDir);
+        return deployment.tls() ? kafka.overTls(tls()) : kafka;
+    }
+
+    /** The TLS material of the {@code -tls} workloads, made once per run in its temporary directory. */
+    private BenchTls tls() {
+        if (tlsMaterial == null) {
+            try {
+                tlsMaterial = BenchTls.create(tempRoot.resolve("tls"), brokers.java());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot make the TLS key store", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted making the TLS key store", e);
+            }
+        }
+        return tlsMaterial;
     }
 
     private Path writeReport(Instant started, Duration elapsed, MachineInfo machine) throws IOException {
@@ -395,6 +424,13 @@ public final class SideBySide {
         }
         workloads.stream().filter(w -> w.deployment().isCluster()).findFirst()
                 .ifPresent(w -> notes.add(clusterNote(w.deployment())));
+        if (workloads.stream().anyMatch(w -> w.deployment().tls())) {
+            notes.add("`-tls` workloads: the broker's one client listener is `SSL` (Kafka: also its inter-broker "
+                    + "listener; the controller listener stays PLAINTEXT on both), with a self-signed RSA 2048 "
+                    + "certificate for 127.0.0.1 made by the JDK's keytool for the run; the clients trust it from PEM "
+                    + "and verify the host name. TLS 1.3 with the JDK's default cipher order on both sides; both "
+                    + "brokers use the JDK's TLS engine (Herald's default `herald.ssl.provider=jdk`).");
+        }
         if (workloads.stream().anyMatch(w -> w.tags().contains(Workload.TRANSACTIONAL_TAG))) {
             notes.add(transactionNote());
         }

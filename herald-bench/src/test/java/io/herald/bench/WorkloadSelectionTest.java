@@ -58,7 +58,18 @@ class WorkloadSelectionTest {
 
     @Test
     void onlyConsumeSelectsBothIsolationLevels() {
-        assertThat(selected("--only", "consume")).containsExactly("consume-1KiB", "consume-1KiB-read-committed");
+        assertThat(selected("--only", "consume")).containsExactly("consume-1KiB", "consume-1KiB-tls",
+                "consume-1KiB-read-committed");
+    }
+
+    @Test
+    void theTlsWorkloadsRunOnOneBrokerOverTlsAndAreSmokedInQuickRuns() {
+        assertThat(selected("--quick", "--only", "tls$")).containsExactly("produce-1KiB-acks1-tls", "consume-1KiB-tls");
+        assertThat(selected("--quick")).contains("produce-1KiB-acks1-tls", "consume-1KiB-tls");
+        assertThat(SideBySide.allWorkloads()).filteredOn(w -> w.name().endsWith("-tls"))
+                .allMatch(w -> w.deployment().tls() && !w.deployment().isCluster());
+        assertThat(SideBySide.allWorkloads()).filteredOn(w -> !w.name().endsWith("-tls"))
+                .noneMatch(w -> w.deployment().tls());
     }
 
     @Test
@@ -69,8 +80,10 @@ class WorkloadSelectionTest {
         assertThat(consumes).allMatch(c -> c.records() == 100_000);
         assertThat(consumes.get(0).fill()).isInstanceOf(Workload.Fill.Plain.class);
         assertThat(consumes.get(0).isolation()).isEqualTo(IsolationLevel.READ_UNCOMMITTED);
-        assertThat(consumes.get(1).fill()).isEqualTo(new Workload.Fill.Transactional(1000));
-        assertThat(consumes.get(1).isolation()).isEqualTo(IsolationLevel.READ_COMMITTED);
+        assertThat(consumes.get(1).deployment().tls()).isTrue();
+        assertThat(consumes.get(1).fill()).isInstanceOf(Workload.Fill.Plain.class);
+        assertThat(consumes.get(2).fill()).isEqualTo(new Workload.Fill.Transactional(1000));
+        assertThat(consumes.get(2).isolation()).isEqualTo(IsolationLevel.READ_COMMITTED);
     }
 
     @Test

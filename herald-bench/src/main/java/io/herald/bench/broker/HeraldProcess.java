@@ -81,7 +81,8 @@ public final class HeraldProcess extends JvmBrokerProcess {
         cmd.addAll(List.of("-jar", settings.heraldJar().toString(), "start"));
         // One --override per key: a cluster node's listeners replace the single-node one.
         Map<String, String> overrides = new LinkedHashMap<>();
-        overrides.put("listeners", "PLAINTEXT://127.0.0.1:" + port);
+        overrides.put("listeners", clientListener());
+        tls.ifPresent(t -> overrides.putAll(t.brokerConfigs()));
         overrides.put("log.dirs", dataDir.resolve("logs").toString());
         overrides.put("num.partitions", Integer.toString(settings.partitions()));
         overrides.putAll(clusterConfig);

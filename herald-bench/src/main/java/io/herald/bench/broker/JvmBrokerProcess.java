@@ -33,6 +33,8 @@ abstract class JvmBrokerProcess implements BrokerProcess {
     protected final Path dataDir;
     protected final int port;
     private final Path logFile;
+    /** Clients are served on an SSL listener with this material instead of PLAINTEXT; set before start. */
+    protected java.util.Optional<BenchTls> tls = java.util.Optional.empty();
     private Process process;
     private long launchNanos;
 
@@ -46,6 +48,24 @@ abstract class JvmBrokerProcess implements BrokerProcess {
         this.dataDir = dataDir;
         this.port = port;
         this.logFile = dataDir.resolve(kind().name().toLowerCase() + ".log");
+    }
+
+    /**
+     * Serves clients on one SSL listener instead of PLAINTEXT (the {@code -tls} workloads), the inter-broker and
+     * readiness traffic included. Call before {@link #start()}.
+     */
+    public BrokerProcess overTls(BenchTls material) {
+        this.tls = java.util.Optional.of(material);
+        return this;
+    }
+
+    /** The client listener: {@code SSL://} with {@link #overTls}, else {@code PLAINTEXT://}, on this port. */
+    protected String clientListener() {
+        return clientListenerName() + "://127.0.0.1:" + port;
+    }
+
+    protected String clientListenerName() {
+        return tls.isPresent() ? "SSL" : "PLAINTEXT";
     }
 
     /** Work before the clock starts (Kafka formats its storage here). */
@@ -117,7 +137,9 @@ abstract class JvmBrokerProcess implements BrokerProcess {
      */
     void awaitMetadata() throws BrokerStartException, InterruptedException {
         long deadline = launchNanos + TimeUnit.MILLISECONDS.toNanos(settings.startTimeoutMs());
-        try (Admin admin = Admin.create(readinessAdminConfig(bootstrapServers()))) {
+        Properties readiness = readinessAdminConfig(bootstrapServers());
+        tls.ifPresent(t -> readiness.putAll(t.clientConfigs()));
+        try (Admin admin = Admin.create(readiness)) {
             while (true) {
                 try {
                     Collection<Node> nodes = admin.describeCluster().nodes().get(1, TimeUnit.SECONDS);

@@ -84,17 +84,18 @@ public final class KafkaProcess extends JvmBrokerProcess {
 
     String serverProperties() {
         StringBuilder extra = new StringBuilder();
+        tls.ifPresent(t -> t.brokerConfigs().forEach((k, v) -> extra.append(k).append('=').append(v).append('\n')));
         extraConfig.forEach((k, v) -> extra.append(k).append('=').append(v).append('\n'));
         return String.join("\n",
                 "process.roles=broker,controller",
                 "node.id=" + nodeId,
                 cluster.map(c -> "controller.quorum.voters=" + c.voters())
                         .orElse("controller.quorum.bootstrap.servers=127.0.0.1:" + controllerPort),
-                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
-                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                "listeners=" + clientListener() + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                "advertised.listeners=" + clientListener(),
                 "controller.listener.names=CONTROLLER",
-                "inter.broker.listener.name=PLAINTEXT",
-                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "inter.broker.listener.name=" + clientListenerName(),
+                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SSL:SSL,CONTROLLER:PLAINTEXT",
                 "log.dirs=" + dataDir.resolve("logs"),
                 "num.partitions=" + settings.partitions(),
                 "group.initial.rebalance.delay.ms=0",

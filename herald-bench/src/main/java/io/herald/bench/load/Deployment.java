@@ -9,13 +9,22 @@ import java.util.Map;
  * @param replicationFactor replicas of each partition of the bench topic (at most {@code brokers})
  * @param minInsyncReplicas the topic's {@code min.insync.replicas}: an acks=all write needs that many in-sync
  *                          replicas (at most {@code replicationFactor})
+ * @param tls               clients (and the load generator) reach the broker over TLS: one SSL listener with a
+ *                          key store made for the run ({@link io.herald.bench.broker.BenchTls}); single broker only
  */
-public record Deployment(int brokers, short replicationFactor, int minInsyncReplicas) {
+public record Deployment(int brokers, short replicationFactor, int minInsyncReplicas, boolean tls) {
 
     /** One broker, topics with one replica: every workload before the replicated ones. */
     public static final Deployment SINGLE_BROKER = new Deployment(1, (short) 1, 1);
     /** Three brokers, every partition on all three, writes survive one broker down: the usual production shape. */
     public static final Deployment THREE_BROKERS_RF3 = new Deployment(3, (short) 3, 2);
+    /** One broker whose clients connect over TLS: what encryption costs each broker. */
+    public static final Deployment SINGLE_BROKER_TLS = new Deployment(1, (short) 1, 1, true);
+
+    /** Over PLAINTEXT. */
+    public Deployment(int brokers, short replicationFactor, int minInsyncReplicas) {
+        this(brokers, replicationFactor, minInsyncReplicas, false);
+    }
 
     public Deployment {
         if (brokers < 1) {
@@ -28,6 +37,9 @@ public record Deployment(int brokers, short replicationFactor, int minInsyncRepl
         if (minInsyncReplicas < 1 || minInsyncReplicas > replicationFactor) {
             throw new IllegalArgumentException("minInsyncReplicas: " + minInsyncReplicas
                     + " (expected: 1 to replicationFactor = " + replicationFactor + ")");
+        }
+        if (tls && brokers > 1) {
+            throw new IllegalArgumentException("tls on " + brokers + " brokers (expected: a single broker)");
         }
     }
 

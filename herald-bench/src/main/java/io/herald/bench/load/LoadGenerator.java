@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -54,11 +55,18 @@ public final class LoadGenerator {
     private final String bootstrapServers;
     private final int partitions;
     private final LoadSettings settings;
+    private final Map<String, Object> security;
 
     public LoadGenerator(String bootstrapServers, int partitions, LoadSettings settings) {
+        this(bootstrapServers, partitions, settings, Map.of());
+    }
+
+    /** @param security configs every client adds to reach the broker (TLS: {@code BenchTls.clientConfigs()}) */
+    public LoadGenerator(String bootstrapServers, int partitions, LoadSettings settings, Map<String, Object> security) {
         this.bootstrapServers = bootstrapServers;
         this.partitions = partitions;
         this.settings = settings;
+        this.security = Map.copyOf(security);
     }
 
     /**
@@ -441,12 +449,14 @@ public final class LoadGenerator {
 
     private Admin admin() {
         Properties props = new Properties();
+        props.putAll(security);
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         return Admin.create(props);
     }
 
     private Properties producerConfig(String acks) {
         Properties props = new Properties();
+        props.putAll(security);
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.ACKS_CONFIG, acks);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -470,6 +480,7 @@ public final class LoadGenerator {
 
     private Properties consumerConfig(IsolationLevel isolation) {
         Properties props = new Properties();
+        props.putAll(security);
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation.toString());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

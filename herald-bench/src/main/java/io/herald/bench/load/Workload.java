@@ -76,13 +76,20 @@ public sealed interface Workload {
      * Fill the topic with {@code records} records as {@code fill} says, then read them all back with one consumer
      * at {@code isolation} that {@code assign()}s every partition and seeks to the beginning (no group), twice: the
      * first read warms the benchmark JVM's consumer code, the second is timed.
+     *
+     * @param deployment one broker, over PLAINTEXT or TLS
      */
-    record Consume(String name, int recordSize, long records, Fill fill, IsolationLevel isolation)
-            implements Workload {
+    record Consume(String name, int recordSize, long records, Fill fill, IsolationLevel isolation,
+                   Deployment deployment) implements Workload {
+
+        /** On a single broker over PLAINTEXT. */
+        public Consume(String name, int recordSize, long records, Fill fill, IsolationLevel isolation) {
+            this(name, recordSize, records, fill, isolation, Deployment.SINGLE_BROKER);
+        }
 
         /** This workload with another record count (--quick fills fewer). */
         public Consume withRecords(long count) {
-            return new Consume(name, recordSize, count, fill, isolation);
+            return new Consume(name, recordSize, count, fill, isolation, deployment);
         }
 
         @Override
