@@ -1,9 +1,14 @@
 package io.herald.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.herald.common.security.TestCertificates;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,6 +17,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -41,17 +52,24 @@ import org.junit.jupiter.api.io.TempDir;
  * user from the listener's JAAS config), as a Kafka cluster with {@code inter.broker.listener.name} on a secured
  * listener does: a client on that listener produces with acks=all to a topic of replication factor 3 and reads
  * back every record, and every replica stays in the ISR, which only replica fetchers that authenticated can do.
+ * The controller quorum runs over mutual TLS ({@code CONTROLLER:SSL} with {@code ssl.client.auth=required}), so
+ * elections, metadata replication and the failover's leader change all pass through it.
  */
 @Tag("cluster")
 class SecureInterBrokerTest {
     @TempDir
     Path workDir;
 
-    /** Three nodes whose SECURE listener (SASL_SSL: PLAIN and SCRAM-SHA-512) is the inter-broker one. */
+    /**
+     * Three nodes whose SECURE listener (SASL_SSL: PLAIN and SCRAM-SHA-512) is the inter-broker one and whose
+     * controller listener is mutual TLS. The harness keeps a PLAINTEXT listener for its own probes.
+     */
     private static ClusterHarness.Builder secureCluster(Path dir, TestCertificates pki) throws Exception {
         TestCertificates.Identity broker = pki.server("broker");
         return ClusterHarness.builder(dir).controllers(3)
                 .extraListener("SECURE", "SASL_SSL")
+                .override("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:SSL,SECURE:SASL_SSL")
+                .override("listener.name.controller.ssl.client.auth", "required")
                 .override("inter.broker.listener.name", "SECURE")
                 .override("sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-512")
                 .override("sasl.mechanism.inter.broker.protocol", "PLAIN")
@@ -138,7 +156,54 @@ class SecureInterBrokerTest {
                     assertThat(partition.isr()).as("ISR of partition %d", partition.partition()).hasSize(3);
                 }
             }
+            // The controller port speaks TLS and wants a certificate: with one the handshake completes, without
+            // one the controller closes the connection before anything is read.
+            ClusterNode controller = cluster.node(1);
+            int port = controller.controllerPort().orElseThrow();
+            try (SSLSocket socket = tlsSocket(pki, true, controller.host(), port)) {
+                socket.startHandshake();
+                assertThat(socket.getSession().getPeerPrincipal().getName()).startsWith("CN=localhost");
+            }
+            try (SSLSocket socket = tlsSocket(pki, false, controller.host(), port)) {
+                assertThatThrownBy(() -> {
+                    socket.startHandshake();
+                    socket.getOutputStream().write("PRI * HTTP/2.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    socket.getOutputStream().flush();
+                    if (socket.getInputStream().read() < 0) {
+                        throw new java.io.EOFException("closed by the controller");
+                    }
+                }).isInstanceOf(java.io.IOException.class);
+            }
         }
+    }
+
+    /** A TLS client trusting the test CA, presenting the broker's certificate when {@code withCertificate}. */
+    private static SSLSocket tlsSocket(TestCertificates pki, boolean withCertificate, String host, int port)
+            throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(pki.truststore())) {
+            trust.load(in, TestCertificates.PASSWORD.toCharArray());
+        }
+        TrustManagerFactory trustFactory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trustFactory.init(trust);
+        KeyManager[] keys = null;
+        if (withCertificate) {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            try (InputStream in = Files.newInputStream(pki.server("probe").keystore())) {
+                store.load(in, TestCertificates.PASSWORD.toCharArray());
+            }
+            KeyManagerFactory keyFactory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keyFactory.init(store, TestCertificates.PASSWORD.toCharArray());
+            keys = keyFactory.getKeyManagers();
+        }
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keys, trustFactory.getTrustManagers(), null);
+        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(host, port);
+        socket.setSoTimeout(10_000);
+        SSLParameters parameters = socket.getSSLParameters();
+        parameters.setApplicationProtocols(new String[] {"h2"});
+        socket.setSSLParameters(parameters);
+        return socket;
     }
 
     /**

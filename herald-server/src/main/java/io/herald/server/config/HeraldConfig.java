@@ -10,6 +10,7 @@ import io.herald.common.config.ConfigValues;
 import io.herald.group.GroupConfig;
 import io.herald.http.HttpConfig;
 import io.herald.metadata.controller.ControllerSettings;
+import io.herald.metadata.quorum.raft.QuorumTls;
 import io.herald.protocol.ListenerConfig;
 import io.netty.handler.ssl.SslContext;
 import io.herald.protocol.ServerConfig;
@@ -81,6 +82,7 @@ public final class HeraldConfig implements StaticBrokerConfigs {
     private final DelayedDeliveryConfig delayedDelivery;
     private final HttpConfig http;
     private final SecurityConfig security;
+    private final Optional<QuorumTls> quorumTls;
     private final Optional<SslContext> httpTls;
     private final Optional<SecurityConfig.HttpClients> httpClients;
     private final Set<String> unknownNames;
@@ -108,6 +110,7 @@ public final class HeraldConfig implements StaticBrokerConfigs {
         // A single-node cluster never connects to another broker: it needs no inter-broker client credentials.
         this.security = SecurityConfig.from(values, clientListenerProtocols(node),
                 node.isSingleNode() ? Optional.empty() : node.interBrokerListenerName());
+        this.quorumTls = QuorumSecurity.tls(values, node, AuthorizerConfig.from(values));
         if (node.isBroker()) {
             network(); // connection-limit overrides resolve and validate now, not when the listener starts
         }
@@ -172,6 +175,11 @@ public final class HeraldConfig implements StaticBrokerConfigs {
     }
 
     /** The authorizer ({@code authorizer.class.name}, {@code super.users}, {@code allow.everyone.if.no.acl.found}). */
+    /** TLS of the controller quorum's transport; empty when it is PLAINTEXT (see {@link QuorumSecurity}). */
+    public Optional<QuorumTls> quorumTls() {
+        return quorumTls;
+    }
+
     public AuthorizerConfig authorizerConfig() {
         return AuthorizerConfig.from(values);
     }

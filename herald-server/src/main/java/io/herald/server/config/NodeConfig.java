@@ -36,7 +36,10 @@ import org.slf4j.LoggerFactory;
  * {@code listener.security.protocol.map} gives it (PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL). Other brokers reach
  * this one on {@code inter.broker.listener.name} (default: the listener named after
  * {@code security.inter.broker.protocol}, else the first client listener), with that listener's security.
- * Controller (Raft) traffic is PLAINTEXT only for now.
+ * The controller (Raft) quorum runs PLAINTEXT or SSL, by the protocol of the first name in
+ * {@code controller.listener.names}: every node, broker-only ones too, reaches the voters with it. SSL with
+ * {@code ssl.client.auth=required} is how the quorum authenticates its members (mutual TLS); SASL on the controller
+ * listener is refused, since the quorum's transport (Ratis over gRPC) carries no SASL exchange.
  *
  * <p>Immutable and thread-safe.
  */
@@ -125,6 +128,7 @@ public final class NodeConfig {
     private final Optional<String> interBrokerListenerName;
     private final Map<String, SecurityProtocol> securityProtocols;
     private final Optional<String> controllerListenerName;
+    private final SecurityProtocol controllerSecurityProtocol;
     private final List<Path> logDirs;
     private final Optional<Path> metadataLogDir;
     private final Optional<String> rack;
@@ -153,6 +157,7 @@ public final class NodeConfig {
         this.securityProtocols = Collections.unmodifiableMap(byListener);
         this.interBrokerListenerName = interBrokerListener(v);
         this.controllerListenerName = controllerListenerNames.stream().filter(listeners::containsKey).findFirst();
+        this.controllerSecurityProtocol = controllerProtocol(protocols);
         this.advertisedValue = v.getString(ADVERTISED_LISTENERS);
         this.advertisedListeners = advertisedValue == null ? listeners
                 : Listeners.parse(ADVERTISED_LISTENERS, advertisedValue, protocols, LISTENER_SECURITY_PROTOCOL_MAP);
@@ -194,14 +199,6 @@ public final class NodeConfig {
 
     /** Kafka's KRaft rules tying roles, voters and listeners together. */
     private void validateClusterShape() {
-        controllerListenerName.ifPresent(name -> {
-            if (securityProtocols.get(name) != SecurityProtocol.PLAINTEXT) {
-                throw new ConfigException(LISTENER_SECURITY_PROTOCOL_MAP, securityProtocols.get(name).name,
-                        "the controller listener " + name + " must be PLAINTEXT: Herald's controller quorum does "
-                                + "not run over TLS or SASL yet");
-            }
-        });
-
         if (isBroker() && clientListenerName.isEmpty()) {
             throw new ConfigException(LISTENERS, listenersValue, "the broker role needs a listener not named in "
                     + CONTROLLER_LISTENER_NAMES + " " + controllerListenerNames);
@@ -235,6 +232,36 @@ public final class NodeConfig {
                         + "the controller listener " + controllerListenerName.get());
             }
         }
+    }
+
+    /**
+     * The protocol of the controller quorum: that of the controller listener on a controller, else of the first of
+     * {@code controller.listener.names}, which broker-only nodes reach the voters with.
+     */
+    private SecurityProtocol controllerProtocol(Map<String, String> protocols) {
+        if (voters.isEmpty()) {
+            return SecurityProtocol.PLAINTEXT; // a single-node cluster has no quorum traffic
+        }
+        String name = controllerListenerConfigName();
+        String protocol = protocols.get(name);
+        if (protocol == null) {
+            throw new ConfigException(LISTENER_SECURITY_PROTOCOL_MAP, String.join(",", protocols.keySet()),
+                    "the controller listener " + name + " (" + CONTROLLER_LISTENER_NAMES + ") needs a security "
+                            + "protocol here");
+        }
+        SecurityProtocol parsed;
+        try {
+            parsed = SecurityProtocol.forName(protocol);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(LISTENER_SECURITY_PROTOCOL_MAP, protocol, "unknown security protocol of the "
+                    + "controller listener " + name);
+        }
+        if (parsed != SecurityProtocol.PLAINTEXT && parsed != SecurityProtocol.SSL) {
+            throw new ConfigException(LISTENER_SECURITY_PROTOCOL_MAP, name + ":" + parsed.name, "the controller "
+                    + "listener runs PLAINTEXT or SSL: the controller quorum (Ratis over gRPC) carries no SASL "
+                    + "exchange; authenticate its members with SSL and ssl.client.auth=required instead");
+        }
+        return parsed;
     }
 
     private void validateController() {
@@ -346,6 +373,22 @@ public final class NodeConfig {
      */
     public Optional<Listener> controllerListener() {
         return controllerListenerName.map(listeners::get);
+    }
+
+    /**
+     * The security protocol of the controller quorum (PLAINTEXT or SSL): every node uses it, as a voter's server and
+     * as a client of the voters.
+     */
+    public SecurityProtocol controllerSecurityProtocol() {
+        return controllerSecurityProtocol;
+    }
+
+    /**
+     * The name whose {@code listener.name.<name>.} configs secure the controller quorum: the controller listener,
+     * else (broker-only) the first of {@code controller.listener.names}.
+     */
+    public String controllerListenerConfigName() {
+        return controllerListenerName.orElse(controllerListenerNames.stream().findFirst().orElse("CONTROLLER"));
     }
 
     /** Every configured listener by name, in {@code listeners} order (immutable). */

@@ -268,12 +268,7 @@ public final class SecurityConfig {
         boolean tls = protocol == SecurityProtocol.SSL || protocol == SecurityProtocol.SASL_SSL;
         boolean sasl = protocol == SecurityProtocol.SASL_PLAINTEXT || protocol == SecurityProtocol.SASL_SSL;
         Optional<SslContext> context = tls ? Optional.of(tlsContext(v)) : Optional.empty();
-        SslPrincipalMapper principals;
-        try {
-            principals = SslPrincipalMapper.parse(v.string(SSL_PRINCIPAL_MAPPING_RULES).orElse("DEFAULT"));
-        } catch (IllegalArgumentException e) {
-            throw v.fail(SSL_PRINCIPAL_MAPPING_RULES, e.getMessage());
-        }
+        SslPrincipalMapper principals = principalMapper(v.values, v.listener);
         List<String> mechanisms = List.of();
         Map<String, String> plainUsers = Map.of();
         if (sasl) {
@@ -321,6 +316,26 @@ public final class SecurityConfig {
             return TlsContexts.server(settings);
         } catch (IllegalArgumentException e) {
             throw new ConfigException("listener " + v.listener + ": " + e.getMessage());
+        }
+    }
+
+    /** The TLS settings of listener {@code listener}: its {@code listener.name.<l>.ssl.*} values, else the node's. */
+    static TlsSettings tlsSettings(ConfigValues values, String listener) {
+        return tlsSettings(new Values(values, listener));
+    }
+
+    /** One setting of listener {@code listener}: its prefixed value, else the node's; empty when blank. */
+    static Optional<String> listenerString(ConfigValues values, String listener, String name) {
+        return new Values(values, listener).string(name);
+    }
+
+    /** {@code ssl.principal.mapping.rules} of listener {@code listener}. */
+    static SslPrincipalMapper principalMapper(ConfigValues values, String listener) {
+        Values v = new Values(values, listener);
+        try {
+            return SslPrincipalMapper.parse(v.string(SSL_PRINCIPAL_MAPPING_RULES).orElse("DEFAULT"));
+        } catch (IllegalArgumentException e) {
+            throw v.fail(SSL_PRINCIPAL_MAPPING_RULES, e.getMessage());
         }
     }
 

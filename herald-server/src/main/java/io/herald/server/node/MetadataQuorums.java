@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
  *       milliseconds).</li>
  *   <li>A voter (the controller role): its member of the Raft group (Apache Ratis) on its controller
  *       listener, storage under {@code <metadata.log.dir>/herald-metadata/raft}.</li>
+ *   <li>Voters and observers alike speak TLS (mutual with {@code ssl.client.auth=required}) when the controller
+ *       listener is SSL: {@link HeraldConfig#quorumTls()}.</li>
  *   <li>Broker only: an observer that follows the voters' committed log without voting and stores nothing.</li>
  * </ul>
  */
@@ -35,16 +37,19 @@ final class MetadataQuorums {
 
     private MetadataQuorums() {}
 
-    static MetadataQuorum open(NodeConfig config) throws IOException {
+    static MetadataQuorum open(HeraldConfig heraldConfig) throws IOException {
+        NodeConfig config = heraldConfig.node();
+        RaftQuorumSettings settings = heraldConfig.quorumTls().map(RaftQuorumSettings.DEFAULTS::withTls)
+                .orElse(RaftQuorumSettings.DEFAULTS);
         Path dir = config.metadataLogDir().resolve(METADATA_DIR);
         if (config.isSingleNode()) {
             return LocalMetadataQuorum.durable(config.nodeId(), dir);
         }
         if (!config.isController()) {
-            return new ObserverMetadataQuorum(config.nodeId(), config.quorumVoters(), RaftQuorumSettings.DEFAULTS);
+            return new ObserverMetadataQuorum(config.nodeId(), config.quorumVoters(), settings);
         }
         return new RaftMetadataQuorum(config.nodeId(), config.quorumVoters(), dir.resolve("raft"),
-                RaftQuorumSettings.DEFAULTS);
+                settings);
     }
 
     /**
@@ -53,7 +58,7 @@ final class MetadataQuorums {
      * The log's id wins over {@code meta}'s; a difference is logged.
      */
     static MetadataController startController(HeraldConfig config, MetaProperties meta) throws IOException {
-        MetadataController controller = MetadataController.start(open(config.node()), config.controller(),
+        MetadataController controller = MetadataController.start(open(config), config.controller(),
                 meta.clusterId());
         try {
             String clusterId = controller.awaitClusterId(Duration.ofMillis(CLUSTER_ID_WAIT_MS));

@@ -299,9 +299,9 @@ class HeraldConfigTest {
         assertThatThrownBy(() -> clusterNode(1, "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("no security protocol for listener CONTROLLER");
-        assertThatThrownBy(() -> clusterNode(1, "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:SSL"))
+        assertThatThrownBy(() -> clusterNode(1, "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:SASL_SSL"))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("controller listener CONTROLLER must be PLAINTEXT");
+                .hasMessageContaining("carries no SASL exchange");
         assertThatThrownBy(() -> clusterNode(1, "listener.security.protocol.map", "PLAINTEXT"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("listener.security.protocol.map");

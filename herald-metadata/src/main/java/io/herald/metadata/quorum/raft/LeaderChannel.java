@@ -40,6 +40,7 @@ final class LeaderChannel implements AutoCloseable {
                 .setRaftGroup(group.raftGroup())
                 .setLeaderId(leader)
                 .setProperties(RatisProperties.client(settings))
+                .setParameters(RatisProperties.parameters(settings, false))
                 .setRetryPolicy(RatisProperties.clientRetryPolicy(settings))
                 .build(),
                 QuorumGroup.peerId(firstTry), settings.noLeaderTimeout().plus(settings.requestTimeout()).multipliedBy(2));

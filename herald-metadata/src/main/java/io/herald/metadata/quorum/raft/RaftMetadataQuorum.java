@@ -100,6 +100,7 @@ public final class RaftMetadataQuorum extends LeaderChannelQuorum {
                     .setGroup(group.raftGroup())
                     .setStateMachine(stateMachine)
                     .setProperties(RatisProperties.server(settings, listen, storageDir, group.size() == 1))
+                    .setParameters(RatisProperties.parameters(settings, true))
                     .setOption(option)
                     .build();
             server.start();

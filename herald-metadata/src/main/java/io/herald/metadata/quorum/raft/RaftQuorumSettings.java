@@ -2,9 +2,11 @@ package io.herald.metadata.quorum.raft;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * Tuning of a {@link RaftMetadataQuorum}. {@link #DEFAULTS} suits a cluster of controllers on one network
+ * How a {@link RaftMetadataQuorum} (and an {@link ObserverMetadataQuorum}) runs: timing, snapshots, and the
+ * transport's security. {@link #DEFAULTS} suits a cluster of controllers on one network
  * where fast failover matters more than tolerance of long pauses.
  *
  * @param electionTimeoutMin  a follower that hears nothing from a leader for a random time between min and
@@ -21,13 +23,15 @@ import java.util.Objects;
  *                            snapshot, then purges the log up to it; default 10,000 entries.
  * @param logSegmentBytes     size of one Raft log segment file; only whole closed segments are purged.
  *                            Default 8 MiB.
+ * @param tls                 TLS on the quorum's transport; empty (the default): plaintext
  */
 public record RaftQuorumSettings(Duration electionTimeoutMin, Duration electionTimeoutMax,
                                  Duration requestTimeout, Duration noLeaderTimeout, long snapshotThreshold,
-                                 long logSegmentBytes) {
+                                 long logSegmentBytes, Optional<QuorumTls> tls) {
 
     public static final RaftQuorumSettings DEFAULTS = new RaftQuorumSettings(Duration.ofMillis(1000),
-            Duration.ofMillis(2000), Duration.ofSeconds(3), Duration.ofSeconds(30), 10_000, 8L << 20);
+            Duration.ofMillis(2000), Duration.ofSeconds(3), Duration.ofSeconds(30), 10_000, 8L << 20,
+            Optional.empty());
 
     public RaftQuorumSettings {
         requirePositive(electionTimeoutMin, "electionTimeoutMin");
@@ -41,6 +45,7 @@ public record RaftQuorumSettings(Duration electionTimeoutMin, Duration electionT
         if (snapshotThreshold < 1) {
             throw new IllegalArgumentException("snapshotThreshold: " + snapshotThreshold + " (expected: >= 1)");
         }
+        Objects.requireNonNull(tls, "tls");
         if (logSegmentBytes < 1024) {
             throw new IllegalArgumentException("logSegmentBytes: " + logSegmentBytes + " (expected: >= 1024)");
         }
@@ -48,19 +53,26 @@ public record RaftQuorumSettings(Duration electionTimeoutMin, Duration electionT
 
     /** These settings with other election timeouts. */
     public RaftQuorumSettings withElectionTimeout(Duration min, Duration max) {
-        return new RaftQuorumSettings(min, max, requestTimeout, noLeaderTimeout, snapshotThreshold, logSegmentBytes);
+        return new RaftQuorumSettings(min, max, requestTimeout, noLeaderTimeout, snapshotThreshold, logSegmentBytes,
+                tls);
     }
 
     /** These settings with another {@link #noLeaderTimeout}. */
     public RaftQuorumSettings withNoLeaderTimeout(Duration timeout) {
         return new RaftQuorumSettings(electionTimeoutMin, electionTimeoutMax, requestTimeout, timeout,
-                snapshotThreshold, logSegmentBytes);
+                snapshotThreshold, logSegmentBytes, tls);
     }
 
     /** These settings with another snapshot threshold and log segment size. */
     public RaftQuorumSettings withSnapshots(long threshold, long segmentBytes) {
         return new RaftQuorumSettings(electionTimeoutMin, electionTimeoutMax, requestTimeout, noLeaderTimeout,
-                threshold, segmentBytes);
+                threshold, segmentBytes, tls);
+    }
+
+    /** These settings with TLS on the transport. */
+    public RaftQuorumSettings withTls(QuorumTls transport) {
+        return new RaftQuorumSettings(electionTimeoutMin, electionTimeoutMax, requestTimeout, noLeaderTimeout,
+                snapshotThreshold, logSegmentBytes, Optional.of(transport));
     }
 
     private static void requirePositive(Duration duration, String name) {

@@ -8,8 +8,10 @@ import java.util.concurrent.TimeUnit;
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.client.retry.RequestTypeDependentRetryPolicy;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.grpc.GrpcTlsConfig;
 import org.apache.ratis.proto.RaftProtos.RaftClientRequestProto.TypeCase;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.retry.RetryPolicy;
@@ -87,6 +89,40 @@ final class RatisProperties {
         // Ratis' "dummy watch request to establish the connection" is a workaround not needed with gRPC.
         RaftClientConfigKeys.Async.Experimental.setSendDummyRequest(properties, false);
         return properties;
+    }
+
+    /**
+     * The objects Ratis takes beside its properties: with {@link RaftQuorumSettings#tls()}, the TLS configuration of
+     * the gRPC server, of its connections to the other voters and of the client (one for all three), and on a
+     * mutual-TLS server the {@link PeerCheck} of every call.
+     *
+     * @param server whether these are for a voter's server (which must have a certificate to serve TLS)
+     */
+    static Parameters parameters(RaftQuorumSettings settings, boolean server) {
+        Parameters parameters = new Parameters();
+        settings.tls().ifPresent(tls -> {
+            if (server && tls.keyManagers().isEmpty()) {
+                throw new IllegalArgumentException("a TLS controller listener needs this controller's key store "
+                        + "(ssl.keystore.*)");
+            }
+            GrpcTlsConfig.Builder builder = GrpcTlsConfig.newBuilder()
+                    .setName("herald-quorum")
+                    .setTrustManager(tls.trustManager())
+                    .setMutualTls(tls.mutual());
+            tls.keyManagers().ifPresent(keys -> builder.setKeyManager(keys[0]));
+            if (!tls.protocols().isEmpty()) {
+                builder.setProtocols(tls.protocols());
+            }
+            if (!tls.cipherSuites().isEmpty()) {
+                builder.setCipherSuites(tls.cipherSuites());
+            }
+            GrpcConfigKeys.TLS.setConf(parameters, builder.build());
+            if (server && tls.mutual()) {
+                PeerCheck check = new PeerCheck(tls.admitsPeer());
+                GrpcConfigKeys.Server.setServicesCustomizer(parameters, (netty, types) -> netty.intercept(check));
+            }
+        });
+        return parameters;
     }
 
     /**
