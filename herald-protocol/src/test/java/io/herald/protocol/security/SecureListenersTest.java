@@ -14,6 +14,9 @@ import io.herald.protocol.ServedApi;
 import io.herald.protocol.ServerConfig;
 import io.herald.protocol.VersionRange;
 import io.herald.common.security.ScramCredential;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetric;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -311,6 +314,65 @@ class SecureListenersTest {
                     .isEqualTo("bob");
         } finally {
             for (Socket socket : stalled) {
+                socket.close();
+            }
+        }
+    }
+
+    /**
+     * Memory under abuse: 100 half-open TLS handshakes, 100 unauthenticated frames stalled one byte short of the
+     * 4 KiB cap, 100 idle connections, and 100 connections that announce a 1 GiB frame and push 256 KiB after it.
+     * The broker closes the oversized ones at their header and holds at most a partial frame or TLS record for each
+     * of the others, so the buffers it allocates stay within 32 KiB per connection (the 256 KiB pushed by each
+     * oversized one, 25 MiB together, would break that 12.5 MiB bound if it were kept); authenticated clients are
+     * served.
+     */
+    @Test
+    void memoryUnderAbuseStaysBoundedPerConnection() throws Exception {
+        ByteBufAllocatorMetric metric = ((ByteBufAllocatorMetricProvider) ByteBufAllocator.DEFAULT).metric();
+        long before = metric.usedDirectMemory() + metric.usedHeapMemory();
+        int perKind = 100;
+        int closedBefore = CONNECTIONS_CLOSED.get();
+        List<Socket> held = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < perKind; i++) {
+                Socket tls = new Socket("127.0.0.1", server.boundPort("SASL_SSL"));
+                held.add(tls);
+                tls.getOutputStream().write(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, (byte) 0xfc});
+                Socket partial = new Socket("127.0.0.1", server.boundPort("SASL_PLAINTEXT"));
+                held.add(partial);
+                byte[] frame = new byte[4 + 4000 - 1];
+                ByteBuffer.wrap(frame).putInt(4000).putShort(ApiKeys.SASL_HANDSHAKE.id).putShort((short) 1);
+                partial.getOutputStream().write(frame);
+                held.add(new Socket("127.0.0.1", server.boundPort("SASL_PLAINTEXT")));
+            }
+            byte[] flood = new byte[256 * 1024];
+            ByteBuffer.wrap(flood).putInt(1 << 30).putShort(ApiKeys.SASL_HANDSHAKE.id).putShort((short) 1);
+            for (int i = 0; i < perKind; i++) {
+                try (Socket oversized = new Socket("127.0.0.1", server.boundPort("SASL_PLAINTEXT"))) {
+                    oversized.getOutputStream().write(flood);
+                } catch (SocketException closedWhileWriting) {
+                    // the broker closed it at the header, as it should
+                }
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (CONNECTIONS_CLOSED.get() - closedBefore < perKind && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(CONNECTIONS_CLOSED.get() - closedBefore).as("oversized connections closed")
+                    .isGreaterThanOrEqualTo(perKind);
+            long during = metric.usedDirectMemory() + metric.usedHeapMemory();
+            int connections = held.size() + perKind;
+            System.out.printf("memory under abuse: %d connections, allocator use %d KiB before, %d KiB during "
+                    + "(%.1f KiB per connection)%n", connections, before >> 10, during >> 10,
+                    (during - before) / 1024.0 / connections);
+            assertThat(during - before).as("buffers held for %d abusive connections", connections)
+                    .isLessThanOrEqualTo(connections * 32L * 1024);
+
+            assertThat(principalSeenBy(sasl("SASL_SSL", "SASL_SSL", "PLAIN", plainJaas("bob", "bob-secret"))))
+                    .isEqualTo("bob");
+        } finally {
+            for (Socket socket : held) {
                 socket.close();
             }
         }
