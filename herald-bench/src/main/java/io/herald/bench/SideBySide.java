@@ -162,12 +162,14 @@ public final class SideBySide {
         Deployment single = Deployment.SINGLE_BROKER;
         Deployment rf3 = Deployment.THREE_BROKERS_RF3;
         Deployment tls = Deployment.SINGLE_BROKER_TLS;
+        Deployment openssl = Deployment.SINGLE_BROKER_TLS_OPENSSL;
         Workload.Produce produce1KiBAcks1 = new Workload.Produce("produce-1KiB-acks1", 1024, "1", single);
         return List.of(
                 new Workload.Produce("produce-100B-acks1", 100, "1", single),
                 new Workload.Produce("produce-100B-acksall", 100, "all", single),
                 produce1KiBAcks1,
                 new Workload.Produce("produce-1KiB-acks1-tls", 1024, "1", tls),
+                new Workload.Produce("produce-1KiB-acks1-tls-openssl", 1024, "1", openssl),
                 new Workload.Produce("produce-1KiB-acksall", 1024, "all", single),
                 new Workload.TransactionalProduce(QUICK_TRANSACTIONAL_PRODUCE, 1024, 100),
                 new Workload.TransactionalProduce("produce-1KiB-txn1000", 1024, 1000),
@@ -177,6 +179,8 @@ public final class SideBySide {
                         IsolationLevel.READ_UNCOMMITTED),
                 new Workload.Consume("consume-1KiB-tls", 1024, 0, new Workload.Fill.Plain(),
                         IsolationLevel.READ_UNCOMMITTED, tls),
+                new Workload.Consume("consume-1KiB-tls-openssl", 1024, 0, new Workload.Fill.Plain(),
+                        IsolationLevel.READ_UNCOMMITTED, openssl),
                 new Workload.Consume("consume-1KiB-read-committed", 1024, 0,
                         new Workload.Fill.Transactional(READ_COMMITTED_FILL_TRANSACTION),
                         IsolationLevel.READ_COMMITTED),
@@ -218,13 +222,14 @@ public final class SideBySide {
      * of runs adds about 16 s; the read_committed consumer (a transactional fill, then two reads) would add
      * another 19 s and produce-1KiB-txn1000 another 18 s, for little the smaller transactions do not already smoke.
      * Of the share group workloads only {@value #QUICK_SHARE_CONSUME}: the others differ in partitions and consumers,
-     * not in what they go through, and the million-record drain alone takes longer than the rest of --quick.
+     * not in what they go through, and the million-record drain alone takes longer than the rest of --quick. The
+     * {@code -tls-openssl} workloads are left out too: they differ from the {@code -tls} ones only in Herald's engine.
      */
     static boolean inQuickRun(Workload w) {
         return switch (w) {
-            case Workload.Produce p -> !p.deployment().isCluster();
+            case Workload.Produce p -> !p.deployment().isCluster() && !p.deployment().heraldOpenSsl();
             case Workload.TransactionalProduce t -> t.name().equals(QUICK_TRANSACTIONAL_PRODUCE);
-            case Workload.Consume c -> c.fill() instanceof Workload.Fill.Plain;
+            case Workload.Consume c -> c.fill() instanceof Workload.Fill.Plain && !c.deployment().heraldOpenSsl();
             case Workload.EndToEndLatency l -> !l.deployment().isCluster();
             case Workload.ShareConsume s -> s.name().equals(QUICK_SHARE_CONSUME);
         };
@@ -355,7 +360,9 @@ public final class SideBySide {
             return new BrokerCluster(kind, brokers, dataDir, deployment.brokers());
         }
         if (kind == BrokerKind.HERALD) {
-            HeraldProcess herald = new HeraldProcess(brokers, dataDir);
+            HeraldProcess herald = deployment.heraldOpenSsl()
+                    ? new HeraldProcess(brokers, dataDir, Map.of("herald.ssl.provider", "openssl"))
+                    : new HeraldProcess(brokers, dataDir);
             return deployment.tls() ? herald.overTls(tls()) : herald;
         }
         KafkaProcess kafka = new KafkaProcess(brokers, dataDir);
@@ -429,7 +436,9 @@ public final class SideBySide {
                     + "listener; the controller listener stays PLAINTEXT on both), with a self-signed RSA 2048 "
                     + "certificate for 127.0.0.1 made by the JDK's keytool for the run; the clients trust it from PEM "
                     + "and verify the host name. TLS 1.3 with the JDK's default cipher order on both sides; both "
-                    + "brokers use the JDK's TLS engine (Herald's default `herald.ssl.provider=jdk`).");
+                    + "brokers use the JDK's TLS engine (Herald's default `herald.ssl.provider=jdk`), except in the "
+                    + "`-tls-openssl` workloads, where Herald runs Netty's BoringSSL engine "
+                    + "(`herald.ssl.provider=openssl`) and Kafka, which has no other engine, the JDK's.");
         }
         if (workloads.stream().anyMatch(w -> w.tags().contains(Workload.TRANSACTIONAL_TAG))) {
             notes.add(transactionNote());

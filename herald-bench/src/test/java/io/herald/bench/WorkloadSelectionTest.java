@@ -59,16 +59,21 @@ class WorkloadSelectionTest {
     @Test
     void onlyConsumeSelectsBothIsolationLevels() {
         assertThat(selected("--only", "consume")).containsExactly("consume-1KiB", "consume-1KiB-tls",
-                "consume-1KiB-read-committed");
+                "consume-1KiB-tls-openssl", "consume-1KiB-read-committed");
     }
 
     @Test
     void theTlsWorkloadsRunOnOneBrokerOverTlsAndAreSmokedInQuickRuns() {
         assertThat(selected("--quick", "--only", "tls$")).containsExactly("produce-1KiB-acks1-tls", "consume-1KiB-tls");
-        assertThat(selected("--quick")).contains("produce-1KiB-acks1-tls", "consume-1KiB-tls");
+        assertThat(selected("--quick")).contains("produce-1KiB-acks1-tls", "consume-1KiB-tls")
+                .doesNotContain("produce-1KiB-acks1-tls-openssl", "consume-1KiB-tls-openssl");
+        assertThat(selected("--only", "tls")).containsExactly("produce-1KiB-acks1-tls",
+                "produce-1KiB-acks1-tls-openssl", "consume-1KiB-tls", "consume-1KiB-tls-openssl");
         assertThat(SideBySide.allWorkloads()).filteredOn(w -> w.name().endsWith("-tls"))
-                .allMatch(w -> w.deployment().tls() && !w.deployment().isCluster());
-        assertThat(SideBySide.allWorkloads()).filteredOn(w -> !w.name().endsWith("-tls"))
+                .allMatch(w -> w.deployment().tls() && !w.deployment().heraldOpenSsl() && !w.deployment().isCluster());
+        assertThat(SideBySide.allWorkloads()).filteredOn(w -> w.name().endsWith("-tls-openssl"))
+                .allMatch(w -> w.deployment().tls() && w.deployment().heraldOpenSsl());
+        assertThat(SideBySide.allWorkloads()).filteredOn(w -> !w.name().contains("-tls"))
                 .noneMatch(w -> w.deployment().tls());
     }
 
@@ -82,8 +87,9 @@ class WorkloadSelectionTest {
         assertThat(consumes.get(0).isolation()).isEqualTo(IsolationLevel.READ_UNCOMMITTED);
         assertThat(consumes.get(1).deployment().tls()).isTrue();
         assertThat(consumes.get(1).fill()).isInstanceOf(Workload.Fill.Plain.class);
-        assertThat(consumes.get(2).fill()).isEqualTo(new Workload.Fill.Transactional(1000));
-        assertThat(consumes.get(2).isolation()).isEqualTo(IsolationLevel.READ_COMMITTED);
+        assertThat(consumes.get(2).deployment().heraldOpenSsl()).isTrue();
+        assertThat(consumes.get(3).fill()).isEqualTo(new Workload.Fill.Transactional(1000));
+        assertThat(consumes.get(3).isolation()).isEqualTo(IsolationLevel.READ_COMMITTED);
     }
 
     @Test
