@@ -89,7 +89,8 @@ public final class HeraldMain {
                         + "in {} ms",
                 config.nodeId(),
                 roles(config),
-                config.isBroker() ? boundListener(loaded.props().getOrDefault("listeners", ""), node.boundPort())
+                config.isBroker() ? boundListener(loaded.props().getOrDefault("listeners", ""),
+                        config.clientListenerName().orElse("PLAINTEXT"), node.boundPort())
                         : "none (controller only)",
                 quorum(config),
                 node.clusterId(),
@@ -122,13 +123,13 @@ public final class HeraldMain {
         }
     }
 
-    /** The PLAINTEXT listener as configured, with the port actually bound (matters for port 0). */
-    static String boundListener(String listeners, int boundPort) {
-        String prefix = "PLAINTEXT://";
+    /** The client listener as configured, with the port actually bound (matters for port 0). */
+    static String boundListener(String listeners, String clientListener, int boundPort) {
+        String prefix = clientListener + "://";
         for (String listener : listeners.split(",")) {
             String trimmed = listener.strip();
             int colon = trimmed.lastIndexOf(':');
-            if (trimmed.startsWith(prefix) && colon >= prefix.length()) {
+            if (trimmed.regionMatches(true, 0, prefix, 0, prefix.length()) && colon >= prefix.length()) {
                 return trimmed.substring(0, colon + 1) + boundPort;
             }
         }

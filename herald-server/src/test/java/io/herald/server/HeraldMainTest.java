@@ -13,9 +13,13 @@ class HeraldMainTest {
 
     @Test
     void boundListenerReplacesConfiguredPortWithBoundOne() {
-        assertThat(HeraldMain.boundListener("PLAINTEXT://127.0.0.1:0", 41234)).isEqualTo("PLAINTEXT://127.0.0.1:41234");
-        assertThat(HeraldMain.boundListener("CONTROLLER://:9093, PLAINTEXT://:9092", 9092)).isEqualTo("PLAINTEXT://:9092");
-        assertThat(HeraldMain.boundListener("", 9092)).isEqualTo("PLAINTEXT://:9092");
+        assertThat(HeraldMain.boundListener("PLAINTEXT://127.0.0.1:0", "PLAINTEXT", 41234))
+                .isEqualTo("PLAINTEXT://127.0.0.1:41234");
+        assertThat(HeraldMain.boundListener("CONTROLLER://:9093, PLAINTEXT://:9092", "PLAINTEXT", 9092))
+                .isEqualTo("PLAINTEXT://:9092");
+        assertThat(HeraldMain.boundListener("", "PLAINTEXT", 9092)).isEqualTo("PLAINTEXT://:9092");
+        assertThat(HeraldMain.boundListener("SASL_SSL://127.0.0.1:0", "SASL_SSL", 9093))
+                .as("the client listener, whatever its name").isEqualTo("SASL_SSL://127.0.0.1:9093");
     }
 
     @Test

@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * authenticated, only ApiVersions, SaslHandshake (v1; v0's raw tokens are not served) and SaslAuthenticate are
  * served; anything else closes the
  * connection. A failed authentication is answered with {@code SASL_AUTHENTICATION_FAILED} and then the connection
- * closes. With {@code connections.max.reauth.ms}, the session lasts that long (told to the client in
- * {@code session_lifetime_ms}): the client re-authenticates on the same connection with a new SaslHandshake (same
+ * closes. With {@code connections.max.reauth.ms}, or a credential that expires (an OAUTHBEARER token), the session
+ * lasts that long, the shorter of the two when both (told to the client in {@code session_lifetime_ms}): the client re-authenticates on the same connection with a new SaslHandshake (same
  * mechanism, same principal, KIP-368), and a request after expiry closes the connection instead.
  *
  * <p>Event-loop confined (its connection's); the dispatcher asks it about every request before dispatching it.
@@ -56,8 +56,10 @@ public final class SaslAuthenticator {
     private SaslMechanism mechanism;
     private SaslExchange exchange;
     private KafkaPrincipal principal;
-    /** When the current session ends, on the dispatcher's nano clock; only with a re-authentication limit. */
+    /** When the current session ends, on the dispatcher's nano clock; only with a session lifetime. */
     private long sessionEndNanos;
+    /** The current session's lifetime; -1 when it does not expire. */
+    private long sessionLifetimeMs = -1;
 
     public SaslAuthenticator(SaslSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -108,9 +110,10 @@ public final class SaslAuthenticator {
                     yield request.apiVersion() >= 1 ? handshake((SaslHandshakeRequest) request.body(), true)
                             : refuse("re-authentication needs SaslHandshake v1 or later");
                 }
-                if (settings.reauthMs() > 0 && nowNanos - sessionEndNanos >= 0) {
-                    yield refuse("the SASL session of " + principal + " expired (connections.max.reauth.ms="
-                            + settings.reauthMs() + ") and the client did not re-authenticate");
+                if (sessionLifetimeMs >= 0 && nowNanos - sessionEndNanos >= 0) {
+                    yield refuse("the SASL session of " + principal + " expired after " + sessionLifetimeMs
+                            + " ms (connections.max.reauth.ms=" + settings.reauthMs() + ", or the credential's "
+                            + "lifetime) and the client did not re-authenticate");
                 }
                 yield PASS;
             }
@@ -155,13 +158,27 @@ public final class SaslAuthenticator {
         }
         principal = authenticatedAs;
         state = State.AUTHENTICATED;
-        exchange = null;
-        if (settings.reauthMs() > 0) {
-            sessionEndNanos = nowNanos + TimeUnit.MILLISECONDS.toNanos(settings.reauthMs());
-            response.setSessionLifetimeMs(settings.reauthMs());
+        sessionLifetimeMs = sessionLifetimeMs(settings.reauthMs(), exchange.credentialLifetimeMs());
+        if (sessionLifetimeMs >= 0) {
+            sessionEndNanos = nowNanos + TimeUnit.MILLISECONDS.toNanos(sessionLifetimeMs);
+            response.setSessionLifetimeMs(sessionLifetimeMs);
         }
+        exchange = null;
         log.debug("{} authenticated from {} with {}", principal, request.clientAddress(), mechanism.name());
         return new Admission.Answer(response, false);
+    }
+
+    /**
+     * Kafka's session lifetime (SaslServerAuthenticator): {@code connections.max.reauth.ms} when set, the
+     * credential's remaining lifetime when it has one, the smaller of the two when both; -1 when neither (the
+     * session never expires).
+     */
+    static long sessionLifetimeMs(long reauthMs, java.util.OptionalLong credentialLifetimeMs) {
+        if (credentialLifetimeMs.isEmpty()) {
+            return reauthMs > 0 ? reauthMs : -1;
+        }
+        long credential = Math.max(0, credentialLifetimeMs.getAsLong());
+        return reauthMs > 0 ? Math.min(reauthMs, credential) : credential;
     }
 
     private Admission fail(KafkaRequest request, SaslAuthenticateResponseData response, String message) {

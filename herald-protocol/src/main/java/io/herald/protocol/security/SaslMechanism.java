@@ -1,7 +1,7 @@
 package io.herald.protocol.security;
 
 /**
- * A SASL mechanism the broker serves (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512): a factory of one exchange per
+ * A SASL mechanism the broker serves (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER): a factory of one exchange per
  * authentication. Implementations are thread-safe; each {@link SaslExchange} belongs to one connection.
  */
 public interface SaslMechanism {
@@ -30,6 +30,15 @@ public interface SaslMechanism {
 
         /** The authenticated user; only once {@link #isComplete()}. */
         String authorizationId();
+
+        /**
+         * Once {@link #isComplete()}: how much longer the credential is valid (an OAUTHBEARER token until its
+         * {@code exp}), which bounds the session as {@code connections.max.reauth.ms} does; empty for credentials
+         * that do not expire (passwords).
+         */
+        default java.util.OptionalLong credentialLifetimeMs() {
+            return java.util.OptionalLong.empty();
+        }
     }
 
     /** A refused authentication; its message is sent to the client in the SaslAuthenticate response. */

@@ -2,12 +2,17 @@ package io.herald.protocol.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.herald.common.time.ManualTime;
 import io.herald.protocol.KafkaRequest;
+import io.herald.protocol.security.oauthbearer.OAuthBearerMechanism;
+import io.herald.common.security.TestTokens;
+import io.herald.protocol.security.oauthbearer.UnsecuredJwtValidator;
 import io.herald.protocol.security.SaslAuthenticator.Admission;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.SaslAuthenticateRequestData;
@@ -134,5 +139,28 @@ class SaslAuthenticatorTest {
         assertThat(((SaslAuthenticateResponseData) done.data()).sessionLifetimeMs()).isEqualTo(REAUTH_MS);
         assertThat(SaslAuthenticator.illegalState(ApiKeys.SASL_HANDSHAKE)).isInstanceOf(
                 SaslHandshakeResponseData.class);
+    }
+
+    @Test
+    void aCredentialThatExpiresBoundsTheSessionAsKafkaComputesIt() {
+        assertThat(SaslAuthenticator.sessionLifetimeMs(60_000, OptionalLong.of(10_000))).isEqualTo(10_000);
+        assertThat(SaslAuthenticator.sessionLifetimeMs(5_000, OptionalLong.of(10_000))).isEqualTo(5_000);
+        assertThat(SaslAuthenticator.sessionLifetimeMs(5_000, OptionalLong.empty())).isEqualTo(5_000);
+        assertThat(SaslAuthenticator.sessionLifetimeMs(0, OptionalLong.empty())).as("never expires").isEqualTo(-1);
+        assertThat(SaslAuthenticator.sessionLifetimeMs(0, OptionalLong.of(-5))).isZero();
+
+        long now = 1_800_000_000_000L;
+        SaslAuthenticator oauth = new SaslAuthenticator(new SaslSettings(List.of(new OAuthBearerMechanism(
+                UnsecuredJwtValidator.fromOptions(Map.of()), new ManualTime(now))), 1024, 0));
+        answer(oauth.admit(handshake("OAUTHBEARER"), 0));
+        byte[] token = ("n,,\u0001auth=Bearer " + TestTokens.unsecured(TestTokens.claims("erin", now, 10_000))
+                + "\u0001\u0001").getBytes(StandardCharsets.UTF_8);
+        Admission.Answer done = answer(oauth.admit(request(new SaslAuthenticateRequest(
+                new SaslAuthenticateRequestData().setAuthBytes(token), (short) 2)), 0));
+        assertThat(((SaslAuthenticateResponseData) done.data()).sessionLifetimeMs()).isEqualTo(10_000);
+        assertThat(oauth.principal()).contains(new KafkaPrincipal("User", "erin"));
+        long expiry = TimeUnit.MILLISECONDS.toNanos(10_000);
+        assertThat(oauth.admit(metadata(), expiry - 1)).isInstanceOf(Admission.Pass.class);
+        assertThat(oauth.admit(metadata(), expiry)).as("the token expired").isInstanceOf(Admission.Refuse.class);
     }
 }

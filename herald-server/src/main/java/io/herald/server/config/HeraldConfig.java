@@ -65,7 +65,8 @@ public final class HeraldConfig implements StaticBrokerConfigs {
             ReplicationConfig.CONFIG_DEF,
             BrokerSettings.CONFIG_DEF, ControllerSettings.CONFIG_DEF, GroupConfig.CONFIG_DEF,
             TransactionConfig.CONFIG_DEF, ShareCoordinatorConfig.CONFIG_DEF, DelayedDeliveryConfig.CONFIG_DEF,
-            HttpConfig.CONFIG_DEF, SecurityConfig.CONFIG_DEF, AuthorizerConfig.CONFIG_DEF, QuotaSettings.CONFIG_DEF));
+            HttpConfig.CONFIG_DEF, SecurityConfig.CONFIG_DEF, OAuthBearerConfig.CONFIG_DEF, AuthorizerConfig.CONFIG_DEF,
+            QuotaSettings.CONFIG_DEF));
 
     private final ConfigValues values;
     private final NodeConfig node;

@@ -11,6 +11,9 @@ import io.herald.protocol.security.ScramMechanism;
 import io.herald.protocol.security.SslPrincipalMapper;
 import io.herald.protocol.security.TlsContexts;
 import io.herald.protocol.security.TlsSettings;
+import io.herald.protocol.security.oauthbearer.OAuthBearerMechanism;
+import io.herald.protocol.security.oauthbearer.TokenValidator;
+import io.herald.common.time.Time;
 import io.herald.broker.network.InterBrokerSecurity;
 import io.herald.http.HttpConfig;
 import io.herald.http.rest.LocalClients;
@@ -94,7 +97,7 @@ public final class SecurityConfig {
                     "Host name verification of the broker's own client connections.")
             .define(SSL_PROVIDER, Type.STRING, "jdk", Importance.LOW, "TLS engine: jdk or openssl (netty-tcnative).")
             .define(SASL_ENABLED_MECHANISMS, Type.LIST, "GSSAPI", Importance.MEDIUM,
-                    "SASL mechanisms served; Herald serves PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512.")
+                    "SASL mechanisms served; Herald serves PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 and OAUTHBEARER.")
             .define(SASL_MECHANISM_INTER_BROKER_PROTOCOL, Type.STRING, "GSSAPI", Importance.MEDIUM,
                     "SASL mechanism of inter-broker connections.")
             .define(SASL_SERVER_MAX_RECEIVE_SIZE, Type.INT, SaslSettings.DEFAULT_MAX_RECEIVE_SIZE,
@@ -104,8 +107,8 @@ public final class SecurityConfig {
 
     /** The parts of a listener's security that do not depend on the running broker. */
     private record Prepared(SecurityProtocol protocol, Optional<SslContext> tls, SslPrincipalMapper principals,
-                            List<String> mechanisms, Map<String, String> plainUsers, int maxReceiveSize,
-                            long reauthMs) {
+                            List<String> mechanisms, Map<String, String> plainUsers,
+                            Optional<TokenValidator> oauthBearer, int maxReceiveSize, long reauthMs) {
     }
 
     private final Map<String, Prepared> listeners;
@@ -173,6 +176,10 @@ public final class SecurityConfig {
             throw new ConfigException(HttpConfig.SASL_MECHANISM, mechanism, "listener " + listener + " enables "
                     + sasl.mechanisms());
         }
+        if (!HTTP_MECHANISMS.contains(mechanism)) {
+            throw new ConfigException(HttpConfig.SASL_MECHANISM, mechanism, "HTTP Basic users log in with a "
+                    + "password: one of " + HTTP_MECHANISMS + " on listener " + listener);
+        }
         Map<String, Object> configs = new LinkedHashMap<>();
         configs.put("security.protocol", sasl.protocol().name);
         if (sasl.protocol() == SecurityProtocol.SASL_SSL) {
@@ -214,6 +221,10 @@ public final class SecurityConfig {
         Optional<InterBrokerSecurity.Credentials> sasl = Optional.empty();
         if (protocol == SecurityProtocol.SASL_PLAINTEXT || protocol == SecurityProtocol.SASL_SSL) {
             String mechanism = v.string(SASL_MECHANISM_INTER_BROKER_PROTOCOL).orElse("GSSAPI").toUpperCase(Locale.ROOT);
+            if (mechanism.equals(OAuthBearerMechanism.NAME)) {
+                throw new ConfigException(SASL_MECHANISM_INTER_BROKER_PROTOCOL, mechanism, "Herald's brokers "
+                        + "authenticate to each other with PLAIN or SCRAM (a username and password), not with tokens");
+            }
             if (!listener.mechanisms().contains(mechanism)) {
                 throw new ConfigException(SASL_MECHANISM_INTER_BROKER_PROTOCOL, mechanism, "the inter-broker "
                         + "listener " + v.listener + " enables " + listener.mechanisms() + " (" + SASL_ENABLED_MECHANISMS
@@ -256,8 +267,12 @@ public final class SecurityConfig {
         if (p.protocol() == SecurityProtocol.SASL_PLAINTEXT || p.protocol() == SecurityProtocol.SASL_SSL) {
             List<SaslMechanism> mechanisms = new ArrayList<>();
             for (String mechanism : p.mechanisms()) {
-                mechanisms.add(mechanism.equals(PlainMechanism.NAME) ? new PlainMechanism(p.plainUsers())
-                        : new ScramMechanism(ScramAlgorithm.forMechanism(mechanism).orElseThrow(), scram));
+                mechanisms.add(switch (mechanism) {
+                    case PlainMechanism.NAME -> new PlainMechanism(p.plainUsers());
+                    case OAuthBearerMechanism.NAME -> new OAuthBearerMechanism(p.oauthBearer().orElseThrow(),
+                            Time.SYSTEM);
+                    default -> new ScramMechanism(ScramAlgorithm.forMechanism(mechanism).orElseThrow(), scram);
+                });
             }
             sasl = Optional.of(new SaslSettings(mechanisms, p.maxReceiveSize(), p.reauthMs()));
         }
@@ -271,6 +286,7 @@ public final class SecurityConfig {
         SslPrincipalMapper principals = principalMapper(v.values, v.listener);
         List<String> mechanisms = List.of();
         Map<String, String> plainUsers = Map.of();
+        Optional<TokenValidator> oauthBearer = Optional.empty();
         if (sasl) {
             mechanisms = v.list(SASL_ENABLED_MECHANISMS).stream().map(m -> m.trim().toUpperCase(Locale.ROOT))
                     .filter(m -> !m.isEmpty()).distinct().toList();
@@ -278,17 +294,32 @@ public final class SecurityConfig {
                 throw v.fail(SASL_ENABLED_MECHANISMS, "a " + protocol + " listener needs at least one mechanism");
             }
             for (String mechanism : mechanisms) {
-                if (!mechanism.equals(PlainMechanism.NAME) && ScramAlgorithm.forMechanism(mechanism).isEmpty()) {
+                if (!mechanism.equals(PlainMechanism.NAME) && !mechanism.equals(OAuthBearerMechanism.NAME)
+                        && ScramAlgorithm.forMechanism(mechanism).isEmpty()) {
                     throw v.fail(SASL_ENABLED_MECHANISMS, "mechanism " + mechanism + " is not supported (expected: "
-                            + "PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512)");
+                            + "PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 or OAUTHBEARER)");
                 }
             }
             if (mechanisms.contains(PlainMechanism.NAME)) {
                 plainUsers = plainUsers(v);
             }
+            if (mechanisms.contains(OAuthBearerMechanism.NAME)) {
+                oauthBearer = Optional.of(OAuthBearerConfig.validator(v.values, v.listener, oauthBearerOptions(v)));
+            }
         }
-        return new Prepared(protocol, context, principals, mechanisms, plainUsers,
+        return new Prepared(protocol, context, principals, mechanisms, plainUsers, oauthBearer,
                 v.integer(SASL_SERVER_MAX_RECEIVE_SIZE), v.longValue(CONNECTIONS_MAX_REAUTH_MS));
+    }
+
+    /** The options of the listener's {@code oauthbearer.sasl.jaas.config}; none without one. */
+    private static Map<String, String> oauthBearerOptions(Values v) {
+        String name = v.listenerPrefix() + "oauthbearer." + SASL_JAAS_CONFIG;
+        String jaas = v.values.originals().get(name);
+        try {
+            return jaas == null ? Map.of() : JaasConfig.parse(jaas).options();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(name, "(hidden)", e.getMessage());
+        }
     }
 
     private static Map<String, String> plainUsers(Values v) {

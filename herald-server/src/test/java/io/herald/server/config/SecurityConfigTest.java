@@ -227,4 +227,36 @@ class SecurityConfigTest {
             assertThatThrownBy(() -> JaasConfig.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
         }
     }
+
+    @Test
+    void oauthBearerIsServedWithKafkasValidatorsAndOtherHandlerClassesAreRefused() throws Exception {
+        HeraldConfig unsecured = parse("listeners", "SASL_PLAINTEXT://127.0.0.1:0",
+                "sasl.enabled.mechanisms", "OAUTHBEARER,PLAIN",
+                "listener.name.sasl_plaintext.plain.sasl.jaas.config", PLAIN_JAAS);
+        assertThat(security(unsecured, "SASL_PLAINTEXT").sasl().orElseThrow().names())
+                .containsExactly("OAUTHBEARER", "PLAIN");
+
+        Path jwks = dir.resolve("jwks.json");
+        java.nio.file.Files.writeString(jwks, "{\"keys\":[]}");
+        String handler = "listener.name.sasl_plaintext.oauthbearer.sasl.server.callback.handler.class";
+        HeraldConfig signed = parse("listeners", "SASL_PLAINTEXT://127.0.0.1:0",
+                "sasl.enabled.mechanisms", "OAUTHBEARER", handler,
+                "org.apache.kafka.common.security.oauthbearer.OAuthBearerValidatorCallbackHandler",
+                "listener.name.sasl_plaintext.sasl.oauthbearer.jwks.endpoint.url", jwks.toUri().toString());
+        assertThat(security(signed, "SASL_PLAINTEXT").sasl().orElseThrow().names()).containsExactly("OAUTHBEARER");
+
+        assertThatThrownBy(() -> parse("listeners", "SASL_PLAINTEXT://127.0.0.1:0",
+                "sasl.enabled.mechanisms", "OAUTHBEARER", handler, "com.example.MyHandler"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("loads no callback handler classes");
+        assertThatThrownBy(() -> parse("listeners", "SASL_PLAINTEXT://127.0.0.1:0",
+                "sasl.enabled.mechanisms", "OAUTHBEARER", handler,
+                "org.apache.kafka.common.security.oauthbearer.OAuthBearerValidatorCallbackHandler"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("sasl.oauthbearer.jwks.endpoint.url");
+        assertThatThrownBy(() -> parse("listeners", "SASL_PLAINTEXT://127.0.0.1:0",
+                "sasl.enabled.mechanisms", "OAUTHBEARER", handler,
+                "org.apache.kafka.common.security.oauthbearer.OAuthBearerValidatorCallbackHandler",
+                "sasl.oauthbearer.jwks.endpoint.url", dir.resolve("absent.json").toUri().toString()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("absent.json");
+    }
 }
+

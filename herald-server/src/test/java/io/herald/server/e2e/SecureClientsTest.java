@@ -66,7 +66,7 @@ class SecureClientsTest {
 
         Map<String, String> saslProps = new HashMap<>(tls);
         saslProps.putAll(Map.of("listeners", "SASL_SSL://127.0.0.1:0",
-                "sasl.enabled.mechanisms", "SCRAM-SHA-512,PLAIN",
+                "sasl.enabled.mechanisms", "SCRAM-SHA-512,PLAIN,OAUTHBEARER",
                 "listener.name.sasl_ssl.plain.sasl.jaas.config", "org.apache.kafka.common.security.plain"
                         + ".PlainLoginModule required user_admin=\"admin-secret\" user_bob=\"bob-secret\";"));
         sasl = TestBroker.start(dir.resolve("sasl"), saslProps);
@@ -176,7 +176,7 @@ class SecureClientsTest {
     }
 
     @Test
-    void kcatOverSaslSslAndMutualTls() throws Exception {
+    void kcatOverSaslSslMutualTlsAndOAuthBearer() throws Exception {
         assumeTrue(Files.isExecutable(KCAT), "kcat is not installed");
         List<String> scram = List.of("-X", "security.protocol=SASL_SSL", "-X", "sasl.mechanisms=SCRAM-SHA-512",
                 "-X", "sasl.username=alice", "-X", "sasl.password=alice-secret", "-X",
@@ -190,6 +190,11 @@ class SecureClientsTest {
         assertThat(kcatRoundTrip(sasl, scram, "kcat-scram")).containsExactly("a", "b", "c");
         assertThat(kcatRoundTrip(sasl, plain, "kcat-plain")).containsExactly("a", "b", "c");
         assertThat(kcatRoundTrip(mtls, certificate, "kcat-mtls")).containsExactly("a", "b", "c");
+        // OAUTHBEARER with librdkafka's own unsigned token (the listener runs Kafka's default validator).
+        List<String> token = List.of("-X", "security.protocol=SASL_SSL", "-X", "sasl.mechanisms=OAUTHBEARER",
+                "-X", "enable.sasl.oauthbearer.unsecure.jwt=true", "-X", "sasl.oauthbearer.config=principal=erin",
+                "-X", "ssl.ca.location=" + pki.caPem());
+        assertThat(kcatRoundTrip(sasl, token, "kcat-oauthbearer")).containsExactly("a", "b", "c");
 
         List<String> wrong = new ArrayList<>(scram);
         wrong.set(wrong.indexOf("sasl.password=alice-secret"), "sasl.password=wrong");
