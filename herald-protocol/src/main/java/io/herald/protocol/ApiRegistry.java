@@ -57,6 +57,7 @@ public final class ApiRegistry {
     private volatile boolean frozen;
     private volatile Supplier<FeatureSet> features = () -> FeatureSet.NONE;
     private volatile RequestThrottle throttle = RequestThrottle.NONE;
+    private volatile IpConnectionQuota ipConnectionQuota = IpConnectionQuota.NONE;
     private final List<Consumer<InetSocketAddress>> closeListeners = new CopyOnWriteArrayList<>();
 
     /**
@@ -189,6 +190,25 @@ public final class ApiRegistry {
     /** The throttle of every connection's requests. */
     public RequestThrottle throttle() {
         return throttle;
+    }
+
+    /**
+     * Limits the rate at which each address opens connections ({@code connection_creation_rate} ip quotas);
+     * {@link IpConnectionQuota#NONE} until set.
+     *
+     * @throws IllegalStateException if the registry is frozen
+     */
+    public ApiRegistry ipConnectionQuota(IpConnectionQuota quota) {
+        if (frozen) {
+            throw new IllegalStateException("registry is frozen: the server has started");
+        }
+        this.ipConnectionQuota = Objects.requireNonNull(quota, "quota");
+        return this;
+    }
+
+    /** The connection creation quota of each address. */
+    public IpConnectionQuota ipConnectionQuota() {
+        return ipConnectionQuota;
     }
 
     /** The handler for {@code key}, or empty if the API is not served. */

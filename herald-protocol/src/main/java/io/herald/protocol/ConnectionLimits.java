@@ -18,18 +18,50 @@ import java.util.Set;
  * @param exemptListeners  listeners the broker-wide limit does not stop (the inter-broker one, as in Kafka)
  * @param perListener      listener name → at most this many connections on it; at its limit that listener stops
  *                         accepting (exempt ones too); listeners not named have no limit of their own
+ * @param creationRates    {@code max.connection.creation.rate}, broker-wide and per listener
  */
 public record ConnectionLimits(int maxConnections, int maxPerIp, Map<InetAddress, Integer> perIpOverrides,
-                               Set<String> exemptListeners, Map<String, Integer> perListener) {
+                               Set<String> exemptListeners, Map<String, Integer> perListener,
+                               CreationRates creationRates) {
 
     /** No limits: Kafka's defaults. */
     public static final ConnectionLimits NONE = new ConnectionLimits(Integer.MAX_VALUE, Integer.MAX_VALUE, Map.of(),
             Set.of());
 
+    /**
+     * Kafka's connection creation rates (KIP-612): when new connections arrive faster than {@code maxRate} per
+     * second on the broker (every listener but the exempt ones) or than a listener's own rate on it, the listener
+     * stops accepting for the throttle time, so clients wait in the accept backlog. Rates are measured as client
+     * quotas are, over {@code samples} windows of {@code windowMs}.
+     *
+     * @param maxRate     {@code max.connection.creation.rate}; {@link Integer#MAX_VALUE}: no limit
+     * @param perListener listener name → its {@code listener.name.<l>.max.connection.creation.rate}
+     * @param samples     {@code quota.window.num}
+     * @param windowMs    {@code quota.window.size.seconds}, in ms
+     */
+    public record CreationRates(int maxRate, Map<String, Integer> perListener, int samples, long windowMs) {
+        /** No limit, Kafka's default; measured as Kafka's defaults measure (11 windows of 1 s). */
+        public static final CreationRates UNLIMITED = new CreationRates(Integer.MAX_VALUE, Map.of(), 11, 1000);
+
+        public CreationRates {
+            perListener = Map.copyOf(perListener);
+            if (maxRate < 0 || perListener.values().stream().anyMatch(n -> n < 0) || samples < 1 || windowMs < 1) {
+                throw new IllegalArgumentException("creation rates must be >= 0 and windows >= 1: max " + maxRate
+                        + ", per listener " + perListener + ", " + samples + " x " + windowMs + " ms");
+            }
+        }
+
+        /** The rate limit of {@code listener} alone. */
+        public int of(String listener) {
+            return perListener.getOrDefault(listener, Integer.MAX_VALUE);
+        }
+    }
+
     public ConnectionLimits {
         perIpOverrides = Map.copyOf(perIpOverrides);
         exemptListeners = Set.copyOf(exemptListeners);
         perListener = Map.copyOf(perListener);
+        java.util.Objects.requireNonNull(creationRates, "creationRates");
         if (maxConnections < 0 || maxPerIp < 0 || perListener.values().stream().anyMatch(n -> n < 0)) {
             throw new IllegalArgumentException("limits must be >= 0: max " + maxConnections + ", per ip " + maxPerIp
                     + ", per listener " + perListener);
@@ -40,6 +72,12 @@ public record ConnectionLimits(int maxConnections, int maxPerIp, Map<InetAddress
     public ConnectionLimits(int maxConnections, int maxPerIp, Map<InetAddress, Integer> perIpOverrides,
                             Set<String> exemptListeners) {
         this(maxConnections, maxPerIp, perIpOverrides, exemptListeners, Map.of());
+    }
+
+    /** Without creation rate limits. */
+    public ConnectionLimits(int maxConnections, int maxPerIp, Map<InetAddress, Integer> perIpOverrides,
+                            Set<String> exemptListeners, Map<String, Integer> perListener) {
+        this(maxConnections, maxPerIp, perIpOverrides, exemptListeners, perListener, CreationRates.UNLIMITED);
     }
 
     /** The limit of connections from {@code address}. */

@@ -62,7 +62,7 @@ public final class KafkaServer implements AutoCloseable {
         this.observer = Objects.requireNonNull(observer, "observer");
         this.config = Objects.requireNonNull(config, "config");
         this.registry = Objects.requireNonNull(registry, "registry");
-        this.quotas = new ConnectionQuotas(config.connectionLimits(), System::nanoTime);
+        this.quotas = new ConnectionQuotas(config.connectionLimits(), System::nanoTime, registry::ipConnectionQuota);
     }
 
     /** Binds the listener. */
@@ -105,6 +105,11 @@ public final class KafkaServer implements AutoCloseable {
             .childOption(ChannelOption.SO_KEEPALIVE, true)
             .childHandler(new KafkaChannelInitializer(config, listener, registry, System::nanoTime, connections::add,
                 malformed, observer, quotas));
+    }
+
+    /** The server's connection accounting (counts of throttled and paused accepts, for metrics and tests). */
+    public ConnectionQuotas connectionQuotas() {
+        return quotas;
     }
 
     /** The connections the listeners hold now. */

@@ -60,6 +60,7 @@ public record ServerConfig(List<ListenerConfig> listeners, int ioThreads, int ma
     public static final String MAX_CONNECTIONS = "max.connections";
     public static final String MAX_CONNECTIONS_PER_IP = "max.connections.per.ip";
     public static final String MAX_CONNECTIONS_PER_IP_OVERRIDES = "max.connections.per.ip.overrides";
+    public static final String MAX_CONNECTION_CREATION_RATE = "max.connection.creation.rate";
 
     /** The network layer's share of the broker configs (the listener's address is the node's). */
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
@@ -71,6 +72,9 @@ public record ServerConfig(List<ListenerConfig> listeners, int ioThreads, int ma
                     "Idle connections are closed after this long; 0 or less keeps them.")
             .define(MAX_CONNECTIONS, Type.INT, Integer.MAX_VALUE, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
                     "Connections the broker holds at once; at the limit it stops accepting until one closes.")
+            .define(MAX_CONNECTION_CREATION_RATE, Type.INT, Integer.MAX_VALUE, ConfigDef.Range.atLeast(0),
+                    Importance.MEDIUM, "New connections per second the broker accepts on its listeners (the "
+                            + "inter-broker one exempt); faster, a listener pauses accepting for the throttle time.")
             .define(MAX_CONNECTIONS_PER_IP, Type.INT, Integer.MAX_VALUE, ConfigDef.Range.atLeast(0),
                     Importance.MEDIUM, "Connections from one address; more are closed at once.")
             .define(MAX_CONNECTIONS_PER_IP_OVERRIDES, Type.STRING, "", Importance.LOW,
@@ -99,19 +103,31 @@ public record ServerConfig(List<ListenerConfig> listeners, int ioThreads, int ma
         return new ServerConfig(listeners, v.getInt(NUM_NETWORK_THREADS), v.getInt(SOCKET_REQUEST_MAX_BYTES),
                 (int) Math.min(Integer.MAX_VALUE, v.getLong(CONNECTIONS_MAX_IDLE_MS)),
                 new ConnectionLimits(v.getInt(MAX_CONNECTIONS), perIp, overrides,
-                        interBrokerListener.map(Set::of).orElse(Set.of()), perListenerLimits(listeners, v.originals())));
+                        interBrokerListener.map(Set::of).orElse(Set.of()),
+                        perListenerLimits(listeners, v.originals(), MAX_CONNECTIONS),
+                        new ConnectionLimits.CreationRates(v.getInt(MAX_CONNECTION_CREATION_RATE),
+                                perListenerLimits(listeners, v.originals(), MAX_CONNECTION_CREATION_RATE),
+                                intOr(v, "quota.window.num", 11),
+                                1000L * intOr(v, "quota.window.size.seconds", 1))));
+    }
+
+    /** A setting another module defines (the quota windows), or Kafka's default where it is not defined. */
+    private static int intOr(ConfigValues v, String name, int otherwise) {
+        return v.parsed().get(name) instanceof Integer value ? value : otherwise;
     }
 
     /**
-     * Kafka's {@code listener.name.<listener>.max.connections}, the listener's name in lower case as in every
-     * per-listener config; a listener without it has no limit of its own.
+     * Kafka's {@code listener.name.<listener>.<setting>} ({@code max.connections},
+     * {@code max.connection.creation.rate}), the listener's name in lower case as in every per-listener config; a
+     * listener without it has no limit of its own.
      *
      * @throws ConfigException for a value that is not a whole number of at least 0
      */
-    static Map<String, Integer> perListenerLimits(List<ListenerConfig> listeners, Map<String, String> originals) {
+    static Map<String, Integer> perListenerLimits(List<ListenerConfig> listeners, Map<String, String> originals,
+                                                  String setting) {
         Map<String, Integer> limits = new HashMap<>();
         for (ListenerConfig listener : listeners) {
-            String name = "listener.name." + listener.name().toLowerCase(java.util.Locale.ROOT) + "." + MAX_CONNECTIONS;
+            String name = "listener.name." + listener.name().toLowerCase(java.util.Locale.ROOT) + "." + setting;
             String value = originals.get(name);
             if (value == null) {
                 continue;

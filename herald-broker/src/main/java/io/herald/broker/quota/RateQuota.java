@@ -1,6 +1,7 @@
 package io.herald.broker.quota;
 
 import io.herald.broker.quota.QuotaResolver.Resolved;
+import io.herald.common.quota.SampledRate;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;

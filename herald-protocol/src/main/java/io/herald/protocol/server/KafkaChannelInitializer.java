@@ -62,8 +62,15 @@ public final class KafkaChannelInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel channel) {
-        if (!quotas.admit(channel, listener.name())) {
-            channel.close();
+        ConnectionQuotas.Admission admission = quotas.admit(channel, listener.name());
+        if (!admission.admitted()) {
+            if (admission.closeAfterMs() > 0) {
+                // Over its ip quota: the client waits the throttle time before it learns, as with Kafka.
+                channel.config().setAutoRead(false);
+                channel.eventLoop().schedule(() -> channel.close(), admission.closeAfterMs(), TimeUnit.MILLISECONDS);
+            } else {
+                channel.close();
+            }
             return;
         }
         ChannelPipeline pipeline = channel.pipeline();

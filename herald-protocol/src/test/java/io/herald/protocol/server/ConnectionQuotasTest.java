@@ -15,15 +15,20 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.Set;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.requests.ApiVersionsRequest;
 import org.apache.kafka.common.requests.RequestHeader;
 import org.junit.jupiter.api.Test;
 
-/** max.connections and max.connections.per.ip as a client sees them, over real sockets. */
+/**
+ * max.connections, max.connections.per.ip and the connection creation rates (broker and ip quota) as a client sees
+ * them, over real sockets.
+ */
 class ConnectionQuotasTest {
 
     private static KafkaServer server(ConnectionLimits limits, ListenerConfig... listeners)
@@ -165,4 +170,63 @@ class ConnectionQuotasTest {
             }
         }
     }
+
+    /**
+     * An address over its connection_creation_rate quota of 1/s (measured, as Kafka does, over at least 10 of the
+     * 11 one-second windows): ten connections in a burst are served, the eleventh is closed unanswered after the
+     * throttle time.
+     */
+    @Test
+    void anAddressOverItsConnectionCreationRateHasTheNewConnectionClosedUnserved() throws Exception {
+        ApiRegistry registry = new ApiRegistry().ipConnectionQuota(address -> address.isLoopbackAddress()
+                ? OptionalDouble.of(1.0) : OptionalDouble.empty());
+        try (KafkaServer server = new KafkaServer(new ServerConfig(List.of(ListenerConfig.plaintext("127.0.0.1", 0)),
+                1, 1 << 20, 60_000, ConnectionLimits.NONE), registry)) {
+            server.start();
+            List<Socket> served = new ArrayList<>();
+            try {
+                for (int i = 0; i < 10; i++) {
+                    Socket socket = new Socket("127.0.0.1", server.boundPort());
+                    served.add(socket);
+                    assertThat(apiVersions(socket)).as("connection %d", i + 1).isPositive();
+                }
+                try (Socket over = new Socket("127.0.0.1", server.boundPort())) {
+                    assertThat(apiVersions(over)).as("the 11th within the window").isEqualTo(-1);
+                }
+                assertThat(server.connectionQuotas().ipThrottled()).isEqualTo(1);
+                assertThat(server.connections()).isEqualTo(10);
+            } finally {
+                for (Socket socket : served) {
+                    socket.close();
+                }
+            }
+        }
+    }
+
+    /**
+     * max.connection.creation.rate=1: past ten connections in a burst the listener pauses accepting for the throttle
+     * time; the clients that arrive meanwhile wait in the backlog and are then served, none refused.
+     */
+    @Test
+    void overTheBrokerCreationRateTheListenerPausesAndLaterClientsAreServedAfterIt() throws Exception {
+        ConnectionLimits limits = new ConnectionLimits(Integer.MAX_VALUE, Integer.MAX_VALUE, Map.of(), Set.of(),
+                Map.of(), new ConnectionLimits.CreationRates(1, Map.of(), 11, 1000));
+        try (KafkaServer server = server(limits, ListenerConfig.plaintext("127.0.0.1", 0))) {
+            List<Socket> sockets = new ArrayList<>();
+            try {
+                for (int i = 0; i < 12; i++) {
+                    Socket socket = new Socket("127.0.0.1", server.boundPort());
+                    sockets.add(socket);
+                    assertThat(apiVersions(socket)).as("connection %d", i + 1).isPositive();
+                }
+                assertThat(server.connectionQuotas().acceptPauses()).isPositive();
+                assertThat(server.connections()).isEqualTo(12);
+            } finally {
+                for (Socket socket : sockets) {
+                    socket.close();
+                }
+            }
+        }
+    }
 }
+

@@ -24,6 +24,7 @@ import io.herald.broker.handler.QuorumHandler;
 import io.herald.broker.handler.ReassignmentHandler;
 import io.herald.broker.handler.TopicsHandler;
 import io.herald.broker.quota.ClientQuotaEnforcer;
+import io.herald.broker.quota.IpQuotas;
 import io.herald.broker.quota.ClientQuotasHandler;
 import io.herald.broker.replica.ReplicaManager;
 import io.herald.broker.security.AclsHandler;
@@ -116,6 +117,7 @@ record BrokerApis(HeraldConfig config, LogManager logManager, MetadataController
         return new ApiRegistry()
                 .features(new BrokerFeatures(controller))
                 .throttle(quotas)
+                .ipConnectionQuota(new IpQuotas(() -> controller.image().clientQuotas()))
                 .onConnectionClosed(client -> shares.onConnectionClosed(client.toString()))
                 .register(new ProduceHandler(replicas, controller::image, pool, coordinators.verifier,
                         Optional.of(delays), traffic, authorization).api())

@@ -216,6 +216,23 @@ class SecurityConfigTest {
     }
 
     @Test
+    void connectionCreationRatesAreReadPerListenerAndMeasuredOverTheQuotaWindows() {
+        HeraldConfig config = parse("listeners", "INTERNAL://127.0.0.1:0,EXTERNAL://127.0.0.1:0",
+                "listener.security.protocol.map", "INTERNAL:PLAINTEXT,EXTERNAL:PLAINTEXT",
+                "max.connection.creation.rate", "50", "listener.name.external.max.connection.creation.rate", "5",
+                "quota.window.num", "4", "quota.window.size.seconds", "2");
+        io.herald.protocol.ConnectionLimits.CreationRates rates = config.network().connectionLimits().creationRates();
+        assertThat(rates.maxRate()).isEqualTo(50);
+        assertThat(rates.of("EXTERNAL")).isEqualTo(5);
+        assertThat(rates.of("INTERNAL")).isEqualTo(Integer.MAX_VALUE);
+        assertThat(rates.samples()).isEqualTo(4);
+        assertThat(rates.windowMs()).isEqualTo(2000);
+        assertThat(parse().network().connectionLimits().creationRates().maxRate()).isEqualTo(Integer.MAX_VALUE);
+        assertThatThrownBy(() -> parse("listener.name.plaintext.max.connection.creation.rate", "x").network())
+                .isInstanceOf(ConfigException.class).hasMessageContaining("max.connection.creation.rate");
+    }
+
+    @Test
     void jaasConfigsParseQuotedAndBareValues() {
         JaasConfig jaas = JaasConfig.parse(PLAIN_JAAS);
         assertThat(jaas.loginModule()).isEqualTo("org.apache.kafka.common.security.plain.PlainLoginModule");

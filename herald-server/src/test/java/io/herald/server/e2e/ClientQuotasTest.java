@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,8 @@ import org.apache.kafka.common.quota.ClientQuotaAlteration;
 import org.apache.kafka.common.quota.ClientQuotaEntity;
 import org.apache.kafka.common.quota.ClientQuotaFilter;
 import org.apache.kafka.common.quota.ClientQuotaFilterComponent;
+import org.apache.kafka.common.requests.ApiVersionsRequest;
+import org.apache.kafka.common.requests.ApiVersionsResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -213,4 +216,47 @@ class ClientQuotasTest {
             broker.admin().createTopics(List.of(new NewTopic("third", 4, (short) 1))).all().get(T, TimeUnit.SECONDS);
         }
     }
+
+    /**
+     * An ip quota set through Admin: with {@code connection_creation_rate=1} on the default ip entity (measured over
+     * 2 windows of 1 s here), a burst of connections has one closed unanswered after the throttle time within its
+     * first few; once the quota is removed, connections are served again.
+     */
+    @Test
+    void connectionsOverAnIpConnectionCreationRateAreClosedUnserved() throws Exception {
+        try (TestBroker broker = TestBroker.start(dir, SHORT_WINDOWS)) {
+            alter(broker.admin(), entity(ClientQuotaEntity.IP, null), "connection_creation_rate", 1.0);
+            assertThat(describe(broker.admin(), ClientQuotaFilter.all())).containsEntry(
+                    entity(ClientQuotaEntity.IP, null), Map.of("connection_creation_rate", 1.0));
+            // A burst of connections: the quota allows one a second, so within the burst one is refused (the
+            // Admin's own connections may already have taken this second's allowance).
+            List<TestBroker.RawConnection> burst = new ArrayList<>();
+            boolean refused = false;
+            try {
+                for (int i = 0; i < 10 && !refused; i++) {
+                    TestBroker.RawConnection connection = broker.raw();
+                    burst.add(connection);
+                    try {
+                        connection.<ApiVersionsResponse>roundTrip(new ApiVersionsRequest.Builder().build((short) 3));
+                    } catch (java.io.EOFException | java.net.SocketException closedUnanswered) {
+                        refused = true;
+                    }
+                }
+            } finally {
+                for (TestBroker.RawConnection connection : burst) {
+                    connection.close();
+                }
+            }
+            assertThat(refused).as("a connection of the burst closed unanswered").isTrue();
+            assertThat(burst.size()).as("connections opened until one was refused").isLessThanOrEqualTo(3);
+            alter(broker.admin(), entity(ClientQuotaEntity.IP, null), "connection_creation_rate", null);
+            for (int i = 0; i < 3; i++) {
+                try (TestBroker.RawConnection again = broker.raw()) {
+                    assertThat(again.<ApiVersionsResponse>roundTrip(new ApiVersionsRequest.Builder().build((short) 3))
+                            .data().errorCode()).isZero();
+                }
+            }
+        }
+    }
 }
+

@@ -1,4 +1,4 @@
-package io.herald.broker.quota;
+package io.herald.common.quota;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

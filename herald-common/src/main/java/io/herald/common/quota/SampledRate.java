@@ -1,4 +1,4 @@
-package io.herald.broker.quota;
+package io.herald.common.quota;
 
 /**
  * A per-second rate measured over the last {@code samples} windows, as Kafka's {@code Rate} over a
@@ -8,9 +8,10 @@ package io.herald.broker.quota;
  * {@code samples - 1} whole windows (a client's first burst is not measured over a few milliseconds), and never by
  * less than 1 ms.
  *
- * <p>Thread-safe: a client's connections record from several event loops.
+ * <p>Thread-safe: a client's connections record from several event loops. Used by client quotas (herald-broker) and
+ * connection creation rates (herald-protocol).
  */
-final class SampledRate {
+public final class SampledRate {
     private final long windowMs;
     private final long[] starts;
     private final double[] totals;
@@ -19,7 +20,7 @@ final class SampledRate {
     private int current;
     private long lastRecordMs;
 
-    SampledRate(int samples, long windowMs, long nowMs) {
+    public SampledRate(int samples, long windowMs, long nowMs) {
         if (samples < 1 || windowMs < 1) {
             throw new IllegalArgumentException("samples: " + samples + ", windowMs: " + windowMs
                     + " (expected: >= 1)");
@@ -31,7 +32,7 @@ final class SampledRate {
     }
 
     /** Adds {@code value} (negative to take back what a refused fetch recorded) at {@code nowMs}. */
-    synchronized void record(double value, long nowMs) {
+    public synchronized void record(double value, long nowMs) {
         lastRecordMs = nowMs;
         if (used == 0) {
             used = 1;
@@ -50,7 +51,7 @@ final class SampledRate {
     }
 
     /** The rate per second at {@code nowMs}. */
-    synchronized double rate(long nowMs) {
+    public synchronized double rate(long nowMs) {
         purgeObsolete(nowMs);
         double sum = 0;
         for (int i = 0; i < used; i++) {
@@ -60,7 +61,7 @@ final class SampledRate {
     }
 
     /** The span the rate is measured over at {@code nowMs}, in ms (Kafka's {@code Rate.windowSize}). */
-    synchronized long windowSizeMs(long nowMs) {
+    public synchronized long windowSizeMs(long nowMs) {
         purgeObsolete(nowMs);
         long oldest = nowMs;
         for (int i = 0; i < used; i++) {
@@ -76,7 +77,7 @@ final class SampledRate {
     }
 
     /** The time of the last {@link #record}, or of the creation. */
-    synchronized long lastRecordMs() {
+    public synchronized long lastRecordMs() {
         return lastRecordMs;
     }
 
