@@ -26,14 +26,15 @@ import java.util.regex.Pattern;
  * @param kafkaOpts    extra JVM flags for the Kafka broker only
  * @param profileDir   if present, every broker JVM records a JFR profile into this directory and is stopped with
  *                     SIGTERM (so the recording is written) instead of SIGKILL
+ * @param pin          brokers and load generator on separate CPUs ({@link io.herald.bench.broker.CpuPinning})
  */
 record BenchOptions(boolean quick, Optional<Pattern> only, int pairs, Path resultsDir, Path heraldHome,
                     Path tempParent, LoadSettings load, long consumeRecords, List<String> heraldOpts,
-                    List<String> kafkaOpts, Optional<Path> profileDir) {
+                    List<String> kafkaOpts, Optional<Path> profileDir, boolean pin) {
 
     static final String USAGE = """
             usage: bin/bench [--quick] [--only PATTERN] [--pairs N] [--results-dir DIR] [--tmp-dir DIR]
-                             [--herald-opts FLAGS] [--kafka-opts FLAGS] [--profile DIR]
+                             [--herald-opts FLAGS] [--kafka-opts FLAGS] [--profile DIR] [--pin]
               --quick          1 Herald/Kafka pair per workload, short runs (~3 min); numbers are indicative only;
                                leaves out the 3-node cluster workloads (*-rf3), produce-1KiB-txn1000,
                                consume-1KiB-read-committed, share-1KiB-6p-8c and share-drain-100B-1m-16c unless
@@ -49,6 +50,8 @@ record BenchOptions(boolean quick, Optional<Pattern> only, int pairs, Path resul
               --kafka-opts F   extra JVM flags for Kafka only
               --profile D      record a JFR profile (settings=profile) of every broker JVM into
                                D/<workload>-<broker>-<pair>.jfr; brokers then stop with SIGTERM, not SIGKILL
+              --pin            brokers on the upper half of the CPUs, the load generator on the lower half
+                               (taskset; on 2 cores one each), so that the clients do not take the broker's CPU
             """;
 
     static BenchOptions parse(String[] args) {
@@ -60,6 +63,7 @@ record BenchOptions(boolean quick, Optional<Pattern> only, int pairs, Path resul
         List<String> heraldOpts = List.of();
         List<String> kafkaOpts = List.of();
         Optional<Path> profileDir = Optional.empty();
+        boolean pin = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
@@ -71,6 +75,7 @@ record BenchOptions(boolean quick, Optional<Pattern> only, int pairs, Path resul
                 case "--herald-opts" -> heraldOpts = flags(value(args, ++i, arg));
                 case "--kafka-opts" -> kafkaOpts = flags(value(args, ++i, arg));
                 case "--profile" -> profileDir = Optional.of(Path.of(value(args, ++i, arg)).toAbsolutePath());
+                case "--pin" -> pin = true;
                 case "-h", "--help" -> throw new UsageException(null);
                 default -> throw new UsageException("unknown argument: " + arg);
             }
@@ -80,7 +85,7 @@ record BenchOptions(boolean quick, Optional<Pattern> only, int pairs, Path resul
                 : new LoadSettings(Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofSeconds(30), Duration.ofSeconds(2));
         return new BenchOptions(quick, only, pairs != null ? pairs : (quick ? 1 : 3), resultsDir,
                 Path.of("").toAbsolutePath(), tempParent, load, quick ? 100_000 : 1_000_000, heraldOpts, kafkaOpts,
-                profileDir);
+                profileDir, pin);
     }
 
     private static List<String> flags(String text) {

@@ -1,6 +1,7 @@
 package io.herald.bench;
 
 import io.herald.bench.broker.BenchTls;
+import io.herald.bench.broker.CpuPinning;
 import io.herald.bench.broker.BrokerCluster;
 import io.herald.bench.broker.BrokerKind;
 import io.herald.bench.broker.BrokerProcess;
@@ -12,6 +13,8 @@ import io.herald.bench.load.Commits;
 import io.herald.bench.load.Deployment;
 import io.herald.bench.load.LatencyResult;
 import io.herald.bench.load.LoadGenerator;
+import io.herald.bench.load.CpuSampler;
+import io.herald.bench.load.CpuUsage;
 import io.herald.bench.load.RssSampler;
 import io.herald.bench.load.ShareDrain;
 import io.herald.bench.load.Throughput;
@@ -117,10 +120,16 @@ public final class SideBySide {
             System.err.println("bench: no workload matches --only " + options.only().map(Object::toString).orElse(""));
             return 2;
         }
+        Optional<CpuPinning> pinning = options.pin()
+                ? CpuPinning.split(Runtime.getRuntime().availableProcessors()) : Optional.empty();
+        if (options.pin() && (pinning.isEmpty() || !pinning.get().pinThisProcess())) {
+            System.err.println("bench: --pin needs taskset and at least 2 CPUs; running unpinned");
+            pinning = Optional.empty();
+        }
         BrokerSettings brokers = new BrokerSettings(Path.of(System.getProperty("java.home"), "bin", "java"),
                 JVM_OPTIONS, PARTITIONS, options.heraldHome(), System.getProperty("java.class.path"), START_TIMEOUT_MS,
                 Map.of(BrokerKind.HERALD, options.heraldOpts(), BrokerKind.KAFKA, options.kafkaOpts()),
-                options.profileDir());
+                options.profileDir(), pinning);
         if (options.profileDir().isPresent()) {
             try {
                 Files.createDirectories(options.profileDir().get());
@@ -319,6 +328,8 @@ public final class SideBySide {
             Optional<ShareDrain> share = Optional.empty();
             Optional<String> failure = Optional.empty();
             RssSampler sampler = new RssSampler(started.pids());
+            CpuSampler cpu = new CpuSampler(started.pids());
+            long callStart = System.nanoTime();
             try {
                 load.createTopic(w);
                 switch (w) {
@@ -347,9 +358,13 @@ public final class SideBySide {
                 progress.message("bench: " + w.name() + " on " + kind.displayName() + " failed: " + e);
             } finally {
                 sampler.close();
+                cpu.close();
             }
+            long callNanos = System.nanoTime() - callStart;
+            Optional<CpuUsage> usage = latency.isPresent() ? cpu.over(callStart, callNanos)
+                    : throughput.filter(Throughput::hasStart).flatMap(t -> cpu.over(t.startNanos(), t.nanos()));
             return new RunResult(w, kind, pair, started.startupNanos(), idleRss, sampler.peakBytes(), throughput,
-                    commits, latency, share, failure);
+                    commits, latency, share, failure, usage);
         } finally {
             deleteTree(dataDir);
         }
@@ -425,6 +440,13 @@ public final class SideBySide {
 
     private List<String> setupNotes() {
         List<String> notes = new ArrayList<>(baseSetupNotes());
+        notes.add(brokers.pinning().map(p -> "**CPU pinning** (`--pin`): " + p.describe() + ".")
+                .orElse("Not pinned: the brokers and the load generator share all the machine's cores (`--pin` "
+                        + "separates them)."));
+        notes.add("CPU = utime + stime from /proc/PID/stat, sampled every 100 ms and interpolated to the measured "
+                + "interval of each run (a latency run: its whole run at its fixed rate); broker = the broker JVM "
+                + "(all three of a cluster), load generator = the benchmark JVM with its clients. CPU per GB is per "
+                + "10^9 bytes of record values moved.");
         if (!options.heraldOpts().isEmpty() || !options.kafkaOpts().isEmpty()) {
             notes.add("**Extra JVM flags** (not like for like): Herald `" + String.join(" ", options.heraldOpts())
                     + "`, Kafka `" + String.join(" ", options.kafkaOpts()) + "`.");

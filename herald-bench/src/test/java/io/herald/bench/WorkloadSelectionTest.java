@@ -129,4 +129,10 @@ class WorkloadSelectionTest {
                         BenchOptions.parse(new String[] {"--quick", "--only", "share-drain"})))
                 .singleElement().isEqualTo(new Workload.ShareConsume("share-drain-100B-1m-16c", 100, 1_000_000, 1, 16));
     }
+
+    @Test
+    void pinIsOffUnlessAsked() {
+        assertThat(BenchOptions.parse(new String[] {"--quick"}).pin()).isFalse();
+        assertThat(BenchOptions.parse(new String[] {"--quick", "--pin"}).pin()).isTrue();
+    }
 }

@@ -20,10 +20,20 @@ import java.util.Optional;
  * @param startTimeoutMs how long a broker may take to answer its first Metadata request
  * @param extraJvmOptions further flags for one kind of broker only, after {@code jvmOptions} (experiments)
  * @param profileDir     if present, each broker JVM records a JFR profile there and is stopped with SIGTERM
+ * @param pinning        if present, each broker JVM runs on its CPUs ({@code --pin})
  */
 public record BrokerSettings(
         Path java, List<String> jvmOptions, int partitions, Path heraldHome, String kafkaClasspath,
-        long startTimeoutMs, Map<BrokerKind, List<String>> extraJvmOptions, Optional<Path> profileDir) {
+        long startTimeoutMs, Map<BrokerKind, List<String>> extraJvmOptions, Optional<Path> profileDir,
+        Optional<CpuPinning> pinning) {
+
+    /** Unpinned. */
+    public BrokerSettings(Path java, List<String> jvmOptions, int partitions, Path heraldHome, String kafkaClasspath,
+                          long startTimeoutMs, Map<BrokerKind, List<String>> extraJvmOptions,
+                          Optional<Path> profileDir) {
+        this(java, jvmOptions, partitions, heraldHome, kafkaClasspath, startTimeoutMs, extraJvmOptions, profileDir,
+                Optional.empty());
+    }
 
     public BrokerSettings {
         Objects.requireNonNull(java, "java");
@@ -35,6 +45,7 @@ public record BrokerSettings(
         Objects.requireNonNull(kafkaClasspath, "kafkaClasspath");
         extraJvmOptions = Map.copyOf(extraJvmOptions);
         Objects.requireNonNull(profileDir, "profileDir");
+        Objects.requireNonNull(pinning, "pinning");
     }
 
     /** The common flags, then those for {@code kind} only. */

@@ -118,7 +118,10 @@ abstract class JvmBrokerProcess implements BrokerProcess {
         if (process != null) {
             throw new IllegalStateException(kind().displayName() + " is already started");
         }
-        ProcessBuilder builder = new ProcessBuilder(command())
+        List<String> commandLine = new java.util.ArrayList<>();
+        settings.pinning().ifPresent(p -> commandLine.addAll(p.brokerPrefix()));
+        commandLine.addAll(command());
+        ProcessBuilder builder = new ProcessBuilder(commandLine)
                 .directory(workingDirectory().toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(logFile.toFile());

@@ -144,7 +144,7 @@ public final class LoadGenerator {
         }
         throwIfFailed(firstError, "produce");
         long records = acked.sum();
-        return new Throughput(records, records * recordSize, Math.max(1, lastAck.get() - measureFrom));
+        return new Throughput(records, records * recordSize, Math.max(1, lastAck.get() - measureFrom), measureFrom);
     }
 
     /**
@@ -197,7 +197,8 @@ public final class LoadGenerator {
         }
         long records = transactions * workload.recordsPerTransaction();
         long nanos = Math.max(1, lastCommitEnd - measuredStart);
-        return new TransactionalThroughput(new Throughput(records, records * workload.recordSize(), nanos),
+        return new TransactionalThroughput(new Throughput(records, records * workload.recordSize(), nanos,
+                measuredStart),
                 new Commits(transactions, nanos, commitMicros));
     }
 
@@ -287,7 +288,7 @@ public final class LoadGenerator {
                     bytes += r.value().length;
                 }
             }
-            return new Throughput(records, bytes, System.nanoTime() - start);
+            return new Throughput(records, bytes, System.nanoTime() - start, start);
         }
     }
 

@@ -97,7 +97,8 @@ final class ShareGroupDrain {
         }
         long distinct = ledger.distinct();
         long nanos = distinct == 0 ? 1 : Math.max(1, lastNewRecordNanos.get() - firstRecordNanos.get());
-        return new ShareDrain(new Throughput(distinct, distinct * recordSize, nanos), ledger.backlog(), distinct,
+        return new ShareDrain(new Throughput(distinct, distinct * recordSize, nanos,
+                distinct == 0 ? Throughput.UNKNOWN_START : firstRecordNanos.get()), ledger.backlog(), distinct,
                 ledger.deliveries(), redelivered, failedAcks, withRecords, consumers, shareFetches, commits,
                 ledger.missing(5));
     }

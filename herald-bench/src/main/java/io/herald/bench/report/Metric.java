@@ -39,6 +39,24 @@ record Metric(String name, String unit, boolean higherIsBetter, String format,
     static final Metric ACK_P50 = ackLatency("p50", 50);
     static final Metric ACK_P99 = ackLatency("p99", 99);
 
+    static final Metric BROKER_CORES = new Metric("broker CPU", "cores", false, "%.2f",
+            r -> r.cpu().map(c -> OptionalDouble.of(c.brokerCores())).orElse(OptionalDouble.empty()));
+    static final Metric CLIENT_CORES = new Metric("load generator CPU", "cores", false, "%.2f",
+            r -> r.cpu().map(c -> OptionalDouble.of(c.loadGeneratorCores())).orElse(OptionalDouble.empty()));
+    static final Metric BROKER_CPU_PER_GB = new Metric("broker CPU per GB", "CPU s", false, "%.2f",
+            r -> perGigabyte(r, true));
+    static final Metric BROKER_CPU_PER_MILLION = new Metric("broker CPU per million records", "CPU s", false,
+            "%.2f", r -> r.cpu().flatMap(c -> r.throughput().filter(t -> t.records() > 0)
+                    .map(t -> c.brokerSeconds() / (t.records() / 1e6)))
+            .map(OptionalDouble::of).orElse(OptionalDouble.empty()));
+
+    /** CPU seconds of the broker (or load generator) per 10^9 bytes of record values moved in the interval. */
+    private static OptionalDouble perGigabyte(RunResult r, boolean broker) {
+        return r.cpu().flatMap(c -> r.throughput().filter(t -> t.bytes() > 0)
+                        .map(t -> (broker ? c.brokerSeconds() : c.loadGeneratorSeconds()) / (t.bytes() / 1e9)))
+                .map(OptionalDouble::of).orElse(OptionalDouble.empty());
+    }
+
     private static Metric latency(String name, double percentile) {
         return new Metric("latency " + name, "ms", false, "%.2f",
                 r -> r.latency().map(l -> OptionalDouble.of(l.percentileMillis(percentile))).orElse(OptionalDouble.empty()));

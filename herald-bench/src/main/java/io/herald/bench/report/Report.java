@@ -79,7 +79,9 @@ public record Report(String title, String startedAt, Duration elapsed, String mo
     }
 
     static List<Metric> metricsOf(Workload w) {
-        return switch (w) {
+        List<Metric> cost = List.of(Metric.BROKER_CPU_PER_GB, Metric.BROKER_CPU_PER_MILLION, Metric.BROKER_CORES,
+                Metric.CLIENT_CORES);
+        List<Metric> own = switch (w) {
             case Workload.Produce p when p.deployment().isCluster() -> List.of(Metric.RECORDS_PER_SEC,
                     Metric.MB_PER_SEC, Metric.STARTUP, Metric.IDLE_RSS, Metric.PEAK_RSS);
             case Workload.Produce p -> List.of(Metric.RECORDS_PER_SEC, Metric.MB_PER_SEC, Metric.PEAK_RSS);
@@ -91,6 +93,10 @@ public record Report(String title, String startedAt, Duration elapsed, String mo
             case Workload.ShareConsume s -> List.of(Metric.RECORDS_PER_SEC, Metric.MB_PER_SEC, Metric.DRAIN_SECONDS,
                     Metric.DUPLICATES, Metric.ACK_P50, Metric.ACK_P99, Metric.PEAK_RSS);
         };
+        List<Metric> all = new ArrayList<>(own);
+        // A latency run moves a fixed load: its cost is the cores it takes, not CPU per byte.
+        all.addAll(w instanceof Workload.EndToEndLatency ? List.of(Metric.BROKER_CORES, Metric.CLIENT_CORES) : cost);
+        return all;
     }
 
     private static void summaryRow(StringBuilder md, String workload, Metric metric, List<RunResult> runs) {
@@ -113,8 +119,9 @@ public record Report(String title, String startedAt, Duration elapsed, String mo
         md.append("## Every run\n\n")
                 .append("| workload | pair | broker | startup ms | idle RSS MiB | peak RSS MiB | records/s | MB/s "
                         + "| txn/s | commit p50 ms | commit p99 ms "
-                        + "| e2e p50 ms | e2e p99 ms | e2e p99.9 ms | e2e max ms | result |\n")
-                .append("|---|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n");
+                        + "| e2e p50 ms | e2e p99 ms | e2e p99.9 ms | e2e max ms "
+                        + "| broker cores | load gen. cores | broker CPU s/GB | result |\n")
+                .append("|---|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n");
         for (RunResult r : runs) {
             List<String> cells = new ArrayList<>(List.of(r.workload().name(), Integer.toString(r.pair()),
                     r.broker().displayName()));
@@ -127,7 +134,8 @@ public record Report(String title, String startedAt, Duration elapsed, String mo
             for (Metric m : List.of(Metric.TRANSACTIONS_PER_SEC, Metric.COMMIT_P50, Metric.COMMIT_P99)) {
                 cells.add(cell(m, r));
             }
-            for (Metric m : List.of(Metric.P50, Metric.P99, Metric.P999, Metric.MAX)) {
+            for (Metric m : List.of(Metric.P50, Metric.P99, Metric.P999, Metric.MAX, Metric.BROKER_CORES,
+                    Metric.CLIENT_CORES, Metric.BROKER_CPU_PER_GB)) {
                 cells.add(cell(m, r));
             }
             cells.add(r.ok() ? "ok" : "FAILED (see below)");

@@ -2,6 +2,7 @@ package io.herald.bench.report;
 
 import io.herald.bench.broker.BrokerKind;
 import io.herald.bench.load.Commits;
+import io.herald.bench.load.CpuUsage;
 import io.herald.bench.load.LatencyResult;
 import io.herald.bench.load.ShareDrain;
 import io.herald.bench.load.Throughput;
@@ -19,10 +20,21 @@ import java.util.OptionalLong;
  *                {@code throughput}
  * @param share   a share group drain's deliveries and acknowledgement latencies; its throughput is also
  *                {@code throughput}
+ * @param cpu     CPU time of the broker and of the load generator over {@code throughput}'s interval (a latency
+ *                workload: over the whole run at its fixed rate)
  */
 public record RunResult(Workload workload, BrokerKind broker, int pair, long startupNanos, OptionalLong idleRssBytes,
                  OptionalLong peakRssBytes, Optional<Throughput> throughput, Optional<Commits> commits,
-                 Optional<LatencyResult> latency, Optional<ShareDrain> share, Optional<String> failure) {
+                 Optional<LatencyResult> latency, Optional<ShareDrain> share, Optional<String> failure,
+                 Optional<CpuUsage> cpu) {
+
+    /** Without CPU readings (tests, machines without /proc). */
+    public RunResult(Workload workload, BrokerKind broker, int pair, long startupNanos, OptionalLong idleRssBytes,
+                     OptionalLong peakRssBytes, Optional<Throughput> throughput, Optional<Commits> commits,
+                     Optional<LatencyResult> latency, Optional<ShareDrain> share, Optional<String> failure) {
+        this(workload, broker, pair, startupNanos, idleRssBytes, peakRssBytes, throughput, commits, latency, share,
+                failure, Optional.empty());
+    }
 
     public boolean ok() {
         return failure.isEmpty();

@@ -48,7 +48,7 @@ class ReportTransactionsTest {
     void everyRunRowFillsTheTransactionColumnsAndLeavesTheEndToEndOnesEmpty() {
         String md = markdown(List.of(run(BrokerKind.HERALD, 200, 4)));
         assertThat(md).contains("| produce-1KiB-txn100 | 1 | Herald | 1000 | 128 | 256 | 20,000 | 20.5 | 200 | 4.00 "
-                + "| 4.00 |  |  |  |  | ok |");
+                + "| 4.00 |  |  |  |  |  |  |  | ok |");
     }
 
     @Test
