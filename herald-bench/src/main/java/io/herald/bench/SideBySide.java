@@ -330,6 +330,7 @@ public final class SideBySide {
             RssSampler sampler = new RssSampler(started.pids());
             CpuSampler cpu = new CpuSampler(started.pids());
             long callStart = System.nanoTime();
+            long callNanos;
             try {
                 load.createTopic(w);
                 switch (w) {
@@ -357,10 +358,11 @@ public final class SideBySide {
                 failure = Optional.of(e.toString());
                 progress.message("bench: " + w.name() + " on " + kind.displayName() + " failed: " + e);
             } finally {
+                // Before the samplers close: their last sample must come after the interval read from them.
+                callNanos = System.nanoTime() - callStart;
                 sampler.close();
                 cpu.close();
             }
-            long callNanos = System.nanoTime() - callStart;
             Optional<CpuUsage> usage = latency.isPresent() ? cpu.over(callStart, callNanos)
                     : throughput.filter(Throughput::hasStart).flatMap(t -> cpu.over(t.startNanos(), t.nanos()));
             return new RunResult(w, kind, pair, started.startupNanos(), idleRss, sampler.peakBytes(), throughput,
